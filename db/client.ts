@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+/** A database handle or a transaction: query functions take this first. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export type Database = {
+  db: Db;
+  driver: 'pglite' | 'postgres';
+  /** Run raw SQL and get rows back, whichever driver. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+};
+
+export type ConnectOptions = {
+  /** postgres:// URL; unset → embedded PGlite */
+  url?: string;
+  /** PGlite data folder; 'memory://' for an in-memory database */
+  dataDir?: string;
+  /** A PGlite data dump to start from (tests) */
+  loadDataDir?: Blob;
+  /** postgres.js pool size */
+  max?: number;
+};
+
+export class DataDirLockedError extends Error {
+  constructor(
+    public dir: string,
+    public pid: number,
+  ) {
+    super(
+      `The data folder ${dir} is in use by another jiesu process (pid ${pid}). ` +
+        `Stop that process, or set DATA_DIR to another folder. PGlite cannot share a data folder between processes.`,
+    );
+  }
+}
+
+/** One process per PGlite data folder: a lock file holding our pid, taken over only when its owner is gone. */
+function lockDataDir(dir: string): () => void {
+  fs.mkdirSync(dir, { recursive: true });
+  const lockFile = path.join(dir, '.jiesu.lock');
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => {
+        try {
+          if (fs.readFileSync(lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(lockFile);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(lockFile, 'utf8'));
+      if (pid && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(dir, pid);
+      fs.unlinkSync(lockFile); // stale: its process has exited
+    }
+  }
+  throw new Error(`Could not lock ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function connect(opts: ConnectOptions = {}): Promise<Database> {
+  if (opts.url) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const sql = postgres(opts.url, {
+      max: opts.max ?? 10,
+      onnotice: () => {},
+    });
+    const db = drizzle(sql, { schema, casing: 'snake_case' }) as unknown as Db;
+    return {
+      db,
+      driver: 'postgres',
+      query: async <T,>(text: string, params: unknown[] = []) => (await sql.unsafe(text, params as never[])) as unknown as T[],
+      close: () => sql.end({ timeout: 5 }),
+    };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const dataDir = opts.dataDir ?? 'memory://';
+  const unlock = dataDir.startsWith('memory://') ? () => {} : lockDataDir(path.resolve(dataDir));
+  let client;
+  try {
+    client = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir });
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+  const db = drizzle(client, { schema, casing: 'snake_case' }) as unknown as Db;
+  return {
+    db,
+    driver: 'pglite',
+    query: async <T,>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
+    close: async () => {
+      await client.close();
+      unlock();
+    },
+  };
+}
+
+/** Apply the committed migrations; with several instances on one server, an advisory lock lets one at a time. */
+export async function migrate(database: Database, url?: string): Promise<void> {
+  if (database.driver === 'pglite') {
+    const { migrate: run } = await import('drizzle-orm/pglite/migrator');
+    await run(database.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    return;
+  }
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate: run } = await import('drizzle-orm/postgres-js/migrator');
+  const sql = postgres(url!, { max: 1, onnotice: () => {} });
+  try {
+    await sql`select pg_advisory_lock(7212345)`;
+    await run(drizzle(sql, { casing: 'snake_case' }), { migrationsFolder: MIGRATIONS_FOLDER });
+    await sql`select pg_advisory_unlock(7212345)`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

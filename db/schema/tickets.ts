@@ -1,0 +1,242 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  date,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+import { categories, kbArticles } from './catalog.ts';
+import {
+  assignmentRole,
+  assignmentStatus,
+  channel,
+  closeReason,
+  requestKind,
+  requestStatus,
+  role,
+  ticketStatus,
+  ticketType,
+  urgency,
+  warningLevel,
+  windowReason,
+} from './enums.ts';
+import { units, users } from './org.ts';
+
+const ts = () => timestamp({ withTimezone: true });
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** Readable and unique: YYYYMMDD-NNNNNN, the date in Asia/Shanghai and that day's counter. */
+    number: text().notNull(),
+    status: ticketStatus().notNull(),
+    version: integer().notNull().default(1),
+    channel: channel().notNull(),
+    type: ticketType().notNull(),
+    urgency: urgency().notNull().default('normal'),
+    categoryId: integer()
+      .notNull()
+      .references(() => categories.id),
+    title: text().notNull(),
+    content: text().notNull(),
+    address: text(),
+    lat: doublePrecision(),
+    lng: doublePrecision(),
+    /** The street / district the matter is in (routing fills these in; the operator may override). */
+    streetUnitId: integer().references(() => units.id),
+    districtUnitId: integer().references(() => units.id),
+    callerName: text(),
+    callerPhone: text(),
+    /** Last four digits, for the citizen look-up and the caller-history index. */
+    callerPhoneLast4: text(),
+    /** 保密件: caller identity hidden from units entirely. */
+    confidential: boolean().notNull().default(false),
+    /** The caller agreed that the unit may call them directly (units then see the full number). */
+    allowDirectContact: boolean().notNull().default(false),
+    // "办不成事" window fields
+    windowMatter: text(),
+    windowHallDepartment: text(),
+    windowReason: windowReason(),
+    // closing
+    closeReason: closeReason(),
+    closeNote: text(),
+    kbArticleId: integer().references(() => kbArticles.id),
+    transferredTo: text(),
+    mergedIntoTicketId: bigint({ mode: 'number' }).references((): AnyPgColumn => tickets.id),
+    /** The reply approved for the caller (public in the citizen look-up). */
+    publicReply: text(),
+    redoCount: integer().notNull().default(0),
+    callbackAttempts: integer().notNull().default(0),
+    /** Worst warning level over the live assignments (SLA engine). */
+    warningLevel: warningLevel().notNull().default('none'),
+    supervisionLevel: integer().notNull().default(0),
+    reminderCount: integer().notNull().default(0),
+    createdBy: integer().references(() => users.id),
+    createdAt: ts().notNull().defaultNow(),
+    updatedAt: ts().notNull().defaultNow(),
+    dispatchedAt: ts(),
+    repliedAt: ts(),
+    closedAt: ts(),
+  },
+  (t) => [
+    uniqueIndex('tickets_number_uq').on(t.number),
+    index('tickets_status_idx').on(t.status, t.createdAt),
+    index('tickets_caller_phone_idx').on(t.callerPhone, t.createdAt),
+    index('tickets_category_created_idx').on(t.categoryId, t.createdAt),
+    index('tickets_created_idx').on(t.createdAt),
+    index('tickets_open_idx').on(t.status).where(sql`${t.status} <> 'closed'`),
+  ],
+);
+
+/** Per-day counter behind readable ticket numbers. */
+export const ticketNumberCounters = pgTable('ticket_number_counters', {
+  day: date().primaryKey(),
+  last: integer().notNull(),
+});
+
+/** One call or visit. A ticket has its original contact and any repeats (重复件 / 并单) linked to it. */
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ticketId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => tickets.id),
+    channel: channel().notNull(),
+    isRepeat: boolean().notNull().default(false),
+    callerName: text(),
+    callerPhone: text(),
+    content: text().notNull(),
+    createdBy: integer().references(() => users.id),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [index('contacts_ticket_idx').on(t.ticketId), index('contacts_phone_idx').on(t.callerPhone, t.createdAt)],
+);
+
+/** A ticket's task for one unit (派单): lead (主办) or assisting (协办), each with its own clocks. */
+export const assignments = pgTable(
+  'assignments',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ticketId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => tickets.id),
+    unitId: integer()
+      .notNull()
+      .references(() => units.id),
+    role: assignmentRole().notNull(),
+    status: assignmentStatus().notNull(),
+    version: integer().notNull().default(1),
+    /** Designated after a disputed return: may not return again (潍坊条例 Art. 22). */
+    designated: boolean().notNull().default(false),
+    dispatchedBy: integer().references(() => users.id),
+    dispatchedAt: ts().notNull().defaultNow(),
+    signedAt: ts(),
+    signedBy: integer().references(() => users.id),
+    firstContactAt: ts(),
+    replyContent: text(),
+    repliedAt: ts(),
+    repliedBy: integer().references(() => users.id),
+    endedAt: ts(),
+    // SLA clocks (filled by the SLA engine)
+    slaPolicyId: integer(),
+    signDueAt: ts(),
+    responseDueAt: ts(),
+    completeDueAt: ts(),
+    originalCompleteDueAt: ts(),
+    warningLevel: warningLevel().notNull().default('none'),
+    nextCheckAt: ts(),
+  },
+  (t) => [
+    index('assignments_ticket_idx').on(t.ticketId),
+    index('assignments_unit_status_idx').on(t.unitId, t.status),
+    index('assignments_next_check_idx').on(t.nextCheckAt).where(sql`${t.nextCheckAt} is not null`),
+  ],
+);
+
+/** Return / extension / termination requests and their review. */
+export const assignmentRequests = pgTable(
+  'assignment_requests',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ticketId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => tickets.id),
+    assignmentId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => assignments.id),
+    kind: requestKind().notNull(),
+    status: requestStatus().notNull().default('pending'),
+    reason: text().notNull(),
+    requestedDueAt: ts(),
+    requestedBy: integer()
+      .notNull()
+      .references(() => users.id),
+    requestedAt: ts().notNull().defaultNow(),
+    decidedBy: integer().references(() => users.id),
+    decidedAt: ts(),
+    decisionNote: text(),
+  },
+  (t) => [
+    index('assignment_requests_ticket_idx').on(t.ticketId),
+    uniqueIndex('assignment_requests_one_pending_uq').on(t.assignmentId, t.kind).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/**
+ * Every change to a ticket, in order: who, when, from → to, why. Written in the same transaction
+ * as the change it records. (Partitioning by month is planned once large; see docs.)
+ */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ticketId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => tickets.id),
+    assignmentId: bigint({ mode: 'number' }),
+    type: text().notNull(),
+    actorId: integer().references(() => users.id),
+    actorRole: role(),
+    actorUnitId: integer(),
+    fromStatus: text(),
+    toStatus: text(),
+    /** Ticket version after this change. */
+    version: integer().notNull(),
+    payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** Internal events are not shown to citizens. */
+    public: boolean().notNull().default(false),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.id), index('ticket_events_created_idx').on(t.createdAt)],
+);
+
+/** Retried creates with the same Idempotency-Key return the first ticket. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    key: text().notNull(),
+    requestHash: text().notNull(),
+    ticketId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => tickets.id),
+    contactId: bigint({ mode: 'number' }),
+    /** The contact was linked to an existing ticket (并单) rather than opening one. */
+    linked: boolean().notNull().default(false),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
+);

@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+import type { Database, Db } from '../db/client.ts';
+import type { Config } from './config.ts';
+import type { Clock } from './domain/clock.ts';
+import type { EventBus } from './domain/events.ts';
+
+/** Everything commands and routes need, built once in main.ts (or a test). No DI container. */
+export type Deps = {
+  db: Db;
+  database: Database;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  bus: EventBus;
+};

@@ -1,0 +1,29 @@
+import { EventEmitter } from 'node:events';
+
+/** A ticket event as published after commit: ids and version only; clients refetch over HTTP. */
+export type PublishedEvent = {
+  id: number;
+  type: string;
+  ticketId: number;
+  assignmentId: number | null;
+  version: number;
+  toStatus: string | null;
+  /** Units whose members should hear of it (assigned units). */
+  unitIds: number[];
+  createdAt: string;
+};
+
+/** In-process bus: realtime and dashboards subscribe; it is fed only after a transaction commits. */
+export class EventBus {
+  private emitter = new EventEmitter();
+  constructor() {
+    this.emitter.setMaxListeners(100);
+  }
+  publish(events: PublishedEvent[]): void {
+    for (const e of events) this.emitter.emit('event', e);
+  }
+  subscribe(fn: (e: PublishedEvent) => void): () => void {
+    this.emitter.on('event', fn);
+    return () => this.emitter.off('event', fn);
+  }
+}

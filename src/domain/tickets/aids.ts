@@ -1,0 +1,109 @@
+import { and, desc, eq, gte, ne, or, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { kbArticles, tickets } from '../../../db/schema/index.ts';
+import type { Actor } from '../auth/actor.ts';
+import { audit } from '../audit.ts';
+import { searchTerms, queryTerms } from '../kb/search-terms.ts';
+import { summary } from './presenter.ts';
+import { rowsOf } from './queries.ts';
+
+/** Caller history: the caller's tickets, open ones first, then newest. The read is audited. */
+export async function callerHistory(db: Db, actor: Actor, phone: string, limit: number) {
+  const rows = await db
+    .select()
+    .from(tickets)
+    .where(eq(tickets.callerPhone, phone))
+    .orderBy(sql`(${tickets.status} = 'closed')`, desc(tickets.createdAt))
+    .limit(limit);
+  await audit(db, actor, 'read_caller_history', { type: 'caller', id: phone.slice(-4) }, { results: rows.length });
+  return rows.map((t) => summary(actor, t));
+}
+
+/** Similarity of two addresses: Jaccard over character bigrams (0..1). */
+export function addressSimilarity(a: string, b: string): number {
+  const A = new Set(searchTerms(a).filter((t) => [...t].length === 2));
+  const B = new Set(searchTerms(b).filter((t) => [...t].length === 2));
+  if (A.size === 0 || B.size === 0) return 0;
+  let inter = 0;
+  for (const x of A) if (B.has(x)) inter++;
+  return inter / (A.size + B.size - inter);
+}
+
+function metres(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const R = 6371000;
+  const toRad = (d: number) => (d * Math.PI) / 180;
+  const dLat = toRad(lat2 - lat1);
+  const dLng = toRad(lng2 - lng1);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(lat1)) * Math.cos(toRad(lat2)) * Math.sin(dLng / 2) ** 2;
+  return 2 * R * Math.asin(Math.sqrt(h));
+}
+
+/**
+ * Duplicate hints at intake: open or recent (within `windowDays`) tickets with the same phone, or in the
+ * same category near the same place — within 300 m when both have coordinates, otherwise an address
+ * bigram similarity of at least 0.5.
+ */
+export async function duplicateHints(
+  db: Db,
+  actor: Actor,
+  q: { phone?: string; categoryId?: number; address?: string; lat?: number; lng?: number },
+  now: Date,
+  windowDays: number,
+) {
+  const since = new Date(now.getTime() - windowDays * 86400_000);
+  const recentOrOpen = or(ne(tickets.status, 'closed'), gte(tickets.createdAt, since))!;
+  const hints: { ticket: ReturnType<typeof summary>; reasons: string[]; score: number }[] = [];
+  const seen = new Map<number, (typeof hints)[number]>();
+  const add = (t: typeof tickets.$inferSelect, reason: string, score: number) => {
+    const h = seen.get(t.id);
+    if (h) {
+      h.reasons.push(reason);
+      h.score = Math.max(h.score, score);
+      return;
+    }
+    const n = { ticket: summary(actor, t), reasons: [reason], score };
+    seen.set(t.id, n);
+    hints.push(n);
+  };
+  if (q.phone) {
+    const rows = await db.select().from(tickets).where(and(eq(tickets.callerPhone, q.phone), recentOrOpen)).orderBy(desc(tickets.createdAt)).limit(20);
+    for (const t of rows) add(t, 'same_phone', 1);
+    await audit(db, actor, 'read_caller_history', { type: 'caller', id: q.phone.slice(-4) }, { via: 'duplicate_hints', results: rows.length });
+  }
+  if (q.categoryId && (q.address || (q.lat !== undefined && q.lng !== undefined))) {
+    const rows = await db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.categoryId, q.categoryId), recentOrOpen))
+      .orderBy(desc(tickets.createdAt))
+      .limit(300);
+    for (const t of rows) {
+      if (q.lat !== undefined && q.lng !== undefined && t.lat !== null && t.lng !== null) {
+        const d = metres(q.lat, q.lng, t.lat, t.lng);
+        if (d <= 300) add(t, 'same_category_nearby', 1 - d / 600);
+      } else if (q.address && t.address) {
+        const s = addressSimilarity(q.address, t.address);
+        if (s >= 0.5) add(t, 'same_category_similar_address', s);
+      }
+    }
+  }
+  hints.sort((a, b) => Number(b.ticket.status !== 'closed') - Number(a.ticket.status !== 'closed') || b.score - a.score);
+  return hints.slice(0, 20);
+}
+
+/** Knowledge-base search in Chinese: bigram terms ranked by ts_rank; the same on PGlite and PostgreSQL. */
+export async function searchKb(db: Db, query: string, limit: number) {
+  const tsq = queryTerms(query);
+  if (!tsq) return [];
+  const result = await db.execute(sql`
+    select id, title, body, category_id as "categoryId", keywords,
+           ts_rank(to_tsvector('simple', search_terms), to_tsquery('simple', ${tsq})) as rank
+    from ${kbArticles}
+    where active and to_tsvector('simple', search_terms) @@ to_tsquery('simple', ${tsq})
+    order by rank desc, id
+    limit ${limit}`);
+  return rowsOf<{ id: number; title: string; body: string; categoryId: number | null; keywords: string; rank: number }>(result).map((r) => ({
+    ...r,
+    rank: Number(r.rank),
+  }));
+}

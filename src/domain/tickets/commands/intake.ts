@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../../../db/client.ts';
+import { categories, contacts, idempotencyKeys, kbArticles, tickets, units } from '../../../../db/schema/index.ts';
+import type { Deps } from '../../../deps.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { shanghaiDate } from '../../clock.ts';
+import { UnprocessableError, ValidationError } from '../../errors.ts';
+import type { Channel, CloseReason } from '../../vocab.ts';
+import { isUniqueViolation } from '../../db-errors.ts';
+import type { CreateTicketInput } from '../inputs.ts';
+import { loadTicket, rowsOf, type TicketRow } from '../queries.ts';
+import { inTransaction } from '../record.ts';
+
+const CHANNEL_OF_ROLE: Partial<Record<Actor['role'], Channel>> = {
+  operator: 'phone',
+  window_clerk: 'window',
+  intake_client: 'online',
+};
+
+export type IntakeResult = {
+  ticket: TicketRow;
+  contactId: number;
+  /** true when the contact was linked to an existing ticket (并单) */
+  linked: boolean;
+  /** true when an Idempotency-Key replay returned the earlier result */
+  replayed: boolean;
+};
+
+/** Key-sorted JSON, so the same request hashes the same whatever its key order. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Readable numbers: the Asia/Shanghai date and that day's counter, taken outside the intake transaction
+ * so the counter row is locked only for a moment (a rolled-back intake leaves a gap, never a duplicate). */
+export async function nextTicketNumber(db: Db, now: Date): Promise<string> {
+  const day = shanghaiDate(now);
+  const result = await db.execute<{ last: number }>(sql`
+    insert into ticket_number_counters (day, last) values (${day}, 1)
+    on conflict (day) do update set last = ticket_number_counters.last + 1
+    returning last`);
+  const n = Number(rowsOf<{ last: number }>(result)[0]!.last);
+  return `${day.replace(/-/g, '')}-${String(n).padStart(6, '0')}`;
+}
+
+async function replay(deps: Deps, actor: Actor, key: string, hash: string): Promise<IntakeResult | null> {
+  const [row] = await deps.db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.userId, actor.userId), eq(idempotencyKeys.key, key)));
+  if (!row) return null;
+  if (row.requestHash !== hash) throw new UnprocessableError('idempotency_key_reused');
+  const ticket = await loadTicket(deps.db, actor, row.ticketId).catch(async () => {
+    // The client may no longer be able to read it (e.g. a repeat linked elsewhere); return it unscoped.
+    const [t] = await deps.db.select().from(tickets).where(eq(tickets.id, row.ticketId));
+    return t!;
+  });
+  return { ticket, contactId: row.contactId ?? 0, linked: row.linked, replayed: true };
+}
+
+async function checkReferences(db: Db, actor: Actor, input: CreateTicketInput) {
+  const [cat] = await db
+    .select({ id: categories.id, hasChildren: sql<boolean>`exists (select 1 from ${categories} c where c.parent_id = ${categories.id})` })
+    .from(categories)
+    .where(and(eq(categories.id, input.categoryId), eq(categories.active, true)));
+  if (!cat || cat.hasChildren) throw new UnprocessableError('category_unknown', { categoryId: input.categoryId });
+  if (input.disposition.kind === 'direct_answer') {
+    const id = input.disposition.kbArticleId;
+    const [a] = await db.select({ id: kbArticles.id }).from(kbArticles).where(and(eq(kbArticles.id, id), eq(kbArticles.active, true)));
+    if (!a) throw new UnprocessableError('kb_article_unknown', { articleId: id });
+  }
+  if (input.streetUnitId) {
+    const [u] = await db.select({ id: units.id }).from(units).where(and(eq(units.id, input.streetUnitId), eq(units.active, true)));
+    if (!u) throw new UnprocessableError('unit_unknown', { unitId: input.streetUnitId });
+  }
+}
+
+const CLOSED_BY: Record<Exclude<CreateTicketInput['disposition']['kind'], 'dispatch' | 'repeat'>, CloseReason> = {
+  direct_answer: 'direct_answer',
+  emergency_transfer: 'emergency_transfer',
+  not_accepted: 'not_accepted',
+};
+
+/**
+ * Intake: a call (operator), a window complaint (clerk) or an online submission (intake client)
+ * becomes a ticket — dispatched later, or closed at once as a direct answer, emergency transfer or
+ * not accepted — or, as a repeat (并单), a contact linked to an existing open ticket.
+ */
+export async function createTicket(deps: Deps, actor: Actor, input: CreateTicketInput, opts: { idempotencyKey?: string } = {}): Promise<IntakeResult> {
+  const channel = CHANNEL_OF_ROLE[actor.role]!;
+  if (channel === 'window' && !input.window) {
+    throw new ValidationError([{ path: 'body.window', code: 'required', message: '窗口登记须填写未办成事项、大厅部门和原因' }]);
+  }
+  if (channel !== 'window' && input.window) {
+    throw new ValidationError([{ path: 'body.window', code: 'not_allowed', message: '只有“办不成事”窗口可以登记窗口字段' }]);
+  }
+  const hash = createHash('sha256').update(canonical(input)).digest('hex');
+  const key = opts.idempotencyKey;
+  if (key) {
+    const earlier = await replay(deps, actor, key, hash);
+    if (earlier) return earlier;
+  }
+  await checkReferences(deps.db, actor, input);
+
+  try {
+    if (input.disposition.kind === 'repeat') return await linkRepeat(deps, actor, input, input.disposition.ticketId, channel, key, hash);
+    const now = deps.clock.now();
+    const number = await nextTicketNumber(deps.db, now);
+    const d = input.disposition;
+    const closeReason = d.kind === 'dispatch' ? null : CLOSED_BY[d.kind];
+    return await inTransaction(deps, async (tx, record) => {
+      const [ticket] = await tx
+        .insert(tickets)
+        .values({
+          number,
+          status: closeReason ? 'closed' : 'awaiting_dispatch',
+          channel,
+          type: input.type,
+          urgency: input.urgency,
+          categoryId: input.categoryId,
+          title: input.title ?? [...input.content].slice(0, 30).join(''),
+          content: input.content,
+          address: input.address ?? null,
+          lat: input.lat ?? null,
+          lng: input.lng ?? null,
+          streetUnitId: input.streetUnitId ?? null,
+          callerName: input.caller.name ?? null,
+          callerPhone: input.caller.phone,
+          callerPhoneLast4: input.caller.phone.slice(-4),
+          confidential: input.confidential,
+          allowDirectContact: input.allowDirectContact,
+          windowMatter: input.window?.matter ?? null,
+          windowHallDepartment: input.window?.hallDepartment ?? null,
+          windowReason: input.window?.reason ?? null,
+          closeReason,
+          closeNote: d.kind === 'direct_answer' ? d.answer : d.kind === 'not_accepted' ? d.reason : d.kind === 'emergency_transfer' ? (d.note ?? null) : null,
+          kbArticleId: d.kind === 'direct_answer' ? d.kbArticleId : null,
+          transferredTo: d.kind === 'emergency_transfer' ? d.transferredTo : null,
+          publicReply: d.kind === 'direct_answer' ? d.answer : null,
+          createdBy: actor.userId,
+          createdAt: now,
+          updatedAt: now,
+          closedAt: closeReason ? now : null,
+        })
+        .returning();
+      const [contact] = await tx
+        .insert(contacts)
+        .values({
+          ticketId: ticket!.id,
+          channel,
+          isRepeat: false,
+          callerName: input.caller.name ?? null,
+          callerPhone: input.caller.phone,
+          content: input.content,
+          createdBy: actor.userId,
+          createdAt: now,
+        })
+        .returning({ id: contacts.id });
+      await record(actor, {
+        ticketId: ticket!.id,
+        type: 'ticket_created',
+        fromStatus: null,
+        toStatus: ticket!.status,
+        version: 1,
+        public: true,
+        payload: {
+          channel,
+          categoryId: input.categoryId,
+          disposition: d.kind,
+          ...(d.kind === 'direct_answer' ? { kbArticleId: d.kbArticleId } : {}),
+          ...(d.kind === 'emergency_transfer' ? { transferredTo: d.transferredTo } : {}),
+          ...(d.kind === 'not_accepted' ? { reason: d.reason } : {}),
+        },
+      });
+      if (key) await tx.insert(idempotencyKeys).values({ userId: actor.userId, key, requestHash: hash, ticketId: ticket!.id, contactId: contact!.id });
+      return { ticket: ticket!, contactId: contact!.id, linked: false, replayed: false };
+    });
+  } catch (err) {
+    // A concurrent retry with the same key committed first: answer with its result.
+    if (key && isUniqueViolation(err, 'idempotency_keys_pkey')) {
+      const earlier = await replay(deps, actor, key, hash);
+      if (earlier) return earlier;
+    }
+    throw err;
+  }
+}
+
+async function linkRepeat(
+  deps: Deps,
+  actor: Actor,
+  input: CreateTicketInput,
+  targetId: number,
+  channel: Channel,
+  key: string | undefined,
+  hash: string,
+): Promise<IntakeResult> {
+  return inTransaction(deps, async (tx, record) => {
+    const target = await loadTicket(tx, actor, targetId, { lock: true }).catch(() => null);
+    if (!target || target.status === 'closed') throw new UnprocessableError('merge_target_invalid');
+    const now = deps.clock.now();
+    const [contact] = await tx
+      .insert(contacts)
+      .values({
+        ticketId: target.id,
+        channel,
+        isRepeat: true,
+        callerName: input.caller.name ?? null,
+        callerPhone: input.caller.phone,
+        content: input.content,
+        createdBy: actor.userId,
+        createdAt: now,
+      })
+      .returning({ id: contacts.id });
+    const [updated] = await tx
+      .update(tickets)
+      .set({ version: target.version + 1, updatedAt: now })
+      .where(eq(tickets.id, target.id))
+      .returning();
+    await record(actor, {
+      ticketId: target.id,
+      type: 'contact_linked',
+      fromStatus: target.status,
+      toStatus: target.status,
+      version: updated!.version,
+      payload: { contactId: contact!.id, channel },
+    });
+    if (key) await tx.insert(idempotencyKeys).values({ userId: actor.userId, key, requestHash: hash, ticketId: target.id, contactId: contact!.id, linked: true });
+    return { ticket: updated!, contactId: contact!.id, linked: true, replayed: false };
+  });
+}

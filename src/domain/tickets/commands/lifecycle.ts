@@ -1,0 +1,452 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../../../db/client.ts';
+import { assignmentRequests, assignments, callbacks, contacts, tickets, units } from '../../../../db/schema/index.ts';
+import type { Deps } from '../../../deps.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../errors.ts';
+import type { CloseReason, RequestKind } from '../../vocab.ts';
+import { isUniqueViolation } from '../../db-errors.ts';
+import { mayAssignment, mayTicket } from '../policy.ts';
+import { loadTicket, type AssignmentRow, type TicketRow } from '../queries.ts';
+import { inTransaction, type Recorder } from '../record.ts';
+import {
+  LIVE_ASSIGNMENT,
+  assignmentTransition,
+  callbackAction,
+  ticketTransition,
+  type AssignmentAction,
+  type AssignmentStatus,
+  type TicketAction,
+  type TicketStatus,
+} from '../status.ts';
+
+type TicketStep = {
+  tx: Db;
+  ticket: TicketRow;
+  to: TicketStatus;
+  now: Date;
+  record: Recorder;
+};
+
+/**
+ * The one path every ticket-level transition takes, in the house order: load FOR UPDATE (unreadable
+ * → 404) → policy (403) → version (409) → transition table (409) → apply → versioned update + event,
+ * all in one transaction; the event is published after commit.
+ */
+async function runTicketAction(
+  deps: Deps,
+  actor: Actor,
+  ticketId: number,
+  action: TicketAction,
+  expectedVersion: number,
+  apply: (s: TicketStep) => Promise<{ set?: Partial<typeof tickets.$inferInsert>; payload?: Record<string, unknown>; public?: boolean } | void>,
+  opts: { permission?: TicketAction } = {},
+) {
+  return inTransaction(deps, async (tx, record) => {
+    const ticket = await loadTicket(tx, actor, ticketId, { lock: true });
+    if (!mayTicket(actor, opts.permission ?? action)) throw new ForbiddenError();
+    checkVersion(ticket.version, expectedVersion, ticket.status);
+    const t = ticketTransition(ticket.status, action);
+    if (!t.ok) throw invalid(ticket.status, action, ticket.version);
+    const now = deps.clock.now();
+    const out = (await apply({ tx, ticket, to: t.to, now, record })) ?? {};
+    const [updated] = await tx
+      .update(tickets)
+      .set({ ...out.set, status: t.to, version: ticket.version + 1, updatedAt: now })
+      .where(and(eq(tickets.id, ticket.id), eq(tickets.version, ticket.version)))
+      .returning();
+    await record(actor, {
+      ticketId: ticket.id,
+      type: action,
+      fromStatus: ticket.status,
+      toStatus: t.to,
+      version: updated!.version,
+      payload: out.payload,
+      public: out.public ?? false,
+    });
+    return updated!;
+  });
+}
+
+function checkVersion(current: number, expected: number, status: string) {
+  if (current !== expected) throw new ConflictError('version_conflict', { current }, { currentVersion: current, currentStatus: status });
+}
+function invalid(status: string, action: string, version: number) {
+  return new ConflictError('invalid_transition', { status, action }, { currentStatus: status, currentVersion: version });
+}
+
+/** Live assignments end when the ticket leaves the units (returned) or closes. */
+async function endLiveAssignments(tx: Db, ticketId: number, status: AssignmentStatus, now: Date) {
+  await tx
+    .update(assignments)
+    .set({ status, endedAt: now })
+    .where(and(eq(assignments.ticketId, ticketId), inArray(assignments.status, [...LIVE_ASSIGNMENT])));
+}
+
+async function leadAssignment(tx: Db, ticketId: number): Promise<AssignmentRow> {
+  const [a] = await tx
+    .select()
+    .from(assignments)
+    .where(and(eq(assignments.ticketId, ticketId), eq(assignments.role, 'lead'), inArray(assignments.status, [...LIVE_ASSIGNMENT])))
+    .for('update');
+  if (!a) throw new NotFoundError('assignment_not_found');
+  return a;
+}
+
+// ---------------------------------------------------------------- centre actions
+
+export async function dispatchTicket(
+  deps: Deps,
+  actor: Actor,
+  ticketId: number,
+  input: { version: number; leadUnitId: number; assistUnitIds: number[]; designate: boolean; note?: string },
+) {
+  const all = [input.leadUnitId, ...input.assistUnitIds];
+  if (new Set(all).size !== all.length) throw new UnprocessableError('units_repeated');
+  return runTicketAction(deps, actor, ticketId, 'dispatch', input.version, async ({ tx, ticket, now }) => {
+    const found = await tx
+      .select({ id: units.id, kind: units.kind })
+      .from(units)
+      .where(and(inArray(units.id, all), eq(units.active, true)));
+    for (const id of all) {
+      const u = found.find((f) => f.id === id);
+      if (!u) throw new UnprocessableError('unit_unknown', { unitId: id });
+      if (u.kind === 'centre') throw new UnprocessableError('unit_not_assignable');
+    }
+    await tx.insert(assignments).values(
+      all.map((unitId, i) => ({
+        ticketId: ticket.id,
+        unitId,
+        role: i === 0 ? ('lead' as const) : ('assist' as const),
+        status: 'awaiting_sign' as const,
+        designated: i === 0 && input.designate,
+        dispatchedBy: actor.userId,
+        dispatchedAt: now,
+      })),
+    );
+    return {
+      set: { dispatchedAt: ticket.dispatchedAt ?? now },
+      payload: { leadUnitId: input.leadUnitId, assistUnitIds: input.assistUnitIds, designate: input.designate, note: input.note ?? null },
+      public: true,
+    };
+  });
+}
+
+export async function declineTicket(deps: Deps, actor: Actor, ticketId: number, input: { version: number; reason: string }) {
+  return runTicketAction(deps, actor, ticketId, 'decline', input.version, async ({ now }) => ({
+    set: { closeReason: 'not_accepted', closeNote: input.reason, closedAt: now },
+    payload: { reason: input.reason },
+    public: true,
+  }));
+}
+
+export async function mergeTicket(deps: Deps, actor: Actor, ticketId: number, input: { version: number; intoTicketId: number }) {
+  if (input.intoTicketId === ticketId) throw new UnprocessableError('merge_target_invalid');
+  return runTicketAction(deps, actor, ticketId, 'merge', input.version, async ({ tx, ticket, now, record }) => {
+    const target = await loadTicket(tx, actor, input.intoTicketId, { lock: true }).catch(() => null);
+    if (!target || target.status === 'closed') throw new UnprocessableError('merge_target_invalid');
+    // The merged ticket's contacts become repeats of the target.
+    await tx.update(contacts).set({ ticketId: target.id, isRepeat: true }).where(eq(contacts.ticketId, ticket.id));
+    const [t2] = await tx
+      .update(tickets)
+      .set({ version: target.version + 1, updatedAt: now })
+      .where(eq(tickets.id, target.id))
+      .returning();
+    await record(actor, {
+      ticketId: target.id,
+      type: 'ticket_merged_in',
+      fromStatus: target.status,
+      toStatus: target.status,
+      version: t2!.version,
+      payload: { fromTicketId: ticket.id, fromNumber: ticket.number },
+    });
+    return {
+      set: { closeReason: 'merged' as CloseReason, mergedIntoTicketId: target.id, closedAt: now },
+      payload: { intoTicketId: target.id, intoNumber: target.number },
+      public: true,
+    };
+  });
+}
+
+async function pendingRequest(tx: Db, ticketId: number, kind: RequestKind) {
+  const [r] = await tx
+    .select()
+    .from(assignmentRequests)
+    .where(and(eq(assignmentRequests.ticketId, ticketId), eq(assignmentRequests.kind, kind), eq(assignmentRequests.status, 'pending')))
+    .for('update');
+  if (!r) throw new ConflictError('no_pending_request', { kind });
+  return r;
+}
+
+async function decide(tx: Db, id: number, approved: boolean, actor: Actor, now: Date, note?: string) {
+  await tx
+    .update(assignmentRequests)
+    .set({ status: approved ? 'approved' : 'rejected', decidedBy: actor.userId, decidedAt: now, decisionNote: note ?? null })
+    .where(eq(assignmentRequests.id, id));
+}
+
+export async function reviewReturn(deps: Deps, actor: Actor, ticketId: number, approve: boolean, input: { version: number; note?: string }) {
+  return runTicketAction(deps, actor, ticketId, approve ? 'approve_return' : 'reject_return', input.version, async ({ tx, ticket, now }) => {
+    const req = await pendingRequest(tx, ticket.id, 'return');
+    await decide(tx, req.id, approve, actor, now, input.note);
+    if (approve) {
+      await endLiveAssignments(tx, ticket.id, 'returned', now);
+    } else {
+      // A disputed return that the centre rejects designates the unit: it may not return again.
+      await tx.update(assignments).set({ designated: true }).where(eq(assignments.id, req.assignmentId));
+    }
+    return { payload: { requestId: req.id, assignmentId: req.assignmentId, note: input.note ?? null } };
+  });
+}
+
+export async function reviewExtension(
+  deps: Deps,
+  actor: Actor,
+  ticketId: number,
+  approve: boolean,
+  input: { version: number; note?: string; newDueAt?: string },
+) {
+  return runTicketAction(deps, actor, ticketId, approve ? 'approve_extension' : 'reject_extension', input.version, async ({ tx, ticket, now }) => {
+    const req = await pendingRequest(tx, ticket.id, 'extension');
+    await decide(tx, req.id, approve, actor, now, input.note);
+    let newDueAt: Date | null = null;
+    if (approve) {
+      newDueAt = input.newDueAt ? new Date(input.newDueAt) : req.requestedDueAt;
+      const [a] = await tx.select().from(assignments).where(eq(assignments.id, req.assignmentId)).for('update');
+      if (!newDueAt || newDueAt <= now || (a!.completeDueAt && newDueAt <= a!.completeDueAt)) throw new UnprocessableError('extension_not_later');
+      await tx
+        .update(assignments)
+        .set({ completeDueAt: newDueAt, originalCompleteDueAt: a!.originalCompleteDueAt ?? a!.completeDueAt, version: a!.version + 1 })
+        .where(eq(assignments.id, a!.id));
+    }
+    return {
+      payload: { requestId: req.id, assignmentId: req.assignmentId, newDueAt: newDueAt?.toISOString() ?? null, note: input.note ?? null },
+      public: approve,
+    };
+  });
+}
+
+export async function reviewTermination(deps: Deps, actor: Actor, ticketId: number, approve: boolean, input: { version: number; note?: string }) {
+  return runTicketAction(deps, actor, ticketId, approve ? 'approve_termination' : 'reject_termination', input.version, async ({ tx, ticket, now }) => {
+    const req = await pendingRequest(tx, ticket.id, 'termination');
+    await decide(tx, req.id, approve, actor, now, input.note);
+    if (approve) await endLiveAssignments(tx, ticket.id, 'closed', now);
+    return {
+      set: approve ? { closeReason: 'terminated' as CloseReason, closeNote: req.reason, closedAt: now } : {},
+      payload: { requestId: req.id, assignmentId: req.assignmentId, note: input.note ?? null },
+      public: approve,
+    };
+  });
+}
+
+export async function reviewReply(
+  deps: Deps,
+  actor: Actor,
+  ticketId: number,
+  approve: boolean,
+  input: { version: number; note?: string; publicReply?: string; reason?: string },
+) {
+  return runTicketAction(deps, actor, ticketId, approve ? 'approve_reply' : 'reject_reply', input.version, async ({ tx, ticket }) => {
+    const lead = await leadAssignment(tx, ticket.id);
+    if (approve) {
+      return { set: { publicReply: input.publicReply ?? lead.replyContent }, payload: { note: input.note ?? null }, public: true };
+    }
+    await tx
+      .update(assignments)
+      .set({ status: 'in_progress', version: lead.version + 1 })
+      .where(eq(assignments.id, lead.id));
+    return { payload: { reason: input.reason ?? null, assignmentId: lead.id } };
+  });
+}
+
+export async function recordCallback(
+  deps: Deps,
+  actor: Actor,
+  ticketId: number,
+  input: { version: number; reached: boolean; solved?: 'solved' | 'partly' | 'unsolved'; satisfaction?: 'satisfied' | 'basically_satisfied' | 'dissatisfied'; comment?: string },
+) {
+  // The sub-action depends on the attempt count. It is read before the locked transaction; the version
+  // check inside runTicketAction rejects the call if another attempt was recorded in between.
+  const peek = await loadTicket(deps.db, actor, ticketId);
+  const attempts = peek.callbackAttempts + 1;
+  const action = callbackAction({ ...input, attempts, maxAttempts: deps.config.CALLBACK_MAX_ATTEMPTS });
+  return runTicketAction(
+    deps,
+    actor,
+    ticketId,
+    action,
+    input.version,
+    async ({ tx, ticket, now }) => {
+      const attempt = ticket.callbackAttempts + 1;
+      await tx.insert(callbacks).values({
+        ticketId: ticket.id,
+        attempt,
+        reached: input.reached,
+        solved: input.solved ?? null,
+        satisfaction: input.satisfaction ?? null,
+        comment: input.comment ?? null,
+        agentId: actor.userId,
+        createdAt: now,
+      });
+      const closes = action === 'callback_close' || action === 'callback_unreached';
+      if (closes) await endLiveAssignments(tx, ticket.id, 'closed', now);
+      return {
+        set: {
+          callbackAttempts: attempt,
+          ...(closes ? { closeReason: (action === 'callback_close' ? 'completed' : 'unreached') as CloseReason, closedAt: now } : {}),
+        },
+        payload: { attempt, reached: input.reached, solved: input.solved ?? null, satisfaction: input.satisfaction ?? null, comment: input.comment ?? null },
+        public: closes,
+      };
+    },
+    { permission: 'callback_close' },
+  );
+}
+
+export async function reopenTicket(deps: Deps, actor: Actor, ticketId: number, input: { version: number; reason: string }) {
+  return runTicketAction(deps, actor, ticketId, 'reopen', input.version, async ({ tx, ticket }) => {
+    const lead = await leadAssignment(tx, ticket.id);
+    await tx
+      .update(assignments)
+      .set({ status: 'in_progress', version: lead.version + 1 })
+      .where(eq(assignments.id, lead.id));
+    return { set: { redoCount: ticket.redoCount + 1 }, payload: { reason: input.reason, assignmentId: lead.id, redo: ticket.redoCount + 1 }, public: true };
+  });
+}
+
+export async function closeTicket(deps: Deps, actor: Actor, ticketId: number, input: { version: number; note: string }) {
+  return runTicketAction(deps, actor, ticketId, 'close', input.version, async ({ tx, ticket, now }) => {
+    await endLiveAssignments(tx, ticket.id, 'closed', now);
+    return { set: { closeReason: 'supervisor_closed' as CloseReason, closeNote: input.note, closedAt: now }, payload: { note: input.note }, public: true };
+  });
+}
+
+// ---------------------------------------------------------------- unit actions on an assignment
+
+type AssignmentStep = { tx: Db; ticket: TicketRow; assignment: AssignmentRow; now: Date };
+
+/**
+ * Same order as runTicketAction, for a unit acting on its assignment: the ticket row is locked first
+ * (always ticket, then assignment, so two units never deadlock), the assignment's own version is checked.
+ */
+async function runAssignmentAction(
+  deps: Deps,
+  actor: Actor,
+  assignmentId: number,
+  action: AssignmentAction,
+  expectedVersion: number,
+  apply: (s: AssignmentStep) => Promise<{ set?: Partial<typeof assignments.$inferInsert>; ticketSet?: Partial<typeof tickets.$inferInsert>; payload?: Record<string, unknown>; public?: boolean } | void>,
+) {
+  return inTransaction(deps, async (tx, record) => {
+    const [ref] = await tx.select({ ticketId: assignments.ticketId }).from(assignments).where(eq(assignments.id, assignmentId));
+    if (!ref) throw new NotFoundError('assignment_not_found');
+    const ticket = await loadTicket(tx, actor, ref.ticketId, { lock: true }).catch(() => {
+      throw new NotFoundError('assignment_not_found');
+    });
+    const [assignment] = await tx.select().from(assignments).where(eq(assignments.id, assignmentId)).for('update');
+    const a = assignment!;
+    if (!mayAssignment(actor, action, a.unitId)) throw new ForbiddenError();
+    checkVersion(a.version, expectedVersion, a.status);
+    const t = assignmentTransition(ticket.status, { role: a.role, status: a.status as AssignmentStatus }, action);
+    if (!t.ok) throw new ConflictError('invalid_transition', { status: a.status === 'in_progress' ? ticket.status : a.status, action }, {
+      currentStatus: ticket.status,
+      assignmentStatus: a.status,
+      currentVersion: a.version,
+    });
+    const now = deps.clock.now();
+    const out = (await apply({ tx, ticket, assignment: a, now })) ?? {};
+    const [updatedA] = await tx
+      .update(assignments)
+      .set({ ...out.set, status: t.assignmentTo, version: a.version + 1 })
+      .where(and(eq(assignments.id, a.id), eq(assignments.version, a.version)))
+      .returning();
+    const [updatedT] = await tx
+      .update(tickets)
+      .set({ ...out.ticketSet, status: t.ticketTo, version: ticket.version + 1, updatedAt: now })
+      .where(eq(tickets.id, ticket.id))
+      .returning();
+    await record(actor, {
+      ticketId: ticket.id,
+      assignmentId: a.id,
+      type: action,
+      fromStatus: ticket.status,
+      toStatus: t.ticketTo,
+      version: updatedT!.version,
+      payload: { ...out.payload, unitId: a.unitId, role: a.role, assignmentFrom: a.status, assignmentTo: t.assignmentTo },
+      public: out.public ?? false,
+    });
+    return { ticket: updatedT!, assignment: updatedA! };
+  });
+}
+
+export async function signAssignment(deps: Deps, actor: Actor, id: number, input: { version: number }) {
+  return runAssignmentAction(deps, actor, id, 'sign', input.version, async ({ now }) => ({
+    set: { signedAt: now, signedBy: actor.userId },
+    public: true,
+  }));
+}
+
+export async function contactCaller(deps: Deps, actor: Actor, id: number, input: { version: number; method: string; summary: string; contactedAt?: string }) {
+  return runAssignmentAction(deps, actor, id, 'contact', input.version, async ({ assignment, now }) => {
+    const at = input.contactedAt ? new Date(input.contactedAt) : now;
+    if (at > now) throw new UnprocessableError('validation_failed');
+    return {
+      set: { firstContactAt: assignment.firstContactAt ?? at },
+      payload: { method: input.method, summary: input.summary, contactedAt: at.toISOString() },
+    };
+  });
+}
+
+export async function addNote(deps: Deps, actor: Actor, id: number, input: { version: number; text: string }) {
+  return runAssignmentAction(deps, actor, id, 'note', input.version, async () => ({ payload: { text: input.text } }));
+}
+
+export async function replyAssignment(deps: Deps, actor: Actor, id: number, input: { version: number; content: string }) {
+  return runAssignmentAction(deps, actor, id, 'reply', input.version, async ({ assignment, now }) => ({
+    set: { replyContent: input.content, repliedAt: now, repliedBy: actor.userId },
+    ticketSet: assignment.role === 'lead' ? { repliedAt: now } : {},
+    payload: { content: input.content },
+    public: assignment.role === 'lead',
+  }));
+}
+
+async function openRequest(tx: Db, actor: Actor, a: AssignmentRow, kind: RequestKind, reason: string, now: Date, requestedDueAt?: Date) {
+  try {
+    // A savepoint, so a duplicate pending request surfaces as a clean 409 rather than an aborted transaction.
+    const [r] = await tx.transaction(async (sp) =>
+      sp
+        .insert(assignmentRequests)
+        .values({ ticketId: a.ticketId, assignmentId: a.id, kind, reason, requestedDueAt: requestedDueAt ?? null, requestedBy: actor.userId, requestedAt: now })
+        .returning({ id: assignmentRequests.id }),
+    );
+    return r!.id;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ConflictError('request_pending');
+    throw err;
+  }
+}
+
+export async function requestReturn(deps: Deps, actor: Actor, id: number, input: { version: number; reason: string }) {
+  return runAssignmentAction(deps, actor, id, 'request_return', input.version, async ({ tx, assignment, now }) => {
+    if (assignment.designated) throw new ConflictError('designated_cannot_return');
+    const requestId = await openRequest(tx, actor, assignment, 'return', input.reason, now);
+    return { payload: { requestId, reason: input.reason } };
+  });
+}
+
+export async function requestExtension(deps: Deps, actor: Actor, id: number, input: { version: number; reason: string; requestedDueAt: string }) {
+  return runAssignmentAction(deps, actor, id, 'request_extension', input.version, async ({ tx, assignment, now }) => {
+    const due = new Date(input.requestedDueAt);
+    if (due <= now || (assignment.completeDueAt && due <= assignment.completeDueAt)) throw new UnprocessableError('extension_not_later');
+    const requestId = await openRequest(tx, actor, assignment, 'extension', input.reason, now, due);
+    return { payload: { requestId, reason: input.reason, requestedDueAt: due.toISOString() } };
+  });
+}
+
+export async function requestTermination(deps: Deps, actor: Actor, id: number, input: { version: number; reason: string }) {
+  return runAssignmentAction(deps, actor, id, 'request_termination', input.version, async ({ tx, assignment, now }) => {
+    const requestId = await openRequest(tx, actor, assignment, 'termination', input.reason, now);
+    return { payload: { requestId, reason: input.reason } };
+  });
+}
+

@@ -1,0 +1,142 @@
+import type { Db } from '../../../db/client.ts';
+import type { Actor } from '../auth/actor.ts';
+import { audit } from '../audit.ts';
+import { maskPhone } from './inputs.ts';
+import { callerVisibility, mayAssignment, mayTicket } from './policy.ts';
+import { categoryPath, contactCount, pendingRequests, ticketAssignments, type TicketRow } from './queries.ts';
+import {
+  ASSIGNMENT_ACTIONS,
+  TICKET_ACTIONS,
+  assignmentTransition,
+  ticketTransition,
+  type AssignmentStatus,
+  type TicketAction,
+} from './status.ts';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** The caller block as this actor may see it. */
+export function presentCaller(actor: Actor, t: TicketRow, opts: { list?: boolean } = {}) {
+  const vis = callerVisibility(actor, t);
+  if (vis === 'hidden') return { name: null, phone: null, masked: true, confidential: true };
+  // Lists always mask: full numbers are shown on the detail view only, where each read is audited.
+  const full = vis === 'full' && !opts.list;
+  return {
+    name: vis === 'full' || !t.confidential ? t.callerName : null,
+    phone: t.callerPhone ? (full ? t.callerPhone : maskPhone(t.callerPhone)) : null,
+    masked: !full,
+    confidential: t.confidential,
+  };
+}
+
+/** Ticket-level actions that are both legal now and permitted to the actor: the UI's buttons. */
+function ticketAbilities(actor: Actor, t: TicketRow, pending: { kind: string }[]): string[] {
+  const out: string[] = [];
+  const pendingKinds = new Set(pending.map((p) => p.kind));
+  for (const action of TICKET_ACTIONS) {
+    if (action.startsWith('callback_')) continue;
+    if (!mayTicket(actor, action) || !ticketTransition(t.status, action).ok) continue;
+    const needs: Partial<Record<TicketAction, string>> = { approve_extension: 'extension', reject_extension: 'extension' };
+    if (needs[action] && !pendingKinds.has(needs[action]!)) continue;
+    out.push(action);
+  }
+  if (mayTicket(actor, 'callback_close') && ticketTransition(t.status, 'callback_close').ok) out.push('callback');
+  return out;
+}
+
+export function summary(actor: Actor, t: TicketRow) {
+  return {
+    id: t.id,
+    number: t.number,
+    status: t.status,
+    version: t.version,
+    channel: t.channel,
+    type: t.type,
+    urgency: t.urgency,
+    categoryId: t.categoryId,
+    title: t.title,
+    address: t.address,
+    caller: presentCaller(actor, t, { list: true }),
+    warningLevel: t.warningLevel,
+    redoCount: t.redoCount,
+    closeReason: t.closeReason,
+    createdAt: iso(t.createdAt),
+    updatedAt: iso(t.updatedAt),
+    closedAt: iso(t.closedAt),
+  };
+}
+
+/** The full view of one ticket for this actor. Reading full caller details is written to the audit log. */
+export async function presentTicket(db: Db, actor: Actor, t: TicketRow) {
+  const [assignmentRows, pending, category, contactsN] = await Promise.all([
+    ticketAssignments(db, t.id),
+    pendingRequests(db, t.id),
+    categoryPath(db, t.categoryId),
+    contactCount(db, t.id),
+  ]);
+  const caller = presentCaller(actor, t);
+  if (!caller.masked && t.callerPhone) {
+    await audit(db, actor, 'read_caller_contact', { type: 'ticket', id: t.id }, { number: t.number });
+  }
+  return {
+    ...summary(actor, t),
+    caller,
+    category: { id: t.categoryId, path: category.map((c) => c.name) },
+    content: t.content,
+    lat: t.lat,
+    lng: t.lng,
+    streetUnitId: t.streetUnitId,
+    districtUnitId: t.districtUnitId,
+    allowDirectContact: t.allowDirectContact,
+    window: t.windowMatter ? { matter: t.windowMatter, hallDepartment: t.windowHallDepartment, reason: t.windowReason } : null,
+    close: t.closeReason
+      ? {
+          reason: t.closeReason,
+          note: t.closeNote,
+          kbArticleId: t.kbArticleId,
+          transferredTo: t.transferredTo,
+          mergedIntoTicketId: t.mergedIntoTicketId,
+        }
+      : null,
+    publicReply: t.publicReply,
+    callbackAttempts: t.callbackAttempts,
+    contacts: contactsN,
+    dispatchedAt: iso(t.dispatchedAt),
+    repliedAt: iso(t.repliedAt),
+    assignments: assignmentRows.map(({ a, unitName, unitKind }) => ({
+      id: a.id,
+      unit: { id: a.unitId, name: unitName, kind: unitKind },
+      role: a.role,
+      status: a.status,
+      version: a.version,
+      designated: a.designated,
+      dispatchedAt: iso(a.dispatchedAt),
+      signedAt: iso(a.signedAt),
+      firstContactAt: iso(a.firstContactAt),
+      repliedAt: iso(a.repliedAt),
+      replyContent: a.replyContent,
+      deadlines: {
+        sign: iso(a.signDueAt),
+        response: iso(a.responseDueAt),
+        complete: iso(a.completeDueAt),
+        originalComplete: iso(a.originalCompleteDueAt),
+      },
+      warningLevel: a.warningLevel,
+      abilities: ASSIGNMENT_ACTIONS.filter(
+        (action) =>
+          mayAssignment(actor, action, a.unitId) &&
+          assignmentTransition(t.status, { role: a.role, status: a.status as AssignmentStatus }, action).ok &&
+          !(action === 'request_return' && a.designated),
+      ),
+    })),
+    pendingRequests: pending.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      assignmentId: r.assignmentId,
+      reason: r.reason,
+      requestedDueAt: iso(r.requestedDueAt),
+      requestedAt: iso(r.requestedAt),
+    })),
+    abilities: ticketAbilities(actor, t, pending),
+  };
+}

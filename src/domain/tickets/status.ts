@@ -1,0 +1,160 @@
+/**
+ * The ticket lifecycle of domain.md §3 as a pure transition table.
+ *
+ * Two levels: the ticket's status, and each assignment's status. An action performed on an
+ * assignment by the lead unit moves the ticket too (the lead's sign moves the ticket to in progress);
+ * the same action by an assisting unit moves only its own assignment.
+ * Nothing here touches the database, the clock or the actor: permission lives in policy.ts.
+ */
+
+export const TICKET_STATUSES = [
+  'awaiting_dispatch', // 待派单
+  'awaiting_sign', // 待签收
+  'in_progress', // 办理中
+  'return_requested', // 退单待审核
+  'termination_requested', // 终止待审核
+  'awaiting_review', // 答复待审核
+  'awaiting_callback', // 待回访
+  'callback_disputed', // 回访不满意/未解决, awaiting a supervisor's decision
+  'closed', // 已办结 (see close_reason)
+] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const ASSIGNMENT_STATUSES = [
+  'awaiting_sign', // 待签收
+  'in_progress', // 已签收, 办理中
+  'replied', // 已答复
+  'returned', // 退单已批准: this unit no longer holds the ticket
+  'closed', // the ticket closed while this assignment was live
+] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
+
+/** Actions on the ticket as a whole, by centre staff. */
+export const TICKET_ACTIONS = [
+  'dispatch',
+  'decline', // 不予受理 after intake
+  'merge', // 并单 into another open ticket
+  'approve_return',
+  'reject_return',
+  'approve_extension',
+  'reject_extension',
+  'approve_termination',
+  'reject_termination',
+  'approve_reply',
+  'reject_reply',
+  'callback_close', // callback: solved and satisfied (or basically)
+  'callback_dispute', // callback: unsolved or dissatisfied → supervisor decides
+  'callback_retry', // callback: caller not reached, attempts remain
+  'callback_unreached', // callback: caller not reached, no attempts left
+  'reopen', // 重办
+  'close', // supervisor closes a disputed ticket with an explanation
+] as const;
+export type TicketAction = (typeof TICKET_ACTIONS)[number];
+
+/** Actions a unit performs on its own assignment. */
+export const ASSIGNMENT_ACTIONS = [
+  'sign',
+  'contact',
+  'note',
+  'reply',
+  'request_return',
+  'request_extension',
+  'request_termination',
+] as const;
+export type AssignmentAction = (typeof ASSIGNMENT_ACTIONS)[number];
+
+type TicketRule = { from: readonly TicketStatus[]; to: TicketStatus | 'same' };
+
+export const TICKET_TABLE: Record<TicketAction, TicketRule> = {
+  dispatch: { from: ['awaiting_dispatch'], to: 'awaiting_sign' },
+  decline: { from: ['awaiting_dispatch'], to: 'closed' },
+  merge: { from: ['awaiting_dispatch'], to: 'closed' },
+  approve_return: { from: ['return_requested'], to: 'awaiting_dispatch' },
+  reject_return: { from: ['return_requested'], to: 'in_progress' },
+  approve_extension: { from: ['in_progress', 'awaiting_review'], to: 'same' },
+  reject_extension: { from: ['in_progress', 'awaiting_review'], to: 'same' },
+  approve_termination: { from: ['termination_requested'], to: 'closed' },
+  reject_termination: { from: ['termination_requested'], to: 'in_progress' },
+  approve_reply: { from: ['awaiting_review'], to: 'awaiting_callback' },
+  reject_reply: { from: ['awaiting_review'], to: 'in_progress' },
+  callback_close: { from: ['awaiting_callback'], to: 'closed' },
+  callback_dispute: { from: ['awaiting_callback'], to: 'callback_disputed' },
+  callback_retry: { from: ['awaiting_callback'], to: 'awaiting_callback' },
+  callback_unreached: { from: ['awaiting_callback'], to: 'closed' },
+  reopen: { from: ['callback_disputed'], to: 'in_progress' },
+  close: { from: ['callback_disputed'], to: 'closed' },
+};
+
+/** While the ticket is in one of these, units may still work on their assignments. */
+const UNIT_ACTIVE: readonly TicketStatus[] = [
+  'awaiting_sign',
+  'in_progress',
+  'return_requested',
+  'termination_requested',
+  'awaiting_review',
+];
+
+type AssignmentRule = {
+  /** assignment statuses the action is legal from */
+  from: readonly AssignmentStatus[];
+  to: AssignmentStatus | 'same';
+  /** ticket statuses in which the action is legal, and where the ticket goes, for the lead unit */
+  lead: { from: readonly TicketStatus[]; to: TicketStatus | 'same' } | null;
+  /** ticket statuses in which an assisting unit may perform it (the ticket does not move), or null if lead only */
+  assist: readonly TicketStatus[] | null;
+};
+
+export const ASSIGNMENT_TABLE: Record<AssignmentAction, AssignmentRule> = {
+  sign: { from: ['awaiting_sign'], to: 'in_progress', lead: { from: ['awaiting_sign'], to: 'in_progress' }, assist: UNIT_ACTIVE },
+  contact: { from: ['in_progress', 'replied'], to: 'same', lead: { from: ['in_progress', 'awaiting_review'], to: 'same' }, assist: UNIT_ACTIVE },
+  note: {
+    from: ['awaiting_sign', 'in_progress', 'replied'],
+    to: 'same',
+    lead: { from: UNIT_ACTIVE, to: 'same' },
+    assist: UNIT_ACTIVE,
+  },
+  reply: { from: ['in_progress'], to: 'replied', lead: { from: ['in_progress'], to: 'awaiting_review' }, assist: UNIT_ACTIVE },
+  request_return: { from: ['in_progress'], to: 'same', lead: { from: ['in_progress'], to: 'return_requested' }, assist: null },
+  request_extension: { from: ['in_progress'], to: 'same', lead: { from: ['in_progress'], to: 'same' }, assist: null },
+  request_termination: { from: ['in_progress'], to: 'same', lead: { from: ['in_progress'], to: 'termination_requested' }, assist: null },
+};
+
+export type Transition<S> = { ok: true; to: S } | { ok: false };
+
+export function ticketTransition(status: TicketStatus, action: TicketAction): Transition<TicketStatus> {
+  const rule = TICKET_TABLE[action];
+  if (!rule.from.includes(status)) return { ok: false };
+  return { ok: true, to: rule.to === 'same' ? status : rule.to };
+}
+
+export function assignmentTransition(
+  ticket: TicketStatus,
+  assignment: { role: 'lead' | 'assist'; status: AssignmentStatus },
+  action: AssignmentAction,
+): { ok: true; ticketTo: TicketStatus; assignmentTo: AssignmentStatus } | { ok: false } {
+  const rule = ASSIGNMENT_TABLE[action];
+  if (!rule.from.includes(assignment.status)) return { ok: false };
+  const assignmentTo = rule.to === 'same' ? assignment.status : rule.to;
+  if (assignment.role === 'lead') {
+    if (!rule.lead || !rule.lead.from.includes(ticket)) return { ok: false };
+    return { ok: true, ticketTo: rule.lead.to === 'same' ? ticket : rule.lead.to, assignmentTo };
+  }
+  if (!rule.assist || !rule.assist.includes(ticket)) return { ok: false };
+  return { ok: true, ticketTo: ticket, assignmentTo };
+}
+
+/** Assignment statuses in which the unit still holds the ticket. */
+export const LIVE_ASSIGNMENT: readonly AssignmentStatus[] = ['awaiting_sign', 'in_progress', 'replied'];
+
+/** Pick the callback sub-action from what the callback agent recorded (pure). */
+export function callbackAction(input: {
+  reached: boolean;
+  solved?: 'solved' | 'partly' | 'unsolved' | null;
+  satisfaction?: 'satisfied' | 'basically_satisfied' | 'dissatisfied' | null;
+  attempts: number;
+  maxAttempts: number;
+}): TicketAction {
+  if (!input.reached) return input.attempts >= input.maxAttempts ? 'callback_unreached' : 'callback_retry';
+  if (input.solved === 'unsolved' || input.satisfaction === 'dissatisfied') return 'callback_dispute';
+  return 'callback_close';
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { login, logout, sessionInfo } from '../../domain/auth/commands.ts';
+import { hashToken } from '../../domain/auth/tokens.ts';
+import { SESSION_COOKIE } from '../middleware/auth.ts';
+import { route, type AnyRoute } from '../route.ts';
+
+export const authRoutes: AnyRoute[] = [
+  route({
+    method: 'post',
+    path: '/api/auth/login',
+    summary: 'Sign in with username and password: sets the HttpOnly session cookie and returns the CSRF token',
+    tag: 'auth',
+    access: 'public',
+    body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict(),
+    handler: async ({ deps, body, ctx }) => {
+      const r = await login(deps, body, { ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null, requestId: ctx.state.requestId });
+      ctx.cookies.set(SESSION_COOKIE, r.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: deps.config.COOKIE_SECURE,
+        path: '/',
+        maxAge: deps.config.SESSION_TTL_HOURS * 3600_000,
+        overwrite: true,
+      });
+      const info = await sessionInfo(deps, {
+        userId: r.user.id,
+        username: r.user.username,
+        displayName: r.user.displayName,
+        role: r.user.role,
+        unitId: r.user.unitId,
+        unitPath: '',
+        via: 'session',
+        sessionId: hashToken(r.token),
+        ip: null,
+        requestId: null,
+      });
+      return { body: info };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/auth/logout',
+    summary: 'Sign out this session, or every session of the user with {"everywhere": true}',
+    tag: 'auth',
+    access: 'authenticated',
+    body: z.object({ everywhere: z.boolean().default(false) }).strict(),
+    handler: async ({ deps, actor, body, ctx }) => {
+      await logout(deps, actor, body.everywhere);
+      ctx.cookies.set(SESSION_COOKIE, null, { path: '/' });
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/auth/session',
+    summary: 'Who am I: the user, their unit and the CSRF token for this session',
+    tag: 'auth',
+    access: 'authenticated',
+    handler: async ({ deps, actor }) => ({ body: await sessionInfo(deps, actor) }),
+  }),
+];
