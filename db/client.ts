@@ -17,6 +17,8 @@ export type Database = {
   /** Run raw SQL and get rows back, whichever driver. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
+  /** PGlite only: a dump of the data folder (tests start from a migrated dump; backups). */
+  dump?: () => Promise<Blob>;
 };
 
 export type ConnectOptions = {
@@ -107,6 +109,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<Database> {
     db,
     driver: 'pglite',
     query: async <T,>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
+    dump: async () => (await client.dumpDataDir('gzip')) as Blob,
     close: async () => {
       await client.close();
       unlock();
