@@ -61,7 +61,7 @@ function lockDataDir(dir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(fs.readFileSync(lockFile, 'utf8'));
-      if (pid && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(dir, pid);
+      if (pid && isAlive(pid)) throw new DataDirLockedError(dir, pid); // our own pid too: a second instance in this process
       fs.unlinkSync(lockFile); // stale: its process has exited
     }
   }

@@ -15,6 +15,8 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   COOKIE_SECURE: bool.default(false),
+  /** Trust X-Forwarded-* from a reverse proxy (nginx) for client addresses */
+  TRUST_PROXY: bool.default(false),
   /** Days back that duplicate hints look for the same caller or the same category near the same address */
   DUPLICATE_WINDOW_DAYS: z.coerce.number().int().positive().default(30),
   /** Callback attempts before a ticket is closed as unreached */

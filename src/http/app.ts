@@ -11,7 +11,7 @@ import { landingPage } from './landing.ts';
 
 /** Builds the Koa app (no listen): middleware order is request id → problem mapping → headers → body → auth → routes. */
 export function createApp(deps: Deps, routes: AnyRoute[] = apiRoutes): Koa {
-  const app = new Koa({ proxy: process.env.TRUST_PROXY === 'true' });
+  const app = new Koa({ proxy: deps.config.TRUST_PROXY });
   app.silent = true;
   const router = new Router();
   const openapi = openApiDocument(routes);

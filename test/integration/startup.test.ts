@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { connect, DataDirLockedError } from '../../db/client.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+function run(env: Record<string, string>, untilLine: RegExp, timeoutMs = 60_000) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const done = new Promise<{ out: string; code: number | null }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${untilLine}: ${out}`)), timeoutMs);
+    const check = () => {
+      if (untilLine.test(out)) {
+        clearTimeout(timer);
+        resolve({ out, code: null });
+      }
+    };
+    child.stdout.on('data', (d) => ((out += d), check()));
+    child.stderr.on('data', (d) => ((out += d), check()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ out, code });
+    });
+  });
+  return { child, done };
+}
+
+describe('embedded start-up (PGlite data folder)', () => {
+  it('migrates, seeds the demo city once, and refuses a second process on the same folder', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiesu-data-'));
+    const env = { DATABASE_URL: '', DATA_DIR: dir, SEED_DEMO: 'true' };
+    const first = run(env, /jiesu listening/);
+    const r1 = await first.done;
+    expect(r1.out).toContain('demo city seeded');
+    expect(fs.existsSync(path.join(dir, '.jiesu.lock'))).toBe(true);
+
+    const second = run(env, /in use by another jiesu process/);
+    const r2 = await second.done;
+    expect(r2.out).toMatch(/in use by another jiesu process \(pid \d+\)/);
+    second.child.kill('SIGKILL');
+
+    first.child.kill('SIGTERM');
+    await new Promise((r) => first.child.once('exit', r));
+    expect(fs.existsSync(path.join(dir, '.jiesu.lock'))).toBe(false);
+
+    // Second start on the same folder: data kept, nothing seeded twice.
+    const third = run(env, /jiesu listening/);
+    const r3 = await third.done;
+    expect(r3.out).not.toContain('demo city seeded');
+    third.child.kill('SIGTERM');
+    await new Promise((r) => third.child.once('exit', r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('takes over a lock left by a process that no longer exists', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiesu-data-'));
+    fs.writeFileSync(path.join(dir, '.jiesu.lock'), '999999');
+    const db = await connect({ dataDir: dir });
+    await expect(connect({ dataDir: dir })).rejects.toBeInstanceOf(DataDirLockedError);
+    await db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});
