@@ -30,7 +30,8 @@ function translate(err: unknown): unknown {
   const status = e?.status ?? e?.statusCode;
   if (status === 413 || e?.type === 'entity.too.large') return new DomainError('payload_too_large', 413);
   if (status === 415) return new DomainError('unsupported_media_type', 415);
-  if (status === 400 && (e?.type === 'entity.parse.failed' || e?.expose)) return new ValidationError([], 'invalid_json');
+  // co-body (under @koa/bodyparser) throws a bare SyntaxError carrying status 400, with neither `type` nor `expose`.
+  if (status === 400 && (e?.type === 'entity.parse.failed' || e?.expose || err instanceof SyntaxError)) return new ValidationError([], 'invalid_json');
   // Connection-level failures: the database is down or unreachable.
   if (e?.code && ['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03', 'CONNECT_TIMEOUT'].includes(e.code)) {
     return new DomainError('database_unavailable', 503);

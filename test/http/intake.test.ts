@@ -329,6 +329,16 @@ describe('Idempotency-Key', () => {
     expect(await rowCount('select count(*)::int as n from contacts where caller_phone = $1', ['13900000046'])).toBe(1);
     expect(await rowCount("select count(*)::int as n from ticket_events where ticket_id = $1 and type = 'ticket_created'", [rs[0]!.body.id])).toBe(1);
   });
+
+  it('concurrent repeats with one key link exactly one contact', async () => {
+    const target = await newTicket({ caller: { phone: '13900000047' } });
+    const body = callBody(w.category.id, { caller: { phone: '13900000048' }, disposition: { kind: 'repeat', ticketId: target.id } });
+    const rs = await Promise.all(Array.from({ length: 6 }, () => intake(w.operator.token, body, { 'Idempotency-Key': 'idem-concurrent-repeat' })));
+    expect(rs.map((r) => r.status), JSON.stringify(rs.find((r) => r.status !== 200)?.body)).toEqual(Array(6).fill(200));
+    expect(new Set(rs.map((r) => r.body.contactId)).size).toBe(1);
+    expect(await rowCount('select count(*)::int as n from contacts where ticket_id = $1', [target.id])).toBe(2);
+    expect(await rowCount("select count(*)::int as n from ticket_events where ticket_id = $1 and type = 'contact_linked'", [target.id])).toBe(1);
+  });
 });
 
 describe('caller history', () => {

@@ -7,7 +7,8 @@ const HAN = /\p{Script=Han}/u;
 
 export function searchTerms(text: string): string[] {
   const terms = new Set<string>();
-  const runs = text.toLowerCase().match(/[\p{Script=Han}]+|[\p{L}\p{N}]+/gu) ?? [];
+  // Han runs first; a Latin/number run stops at the next Han character (Han is \p{L} too), so 'ETC卡' → 'etc' + '卡'.
+  const runs = text.toLowerCase().match(/\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu) ?? [];
   for (const run of runs) {
     if (!HAN.test(run)) {
       if (run.length > 0) terms.add(run);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { TICKET_STATUSES } from './status.ts';
 import {
+  CHANNELS,
   CONTACT_METHODS,
   EMERGENCY_LINES,
   SATISFACTIONS,
@@ -82,9 +84,16 @@ export const createTicketInput = z
   });
 export type CreateTicketInput = z.infer<typeof createTicketInput>;
 
+/** A comma-separated filter whose every value is in `allowed` (an unknown enum value would be a database error). */
+const commaList = (allowed: readonly string[], max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => s.split(',').every((v) => !v || allowed.includes(v)), { message: `one or more of: ${allowed.join(', ')}` });
+
 export const listTicketsQuery = z.object({
-  status: z.string().max(200).optional(),
-  channel: z.string().max(100).optional(),
+  status: commaList(TICKET_STATUSES, 200).optional(),
+  channel: commaList(CHANNELS, 100).optional(),
   number: z.string().max(40).optional(),
   q: z.string().max(100).optional(),
   mine: z.enum(['true', 'false']).optional(),

@@ -69,7 +69,9 @@ async function replay(deps: Deps, actor: Actor, key: string, hash: string): Prom
 
 async function checkReferences(db: Db, actor: Actor, input: CreateTicketInput) {
   const [cat] = await db
-    .select({ id: categories.id, hasChildren: sql<boolean>`exists (select 1 from ${categories} c where c.parent_id = ${categories.id})` })
+    // `${categories}.id`, not `${categories.id}`: drizzle leaves columns in a single-table select list
+    // unqualified, and a bare "id" would bind to the subquery's own row (c.id), so no category had children.
+    .select({ id: categories.id, hasChildren: sql<boolean>`exists (select 1 from ${categories} c where c.parent_id = ${categories}.id)` })
     .from(categories)
     .where(and(eq(categories.id, input.categoryId), eq(categories.active, true)));
   if (!cat || cat.hasChildren) throw new UnprocessableError('category_unknown', { categoryId: input.categoryId });
@@ -186,7 +188,7 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateTicket
     });
   } catch (err) {
     // A concurrent retry with the same key committed first: answer with its result.
-    if (key && isUniqueViolation(err, 'idempotency_keys_pkey')) {
+    if (key && isUniqueViolation(err, 'idempotency_keys_user_id_key_pk')) {
       const earlier = await replay(deps, actor, key, hash);
       if (earlier) return earlier;
     }

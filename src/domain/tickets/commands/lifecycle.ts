@@ -3,7 +3,7 @@ import type { Db } from '../../../../db/client.ts';
 import { assignmentRequests, assignments, callbacks, contacts, tickets, units } from '../../../../db/schema/index.ts';
 import type { Deps } from '../../../deps.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../../errors.ts';
 import type { CloseReason, RequestKind } from '../../vocab.ts';
 import { isUniqueViolation } from '../../db-errors.ts';
 import { mayAssignment, mayTicket } from '../policy.ts';
@@ -68,19 +68,27 @@ async function runTicketAction(
   });
 }
 
-function checkVersion(current: number, expected: number, status: string) {
-  if (current !== expected) throw new ConflictError('version_conflict', { current }, { currentVersion: current, currentStatus: status });
+/** `currentStatus` is always the ticket's status; an assignment's own status travels as `assignmentStatus`. */
+function checkVersion(current: number, expected: number, status: string, extra: { assignmentStatus?: string } = {}) {
+  if (current !== expected) throw new ConflictError('version_conflict', { current }, { currentVersion: current, currentStatus: status, ...extra });
 }
 function invalid(status: string, action: string, version: number) {
   return new ConflictError('invalid_transition', { status, action }, { currentStatus: status, currentVersion: version });
 }
 
-/** Live assignments end when the ticket leaves the units (returned) or closes. */
+/**
+ * Live assignments end when the ticket leaves the units (returned) or closes. Requests still pending
+ * lapse with them: left pending, an old unit's extension could later be approved onto a returned assignment.
+ */
 async function endLiveAssignments(tx: Db, ticketId: number, status: AssignmentStatus, now: Date) {
   await tx
     .update(assignments)
     .set({ status, endedAt: now })
     .where(and(eq(assignments.ticketId, ticketId), inArray(assignments.status, [...LIVE_ASSIGNMENT])));
+  await tx
+    .update(assignmentRequests)
+    .set({ status: 'rejected', decidedAt: now, decisionNote: '承办已结束，申请自动失效' })
+    .where(and(eq(assignmentRequests.ticketId, ticketId), eq(assignmentRequests.status, 'pending')));
 }
 
 async function leadAssignment(tx: Db, ticketId: number): Promise<AssignmentRow> {
@@ -346,7 +354,7 @@ async function runAssignmentAction(
     const [assignment] = await tx.select().from(assignments).where(eq(assignments.id, assignmentId)).for('update');
     const a = assignment!;
     if (!mayAssignment(actor, action, a.unitId)) throw new ForbiddenError();
-    checkVersion(a.version, expectedVersion, a.status);
+    checkVersion(a.version, expectedVersion, ticket.status, { assignmentStatus: a.status });
     const t = assignmentTransition(ticket.status, { role: a.role, status: a.status as AssignmentStatus }, action);
     if (!t.ok) throw new ConflictError('invalid_transition', { status: a.status === 'in_progress' ? ticket.status : a.status, action }, {
       currentStatus: ticket.status,
@@ -389,7 +397,7 @@ export async function signAssignment(deps: Deps, actor: Actor, id: number, input
 export async function contactCaller(deps: Deps, actor: Actor, id: number, input: { version: number; method: string; summary: string; contactedAt?: string }) {
   return runAssignmentAction(deps, actor, id, 'contact', input.version, async ({ assignment, now }) => {
     const at = input.contactedAt ? new Date(input.contactedAt) : now;
-    if (at > now) throw new UnprocessableError('validation_failed');
+    if (at > now) throw new ValidationError([{ path: 'body.contactedAt', code: 'too_big', message: '联系时间不能晚于当前时间' }]);
     return {
       set: { firstContactAt: assignment.firstContactAt ?? at },
       payload: { method: input.method, summary: input.summary, contactedAt: at.toISOString() },
