@@ -5,7 +5,7 @@ CREATE TYPE "public"."calendar_day_kind" AS ENUM('holiday', 'workday');--> state
 CREATE TYPE "public"."channel" AS ENUM('phone', 'window', 'online', 'open311', 'bad_review');--> statement-breakpoint
 CREATE TYPE "public"."close_reason" AS ENUM('direct_answer', 'emergency_transfer', 'not_accepted', 'merged', 'completed', 'terminated', 'unreached', 'supervisor_closed');--> statement-breakpoint
 CREATE TYPE "public"."request_kind" AS ENUM('return', 'extension', 'termination');--> statement-breakpoint
-CREATE TYPE "public"."request_status" AS ENUM('pending', 'approved', 'rejected');--> statement-breakpoint
+CREATE TYPE "public"."request_status" AS ENUM('pending', 'approved', 'rejected', 'lapsed');--> statement-breakpoint
 CREATE TYPE "public"."role" AS ENUM('operator', 'window_clerk', 'dispatcher', 'unit_handler', 'unit_leader', 'callback_agent', 'supervisor', 'admin', 'intake_client');--> statement-breakpoint
 CREATE TYPE "public"."satisfaction" AS ENUM('satisfied', 'basically_satisfied', 'dissatisfied');--> statement-breakpoint
 CREATE TYPE "public"."solved_result" AS ENUM('solved', 'partly', 'unsolved');--> statement-breakpoint

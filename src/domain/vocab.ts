@@ -53,7 +53,8 @@ export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];
 
 export const REQUEST_KINDS = ['return', 'extension', 'termination'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
-export const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
+/** lapsed: the assignment ended or the reply was approved before anyone decided the request */
+export const REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'lapsed'] as const;
 
 export const CONTACT_METHODS = ['phone', 'visit', 'sms', 'other'] as const;
 

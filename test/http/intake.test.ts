@@ -360,10 +360,10 @@ describe('caller history', () => {
     }
     expect(JSON.stringify(r.body)).not.toContain(phone);
 
-    const audit = await api.call('GET', '/api/admin/audit?action=read_caller_history&targetId=0101', { token: w.admin.token });
+    const audit = await api.call('GET', '/api/admin/audit?action=read_caller_history&targetId=13700000101', { token: w.admin.token });
     expect(audit.status).toBe(200);
     expect(audit.body.items).toHaveLength(1);
-    expect(audit.body.items[0]).toMatchObject({ action: 'read_caller_history', userId: w.operator.id, targetType: 'caller', targetId: '0101' });
+    expect(audit.body.items[0]).toMatchObject({ action: 'read_caller_history', userId: w.operator.id, targetType: 'caller', targetId: '13700000101' });
     expect(audit.body.items[0].details.results).toBe(3);
   });
 
@@ -437,7 +437,7 @@ describe('duplicate hints', () => {
 
   it('audits the phone look-up and is closed to unit roles', async () => {
     await api.call('GET', '/api/intake/duplicates?phone=13600000208', { token: w.operator.token });
-    const audit = await api.call('GET', '/api/admin/audit?action=read_caller_history&targetId=0208', { token: w.admin.token });
+    const audit = await api.call('GET', '/api/admin/audit?action=read_caller_history&targetId=13600000208', { token: w.admin.token });
     expect(audit.body.items).toHaveLength(1);
     expect(audit.body.items[0]).toMatchObject({ userId: w.operator.id, details: { via: 'duplicate_hints' } });
     const r = await api.call('GET', '/api/intake/duplicates?phone=13600000208', { token: w.handlerA.token });

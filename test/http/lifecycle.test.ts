@@ -200,6 +200,18 @@ describe('extension (延期)', () => {
     ]);
   });
 
+  it('a request still pending when the reply is approved lapses (it could never be decided later)', async () => {
+    let v = await flow.inProgress();
+    v = await flow.assignment(w.handlerA, v, leadOf(v), 'extension', { reason: '需要更多时间', requestedDueAt: asked });
+    v = await flow.assignment(w.handlerA, v, leadOf(v), 'reply', { content: '已协调施工单位调整作业时间，夜间停止施工。' });
+    expect(v.pendingRequests.map((r) => r.kind)).toEqual(['extension']);
+    v = await flow.ticket(w.dispatcher, v, 'reply/approve');
+    expect(v.status).toBe('awaiting_callback');
+    expect(v.pendingRequests).toEqual([]);
+    const rows = await database.query<{ status: string }>('select status from assignment_requests where ticket_id = $1', [v.id]);
+    expect(rows.map((r) => r.status)).toEqual(['lapsed']);
+  });
+
   it('a pending request is listed, a duplicate is refused, approval moves the completion deadline', async () => {
     let v = await flow.inProgress();
     const lead = leadOf(v);

@@ -127,8 +127,9 @@ const EXPECTED_ASSIGNMENT: Legal[] = [
   ...rows('sign', 'lead', ['awaiting_sign'], ['awaiting_sign'], 'in_progress', 'in_progress'),
   ...rows('sign', 'assist', WITH_UNITS, ['awaiting_sign'], 'same', 'in_progress'),
 
-  // contact the caller (响应): after signing, also after replying; the lead only while it holds the ticket
-  ...rows('contact', 'lead', ['in_progress', 'awaiting_review'], ['in_progress', 'replied'], 'same', 'same'),
+  // contact the caller (响应): after signing, also after replying; the lead whenever it holds the ticket,
+  // including while its own return or termination request awaits review (the clock runs on)
+  ...rows('contact', 'lead', ['in_progress', 'return_requested', 'termination_requested', 'awaiting_review'], ['in_progress', 'replied'], 'same', 'same'),
   ...rows('contact', 'assist', WITH_UNITS, ['in_progress', 'replied'], 'same', 'same'),
 
   // note (办理记录): any live assignment while the ticket is with the units

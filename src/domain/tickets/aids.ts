@@ -15,7 +15,7 @@ export async function callerHistory(db: Db, actor: Actor, phone: string, limit: 
     .where(eq(tickets.callerPhone, phone))
     .orderBy(sql`(${tickets.status} = 'closed')`, desc(tickets.createdAt))
     .limit(limit);
-  await audit(db, actor, 'read_caller_history', { type: 'caller', id: phone.slice(-4) }, { results: rows.length });
+  await audit(db, actor, 'read_caller_history', { type: 'caller', id: phone }, { results: rows.length });
   return rows.map((t) => summary(actor, t));
 }
 
@@ -68,7 +68,7 @@ export async function duplicateHints(
   if (q.phone) {
     const rows = await db.select().from(tickets).where(and(eq(tickets.callerPhone, q.phone), recentOrOpen)).orderBy(desc(tickets.createdAt)).limit(20);
     for (const t of rows) add(t, 'same_phone', 1);
-    await audit(db, actor, 'read_caller_history', { type: 'caller', id: q.phone.slice(-4) }, { via: 'duplicate_hints', results: rows.length });
+    await audit(db, actor, 'read_caller_history', { type: 'caller', id: q.phone }, { via: 'duplicate_hints', results: rows.length });
   }
   if (q.categoryId && (q.address || (q.lat !== undefined && q.lng !== undefined))) {
     const rows = await db

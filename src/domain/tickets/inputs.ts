@@ -19,7 +19,11 @@ const LANDLINE = /^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$/;
 export const phone = z
   .string()
   .trim()
-  .transform((s) => s.replace(/[\s()]/g, '').replace(/^(\+86|0086)-?/, ''))
+  .transform((s) => {
+    const t = s.replace(/[\s()]/g, '').replace(/^(\+86|0086)-?/, '');
+    const digits = t.replace(/-/g, '');
+    return MOBILE.test(digits) ? digits : t; // 138-1234-5678 is a mobile written with hyphens
+  })
   .refine((s) => MOBILE.test(s) || LANDLINE.test(s), { message: '请输入有效的手机号（11位）或座机号（区号-号码）' })
   .transform((s) => (MOBILE.test(s) ? s : s.replace(/^(0(?:10|2\d|[3-9]\d{2}))-?/, '$1-')));
 

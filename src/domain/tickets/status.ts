@@ -106,7 +106,13 @@ type AssignmentRule = {
 
 export const ASSIGNMENT_TABLE: Record<AssignmentAction, AssignmentRule> = {
   sign: { from: ['awaiting_sign'], to: 'in_progress', lead: { from: ['awaiting_sign'], to: 'in_progress' }, assist: UNIT_ACTIVE },
-  contact: { from: ['in_progress', 'replied'], to: 'same', lead: { from: ['in_progress', 'awaiting_review'], to: 'same' }, assist: UNIT_ACTIVE },
+  // The lead may record contact whenever it holds the ticket, also while its own request awaits review.
+  contact: {
+    from: ['in_progress', 'replied'],
+    to: 'same',
+    lead: { from: ['in_progress', 'return_requested', 'termination_requested', 'awaiting_review'], to: 'same' },
+    assist: UNIT_ACTIVE,
+  },
   note: {
     from: ['awaiting_sign', 'in_progress', 'replied'],
     to: 'same',

@@ -85,9 +85,14 @@ async function endLiveAssignments(tx: Db, ticketId: number, status: AssignmentSt
     .update(assignments)
     .set({ status, endedAt: now })
     .where(and(eq(assignments.ticketId, ticketId), inArray(assignments.status, [...LIVE_ASSIGNMENT])));
+  await lapsePendingRequests(tx, ticketId, now);
+}
+
+/** Requests nobody decided lapse when they can no longer be reviewed (assignment ended, reply approved). */
+async function lapsePendingRequests(tx: Db, ticketId: number, now: Date) {
   await tx
     .update(assignmentRequests)
-    .set({ status: 'rejected', decidedAt: now, decisionNote: '承办已结束，申请自动失效' })
+    .set({ status: 'lapsed', decidedAt: now, decisionNote: '承办已结束，申请自动失效' })
     .where(and(eq(assignmentRequests.ticketId, ticketId), eq(assignmentRequests.status, 'pending')));
 }
 
@@ -254,9 +259,10 @@ export async function reviewReply(
   approve: boolean,
   input: { version: number; note?: string; publicReply?: string; reason?: string },
 ) {
-  return runTicketAction(deps, actor, ticketId, approve ? 'approve_reply' : 'reject_reply', input.version, async ({ tx, ticket }) => {
+  return runTicketAction(deps, actor, ticketId, approve ? 'approve_reply' : 'reject_reply', input.version, async ({ tx, ticket, now }) => {
     const lead = await leadAssignment(tx, ticket.id);
     if (approve) {
+      await lapsePendingRequests(tx, ticket.id, now);
       return { set: { publicReply: input.publicReply ?? lead.replyContent }, payload: { note: input.note ?? null }, public: true };
     }
     await tx
