@@ -2,7 +2,14 @@
 # Starts a throwaway PostgreSQL server on 127.0.0.1 from a temporary data folder and prints its URL.
 # Usage: eval "$(bash .ci/start-postgres.sh)"   → exports DATABASE_URL and PG_TMP
 set -euo pipefail
-PORT="${PG_PORT:-54329}"
+# A free port: PG_PORT if given, else the first free one from 54329 (another server may hold one).
+PORT="${PG_PORT:-}"
+if [ -z "$PORT" ]; then
+  for p in $(seq 54329 54429); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then PORT=$p; break; fi
+  done
+fi
+[ -n "$PORT" ] || { echo "start-postgres: no free port" >&2; exit 1; }
 BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
 [ -x "$BIN/initdb" ] || { echo "start-postgres: PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 1; }
 TMP="$(mktemp -d /tmp/jiesu-pg.XXXXXX)"
