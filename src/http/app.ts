@@ -9,6 +9,10 @@ import { mount, openApiDocument, type AnyRoute } from './route.ts';
 import { apiRoutes } from './routes/index.ts';
 import { landingPage } from './landing.ts';
 
+const routers = new WeakMap<Koa, Router>();
+/** The router an app serves (tests compare it with the OpenAPI document). */
+export const routerOf = (app: Koa) => routers.get(app)!;
+
 /** Builds the Koa app (no listen): middleware order is request id → problem mapping → headers → body → auth → routes. */
 export function createApp(deps: Deps, routes: AnyRoute[] = apiRoutes): Koa {
   const app = new Koa({ proxy: deps.config.TRUST_PROXY });
@@ -49,5 +53,6 @@ export function createApp(deps: Deps, routes: AnyRoute[] = apiRoutes): Koa {
   app.use(authMiddleware(deps));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  routers.set(app, router);
   return app;
 }
