@@ -23,6 +23,8 @@ const Env = z.object({
   CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(3),
   /** Base URL citizens see in messages (look-up link) */
   PUBLIC_BASE_URL: z.string().default('http://localhost:3000'),
+  /** Run the scheduled jobs (SLA sweep, notification delivery, calendar checks) in this instance */
+  JOBS: bool.default(true),
   /** Largest accepted JSON body */
   BODY_LIMIT: z.string().default('256kb'),
 });

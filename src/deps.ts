@@ -3,6 +3,7 @@ import type { Database, Db } from '../db/client.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './domain/clock.ts';
 import type { EventBus } from './domain/events.ts';
+import type { CalendarStore } from './domain/calendar/store.ts';
 
 /** Everything commands and routes need, built once in main.ts (or a test). No DI container. */
 export type Deps = {
@@ -12,4 +13,5 @@ export type Deps = {
   logger: Logger;
   clock: Clock;
   bus: EventBus;
+  calendar: CalendarStore;
 };

@@ -5,8 +5,11 @@ import { seedDemo } from '../db/seed.ts';
 import { loadConfig, type Config } from './config.ts';
 import { systemClock } from './domain/clock.ts';
 import { EventBus } from './domain/events.ts';
+import { CalendarStore } from './domain/calendar/store.ts';
 import type { Deps } from './deps.ts';
 import { createApp } from './http/app.ts';
+import { jobs } from './jobs/index.ts';
+import { startJobs } from './jobs/schedule.ts';
 
 /** Composition root: config → db (migrated, seeded) → app → listen. */
 export async function start(config: Config = loadConfig()) {
@@ -28,7 +31,8 @@ export async function start(config: Config = loadConfig()) {
     const r = await seedDemo(database.db, { log: (m) => logger.info(m) });
     if (r.seeded) logger.info('demo city seeded');
   }
-  const deps: Deps = { db: database.db, database, config, logger, clock: systemClock, bus: new EventBus() };
+  const deps: Deps = { db: database.db, database, config, logger, clock: systemClock, bus: new EventBus(), calendar: new CalendarStore() };
+  const scheduled = config.JOBS ? startJobs(deps, jobs) : null;
   const app = createApp(deps);
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
@@ -40,7 +44,8 @@ export async function start(config: Config = loadConfig()) {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down: draining requests');
+    logger.info('shutting down: stopping jobs, draining requests');
+    await scheduled?.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await database.close();
     logger.info('stopped');

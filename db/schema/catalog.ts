@@ -12,6 +12,10 @@ export const categories = pgTable(
     level: integer().notNull(),
     /** Offered to the public through Open311's service list. */
     public: boolean().notNull().default(true),
+    /** Safe to dispatch automatically when a catalogue rule matches (e.g. 停水, 路灯不亮) */
+    autoDispatch: boolean().notNull().default(false),
+    /** Open311 service description */
+    description: text().notNull().default(''),
     active: boolean().notNull().default(true),
     sort: integer().notNull().default(0),
   },

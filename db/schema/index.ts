@@ -5,3 +5,4 @@ export * from './tickets.ts';
 export * from './sla.ts';
 export * from './evaluation.ts';
 export * from './audit.ts';
+export * from './routing.ts';

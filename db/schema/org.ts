@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { role, unitKind } from './enums.ts';
 
 /** The unit tree: centre → district → departments and streets → communities. */
@@ -13,6 +13,10 @@ export const units = pgTable(
     parentId: integer().references((): AnyPgColumn => units.id),
     /** Materialised path of ids, "/1/4/17/": a subtree is a prefix match. */
     path: text().notNull(),
+    /** Other names the unit goes by in addresses (e.g. 东华 for 东华街道) */
+    aliases: jsonb().$type<string[]>().notNull().default([]),
+    /** Mobile number for SMS to the unit (new dispatch, warnings) */
+    notifyPhone: text(),
     active: boolean().notNull().default(true),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, date, index, integer, jsonb, pgTable, text, time, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, jsonb, pgTable, text, time, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { categories } from './catalog.ts';
 import { calendarDayKind, channel, timeUnit, urgency, warningLevel } from './enums.ts';
 import { assignments, tickets } from './tickets.ts';
@@ -49,6 +49,11 @@ export const slaPolicies = pgTable(
     counting: jsonb().$type<{ startNextWorkingDay?: boolean; inclusive?: boolean }>().notNull().default({}),
     /** Warning thresholds as fractions of the limit used: { yellow: 0.75, red: 0.9 } */
     thresholds: jsonb().$type<{ yellow: number; red: number }>().notNull().default({ yellow: 0.75, red: 0.9 }),
+    /** A reopen (重办) starts a new completion clock */
+    reopenRestartsClock: boolean().notNull().default(true),
+    /** The preset it came from, if any */
+    preset: text(),
+    active: boolean().notNull().default(true),
     createdAt: ts().notNull().defaultNow(),
   },
   (t) => [index('sla_policies_match_idx').on(t.categoryId, t.urgency, t.channel)],
@@ -80,8 +85,10 @@ export const supervisionItems = pgTable(
       .references(() => tickets.id),
     assignmentId: bigint({ mode: 'number' }).references(() => assignments.id),
     unitId: integer().references(() => units.id),
-    kind: text().notNull(), // reminder | supervision
+    kind: text().notNull(), // reminder (催办, to the unit) | supervision (督办, for supervisors)
     reason: text().notNull(),
+    /** The SLA clock that caused it, if any */
+    clock: text(),
     createdBy: integer().references(() => users.id),
     createdAt: ts().notNull().defaultNow(),
     resolvedAt: ts(),
@@ -95,11 +102,17 @@ export const notifications = pgTable(
   {
     id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     ticketId: bigint({ mode: 'number' }).references(() => tickets.id),
+    /** citizen | unit */
+    audience: text().notNull(),
+    unitId: integer().references(() => units.id),
     recipient: text().notNull(),
     template: text().notNull(),
     body: text().notNull(),
+    /** pending | sent | failed */
     status: text().notNull().default('pending'),
     attempts: integer().notNull().default(0),
+    nextAttemptAt: ts().notNull().defaultNow(),
+    lastError: text(),
     createdAt: ts().notNull().defaultNow(),
     sentAt: ts(),
   },
@@ -120,6 +133,8 @@ export const attachments = pgTable(
       .notNull()
       .references(() => tickets.id),
     assignmentId: bigint({ mode: 'number' }).references(() => assignments.id),
+    /** evidence (proof of contact, photos of the result) | document */
+    kind: text().notNull().default('document'),
     fileName: text().notNull(),
     mimeType: text().notNull(),
     size: integer().notNull(),
@@ -131,3 +146,19 @@ export const attachments = pgTable(
   (t) => [index('attachments_ticket_idx').on(t.ticketId)],
 );
 
+
+/** Alerts for supervisors that belong to no single ticket: calendar coverage running out, a deadline the calendar cannot compute. */
+export const systemAlerts = pgTable(
+  'system_alerts',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text().notNull(),
+    /** Raising the same alert twice is a no-op */
+    dedupeKey: text().notNull(),
+    message: text().notNull(),
+    details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: ts().notNull().defaultNow(),
+    resolvedAt: ts(),
+  },
+  (t) => [uniqueIndex('system_alerts_dedupe_uq').on(t.dedupeKey)],
+);

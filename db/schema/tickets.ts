@@ -55,6 +55,8 @@ export const tickets = pgTable(
     /** The street / district the matter is in (routing fills these in; the operator may override). */
     streetUnitId: integer().references(() => units.id),
     districtUnitId: integer().references(() => units.id),
+    /** How the street was found: coordinates (boundary), address (names), operator (chosen by hand) */
+    streetSource: text(),
     callerName: text(),
     callerPhone: text(),
     /** Last four digits, for the citizen look-up and the caller-history index. */
@@ -155,6 +157,13 @@ export const assignments = pgTable(
     completeDueAt: ts(),
     originalCompleteDueAt: ts(),
     warningLevel: warningLevel().notNull().default('none'),
+    /** When the completion clock started (dispatch, or the latest reopen) */
+    completeStartedAt: ts(),
+    /** Warning thresholds still to fire, sorted by time: [{ clock, level, at }] (the sweep reads only these) */
+    slaMarks: jsonb().$type<{ clock: 'sign' | 'response' | 'complete'; level: 'yellow' | 'red' | 'overdue'; at: string }[]>().notNull().default([]),
+    /** Bumped by a reopen: each warning level fires once per clock and cycle */
+    slaCycle: integer().notNull().default(0),
+    /** Earliest mark still to fire (null when none): the sweep's index */
     nextCheckAt: ts(),
   },
   (t) => [

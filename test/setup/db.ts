@@ -5,6 +5,7 @@ import { connect, type Database } from '../../db/client.ts';
 import { testConfig, type Config } from '../../src/config.ts';
 import { fixedClock } from '../../src/domain/clock.ts';
 import { EventBus } from '../../src/domain/events.ts';
+import { CalendarStore } from '../../src/domain/calendar/store.ts';
 import type { Deps } from '../../src/deps.ts';
 import { pino } from 'pino';
 import { withDatabase } from './global.ts';
@@ -47,5 +48,6 @@ export function makeDeps(database: Database, config: Partial<Config> = {}, now =
     logger: pino({ level: 'silent' }),
     clock: fixedClock(now),
     bus: new EventBus(),
+    calendar: new CalendarStore(),
   };
 }

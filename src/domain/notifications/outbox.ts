@@ -1,0 +1,38 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { messageTemplates, notifications } from '../../../db/schema/index.ts';
+
+/** Default SMS templates; admins override them in message_templates without a release. */
+export const DEFAULT_TEMPLATES: Record<string, string> = {
+  intake_receipt: '【12345热线】您的诉求已受理，工单号{number}。查询进度：{lookupUrl}',
+  reply_notice: '【12345热线】您的工单{number}已有答复：{reply} 查询详情：{lookupUrl}',
+  unit_dispatch: '【12345热线】贵单位有新派单{number}（{title}），请及时签收办理。',
+  unit_warning: '【12345热线】工单{number}的{clock}时限{level}，期限{dueAt}，请抓紧办理。',
+};
+
+export type NotificationInput = {
+  ticketId: number | null;
+  audience: 'citizen' | 'unit';
+  unitId?: number | null;
+  recipient: string;
+  template: string;
+  params: Record<string, string | number | null | undefined>;
+};
+
+export function render(body: string, params: NotificationInput['params']): string {
+  return body.replace(/\{(\w+)\}/g, (_, k: string) => (params[k] === undefined || params[k] === null ? '' : String(params[k])));
+}
+
+/** Queue a message in the same transaction as the change that causes it; a worker delivers it later. */
+export async function enqueueNotification(tx: Db, n: NotificationInput): Promise<void> {
+  const [t] = await tx.select({ body: messageTemplates.body }).from(messageTemplates).where(eq(messageTemplates.key, n.template));
+  const body = render(t?.body ?? DEFAULT_TEMPLATES[n.template] ?? n.template, n.params);
+  await tx.insert(notifications).values({
+    ticketId: n.ticketId,
+    audience: n.audience,
+    unitId: n.unitId ?? null,
+    recipient: n.recipient,
+    template: n.template,
+    body,
+  });
+}

@@ -1,0 +1,34 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Deps } from '../deps.ts';
+
+/** A job body takes the deps and the instant it runs for (injected clock: tests call run() directly). */
+export type Job = {
+  name: string;
+  /** node-cron expression, evaluated in Asia/Shanghai */
+  cron: string;
+  run(deps: Deps, now: Date): Promise<unknown>;
+};
+
+/** Schedules every job; a run still going when the next is due is skipped (noOverlap), not stacked. */
+export function startJobs(deps: Deps, jobs: Job[]): { stop(): Promise<void> } {
+  const tasks: ScheduledTask[] = [];
+  for (const job of jobs) {
+    const task = cron.schedule(
+      job.cron,
+      async () => {
+        try {
+          await job.run(deps, deps.clock.now());
+        } catch (err) {
+          deps.logger.error({ err, job: job.name }, 'job failed');
+        }
+      },
+      { name: job.name, timezone: 'Asia/Shanghai', noOverlap: true },
+    );
+    tasks.push(task);
+  }
+  return {
+    async stop() {
+      for (const t of tasks) await t.stop();
+    },
+  };
+}
