@@ -19,7 +19,10 @@ export type Actor = {
 export const isCentre = (a: Pick<Actor, 'role'>) => CENTRE_ROLES.includes(a.role);
 export const isUnit = (a: Pick<Actor, 'role'>) => UNIT_ROLES.includes(a.role);
 
-/** A system actor for jobs (the SLA sweep) — never reaches HTTP. */
-export function systemActor(): Actor {
-  return { userId: 0, username: 'system', displayName: '系统', role: 'admin', unitId: 0, unitPath: '/', via: 'token', ip: null, requestId: null };
+/**
+ * The system acting on its own (the SLA sweep, auto-dispatch) in a given role — never reaches HTTP.
+ * userId 0: events record no user, and the presenter shows 系统.
+ */
+export function systemActor(role: Role = 'admin'): Actor {
+  return { userId: 0, username: 'system', displayName: '系统', role, unitId: 0, unitPath: '/', via: 'token', ip: null, requestId: null };
 }
