@@ -8,6 +8,7 @@ import { EventBus } from './domain/events.ts';
 import { CalendarStore } from './domain/calendar/store.ts';
 import type { Deps } from './deps.ts';
 import { createApp } from './http/app.ts';
+import { attachRealtime } from './realtime/server.ts';
 import { jobs } from './jobs/index.ts';
 import { startJobs } from './jobs/schedule.ts';
 
@@ -35,6 +36,7 @@ export async function start(config: Config = loadConfig()) {
   const scheduled = config.JOBS ? startJobs(deps, jobs) : null;
   const app = createApp(deps);
   const server = http.createServer(app.callback());
+  const realtime = await attachRealtime(server, deps);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -46,11 +48,12 @@ export async function start(config: Config = loadConfig()) {
     stopping = true;
     logger.info('shutting down: stopping jobs, draining requests');
     await scheduled?.stop();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Closes the sockets, then the HTTP server, which waits for in-flight requests.
+    await realtime.close();
     await database.close();
     logger.info('stopped');
   };
-  return { server, deps, port, stop };
+  return { server, deps, port, stop, realtime };
 }
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;

@@ -8,8 +8,10 @@ export type PublishedEvent = {
   assignmentId: number | null;
   version: number;
   toStatus: string | null;
-  /** Units whose members should hear of it (assigned units). */
+  /** Units whose members should hear of it: the assigned units and every unit above them. */
   unitIds: number[];
+  /** The user who logged the ticket (operators follow their own tickets). */
+  createdBy: number | null;
   createdAt: string;
 };
 

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/http/app.ts';
+import { attachRealtime } from '../../src/realtime/server.ts';
 import type { Deps } from '../../src/deps.ts';
 
 export type Api = {
@@ -11,8 +12,9 @@ export type Api = {
 };
 
 /** The real Koa app on a real port (0 = any free one). */
-export async function startApi(deps: Deps): Promise<Api> {
+export async function startApi(deps: Deps, opts: { realtime?: boolean } = {}): Promise<Api> {
   const server = http.createServer(createApp(deps).callback());
+  const realtime = opts.realtime ? await attachRealtime(server, deps) : null;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -35,6 +37,6 @@ export async function startApi(deps: Deps): Promise<Api> {
       }
       return { status: res.status, body: parsed as any, headers: res.headers };
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () => (realtime ? realtime.close() : new Promise<void>((r) => server.close(() => r()))),
   };
 }

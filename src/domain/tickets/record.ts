@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { assignments, ticketEvents } from '../../../db/schema/index.ts';
+import { assignments, ticketEvents, tickets, units } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { PublishedEvent } from '../events.ts';
@@ -43,7 +43,13 @@ export async function inTransaction<T>(deps: Deps, fn: (tx: Db, record: Recorder
           createdAt: deps.clock.now(),
         })
         .returning({ id: ticketEvents.id, createdAt: ticketEvents.createdAt });
-      const unitRows = await tx.select({ unitId: assignments.unitId }).from(assignments).where(eq(assignments.ticketId, e.ticketId));
+      // Who should hear of it: every unit on the path of an assigned unit (a district hears of its streets), and the creator.
+      const unitRows = await tx
+        .select({ path: units.path })
+        .from(assignments)
+        .innerJoin(units, eq(units.id, assignments.unitId))
+        .where(eq(assignments.ticketId, e.ticketId));
+      const [owner] = await tx.select({ createdBy: tickets.createdBy }).from(tickets).where(eq(tickets.id, e.ticketId));
       pending.push({
         id: row!.id,
         type: e.type,
@@ -51,7 +57,8 @@ export async function inTransaction<T>(deps: Deps, fn: (tx: Db, record: Recorder
         assignmentId: e.assignmentId ?? null,
         version: e.version,
         toStatus: e.toStatus ?? null,
-        unitIds: [...new Set(unitRows.map((r) => r.unitId))],
+        unitIds: [...new Set(unitRows.flatMap((r) => r.path.split('/').filter(Boolean).map(Number)))],
+        createdBy: owner?.createdBy ?? null,
         createdAt: row!.createdAt.toISOString(),
       });
     };

@@ -1,0 +1,129 @@
+import type http from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { ticketEvents, tickets } from '../../db/schema/index.ts';
+import type { Deps } from '../deps.ts';
+import { resolveBearer, resolveSession } from '../domain/auth/resolve.ts';
+import { loadTicket, visibleTo } from '../domain/tickets/queries.ts';
+import { SESSION_COOKIE } from '../http/middleware/auth.ts';
+import { rooms, roomsFor, roomsOf } from './rooms.ts';
+import type { ClientToServerEvents, ServerToClientEvents, SocketData, TicketEventMessage } from './types.ts';
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+const CATCH_UP_LIMIT = 1000;
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+/**
+ * Socket.IO on the app's HTTP server. The handshake is authenticated with the same session cookie or
+ * bearer token as HTTP; a cookie handshake must come from the app's own origin (no cross-site sockets).
+ * With PostgreSQL, @socket.io/postgres-adapter carries emits between app instances.
+ */
+export async function attachRealtime(server: http.Server, deps: Deps): Promise<{ io: RealtimeServer; close(): Promise<void> }> {
+  const io: RealtimeServer = new Server(server, { serveClient: false, cors: undefined, connectionStateRecovery: undefined });
+  let pool: import('pg').Pool | null = null;
+  if (deps.database.driver === 'postgres' && deps.config.DATABASE_URL) {
+    const { default: pg } = await import('pg');
+    const { createAdapter } = await import('@socket.io/postgres-adapter');
+    pool = new pg.Pool({ connectionString: deps.config.DATABASE_URL, max: 3 });
+    pool.on('error', (err) => deps.logger.warn({ err }, 'realtime adapter pool error'));
+    await pool.query(`create table if not exists socket_io_attachments (id bigserial unique, created_at timestamptz default now(), payload bytea)`);
+    io.adapter(createAdapter(pool, { errorHandler: (err) => deps.logger.warn({ err }, 'realtime adapter error') }));
+  }
+
+  io.use(async (socket, next) => {
+    try {
+      const meta = { ip: socket.handshake.address ?? null, requestId: null };
+      const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : null;
+      if (token) {
+        const actor = await resolveBearer(deps, token, meta);
+        if (!actor) return next(new Error('unauthenticated'));
+        socket.data.actor = actor;
+        return next();
+      }
+      const cookie = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
+      const origin = socket.handshake.headers.origin;
+      if (cookie && origin && new URL(origin).host !== socket.handshake.headers.host) return next(new Error('origin_refused'));
+      const s = cookie ? await resolveSession(deps, cookie, meta) : null;
+      if (!s) return next(new Error('unauthenticated'));
+      socket.data.actor = s.actor;
+      next();
+    } catch (err) {
+      deps.logger.warn({ err }, 'socket handshake failed');
+      next(new Error('unavailable'));
+    }
+  });
+
+  io.on('connection', async (socket: Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>) => {
+    const actor = socket.data.actor;
+    await socket.join(roomsFor(actor));
+    socket.on('ticket:subscribe', async (ticketId, ack) => {
+      try {
+        if (!Number.isSafeInteger(ticketId) || ticketId <= 0) return ack?.({ ok: false, code: 'validation_failed' });
+        await loadTicket(deps.db, actor, ticketId);
+        await socket.join(rooms.ticket(ticketId));
+        ack?.({ ok: true });
+      } catch {
+        ack?.({ ok: false, code: 'ticket_not_found' });
+      }
+    });
+    socket.on('ticket:unsubscribe', (ticketId) => void socket.leave(rooms.ticket(Number(ticketId))));
+
+    // Catch-up after a reconnect: every event the socket may see since the last one it had.
+    const last = Number(socket.handshake.auth?.lastEventId);
+    if (Number.isSafeInteger(last) && last >= 0 && socket.handshake.auth?.lastEventId !== undefined) {
+      try {
+        const missed = await deps.db
+          .select({ e: ticketEvents })
+          .from(ticketEvents)
+          .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+          .where(and(gt(ticketEvents.id, last), visibleTo(actor)))
+          .orderBy(asc(ticketEvents.id))
+          .limit(CATCH_UP_LIMIT);
+        for (const { e } of missed) {
+          socket.emit('ticket:event', {
+            id: e.id,
+            type: e.type,
+            ticketId: e.ticketId,
+            assignmentId: e.assignmentId,
+            version: e.version,
+            toStatus: e.toStatus,
+            at: e.createdAt.toISOString(),
+          });
+        }
+        socket.emit('caught-up', { lastEventId: missed.at(-1)?.e.id ?? last, count: missed.length, complete: missed.length < CATCH_UP_LIMIT });
+      } catch (err) {
+        deps.logger.warn({ err }, 'catch-up failed');
+      }
+    }
+  });
+
+  const unsubscribe = deps.bus.subscribe((e) => {
+    const msg: TicketEventMessage = {
+      id: e.id,
+      type: e.type,
+      ticketId: e.ticketId,
+      assignmentId: e.assignmentId,
+      version: e.version,
+      toStatus: e.toStatus,
+      at: e.createdAt,
+    };
+    io.to(roomsOf(e)).emit('ticket:event', msg);
+  });
+
+  return {
+    io,
+    async close() {
+      unsubscribe();
+      io.disconnectSockets(true);
+      await new Promise<void>((r) => io.close(() => r()));
+      await pool?.end().catch(() => {});
+    },
+  };
+}
