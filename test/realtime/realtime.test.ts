@@ -92,7 +92,7 @@ describe('live events', () => {
       connect(api.base, { token: w.operator.token }),
       connect(api.base, { token: w.dispatcher.token }),
     ]);
-    const [ca, cd, cb, cop, cdisp] = [a, district, b, op, disp].map(collector);
+    const [ca, cd, cb, cop, cdisp] = [collector(a), collector(district), collector(b), collector(op), collector(disp)];
     const t = await newTicket('13900002222');
     await cop.until((e) => e.ticketId === t.id && e.type === 'ticket_created');
     await cdisp.until((e) => e.ticketId === t.id && e.type === 'ticket_created');
