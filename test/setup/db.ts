@@ -16,7 +16,7 @@ export const driver: 'pglite' | 'postgres' = process.env.DATABASE_URL ? 'postgre
 export async function freshDatabase(opts: { max?: number } = {}): Promise<Database & { url?: string }> {
   const url = process.env.DATABASE_URL;
   if (url) {
-    const name = `jiesu_t_${randomBytes(6).toString('hex')}`;
+    const name = `jiesu_t_${process.ppid}_${randomBytes(6).toString('hex')}`;
     const admin = await connect({ url, max: 1 });
     await admin.query(`create database ${name} template ${inject('pgTemplate')}`);
     await admin.close();

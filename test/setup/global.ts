@@ -22,18 +22,24 @@ export const PG_TEMPLATE = 'jiesu_test_template';
 export default async function setup(project: TestProject) {
   const url = process.env.DATABASE_URL;
   if (url) {
+    // Names carry this run's id, so concurrent runs against one server never touch each other's databases.
+    const template = `${PG_TEMPLATE}_${process.pid}`;
     const admin = await connect({ url, max: 1 });
-    const stale = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'jiesu_t_%' or datname = $1`, [PG_TEMPLATE]);
-    for (const { datname } of stale) await admin.query(`drop database if exists "${datname}" with (force)`);
-    await admin.query(`create database ${PG_TEMPLATE}`);
+    await admin.query(`drop database if exists "${template}" with (force)`);
+    await admin.query(`create database "${template}"`);
     await admin.close();
-    const templateUrl = withDatabase(url, PG_TEMPLATE);
+    const templateUrl = withDatabase(url, template);
     const db = await connect({ url: templateUrl, max: 1 });
     await migrate(db, templateUrl);
     await db.close();
-    project.provide('pgTemplate', PG_TEMPLATE);
+    project.provide('pgTemplate', template);
     project.provide('pgliteTemplate', '');
-    return;
+    return async () => {
+      const a = await connect({ url, max: 1 });
+      const mine = await a.query<{ datname: string }>(`select datname from pg_database where datname like $1 or datname = $2`, [`jiesu_t_${process.pid}_%`, template]);
+      for (const { datname } of mine) await a.query(`drop database if exists "${datname}" with (force)`);
+      await a.close();
+    };
   }
   const db = await connect();
   await migrate(db);
