@@ -10,6 +10,9 @@ import { apiTokens, calendarDays, calendarYears, categories, kbArticles, units, 
 import { hashPassword } from '../src/domain/auth/password.ts';
 import { hashToken } from '../src/domain/auth/tokens.ts';
 import { documentTerms } from '../src/domain/kb/search-terms.ts';
+import { seedRouting } from './seed-routing.ts';
+import { installPreset } from '../src/domain/sla/policies.ts';
+import { findPreset } from '../src/domain/sla/presets.ts';
 import type { Role, UnitKind } from '../src/domain/vocab.ts';
 
 export const DEMO_PASSWORD = 'Demo@12345';
@@ -557,11 +560,18 @@ export async function seedDemo(db: Db, opts: { log?: (msg: string) => void } = {
     );
     log(`Knowledge base articles: ${KB_ARTICLES.length}`);
 
+    // Dispatch catalogue: street aliases and boundaries, rules, auto-dispatch categories.
+    await seedRouting(tx as unknown as Db, { units: unitRows, categoryIds }, log);
+
     // Calendar and working hours.
     await tx.insert(calendarDays).values(calendar);
     await tx.insert(calendarYears).values(DEMO_CALENDAR_YEARS);
     await tx.insert(workingHours).values(DEMO_WORKING_HOURS);
     log(`Calendar: ${calendar.length} days for ${DEMO_CALENDAR_YEARS.map((y) => y.year).join(', ')}`);
+
+    // SLA policies: the Tianjin-like preset (admins replace it through POST /api/sla/presets/:name/apply).
+    const sla = await installPreset(tx as unknown as Db, findPreset('tianjin')!);
+    log(`SLA policies: ${sla.created.length} (preset tianjin)`);
 
     return { seeded: true };
   });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-import { appealStatus, channel, satisfaction, solvedResult } from './enums.ts';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { appealStatus, satisfaction, solvedResult } from './enums.ts';
 import { assignments, tickets } from './tickets.ts';
 import { units, users } from './org.ts';
 
@@ -45,25 +45,16 @@ export const appeals = pgTable(
     decidedBy: integer().references(() => users.id),
     decidedAt: ts(),
     decisionNote: text(),
+    /** Evidence: ids of the ticket's attachments */
+    attachmentIds: jsonb().$type<number[]>().notNull().default([]),
   },
-  (t) => [index('appeals_ticket_idx').on(t.ticketId), index('appeals_pending_idx').on(t.unitId).where(sql`${t.status} = 'pending'`)],
-);
-
-/**
- * Daily rollup of metric counters per unit × category × channel, maintained incrementally so that
- * dashboards never scan raw tickets. Day is the Asia/Shanghai date.
- */
-export const metricsDaily = pgTable(
-  'metrics_daily',
-  {
-    day: date().notNull(),
-    unitId: integer().notNull(),
-    categoryId: integer().notNull(),
-    channel: channel().notNull(),
-    metric: text().notNull(),
-    value: integer().notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.day, t.unitId, t.categoryId, t.channel, t.metric] })],
+  (t) => [
+    index('appeals_ticket_idx').on(t.ticketId),
+    index('appeals_pending_idx').on(t.unitId).where(sql`${t.status} = 'pending'`),
+    index('appeals_status_idx').on(t.status, t.id),
+    // One pending appeal per assignment (the command checks first; this is the backstop under concurrency).
+    uniqueIndex('appeals_one_pending_uq').on(t.assignmentId).where(sql`${t.status} = 'pending'`),
+  ],
 );
 
 /** 未诉先办 governance topics linking many tickets. */

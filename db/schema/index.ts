@@ -6,3 +6,4 @@ export * from './sla.ts';
 export * from './evaluation.ts';
 export * from './audit.ts';
 export * from './routing.ts';
+export * from './metrics.ts';

@@ -8,6 +8,8 @@ import { problemMiddleware } from './problem.ts';
 import { mount, openApiDocument, type AnyRoute } from './route.ts';
 import { apiRoutes } from './routes/index.ts';
 import { landingPage } from './landing.ts';
+import { serveWeb } from './static.ts';
+import { open311 } from './open311/router.ts';
 
 const routers = new WeakMap<Koa, Router>();
 /** The router an app serves (tests compare it with the OpenAPI document). */
@@ -48,6 +50,9 @@ export function createApp(deps: Deps, routes: AnyRoute[] = apiRoutes): Koa {
   app.use(requestContext(deps.logger));
   app.use(problemMiddleware());
   app.use(securityHeaders());
+  // Open311 GeoReport v2 has its own body formats, key parameter and error shape: it answers before /api's.
+  app.use(open311(deps));
+  app.use(serveWeb());
   app.use(requireJson());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.config.BODY_LIMIT, encoding: 'utf-8' }));
   app.use(authMiddleware(deps));

@@ -24,7 +24,7 @@ export function problemMiddleware() {
 }
 
 /** Errors from libraries and the database, mapped in one place. */
-function translate(err: unknown): unknown {
+export function translate(err: unknown): unknown {
   if (err instanceof DomainError) return err;
   const e = err as { status?: number; statusCode?: number; type?: string; code?: string; expose?: boolean };
   const status = e?.status ?? e?.statusCode;

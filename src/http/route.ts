@@ -40,6 +40,8 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
   responseDescription?: string;
   /** Request headers documented (e.g. Idempotency-Key) */
   headers?: { name: string; description: string; required?: boolean }[];
+  /** A body that is not JSON, read by the handler itself (e.g. a file upload), for the docs */
+  rawBody?: { description: string; mediaTypes: string[] };
   handler: (input: RouteInput<P, Q, B>) => Promise<RouteResult>;
 };
 
@@ -141,6 +143,9 @@ export function openApiDocument(routes: AnyRoute[]): Record<string, unknown> {
     if (def.access !== 'public') op.security = [{ cookieSession: [] }, { bearer: [] }];
     else op.security = [];
     if (def.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(def.body) } } };
+    else if (def.rawBody) {
+      op.requestBody = { required: true, description: def.rawBody.description, content: Object.fromEntries(def.rawBody.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) };
+    }
     (paths[p] ??= {})[def.method] = op;
   }
   return {

@@ -62,6 +62,107 @@ export const ERROR_MESSAGES = {
     en: 'Passwords need at least 10 characters from three of: upper case, lower case, digits, symbols.',
   },
   role_unit_mismatch: { 'zh-CN': '该角色不能属于此类单位。', en: 'This role cannot belong to this kind of unit.' },
+  calendar_not_covered: {
+    'zh-CN': '工作日历未覆盖 {date}（该年度节假日安排尚未导入），无法按工作日计算期限，请管理员导入该年度日历。',
+    en: 'The working-day calendar does not cover {date} (that year has not been imported), so the deadline cannot be computed; an administrator must import the year.',
+  },
+  calendar_year_not_imported: {
+    'zh-CN': '{year} 年的工作日历尚未导入，请先整体导入该年度，再修改单日。',
+    en: 'The {year} calendar has not been imported; import the whole year before editing single days.',
+  },
+  calendar_workday_not_weekend: {
+    'zh-CN': '{day} 不是周六或周日：调休上班日只能设在周末（周一至周五本来就是工作日）。',
+    en: '{day} is not a Saturday or Sunday: a make-up working day falls on a weekend (Monday to Friday already work).',
+  },
+  calendar_day_not_found: { 'zh-CN': '工作日历中没有 {day} 的设置。', en: 'The calendar has no entry for {day}.' },
+  calendar_import_inconsistent: {
+    'zh-CN': '导入的 {year} 年日历有 {count} 处问题，详见 issues，未做任何修改。',
+    en: 'The {year} calendar has {count} problem(s), listed in issues; nothing was changed.',
+  },
+  calendar_import_empty: {
+    'zh-CN': '导入的 {year} 年日历中没有任何节假日，未予导入（否则该年将只按周末计算）。',
+    en: 'The {year} calendar lists no holiday and was not imported (the year would otherwise follow weekends alone).',
+  },
+  calendar_import_year_ambiguous: {
+    'zh-CN': 'iCalendar 文件包含多个年份（{years}），请用 ?year= 指定导入哪一年。',
+    en: 'The iCalendar file spans several years ({years}); choose one with ?year=.',
+  },
+  calendar_ical_recurrence: {
+    'zh-CN': 'iCalendar 中的重复事件（RRULE/RDATE，“{summary}”）不受支持，请按年逐日列出节假日。',
+    en: 'Recurring iCalendar events (RRULE/RDATE, "{summary}") are not supported; list each year\'s days.',
+  },
+  invalid_ical: { 'zh-CN': '无法解析 iCalendar 内容，请检查文件格式（详见 issues）。', en: 'The iCalendar text cannot be read; check the file (see issues).' },
+  body_not_utf8: { 'zh-CN': '请求内容不是有效的 UTF-8 文本。', en: 'The request body is not valid UTF-8 text.' },
+  working_hours_invalid: {
+    'zh-CN': '工作时段必须非空、开始早于结束，且互不重叠。',
+    en: 'Working-hour segments must be non-empty, each ending after it starts, and must not overlap.',
+  },
+  alert_not_found: { 'zh-CN': '未找到该系统提醒。', en: 'System alert not found.' },
+  // dispatch catalogue (派单目录) and street finding
+  rule_not_found: { 'zh-CN': '未找到派单规则 {id}。', en: 'Dispatch rule {id} not found.' },
+  rule_category_unknown: { 'zh-CN': '诉求分类 {categoryId} 不存在。', en: 'Category {categoryId} does not exist.' },
+  unit_not_street: { 'zh-CN': '单位 {unitId} 不是街道（乡镇）。', en: 'Unit {unitId} is not a street or township.' },
+  unit_not_district: { 'zh-CN': '单位 {unitId} 不是区（县）。', en: 'Unit {unitId} is not a district.' },
+  street_not_in_district: {
+    'zh-CN': '街道 {streetUnitId} 不属于区 {districtUnitId}。',
+    en: 'Street {streetUnitId} does not belong to district {districtUnitId}.',
+  },
+  invalid_geometry: {
+    'zh-CN': '边界数据不是有效的 GeoJSON 面：每个环须首尾相同且至少 4 个点，坐标为 [经度, 纬度] 且在有效范围内。',
+    en: 'The boundary is not a valid GeoJSON polygon: rings need at least 4 positions and must be closed, positions are [lng, lat] within range.',
+  },
+  unit_code_unknown: { 'zh-CN': '单位编码 {unitCode} 不存在。', en: 'No unit has the code {unitCode}.' },
+  boundary_code_repeated: { 'zh-CN': '单位编码 {unitCode} 在导入数据中出现了不止一次。', en: 'Unit code {unitCode} appears more than once in the import.' },
+  boundary_not_found: { 'zh-CN': '单位 {unitId} 没有边界数据。', en: 'Unit {unitId} has no boundary.' },
+  // notifications and attachments (issue 3 §5–6)
+  template_not_found: { 'zh-CN': '没有名为 {key} 的短信模板。', en: 'There is no message template named {key}.' },
+  template_placeholder_unknown: {
+    'zh-CN': '模板使用了未知的占位符 {placeholders}；此模板可用：{allowed}。',
+    en: 'The template uses unknown placeholders {placeholders}; this template may use: {allowed}.',
+  },
+  attachment_type_refused: {
+    'zh-CN': '不支持该文件类型（按文件内容识别，而非文件名）。可上传：{allowed}。',
+    en: 'This file type is not accepted (judged by its content, not its name). Accepted: {allowed}.',
+  },
+  attachment_not_allowed: {
+    'zh-CN': '只有热线中心受理、派单人员，或本单位承办中的派单，才能上传附件。',
+    en: 'Only centre intake and dispatch staff, or a unit while it holds a live assignment on the ticket, may attach files.',
+  },
+  attachment_not_found: { 'zh-CN': '未找到该附件，或您无权查看。', en: 'Attachment not found, or you may not see it.' },
+  assignment_not_on_ticket: { 'zh-CN': '派单 {assignmentId} 不属于该工单。', en: 'Assignment {assignmentId} does not belong to this ticket.' },
+  // ---- SLA policies and supervision (src/domain/sla)
+  sla_policy_not_found: { 'zh-CN': '未找到时限策略 {id}（或已停用）。', en: 'SLA policy {id} not found (or no longer active).' },
+  sla_policy_duplicate: {
+    'zh-CN': '已有一条相同分类、紧急程度和渠道的启用策略（{id}），请修改该策略或先停用它。',
+    en: 'An active policy with the same category, urgency and channel exists ({id}); edit it or deactivate it first.',
+  },
+  sla_category_unknown: { 'zh-CN': '诉求分类 {categoryId} 不存在或已停用。', en: 'Category {categoryId} does not exist or is inactive.' },
+  sla_preset_not_found: { 'zh-CN': '没有名为“{name}”的时限预设。', en: 'There is no SLA preset named "{name}".' },
+  supervision_item_not_found: { 'zh-CN': '未找到催办/督办事项 {id}。', en: 'Reminder or supervision item {id} not found.' },
+  supervision_item_resolved: { 'zh-CN': '催办/督办事项 {id} 已办结。', en: 'Reminder or supervision item {id} is already resolved.' },
+  // citizen look-up and telephony (web workbenches)
+  rate_limited: { 'zh-CN': '查询过于频繁，请 {seconds} 秒后再试。', en: 'Too many requests; try again in {seconds} seconds.' },
+  lookup_not_found: {
+    'zh-CN': '未查到该工单：请核对工单号和手机号后四位。',
+    en: 'No ticket found: check the ticket number and the last four digits of the phone.',
+  },
+  agent_unknown: { 'zh-CN': '坐席 {agent} 不存在或不是在岗话务员。', en: 'Agent {agent} is not an active operator.' },
+  realtime_unavailable: { 'zh-CN': '实时推送服务未启动，请稍后重试。', en: 'The realtime service is not running; retry shortly.' },
+  // appeals (申诉/免考) and metrics
+  appeal_not_found: { 'zh-CN': '未找到该申诉，或您无权查看。', en: 'Appeal not found, or you may not see it.' },
+  appeal_pending: { 'zh-CN': '该派单已有一个申诉在审核中，请等待审核结果。', en: 'An appeal for this assignment is already awaiting a decision.' },
+  appeal_already_approved: {
+    'zh-CN': '该工单已获准免考，本单位不再计入考核，无需再次申诉。',
+    en: 'An appeal for this ticket was already approved: it no longer counts in your unit’s score.',
+  },
+  appeal_not_pending: { 'zh-CN': '该申诉已审核完毕，不能再次审核。', en: 'This appeal has already been decided.' },
+  appeal_attachment_unknown: {
+    'zh-CN': '附件 {attachmentId} 不存在或不属于该工单。',
+    en: 'Attachment {attachmentId} does not exist or does not belong to this ticket.',
+  },
+  metrics_range_invalid: { 'zh-CN': '统计区间的结束不能早于开始。', en: 'The end of the range cannot be before its start.' },
+  metrics_range_too_large: { 'zh-CN': '统计区间过长：最多 {max} 个周期，请缩短区间或改用更长的周期。', en: 'The range is too long: at most {max} periods; shorten it or use a longer period.' },
+  metrics_scope_forbidden: { 'zh-CN': '只能查看本单位及下级单位的统计。', en: 'You may only see the figures of your own unit and the units below it.' },
 } satisfies Messages;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

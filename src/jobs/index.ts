@@ -1,4 +1,13 @@
 import type { Job } from './schedule.ts';
+import { calendarCoverageJob } from './calendar-coverage.ts';
+import { notifyJob } from './notify.ts';
+import { slaSweepJob } from './sla-sweep.ts';
+import { metricsRollupJob } from './metrics-rollup.ts';
 
 /** Every scheduled job of the product; main.ts schedules this list (JOBS=false turns it off). */
-export const jobs: Job[] = [];
+export const jobs: Job[] = [
+  calendarCoverageJob, // calendar coverage ending within 60 days → system alert, daily 08:00
+  notifyJob, // notification outbox → SMS gateway, every minute
+  slaSweepJob, // SLA warnings, reminders and supervision, every minute (SLA_SWEEP_CRON)
+  metricsRollupJob, // ticket events → metric rollups, every minute (METRICS_ROLLUP_CRON)
+];

@@ -1,11 +1,12 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Deps } from '../deps.ts';
+import type { Config } from '../config.ts';
 
 /** A job body takes the deps and the instant it runs for (injected clock: tests call run() directly). */
 export type Job = {
   name: string;
-  /** node-cron expression, evaluated in Asia/Shanghai */
-  cron: string;
+  /** node-cron expression, evaluated in Asia/Shanghai (or read from the configuration) */
+  cron: string | ((config: Config) => string);
   run(deps: Deps, now: Date): Promise<unknown>;
 };
 
@@ -14,7 +15,7 @@ export function startJobs(deps: Deps, jobs: Job[]): { stop(): Promise<void> } {
   const tasks: ScheduledTask[] = [];
   for (const job of jobs) {
     const task = cron.schedule(
-      job.cron,
+      typeof job.cron === 'function' ? job.cron(deps.config) : job.cron,
       async () => {
         try {
           await job.run(deps, deps.clock.now());

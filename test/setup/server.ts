@@ -15,6 +15,7 @@ export type Api = {
 export async function startApi(deps: Deps, opts: { realtime?: boolean } = {}): Promise<Api> {
   const server = http.createServer(createApp(deps).callback());
   const realtime = opts.realtime ? await attachRealtime(server, deps) : null;
+  if (realtime) deps.io = realtime.io;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

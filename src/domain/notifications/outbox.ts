@@ -17,6 +17,8 @@ export type NotificationInput = {
   recipient: string;
   template: string;
   params: Record<string, string | number | null | undefined>;
+  /** The instant of the change that queues it (the injected clock); due for delivery from then. Default: the database's now(). */
+  at?: Date;
 };
 
 export function render(body: string, params: NotificationInput['params']): string {
@@ -34,5 +36,6 @@ export async function enqueueNotification(tx: Db, n: NotificationInput): Promise
     recipient: n.recipient,
     template: n.template,
     body,
+    ...(n.at ? { createdAt: n.at, nextAttemptAt: n.at } : {}),
   });
 }

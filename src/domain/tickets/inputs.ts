@@ -12,7 +12,7 @@ import {
 } from '../vocab.ts';
 
 /** Chinese mobile (1[3-9]x, 11 digits) or landline (0 + 2–3 digit area code + 7–8 digits, optional extension). */
-const MOBILE = /^1[3-9]\d{9}$/;
+export const MOBILE = /^1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$/;
 
 /** Normalises separators and an optional +86 / 0086 prefix, then checks the format. */

@@ -1,11 +1,14 @@
 import type { Db } from '../../../db/client.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
+import { firedAlerts } from '../sla/assignment-clocks.ts';
+import { clockStates, maxLevel } from '../sla/clocks.ts';
 import { maskPhone } from './inputs.ts';
 import { callerVisibility, mayAssignment, mayTicket } from './policy.ts';
 import { categoryPath, contactCount, pendingRequests, ticketAssignments, type TicketRow } from './queries.ts';
 import {
   ASSIGNMENT_ACTIONS,
+  LIVE_ASSIGNMENT,
   TICKET_ACTIONS,
   assignmentTransition,
   ticketTransition,
@@ -67,7 +70,7 @@ export function summary(actor: Actor, t: TicketRow) {
 }
 
 /** The full view of one ticket for this actor. Reading full caller details is written to the audit log. */
-export async function presentTicket(db: Db, actor: Actor, t: TicketRow) {
+export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Date = new Date()) {
   const [assignmentRows, pending, category, contactsN] = await Promise.all([
     ticketAssignments(db, t.id),
     pendingRequests(db, t.id),
@@ -75,11 +78,19 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow) {
     contactCount(db, t.id),
   ]);
   const caller = presentCaller(actor, t);
+  const fired = await firedAlerts(db, assignmentRows.map(({ a }) => a.id));
+  // Each clock's level as of now (the sweep may not have run yet); stored levels only ever lag behind.
+  const clocks = new Map(assignmentRows.map(({ a }) => [a.id, clockStates(a, fired.filter((f) => f.assignmentId === a.id), now)]));
+  const levelOf = (a: (typeof assignmentRows)[number]['a']) => {
+    const c = clocks.get(a.id)!;
+    return maxLevel(a.warningLevel, c.sign.level, c.response.level, c.complete.level);
+  };
   if (!caller.masked && t.callerPhone) {
     await audit(db, actor, 'read_caller_contact', { type: 'ticket', id: t.id }, { number: t.number });
   }
   return {
     ...summary(actor, t),
+    warningLevel: maxLevel(t.warningLevel, ...assignmentRows.filter(({ a }) => LIVE_ASSIGNMENT.includes(a.status as AssignmentStatus)).map(({ a }) => levelOf(a))),
     caller,
     category: { id: t.categoryId, path: category.map((c) => c.name) },
     content: t.content,
@@ -87,6 +98,8 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow) {
     lng: t.lng,
     streetUnitId: t.streetUnitId,
     districtUnitId: t.districtUnitId,
+    /** How the street was found: operator / coordinates / address (routing) */
+    streetSource: t.streetSource,
     allowDirectContact: t.allowDirectContact,
     window: t.windowMatter ? { matter: t.windowMatter, hallDepartment: t.windowHallDepartment, reason: t.windowReason } : null,
     close: t.closeReason
@@ -121,7 +134,15 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow) {
         complete: iso(a.completeDueAt),
         originalComplete: iso(a.originalCompleteDueAt),
       },
-      warningLevel: a.warningLevel,
+      sla: {
+        policyId: a.slaPolicyId,
+        cycle: a.slaCycle,
+        completeStartedAt: iso(a.completeStartedAt),
+        clocks: Object.fromEntries(
+          Object.entries(clocks.get(a.id)!).map(([k, c]) => [k, { dueAt: iso(c.dueAt), level: c.level, stoppedAt: iso(c.stoppedAt) }]),
+        ),
+      },
+      warningLevel: levelOf(a),
       abilities: ASSIGNMENT_ACTIONS.filter(
         (action) =>
           mayAssignment(actor, action, a.unitId) &&

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
-import { UnsupportedMediaTypeError } from '../../domain/errors.ts';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../domain/errors.ts';
 
 /** Request id (accepted from X-Request-Id when sane) and a child logger that carries it. */
 export function requestContext(logger: Logger) {
@@ -41,14 +41,54 @@ export function securityHeaders() {
   };
 }
 
-/** Bodies on writes must be JSON (415 otherwise); an empty body is fine. */
+/**
+ * The only writes that may send something other than JSON, in one place: method, path, media types and a
+ * size limit. Their body is read here as UTF-8 text into ctx.request.body (the JSON body parser after us
+ * leaves an already-read body alone); the route's zod schema then sees a string.
+ */
+export const TEXT_BODY_ROUTES: readonly { method: string; path: string | RegExp; types: readonly string[]; limitBytes: number }[] = [
+  { method: 'POST', path: '/api/calendar/import', types: ['text/calendar'], limitBytes: 1024 * 1024 },
+];
+
+/**
+ * Routes whose handler streams the raw body itself, whatever its Content-Type (it checks the content and
+ * enforces its own size limit while streaming): left unread here.
+ */
+export const RAW_BODY_ROUTES: readonly { method: string; path: RegExp }[] = [
+  { method: 'POST', path: /^\/api\/tickets\/\d+\/attachments$/ }, // attachment upload: the file's bytes, type sniffed from content
+];
+
+/** Bodies on writes must be JSON (415 otherwise), except on TEXT_BODY_ROUTES and RAW_BODY_ROUTES; an empty body is fine. */
 export function requireJson() {
   return async (ctx: Context, next: Next) => {
+    if (RAW_BODY_ROUTES.some((r) => r.method === ctx.method && r.path.test(ctx.path))) return next();
     if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method) && ctx.path.startsWith('/api')) {
       const length = Number(ctx.get('content-length') || 0);
       const chunked = !!ctx.get('transfer-encoding');
-      if ((length > 0 || chunked) && !ctx.is('application/json', 'application/*+json')) throw new UnsupportedMediaTypeError();
+      if ((length > 0 || chunked) && !ctx.is('application/json', 'application/*+json')) {
+        const text = TEXT_BODY_ROUTES.find(
+          (r) => r.method === ctx.method && (typeof r.path === 'string' ? r.path === ctx.path : r.path.test(ctx.path)) && ctx.is(...r.types),
+        );
+        if (!text || !['', 'identity'].includes(ctx.get('content-encoding'))) throw new UnsupportedMediaTypeError();
+        if (length > text.limitBytes) throw new PayloadTooLargeError();
+        (ctx.request as { body?: unknown }).body = await readText(ctx, text.limitBytes);
+      }
     }
     await next();
   };
+}
+
+async function readText(ctx: Context, limitBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) throw new PayloadTooLargeError();
+    chunks.push(chunk);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new ValidationError([{ path: 'body', code: 'encoding', message: 'not UTF-8' }], 'body_not_utf8');
+  }
 }

@@ -1,8 +1,19 @@
 import type { AnyRoute } from '../route.ts';
+import { publicRoutes } from './public.ts';
+import { telephonyRoutes } from './telephony.ts';
 import { adminRoutes } from './admin.ts';
+import { alertRoutes } from './alerts.ts';
+import { calendarRoutes } from './calendar.ts';
 import { aidRoutes } from './aids.ts';
 import { authRoutes } from './auth.ts';
+import { routingRoutes } from './routing.ts';
 import { assignmentRoutes, ticketRoutes } from './tickets.ts';
+import { notificationRoutes } from './notifications.ts';
+import { attachmentRoutes } from './attachments.ts';
+import { slaRoutes } from './sla.ts';
+import { callbackRoutes } from './callbacks.ts';
+import { appealRoutes } from './appeals.ts';
+import { metricRoutes } from './metrics.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
-export const apiRoutes: AnyRoute[] = [...authRoutes, ...aidRoutes, ...ticketRoutes, ...assignmentRoutes, ...adminRoutes];
+export const apiRoutes: AnyRoute[] = [...authRoutes, ...aidRoutes, ...ticketRoutes, ...assignmentRoutes, ...adminRoutes, ...calendarRoutes, ...alertRoutes, ...routingRoutes, ...notificationRoutes, ...attachmentRoutes, ...slaRoutes, ...publicRoutes, ...telephonyRoutes, ...callbackRoutes, ...appealRoutes, ...metricRoutes];

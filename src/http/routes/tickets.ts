@@ -16,7 +16,7 @@ const INTAKE: Role[] = ['operator', 'window_clerk', 'intake_client'];
 const idParam = inputs.idParam;
 
 async function present(deps: Deps, actor: Actor, id: number) {
-  return presentTicket(deps.db, actor, await loadTicket(deps.db, actor, id));
+  return presentTicket(deps.db, actor, await loadTicket(deps.db, actor, id), deps.clock.now());
 }
 
 /** Every ticket-level transition is its own endpoint: same pipeline, own input schema and command. */
@@ -57,7 +57,7 @@ export const ticketRoutes: AnyRoute[] = [
       const key = ctx.get('idempotency-key') || undefined;
       if (key && key.length > 200) throw new ValidationError([{ path: 'headers.idempotency-key', code: 'too_big', message: '≤ 200 characters' }]);
       const r = await createTicket(deps, actor, body, { idempotencyKey: key });
-      const view = await presentTicket(deps.db, actor, r.ticket);
+      const view = await presentTicket(deps.db, actor, r.ticket, deps.clock.now());
       return {
         status: r.linked ? 200 : 201,
         body: { ...view, contactId: r.contactId, linked: r.linked },

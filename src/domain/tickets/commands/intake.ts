@@ -5,12 +5,15 @@ import { categories, contacts, idempotencyKeys, kbArticles, tickets, units } fro
 import type { Deps } from '../../../deps.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { shanghaiDate } from '../../clock.ts';
-import { UnprocessableError, ValidationError } from '../../errors.ts';
+import { ForbiddenError, UnprocessableError, ValidationError } from '../../errors.ts';
 import type { Channel, CloseReason } from '../../vocab.ts';
 import { isUniqueViolation } from '../../db-errors.ts';
 import type { CreateTicketInput } from '../inputs.ts';
 import { loadTicket, rowsOf, type TicketRow } from '../queries.ts';
 import { inTransaction } from '../record.ts';
+import { notifyIntakeReceipt } from '../../notifications/notices.ts';
+import { autoDispatch } from '../../routing/auto-dispatch.ts';
+import { ticketPlace } from '../../routing/locate.ts';
 
 const CHANNEL_OF_ROLE: Partial<Record<Actor['role'], Channel>> = {
   operator: 'phone',
@@ -97,8 +100,16 @@ const CLOSED_BY: Record<Exclude<CreateTicketInput['disposition']['kind'], 'dispa
  * becomes a ticket — dispatched later, or closed at once as a direct answer, emergency transfer or
  * not accepted — or, as a repeat (并单), a contact linked to an existing open ticket.
  */
-export async function createTicket(deps: Deps, actor: Actor, input: CreateTicketInput, opts: { idempotencyKey?: string } = {}): Promise<IntakeResult> {
-  const channel = CHANNEL_OF_ROLE[actor.role]!;
+export async function createTicket(
+  deps: Deps,
+  actor: Actor,
+  input: CreateTicketInput,
+  opts: { idempotencyKey?: string; channel?: Extract<Channel, 'online' | 'open311'> } = {},
+): Promise<IntakeResult> {
+  // An intake client is a gateway that says which public door a request came through (its portal, Open311);
+  // staff channels follow from the role.
+  if (opts.channel && actor.role !== 'intake_client') throw new ForbiddenError();
+  const channel = opts.channel ?? CHANNEL_OF_ROLE[actor.role]!;
   if (channel === 'window' && !input.window) {
     throw new ValidationError([{ path: 'body.window', code: 'required', message: '窗口登记须填写未办成事项、大厅部门和原因' }]);
   }
@@ -115,11 +126,13 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateTicket
 
   try {
     if (input.disposition.kind === 'repeat') return await linkRepeat(deps, actor, input, input.disposition.ticketId, channel, key, hash);
+    // Street and district: the operator's choice, else the coordinates, else the address (routing).
+    const place = await ticketPlace(deps.db, input);
     const now = deps.clock.now();
     const number = await nextTicketNumber(deps.db, now);
     const d = input.disposition;
     const closeReason = d.kind === 'dispatch' ? null : CLOSED_BY[d.kind];
-    return await inTransaction(deps, async (tx, record) => {
+    const created = await inTransaction(deps, async (tx, record) => {
       const [ticket] = await tx
         .insert(tickets)
         .values({
@@ -134,7 +147,7 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateTicket
           address: input.address ?? null,
           lat: input.lat ?? null,
           lng: input.lng ?? null,
-          streetUnitId: input.streetUnitId ?? null,
+          ...place,
           callerName: input.caller.name ?? null,
           callerPhone: input.caller.phone,
           callerPhoneLast4: input.caller.phone.slice(-4),
@@ -183,9 +196,15 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateTicket
           ...(d.kind === 'not_accepted' ? { reason: d.reason } : {}),
         },
       });
+      // Notifications (issue 3 §5): SMS receipt with the number and look-up link to a mobile caller, queued in
+      // this transaction. Only for tickets that go on to units; one closed at intake was settled on the call.
+      if (d.kind === 'dispatch') await notifyIntakeReceipt(tx, deps.config, ticket!, now);
       if (key) await tx.insert(idempotencyKeys).values({ userId: actor.userId, key, requestHash: hash, ticketId: ticket!.id, contactId: contact!.id });
       return { ticket: ticket!, contactId: contact!.id, linked: false, replayed: false };
     });
+    // Safe categories with a clear catalogue match are dispatched at once, in a second transaction.
+    const dispatched = await autoDispatch(deps, created.ticket);
+    return dispatched ? { ...created, ticket: dispatched } : created;
   } catch (err) {
     // A concurrent retry with the same key committed first: answer with its result.
     if (key && isUniqueViolation(err, 'idempotency_keys_user_id_key_pk')) {

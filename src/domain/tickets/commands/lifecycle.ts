@@ -9,6 +9,9 @@ import { isUniqueViolation } from '../../db-errors.ts';
 import { mayAssignment, mayTicket } from '../policy.ts';
 import { loadTicket, type AssignmentRow, type TicketRow } from '../queries.ts';
 import { inTransaction, type Recorder } from '../record.ts';
+import { notifyReplyApproved, notifyUnitsOfDispatch } from '../../notifications/notices.ts';
+import { dispatchClocks, extendCompletion, liveTicketLevel, reopenCompletion, resumeCompletion } from '../../sla/assignment-clocks.ts';
+import { stopClock } from '../../sla/clocks.ts';
 import {
   LIVE_ASSIGNMENT,
   assignmentTransition,
@@ -39,7 +42,7 @@ async function runTicketAction(
   ticketId: number,
   action: TicketAction,
   expectedVersion: number,
-  apply: (s: TicketStep) => Promise<{ set?: Partial<typeof tickets.$inferInsert>; payload?: Record<string, unknown>; public?: boolean } | void>,
+  apply: (s: TicketStep) => Promise<{ set?: Partial<typeof tickets.$inferInsert>; payload?: Record<string, unknown>; public?: boolean; after?: () => Promise<void> } | void>,
   opts: { permission?: TicketAction } = {},
 ) {
   return inTransaction(deps, async (tx, record) => {
@@ -64,6 +67,7 @@ async function runTicketAction(
       payload: out.payload,
       public: out.public ?? false,
     });
+    await out.after?.(); // follow-up events (e.g. sla_uncomputable) come after the action's own
     return updated!;
   });
 }
@@ -83,7 +87,7 @@ function invalid(status: string, action: string, version: number) {
 async function endLiveAssignments(tx: Db, ticketId: number, status: AssignmentStatus, now: Date) {
   await tx
     .update(assignments)
-    .set({ status, endedAt: now })
+    .set({ status, endedAt: now, slaMarks: [], nextCheckAt: null })
     .where(and(eq(assignments.ticketId, ticketId), inArray(assignments.status, [...LIVE_ASSIGNMENT])));
   await lapsePendingRequests(tx, ticketId, now);
 }
@@ -112,11 +116,19 @@ export async function dispatchTicket(
   deps: Deps,
   actor: Actor,
   ticketId: number,
-  input: { version: number; leadUnitId: number; assistUnitIds: number[]; designate: boolean; note?: string },
+  input: {
+    version: number;
+    leadUnitId: number;
+    assistUnitIds: number[];
+    designate: boolean;
+    note?: string;
+    /** Set by auto-dispatch (routing), never from HTTP: the rule that chose the units and the units copied */
+    auto?: { ruleId: number; copyUnitIds: number[] };
+  },
 ) {
   const all = [input.leadUnitId, ...input.assistUnitIds];
   if (new Set(all).size !== all.length) throw new UnprocessableError('units_repeated');
-  return runTicketAction(deps, actor, ticketId, 'dispatch', input.version, async ({ tx, ticket, now }) => {
+  return runTicketAction(deps, actor, ticketId, 'dispatch', input.version, async ({ tx, ticket, now, record }) => {
     const found = await tx
       .select({ id: units.id, kind: units.kind })
       .from(units)
@@ -126,20 +138,31 @@ export async function dispatchTicket(
       if (!u) throw new UnprocessableError('unit_unknown', { unitId: id });
       if (u.kind === 'centre') throw new UnprocessableError('unit_not_assignable');
     }
-    await tx.insert(assignments).values(
+    const sla = await dispatchClocks(deps, tx, ticket, now);
+    const inserted = await tx.insert(assignments).values(
       all.map((unitId, i) => ({
         ticketId: ticket.id,
         unitId,
         role: i === 0 ? ('lead' as const) : ('assist' as const),
         status: 'awaiting_sign' as const,
         designated: i === 0 && input.designate,
-        dispatchedBy: actor.userId,
+        dispatchedBy: actor.userId || null, // 0 = the system (auto-dispatch)
         dispatchedAt: now,
+        ...sla.values,
       })),
-    );
+    ).returning({ id: assignments.id });
+    // Notifications (issue 3 §5): a new-dispatch SMS to each assigned unit's notify phone, queued in this transaction.
+    await notifyUnitsOfDispatch(tx, ticket, all.map((unitId, i) => ({ unitId, role: i === 0 ? ('lead' as const) : ('assist' as const) })), now);
     return {
-      set: { dispatchedAt: ticket.dispatchedAt ?? now },
-      payload: { leadUnitId: input.leadUnitId, assistUnitIds: input.assistUnitIds, designate: input.designate, note: input.note ?? null },
+      set: { dispatchedAt: ticket.dispatchedAt ?? now, warningLevel: 'none' },
+      after: () => sla.report(record, ticket.version + 1, inserted.map((r) => r.id)),
+      payload: {
+        leadUnitId: input.leadUnitId,
+        assistUnitIds: input.assistUnitIds,
+        designate: input.designate,
+        note: input.note ?? null,
+        ...(input.auto ? { auto: true, ruleId: input.auto.ruleId, copyUnitIds: input.auto.copyUnitIds } : {}),
+      },
       public: true,
     };
   });
@@ -219,20 +242,25 @@ export async function reviewExtension(
   approve: boolean,
   input: { version: number; note?: string; newDueAt?: string },
 ) {
-  return runTicketAction(deps, actor, ticketId, approve ? 'approve_extension' : 'reject_extension', input.version, async ({ tx, ticket, now }) => {
+  return runTicketAction(deps, actor, ticketId, approve ? 'approve_extension' : 'reject_extension', input.version, async ({ tx, ticket, now, record }) => {
     const req = await pendingRequest(tx, ticket.id, 'extension');
     await decide(tx, req.id, approve, actor, now, input.note);
     let newDueAt: Date | null = null;
+    let after: (() => Promise<void>) | undefined;
     if (approve) {
       newDueAt = input.newDueAt ? new Date(input.newDueAt) : req.requestedDueAt;
       const [a] = await tx.select().from(assignments).where(eq(assignments.id, req.assignmentId)).for('update');
       if (!newDueAt || newDueAt <= now || (a!.completeDueAt && newDueAt <= a!.completeDueAt)) throw new UnprocessableError('extension_not_later');
+      const sla = await extendCompletion(deps, tx, ticket, a!, newDueAt, now);
+      after = () => sla.report(record, ticket.version + 1);
       await tx
         .update(assignments)
-        .set({ completeDueAt: newDueAt, originalCompleteDueAt: a!.originalCompleteDueAt ?? a!.completeDueAt, version: a!.version + 1 })
+        .set({ completeDueAt: newDueAt, originalCompleteDueAt: a!.originalCompleteDueAt ?? a!.completeDueAt, version: a!.version + 1, ...sla.set })
         .where(eq(assignments.id, a!.id));
     }
     return {
+      set: { warningLevel: await liveTicketLevel(tx, ticket.id) },
+      after,
       payload: { requestId: req.id, assignmentId: req.assignmentId, newDueAt: newDueAt?.toISOString() ?? null, note: input.note ?? null },
       public: approve,
     };
@@ -259,17 +287,20 @@ export async function reviewReply(
   approve: boolean,
   input: { version: number; note?: string; publicReply?: string; reason?: string },
 ) {
-  return runTicketAction(deps, actor, ticketId, approve ? 'approve_reply' : 'reject_reply', input.version, async ({ tx, ticket, now }) => {
+  return runTicketAction(deps, actor, ticketId, approve ? 'approve_reply' : 'reject_reply', input.version, async ({ tx, ticket, now, record }) => {
     const lead = await leadAssignment(tx, ticket.id);
     if (approve) {
       await lapsePendingRequests(tx, ticket.id, now);
+      // Notifications (issue 3 §5): the reply notice SMS to a mobile caller, queued in this transaction.
+      await notifyReplyApproved(tx, deps.config, ticket, input.publicReply ?? lead.replyContent, now);
       return { set: { publicReply: input.publicReply ?? lead.replyContent }, payload: { note: input.note ?? null }, public: true };
     }
+    const sla = await resumeCompletion(deps, tx, ticket, lead, now);
     await tx
       .update(assignments)
-      .set({ status: 'in_progress', version: lead.version + 1 })
+      .set({ status: 'in_progress', version: lead.version + 1, ...sla.set })
       .where(eq(assignments.id, lead.id));
-    return { payload: { reason: input.reason ?? null, assignmentId: lead.id } };
+    return { payload: { reason: input.reason ?? null, assignmentId: lead.id }, after: () => sla.report(record, ticket.version + 1) };
   });
 }
 
@@ -318,13 +349,14 @@ export async function recordCallback(
 }
 
 export async function reopenTicket(deps: Deps, actor: Actor, ticketId: number, input: { version: number; reason: string }) {
-  return runTicketAction(deps, actor, ticketId, 'reopen', input.version, async ({ tx, ticket }) => {
+  return runTicketAction(deps, actor, ticketId, 'reopen', input.version, async ({ tx, ticket, now, record }) => {
     const lead = await leadAssignment(tx, ticket.id);
+    const sla = await reopenCompletion(deps, tx, ticket, lead, now);
     await tx
       .update(assignments)
-      .set({ status: 'in_progress', version: lead.version + 1 })
+      .set({ status: 'in_progress', version: lead.version + 1, ...sla.set })
       .where(eq(assignments.id, lead.id));
-    return { set: { redoCount: ticket.redoCount + 1 }, payload: { reason: input.reason, assignmentId: lead.id, redo: ticket.redoCount + 1 }, public: true };
+    return { set: { redoCount: ticket.redoCount + 1, warningLevel: await liveTicketLevel(tx, ticket.id) }, after: () => sla.report(record, ticket.version + 1), payload: { reason: input.reason, assignmentId: lead.id, redo: ticket.redoCount + 1 }, public: true };
   });
 }
 
@@ -394,8 +426,8 @@ async function runAssignmentAction(
 }
 
 export async function signAssignment(deps: Deps, actor: Actor, id: number, input: { version: number }) {
-  return runAssignmentAction(deps, actor, id, 'sign', input.version, async ({ now }) => ({
-    set: { signedAt: now, signedBy: actor.userId },
+  return runAssignmentAction(deps, actor, id, 'sign', input.version, async ({ assignment, now }) => ({
+    set: { signedAt: now, signedBy: actor.userId, ...stopClock(assignment, 'sign') },
     public: true,
   }));
 }
@@ -405,7 +437,7 @@ export async function contactCaller(deps: Deps, actor: Actor, id: number, input:
     const at = input.contactedAt ? new Date(input.contactedAt) : now;
     if (at > now) throw new ValidationError([{ path: 'body.contactedAt', code: 'too_big', message: '联系时间不能晚于当前时间' }]);
     return {
-      set: { firstContactAt: assignment.firstContactAt ?? at },
+      set: { firstContactAt: assignment.firstContactAt ?? at, ...stopClock(assignment, 'response') },
       payload: { method: input.method, summary: input.summary, contactedAt: at.toISOString() },
     };
   });
@@ -417,7 +449,7 @@ export async function addNote(deps: Deps, actor: Actor, id: number, input: { ver
 
 export async function replyAssignment(deps: Deps, actor: Actor, id: number, input: { version: number; content: string }) {
   return runAssignmentAction(deps, actor, id, 'reply', input.version, async ({ assignment, now }) => ({
-    set: { replyContent: input.content, repliedAt: now, repliedBy: actor.userId },
+    set: { replyContent: input.content, repliedAt: now, repliedBy: actor.userId, ...stopClock(assignment, 'complete') },
     ticketSet: assignment.role === 'lead' ? { repliedAt: now } : {},
     payload: { content: input.content },
     public: assignment.role === 'lead',

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { APPEAL_STATUSES } from '../vocab.ts';
+
+/** Why a unit asks to be exempted (申诉/免考 reasons). */
+export const APPEAL_REASON_CODES = [
+  'unreasonable_demand', // 诉求不合理
+  'malicious', // 恶意诉求
+  'outside_duties', // 不属于本单位职责
+  'duplicate', // 重复诉求
+  'other', // 其他
+] as const;
+export type AppealReasonCode = (typeof APPEAL_REASON_CODES)[number];
+
+const text = (min: number, max: number) => z.string().trim().min(min).max(max);
+const bigId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const fileAppealInput = z
+  .object({
+    reasonCode: z.enum(APPEAL_REASON_CODES),
+    reason: text(5, 2000),
+    /** Evidence: attachments already uploaded to the ticket */
+    attachmentIds: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).max(20).optional(),
+  })
+  .strict();
+
+export const decideAppealInput = z.object({ note: text(2, 2000) }).strict();
+
+export const listAppealsQuery = z
+  .object({
+    status: z.enum(APPEAL_STATUSES).optional(),
+    unitId: z.coerce.number().int().positive().max(2 ** 31 - 1).optional(),
+    ticketId: bigId.optional(),
+    before: bigId.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();

@@ -1,0 +1,120 @@
+/**
+ * Edits of the calendar table by administrators. Each is one transaction, serialised with every other
+ * calendar edit by an advisory lock (two imports of one year cannot interleave), audited, and followed by
+ * invalidating the process's calendar cache so the next deadline uses the new table.
+ */
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { calendarDays, calendarYears, workingHours } from '../../../db/schema/index.ts';
+import type { Deps } from '../../deps.ts';
+import type { Actor } from '../auth/actor.ts';
+import { audit } from '../audit.ts';
+import { NotFoundError, UnprocessableError } from '../errors.ts';
+import { hhmmOf, normaliseHours, type DayKind } from './calendar.ts';
+import { checkYear, isWeekend, type YearDay } from './year.ts';
+
+/** pg_advisory_xact_lock key for calendar writes ("jiesu calendar"). */
+const CALENDAR_LOCK = 0x6a_63_61_6c;
+
+async function calendarTx<T>(deps: Deps, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const result = await deps.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(CALENDAR_LOCK))})`);
+    return fn(tx);
+  });
+  deps.calendar.invalidate();
+  return result;
+}
+
+const yearOf = (day: string) => Number(day.slice(0, 4));
+
+async function isCovered(db: Db, year: number): Promise<boolean> {
+  const rows = await db.select({ year: calendarYears.year }).from(calendarYears).where(eq(calendarYears.year, year));
+  return rows.length > 0;
+}
+
+/** Mark one date a holiday or a make-up working day (a local holiday, a correction). */
+export async function setCalendarDay(deps: Deps, actor: Actor, day: string, input: { kind: DayKind; name: string }) {
+  if (input.kind === 'workday' && !isWeekend(day)) throw new UnprocessableError('calendar_workday_not_weekend', { day });
+  return calendarTx(deps, async (tx) => {
+    // A day of a year that was never imported would still be refused by the arithmetic: import the year first.
+    if (!(await isCovered(tx, yearOf(day)))) throw new UnprocessableError('calendar_year_not_imported', { year: yearOf(day) });
+    const [previous] = await tx.select().from(calendarDays).where(eq(calendarDays.day, day)).for('update');
+    const [row] = await tx
+      .insert(calendarDays)
+      .values({ day, kind: input.kind, name: input.name })
+      .onConflictDoUpdate({ target: calendarDays.day, set: { kind: input.kind, name: input.name } })
+      .returning();
+    await audit(tx, actor, 'calendar_day_set', { type: 'calendar_day', id: day }, { kind: input.kind, name: input.name, previous: previous ?? null });
+    return { row: row!, created: !previous };
+  });
+}
+
+/** Remove a date's exception: it follows the weekday rule again. */
+export async function deleteCalendarDay(deps: Deps, actor: Actor, day: string) {
+  return calendarTx(deps, async (tx) => {
+    const [removed] = await tx.delete(calendarDays).where(eq(calendarDays.day, day)).returning();
+    if (!removed) throw new NotFoundError('calendar_day_not_found', { day });
+    await audit(tx, actor, 'calendar_day_deleted', { type: 'calendar_day', id: day }, { previous: removed });
+    return removed;
+  });
+}
+
+/** Replace the working-hour segments of a working day. */
+export async function setWorkingHours(deps: Deps, actor: Actor, segments: { start: string; end: string }[]) {
+  const hours = normaliseHours(segments);
+  if (!hours) throw new UnprocessableError('working_hours_invalid');
+  return calendarTx(deps, async (tx) => {
+    const previous = await tx.select().from(workingHours).orderBy(asc(workingHours.startsAt));
+    await tx.delete(workingHours);
+    const values = hours.map((h) => ({ startsAt: `${hhmmOf(h.start)}:00`, endsAt: `${hhmmOf(h.end)}:00` }));
+    await tx.insert(workingHours).values(values);
+    const next = hours.map((h) => ({ start: hhmmOf(h.start), end: hhmmOf(h.end) }));
+    await audit(tx, actor, 'working_hours_set', { type: 'working_hours', id: 'all' }, {
+      hours: next,
+      previous: previous.map((h) => ({ start: h.startsAt.slice(0, 5), end: h.endsAt.slice(0, 5) })),
+    });
+    return next;
+  });
+}
+
+/**
+ * Replace one year of the table: every exception row of that year is replaced by `days`, and the year is
+ * marked covered with its source. The year is checked as a whole first (see checkYear); a year without a
+ * single holiday is refused, because marking it covered would turn it into the weekday guess we forbid.
+ */
+export async function importCalendarYear(
+  deps: Deps,
+  actor: Actor,
+  input: { year: number; source: string; days: YearDay[]; format: 'json' | 'ical' },
+) {
+  const { issues, warnings } = checkYear(input.year, input.days);
+  if (issues.length) throw new UnprocessableError('calendar_import_inconsistent', { year: input.year, count: issues.length }, { issues });
+  if (!input.days.some((d) => d.kind === 'holiday')) throw new UnprocessableError('calendar_import_empty', { year: input.year });
+  const from = `${input.year}-01-01`;
+  const to = `${input.year}-12-31`;
+  const now = deps.clock.now();
+  return calendarTx(deps, async (tx) => {
+    const replaced = await tx
+      .delete(calendarDays)
+      .where(and(gte(calendarDays.day, from), lte(calendarDays.day, to)))
+      .returning({ day: calendarDays.day });
+    await tx.insert(calendarDays).values(input.days.map((d) => ({ day: d.day, kind: d.kind, name: d.name })));
+    const [before] = await tx.select().from(calendarYears).where(eq(calendarYears.year, input.year));
+    await tx
+      .insert(calendarYears)
+      .values({ year: input.year, source: input.source, importedAt: now })
+      .onConflictDoUpdate({ target: calendarYears.year, set: { source: input.source, importedAt: now } });
+    const holidays = input.days.filter((d) => d.kind === 'holiday').length;
+    const workdays = input.days.length - holidays;
+    await audit(tx, actor, 'calendar_year_imported', { type: 'calendar_year', id: input.year }, {
+      format: input.format,
+      source: input.source,
+      holidays,
+      workdays,
+      replacedRows: replaced.length,
+      previousSource: before?.source ?? null,
+      warnings,
+    });
+    return { year: input.year, source: input.source, importedAt: now, holidays, workdays, replacedRows: replaced.length, warnings };
+  });
+}

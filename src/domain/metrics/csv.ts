@@ -1,0 +1,40 @@
+/**
+ * CSV export of a metrics table: UTF-8 with a byte-order mark and CRLF lines, so Excel opens the Chinese
+ * correctly by double-click. One line per bucket (and group); per metric its rate, numerator and
+ * denominator; the definitions follow the table, after an empty line.
+ */
+import type { Locale } from '../../i18n/messages.ts';
+import { METRIC_KEYS, METRIC_NAMES, type MetricKey, type MetricValue } from './definitions.ts';
+import type { MetricsRow } from './queries.ts';
+
+export const BOM = '\uFEFF';
+
+const HEAD: Record<Locale, { bucket: string; start: string; end: string; groupId: string; group: string; num: string; den: string; metric: string; definition: string }> = {
+  'zh-CN': { bucket: '周期', start: '开始日期', end: '结束日期', groupId: '分组编号', group: '分组', num: '分子', den: '分母', metric: '指标', definition: '口径' },
+  en: { bucket: 'Period', start: 'Start', end: 'End', groupId: 'Group id', group: 'Group', num: ' numerator', den: ' denominator', metric: 'Metric', definition: 'Definition' },
+};
+
+/** A cell as CSV: quoted when it must be; text that a spreadsheet would run as a formula is defused. */
+export function cell(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const percent = (m: MetricValue) => (m.value === null ? '' : `${(m.value * 100).toFixed(2)}%`);
+
+export function metricsCsv(rows: MetricsRow[], locale: Locale, opts: { grouped: boolean; definitions: Record<MetricKey, string> }): string {
+  const h = HEAD[locale];
+  const header = [h.bucket, h.start, h.end, ...(opts.grouped ? [h.groupId, h.group] : []), ...METRIC_KEYS.flatMap((k) => [METRIC_NAMES[k][locale], METRIC_NAMES[k][locale] + h.num, METRIC_NAMES[k][locale] + h.den])];
+  const lines = [header.map(cell).join(',')];
+  for (const r of rows) {
+    const cells: (string | number | null)[] = [r.bucket, r.start, r.end];
+    if (opts.grouped) cells.push(r.group ? String(r.group.id) : '', r.group?.name ?? '');
+    for (const k of METRIC_KEYS) cells.push(percent(r.metrics[k]), r.metrics[k].numerator, r.metrics[k].denominator);
+    lines.push(cells.map(cell).join(','));
+  }
+  lines.push('', [h.metric, h.definition].map(cell).join(','));
+  for (const k of METRIC_KEYS) lines.push([METRIC_NAMES[k][locale], opts.definitions[k]].map(cell).join(','));
+  return BOM + lines.join('\r\n') + '\r\n';
+}

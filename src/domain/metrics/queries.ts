@@ -1,0 +1,232 @@
+/**
+ * Dashboards read the rollups only — never raw tickets — summing the counters of the period at the
+ * smallest grain that can answer (grains.ts), and computing the rates with the current settings.
+ */
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { categories, units } from '../../../db/schema/index.ts';
+import type { Actor } from '../auth/actor.ts';
+import { ForbiddenError, UnprocessableError } from '../errors.ts';
+import type { Locale } from '../../i18n/messages.ts';
+import { readsAll } from '../tickets/policy.ts';
+import { rowsOf } from '../tickets/queries.ts';
+import { CHANNELS, type Channel, type UnitKind } from '../vocab.ts';
+import { COUNTERS, counterColumn, INTAKE_UNIT, zeroCounters, type Counters } from './counters.ts';
+import { computeMetrics, type MetricKey, type MetricSettings, type MetricValue } from './definitions.ts';
+import { bucketOf, bucketOfDay, resolveRange, type Bucket, type Period } from './periods.ts';
+import { pickGrain, type Grain } from './grains.ts';
+
+export const GROUP_BYS = ['unit', 'category', 'channel', 'level'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+export const RANKED_LEVELS = ['district', 'department', 'street', 'community'] as const satisfies readonly UnitKind[];
+export type RankedLevel = (typeof RANKED_LEVELS)[number];
+
+export type MetricsFilter = {
+  period: Period;
+  from: string;
+  to?: string;
+  groupBy?: GroupBy;
+  unitId?: number;
+  level?: RankedLevel;
+  categoryId?: number;
+  channel?: Channel;
+  includeAppealed: boolean;
+};
+
+export type Group = { type: GroupBy; id: number | string; name: string; kind?: string; code?: string };
+export type MetricsRow = { bucket: string; start: string; end: string; group: Group | null; metrics: Record<MetricKey, MetricValue>; counters: Counters };
+
+const LEVEL_NAMES: Record<UnitKind, Record<Locale, string>> = {
+  centre: { 'zh-CN': '热线中心', en: 'Centre' },
+  district: { 'zh-CN': '区县', en: 'Districts' },
+  department: { 'zh-CN': '部门', en: 'Departments' },
+  street: { 'zh-CN': '街道乡镇', en: 'Streets and townships' },
+  community: { 'zh-CN': '社区', en: 'Communities' },
+};
+export const CHANNEL_NAMES: Record<Channel, Record<Locale, string>> = {
+  phone: { 'zh-CN': '电话', en: 'Phone' },
+  window: { 'zh-CN': '“办不成事”窗口', en: 'Service window' },
+  online: { 'zh-CN': '网络', en: 'Online' },
+  open311: { 'zh-CN': 'Open311', en: 'Open311' },
+  bad_review: { 'zh-CN': '好差评差评', en: 'Bad review' },
+};
+const INTAKE_NAME: Record<Locale, string> = { 'zh-CN': '热线受理', en: 'Hotline intake' };
+
+/** Whose counters the actor may read: everything (centre), or one subtree (a unit user; or a centre user's unitId filter). */
+async function scopeOf(db: Db, actor: Actor, unitId: number | undefined): Promise<{ path: string | null }> {
+  const own = readsAll(actor) ? null : actor.unitPath;
+  if (unitId === undefined) return { path: own };
+  const [u] = await db.select({ path: units.path }).from(units).where(eq(units.id, unitId));
+  if (!u) throw new UnprocessableError('unit_unknown', { unitId });
+  if (own && !u.path.startsWith(own)) throw new ForbiddenError('metrics_scope_forbidden');
+  return { path: u.path };
+}
+
+const sums = (alias: string) => sql.raw(COUNTERS.map((c) => `coalesce(sum(${alias}.${counterColumn(c)}), 0)::bigint as ${counterColumn(c)}`).join(', '));
+
+function bucketExpr(period: Period, grain: Grain): SQL {
+  const time = sql.raw(`m.${grain.time}`);
+  if (period === 'day' || grain.time === 'month') return sql`to_char(${time}, 'YYYY-MM-DD')`;
+  return sql`to_char(date_trunc(${period}, ${time}::timestamp), 'YYYY-MM-DD')`;
+}
+
+function countersOf(r: Record<string, unknown>): Counters {
+  const c = zeroCounters();
+  for (const k of COUNTERS) c[k] = Number(r[counterColumn(k)] ?? 0);
+  return c;
+}
+
+type Raw = { bucket: string; gid: string | number | null } & Record<string, unknown>;
+
+/** Summed counters per bucket (and group), before rates. */
+export async function metricCounters(db: Db, actor: Actor, f: MetricsFilter) {
+  const range = resolveRange(f.period, f.from, f.to);
+  const scope = await scopeOf(db, actor, f.unitId);
+  const grain = pickGrain({
+    unit: !!scope.path || !!f.level || f.groupBy === 'unit' || f.groupBy === 'level',
+    category: f.categoryId !== undefined || f.groupBy === 'category',
+    monthly: f.period === 'month',
+  });
+  const table = sql.raw(grain.tableName);
+  const where: SQL[] = [sql`${sql.raw(`m.${grain.time}`)} between ${range.start} and ${range.end}`];
+  if (!f.includeAppealed) where.push(sql`not m.appealed`);
+  if (f.channel) where.push(sql`m.channel = ${f.channel}`);
+  if (f.categoryId !== undefined) {
+    where.push(sql`m.category_id in (
+      with recursive sub as (select id from ${categories} where id = ${f.categoryId}
+        union all select c.id from ${categories} c join sub on c.parent_id = sub.id)
+      select id from sub)`);
+  }
+  // Intake counters (unit 0) belong to the whole centre: outside any subtree.
+  if (scope.path) where.push(sql`m.unit_id in (select id from ${units} where path like ${scope.path + '%'})`);
+  if (f.level && f.groupBy !== 'unit') where.push(sql`m.unit_id in (select id from ${units} where kind = ${f.level})`);
+  const filter = sql.join(where, sql` and `);
+  const bucket = bucketExpr(f.period, grain);
+
+  let raw: Raw[];
+  if (!f.groupBy) {
+    raw = rowsOf<Raw>(await db.execute(sql`select ${bucket} as bucket, null as gid, ${sums('m')} from ${table} m where ${filter} group by 1`));
+  } else if (f.groupBy === 'channel') {
+    raw = rowsOf<Raw>(await db.execute(sql`select ${bucket} as bucket, m.channel::text as gid, ${sums('m')} from ${table} m where ${filter} group by 1, 2`));
+  } else if (f.groupBy === 'category') {
+    raw = rowsOf<Raw>(await db.execute(sql`select ${bucket} as bucket, m.category_id as gid, ${sums('m')} from ${table} m where ${filter} group by 1, 2`));
+  } else if (f.groupBy === 'level') {
+    raw = rowsOf<Raw>(
+      await db.execute(sql`select ${bucket} as bucket, coalesce(u.kind::text, 'centre') as gid, ${sums('m')}
+        from ${table} m left join ${units} u on u.id = m.unit_id where ${filter} group by 1, 2`),
+    );
+  } else {
+    // Each unit with everything below it: a district's figures include its streets and communities.
+    const unitWhere: SQL[] = [sql`true`];
+    if (scope.path) unitWhere.push(sql`u.path like ${scope.path + '%'}`);
+    if (f.level) unitWhere.push(sql`u.kind = ${f.level}`);
+    raw = rowsOf<Raw>(
+      await db.execute(sql`
+        with p as (select ${bucket} as bucket, m.unit_id, ${sums('m')} from ${table} m where ${filter} group by 1, 2)
+        select p.bucket, u.id as gid, ${sums('p')}
+        from p join ${units} v on v.id = p.unit_id
+          join ${units} u on u.id = any(string_to_array(trim(both '/' from v.path), '/')::int[])
+        where ${sql.join(unitWhere, sql` and `)}
+        group by 1, 2
+        ${!scope.path && !f.level ? sql`union all select p.bucket, ${sql.raw(String(INTAKE_UNIT))} as gid, ${sums('p')} from p where p.unit_id = ${sql.raw(String(INTAKE_UNIT))} group by 1, 2` : sql``}`),
+    );
+  }
+  return { range, rows: raw.map((r) => ({ bucket: r.bucket, gid: r.gid, counters: countersOf(r) })) };
+}
+
+async function groupNames(db: Db, groupBy: GroupBy | undefined, ids: (string | number | null)[], locale: Locale): Promise<Map<string, Group & { sort: string }>> {
+  const m = new Map<string, Group & { sort: string }>();
+  if (!groupBy) return m;
+  const distinct = [...new Set(ids.filter((x) => x !== null).map(String))];
+  if (groupBy === 'unit') {
+    const numeric = distinct.map(Number).filter((n) => n !== INTAKE_UNIT);
+    const rows = numeric.length ? await db.select({ id: units.id, name: units.name, kind: units.kind, code: units.code, path: units.path }).from(units).where(inArray(units.id, numeric)) : [];
+    for (const u of rows) m.set(String(u.id), { type: 'unit', id: u.id, name: u.name, kind: u.kind, code: u.code, sort: u.path });
+    if (distinct.includes(String(INTAKE_UNIT))) m.set(String(INTAKE_UNIT), { type: 'unit', id: INTAKE_UNIT, name: INTAKE_NAME[locale], kind: 'centre', sort: '' });
+  } else if (groupBy === 'category') {
+    const numeric = distinct.map(Number);
+    const rows = numeric.length ? await db.select({ id: categories.id, name: categories.name, code: categories.code }).from(categories).where(inArray(categories.id, numeric)) : [];
+    for (const c of rows) m.set(String(c.id), { type: 'category', id: c.id, name: c.name, code: c.code, sort: c.code });
+  } else if (groupBy === 'channel') {
+    for (const ch of distinct) m.set(ch, { type: 'channel', id: ch, name: CHANNEL_NAMES[ch as Channel]?.[locale] ?? ch, sort: String(CHANNELS.indexOf(ch as Channel)).padStart(2, '0') });
+  } else {
+    const order = ['centre', ...RANKED_LEVELS];
+    for (const k of distinct) m.set(k, { type: 'level', id: k, name: LEVEL_NAMES[k as UnitKind]?.[locale] ?? k, kind: k, sort: String(order.indexOf(k)).padStart(2, '0') });
+  }
+  return m;
+}
+
+/** Rows of rates per bucket (and group). Without a grouping, every bucket of the range has a row, empty or not. */
+export async function metricsReport(db: Db, actor: Actor, f: MetricsFilter, settings: MetricSettings, locale: Locale) {
+  const { range, rows } = await metricCounters(db, actor, f);
+  const names = await groupNames(db, f.groupBy, rows.map((r) => r.gid), locale);
+  const byBucket = new Map<string, Bucket>(range.buckets.map((b) => [b.start, b]));
+  const out: (MetricsRow & { sort: string })[] = rows.map((r) => {
+    const b = byBucket.get(r.bucket) ?? bucketOfDay(f.period, r.bucket);
+    const g = r.gid === null ? undefined : names.get(String(r.gid));
+    const { sort, ...group } = g ?? { sort: '', type: f.groupBy!, id: r.gid!, name: String(r.gid) };
+    return { bucket: b.label, start: b.start, end: b.end, group: f.groupBy ? group : null, metrics: computeMetrics(r.counters, settings, locale), counters: r.counters, sort: `${b.start}|${sort}` };
+  });
+  if (!f.groupBy) {
+    const seen = new Set(out.map((r) => r.start));
+    for (const b of range.buckets) {
+      if (seen.has(b.start)) continue;
+      const c = zeroCounters();
+      out.push({ bucket: b.label, start: b.start, end: b.end, group: null, metrics: computeMetrics(c, settings, locale), counters: c, sort: `${b.start}|` });
+    }
+  }
+  out.sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0));
+  return { range: { start: range.start, end: range.end }, rows: out.map(({ sort: _s, ...r }) => r) };
+}
+
+// ---------------------------------------------------------------- red and black lists
+
+export type RankedUnit = {
+  rank: number;
+  unit: { id: number; name: string; code: string; kind: string };
+  composite: number;
+  metrics: Record<'response_rate' | 'solved_rate' | 'satisfaction_rate', MetricValue>;
+};
+
+/**
+ * Units of one level ranked by the composite Σ weight × rate ÷ Σ weight (0–100) of 响应率, 解决率, 满意率,
+ * each over the unit's subtree for the month. A unit with nothing due for a weighted component is not
+ * ranked (listed as unranked). Red list: the best; black list: the worst (worst first); never overlapping.
+ */
+export async function rankings(db: Db, actor: Actor, q: { level: RankedLevel; month: string; includeAppealed: boolean }, settings: MetricSettings, locale: Locale) {
+  const report = await metricsReport(db, actor, { period: 'month', from: q.month, groupBy: 'unit', level: q.level, includeAppealed: q.includeAppealed }, settings, locale);
+  const all = await db
+    .select({ id: units.id, name: units.name, code: units.code, kind: units.kind })
+    .from(units)
+    .where(and(eq(units.kind, q.level), eq(units.active, true)))
+    .orderBy(asc(units.code));
+  const byUnit = new Map(report.rows.map((r) => [Number(r.group!.id), r]));
+  const w = settings.rankingWeights;
+  const keys = ['response_rate', 'solved_rate', 'satisfaction_rate'] as const;
+  const ranked: Omit<RankedUnit, 'rank'>[] = [];
+  const unranked: { unit: RankedUnit['unit']; missing: string[] }[] = [];
+  for (const u of all) {
+    const row = byUnit.get(u.id);
+    const missing = keys.filter((k) => w[k] > 0 && (!row || row.metrics[k].value === null));
+    if (!row || missing.length) {
+      unranked.push({ unit: u, missing: [...missing] });
+      continue;
+    }
+    const total = keys.reduce((s, k) => s + w[k], 0);
+    const composite = keys.reduce((s, k) => s + w[k] * (row.metrics[k].value ?? 0), 0) / total;
+    ranked.push({ unit: u, composite: Math.round(composite * 10000) / 100, metrics: { response_rate: row.metrics.response_rate, solved_rate: row.metrics.solved_rate, satisfaction_rate: row.metrics.satisfaction_rate } });
+  }
+  ranked.sort((a, b) => b.composite - a.composite || (a.unit.code < b.unit.code ? -1 : 1));
+  const withRank: RankedUnit[] = ranked.map((r, i) => ({ ...r, rank: i > 0 && ranked[i - 1]!.composite === r.composite ? 0 : i + 1 }));
+  for (let i = 1; i < withRank.length; i++) if (withRank[i]!.rank === 0) withRank[i]!.rank = withRank[i - 1]!.rank;
+  const n = Math.min(settings.rankingSize, Math.floor(withRank.length / 2));
+  return {
+    level: q.level,
+    month: bucketOf('month', q.month)?.label ?? q.month,
+    weights: w,
+    ranked: withRank,
+    red: withRank.slice(0, n),
+    black: n ? withRank.slice(-n).reverse() : [],
+    unranked,
+  };
+}

@@ -1,0 +1,71 @@
+import { inArray } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { units } from '../../../db/schema/index.ts';
+import type { Config } from '../../config.ts';
+import { MOBILE } from '../tickets/inputs.ts';
+import { enqueueNotification } from './outbox.ts';
+
+/**
+ * The messages the ticket lifecycle sends. Each is called inside the transaction of the change that
+ * causes it, so a rolled-back change queues nothing and a committed one always has its message.
+ */
+
+type TicketLike = { id: number; number: string; title: string; callerPhone: string | null };
+
+/** The citizen's look-up link for a ticket number (the public look-up page). */
+export function lookupUrl(config: Pick<Config, 'PUBLIC_BASE_URL'>, number: string): string {
+  return `${config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/lookup?n=${encodeURIComponent(number)}`;
+}
+
+/** SMS reaches mobiles only; a landline caller gets no message (the input normalises mobiles to 11 digits). */
+const smsRecipient = (phone: string | null): string | null => (phone && MOBILE.test(phone) ? phone : null);
+
+/** Replies can be long; an SMS carries the start and the look-up link carries the rest. */
+const REPLY_CHARS = 70;
+function excerpt(s: string | null | undefined, max: number): string {
+  const chars = [...(s ?? '').replace(/\s+/g, ' ').trim()];
+  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : chars.join('');
+}
+
+/** A message to the caller's mobile, if the caller gave one (none to landlines). */
+async function toCaller(tx: Db, t: TicketLike, template: 'intake_receipt' | 'reply_notice', params: Record<string, string>, now: Date): Promise<void> {
+  const to = smsRecipient(t.callerPhone);
+  if (!to) return;
+  await enqueueNotification(tx, { ticketId: t.id, audience: 'citizen', recipient: to, template, params, at: now });
+}
+
+/** Intake receipt (受理回执) to the caller: the ticket number and the look-up link. */
+export async function notifyIntakeReceipt(tx: Db, config: Pick<Config, 'PUBLIC_BASE_URL'>, t: TicketLike, now: Date): Promise<void> {
+  await toCaller(tx, t, 'intake_receipt', { number: t.number, lookupUrl: lookupUrl(config, t.number) }, now);
+}
+
+/** Reply notice (答复告知) to the caller once the centre has approved the lead unit's reply. */
+export async function notifyReplyApproved(tx: Db, config: Pick<Config, 'PUBLIC_BASE_URL'>, t: TicketLike, reply: string | null, now: Date): Promise<void> {
+  await toCaller(tx, t, 'reply_notice', { number: t.number, reply: excerpt(reply, REPLY_CHARS), lookupUrl: lookupUrl(config, t.number) }, now);
+}
+
+/**
+ * New dispatch (新派单) to each assigned unit that has a notify phone. Only the number and title travel:
+ * never the caller's details, so a confidential ticket leaks nothing by SMS.
+ */
+export async function notifyUnitsOfDispatch(tx: Db, t: TicketLike, assigned: { unitId: number; role: 'lead' | 'assist' }[], now: Date): Promise<void> {
+  if (!assigned.length) return;
+  const rows = await tx
+    .select({ id: units.id, name: units.name, notifyPhone: units.notifyPhone })
+    .from(units)
+    .where(inArray(units.id, assigned.map((a) => a.unitId)));
+  for (const a of assigned) {
+    const u = rows.find((r) => r.id === a.unitId);
+    const to = u?.notifyPhone?.trim();
+    if (!u || !to) continue;
+    await enqueueNotification(tx, {
+      ticketId: t.id,
+      audience: 'unit',
+      unitId: u.id,
+      recipient: to,
+      template: 'unit_dispatch',
+      params: { number: t.number, title: excerpt(t.title, 30), unitName: u.name, role: a.role === 'lead' ? '主办' : '协办' },
+      at: now,
+    });
+  }
+}

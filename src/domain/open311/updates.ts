@@ -1,0 +1,37 @@
+import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { ticketEvents, tickets, units } from '../../../db/schema/index.ts';
+import { updateText } from './public-text.ts';
+import { MAX_ROWS, publicTickets, w3c } from './requests.ts';
+
+/**
+ * mySociety's servicerequestupdates: the public events of public tickets between two instants, oldest
+ * first, so a client that polls can resume from the last updated_datetime it saw.
+ */
+export async function findUpdates(db: Db, f: { from: Date; to: Date }) {
+  const rows = await db
+    .select({ e: ticketEvents, t: tickets })
+    .from(ticketEvents)
+    .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+    .where(and(eq(ticketEvents.public, true), gte(ticketEvents.createdAt, f.from), lte(ticketEvents.createdAt, f.to), publicTickets))
+    .orderBy(asc(ticketEvents.createdAt), asc(ticketEvents.id))
+    .limit(MAX_ROWS);
+
+  const unitIds = new Set<number>();
+  for (const { e } of rows) {
+    for (const v of [e.payload.leadUnitId, e.payload.unitId]) if (typeof v === 'number') unitIds.add(v);
+  }
+  const names = new Map(
+    unitIds.size ? (await db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, [...unitIds]))).map((u) => [u.id, u.name]) : [],
+  );
+  const unit = (id: unknown) => (typeof id === 'number' ? (names.get(id) ?? null) : null);
+
+  return rows.map(({ e, t }) => ({
+    update_id: String(e.id),
+    service_request_id: t.number,
+    status: (e.toStatus ?? t.status) === 'closed' ? 'closed' : 'open',
+    updated_datetime: w3c(e.createdAt),
+    description: updateText({ type: e.type, toStatus: e.toStatus, payload: e.payload }, t, { unit }),
+    media_url: null,
+  }));
+}

@@ -1,0 +1,185 @@
+/**
+ * The SLA side of the lifecycle commands: what dispatch, an approved extension, a reopen and a rejected
+ * reply do to an assignment's deadlines and marks. Each returns the columns to write (the command writes
+ * them in its own update) and, where the calendar could not place a deadline, a `report` that records the
+ * 'sla_uncomputable' event and raises the supervisors' alert — after the command's own event, in its
+ * transaction.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { assignments, slaAlerts } from '../../../db/schema/index.ts';
+import type { Deps } from '../../deps.ts';
+import { raiseSystemAlert } from '../alerts.ts';
+import { CalendarCoverageError } from '../calendar/calendar.ts';
+import { reportUncoveredDeadline } from '../calendar/coverage.ts';
+import { systemActor } from '../auth/actor.ts';
+import type { AssignmentRow, TicketRow } from '../tickets/queries.ts';
+import type { Recorder } from '../tickets/record.ts';
+import { LIVE_ASSIGNMENT } from '../tickets/status.ts';
+import {
+  DEFAULT_THRESHOLDS,
+  clockMarks,
+  maxLevel,
+  nextCheckAt,
+  sortMarks,
+  startAllClocks,
+  startClock,
+  withoutClock,
+  type Clock,
+  type Mark,
+  type WarningLevel,
+} from './clocks.ts';
+import { termsOf } from './matching.ts';
+import { matchPolicy, policyById } from './policies.ts';
+
+type AssignmentSet = Partial<typeof assignments.$inferInsert>;
+export type SlaReport = (record: Recorder, version: number) => Promise<void>;
+type Uncovered = { clock: Clock; date: string }[];
+
+/**
+ * Records 'sla_uncomputable' on the assignment (which clocks, which date) and raises the supervisors'
+ * alert that the calendar needs that year (one alert per missing year, however many deadlines hit it).
+ */
+async function reportUncovered(tx: Db, record: Recorder, version: number, ticket: Pick<TicketRow, 'id' | 'number'>, assignmentId: number, cycle: number, uncovered: Uncovered, now: Date) {
+  if (uncovered.length === 0) return;
+  const date = uncovered[0]!.date;
+  const clocks = uncovered.map((u) => u.clock);
+  await record(systemActor(), { ticketId: ticket.id, assignmentId, type: 'sla_uncomputable', version, payload: { clocks, date, cycle } });
+  await reportUncoveredDeadline(tx, new CalendarCoverageError(date), { ticketId: ticket.id, ticketNumber: ticket.number, assignmentId, clocks }, now);
+}
+
+const noReport: SlaReport = async () => {};
+
+/**
+ * At dispatch: the matching policy's three deadlines counted from now, and every warning mark. Every
+ * assignment of one dispatch shares them (same ticket, same instant). No policy: no deadlines, and an
+ * alert that the centre's policies leave this kind of ticket uncovered.
+ */
+export async function dispatchClocks(deps: Deps, tx: Db, ticket: TicketRow, now: Date) {
+  const policy = await matchPolicy(tx, ticket);
+  const base = { slaCycle: 0, warningLevel: 'none' as const, completeStartedAt: now, originalCompleteDueAt: null };
+  if (!policy) {
+    await raiseSystemAlert(tx, {
+      kind: 'sla_no_policy',
+      dedupeKey: `sla_no_policy:${ticket.categoryId}:${ticket.urgency}:${ticket.channel}`,
+      message: `没有适用于该类工单的时限策略（分类 ${ticket.categoryId}、紧急程度 ${ticket.urgency}、渠道 ${ticket.channel}），工单${ticket.number}未设置期限。请配置兜底策略。`,
+      details: { ticketId: ticket.id, categoryId: ticket.categoryId, urgency: ticket.urgency, channel: ticket.channel },
+      at: now,
+    });
+    return {
+      values: { ...base, slaPolicyId: null, signDueAt: null, responseDueAt: null, completeDueAt: null, slaMarks: [], nextCheckAt: null } satisfies AssignmentSet,
+      report: (async () => {}) as (record: Recorder, version: number, ids: number[]) => Promise<void>,
+    };
+  }
+  const cal = await deps.calendar.get(tx);
+  const c = startAllClocks(cal, termsOf(policy), now);
+  return {
+    values: {
+      ...base,
+      slaPolicyId: policy.id,
+      signDueAt: c.due.sign,
+      responseDueAt: c.due.response,
+      completeDueAt: c.due.complete,
+      slaMarks: c.marks,
+      nextCheckAt: nextCheckAt(c.marks),
+    } satisfies AssignmentSet,
+    report: async (record: Recorder, version: number, ids: number[]) => {
+      for (const id of ids) await reportUncovered(tx, record, version, ticket, id, 0, c.uncovered, now);
+    },
+  };
+}
+
+/** The assignment's level once its completion clock restarts: only sign and response keep theirs. */
+async function levelWithoutCompletion(tx: Db, assignmentId: number): Promise<WarningLevel> {
+  const rows = await tx
+    .select({ level: slaAlerts.level })
+    .from(slaAlerts)
+    .where(and(eq(slaAlerts.assignmentId, assignmentId), inArray(slaAlerts.clock, ['sign', 'response'])));
+  return maxLevel(...rows.map((r) => r.level));
+}
+
+/** Completion marks from the clock's start to `due` under the assignment's policy (defaults when it has none). */
+async function completionMarks(deps: Deps, tx: Db, a: AssignmentRow, due: Date) {
+  const policy = await policyById(tx, a.slaPolicyId);
+  const cal = await deps.calendar.get(tx);
+  const start = a.completeStartedAt ?? a.dispatchedAt;
+  const { marks, uncovered } = clockMarks(cal, 'complete', start, due, policy?.completeUnit ?? 'natural_days', policy ? termsOf(policy).thresholds : DEFAULT_THRESHOLDS);
+  return { marks, uncovered: uncovered ? [{ clock: 'complete' as const, date: uncovered }] : [] };
+}
+
+function withMarks(a: AssignmentRow, added: Mark[]) {
+  const slaMarks = sortMarks([...withoutClock(a.slaMarks, 'complete'), ...added]);
+  return { slaMarks, nextCheckAt: nextCheckAt(slaMarks) };
+}
+
+/**
+ * An approved extension: the completion deadline moves (the command keeps the first one in
+ * originalCompleteDueAt) and the completion clock starts a new cycle towards it, so the unit is warned
+ * again before the new deadline; levels fired against the old deadline no longer count.
+ */
+export async function extendCompletion(deps: Deps, tx: Db, ticket: TicketRow, a: AssignmentRow, newDueAt: Date, now: Date) {
+  const running = a.status === 'awaiting_sign' || a.status === 'in_progress';
+  const { marks, uncovered } = running ? await completionMarks(deps, tx, a, newDueAt) : { marks: [], uncovered: [] };
+  const cycle = a.slaCycle + 1;
+  return {
+    set: { slaCycle: cycle, ...withMarks(a, marks), warningLevel: await levelWithoutCompletion(tx, a.id) } satisfies AssignmentSet,
+    report: ((record, version) => reportUncovered(tx, record, version, ticket, a.id, cycle, uncovered, now)) as SlaReport,
+  };
+}
+
+/**
+ * A reopen (重办): under a policy that says so, a new completion clock from now, in a new cycle (every
+ * level can fire again); otherwise the old deadline stands and its remaining marks come back.
+ */
+export async function reopenCompletion(deps: Deps, tx: Db, ticket: TicketRow, a: AssignmentRow, now: Date) {
+  const policy = await policyById(tx, a.slaPolicyId);
+  if (!policy) return { set: {} satisfies AssignmentSet, report: noReport };
+  if (!policy.reopenRestartsClock) return resumeCompletion(deps, tx, ticket, a, now);
+  const cycle = a.slaCycle + 1;
+  const cal = await deps.calendar.get(tx);
+  const started = startClock(cal, termsOf(policy), 'complete', now);
+  const uncovered = started.uncovered ? [{ clock: 'complete' as const, date: started.uncovered }] : [];
+  return {
+    set: {
+      slaCycle: cycle,
+      completeStartedAt: now,
+      completeDueAt: started.due,
+      originalCompleteDueAt: null,
+      ...withMarks(a, started.marks),
+      warningLevel: await levelWithoutCompletion(tx, a.id),
+    } satisfies AssignmentSet,
+    report: ((record, version) => reportUncovered(tx, record, version, ticket, a.id, cycle, uncovered, now)) as SlaReport,
+  };
+}
+
+/**
+ * The completion clock runs again towards its current deadline (a rejected reply goes back to the unit;
+ * a reopen under a policy that does not restart the clock). Levels already fired in this cycle stay fired
+ * (the sweep's unique key makes them no-ops); a deadline passed meanwhile fires at the next sweep.
+ */
+export async function resumeCompletion(deps: Deps, tx: Db, ticket: TicketRow, a: AssignmentRow, now: Date) {
+  if (!a.completeDueAt) return { set: {} satisfies AssignmentSet, report: noReport };
+  const { marks, uncovered } = await completionMarks(deps, tx, a, a.completeDueAt);
+  return {
+    set: withMarks(a, marks) satisfies AssignmentSet,
+    report: ((record, version) => reportUncovered(tx, record, version, ticket, a.id, a.slaCycle, uncovered, now)) as SlaReport,
+  };
+}
+
+/** The ticket's level: the worst over its live assignments. */
+export async function liveTicketLevel(tx: Db, ticketId: number): Promise<WarningLevel> {
+  const rows = await tx
+    .select({ level: assignments.warningLevel })
+    .from(assignments)
+    .where(and(eq(assignments.ticketId, ticketId), inArray(assignments.status, [...LIVE_ASSIGNMENT])));
+  return maxLevel(...rows.map((r) => r.level));
+}
+
+/** Every alert fired for these assignments (the ticket view derives each clock's level from them). */
+export async function firedAlerts(db: Db, assignmentIds: number[]) {
+  if (assignmentIds.length === 0) return [];
+  return db
+    .select({ assignmentId: slaAlerts.assignmentId, clock: slaAlerts.clock, level: slaAlerts.level, cycle: slaAlerts.cycle })
+    .from(slaAlerts)
+    .where(inArray(slaAlerts.assignmentId, assignmentIds));
+}

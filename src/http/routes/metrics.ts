@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { shanghaiDate } from '../../domain/clock.ts';
+import { metricsCsv } from '../../domain/metrics/csv.ts';
+import { formulas, METRIC_KEYS, type MetricSettings } from '../../domain/metrics/definitions.ts';
+import { PERIODS } from '../../domain/metrics/periods.ts';
+import { GROUP_BYS, metricsReport, RANKED_LEVELS, rankings, type MetricsFilter } from '../../domain/metrics/queries.ts';
+import { rollupFreshness } from '../../domain/metrics/rollup.ts';
+import { loadMetricSettings, metricSettingsPatch, updateMetricSettings } from '../../domain/metrics/settings.ts';
+import { CHANNELS, UNIT_ROLES, type Role } from '../../domain/vocab.ts';
+import { pickLocale, type Locale } from '../../i18n/messages.ts';
+import type { Actor } from '../../domain/auth/actor.ts';
+import type { Deps } from '../../deps.ts';
+import { route, type AnyRoute } from '../route.ts';
+
+/** Supervisors and admins read every unit; unit users read their own subtree. */
+const READERS: Role[] = ['supervisor', 'admin', ...UNIT_ROLES];
+const intId = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const flag = z.enum(['true', 'false']).default('false');
+
+const metricsQuery = z
+  .object({
+    period: z.enum(PERIODS).default('month'),
+    /** day: YYYY-MM-DD · week: YYYY-Www or a date in it · month: YYYY-MM; default: the current one */
+    from: z.string().max(10).optional(),
+    /** the last bucket, same format (default: from) */
+    to: z.string().max(10).optional(),
+    groupBy: z.enum(GROUP_BYS).optional(),
+    /** a unit: its subtree only */
+    unitId: intId.optional(),
+    /** groupBy=unit: the units of this level (each with its subtree); otherwise: only units of this level */
+    level: z.enum(RANKED_LEVELS).optional(),
+    /** a category and everything below it */
+    categoryId: intId.optional(),
+    channel: z.enum(CHANNELS).optional(),
+    /** count tickets exempted by approved appeals too (default: assessment figures, without them) */
+    includeAppealed: flag,
+  })
+  .strict();
+type MetricsQuery = z.infer<typeof metricsQuery>;
+
+function filterOf(q: MetricsQuery, now: Date): MetricsFilter {
+  const today = shanghaiDate(now);
+  return {
+    period: q.period,
+    from: q.from ?? (q.period === 'month' ? today.slice(0, 7) : today),
+    to: q.to,
+    groupBy: q.groupBy,
+    unitId: q.unitId,
+    level: q.level,
+    categoryId: q.categoryId,
+    channel: q.channel,
+    includeAppealed: q.includeAppealed === 'true',
+  };
+}
+
+async function report(deps: Deps, actor: Actor, q: MetricsQuery, locale: Locale) {
+  const settings = await loadMetricSettings(deps.db);
+  const filter = filterOf(q, deps.clock.now());
+  const r = await metricsReport(deps.db, actor, filter, settings, locale);
+  return { filter, settings, ...r };
+}
+
+const definitionsOf = (s: MetricSettings, locale: Locale) => Object.fromEntries(METRIC_KEYS.map((k) => [k, formulas(s)[k].text[locale]])) as Record<(typeof METRIC_KEYS)[number], string>;
+
+export const metricRoutes: AnyRoute[] = [
+  route({
+    method: 'get',
+    path: '/api/metrics',
+    summary:
+      'The rates of domain.md §5 per period (day / week / month, Asia/Shanghai), optionally grouped by unit (with its subtree), category, channel or unit level; each as {value, numerator, denominator, definition}. From the rollups (see freshness).',
+    tag: 'metrics',
+    access: READERS,
+    query: metricsQuery,
+    handler: async ({ deps, actor, query, ctx }) => {
+      const locale = pickLocale(ctx.get('accept-language'));
+      const r = await report(deps, actor, query, locale);
+      return {
+        body: {
+          period: r.filter.period,
+          from: r.range.start,
+          to: r.range.end,
+          groupBy: r.filter.groupBy ?? null,
+          filters: { unitId: r.filter.unitId ?? null, level: r.filter.level ?? null, categoryId: r.filter.categoryId ?? null, channel: r.filter.channel ?? null, includeAppealed: r.filter.includeAppealed },
+          settings: r.settings,
+          freshness: await rollupFreshness(deps.db),
+          metrics: METRIC_KEYS,
+          rows: r.rows,
+        },
+      };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/metrics.csv',
+    summary: 'The same table as GET /api/metrics as CSV (UTF-8 with BOM, for Excel), with the definitions below it',
+    tag: 'metrics',
+    access: READERS,
+    query: metricsQuery,
+    responseDescription: 'text/csv',
+    handler: async ({ deps, actor, query, ctx }) => {
+      const locale = pickLocale(ctx.get('accept-language'));
+      const r = await report(deps, actor, query, locale);
+      const name = `metrics-${r.filter.period}-${r.range.start}-${r.range.end}${r.filter.groupBy ? `-by-${r.filter.groupBy}` : ''}.csv`;
+      return {
+        body: metricsCsv(r.rows, locale, { grouped: !!r.filter.groupBy, definitions: definitionsOf(r.settings, locale) }),
+        headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' },
+      };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/metrics/rankings',
+    summary: 'Red and black lists (红黑榜) of one unit level for a month, by the weighted composite of 响应率, 解决率 and 满意率 (default 30/35/35)',
+    tag: 'metrics',
+    access: ['supervisor', 'admin'],
+    query: z
+      .object({
+        level: z.enum(RANKED_LEVELS),
+        /** YYYY-MM; default: the current month */
+        month: z.string().regex(/^\d{4}-\d{2}$/).optional(),
+        includeAppealed: flag,
+      })
+      .strict(),
+    handler: async ({ deps, actor, query, ctx }) => {
+      const locale = pickLocale(ctx.get('accept-language'));
+      const settings = await loadMetricSettings(deps.db);
+      const month = query.month ?? shanghaiDate(deps.clock.now()).slice(0, 7);
+      const r = await rankings(deps.db, actor, { level: query.level, month, includeAppealed: query.includeAppealed === 'true' }, settings, locale);
+      return { body: { ...r, size: settings.rankingSize, freshness: await rollupFreshness(deps.db) } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/metrics/settings',
+    summary: 'Metric definition choices (e.g. whether 基本满意 counts as satisfied) and each definition in words',
+    tag: 'metrics',
+    access: READERS,
+    handler: async ({ deps, ctx }) => {
+      const settings = await loadMetricSettings(deps.db);
+      return { body: { settings, definitions: definitionsOf(settings, pickLocale(ctx.get('accept-language'))) } };
+    },
+  }),
+  route({
+    method: 'put',
+    path: '/api/metrics/settings',
+    summary: 'Change metric definition choices (admin; audited). Rates are computed when read, so every figure, past ones too, follows at once',
+    tag: 'metrics',
+    access: ['admin'],
+    body: metricSettingsPatch,
+    handler: async ({ deps, actor, body, ctx }) => {
+      const settings = await updateMetricSettings(deps, actor, body);
+      return { body: { settings, definitions: definitionsOf(settings, pickLocale(ctx.get('accept-language'))) } };
+    },
+  }),
+];

@@ -1,0 +1,175 @@
+/**
+ * Browser tests: the real app (Koa + Socket.IO, built web app) in-process on a fresh database with the demo
+ * city, driven by playwright-core in Debian's Chromium. One browser, one context per user.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Database } from '../../db/client.ts';
+import { seedDemo } from '../../db/seed.ts';
+import type { Clock } from '../../src/domain/clock.ts';
+import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
+import { startApi, type Api } from '../setup/server.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CHROMIUM = '/usr/bin/chromium';
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+export const DEMO_PASSWORD = 'Demo@12345';
+
+/** Builds web/dist when missing or older than its sources (the same script `npm start` runs). */
+export function ensureWebBuilt() {
+  execFileSync(process.execPath, [path.join(ROOT, 'web', 'ensure-built.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  if (!fs.existsSync(path.join(ROOT, 'web', 'dist', 'index.html'))) throw new Error('web/dist/index.html is missing after the build');
+}
+
+/** Chromium is a hard requirement: no browser, no pass (never a skip). */
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(
+      `E2E: ${CHROMIUM} is missing. Install it with: apt-get update && apt-get install -y chromium fonts-noto-cjk (.ci/run does this).`,
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+}
+
+/** A clock that runs in real time from a fixed, calendar-covered instant (a Tuesday morning in Shanghai). */
+export function runningClock(start: string): Clock {
+  const t0 = Date.now();
+  const base = new Date(start).getTime();
+  return { now: () => new Date(base + (Date.now() - t0)) };
+}
+
+export type App = { api: Api; deps: TestDeps; database: Database; close(): Promise<void> };
+
+export async function startApp(start = '2026-03-10T01:30:00Z'): Promise<App> {
+  const database = await freshDatabase();
+  const deps = makeDeps(database);
+  deps.clock = runningClock(start) as TestDeps['clock'];
+  await seedDemo(deps.db);
+  const api = await startApi(deps, { realtime: true });
+  return {
+    api,
+    deps,
+    database,
+    async close() {
+      await api.close();
+      await database.close();
+    },
+  };
+}
+
+/** A signed-in API session (cookie + CSRF), for setting up data around the browsers. */
+export async function apiSession(base: string, username: string) {
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`login ${username} → ${login.status}`);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return async (method: string, p: string, body?: unknown) => {
+    const r = await fetch(base + p, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+export type UserPage = { context: BrowserContext; page: Page; errors: string[] };
+
+/** A new browser context (one per user) whose clock matches the server's; fails the test on page errors or CSP violations. */
+export async function newUserPage(browser: Browser, app: App, opts: { mobile?: boolean } = {}): Promise<UserPage> {
+  const context = await browser.newContext({
+    baseURL: app.api.base,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: opts.mobile ? { width: 390, height: 844 } : { width: 1440, height: 900 },
+    deviceScaleFactor: 1,
+    isMobile: !!opts.mobile,
+    hasTouch: !!opts.mobile,
+  });
+  await context.clock.install({ time: app.deps.clock.now() });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) errors.push(`csp: ${m.text()}`);
+  });
+  return { context, page, errors };
+}
+
+/** Signs in through the login form with the keyboard and waits for the role's home screen. */
+export async function signIn(browser: Browser, app: App, username: string, home: string): Promise<UserPage> {
+  const u = await newUserPage(browser, app);
+  await u.page.goto('/');
+  await u.page.getByLabel('用户名').waitFor();
+  await u.page.keyboard.type(username); // the username field has focus on load
+  await u.page.keyboard.press('Tab');
+  await u.page.keyboard.type(DEMO_PASSWORD);
+  await u.page.keyboard.press('Enter');
+  await u.page.waitForURL(`**${home}`);
+  await u.page.locator('.screen-title').waitFor();
+  await u.page.locator('[data-live="online"]').waitFor();
+  return u;
+}
+
+export async function screenshot(page: Page, name: string) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] };
+
+/**
+ * axe-core in the page (evaluated through the DevTools protocol, so the page's CSP still applies to the app
+ * itself): no serious or critical violation of WCAG 2.1 A/AA or best practice.
+ */
+export async function expectAccessible(page: Page, screen: string) {
+  const hasAxe = await page.evaluate('typeof window.axe === "object"');
+  if (!hasAxe) await page.evaluate(axeSource);
+  const violations = (await page.evaluate(`axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    resultTypes: ['violations'],
+  }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`)) as AxeViolation[];
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad, `${screen}: ${JSON.stringify(bad, null, 2)}`).toEqual([]);
+}
+
+/** Every form control and button on the page has an accessible name (label, aria-label(ledby) or text). */
+export async function expectAllLabelled(page: Page, screen: string) {
+  const unlabelled = (await page.evaluate(`[...document.querySelectorAll('input, select, textarea, button')]
+    .filter((el) => el.type !== 'hidden' && el.getClientRects().length > 0)
+    .filter((el) => {
+      if (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')) return false;
+      if (el.labels && el.labels.length > 0 && [...el.labels].some((l) => l.textContent.trim())) return false;
+      if (el.tagName === 'BUTTON' && el.textContent.trim()) return false;
+      return true;
+    })
+    .map((el) => el.outerHTML.slice(0, 120))`)) as string[];
+  expect(unlabelled, `${screen}: controls without a label`).toEqual([]);
+}
+
+/** The focused element shows a visible focus indicator (outline of at least 2px, not 'none'). */
+export async function expectFocusVisible(page: Page, what: string) {
+  const style = (await page.evaluate(`(() => { const el = document.activeElement; const s = getComputedStyle(el);
+    return { tag: el.tagName, outline: s.outlineStyle, width: parseFloat(s.outlineWidth), shadow: s.boxShadow }; })()`)) as {
+    tag: string;
+    outline: string;
+    width: number;
+    shadow: string;
+  };
+  expect(style.tag, what).not.toBe('BODY');
+  expect(style.outline !== 'none' && style.width >= 2, `${what}: focus outline ${JSON.stringify(style)}`).toBe(true);
+}

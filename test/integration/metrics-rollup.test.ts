@@ -1,0 +1,411 @@
+/**
+ * The rollup against a full recomputation. Random journeys run through the real commands with an injected
+ * clock (intake, dispatch, sign, contact, reply, returns, extensions, terminations, review, callbacks,
+ * reopen, close, merges, appeals), the rollup job runs between steps in random batch sizes, and at the
+ * end every counter of every (day, unit, category, channel, appealed) key — and of every coarser grain —
+ * must equal what the oracle below recomputes in one SQL statement from the raw tables — mostly the resulting state (tickets, assignments,
+ * callbacks, appeals), the event rows only where state does not keep the fact (a contact's day, a reopen).
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { appeals, assignmentRequests, metricsDaily, ticketEvents, tickets } from '../../db/schema/index.ts';
+import { driver as dbDriver, freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
+import { makeKbArticle, makeWorld, seedCalendar, type World } from '../setup/world.ts';
+import { journeyDriver, naturalHoursPolicy, type JourneyDriver } from './metrics-journeys.ts';
+import { ROLLUP_LOCK_KEY, rollup } from '../../src/domain/metrics/rollup.ts';
+import { COUNTERS, type Counter } from '../../src/domain/metrics/counters.ts';
+import { GRAINS, monthOf, type Grain } from '../../src/domain/metrics/grains.ts';
+import { DomainError } from '../../src/domain/errors.ts';
+import { LIVE_ASSIGNMENT } from '../../src/domain/tickets/status.ts';
+
+const MIN = 60_000;
+let database: Database;
+let deps: TestDeps;
+let w: World;
+let d: JourneyDriver;
+let kbId: number;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  deps = makeDeps(database, { CALLBACK_MAX_ATTEMPTS: 2 }, '2026-03-30T02:00:00.000Z');
+  w = await makeWorld(deps.db);
+  await seedCalendar(deps.db);
+  d = await journeyDriver(deps, w);
+  kbId = (await makeKbArticle(deps.db, '居住证办理', '携带身份证到派出所办理')).id;
+  await naturalHoursPolicy(deps, w, { sign: 3, response: 6, complete: 30 });
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+// ---------------------------------------------------------------- the oracle
+
+const SH = (col: string) => `to_char((${col} at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD')`;
+
+/**
+ * Every counter recomputed from the raw tables, as "day|unit|category|channel|appealed" → counter → n.
+ * Each fact keeps its ticket, so that an approved appeal for (ticket, unit) puts it on the appealed side.
+ */
+async function oracle(): Promise<Map<string, Partial<Record<Counter, number>>>> {
+  const rows = await database.query<{ day: string; unit_id: number; category_id: number; channel: string; counter: Counter; appealed: boolean; n: string | number }>(`
+    with a as (
+      select a.*, ${SH('a.dispatched_at')} as dday, t.category_id, t.channel::text as channel, t.closed_at, t.redo_count, t.close_reason
+      from assignments a join tickets t on t.id = a.ticket_id
+    ),
+    cb as (
+      select c.*, ${SH('c.created_at')} as day, t.category_id, t.channel::text as channel,
+        (select l.unit_id from assignments l where l.ticket_id = c.ticket_id and l.role = 'lead' and l.dispatched_at <= c.created_at
+          order by l.dispatched_at desc, l.id desc limit 1) as unit_id
+      from callbacks c join tickets t on t.id = c.ticket_id where c.reached
+    ),
+    facts(ticket_id, day, unit_id, category_id, channel, counter) as (
+      select t.id, ${SH('e.created_at')}, 0, t.category_id, coalesce(e.payload->>'channel', t.channel::text), 'contacts'
+        from ticket_events e join tickets t on t.id = e.ticket_id where e.type in ('ticket_created', 'contact_linked')
+      union all select t.id, ${SH('e.created_at')}, 0, t.category_id, coalesce(e.payload->>'channel', t.channel::text), 'repeatContacts'
+        from ticket_events e join tickets t on t.id = e.ticket_id where e.type = 'contact_linked'
+      union all select t.id, ${SH('t.created_at')}, 0, t.category_id, t.channel::text, 'repeatContacts' from tickets t where t.close_reason = 'merged'
+      union all select t.id, ${SH('t.created_at')}, 0, t.category_id, t.channel::text, 'directAnswers' from tickets t where t.close_reason = 'direct_answer'
+      union all select t.id, ${SH('t.created_at')}, 0, t.category_id, t.channel::text, 'notAccepted' from tickets t where t.close_reason = 'not_accepted'
+      union all select ticket_id, dday, unit_id, category_id, channel, 'dispatched' from a
+      union all select ticket_id, dday, unit_id, category_id, channel, 'signedOnTime' from a where signed_at is not null and (sign_due_at is null or signed_at <= sign_due_at)
+      union all select ticket_id, dday, unit_id, category_id, channel, 'respondedOnTime' from a where first_contact_at is not null and (response_due_at is null or first_contact_at <= response_due_at)
+      union all select ticket_id, dday, unit_id, category_id, channel, 'leadRespondedOnTime' from a where role = 'lead' and first_contact_at is not null and (response_due_at is null or first_contact_at <= response_due_at)
+      union all select ticket_id, dday, unit_id, category_id, channel, 'replied' from a where replied_at is not null
+      union all select ticket_id, dday, unit_id, category_id, channel, 'leadDispatched' from a where role = 'lead'
+      union all select ticket_id, dday, unit_id, category_id, channel, 'leadReturned' from a where role = 'lead' and status = 'returned'
+      union all select ticket_id, dday, unit_id, category_id, channel, 'completed' from a where role = 'lead' and status = 'closed'
+      union all select ticket_id, ${SH('closed_at')}, unit_id, category_id, channel, 'closed' from a where role = 'lead' and status = 'closed'
+      union all select ticket_id, ${SH('closed_at')}, unit_id, category_id, channel, 'closedOnTime' from a
+        where role = 'lead' and status = 'closed' and (complete_due_at is null or coalesce(replied_at, closed_at) <= complete_due_at)
+      union all select ticket_id, ${SH('closed_at')}, unit_id, category_id, channel, 'closedRedone' from a where role = 'lead' and status = 'closed' and redo_count > 0
+      union all select ticket_id, ${SH('closed_at')}, unit_id, category_id, channel, 'callbacksConcluded' from a where role = 'lead' and status = 'closed' and close_reason = 'unreached'
+      union all select t.id, ${SH('e.created_at')}, r.unit_id, t.category_id, t.channel::text, 'reopened'
+        from ticket_events e join tickets t on t.id = e.ticket_id join assignments r on r.id = (e.payload->>'assignmentId')::bigint where e.type = 'reopen'
+      union all select ticket_id, day, unit_id, category_id, channel, 'callbacksConcluded' from cb
+      union all select ticket_id, day, unit_id, category_id, channel, 'callbacksValid' from cb where solved is not null or satisfaction is not null
+      union all select ticket_id, day, unit_id, category_id, channel, 'solvedAnswers' from cb where solved is not null
+      union all select ticket_id, day, unit_id, category_id, channel, 'solved' from cb where solved = 'solved'
+      union all select ticket_id, day, unit_id, category_id, channel, 'partlySolved' from cb where solved = 'partly'
+      union all select ticket_id, day, unit_id, category_id, channel, 'rated' from cb where satisfaction is not null
+      union all select ticket_id, day, unit_id, category_id, channel, 'satisfied' from cb where satisfaction = 'satisfied'
+      union all select ticket_id, day, unit_id, category_id, channel, 'basicallySatisfied' from cb where satisfaction = 'basically_satisfied'
+    )
+    select f.day, f.unit_id, f.category_id, f.channel, f.counter,
+      exists (select 1 from appeals p where p.status = 'approved' and p.ticket_id = f.ticket_id and p.unit_id = f.unit_id) as appealed,
+      count(*) as n
+    from facts f group by 1, 2, 3, 4, 5, 6
+  `);
+  const out = new Map<string, Partial<Record<Counter, number>>>();
+  for (const r of rows) {
+    const key = `${r.day}|${r.unit_id}|${r.category_id}|${r.channel}|${r.appealed}`;
+    const row = out.get(key) ?? {};
+    row[r.counter] = (row[r.counter] ?? 0) + Number(r.n);
+    out.set(key, row);
+  }
+  return out;
+}
+
+/** The rollup table as the same map, zero counters and all-zero rows left out. */
+type Figures = Map<string, Partial<Record<Counter, number>>>;
+
+/** One grain of the rollup as "time|unit|category|channel|appealed" (0 for a dimension the grain sums over), zero counters left out. */
+async function rolledUp(grain: Grain = GRAINS[0]!): Promise<Figures> {
+  const rows = (await deps.db.select().from(grain.table as typeof metricsDaily)) as unknown as Record<string, unknown>[];
+  const out: Figures = new Map();
+  for (const r of rows) {
+    const counts = Object.fromEntries(COUNTERS.filter((c) => r[c] !== 0).map((c) => [c, r[c] as number]));
+    if (Object.keys(counts).length) out.set(`${r[grain.time]}|${r.unitId ?? 0}|${r.categoryId ?? 0}|${r.channel}|${r.appealed}`, counts);
+  }
+  return out;
+}
+
+/** The oracle's figures summed to a coarser grain. */
+function atGrain(figures: Figures, grain: Grain): Figures {
+  const out: Figures = new Map();
+  for (const [key, counts] of figures) {
+    const [day, unit, category, channel, appealed] = key.split('|');
+    const k = `${grain.time === 'day' ? day : monthOf(day!)}|${grain.dims.includes('unitId') ? unit : 0}|${grain.dims.includes('categoryId') ? category : 0}|${channel}|${appealed}`;
+    const row = out.get(k) ?? {};
+    for (const [c, n] of Object.entries(counts) as [Counter, number][]) row[c] = (row[c] ?? 0) + n;
+    out.set(k, row);
+  }
+  for (const [k, row] of out) {
+    for (const c of Object.keys(row) as Counter[]) if (row[c] === 0) delete row[c];
+    if (Object.keys(row).length === 0) out.delete(k);
+  }
+  return out;
+}
+
+/** Every grain of the rollup equals the oracle summed to that grain. */
+async function expectRollupsMatch() {
+  const truth = await oracle();
+  for (const grain of GRAINS) expect(sorted(await rolledUp(grain)), grain.name).toEqual(sorted(atGrain(truth, grain)));
+}
+
+const sorted = (m: Map<string, unknown>) => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+
+// ---------------------------------------------------------------- random journeys
+
+type Step = { pick: number; target: number; variant: number; advance: number; rollupFirst: boolean };
+const step: fc.Arbitrary<Step> = fc.record({
+  pick: fc.nat({ max: 99 }),
+  target: fc.nat(),
+  variant: fc.nat(),
+  advance: fc.integer({ min: 1, max: 20 * 60 }), // minutes: from a minute to most of a day, so deadlines are met and missed
+  rollupFirst: fc.boolean(),
+});
+
+const ANSWERS = [
+  { reached: true, solved: 'solved', satisfaction: 'satisfied' },
+  { reached: true, solved: 'solved', satisfaction: 'basically_satisfied' },
+  { reached: true, solved: 'partly', satisfaction: 'basically_satisfied' },
+  { reached: true, solved: 'partly', satisfaction: 'satisfied' },
+  { reached: true, solved: 'unsolved', satisfaction: 'dissatisfied' },
+  { reached: true, solved: 'solved', satisfaction: 'dissatisfied' },
+  { reached: false },
+] as const;
+
+/** One random step: a new contact (while few tickets are open, and now and then) or a legal next action on an open ticket of this run. */
+async function run(s: Step, own: number[]): Promise<string> {
+  const units = [w.units.streetA, w.units.streetB, w.units.department, w.units.communityA, w.units.districtA].map((u) => u.id);
+  const pickUnit = (n: number) => units[n % units.length]!;
+  const open = async () => {
+    const rows = own.length ? await deps.db.select({ id: tickets.id, status: tickets.status }).from(tickets).where(sql`${tickets.id} in ${own}`) : [];
+    return rows.filter((r) => r.status !== 'closed');
+  };
+
+  const openNow = await open();
+  if (s.pick < 12 || openNow.length < 3) {
+    const kind = s.variant % 10;
+    if (kind === 0) return (own.push((await d.create({ type: 'consult', disposition: { kind: 'direct_answer', kbArticleId: kbId, answer: '已直接答复诉求人。' } })).id), 'direct');
+    if (kind === 1) return (own.push((await d.create({ disposition: { kind: 'not_accepted', reason: '不属于受理范围' } })).id), 'not accepted');
+    if (kind === 2) {
+      const o = await open();
+      if (o.length) return (await d.repeat(o[s.target % o.length]!.id), 'repeat');
+    }
+    const by = [w.operator, w.clerk, w.portal][s.target % 3]!;
+    const t = await d.create(by === w.clerk ? { window: { matter: '办理居住证', hallDepartment: '公安窗口', reason: 'documents' } } : {}, by);
+    own.push(t.id);
+    return 'created';
+  }
+
+  const o = openNow;
+  const t = await d.ticket(o[s.target % o.length]!.id);
+  const as = await d.assignmentsOf(t.id);
+  const live = as.filter((a) => (LIVE_ASSIGNMENT as readonly string[]).includes(a.status));
+  const lead = live.find((a) => a.role === 'lead');
+  const pending = await deps.db.select().from(assignmentRequests).where(sql`${assignmentRequests.ticketId} = ${t.id} and ${assignmentRequests.status} = 'pending'`);
+  const appealRows = await deps.db.select().from(appeals).where(eq(appeals.ticketId, t.id));
+  const v = s.variant;
+
+  const options: [string, () => Promise<unknown>][] = [];
+  /** The main path weighs more than the side roads, so journeys get as far as callbacks and reopens. */
+  const main = (name: string, act: () => Promise<unknown>, weight = 4) => {
+    for (let i = 0; i < weight; i++) options.push([name, act]);
+  };
+  switch (t.status) {
+    case 'awaiting_dispatch': {
+      const leadUnit = pickUnit(v);
+      const assists = units.filter((u, i) => u !== leadUnit && (v >> (i + 3)) % 3 === 0).slice(0, 2);
+      main('dispatch', () => d.dispatch(t.id, leadUnit, assists));
+      main('dispatch', () => d.dispatch(t.id, pickUnit(v + 1)));
+      options.push(['decline', () => d.decline(t.id)]);
+      const others = o.filter((x) => x.id !== t.id);
+      if (others.length) options.push(['merge', () => d.merge(t.id, others[v % others.length]!.id)]);
+      break;
+    }
+    case 'return_requested':
+      main('approve return', () => d.review(t.id, 'return', true));
+      main('reject return', () => d.review(t.id, 'return', false));
+      break;
+    case 'termination_requested':
+      main('approve termination', () => d.review(t.id, 'termination', true));
+      main('reject termination', () => d.review(t.id, 'termination', false));
+      break;
+    case 'awaiting_review':
+      main('approve reply', () => d.review(t.id, 'reply', true), 8);
+      main('reject reply', () => d.review(t.id, 'reply', false), 2);
+      break;
+    case 'awaiting_callback':
+      main('callback', () => d.callback(t.id, ANSWERS[v % ANSWERS.length]!), 8);
+      break;
+    case 'callback_disputed':
+      main('reopen', () => d.reopen(t.id));
+      main('close', () => d.close(t.id));
+      break;
+  }
+  if (['awaiting_sign', 'in_progress', 'awaiting_review', 'return_requested', 'termination_requested'].includes(t.status)) {
+    for (const a of live) {
+      if (a.status === 'awaiting_sign') main('sign', () => d.sign(a.id));
+      if (a.status === 'in_progress' || a.status === 'replied') main('contact', () => d.contact(a.id), a.firstContactAt ? 1 : 3);
+      if (a.status === 'in_progress' && (a.role === 'assist' || t.status === 'in_progress')) main('reply', () => d.reply(a.id), 3);
+    }
+    if (lead?.status === 'in_progress' && t.status === 'in_progress') {
+      if (!lead.designated && !pending.length) main('request return', () => d.requestReturn(lead.id), 1);
+      if (!pending.some((p) => p.kind === 'extension'))
+        options.push(['request extension', () => d.requestExtension(lead.id, new Date(Math.max(deps.clock.now().getTime(), lead.completeDueAt?.getTime() ?? 0) + 12 * 60 * MIN))]);
+      if (!pending.length) options.push(['request termination', () => d.requestTermination(lead.id)]);
+    }
+    if (pending.some((p) => p.kind === 'extension') && ['in_progress', 'awaiting_review'].includes(t.status))
+      main('approve extension', () => d.review(t.id, 'extension', true), 2), main('reject extension', () => d.review(t.id, 'extension', false), 1);
+  }
+  // Appeals at any point after dispatch, and decisions on them.
+  const appealable = as.filter((a) => !appealRows.some((p) => p.unitId === a.unitId && (p.status === 'approved' || (p.status === 'pending' && p.assignmentId === a.id))));
+  if (appealable.length) options.push(['appeal', () => d.appeal(appealable[v % appealable.length]!.id)]);
+  const undecided = appealRows.filter((p) => p.status === 'pending');
+  if (undecided.length) main('decide appeal', () => d.decideAppeal(undecided[v % undecided.length]!.id, v % 3 !== 0), 3);
+
+  if (options.length === 0) return `no option in ${t.status}`;
+  const [name, act] = options[(v >> 1) % options.length]!;
+  await act();
+  return name;
+}
+
+/** A scripted prelude, so the rare roads (reopen, appeal approved before later work, return, extension, termination, merge) are always taken. */
+async function prelude() {
+  const { streetA, streetB, department } = w.units;
+  const step = (minutes = 37) => deps.clock.advance(minutes * MIN);
+  const counted = (batchSize: number) => rollup(deps, deps.clock.now(), { batchSize, maxBatches: 1 });
+  const t1 = await d.create();
+  step();
+  const dup = await d.create();
+  await d.merge(dup.id, t1.id);
+  step();
+  await d.dispatch(t1.id, streetA.id, [department.id]);
+  await counted(3);
+  for (const a of await d.assignmentsOf(t1.id)) {
+    step(90);
+    await d.sign(a.id);
+  }
+  step(300);
+  await d.toCallback(t1.id);
+  step(24 * 60);
+  await d.callback(t1.id, { reached: true, solved: 'unsolved', satisfaction: 'dissatisfied' });
+  await counted(5);
+  step();
+  await d.reopen(t1.id);
+  step(120);
+  await d.reply((await d.lead(t1.id)).id);
+  step();
+  await d.review(t1.id, 'reply', true);
+  step(20 * 60);
+  await d.callback(t1.id, { reached: true, solved: 'solved', satisfaction: 'basically_satisfied' });
+
+  const t2 = await d.create();
+  step();
+  await d.dispatch(t2.id, streetB.id);
+  step();
+  await d.sign((await d.lead(t2.id)).id);
+  await d.requestReturn((await d.lead(t2.id)).id);
+  step();
+  await d.review(t2.id, 'return', true);
+  step();
+  await d.dispatch(t2.id, streetA.id);
+  const appeal = await d.appeal((await d.lead(t2.id)).id);
+  await counted(2);
+  step();
+  await d.decideAppeal(appeal.id, true);
+  step();
+  await d.toCallback(t2.id);
+  for (let i = 0; i < 2; i++) {
+    step(600);
+    await d.callback(t2.id, { reached: false });
+  }
+
+  const t3 = await d.create();
+  await d.dispatch(t3.id, streetA.id);
+  step(500);
+  await d.sign((await d.lead(t3.id)).id);
+  await d.requestExtension((await d.lead(t3.id)).id, new Date(deps.clock.now().getTime() + 3 * 24 * 60 * MIN));
+  step();
+  await d.review(t3.id, 'extension', true);
+  await d.requestTermination((await d.lead(t3.id)).id);
+  step();
+  await d.review(t3.id, 'termination', true);
+}
+
+describe('the rollup equals a full recomputation', () => {
+  it('after random journeys through the real commands, counted in random batches between the steps', async () => {
+    await prelude();
+    const seen = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 25, maxLength: 70 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }), async (steps, batches) => {
+        const own: number[] = [];
+        let b = 0;
+        const nextBatch = () => batches[b++ % batches.length]!;
+        for (const s of steps) {
+          deps.clock.advance(s.advance * MIN);
+          if (s.rollupFirst && s.pick % 3 === 0) await rollup(deps, deps.clock.now(), { batchSize: nextBatch(), maxBatches: 1 + (s.variant % 3) });
+          try {
+            const name = await run(s, own);
+            seen.set(name, (seen.get(name) ?? 0) + 1);
+          } catch (err) {
+            // A random pick can still be refused (e.g. an extension date the engine rejects): refused is fine, anything else is not.
+            if (!(err instanceof DomainError)) throw err;
+            seen.set(`refused ${err.code}`, (seen.get(`refused ${err.code}`) ?? 0) + 1);
+          }
+        }
+        await rollup(deps, deps.clock.now(), { batchSize: nextBatch(), maxBatches: 10_000 });
+        await expectRollupsMatch();
+      }),
+      { numRuns: dbDriver === 'postgres' ? 25 : 8, endOnFailure: true },
+    );
+    // The random journeys did go places (the prelude covers the rare roads).
+    for (const name of ['dispatch', 'sign', 'contact', 'reply', 'approve reply', 'callback', 'appeal']) expect(seen.get(name) ?? 0, name).toBeGreaterThan(0);
+    const appealed = await deps.db.select({ n: sql<number>`count(*)::int` }).from(metricsDaily).where(eq(metricsDaily.appealed, true));
+    expect(appealed[0]!.n).toBeGreaterThan(0);
+  }, 600_000);
+});
+
+describe('exactly once', () => {
+  it('running again with nothing queued changes nothing', async () => {
+    await rollup(deps, deps.clock.now());
+    const before = await Promise.all(GRAINS.map((g) => rolledUp(g).then(sorted)));
+    const r = await rollup(deps, deps.clock.now());
+    expect(r.events).toBe(0);
+    expect(await Promise.all(GRAINS.map((g) => rolledUp(g).then(sorted)))).toEqual(before);
+  });
+
+  it('an instance that finds the lock taken skips its turn and counts nothing', async () => {
+    await d.create();
+    await deps.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${ROLLUP_LOCK_KEY})`);
+      if (dbDriver === 'postgres') {
+        const r = await rollup(deps, deps.clock.now());
+        expect(r).toMatchObject({ skipped: true, events: 0 });
+      }
+    });
+    const queued = await database.query<{ n: string | number }>(`select count(*) as n from metrics_queue`);
+    expect(Number(queued[0]!.n)).toBeGreaterThan(0);
+    await rollup(deps, deps.clock.now());
+    await expectRollupsMatch();
+  });
+
+  it.runIf(dbDriver === 'postgres')('an event committed after a later-numbered one is still counted, once; two instances never double-count', async () => {
+    const x = await d.create();
+    const y = await d.create();
+    await rollup(deps, deps.clock.now());
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inserted!: () => void;
+    const insertedX = new Promise<void>((r) => (inserted = r));
+    // A slow transaction takes the lower event id and commits last.
+    const slow = deps.db.transaction(async (tx) => {
+      await tx.execute(sql`select id from tickets where id = ${x.id} for update`);
+      await tx.insert(ticketEvents).values({ ticketId: x.id, type: 'contact_linked', version: x.version, payload: { channel: 'phone' }, createdAt: deps.clock.now() });
+      inserted();
+      await held;
+    });
+    await insertedX;
+    await d.repeat(y.id); // a higher event id, committed first
+    const first = await rollup(deps, deps.clock.now());
+    expect(first.events).toBeGreaterThan(0);
+    release();
+    await slow;
+    const [r1, r2] = await Promise.all([rollup(deps, deps.clock.now(), { batchSize: 1 }), rollup(deps, deps.clock.now(), { batchSize: 1 })]);
+    expect(r1.events + r2.events).toBe(1);
+    await expectRollupsMatch();
+  });
+});

@@ -1,0 +1,104 @@
+import { io, type Socket } from 'socket.io-client';
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+/** What the server pushes: ids and versions only; screens refetch over HTTP, where policies apply. */
+export type TicketEvent = { id: number; type: string; ticketId: number; assignmentId: number | null; version: number; toStatus: string | null; at: string };
+export type IncomingCall = { phone: string; agent: string; at: string };
+export type LiveStatus = 'connecting' | 'online' | 'offline';
+
+let socket: Socket | null = null;
+let lastEventId: number | undefined;
+let status: LiveStatus = 'offline';
+const eventListeners = new Set<(e: TicketEvent) => void>();
+const resyncListeners = new Set<() => void>();
+const callListeners = new Set<(c: IncomingCall) => void>();
+const statusListeners = new Set<(s: LiveStatus) => void>();
+
+function setStatus(s: LiveStatus) {
+  status = s;
+  for (const l of statusListeners) l(s);
+}
+
+/**
+ * One socket per tab, authenticated by the session cookie in the handshake. After a reconnect the
+ * handshake carries the last event id, the server replays what was missed, and screens refetch.
+ */
+export function connectLive() {
+  if (socket) return;
+  setStatus('connecting');
+  socket = io({
+    transports: ['websocket', 'polling'],
+    auth: (cb: (data: object) => void) => cb(lastEventId === undefined ? {} : { lastEventId }),
+  });
+  let connectedBefore = false;
+  socket.on('connect', () => {
+    setStatus('online');
+    // Events missed before any event arrived cannot be replayed by id: refetch instead.
+    if (connectedBefore && lastEventId === undefined) for (const l of resyncListeners) l();
+    connectedBefore = true;
+  });
+  socket.on('disconnect', () => setStatus('connecting'));
+  socket.on('connect_error', () => setStatus('offline'));
+  socket.on('ticket:event', (e: TicketEvent) => {
+    if (lastEventId === undefined || e.id > lastEventId) lastEventId = e.id;
+    for (const l of eventListeners) l(e);
+  });
+  socket.on('caught-up', (info: { lastEventId: number; complete: boolean }) => {
+    lastEventId = Math.max(lastEventId ?? 0, info.lastEventId);
+    if (!info.complete) for (const l of resyncListeners) l();
+  });
+  socket.on('call:incoming', (c: IncomingCall) => {
+    for (const l of callListeners) l(c);
+  });
+}
+
+export function disconnectLive() {
+  socket?.disconnect();
+  socket = null;
+  lastEventId = undefined;
+  setStatus('offline');
+}
+
+/** Asks the server to send this ticket's events too (a ticket outside the socket's rooms). */
+export function subscribeTicket(ticketId: number) {
+  socket?.emit('ticket:subscribe', ticketId, () => {});
+}
+
+/**
+ * Calls `onEvent` for every ticket event and `onResync` when the screen should reload everything (a
+ * catch-up that could not be complete). The latest callbacks are used without resubscribing.
+ */
+export function useTicketEvents(onEvent: (e: TicketEvent) => void, onResync?: () => void) {
+  const ref = useRef({ onEvent, onResync });
+  ref.current = { onEvent, onResync };
+  useEffect(() => {
+    const ev = (e: TicketEvent) => ref.current.onEvent(e);
+    const rs = () => ref.current.onResync?.();
+    eventListeners.add(ev);
+    resyncListeners.add(rs);
+    return () => {
+      eventListeners.delete(ev);
+      resyncListeners.delete(rs);
+    };
+  }, []);
+}
+
+export function useIncomingCalls(fn: (c: IncomingCall) => void) {
+  const ref = useRef(fn);
+  ref.current = fn;
+  useEffect(() => {
+    const l = (c: IncomingCall) => ref.current(c);
+    callListeners.add(l);
+    return () => void callListeners.delete(l);
+  }, []);
+}
+
+export function useLiveStatus(): LiveStatus {
+  const [s, set] = useState(status);
+  useEffect(() => {
+    statusListeners.add(set);
+    set(status);
+    return () => void statusListeners.delete(set);
+  }, []);
+  return s;
+}

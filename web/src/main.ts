@@ -1,0 +1,131 @@
+import { render, type ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import './styles.css';
+import { html } from './html.ts';
+import { LANGUAGE_NAMES, locale, setLocale, t, type Locale, type MsgKey } from './i18n.ts';
+import { ApiError, get, onSessionLost, post, setCsrf } from './api.ts';
+import { connectLive, disconnectLive, useLiveStatus } from './live.ts';
+import { linkClick, navigate, useLocation } from './router.ts';
+import type { Role, SessionInfo } from './types.ts';
+import { Announcer, lbl } from './ui/common.ts';
+import { Login } from './screens/login.ts';
+import { Intake } from './screens/intake.ts';
+import { Dispatch } from './screens/dispatch.ts';
+import { UnitDesk } from './screens/unit.ts';
+import { Callback } from './screens/callback.ts';
+import { Wallboard } from './screens/wallboard.ts';
+import { Lookup } from './screens/lookup.ts';
+
+type Screen = { path: string; title: MsgKey; roles: Role[]; view: (s: SessionInfo) => ComponentChildren };
+
+/** Every signed-in screen, who may open it (the API enforces the same), and the home of each role. */
+const SCREENS: Screen[] = [
+  { path: '/intake', title: 'screen.intake', roles: ['operator'], view: () => html`<${Intake} mode="phone" />` },
+  { path: '/window', title: 'screen.window', roles: ['window_clerk'], view: () => html`<${Intake} mode="window" />` },
+  { path: '/dispatch', title: 'screen.dispatch', roles: ['dispatcher'], view: () => html`<${Dispatch} />` },
+  { path: '/unit', title: 'screen.unit', roles: ['unit_handler', 'unit_leader'], view: (s) => html`<${UnitDesk} session=${s} />` },
+  { path: '/callback', title: 'screen.callback', roles: ['callback_agent'], view: () => html`<${Callback} />` },
+  { path: '/wallboard', title: 'screen.wallboard', roles: ['supervisor', 'dispatcher', 'admin'], view: () => html`<${Wallboard} />` },
+];
+const screensFor = (role: Role) => SCREENS.filter((s) => s.roles.includes(role));
+export const homeOf = (role: Role) => screensFor(role)[0]?.path ?? '/lookup';
+
+function App() {
+  const loc = useLocation();
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const [, setLang] = useState(locale());
+  const publicPage = loc.path === '/lookup';
+
+  useEffect(() => {
+    onSessionLost(() => {
+      disconnectLive();
+      setSession(null);
+    });
+    if (publicPage) return;
+    get<SessionInfo>('/api/auth/session').then(
+      (s) => signedIn(s),
+      () => setSession(null),
+    );
+  }, []);
+
+  const signedIn = (s: SessionInfo) => {
+    setCsrf(s.csrfToken);
+    setSession(s);
+    connectLive();
+  };
+
+  useEffect(() => {
+    document.documentElement.lang = locale();
+  });
+
+  if (publicPage) return html`<${Lookup} initialNumber=${loc.query.get('n') ?? ''} />`;
+  if (session === undefined) return html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`;
+  if (session === null) {
+    return html`<${Login}
+      onLogin=${(s: SessionInfo) => {
+        signedIn(s);
+        const here = SCREENS.find((x) => x.path === loc.path);
+        if (!here || !here.roles.includes(s.user.role)) navigate(homeOf(s.user.role), { replace: true });
+      }}
+    />`;
+  }
+  const screen = SCREENS.find((s) => s.path === loc.path);
+  if (!screen) return html`<${Redirect} to=${homeOf(session.user.role)} />`;
+  document.title = `${t(screen.title)} · ${t('app.short')}`;
+  const allowed = screen.roles.includes(session.user.role);
+  const logout = async () => {
+    await post('/api/auth/logout').catch(() => {});
+    disconnectLive();
+    setSession(null);
+    navigate('/', { replace: true });
+  };
+  return html`<${Shell} session=${session} current=${screen.path} onLogout=${logout} onLang=${setLang}>
+    ${allowed ? screen.view(session) : html`<p class="error" role="alert">${t('common.forbidden')}</p>`}
+  <//>`;
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function Shell(props: { session: SessionInfo; current: string; onLogout: () => void; onLang: (l: string) => void; children: ComponentChildren }) {
+  const live = useLiveStatus();
+  const { user } = props.session;
+  const nav = screensFor(user.role);
+  const other: Locale = locale() === 'zh-CN' ? 'en' : 'zh-CN';
+  return html`<div class="shell">
+    <a class="skip" href="#main">${t('common.skip')}</a>
+    <header class="topbar">
+      <span class="brand">${t('app.short')}</span>
+      ${nav.length > 1
+        ? html`<nav aria-label=${t('common.nav')}>
+            ${nav.map((s) => html`<a href=${s.path} onClick=${linkClick} aria-current=${s.path === props.current ? 'page' : undefined}>${t(s.title)}</a>`)}
+          </nav>`
+        : null}
+      <span class="spacer"></span>
+      <span class=${`live live-${live}`} role="status" data-live=${live}>${lbl('live', live)}</span>
+      <span class="who">${user.displayName} · ${lbl('role', user.role)}</span>
+      <button
+        type="button"
+        class="small"
+        lang=${other}
+        onClick=${() => {
+          setLocale(other);
+          props.onLang(other);
+        }}
+      >
+        ${LANGUAGE_NAMES[other]}
+      </button>
+      <button type="button" class="small" onClick=${props.onLogout}>${t('common.logout')}</button>
+    </header>
+    <main id="main" tabindex="-1">${props.children}</main>
+    <${Announcer} />
+  </div>`;
+}
+
+window.addEventListener('unhandledrejection', (e) => {
+  if (e.reason instanceof ApiError) e.preventDefault();
+});
+
+render(html`<${App} />`, document.getElementById('app')!);

@@ -1,0 +1,311 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html } from '../html.ts';
+import { t } from '../i18n.ts';
+import { get, hasEndpoint, post, qs } from '../api.ts';
+import { shanghaiDay, shortTime, useDebounced } from '../format.ts';
+import { useTicketEvents } from '../live.ts';
+import type { Page, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
+import { Empty, ErrorBox, StatusBadge, announce, lbl } from '../ui/common.ts';
+import type { Chart } from '../charts.ts';
+
+const CHANNELS = ['phone', 'window', 'online', 'open311', 'bad_review'];
+const WARNINGS = ['yellow', 'red', 'overdue'];
+const GAUGES = ['response_rate', 'solved_rate', 'satisfaction_rate', 'reply_rate', 'completion_rate'] as const;
+const TREND_DAYS = 14;
+/** How many of the newest tickets the list-based counts read (until the metrics API serves counts). */
+const SAMPLE_PAGES = 5;
+
+export type Board = {
+  todayTotal: number;
+  todayByChannel: Record<string, number>;
+  open: number;
+  byWarning: Record<string, number>;
+  closedToday: number;
+  trend: { day: string; created: number; closed: number }[];
+  overdue: TicketSummary[];
+  disputed: TicketSummary[];
+  /** 0..1 per gauge, or null where no figure is available */
+  gauges: Record<(typeof GAUGES)[number], number | null>;
+  ranking: { unit: string; score: number; rank: number }[] | null;
+  sampled: number;
+  complete: boolean;
+  /** gauges, trend and ranking come from the metrics API */
+  metricsSource?: boolean;
+  metricsAt?: string | null;
+};
+
+/**
+ * Counts from the ticket list (newest first, up to SAMPLE_PAGES × 200 tickets): today's intake by channel,
+ * open, by warning level, overdue, the daily trend. Rates and the ranking belong to the metrics API.
+ */
+export async function boardFromTickets(now: Date): Promise<Board> {
+  const items: TicketSummary[] = [];
+  let before: number | null | undefined;
+  for (let i = 0; i < SAMPLE_PAGES; i++) {
+    const page = await get<Page<TicketSummary>>(`/api/tickets${qs({ limit: 200, before: before ?? undefined })}`);
+    items.push(...page.items);
+    before = page.nextBefore;
+    if (!before) break;
+  }
+  const today = shanghaiDay(now);
+  const days: string[] = [];
+  for (let i = TREND_DAYS - 1; i >= 0; i--) days.push(shanghaiDay(new Date(now.getTime() - i * 86_400_000)));
+  const trend = new Map(days.map((d) => [d, { day: d, created: 0, closed: 0 }]));
+  const b: Board = {
+    todayTotal: 0,
+    todayByChannel: Object.fromEntries(CHANNELS.map((c) => [c, 0])),
+    open: 0,
+    byWarning: Object.fromEntries(WARNINGS.map((w) => [w, 0])),
+    closedToday: 0,
+    trend: [],
+    overdue: [],
+    disputed: [],
+    gauges: { response_rate: null, solved_rate: null, satisfaction_rate: null, reply_rate: null, completion_rate: null },
+    ranking: null,
+    sampled: items.length,
+    complete: !before,
+  };
+  for (const x of items) {
+    const created = shanghaiDay(x.createdAt);
+    if (created === today) {
+      b.todayTotal++;
+      b.todayByChannel[x.channel] = (b.todayByChannel[x.channel] ?? 0) + 1;
+    }
+    trend.get(created) && trend.get(created)!.created++;
+    if (x.closedAt) {
+      const closed = shanghaiDay(x.closedAt);
+      if (closed === today) b.closedToday++;
+      trend.get(closed) && trend.get(closed)!.closed++;
+    }
+    if (x.status !== 'closed') {
+      b.open++;
+      if (x.warningLevel in b.byWarning) b.byWarning[x.warningLevel]!++;
+      if (x.warningLevel === 'overdue') b.overdue.push(x);
+    }
+    if (x.status === 'callback_disputed') b.disputed.push(x);
+  }
+  b.trend = [...trend.values()];
+  return b;
+}
+
+type MetricValue = { value: number | null; numerator: number; denominator: number; definition: string };
+type MetricsRow = { bucket: string; start: string; metrics: Record<string, MetricValue>; counters: Record<string, number> };
+type MetricsAnswer = { rows: MetricsRow[]; freshness?: { pendingEvents: number; lastRunAt: string | null } };
+type RankingAnswer = { ranked: { rank: number; unit: { name: string }; composite: number }[]; size: number };
+export const RANK_LEVELS = ['street', 'district', 'department', 'community'] as const;
+
+/**
+ * The evaluation engine's figures (GET /api/metrics, rolled up every minute): this month's rates for the
+ * gauges, the daily trend, and the red list of a unit level. Live counts stay on the ticket list, which
+ * changes the moment a ticket does.
+ */
+export async function withMetrics(b: Board, now: Date, level: string): Promise<Board> {
+  if (!(await hasEndpoint('get', '/api/metrics'))) return b;
+  const today = shanghaiDay(now);
+  const first = b.trend[0]?.day ?? today;
+  const [month, days, ranking] = await Promise.all([
+    get<MetricsAnswer>(`/api/metrics${qs({ period: 'month', from: today.slice(0, 7) })}`).catch(() => null),
+    get<MetricsAnswer>(`/api/metrics${qs({ period: 'day', from: first, to: today })}`).catch(() => null),
+    hasEndpoint('get', '/api/metrics/rankings').then((yes) => (yes ? get<RankingAnswer>(`/api/metrics/rankings${qs({ level })}`).catch(() => null) : null)),
+  ]);
+  const out: Board = { ...b, metricsSource: !!month };
+  const m = month?.rows[0]?.metrics;
+  if (m) out.gauges = Object.fromEntries(GAUGES.map((g) => [g, m[g]?.value ?? null])) as Board['gauges'];
+  if (days) {
+    const byDay = new Map(days.rows.map((r) => [r.start, r.counters]));
+    out.trend = b.trend.map((d) => {
+      const c = byDay.get(d.day);
+      return { day: d.day, created: c?.contacts ?? 0, closed: (c?.closed ?? 0) + (c?.directAnswers ?? 0) };
+    });
+  }
+  if (ranking) out.ranking = ranking.ranked.slice(0, Math.max(ranking.size, 5)).map((r) => ({ unit: r.unit.name, score: r.composite, rank: r.rank }));
+  out.metricsAt = month?.freshness?.lastRunAt ?? null;
+  return out;
+}
+
+export function Wallboard() {
+  const [board, setBoard] = useState<Board | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [supervision, setSupervision] = useState<SupervisionItem[]>([]);
+  const [canSupervise, setCanSupervise] = useState(false);
+  const [updatedAt, setUpdatedAt] = useState<string | null>(null);
+  const [level, setLevel] = useState<string>('street');
+  const levelRef = useRef(level);
+  levelRef.current = level;
+  const reload = useDebounced(async () => {
+    try {
+      const now = new Date();
+      setBoard(await withMetrics(await boardFromTickets(now), now, levelRef.current));
+      setUpdatedAt(new Date().toISOString());
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+    if (await hasEndpoint('get', '/api/sla/supervision')) {
+      get<Page<SupervisionItem>>('/api/sla/supervision?kind=supervision&open=true&limit=20').then((r) => setSupervision(r.items), () => {});
+    }
+  }, 400);
+  useEffect(() => {
+    reload();
+    hasEndpoint('post', '/api/tickets/{id}/supervise').then(setCanSupervise);
+    document.body.classList.add('big-screen');
+    return () => document.body.classList.remove('big-screen');
+  }, []);
+  useTicketEvents(reload, reload);
+  useEffect(reload, [level]);
+
+  return html`<div class="wallboard">
+    <div class="wb-head">
+      <h1 class="screen-title">${t('screen.wallboard')}</h1>
+      <p class="muted small" aria-live="off">${t('wall.updated', { at: shortTime(updatedAt) })}</p>
+    </div>
+    <${ErrorBox} error=${error} />
+    ${board === null
+      ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
+      : html`<section class="wb-counters" aria-label=${t('wall.counters')}>
+            <div class="counter" data-metric="today">
+              <span class="label">${t('wall.today')}</span><span class="value">${board.todayTotal}</span>
+              <span class="sub">${CHANNELS.filter((c) => board.todayByChannel[c]).map((c) => `${lbl('channel', c)} ${board.todayByChannel[c]}`).join(' · ') || '—'}</span>
+            </div>
+            <div class="counter" data-metric="open"><span class="label">${t('wall.open')}</span><span class="value">${board.open}</span></div>
+            ${WARNINGS.map(
+              (w) => html`<div class=${`counter warn-${w}`} data-metric=${w}><span class="label">${lbl('warning', w)}</span><span class="value">${board.byWarning[w]}</span></div>`,
+            )}
+            <div class="counter" data-metric="closed-today"><span class="label">${t('wall.closedToday')}</span><span class="value">${board.closedToday}</span></div>
+          </section>
+          ${board.complete ? null : html`<p class="muted small">${t('wall.sampled', { n: board.sampled })}</p>`}
+          ${board.metricsSource ? html`<p class="muted small">${t('wall.metricsAt', { at: shortTime(board.metricsAt) })}</p>` : null}
+          <section class="wb-gauges" aria-label=${t('wall.gauges')}>
+            ${GAUGES.map((g) => html`<${Gauge} key=${g} name=${lbl('metric', g)} value=${board.gauges[g]} />`)}
+          </section>
+          <div class="wb-grid">
+            <section class="panel" aria-labelledby="trend-h">
+              <h2 id="trend-h">${t('wall.trend', { n: TREND_DAYS })}</h2>
+              <${Trend} data=${board.trend} />
+            </section>
+            <section class="panel" aria-labelledby="rank-h">
+              <h2 id="rank-h">${t('wall.ranking')}</h2>
+              <label for="rank-level" class="inline-label">${t('wall.rankLevel')}</label>
+              <select id="rank-level" value=${level} onChange=${(e: Event) => setLevel((e.target as HTMLSelectElement).value)}>
+                ${RANK_LEVELS.map((l) => html`<option value=${l}>${lbl('unitKind', l)}</option>`)}
+              </select>
+              ${board.ranking === null
+                ? html`<${Empty} text=${t('wall.noMetrics')} />`
+                : board.ranking.length === 0
+                  ? html`<${Empty} text=${t('wall.noRanking')} />`
+                  : html`<ol class="ranking">
+                      ${board.ranking.map((r) => html`<li value=${r.rank}><span>${r.unit}</span><strong>${r.score.toFixed(1)}</strong></li>`)}
+                    </ol>
+                    <p class="muted small">${t('wall.rankNote')}</p>`}
+            </section>
+            <section class="panel" aria-labelledby="overdue-h">
+              <h2 id="overdue-h">${t('wall.overdue')} <span class="count">${board.overdue.length}</span></h2>
+              ${board.overdue.length === 0 && supervision.length === 0
+                ? html`<${Empty} text=${t('wall.noOverdue')} />`
+                : html`<ul class="list compact">
+                    ${board.overdue.map((x) => html`<li><span class="mono">${x.number}</span> <span class="title">${x.title}</span> ${canSupervise ? html`<${SuperviseButton} ticket=${x} />` : null}</li>`)}
+                    ${supervision.map(
+                      (s) => html`<li><span class="mono">${s.ticket.number}</span> ${lbl('supervisionKind', s.kind)} · ${s.unit?.name ?? ''} · ${lbl('deadline', s.clock)} <${ResolveButton} item=${s} onDone=${reload} /></li>`,
+                    )}
+                  </ul>`}
+            </section>
+            <section class="panel" aria-labelledby="disputed-h">
+              <h2 id="disputed-h">${t('wall.disputed')} <span class="count">${board.disputed.length}</span></h2>
+              ${board.disputed.length === 0 ? html`<${Empty} text=${t('wall.noDisputed')} />` : html`<ul class="list compact">${board.disputed.map((x) => html`<li><${Disputed} ticket=${x} /></li>`)}</ul>`}
+            </section>
+          </div>`}
+  </div>`;
+}
+
+/** A gauge drawn by the lazily loaded chart module; a text equivalent for assistive technology. */
+function Gauge({ name, value }: { name: string; value: number | null }) {
+  const el = useRef<HTMLDivElement>(null);
+  const chart = useRef<Chart | null>(null);
+  const latest = useRef(value);
+  latest.current = value;
+  useEffect(() => {
+    let alive = true;
+    void import('../charts.ts').then((m) => {
+      if (!alive || !el.current) return;
+      chart.current = m.gaugeChart(el.current, name);
+      chart.current.update(latest.current);
+    });
+    return () => {
+      alive = false;
+      chart.current?.dispose();
+    };
+  }, []);
+  useEffect(() => chart.current?.update(value), [value]);
+  const text = value === null ? t('wall.noValue') : `${(value * 100).toFixed(1)}%`;
+  return html`<div class="gauge" data-gauge=${name}>
+    <div class="gauge-canvas" ref=${el} role="img" aria-label=${`${name} ${text}`}></div>
+  </div>`;
+}
+
+function Trend({ data }: { data: Board['trend'] }) {
+  const el = useRef<HTMLDivElement>(null);
+  const chart = useRef<Chart | null>(null);
+  const latest = useRef(data);
+  latest.current = data;
+  useEffect(() => {
+    let alive = true;
+    void import('../charts.ts').then((m) => {
+      if (!alive || !el.current) return;
+      chart.current = m.trendChart(el.current, { created: t('wall.created'), closed: t('wall.closed') });
+      chart.current.update(latest.current);
+    });
+    return () => {
+      alive = false;
+      chart.current?.dispose();
+    };
+  }, []);
+  useEffect(() => chart.current?.update(data), [data]);
+  const summary = data.map((d) => `${d.day.slice(5)} ${d.created}/${d.closed}`).join('，');
+  return html`<div class="trend" ref=${el} role="img" aria-label=${`${t('wall.trendAlt')} ${summary}`}></div>`;
+}
+
+function SuperviseButton({ ticket }: { ticket: TicketSummary }) {
+  const [done, setDone] = useState(false);
+  return html`<button
+    type="button"
+    class="small"
+    disabled=${done}
+    onClick=${() =>
+      post(`/api/tickets/${ticket.id}/supervise`, { version: ticket.version }).then(
+        () => (setDone(true), announce(t('wall.supervised', { number: ticket.number }))),
+        () => {},
+      )}
+  >
+    ${done ? t('wall.supervisedShort') : t('wall.supervise')}<span class="sr-only"> ${ticket.number}</span>
+  </button>`;
+}
+
+function ResolveButton({ item, onDone }: { item: SupervisionItem; onDone: () => void }) {
+  return html`<button type="button" class="small" onClick=${() => post(`/api/sla/supervision/${item.id}/resolve`).then(onDone, () => {})}>
+    ${t('wall.resolve')}<span class="sr-only"> ${item.ticket.number}</span>
+  </button>`;
+}
+
+/** A disputed callback: the supervisor reopens (重办) or closes with an explanation. */
+function Disputed({ ticket }: { ticket: TicketSummary }) {
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const act = async (action: 'reopen' | 'close') => {
+    try {
+      const v = await get<TicketView>(`/api/tickets/${ticket.id}`);
+      await post(`/api/tickets/${ticket.id}/${action}`, action === 'reopen' ? { version: v.version, reason: note } : { version: v.version, note });
+      announce(t(action === 'reopen' ? 'wall.reopened' : 'wall.closedOne', { number: ticket.number }));
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const id = `dsp-${ticket.id}`;
+  return html`<div class="disputed">
+    <span class="mono">${ticket.number}</span> <${StatusBadge} status=${ticket.status} /> <span class="title">${ticket.title}</span>
+    <label for=${id} class="sr-only">${t('wall.decisionNote', { number: ticket.number })}</label>
+    <input id=${id} placeholder=${t('wall.decisionNotePh')} value=${note} onInput=${(e: Event) => setNote((e.target as HTMLInputElement).value)} />
+    <button type="button" class="small" disabled=${note.trim().length < 2} onClick=${() => void act('reopen')}>${t('wall.reopen')}</button>
+    <button type="button" class="small" disabled=${note.trim().length < 2} onClick=${() => void act('close')}>${t('wall.close')}</button>
+    <${ErrorBox} error=${error} />
+  </div>`;
+}

@@ -1,0 +1,123 @@
+/** The API's shapes as the web app reads them (only what it uses). */
+
+export type Role =
+  | 'operator'
+  | 'window_clerk'
+  | 'dispatcher'
+  | 'unit_handler'
+  | 'unit_leader'
+  | 'callback_agent'
+  | 'supervisor'
+  | 'admin'
+  | 'intake_client';
+
+export type SessionInfo = {
+  user: { id: number; username: string; displayName: string; role: Role; unit: { id: number; name: string; kind: string } };
+  csrfToken: string;
+};
+
+export type Caller = { name: string | null; phone: string | null; masked: boolean; confidential: boolean };
+
+export type TicketSummary = {
+  id: number;
+  number: string;
+  status: string;
+  version: number;
+  channel: string;
+  type: string;
+  urgency: string;
+  categoryId: number;
+  title: string;
+  address: string | null;
+  caller: Caller;
+  warningLevel: string;
+  redoCount: number;
+  closeReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+};
+
+export type Deadlines = { sign: string | null; response: string | null; complete: string | null; originalComplete: string | null };
+
+export type Assignment = {
+  id: number;
+  unit: { id: number; name: string; kind: string };
+  role: 'lead' | 'assist';
+  status: string;
+  version: number;
+  designated: boolean;
+  dispatchedAt: string | null;
+  signedAt: string | null;
+  firstContactAt: string | null;
+  repliedAt: string | null;
+  replyContent: string | null;
+  deadlines: Deadlines;
+  warningLevel: string;
+  abilities: string[];
+};
+
+export type PendingRequest = { id: number; kind: 'return' | 'extension' | 'termination'; assignmentId: number; reason: string; requestedDueAt: string | null; requestedAt: string };
+
+export type TicketView = TicketSummary & {
+  category: { id: number; path: string[] };
+  content: string;
+  window: { matter: string; hallDepartment: string; reason: string } | null;
+  close: { reason: string; note: string | null } | null;
+  publicReply: string | null;
+  callbackAttempts: number;
+  contacts: number;
+  dispatchedAt: string | null;
+  repliedAt: string | null;
+  assignments: Assignment[];
+  pendingRequests: PendingRequest[];
+  abilities: string[];
+  linked?: boolean;
+};
+
+export type TicketEventItem = {
+  id: number;
+  type: string;
+  actor: { id: number; role: string; unitId: number | null } | null;
+  from: string | null;
+  to: string | null;
+  payload: Record<string, unknown>;
+  public: boolean;
+  at: string;
+};
+
+export type Unit = { id: number; code: string; name: string; kind: string; parentId: number | null; path: string; active: boolean };
+export type Category = { id: number; code: string; name: string; parentId: number | null; level: number; public: boolean };
+export type KbArticle = { id: number; title: string; body: string; categoryId: number | null; keywords: string; rank: number };
+export type DuplicateHint = { ticket: TicketSummary; reasons: string[]; score: number };
+export type Page<T> = { items: T[]; nextBefore?: number | null };
+
+export type UnitRef = { id: number; name: string | null; kind: string | null };
+export type Suggestions = {
+  ticketId: number;
+  place: { street: UnitRef | null; district: UnitRef | null; streetSource: string | null };
+  items: { leadUnit: UnitRef; assistUnits: UnitRef[]; copyUnits: UnitRef[]; score: number; reasons: string[]; fallback: boolean }[];
+};
+
+export type PublicLookup = {
+  number: string;
+  status: string;
+  channel: string;
+  category: string | null;
+  closeReason: string | null;
+  createdAt: string;
+  closedAt: string | null;
+  publicReply: string | null;
+  events: { type: string; status: string | null; at: string }[];
+};
+
+export type SupervisionItem = {
+  id: number;
+  kind: 'reminder' | 'supervision';
+  ticket: { id: number; number: string; title: string; status: string };
+  unit: { id: number; name: string | null } | null;
+  clock: string;
+  reason: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+};

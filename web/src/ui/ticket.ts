@@ -1,0 +1,112 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { html } from '../html.ts';
+import { t } from '../i18n.ts';
+import { get } from '../api.ts';
+import { shortTime } from '../format.ts';
+import { useTicketEvents } from '../live.ts';
+import type { TicketEventItem, TicketView } from '../types.ts';
+import { Countdown, ErrorBox, Facts, StatusBadge, Timeline, WarningBadge, lbl } from './common.ts';
+
+/** One ticket and its history, reloaded whenever a live event names it. */
+export function useTicket(id: number | null) {
+  const [view, setView] = useState<TicketView | null>(null);
+  const [events, setEvents] = useState<TicketEventItem[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(async () => {
+    if (id === null) return;
+    try {
+      const [v, ev] = await Promise.all([get<TicketView>(`/api/tickets/${id}`), get<{ items: TicketEventItem[] }>(`/api/tickets/${id}/events`)]);
+      setView(v);
+      setEvents(ev.items);
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  }, [id]);
+  useEffect(() => {
+    setView(null);
+    setEvents([]);
+    void load();
+  }, [load]);
+  useTicketEvents(
+    (e) => {
+      if (e.ticketId === id) void load();
+    },
+    () => void load(),
+  );
+  return { view, events, error, reload: load, setView };
+}
+
+/** A note worth showing from an event's payload (reasons, replies, notes). */
+function noteOf(e: TicketEventItem): string | null {
+  const p = e.payload ?? {};
+  for (const k of ['reason', 'content', 'summary', 'text', 'note', 'comment']) {
+    const v = p[k];
+    if (typeof v === 'string' && v.trim()) return v;
+  }
+  return null;
+}
+
+export function TicketDetails({ view, events, error }: { view: TicketView | null; events?: TicketEventItem[]; error?: unknown }) {
+  if (error) return html`<${ErrorBox} error=${error} />`;
+  if (!view) return html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`;
+  const caller = view.caller.confidential && !view.caller.name && !view.caller.phone ? t('ticket.confidential') : `${view.caller.name ?? ''} ${view.caller.phone ?? ''}`.trim();
+  return html`<article class="ticket" aria-label=${t('ticket.details', { number: view.number })}>
+    <header class="ticket-head">
+      <h3><span class="mono">${view.number}</span> ${view.title}</h3>
+      <${StatusBadge} status=${view.status} />
+      <${WarningBadge} level=${view.warningLevel} />
+      ${view.redoCount > 0 ? html`<span class="badge">${t('ticket.redo', { n: view.redoCount })}</span>` : null}
+    </header>
+    <${Facts}
+      rows=${[
+        [t('field.category'), view.category.path.join(' / ')],
+        [t('field.type'), `${lbl('type', view.type)} · ${lbl('urgency', view.urgency)} · ${lbl('channel', view.channel)}`],
+        [t('field.address'), view.address],
+        [t('field.caller'), caller || '—'],
+        [t('field.createdAt'), shortTime(view.createdAt)],
+        ...(view.window
+          ? ([
+              [t('field.matter'), view.window.matter],
+              [t('field.hallDepartment'), `${view.window.hallDepartment} · ${lbl('windowReason', view.window.reason)}`],
+            ] as [string, string][])
+          : []),
+      ]}
+    />
+    <p class="content">${view.content}</p>
+    ${view.assignments.length > 0
+      ? html`<table class="assignments">
+          <caption>${t('ticket.assignments')}</caption>
+          <thead>
+            <tr><th scope="col">${t('field.unit')}</th><th scope="col">${t('field.status')}</th><th scope="col">${t('deadline.sign')}</th><th scope="col">${t('deadline.complete')}</th></tr>
+          </thead>
+          <tbody>
+            ${view.assignments.map(
+              (a) => html`<tr>
+                <td>${a.unit.name} <small>${lbl('assignmentRole', a.role)}</small></td>
+                <td>${lbl('status', a.status)}</td>
+                <td>${a.signedAt ? shortTime(a.signedAt) : html`<${Countdown} deadline=${a.deadlines.sign} level=${a.warningLevel} label=${t('deadline.sign')} />`}</td>
+                <td>${['returned', 'closed'].includes(a.status) ? shortTime(a.deadlines.complete) : html`<${Countdown} deadline=${a.deadlines.complete} level=${a.warningLevel} label=${t('deadline.complete')} />`}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>`
+      : null}
+    ${view.pendingRequests.map(
+      (r) => html`<div class="pending" role="note">
+        <strong>${lbl('request', r.kind)}</strong>: ${r.reason}
+        ${r.requestedDueAt ? html` · ${t('field.requestedDueAt')} ${shortTime(r.requestedDueAt)}` : null}
+      </div>`,
+    )}
+    ${view.assignments.filter((a) => a.replyContent).map(
+      (a) => html`<div class="reply"><strong>${t('ticket.replyOf', { unit: a.unit.name })}</strong><p>${a.replyContent}</p></div>`,
+    )}
+    ${view.publicReply ? html`<div class="reply"><strong>${t('field.publicReply')}</strong><p>${view.publicReply}</p></div>` : null}
+    ${events && events.length > 0
+      ? html`<details class="history">
+          <summary>${t('ticket.history', { n: events.length })}</summary>
+          <${Timeline} title=${t('ticket.history', { n: events.length })} events=${events.map((e) => ({ type: e.type, status: e.to, at: e.at, note: noteOf(e) }))} />
+        </details>`
+      : null}
+  </article>`;
+}
