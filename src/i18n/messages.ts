@@ -203,6 +203,7 @@ export const LABELS: Messages = {
   callback_retry: { 'zh-CN': '回访未接通', en: 'callback: retry' },
   callback_unreached: { 'zh-CN': '回访无法联系', en: 'callback: unreached' },
   reopen: { 'zh-CN': '重办', en: 'reopen' },
+  supervise: { 'zh-CN': '督办', en: 'supervise' },
   close: { 'zh-CN': '办结', en: 'close' },
   return: { 'zh-CN': '退单', en: 'return' },
   extension: { 'zh-CN': '延期', en: 'extension' },

@@ -234,3 +234,26 @@ describe('presets', () => {
     expect(await signDue({ categoryId: w.category.id })).toBe('2026-03-11T09:30:00.000Z'); // 1 working day: Wed 17:30
   });
 });
+
+describe('one-click supervision (督办)', () => {
+  it('a supervisor presses a ticket a unit holds: a supervision item for the lead unit, level +1, an event; others may not', async () => {
+    let v = await flow.create({});
+    // Not yet with a unit: nothing to press.
+    expectProblem(await call('POST', `/api/tickets/${v.id}/supervise`, w.supervisor.token, { version: v.version }), 409, 'invalid_transition');
+    v = await flow.ticket(w.dispatcher, v, 'dispatch', { leadUnitId: w.units.streetA.id, assistUnitIds: [] });
+    expectProblem(await call('POST', `/api/tickets/${v.id}/supervise`, w.dispatcher.token, { version: v.version }), 403, 'forbidden');
+    expectProblem(await call('POST', `/api/tickets/${v.id}/supervise`, w.supervisor.token, { version: v.version - 1 }), 409, 'version_conflict');
+    expectProblem(await call('POST', `/api/tickets/${v.id}/supervise`, w.supervisor.token, {}), 400, 'validation_failed');
+    expectProblem(await call('POST', `/api/tickets/999999999/supervise`, w.supervisor.token, { version: 1 }), 404, 'ticket_not_found');
+
+    const r = await call('POST', `/api/tickets/${v.id}/supervise`, w.supervisor.token, { version: v.version, reason: '群众反映强烈，请加快办理' });
+    expect(r.status).toBe(200);
+    expect(r.body.version).toBe(v.version + 1);
+    const items = await call('GET', `/api/sla/supervision?kind=supervision&open=true&unitId=${w.units.streetA.id}`, w.supervisor.token);
+    expect(items.body.items.filter((i: { ticket: { id: number } }) => i.ticket.id === v.id)).toMatchObject([
+      { kind: 'supervision', reason: '群众反映强烈，请加快办理', unit: { id: w.units.streetA.id } },
+    ]);
+    const events = await call('GET', `/api/tickets/${v.id}/events`, w.supervisor.token);
+    expect(events.body.items.at(-1)).toMatchObject({ type: 'supervise', version: v.version + 1, payload: { supervisionLevel: 1 } });
+  });
+});

@@ -1,11 +1,13 @@
 /** Reminders (催办, for a unit) and supervision items (督办, for supervisors) that the sweep opens on overdue. */
-import { and, desc, eq, isNotNull, isNull, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lt, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { supervisionItems, tickets, units } from '../../../db/schema/index.ts';
+import { assignments, supervisionItems, tickets, units } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { loadTicket } from '../tickets/queries.ts';
+import { inTransaction } from '../tickets/record.ts';
 
 export const SUPERVISION_KINDS = ['reminder', 'supervision'] as const;
 export type SupervisionKind = (typeof SUPERVISION_KINDS)[number];
@@ -52,5 +54,56 @@ export async function resolveSupervisionItem(deps: Deps, actor: Actor, id: numbe
     await tx.update(supervisionItems).set({ resolvedAt: now }).where(eq(supervisionItems.id, id));
     await audit(tx, actor, 'supervision_item_resolve', { type: 'supervision_item', id }, { kind: item.kind, ticketId: item.ticketId });
     return { id, resolvedAt: now.toISOString() };
+  });
+}
+
+/** Ticket statuses in which a unit holds the ticket, so a supervisor can press it (督办). */
+const SUPERVISABLE = ['awaiting_sign', 'in_progress', 'return_requested', 'termination_requested', 'awaiting_review'] as const;
+
+/**
+ * One-click supervision (督办) by a supervisor: a supervision item against the lead unit, the ticket's
+ * supervision level raised by one, and an event — one transaction, guarded by the ticket's version.
+ * Supervision is a flag, not a state, so the lifecycle table is not involved; a ticket no unit holds is 409.
+ */
+export async function superviseTicket(deps: Deps, actor: Actor, ticketId: number, input: { version: number; reason?: string }) {
+  return inTransaction(deps, async (tx, record) => {
+    const ticket = await loadTicket(tx, actor, ticketId, { lock: true });
+    if (actor.role !== 'supervisor') throw new ForbiddenError();
+    if (ticket.version !== input.version) {
+      throw new ConflictError('version_conflict', { current: ticket.version }, { currentVersion: ticket.version, currentStatus: ticket.status });
+    }
+    if (!(SUPERVISABLE as readonly string[]).includes(ticket.status)) {
+      throw new ConflictError('invalid_transition', { status: ticket.status, action: 'supervise' }, { currentStatus: ticket.status, currentVersion: ticket.version });
+    }
+    const [lead] = await tx
+      .select()
+      .from(assignments)
+      .where(and(eq(assignments.ticketId, ticket.id), eq(assignments.role, 'lead'), inArray(assignments.status, ['awaiting_sign', 'in_progress', 'replied'])));
+    const now = deps.clock.now();
+    const reason = input.reason ?? '督办：请加快办理并及时答复';
+    await tx.insert(supervisionItems).values({
+      ticketId: ticket.id,
+      assignmentId: lead?.id ?? null,
+      unitId: lead?.unitId ?? null,
+      kind: 'supervision',
+      reason,
+      createdBy: actor.userId,
+      createdAt: now,
+    });
+    const [updated] = await tx
+      .update(tickets)
+      .set({ supervisionLevel: ticket.supervisionLevel + 1, version: ticket.version + 1, updatedAt: now })
+      .where(eq(tickets.id, ticket.id))
+      .returning();
+    await record(actor, {
+      ticketId: ticket.id,
+      assignmentId: lead?.id ?? null,
+      type: 'supervise',
+      fromStatus: ticket.status,
+      toStatus: ticket.status,
+      version: updated!.version,
+      payload: { reason, unitId: lead?.unitId ?? null, supervisionLevel: updated!.supervisionLevel },
+    });
+    return updated!;
   });
 }

@@ -9,7 +9,9 @@ import {
   presetList,
   updatePolicy,
 } from '../../domain/sla/policies.ts';
-import { SUPERVISION_KINDS, listSupervisionItems, resolveSupervisionItem } from '../../domain/sla/supervision.ts';
+import { SUPERVISION_KINDS, listSupervisionItems, resolveSupervisionItem, superviseTicket } from '../../domain/sla/supervision.ts';
+import { presentTicket } from '../../domain/tickets/presenter.ts';
+import { loadTicket } from '../../domain/tickets/queries.ts';
 import { route, type AnyRoute } from '../route.ts';
 
 const intId = z.coerce.number().int().positive().max(2 ** 31 - 1);
@@ -21,6 +23,19 @@ const page = {
 };
 
 export const slaRoutes: AnyRoute[] = [
+  route({
+    method: 'post',
+    path: '/api/tickets/:id/supervise',
+    summary: 'One-click supervision (督办) of a ticket a unit holds: a supervision item against the lead unit, level +1',
+    tag: 'sla',
+    access: ['supervisor'],
+    params: z.object({ id: bigId }),
+    body: z.object({ version: z.number().int().positive(), reason: z.string().trim().min(2).max(500).optional() }).strict(),
+    handler: async ({ deps, actor, params, body }) => {
+      const t = await superviseTicket(deps, actor, params.id, body);
+      return { body: await presentTicket(deps.db, actor, await loadTicket(deps.db, actor, t.id)) };
+    },
+  }),
   route({
     method: 'get',
     path: '/api/sla/policies',
