@@ -43,13 +43,14 @@ export async function inTransaction<T>(deps: Deps, fn: (tx: Db, record: Recorder
           createdAt: deps.clock.now(),
         })
         .returning({ id: ticketEvents.id, createdAt: ticketEvents.createdAt });
-      // Who should hear of it: every unit on the path of an assigned unit (a district hears of its streets), and the creator.
-      const unitRows = await tx
-        .select({ path: units.path })
-        .from(assignments)
-        .innerJoin(units, eq(units.id, assignments.unitId))
-        .where(eq(assignments.ticketId, e.ticketId));
-      const [owner] = await tx.select({ createdBy: tickets.createdBy }).from(tickets).where(eq(tickets.id, e.ticketId));
+      // Who should hear of it: every unit on the path of an assigned unit (a district hears of its streets),
+      // and the creator — one query: the ticket left-joined to its assignments' units.
+      const audience = await tx
+        .select({ createdBy: tickets.createdBy, path: units.path })
+        .from(tickets)
+        .leftJoin(assignments, eq(assignments.ticketId, tickets.id))
+        .leftJoin(units, eq(units.id, assignments.unitId))
+        .where(eq(tickets.id, e.ticketId));
       pending.push({
         id: row!.id,
         type: e.type,
@@ -57,8 +58,8 @@ export async function inTransaction<T>(deps: Deps, fn: (tx: Db, record: Recorder
         assignmentId: e.assignmentId ?? null,
         version: e.version,
         toStatus: e.toStatus ?? null,
-        unitIds: [...new Set(unitRows.flatMap((r) => r.path.split('/').filter(Boolean).map(Number)))],
-        createdBy: owner?.createdBy ?? null,
+        unitIds: [...new Set(audience.flatMap((r) => (r.path ?? '').split('/').filter(Boolean).map(Number)))],
+        createdBy: audience[0]?.createdBy ?? null,
         createdAt: row!.createdAt.toISOString(),
       });
     };

@@ -11,6 +11,7 @@ import { isUniqueViolation } from '../../db-errors.ts';
 import type { CreateTicketInput } from '../inputs.ts';
 import { loadTicket, rowsOf, type TicketRow } from '../queries.ts';
 import { inTransaction } from '../record.ts';
+import { lockOpenTarget, recordLinkedInto } from '../link.ts';
 import { notifyIntakeReceipt } from '../../notifications/notices.ts';
 import { autoDispatch } from '../../routing/auto-dispatch.ts';
 import { ticketPlace } from '../../routing/locate.ts';
@@ -225,8 +226,7 @@ async function linkRepeat(
   hash: string,
 ): Promise<IntakeResult> {
   return inTransaction(deps, async (tx, record) => {
-    const target = await loadTicket(tx, actor, targetId, { lock: true }).catch(() => null);
-    if (!target || target.status === 'closed') throw new UnprocessableError('merge_target_invalid');
+    const target = await lockOpenTarget(tx, actor, targetId);
     const now = deps.clock.now();
     const [contact] = await tx
       .insert(contacts)
@@ -241,20 +241,8 @@ async function linkRepeat(
         createdAt: now,
       })
       .returning({ id: contacts.id });
-    const [updated] = await tx
-      .update(tickets)
-      .set({ version: target.version + 1, updatedAt: now })
-      .where(eq(tickets.id, target.id))
-      .returning();
-    await record(actor, {
-      ticketId: target.id,
-      type: 'contact_linked',
-      fromStatus: target.status,
-      toStatus: target.status,
-      version: updated!.version,
-      payload: { contactId: contact!.id, channel },
-    });
+    const updated = await recordLinkedInto(tx, record, actor, target, now, 'contact_linked', { contactId: contact!.id, channel });
     if (key) await tx.insert(idempotencyKeys).values({ userId: actor.userId, key, requestHash: hash, ticketId: target.id, contactId: contact!.id, linked: true });
-    return { ticket: updated!, contactId: contact!.id, linked: true, replayed: false };
+    return { ticket: updated, contactId: contact!.id, linked: true, replayed: false };
   });
 }

@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../../db-errors.ts';
 import { mayAssignment, mayTicket } from '../policy.ts';
 import { loadTicket, type AssignmentRow, type TicketRow } from '../queries.ts';
 import { inTransaction, type Recorder } from '../record.ts';
+import { lockOpenTarget, recordLinkedInto } from '../link.ts';
 import { notifyReplyApproved, notifyUnitsOfDispatch } from '../../notifications/notices.ts';
 import { dispatchClocks, extendCompletion, liveTicketLevel, reopenCompletion, resumeCompletion } from '../../sla/assignment-clocks.ts';
 import { stopClock } from '../../sla/clocks.ts';
@@ -179,23 +180,10 @@ export async function declineTicket(deps: Deps, actor: Actor, ticketId: number, 
 export async function mergeTicket(deps: Deps, actor: Actor, ticketId: number, input: { version: number; intoTicketId: number }) {
   if (input.intoTicketId === ticketId) throw new UnprocessableError('merge_target_invalid');
   return runTicketAction(deps, actor, ticketId, 'merge', input.version, async ({ tx, ticket, now, record }) => {
-    const target = await loadTicket(tx, actor, input.intoTicketId, { lock: true }).catch(() => null);
-    if (!target || target.status === 'closed') throw new UnprocessableError('merge_target_invalid');
+    const target = await lockOpenTarget(tx, actor, input.intoTicketId);
     // The merged ticket's contacts become repeats of the target.
     await tx.update(contacts).set({ ticketId: target.id, isRepeat: true }).where(eq(contacts.ticketId, ticket.id));
-    const [t2] = await tx
-      .update(tickets)
-      .set({ version: target.version + 1, updatedAt: now })
-      .where(eq(tickets.id, target.id))
-      .returning();
-    await record(actor, {
-      ticketId: target.id,
-      type: 'ticket_merged_in',
-      fromStatus: target.status,
-      toStatus: target.status,
-      version: t2!.version,
-      payload: { fromTicketId: ticket.id, fromNumber: ticket.number },
-    });
+    await recordLinkedInto(tx, record, actor, target, now, 'ticket_merged_in', { fromTicketId: ticket.id, fromNumber: ticket.number });
     return {
       set: { closeReason: 'merged' as CloseReason, mergedIntoTicketId: target.id, closedAt: now },
       payload: { intoTicketId: target.id, intoNumber: target.number },
