@@ -131,7 +131,9 @@ describe('the journey of one call, live across browsers (one context per user)',
     expect(await unit.page.evaluate('window.__notReloaded')).toBe(true);
     await intake.page.locator(`#mine-panel [data-ticket="${number}"]`).getByText('待签收').waitFor();
     await row.click();
-    await unit.page.getByRole('button', { name: '签收', exact: true }).click();
+    const sign = unit.page.getByRole('button', { name: '签收', exact: true });
+    await sign.click();
+    await sign.waitFor({ state: 'detached' });
     await unit.page.getByLabel('联系情况').fill('已电话联系王先生，约定今天下午清运');
     await unit.page.getByRole('button', { name: '记录联系' }).click();
     await unit.page.getByText(/首次联系/).waitFor();

@@ -171,13 +171,14 @@ function UnitActions({ view, a, reload }: { view: TicketView; a: Assignment; rel
   const [reason, setReason] = useState('');
   const [due, setDue] = useState(a.deadlines.complete ? toLocalInput(new Date(new Date(a.deadlines.complete).getTime() + 3 * 86_400_000).toISOString()) : '');
   const can = (x: string) => a.abilities.includes(x);
-  const act = async (path: string, body: Record<string, unknown>, done: MsgKey) => {
+  /** Runs one action; on success clears only the draft that action used, so typing elsewhere survives. */
+  const act = async (path: string, body: Record<string, unknown>, done: MsgKey, clear?: (v: string) => void) => {
     setBusy(true);
     setError(null);
     try {
       await post(`/api/assignments/${a.id}/${path}`, { version: a.version, ...body });
       announce(t(done, { number: view.number }));
-      for (const clear of [setSummary, setNote, setReply, setReason]) clear('');
+      clear?.('');
       await reload();
     } catch (e) {
       setError(e);
@@ -215,7 +216,7 @@ function UnitActions({ view, a, reload }: { view: TicketView; a: Assignment; rel
       ? html`<div class="card"><button type="button" class="primary big" disabled=${busy} onClick=${() => void act('sign', {}, 'unit.signed')}>${t('unit.sign')}</button></div>`
       : null}
     ${can('contact')
-      ? html`<form class="card" aria-labelledby="uc-h" onSubmit=${submit(() => void act('contact', { method, summary }, 'unit.contacted'))}>
+      ? html`<form class="card" aria-labelledby="uc-h" onSubmit=${submit(() => void act('contact', { method, summary }, 'unit.contacted', setSummary))}>
           <h3 id="uc-h">${t('unit.contact')}</h3>
           ${a.firstContactAt ? html`<p class="muted small">${t('unit.contactedAt', { at: shortTime(a.firstContactAt) })}</p>` : null}
           <div class="row">
@@ -232,7 +233,7 @@ function UnitActions({ view, a, reload }: { view: TicketView; a: Assignment; rel
         </form>`
       : null}
     ${can('reply')
-      ? html`<form class="card" aria-labelledby="ur-h" onSubmit=${submit(() => void act('reply', { content: reply }, 'unit.replied'))}>
+      ? html`<form class="card" aria-labelledby="ur-h" onSubmit=${submit(() => void act('reply', { content: reply }, 'unit.replied', setReply))}>
           <h3 id="ur-h">${t('unit.reply')}</h3>
           <div class="field">
             <label for="ur-content">${t('unit.replyContent')}</label>
@@ -242,7 +243,7 @@ function UnitActions({ view, a, reload }: { view: TicketView; a: Assignment; rel
         </form>`
       : null}
     ${can('note')
-      ? html`<form class="card inline" aria-label=${t('unit.note')} onSubmit=${submit(() => void act('note', { text: note }, 'unit.noted'))}>
+      ? html`<form class="card inline" aria-label=${t('unit.note')} onSubmit=${submit(() => void act('note', { text: note }, 'unit.noted', setNote))}>
           <div class="field grow"><label for="un-text">${t('unit.note')}</label><input id="un-text" required value=${note} onInput=${val(setNote)} /></div>
           <button type="submit" disabled=${busy}>${t('unit.addNote')}</button>
         </form>`
@@ -263,13 +264,13 @@ function UnitActions({ view, a, reload }: { view: TicketView; a: Assignment; rel
             ? html`<div class="field"><label for="uq-due">${t('unit.requestedDue')}</label><input id="uq-due" type="datetime-local" value=${due} onInput=${val(setDue)} /></div>`
             : null}
           <div class="actions">
-            ${can('request_return') ? html`<button type="button" disabled=${busy} onClick=${() => void act('return', { reason }, 'unit.requested')}>${t('unit.requestReturn')}</button>` : null}
+            ${can('request_return') ? html`<button type="button" disabled=${busy} onClick=${() => void act('return', { reason }, 'unit.requested', setReason)}>${t('unit.requestReturn')}</button>` : null}
             ${can('request_extension')
-              ? html`<button type="button" disabled=${busy || !due} onClick=${() => void act('extension', { reason, requestedDueAt: new Date(due).toISOString() }, 'unit.requested')}>
+              ? html`<button type="button" disabled=${busy || !due} onClick=${() => void act('extension', { reason, requestedDueAt: new Date(due).toISOString() }, 'unit.requested', setReason)}>
                   ${t('unit.requestExtension')}
                 </button>`
               : null}
-            ${can('request_termination') ? html`<button type="button" disabled=${busy} onClick=${() => void act('termination', { reason }, 'unit.requested')}>${t('unit.requestTermination')}</button>` : null}
+            ${can('request_termination') ? html`<button type="button" disabled=${busy} onClick=${() => void act('termination', { reason }, 'unit.requested', setReason)}>${t('unit.requestTermination')}</button>` : null}
           </div>
         </details>`
       : null}
