@@ -9,6 +9,8 @@ import type { RealtimeServer } from './realtime/server.ts';
 /** Everything commands and routes need, built once in main.ts (or a test). No DI container. */
 export type Deps = {
   db: Db;
+  /** Where dashboards and reports read (a streaming replica when DATABASE_READ_URL is set); use `readerOf(deps)`. */
+  readDb?: Db;
   database: Database;
   config: Config;
   logger: Logger;
@@ -18,3 +20,8 @@ export type Deps = {
   /** The Socket.IO server, set once it is attached (main.ts, realtime tests): for emits that are not ticket events (telephony pop). */
   io?: RealtimeServer;
 };
+
+/** The connection for heavy reads (metrics, reports): the replica when configured, else the primary. */
+export function readerOf(deps: Pick<Deps, 'db' | 'readDb'>): Db {
+  return deps.readDb ?? deps.db;
+}
