@@ -30,6 +30,10 @@ export type ConnectOptions = {
   loadDataDir?: Blob;
   /** postgres.js pool size */
   max?: number;
+  /** postgres.js: application_name the server shows in pg_stat_activity (tells the read pool from the primary's) */
+  applicationName?: string;
+  /** postgres.js: named prepared statements (default true); false behind pgbouncer's transaction mode before 1.21 */
+  prepare?: boolean;
 };
 
 export class DataDirLockedError extends Error {
@@ -84,6 +88,13 @@ export async function connect(opts: ConnectOptions = {}): Promise<Database> {
     const sql = postgres(opts.url, {
       max: opts.max ?? 10,
       onnotice: () => {},
+      // After the server dies, queries waiting for a connection are tried one per reconnect attempt, and the
+      // default back-off (shared by the pool) grows to 20 s: requests would hang far past the outage. Retry
+      // within a second instead, so each waiting query soon gets ECONNREFUSED (→ 503) or a fresh connection.
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+      connect_timeout: 5,
+      ...(opts.applicationName ? { connection: { application_name: opts.applicationName } } : {}),
+      ...(opts.prepare === false ? { prepare: false } : {}),
     });
     const db = drizzle(sql, { schema, casing: 'snake_case' }) as unknown as Db;
     return {

@@ -4,7 +4,7 @@
  * special-cases it. Idempotent: does nothing when the centre unit already exists.
  */
 import { createRequire } from 'node:module';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { apiTokens, calendarDays, calendarYears, categories, kbArticles, units, users, workingHours } from './schema/index.ts';
 import { hashPassword } from '../src/domain/auth/password.ts';
@@ -455,8 +455,10 @@ export async function seedDemo(db: Db, opts: { log?: (msg: string) => void } = {
   const calendar = demoCalendar();
 
   return db.transaction(async (tx) => {
-    // Re-check inside the transaction so two concurrent seeders cannot both proceed past it
-    // (the second would fail on units_code_uq anyway).
+    // Several instances may start together on one server: a transaction-scoped advisory lock lets one seed
+    // while the others wait, then re-check and find the city there (a no-op on PGlite, a single session).
+    await tx.execute(sql`select pg_advisory_xact_lock(7212349)`);
+    // Re-check inside the transaction so two concurrent seeders cannot both proceed past it.
     const again = await tx.select({ id: units.id }).from(units).where(eq(units.code, CENTRE.code)).limit(1);
     if (again.length > 0) return { seeded: false };
 

@@ -11,6 +11,8 @@ export type Deps = {
   db: Db;
   /** Where dashboards and reports read (a streaming replica when DATABASE_READ_URL is set); use `readerOf(deps)`. */
   readDb?: Db;
+  /** The replica's connection behind readDb (readiness pings it); unset without DATABASE_READ_URL. */
+  readDatabase?: Database;
   database: Database;
   config: Config;
   logger: Logger;

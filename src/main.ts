@@ -17,7 +17,7 @@ export async function start(config: Config = loadConfig()) {
   const logger = pino({ level: config.LOG_LEVEL, base: { app: 'jiesu' } });
   let database: Database;
   try {
-    database = await connect({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+    database = await connect({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, max: config.DATABASE_POOL_MAX, applicationName: instanceAppName(config, 'jiesu'), prepare: config.DATABASE_PREPARE });
   } catch (err) {
     if (err instanceof DataDirLockedError) {
       logger.fatal(err.message);
@@ -27,12 +27,28 @@ export async function start(config: Config = loadConfig()) {
     throw err;
   }
   logger.info({ driver: database.driver, dataDir: database.driver === 'pglite' ? config.DATA_DIR : undefined }, 'database connected');
-  await migrate(database, config.DATABASE_URL);
+  // The migration lock is a session lock: through the session URL when DATABASE_URL is a transaction pool.
+  await migrate(database, config.DATABASE_SESSION_URL ?? config.DATABASE_URL);
   if (config.SEED_DEMO) {
     const r = await seedDemo(database.db, { log: (m) => logger.info(m) });
     if (r.seeded) logger.info('demo city seeded');
   }
-  const deps: Deps = { db: database.db, database, config, logger, clock: systemClock, bus: new EventBus(), calendar: new CalendarStore() };
+  // Heavy reads (metrics, reports) go to the streaming replica when one is configured; writes never do.
+  const readDatabase = config.DATABASE_READ_URL
+    ? await connect({ url: config.DATABASE_READ_URL, max: config.DATABASE_POOL_MAX, applicationName: instanceAppName(config, 'jiesu-read'), prepare: config.DATABASE_PREPARE })
+    : undefined;
+  if (readDatabase) logger.info({ replica: redactUrl(config.DATABASE_READ_URL!) }, 'read replica connected (metrics and reports read there)');
+  const deps: Deps = {
+    db: database.db,
+    database,
+    readDb: readDatabase?.db,
+    readDatabase,
+    config,
+    logger,
+    clock: systemClock,
+    bus: new EventBus(),
+    calendar: new CalendarStore(),
+  };
   const scheduled = config.JOBS ? startJobs(deps, jobs) : null;
   const app = createApp(deps);
   const server = http.createServer(app.callback());
@@ -43,18 +59,50 @@ export async function start(config: Config = loadConfig()) {
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   logger.info({ port }, `jiesu listening on http://localhost:${port}`);
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down: stopping jobs, draining requests');
-    await scheduled?.stop();
-    // Closes the sockets, then the HTTP server, which waits for in-flight requests.
-    await realtime.close();
-    await database.close();
-    logger.info('stopped');
-  };
+  let stopping: Promise<void> | null = null;
+  /**
+   * Graceful stop (SIGTERM): refuse new connections at once, disconnect the sockets, let in-flight requests
+   * finish (idle keep-alive connections are closed as soon as they are idle), stop the cron jobs and wait for a
+   * run in progress; after SHUTDOWN_TIMEOUT_MS, cut whatever is left. Then close the database.
+   */
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down: refusing new connections, draining requests, stopping jobs');
+      const jobsStopped = (async () => {
+        await scheduled?.stop();
+        logger.info('jobs stopped');
+      })();
+      // Closes the sockets, then the HTTP server (no new connections), which resolves once in-flight requests are done.
+      const closed = realtime.close();
+      const idle = setInterval(() => server.closeIdleConnections(), 100);
+      const cut = setTimeout(() => {
+        logger.warn('drain timeout: closing the remaining connections');
+        server.closeAllConnections();
+      }, config.SHUTDOWN_TIMEOUT_MS);
+      try {
+        await Promise.all([closed, jobsStopped]);
+        logger.info('connections closed');
+      } finally {
+        clearInterval(idle);
+        clearTimeout(cut);
+      }
+      await database.close();
+      await readDatabase?.close();
+      logger.info('stopped');
+    })());
   return { server, deps, port, stop, realtime };
+}
+
+/** application_name per pool and instance: pg_stat_activity tells which instance and pool a connection is. */
+function instanceAppName(config: Config, pool: string): string | undefined {
+  if (!config.DATABASE_URL) return undefined;
+  return config.INSTANCE_ID ? `${pool}:${config.INSTANCE_ID}` : pool;
+}
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
 }
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;

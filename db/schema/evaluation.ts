@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { appealStatus, satisfaction, solvedResult } from './enums.ts';
 import { assignments, tickets } from './tickets.ts';
 import { units, users } from './org.ts';
@@ -55,28 +55,5 @@ export const appeals = pgTable(
     // One pending appeal per assignment (the command checks first; this is the backstop under concurrency).
     uniqueIndex('appeals_one_pending_uq').on(t.assignmentId).where(sql`${t.status} = 'pending'`),
   ],
-);
-
-/** 未诉先办 governance topics linking many tickets. */
-export const governanceTopics = pgTable('governance_topics', {
-  id: integer().primaryKey().generatedAlwaysAsIdentity(),
-  title: text().notNull(),
-  description: text().notNull().default(''),
-  status: text().notNull().default('open'),
-  createdBy: integer().references(() => users.id),
-  createdAt: ts().notNull().defaultNow(),
-});
-
-export const governanceTopicTickets = pgTable(
-  'governance_topic_tickets',
-  {
-    topicId: integer()
-      .notNull()
-      .references(() => governanceTopics.id),
-    ticketId: bigint({ mode: 'number' })
-      .notNull()
-      .references(() => tickets.id),
-  },
-  (t) => [primaryKey({ columns: [t.topicId, t.ticketId] })],
 );
 

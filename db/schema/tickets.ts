@@ -204,7 +204,7 @@ export const assignmentRequests = pgTable(
 
 /**
  * Every change to a ticket, in order: who, when, from → to, why. Written in the same transaction
- * as the change it records. (Partitioning by month is planned once large; see docs.)
+ * as the change it records. (Monthly partitions once large: `npm run db:partition`, docs/scaling.md.)
  */
 export const ticketEvents = pgTable(
   'ticket_events',
@@ -225,6 +225,9 @@ export const ticketEvents = pgTable(
     payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     /** Internal events are not shown to citizens. */
     public: boolean().notNull().default(false),
+    /** The client address and request id of the change (audit: from which address); null for the system. */
+    ip: text(),
+    requestId: text(),
     createdAt: ts().notNull().defaultNow(),
   },
   (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.id), index('ticket_events_created_idx').on(t.createdAt)],

@@ -10,15 +10,26 @@ export function problemMiddleware() {
       if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api')) {
         writeProblem(ctx, 404, 'route_not_found');
       }
+      // The router's allowedMethods(): 405 for a known path, 501 for a method it does not know at all.
+      // Neither is the server's fault, so both are a 405 problem (the Allow header stays).
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined && ctx.path.startsWith('/api')) {
+        writeProblem(ctx, 405, 'method_not_allowed');
+      }
     } catch (err) {
       const e = translate(err);
       if (e instanceof DomainError) {
         writeProblem(ctx, e.status, e.code, e.params, e.details);
+        if (e.status === 429 && typeof e.params.seconds === 'number') ctx.set('Retry-After', String(e.params.seconds));
         if (e.status >= 500) ctx.state.log?.warn({ err }, 'service unavailable');
         return;
       }
       ctx.state.log?.error({ err }, 'unhandled error');
       writeProblem(ctx, 500, 'internal_error', { requestId: ctx.state.requestId });
+    } finally {
+      // Answered before the request body was read (415, 413, a refusal before parsing): the unread rest would
+      // stay on a keep-alive connection the server then drops, and the client's next request on it would die
+      // with ECONNRESET. Close it with the answer instead.
+      if (!ctx.req.complete && !ctx.headerSent) ctx.set('Connection', 'close');
     }
   };
 }
@@ -32,11 +43,51 @@ export function translate(err: unknown): unknown {
   if (status === 415) return new DomainError('unsupported_media_type', 415);
   // co-body (under @koa/bodyparser) throws a bare SyntaxError carrying status 400, with neither `type` nor `expose`.
   if (status === 400 && (e?.type === 'entity.parse.failed' || e?.expose || err instanceof SyntaxError)) return new ValidationError([], 'invalid_json');
-  // Connection-level failures: the database is down or unreachable.
-  if (e?.code && ['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03', 'CONNECT_TIMEOUT'].includes(e.code)) {
-    return new DomainError('database_unavailable', 503);
-  }
+  // zlib (Z_DATA_ERROR, Z_BUF_ERROR…) and brotli (ERR__ERROR_FORMAT_…): a body that claims Content-Encoding gzip,
+  // deflate or br but is not.
+  if (typeof e?.code === 'string' && /^(Z_|ERR__ERROR_|ERR_BROTLI)/.test(e.code)) return new ValidationError([], 'body_encoding_invalid');
+  // Connection-level failures: the database is down, restarting or unreachable (drizzle wraps the driver's error in `cause`).
+  if (isConnectionError(err)) return new DomainError('database_unavailable', 503);
   return err;
+}
+
+/**
+ * Errors that mean "the database cannot be reached right now", whatever the query: socket errors, postgres.js
+ * connection states, and the server's own shutdown / start-up / connection-failure SQLSTATEs (class 08,
+ * 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now). Retrying later is the right advice.
+ */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+
+export function isConnectionError(err: unknown): boolean {
+  let e = err as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined;
+  for (let i = 0; e && typeof e === 'object' && i < 5; i++) {
+    if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
+    // An AggregateError from net (IPv4 and IPv6 both refused) carries the codes in `errors`.
+    if (Array.isArray(e.errors) && e.errors.some((x) => isConnectionError(x))) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 export function writeProblem(

@@ -10,8 +10,17 @@ type Messages = Record<string, { 'zh-CN': string; en: string }>;
 export const ERROR_MESSAGES = {
   validation_failed: { 'zh-CN': '提交的内容有误，请按提示修改后重试。', en: 'Some fields are invalid; correct them and try again.' },
   invalid_json: { 'zh-CN': '请求体不是有效的 JSON。', en: 'The request body is not valid JSON.' },
+  body_encoding_invalid: {
+    'zh-CN': '请求体无法按 Content-Encoding 声明的压缩格式解开。',
+    en: 'The request body cannot be decoded with the Content-Encoding it declares.',
+  },
+  method_not_allowed: { 'zh-CN': '该接口不支持此请求方法。', en: 'This endpoint does not support this request method.' },
   unauthenticated: { 'zh-CN': '请先登录。', en: 'Sign in first.' },
   invalid_credentials: { 'zh-CN': '用户名或密码错误。', en: 'Wrong username or password.' },
+  login_throttled: {
+    'zh-CN': '登录失败次数过多，请 {seconds} 秒后再试。',
+    en: 'Too many failed sign-ins; try again in {seconds} seconds.',
+  },
   account_disabled: { 'zh-CN': '该账号已停用，请联系管理员。', en: 'This account is disabled; contact an administrator.' },
   session_expired: { 'zh-CN': '登录已过期，请重新登录。', en: 'Your session has expired; sign in again.' },
   csrf_failed: {
@@ -98,6 +107,13 @@ export const ERROR_MESSAGES = {
     en: 'Working-hour segments must be non-empty, each ending after it starts, and must not overlap.',
   },
   alert_not_found: { 'zh-CN': '未找到该系统提醒。', en: 'System alert not found.' },
+  topic_not_found: { 'zh-CN': '未找到该治理专题。', en: 'Governance topic not found.' },
+  topic_closed: { 'zh-CN': '该治理专题已关闭，不能再修改。', en: 'This governance topic is closed and takes no further changes.' },
+  topic_invalid_transition: {
+    'zh-CN': '专题当前状态为“{status}”，不能执行“{action}”。',
+    en: 'The topic is "{status}"; "{action}" is not possible now.',
+  },
+  topic_ticket_unknown: { 'zh-CN': '工单 {ids} 不存在。', en: 'Ticket(s) {ids} do not exist.' },
   // dispatch catalogue (派单目录) and street finding
   rule_not_found: { 'zh-CN': '未找到派单规则 {id}。', en: 'Dispatch rule {id} not found.' },
   rule_category_unknown: { 'zh-CN': '诉求分类 {categoryId} 不存在。', en: 'Category {categoryId} does not exist.' },
@@ -163,12 +179,35 @@ export const ERROR_MESSAGES = {
   metrics_range_invalid: { 'zh-CN': '统计区间的结束不能早于开始。', en: 'The end of the range cannot be before its start.' },
   metrics_range_too_large: { 'zh-CN': '统计区间过长：最多 {max} 个周期，请缩短区间或改用更长的周期。', en: 'The range is too long: at most {max} periods; shorten it or use a longer period.' },
   metrics_scope_forbidden: { 'zh-CN': '只能查看本单位及下级单位的统计。', en: 'You may only see the figures of your own unit and the units below it.' },
+  // monthly analysis report
+  report_month_not_over: {
+    'zh-CN': '{month} 尚未结束，不能生成月度报告；最近可生成的月份是 {latest}。',
+    en: '{month} is not over yet, so it has no monthly report; the latest month that can be reported is {latest}.',
+  },
+  report_month_before_data: {
+    'zh-CN': '{month} 早于系统中最早的工单（{first}），没有可统计的数据。',
+    en: '{month} is before the first ticket in the system ({first}): there is nothing to report.',
+  },
+  report_generating: { 'zh-CN': '{month} 的报告正在生成，请稍后刷新列表。', en: 'The {month} report is being generated; refresh the list shortly.' },
+  report_not_found: { 'zh-CN': '{month} 还没有已生成的报告。', en: 'There is no generated report for {month} yet.' },
+  pdf_renderer_unavailable: {
+    'zh-CN': 'PDF 生成服务（Chromium）不可用，报告未生成；请管理员检查服务器上的浏览器安装（CHROMIUM_PATH）。',
+    en: 'The PDF renderer (Chromium) is unavailable, so the report was not generated; an administrator should check the browser install (CHROMIUM_PATH).',
+  },
 } satisfies Messages;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 
 /** Labels used inside messages (status and action names). */
 export const LABELS: Messages = {
+  topic_open: { 'zh-CN': '待处理', en: 'open' },
+  topic_in_progress: { 'zh-CN': '治理中', en: 'in progress' },
+  topic_resolved: { 'zh-CN': '已解决', en: 'resolved' },
+  topic_closed: { 'zh-CN': '已关闭', en: 'closed' },
+  topic_start: { 'zh-CN': '开始治理', en: 'start' },
+  topic_resolve: { 'zh-CN': '标记已解决', en: 'resolve' },
+  topic_reopen: { 'zh-CN': '重新治理', en: 'reopen' },
+  topic_close: { 'zh-CN': '关闭专题', en: 'close' },
   awaiting_dispatch: { 'zh-CN': '待派单', en: 'awaiting dispatch' },
   awaiting_sign: { 'zh-CN': '待签收', en: 'awaiting sign-in' },
   in_progress: { 'zh-CN': '办理中', en: 'in progress' },

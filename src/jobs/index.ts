@@ -1,8 +1,11 @@
 import type { Job } from './schedule.ts';
+import { hotspotsJob } from './hotspots.ts';
 import { calendarCoverageJob } from './calendar-coverage.ts';
 import { notifyJob } from './notify.ts';
 import { slaSweepJob } from './sla-sweep.ts';
 import { metricsRollupJob } from './metrics-rollup.ts';
+import { partitionsJob } from './partitions.ts';
+import { monthlyReportJob } from './monthly-report.ts';
 
 /** Every scheduled job of the product; main.ts schedules this list (JOBS=false turns it off). */
 export const jobs: Job[] = [
@@ -10,4 +13,7 @@ export const jobs: Job[] = [
   notifyJob, // notification outbox → SMS gateway, every minute
   slaSweepJob, // SLA warnings, reminders and supervision, every minute (SLA_SWEEP_CRON)
   metricsRollupJob, // ticket events → metric rollups, every minute (METRICS_ROLLUP_CRON)
+  partitionsJob, // monthly partitions ahead for ticket_events and audit_log once partitioned, daily (PARTITION_CRON)
+  hotspotsJob, // 未诉先办 spikes (category × street) → system alerts for supervisors, daily 07:30
+  monthlyReportJob, // last month's analysis report (PDF + XLSX) when it has none, daily 02:00 (MONTHLY_REPORT_CRON)
 ];

@@ -13,14 +13,26 @@ export type Job = {
 /** Schedules every job; a run still going when the next is due is skipped (noOverlap), not stacked. */
 export function startJobs(deps: Deps, jobs: Job[]): { stop(): Promise<void> } {
   const tasks: ScheduledTask[] = [];
+  // Runs in progress: stop() waits for them, so the database is not closed under a sweep's transaction.
+  const running = new Set<Promise<void>>();
+  let stopped = false;
   for (const job of jobs) {
     const task = cron.schedule(
       typeof job.cron === 'function' ? job.cron(deps.config) : job.cron,
       async () => {
+        if (stopped) return;
+        const run = (async () => {
+          try {
+            await job.run(deps, deps.clock.now());
+          } catch (err) {
+            deps.logger.error({ err, job: job.name }, 'job failed');
+          }
+        })();
+        running.add(run);
         try {
-          await job.run(deps, deps.clock.now());
-        } catch (err) {
-          deps.logger.error({ err, job: job.name }, 'job failed');
+          await run;
+        } finally {
+          running.delete(run);
         }
       },
       { name: job.name, timezone: 'Asia/Shanghai', noOverlap: true },
@@ -29,7 +41,9 @@ export function startJobs(deps: Deps, jobs: Job[]): { stop(): Promise<void> } {
   }
   return {
     async stop() {
+      stopped = true;
       for (const t of tasks) await t.stop();
+      await Promise.all([...running]);
     },
   };
 }

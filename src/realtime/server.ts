@@ -27,13 +27,25 @@ function cookieValue(header: string | undefined, name: string): string | null {
  */
 export async function attachRealtime(server: http.Server, deps: Deps): Promise<{ io: RealtimeServer; close(): Promise<void> }> {
   const io: RealtimeServer = new Server(server, { serveClient: false, cors: undefined, connectionStateRecovery: undefined });
+  // Engine.IO answers /socket.io/ before Koa: the instance name on its responses too (polls, the WebSocket upgrade).
+  const servedBy = deps.config.INSTANCE_ID;
+  if (servedBy) io.engine.on('headers', (headers: Record<string, string>) => void (headers['X-Served-By'] = servedBy));
   let pool: import('pg').Pool | null = null;
   if (deps.database.driver === 'postgres' && deps.config.DATABASE_URL) {
     const { default: pg } = await import('pg');
     const { createAdapter } = await import('@socket.io/postgres-adapter');
-    pool = new pg.Pool({ connectionString: deps.config.DATABASE_URL, max: 3 });
+    // LISTEN/NOTIFY needs a session of its own: never through a transaction-mode pgbouncer (DATABASE_SESSION_URL).
+    pool = new pg.Pool({ connectionString: deps.config.DATABASE_SESSION_URL ?? deps.config.DATABASE_URL, max: 3, application_name: servedBy ? `jiesu-realtime:${servedBy}` : 'jiesu-realtime' });
     pool.on('error', (err) => deps.logger.warn({ err }, 'realtime adapter pool error'));
-    await pool.query(`create table if not exists socket_io_attachments (id bigserial unique, created_at timestamptz default now(), payload bytea)`);
+    // The adapter keeps one client checked out for LISTEN and handles its 'end' (it reconnects) but not its
+    // 'error': when the server dies that client's error would be uncaught and take the process down.
+    pool.on('connect', (client) => client.on('error', (err) => deps.logger.warn({ err }, 'realtime adapter connection lost')));
+    // Instances starting together would race on "if not exists" (duplicate type): one at a time, under a
+    // transaction-scoped advisory lock (a multi-statement simple query is one implicit transaction).
+    await pool.query(
+      `select pg_advisory_xact_lock(hashtext('jiesu:socket_io_attachments'));
+       create table if not exists socket_io_attachments (id bigserial unique, created_at timestamptz default now(), payload bytea)`,
+    );
     io.adapter(createAdapter(pool, { errorHandler: (err) => deps.logger.warn({ err }, 'realtime adapter error') }));
   }
 
@@ -64,19 +76,26 @@ export async function attachRealtime(server: http.Server, deps: Deps): Promise<{
     const actor = socket.data.actor;
     await socket.join(roomsFor(actor));
     socket.on('ticket:subscribe', async (ticketId, ack) => {
+      // A client may send no callback, or any value in its place: answering must never throw (it would be unhandled).
+      const reply = typeof ack === 'function' ? ack : () => {};
       try {
-        if (!Number.isSafeInteger(ticketId) || ticketId <= 0) return ack?.({ ok: false, code: 'validation_failed' });
+        if (!Number.isSafeInteger(ticketId) || ticketId <= 0) return reply({ ok: false, code: 'validation_failed' });
         await loadTicket(deps.db, actor, ticketId);
         await socket.join(rooms.ticket(ticketId));
-        ack?.({ ok: true });
+        reply({ ok: true });
       } catch {
-        ack?.({ ok: false, code: 'ticket_not_found' });
+        reply({ ok: false, code: 'ticket_not_found' });
       }
     });
-    socket.on('ticket:unsubscribe', (ticketId) => void socket.leave(rooms.ticket(Number(ticketId))));
+    socket.on('ticket:unsubscribe', (ticketId: unknown) => {
+      const id = typeof ticketId === 'number' || typeof ticketId === 'string' ? Number(ticketId) : NaN;
+      if (Number.isSafeInteger(id)) void socket.leave(rooms.ticket(id));
+    });
 
     // Catch-up after a reconnect: every event the socket may see since the last one it had.
-    const last = Number(socket.handshake.auth?.lastEventId);
+    const lastEventId: unknown = socket.handshake.auth?.lastEventId;
+    // Only a number or a numeric string: Number() of a crafted object can throw.
+    const last = typeof lastEventId === 'number' || typeof lastEventId === 'string' ? Number(lastEventId) : NaN;
     if (Number.isSafeInteger(last) && last >= 0 && socket.handshake.auth?.lastEventId !== undefined) {
       try {
         const missed = await deps.db
@@ -123,7 +142,13 @@ export async function attachRealtime(server: http.Server, deps: Deps): Promise<{
       unsubscribe();
       io.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
-      await pool?.end().catch(() => {});
+      // pool.end() waits for every checked-out client, and the adapter never gives back a LISTEN client that
+      // died with the server (it just takes a new one): after an outage it would wait forever. Bounded.
+      if (pool) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([pool.end().catch(() => {}), new Promise<void>((r) => (timer = setTimeout(r, 1000)))]);
+        clearTimeout(timer);
+      }
     },
   };
 }

@@ -14,6 +14,8 @@ import { Dispatch } from './screens/dispatch.ts';
 import { UnitDesk } from './screens/unit.ts';
 import { Callback } from './screens/callback.ts';
 import { Wallboard } from './screens/wallboard.ts';
+import { Governance } from './screens/governance.ts';
+import { Reports } from './screens/reports.ts';
 import { Lookup } from './screens/lookup.ts';
 
 type Screen = { path: string; title: MsgKey; roles: Role[]; view: (s: SessionInfo) => ComponentChildren };
@@ -25,7 +27,9 @@ const SCREENS: Screen[] = [
   { path: '/dispatch', title: 'screen.dispatch', roles: ['dispatcher'], view: () => html`<${Dispatch} />` },
   { path: '/unit', title: 'screen.unit', roles: ['unit_handler', 'unit_leader'], view: (s) => html`<${UnitDesk} session=${s} />` },
   { path: '/callback', title: 'screen.callback', roles: ['callback_agent'], view: () => html`<${Callback} />` },
-  { path: '/wallboard', title: 'screen.wallboard', roles: ['supervisor', 'dispatcher', 'admin'], view: () => html`<${Wallboard} />` },
+  { path: '/wallboard', title: 'screen.wallboard', roles: ['supervisor', 'dispatcher', 'admin'], view: (s) => html`<${Wallboard} session=${s} />` },
+  { path: '/governance', title: 'screen.governance', roles: ['supervisor', 'admin', 'dispatcher'], view: (s) => html`<${Governance} session=${s} />` },
+  { path: '/reports', title: 'screen.reports', roles: ['supervisor', 'admin'], view: () => html`<${Reports} />` },
 ];
 const screensFor = (role: Role) => SCREENS.filter((s) => s.roles.includes(role));
 export const homeOf = (role: Role) => screensFor(role)[0]?.path ?? '/lookup';

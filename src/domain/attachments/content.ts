@@ -113,9 +113,9 @@ export function displayName(header: string | undefined, type: { mime: string; ex
   return ext && fits.includes(ext) ? name : `${name}.${fits[0]}`;
 }
 
-/** Content-Disposition for a download: an ASCII fallback and the exact name as RFC 5987 filename*. */
-export function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+/** Content-Disposition for a download: an ASCII fallback (given, or the name with other characters as _) and the exact name as RFC 5987 filename*. */
+export function contentDisposition(fileName: string, asciiFallback?: string): string {
+  const ascii = (asciiFallback ?? fileName).replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

@@ -8,6 +8,7 @@ import type { Role } from '../vocab.ts';
 import type { Actor } from './actor.ts';
 import { hashPassword, passwordProblems, verifyPassword } from './password.ts';
 import { hashToken, newToken } from './tokens.ts';
+import { assertNotThrottled, clearAccount, LoginThrottledError, recordFailure, throttleKeys } from './throttle.ts';
 import { isUniqueViolation } from '../db-errors.ts';
 
 // A fixed hash verified when the user does not exist, so timing does not reveal valid usernames.
@@ -18,6 +19,19 @@ export async function login(
   input: { username: string; password: string },
   meta: { ip: string | null; userAgent: string | null; requestId: string | null },
 ) {
+  const now = deps.clock.now();
+  const keys = throttleKeys(input.username, meta.ip);
+  // Who tried, as far as we know before the password: no user yet, but the address and request.
+  const anonymous = { userId: 0, role: null, ip: meta.ip, requestId: meta.requestId } as unknown as Actor;
+  try {
+    // Before the password is even looked at, and the same for existing and unknown usernames.
+    await assertNotThrottled(deps.db, keys, now);
+  } catch (err) {
+    if (err instanceof LoginThrottledError) {
+      await audit(deps.db, anonymous, 'login_throttled', { type: 'user', id: keys[0]!.key }, { kinds: err.kinds, retryAfterSeconds: err.seconds });
+    }
+    throw err;
+  }
   const [user] = await deps.db
     .select()
     .from(users)
@@ -25,26 +39,35 @@ export async function login(
   const ok = user ? await verifyPassword(input.password, user.passwordHash) : await verifyPassword(input.password, await (dummyHash ??= hashPassword('x')));
   const actorish = { userId: user?.id ?? 0, role: user?.role ?? null, ip: meta.ip, requestId: meta.requestId } as unknown as Actor;
   if (!user || !ok) {
-    await audit(deps.db, user ? actorish : null, 'login_failed', { type: 'user', id: input.username.slice(0, 64) }, {});
-    if (user) await deps.db.update(users).set({ failedLogins: sql`${users.failedLogins} + 1` }).where(eq(users.id, user.id));
+    await deps.db.transaction(async (tx) => {
+      const counted = await recordFailure(tx, deps.config, keys, now);
+      const blocked = counted.filter((c) => c.blockedUntil && c.blockedUntil > now);
+      await audit(tx, user ? actorish : anonymous, 'login_failed', { type: 'user', id: input.username.slice(0, 64) }, {
+        failures: Object.fromEntries(counted.map((c) => [c.kind, c.failures])),
+        ...(blocked.length ? { blockedUntil: new Date(Math.max(...blocked.map((b) => b.blockedUntil!.getTime()))).toISOString() } : {}),
+      });
+      if (user) await tx.update(users).set({ failedLogins: sql`${users.failedLogins} + 1` }).where(eq(users.id, user.id));
+    });
     throw new DomainError('invalid_credentials', 401);
   }
   if (!user.active) throw new DomainError('account_disabled', 403);
   const token = newToken('s');
   const csrfToken = newToken('c');
-  const now = deps.clock.now();
-  await deps.db.insert(sessions).values({
-    id: hashToken(token),
-    userId: user.id,
-    csrfToken,
-    ip: meta.ip,
-    userAgent: meta.userAgent?.slice(0, 300) ?? null,
-    createdAt: now,
-    lastSeenAt: now,
-    expiresAt: new Date(now.getTime() + deps.config.SESSION_TTL_HOURS * 3600_000),
+  await deps.db.transaction(async (tx) => {
+    await tx.insert(sessions).values({
+      id: hashToken(token),
+      userId: user.id,
+      csrfToken,
+      ip: meta.ip,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + deps.config.SESSION_TTL_HOURS * 3600_000),
+    });
+    await tx.update(users).set({ failedLogins: 0 }).where(eq(users.id, user.id));
+    await clearAccount(tx, input.username);
+    await audit(tx, actorish, 'login', { type: 'user', id: user.id });
   });
-  await deps.db.update(users).set({ failedLogins: 0 }).where(eq(users.id, user.id));
-  await audit(deps.db, actorish, 'login', { type: 'user', id: user.id });
   return { token, csrfToken, user };
 }
 

@@ -24,18 +24,22 @@ function toActor(user: typeof users.$inferSelect, unitPath: string, via: Actor['
 export async function resolveBearer(deps: Deps, token: string, meta: Meta): Promise<Actor | null> {
   const now = deps.clock.now();
   const [row] = await deps.db
-    .select({ user: users, unitPath: units.path, tokenId: apiTokens.id, expiresAt: apiTokens.expiresAt })
+    .select({ user: users, unitPath: units.path, tokenId: apiTokens.id, expiresAt: apiTokens.expiresAt, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .innerJoin(units, eq(units.id, users.unitId))
     .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
     .limit(1);
   if (!row || !row.user.active || (row.expiresAt && row.expiresAt <= now)) return null;
-  void deps.db
-    .update(apiTokens)
-    .set({ lastUsedAt: now })
-    .where(eq(apiTokens.id, row.tokenId))
-    .catch(() => {});
+  // Last use to the minute, as for sessions: a gateway posting hundreds of requests a second would otherwise
+  // write (and lock) the token's row on every one of them.
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    void deps.db
+      .update(apiTokens)
+      .set({ lastUsedAt: now })
+      .where(eq(apiTokens.id, row.tokenId))
+      .catch(() => {});
+  }
   return toActor(row.user, row.unitPath, 'token', meta);
 }
 

@@ -36,7 +36,7 @@ export type MetricsFilter = {
 export type Group = { type: GroupBy; id: number | string; name: string; kind?: string; code?: string };
 export type MetricsRow = { bucket: string; start: string; end: string; group: Group | null; metrics: Record<MetricKey, MetricValue>; counters: Counters };
 
-const LEVEL_NAMES: Record<UnitKind, Record<Locale, string>> = {
+export const LEVEL_NAMES: Record<UnitKind, Record<Locale, string>> = {
   centre: { 'zh-CN': '热线中心', en: 'Centre' },
   district: { 'zh-CN': '区县', en: 'Districts' },
   department: { 'zh-CN': '部门', en: 'Departments' },

@@ -14,7 +14,8 @@ import { suggestionsFor } from './suggest.ts';
 export async function autoDispatch(deps: Deps, ticket: TicketRow): Promise<TicketRow | null> {
   if (ticket.status !== 'awaiting_dispatch') return null;
   try {
-    const s = await suggestionsFor(deps.db, ticket);
+    // Called only right after intake: the ticket has never been dispatched, so no unit has returned it.
+    const s = await suggestionsFor(deps.db, ticket, { neverDispatched: true });
     if (!s.categoryAutoDispatch) return null;
     const choice = autoDispatchChoice(s.candidates);
     if (!choice) return null;

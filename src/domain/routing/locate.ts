@@ -12,7 +12,8 @@ import type { Db } from '../../../db/client.ts';
 import { streetBoundaries, units } from '../../../db/schema/index.ts';
 import { UnprocessableError } from '../errors.ts';
 import type { UnitKind } from '../vocab.ts';
-import { bboxArea, containsPoint, type StreetGeometry } from './geo.ts';
+import { bboxArea, containsPoint, type BBox, type StreetGeometry } from './geo.ts';
+import { currentReferences, type References } from '../reference.ts';
 
 export const STREET_SOURCES = ['operator', 'coordinates', 'address'] as const;
 export type StreetSource = (typeof STREET_SOURCES)[number];
@@ -35,6 +36,16 @@ const unitCols = { id: units.id, code: units.code, name: units.name, kind: units
 export async function districtOf(db: Db, unit: Pick<UnitRef, 'path'>): Promise<UnitRef | null> {
   const ids = unit.path.split('/').filter(Boolean).map(Number);
   if (ids.length === 0) return null;
+  const refs = currentReferences();
+  if (refs) {
+    // The deepest district on the path (active or not, as below).
+    let best: UnitRef | null = null;
+    for (const id of ids) {
+      const u = refs.units.get(id);
+      if (u?.kind === 'district' && (!best || u.path.length > best.path.length)) best = unitRef(u);
+    }
+    return best;
+  }
   const [d] = await db
     .select(unitCols)
     .from(units)
@@ -46,7 +57,8 @@ export async function districtOf(db: Db, unit: Pick<UnitRef, 'path'>): Promise<U
 
 /** The street whose boundary contains the point; on a shared edge the smaller boundary, then the lower id. */
 export async function streetAt(db: Db, lat: number, lng: number): Promise<UnitRef | null> {
-  const rows = await db
+  const refs = currentReferences();
+  const rows = refs ? boundariesAt(refs, lat, lng) : await db
     .select({ ...unitCols, geometry: streetBoundaries.geometry, minLat: streetBoundaries.minLat, minLng: streetBoundaries.minLng, maxLat: streetBoundaries.maxLat, maxLng: streetBoundaries.maxLng })
     .from(streetBoundaries)
     .innerJoin(units, eq(units.id, streetBoundaries.unitId))
@@ -66,6 +78,21 @@ export async function streetAt(db: Db, lat: number, lng: number): Promise<UnitRe
   const hit = hits[0];
   return hit ? { id: hit.id, code: hit.code, name: hit.name, kind: hit.kind, path: hit.path } : null;
 }
+
+/** streetAt's query over the cached copy: active streets whose bounding box holds the point, by unit id. */
+function boundariesAt(refs: References, lat: number, lng: number) {
+  const out: (UnitRef & BBox & { geometry: unknown })[] = [];
+  for (const b of refs.boundaries) {
+    const u = refs.units.get(b.unitId);
+    if (!u || !u.active || u.kind !== 'street') continue;
+    if (b.minLat <= lat && b.maxLat >= lat && b.minLng <= lng && b.maxLng >= lng) {
+      out.push({ ...unitRef(u), geometry: b.geometry, minLat: b.minLat, minLng: b.minLng, maxLat: b.maxLat, maxLng: b.maxLng });
+    }
+  }
+  return out.sort((a, b) => a.id - b.id);
+}
+
+const unitRef = (u: UnitRef): UnitRef => ({ id: u.id, code: u.code, name: u.name, kind: u.kind, path: u.path });
 
 /**
  * Streets, communities and districts whose name or an alias occurs in the address (the filter runs in
@@ -139,10 +166,16 @@ export async function placeFromAddress(db: Db, address: string): Promise<Place> 
  */
 export async function locate(db: Db, q: PlaceQuery): Promise<Place> {
   if (q.streetUnitId) {
-    const [u] = await db
-      .select(unitCols)
-      .from(units)
-      .where(and(eq(units.id, q.streetUnitId), eq(units.active, true)));
+    const refs = currentReferences();
+    const cached = refs?.units.get(q.streetUnitId);
+    const [u] = refs
+      ? cached?.active
+        ? [unitRef(cached)]
+        : []
+      : await db
+          .select(unitCols)
+          .from(units)
+          .where(and(eq(units.id, q.streetUnitId), eq(units.active, true)));
     if (!u) throw new UnprocessableError('unit_unknown', { unitId: q.streetUnitId });
     if (u.kind !== 'street') throw new UnprocessableError('unit_not_street', { unitId: q.streetUnitId });
     return { street: u, district: await districtOf(db, u), source: 'operator', matched: null };

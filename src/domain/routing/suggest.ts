@@ -4,10 +4,13 @@ import type { Db } from '../../../db/client.ts';
 import { assignments, categories, dispatchRules, units } from '../../../db/schema/index.ts';
 import type { TicketRow } from '../tickets/queries.ts';
 import { rowsOf } from '../tickets/queries.ts';
+import { categoryAncestry, currentReferences } from '../reference.ts';
 import { suggest, unitIdsToLoad, type Candidate, type Exclusion, type RoutingTicket, type UnitInfo } from './match.ts';
 
 /** The ticket's category and every category above it, with levels. */
 export async function categoryChain(db: Db, categoryId: number): Promise<{ id: number; level: number; autoDispatch: boolean }[]> {
+  const refs = currentReferences();
+  if (refs) return categoryAncestry(refs, categoryId).map((c) => ({ id: c.id, level: c.level, autoDispatch: c.autoDispatch }));
   const rows = await db.execute(sql`
     with recursive up as (
       select id, parent_id, level, auto_dispatch from ${categories} where id = ${categoryId}
@@ -22,6 +25,20 @@ async function unitsWithAncestors(db: Db, ids: number[]): Promise<Map<number, Un
   const map = new Map<number, UnitInfo>();
   const cols = { id: units.id, name: units.name, kind: units.kind, path: units.path, active: units.active };
   if (ids.length === 0) return map;
+  const refs = currentReferences();
+  if (refs) {
+    const info = (u: NonNullable<ReturnType<typeof refs.units.get>>): UnitInfo => ({ id: u.id, name: u.name, kind: u.kind, path: u.path, active: u.active });
+    for (const id of ids) {
+      const u = refs.units.get(id);
+      if (!u) continue;
+      map.set(id, info(u));
+      for (const above of u.path.split('/').filter(Boolean).map(Number)) {
+        const a = refs.units.get(above);
+        if (a && !map.has(above)) map.set(above, info(a));
+      }
+    }
+    return map;
+  }
   const first = await db.select(cols).from(units).where(inArray(units.id, ids));
   for (const u of first) map.set(u.id, u);
   const above = [...new Set(first.flatMap((u) => u.path.split('/').filter(Boolean).map(Number)))].filter((id) => !map.has(id));
@@ -35,17 +52,23 @@ export type Suggestions = { candidates: Candidate[]; excluded: Exclusion[]; unit
  * Ranked candidates for a ticket the caller has already loaded (visibility is the caller's business).
  * Only rules that could match are read: any category or one of the ticket's category chain.
  */
-export async function suggestionsFor(db: Db, ticket: TicketRow): Promise<Suggestions> {
+export async function suggestionsFor(db: Db, ticket: TicketRow, opts: { neverDispatched?: boolean } = {}): Promise<Suggestions> {
   const chain = await categoryChain(db, ticket.categoryId);
   const chainIds = chain.map((c) => c.id);
-  const rules = await db
-    .select()
-    .from(dispatchRules)
-    .where(and(eq(dispatchRules.active, true), or(isNull(dispatchRules.categoryId), inArray(dispatchRules.categoryId, chainIds))));
-  const returned = await db
-    .selectDistinct({ unitId: assignments.unitId })
-    .from(assignments)
-    .where(and(eq(assignments.ticketId, ticket.id), eq(assignments.status, 'returned')));
+  const refs = currentReferences();
+  const rules = refs
+    ? refs.rules.filter((r) => r.categoryId === null || chainIds.includes(r.categoryId))
+    : await db
+        .select()
+        .from(dispatchRules)
+        .where(and(eq(dispatchRules.active, true), or(isNull(dispatchRules.categoryId), inArray(dispatchRules.categoryId, chainIds))));
+  // A ticket never dispatched (the caller knows: it was just created) has no assignments, so none returned.
+  const returned = opts.neverDispatched
+    ? []
+    : await db
+        .selectDistinct({ unitId: assignments.unitId })
+        .from(assignments)
+        .where(and(eq(assignments.ticketId, ticket.id), eq(assignments.status, 'returned')));
   const rt: RoutingTicket = {
     categories: chain,
     streetUnitId: ticket.streetUnitId,

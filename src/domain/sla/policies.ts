@@ -10,6 +10,7 @@ import { categoryPath } from '../tickets/queries.ts';
 import type { Channel, Urgency } from '../vocab.ts';
 import { policyInput, type PolicyInput } from './inputs.ts';
 import { pickPolicy } from './matching.ts';
+import { currentReferences } from '../reference.ts';
 import { PRESETS, findPreset, resolveCategories, type Preset } from './presets.ts';
 
 export type PolicyRow = typeof slaPolicies.$inferSelect;
@@ -17,6 +18,14 @@ export type PolicyRow = typeof slaPolicies.$inferSelect;
 /** The policy that governs a ticket now (the most specific active one), or null when none fits. */
 export async function matchPolicy(db: Db, t: { categoryId: number; urgency: Urgency; channel: Channel }): Promise<PolicyRow | null> {
   const path = (await categoryPath(db, t.categoryId)).map((c) => c.id);
+  const refs = currentReferences();
+  if (refs) {
+    // The same filter as the query below, over the cached active policies.
+    const fits = refs.policies.filter(
+      (p) => (p.categoryId === null || path.includes(p.categoryId)) && (p.urgency === null || p.urgency === t.urgency) && (p.channel === null || p.channel === t.channel),
+    );
+    return pickPolicy(fits, { categoryPath: path, urgency: t.urgency, channel: t.channel });
+  }
   const candidates = await db
     .select()
     .from(slaPolicies)

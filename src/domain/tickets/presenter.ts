@@ -69,16 +69,24 @@ export function summary(actor: Actor, t: TicketRow) {
   };
 }
 
+/** What a command that has just written the ticket already knows, so the presenter need not read it back. */
+export type PresentKnown = {
+  categoryPath?: { id: number; name: string }[];
+  contacts?: number;
+  pendingRequests?: Awaited<ReturnType<typeof pendingRequests>>;
+  firedAlerts?: Awaited<ReturnType<typeof firedAlerts>>;
+};
+
 /** The full view of one ticket for this actor. Reading full caller details is written to the audit log. */
-export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Date = new Date()) {
+export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Date = new Date(), known: PresentKnown = {}) {
   const [assignmentRows, pending, category, contactsN] = await Promise.all([
     ticketAssignments(db, t.id),
-    pendingRequests(db, t.id),
-    categoryPath(db, t.categoryId),
-    contactCount(db, t.id),
+    known.pendingRequests ?? pendingRequests(db, t.id),
+    known.categoryPath ?? categoryPath(db, t.categoryId),
+    known.contacts ?? contactCount(db, t.id),
   ]);
   const caller = presentCaller(actor, t);
-  const fired = await firedAlerts(db, assignmentRows.map(({ a }) => a.id));
+  const fired = known.firedAlerts ?? (await firedAlerts(db, assignmentRows.map(({ a }) => a.id)));
   // Each clock's level as of now (the sweep may not have run yet); stored levels only ever lag behind.
   const clocks = new Map(assignmentRows.map(({ a }) => [a.id, clockStates(a, fired.filter((f) => f.assignmentId === a.id), now)]));
   const levelOf = (a: (typeof assignmentRows)[number]['a']) => {

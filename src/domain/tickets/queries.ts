@@ -4,6 +4,7 @@ import { assignmentRequests, assignments, categories, contacts, ticketEvents, ti
 import type { Actor } from '../auth/actor.ts';
 import { NotFoundError } from '../errors.ts';
 import { readsAll, readsScoped } from './policy.ts';
+import { categoryAncestry, currentReferences } from '../reference.ts';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type AssignmentRow = typeof assignments.$inferSelect;
@@ -60,6 +61,8 @@ export async function pendingRequests(db: Db, ticketId: number) {
 }
 
 export async function categoryPath(db: Db, categoryId: number): Promise<{ id: number; name: string }[]> {
+  const refs = currentReferences();
+  if (refs) return categoryAncestry(refs, categoryId).map((c) => ({ id: c.id, name: c.name }));
   const rows = await db.execute<{ id: number; name: string }>(sql`
     with recursive up as (
       select id, name, parent_id, level from ${categories} where id = ${categoryId}

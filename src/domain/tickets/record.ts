@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { assignments, ticketEvents, tickets, units } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
@@ -40,17 +40,19 @@ export async function inTransaction<T>(deps: Deps, fn: (tx: Db, record: Recorder
           version: e.version,
           payload: e.payload ?? {},
           public: e.public ?? false,
+          ip: actor?.ip ?? null,
+          requestId: actor?.requestId ?? null,
           createdAt: deps.clock.now(),
         })
-        .returning({ id: ticketEvents.id, createdAt: ticketEvents.createdAt });
-      // Who should hear of it: every unit on the path of an assigned unit (a district hears of its streets),
-      // and the creator — one query: the ticket left-joined to its assignments' units.
-      const audience = await tx
-        .select({ createdBy: tickets.createdBy, path: units.path })
-        .from(tickets)
-        .leftJoin(assignments, eq(assignments.ticketId, tickets.id))
-        .leftJoin(units, eq(units.id, assignments.unitId))
-        .where(eq(tickets.id, e.ticketId));
+        // Who should hear of it: every unit on the path of an assigned unit (a district hears of its streets),
+        // and the creator — read in the insert's own RETURNING, so an event costs one round trip. The paths
+        // come back concatenated ("/1/4//1/5/"): every path starts and ends with '/'.
+        .returning({
+          id: ticketEvents.id,
+          createdAt: ticketEvents.createdAt,
+          createdBy: sql<number | null>`(select t.created_by from ${tickets} t where t.id = ${e.ticketId})`,
+          paths: sql<string | null>`(select string_agg(u.path, '') from ${assignments} a join ${units} u on u.id = a.unit_id where a.ticket_id = ${e.ticketId})`,
+        });
       pending.push({
         id: row!.id,
         type: e.type,
@@ -58,8 +60,8 @@ export async function inTransaction<T>(deps: Deps, fn: (tx: Db, record: Recorder
         assignmentId: e.assignmentId ?? null,
         version: e.version,
         toStatus: e.toStatus ?? null,
-        unitIds: [...new Set(audience.flatMap((r) => (r.path ?? '').split('/').filter(Boolean).map(Number)))],
-        createdBy: audience[0]?.createdBy ?? null,
+        unitIds: [...new Set((row!.paths ?? '').split('/').filter(Boolean).map(Number))],
+        createdBy: row!.createdBy === null ? null : Number(row!.createdBy),
         createdAt: row!.createdAt.toISOString(),
       });
     };

@@ -24,8 +24,13 @@ export function requestContext(logger: Logger) {
   };
 }
 
-export function securityHeaders() {
+/**
+ * Headers on every answer. HSTS only when the deployment says it is behind HTTPS (COOKIE_SECURE): sent over
+ * plain HTTP on a laptop it would pin localhost to HTTPS in the browser.
+ */
+export function securityHeaders(opts: { hsts?: boolean } = {}) {
   return async (ctx: Context, next: Next) => {
+    if (opts.hsts) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('X-Frame-Options', 'DENY');
     ctx.set('Referrer-Policy', 'no-referrer');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { apiTokens, auditLog, categories, units, users } from '../../../db/schema/index.ts';
 import { createUser, issueToken, revokeToken, setUserActive } from '../../domain/auth/commands.ts';
 import { ROLES } from '../../domain/vocab.ts';
@@ -146,6 +146,11 @@ export const adminRoutes: AnyRoute[] = [
       userId: intId.optional(),
       targetType: z.string().max(64).optional(),
       targetId: z.string().max(64).optional(),
+      /** client address, exact */
+      ip: z.string().max(64).optional(),
+      /** time range [from, to) */
+      from: z.iso.datetime({ offset: true }).optional(),
+      to: z.iso.datetime({ offset: true }).optional(),
       before: z.coerce.number().int().positive().optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
@@ -155,6 +160,9 @@ export const adminRoutes: AnyRoute[] = [
       if (query.userId) where.push(eq(auditLog.userId, query.userId));
       if (query.targetType) where.push(eq(auditLog.targetType, query.targetType));
       if (query.targetId) where.push(eq(auditLog.targetId, query.targetId));
+      if (query.ip) where.push(eq(auditLog.ip, query.ip));
+      if (query.from) where.push(gte(auditLog.at, new Date(query.from)));
+      if (query.to) where.push(lt(auditLog.at, new Date(query.to)));
       if (query.before) where.push(lt(auditLog.id, query.before));
       const items = await deps.db
         .select()

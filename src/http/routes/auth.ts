@@ -14,6 +14,9 @@ export const authRoutes: AnyRoute[] = [
     body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict(),
     handler: async ({ deps, body, ctx }) => {
       const r = await login(deps, body, { ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null, requestId: ctx.state.requestId });
+      // COOKIE_SECURE says HTTPS ends at a proxy in front; the hop to us may be plain HTTP (and without
+      // TRUST_PROXY Koa cannot know), so tell the cookie jar the connection is secure rather than fail with a 500.
+      if (deps.config.COOKIE_SECURE) (ctx.cookies as unknown as { secure: boolean }).secure = true;
       ctx.cookies.set(SESSION_COOKIE, r.token, {
         httpOnly: true,
         sameSite: 'strict',

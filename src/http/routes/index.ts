@@ -14,6 +14,9 @@ import { slaRoutes } from './sla.ts';
 import { callbackRoutes } from './callbacks.ts';
 import { appealRoutes } from './appeals.ts';
 import { metricRoutes } from './metrics.ts';
+import { hotspotRoutes } from './hotspots.ts';
+import { governanceRoutes } from './governance.ts';
+import { reportRoutes } from './reports.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
-export const apiRoutes: AnyRoute[] = [...authRoutes, ...aidRoutes, ...ticketRoutes, ...assignmentRoutes, ...adminRoutes, ...calendarRoutes, ...alertRoutes, ...routingRoutes, ...notificationRoutes, ...attachmentRoutes, ...slaRoutes, ...publicRoutes, ...telephonyRoutes, ...callbackRoutes, ...appealRoutes, ...metricRoutes];
+export const apiRoutes: AnyRoute[] = [...authRoutes, ...aidRoutes, ...ticketRoutes, ...assignmentRoutes, ...adminRoutes, ...calendarRoutes, ...alertRoutes, ...routingRoutes, ...notificationRoutes, ...attachmentRoutes, ...slaRoutes, ...publicRoutes, ...telephonyRoutes, ...callbackRoutes, ...appealRoutes, ...metricRoutes, ...hotspotRoutes, ...governanceRoutes, ...reportRoutes];

@@ -9,7 +9,7 @@ import { loadMetricSettings, metricSettingsPatch, updateMetricSettings } from '.
 import { CHANNELS, UNIT_ROLES, type Role } from '../../domain/vocab.ts';
 import { pickLocale, type Locale } from '../../i18n/messages.ts';
 import type { Actor } from '../../domain/auth/actor.ts';
-import type { Deps } from '../../deps.ts';
+import { readerOf, type Deps } from '../../deps.ts';
 import { route, type AnyRoute } from '../route.ts';
 
 /** Supervisors and admins read every unit; unit users read their own subtree. */
@@ -53,10 +53,15 @@ function filterOf(q: MetricsQuery, now: Date): MetricsFilter {
   };
 }
 
+/**
+ * Rates, rankings and freshness read the rollups on the replica when DATABASE_READ_URL is set (they are a
+ * minute behind by design; replication adds milliseconds). The settings row stays on the primary, so an
+ * admin's change applies to the very next figure.
+ */
 async function report(deps: Deps, actor: Actor, q: MetricsQuery, locale: Locale) {
   const settings = await loadMetricSettings(deps.db);
   const filter = filterOf(q, deps.clock.now());
-  const r = await metricsReport(deps.db, actor, filter, settings, locale);
+  const r = await metricsReport(readerOf(deps), actor, filter, settings, locale);
   return { filter, settings, ...r };
 }
 
@@ -82,7 +87,7 @@ export const metricRoutes: AnyRoute[] = [
           groupBy: r.filter.groupBy ?? null,
           filters: { unitId: r.filter.unitId ?? null, level: r.filter.level ?? null, categoryId: r.filter.categoryId ?? null, channel: r.filter.channel ?? null, includeAppealed: r.filter.includeAppealed },
           settings: r.settings,
-          freshness: await rollupFreshness(deps.db),
+          freshness: await rollupFreshness(readerOf(deps)),
           metrics: METRIC_KEYS,
           rows: r.rows,
         },
@@ -125,8 +130,8 @@ export const metricRoutes: AnyRoute[] = [
       const locale = pickLocale(ctx.get('accept-language'));
       const settings = await loadMetricSettings(deps.db);
       const month = query.month ?? shanghaiDate(deps.clock.now()).slice(0, 7);
-      const r = await rankings(deps.db, actor, { level: query.level, month, includeAppealed: query.includeAppealed === 'true' }, settings, locale);
-      return { body: { ...r, size: settings.rankingSize, freshness: await rollupFreshness(deps.db) } };
+      const r = await rankings(readerOf(deps), actor, { level: query.level, month, includeAppealed: query.includeAppealed === 'true' }, settings, locale);
+      return { body: { ...r, size: settings.rankingSize, freshness: await rollupFreshness(readerOf(deps)) } };
     },
   }),
   route({

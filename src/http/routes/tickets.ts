@@ -57,7 +57,7 @@ export const ticketRoutes: AnyRoute[] = [
       const key = ctx.get('idempotency-key') || undefined;
       if (key && key.length > 200) throw new ValidationError([{ path: 'headers.idempotency-key', code: 'too_big', message: '≤ 200 characters' }]);
       const r = await createTicket(deps, actor, body, { idempotencyKey: key });
-      const view = await presentTicket(deps.db, actor, r.ticket, deps.clock.now());
+      const view = await presentTicket(deps.db, actor, r.ticket, deps.clock.now(), r.known);
       return {
         status: r.linked ? 200 : 201,
         body: { ...view, contactId: r.contactId, linked: r.linked },
@@ -129,6 +129,8 @@ export const ticketRoutes: AnyRoute[] = [
               payload: e.payload,
               public: e.public,
               at: e.createdAt.toISOString(),
+              // from which address (audit): admins only
+              ...(actor.role === 'admin' ? { ip: e.ip, requestId: e.requestId } : {}),
             })),
         },
       };

@@ -7,6 +7,8 @@ import { useTicketEvents } from '../live.ts';
 import type { Page, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
 import { Empty, ErrorBox, StatusBadge, announce, lbl } from '../ui/common.ts';
 import type { Chart } from '../charts.ts';
+import type { SessionInfo } from '../types.ts';
+import { HotspotPanel } from './hotspots-panel.ts';
 
 const CHANNELS = ['phone', 'window', 'online', 'open311', 'bad_review'];
 const WARNINGS = ['yellow', 'red', 'overdue'];
@@ -123,7 +125,7 @@ export async function withMetrics(b: Board, now: Date, level: string): Promise<B
   return out;
 }
 
-export function Wallboard() {
+export function Wallboard({ session }: { session?: SessionInfo } = {}) {
   const [board, setBoard] = useState<Board | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [supervision, setSupervision] = useState<SupervisionItem[]>([]);
@@ -209,6 +211,7 @@ export function Wallboard() {
                     )}
                   </ul>`}
             </section>
+            <${HotspotPanel} role=${session?.user.role ?? null} refresh=${updatedAt} />
             <section class="panel" aria-labelledby="disputed-h">
               <h2 id="disputed-h">${t('wall.disputed')} <span class="count">${board.disputed.length}</span></h2>
               ${board.disputed.length === 0 ? html`<${Empty} text=${t('wall.noDisputed')} />` : html`<ul class="list compact">${board.disputed.map((x) => html`<li><${Disputed} ticket=${x} /></li>`)}</ul>`}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
-import { categories, contacts, idempotencyKeys, kbArticles, tickets, units } from '../../../../db/schema/index.ts';
+import { contacts, idempotencyKeys, kbArticles, referenceVersion, tickets } from '../../../../db/schema/index.ts';
 import type { Deps } from '../../../deps.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { shanghaiDate } from '../../clock.ts';
@@ -15,6 +15,8 @@ import { lockOpenTarget, recordLinkedInto } from '../link.ts';
 import { notifyIntakeReceipt } from '../../notifications/notices.ts';
 import { autoDispatch } from '../../routing/auto-dispatch.ts';
 import { ticketPlace } from '../../routing/locate.ts';
+import { categoryAncestry, withReferences, type References } from '../../reference.ts';
+import type { PresentKnown } from '../presenter.ts';
 
 const CHANNEL_OF_ROLE: Partial<Record<Actor['role'], Channel>> = {
   operator: 'phone',
@@ -29,6 +31,8 @@ export type IntakeResult = {
   linked: boolean;
   /** true when an Idempotency-Key replay returned the earlier result */
   replayed: boolean;
+  /** For a ticket created by this call: what the presenter need not read back. */
+  known?: PresentKnown;
 };
 
 /** Key-sorted JSON, so the same request hashes the same whatever its key order. */
@@ -56,11 +60,18 @@ export async function nextTicketNumber(db: Db, now: Date): Promise<string> {
   return `${day.replace(/-/g, '')}-${String(n).padStart(6, '0')}`;
 }
 
-async function replay(deps: Deps, actor: Actor, key: string, hash: string): Promise<IntakeResult | null> {
-  const [row] = await deps.db
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.userId, actor.userId), eq(idempotencyKeys.key, key)));
+type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
+
+async function replay(deps: Deps, actor: Actor, key: string, hash: string, known?: IdempotencyRow | null): Promise<IntakeResult | null> {
+  const [row] =
+    known !== undefined
+      ? known
+        ? [known]
+        : []
+      : await deps.db
+          .select()
+          .from(idempotencyKeys)
+          .where(and(eq(idempotencyKeys.userId, actor.userId), eq(idempotencyKeys.key, key)));
   if (!row) return null;
   if (row.requestHash !== hash) throw new UnprocessableError('idempotency_key_reused');
   const ticket = await loadTicket(deps.db, actor, row.ticketId).catch(async () => {
@@ -71,23 +82,16 @@ async function replay(deps: Deps, actor: Actor, key: string, hash: string): Prom
   return { ticket, contactId: row.contactId ?? 0, linked: row.linked, replayed: true };
 }
 
-async function checkReferences(db: Db, actor: Actor, input: CreateTicketInput) {
-  const [cat] = await db
-    // `${categories}.id`, not `${categories.id}`: drizzle leaves columns in a single-table select list
-    // unqualified, and a bare "id" would bind to the subquery's own row (c.id), so no category had children.
-    .select({ id: categories.id, hasChildren: sql<boolean>`exists (select 1 from ${categories} c where c.parent_id = ${categories}.id)` })
-    .from(categories)
-    .where(and(eq(categories.id, input.categoryId), eq(categories.active, true)));
-  if (!cat || cat.hasChildren) throw new UnprocessableError('category_unknown', { categoryId: input.categoryId });
+/** The category must be an active leaf, the street unit active, from the cached reference data; the article from the database. */
+async function checkReferences(db: Db, refs: References, input: CreateTicketInput) {
+  const cat = refs.categories.get(input.categoryId);
+  if (!cat || !cat.active || cat.hasChildren) throw new UnprocessableError('category_unknown', { categoryId: input.categoryId });
   if (input.disposition.kind === 'direct_answer') {
     const id = input.disposition.kbArticleId;
     const [a] = await db.select({ id: kbArticles.id }).from(kbArticles).where(and(eq(kbArticles.id, id), eq(kbArticles.active, true)));
     if (!a) throw new UnprocessableError('kb_article_unknown', { articleId: id });
   }
-  if (input.streetUnitId) {
-    const [u] = await db.select({ id: units.id }).from(units).where(and(eq(units.id, input.streetUnitId), eq(units.active, true)));
-    if (!u) throw new UnprocessableError('unit_unknown', { unitId: input.streetUnitId });
-  }
+  if (input.streetUnitId && !refs.units.get(input.streetUnitId)?.active) throw new UnprocessableError('unit_unknown', { unitId: input.streetUnitId });
 }
 
 const CLOSED_BY: Record<Exclude<CreateTicketInput['disposition']['kind'], 'dispatch' | 'repeat'>, CloseReason> = {
@@ -119,11 +123,20 @@ export async function createTicket(
   }
   const hash = createHash('sha256').update(canonical(input)).digest('hex');
   const key = opts.idempotencyKey;
+  // One query: the reference-data version (is the cached copy current?) and any earlier use of this key.
+  const [head] = await deps.db
+    .select({ version: referenceVersion.version, earlier: idempotencyKeys })
+    .from(referenceVersion)
+    .leftJoin(idempotencyKeys, key ? and(eq(idempotencyKeys.userId, actor.userId), eq(idempotencyKeys.key, key)) : sql`false`);
   if (key) {
-    const earlier = await replay(deps, actor, key, hash);
+    const earlier = await replay(deps, actor, key, hash, head?.earlier ?? null);
     if (earlier) return earlier;
   }
-  await checkReferences(deps.db, actor, input);
+  return withReferences(deps.db, head?.version ?? 0, (refs) => intake(deps, actor, input, refs, channel, key, hash));
+}
+
+async function intake(deps: Deps, actor: Actor, input: CreateTicketInput, refs: References, channel: Channel, key: string | undefined, hash: string): Promise<IntakeResult> {
+  await checkReferences(deps.db, refs, input);
 
   try {
     if (input.disposition.kind === 'repeat') return await linkRepeat(deps, actor, input, input.disposition.ticketId, channel, key, hash);
@@ -168,7 +181,10 @@ export async function createTicket(
           closedAt: closeReason ? now : null,
         })
         .returning();
-      const [contact] = await tx
+      // The rows below depend only on the ticket: sent together, they travel in one round trip on
+      // PostgreSQL (postgres.js pipelines a transaction's queries); PGlite runs them one after another.
+      // The idempotency key goes last, so its unique violation (a concurrent retry) is the error reported.
+      const contactRow = tx
         .insert(contacts)
         .values({
           ticketId: ticket!.id,
@@ -181,7 +197,7 @@ export async function createTicket(
           createdAt: now,
         })
         .returning({ id: contacts.id });
-      await record(actor, {
+      const event = record(actor, {
         ticketId: ticket!.id,
         type: 'ticket_created',
         fromStatus: null,
@@ -199,13 +215,17 @@ export async function createTicket(
       });
       // Notifications (issue 3 §5): SMS receipt with the number and look-up link to a mobile caller, queued in
       // this transaction. Only for tickets that go on to units; one closed at intake was settled on the call.
-      if (d.kind === 'dispatch') await notifyIntakeReceipt(tx, deps.config, ticket!, now);
+      const receipt = d.kind === 'dispatch' ? notifyIntakeReceipt(tx, deps.config, ticket!, now) : null;
+      const [[contact]] = await Promise.all([contactRow, event, receipt]);
       if (key) await tx.insert(idempotencyKeys).values({ userId: actor.userId, key, requestHash: hash, ticketId: ticket!.id, contactId: contact!.id });
       return { ticket: ticket!, contactId: contact!.id, linked: false, replayed: false };
     });
     // Safe categories with a clear catalogue match are dispatched at once, in a second transaction.
     const dispatched = await autoDispatch(deps, created.ticket);
-    return dispatched ? { ...created, ticket: dispatched } : created;
+    // What the presenter would read back is known here: one contact, no requests, and no SLA alert yet on
+    // assignments made a moment ago (only the sweep writes them, when a mark falls due).
+    const known: PresentKnown = { categoryPath: categoryAncestry(refs, input.categoryId).map((c) => ({ id: c.id, name: c.name })), contacts: 1, pendingRequests: [], firedAlerts: [] };
+    return dispatched ? { ...created, ticket: dispatched, known } : { ...created, known };
   } catch (err) {
     // A concurrent retry with the same key committed first: answer with its result.
     if (key && isUniqueViolation(err, 'idempotency_keys_user_id_key_pk')) {

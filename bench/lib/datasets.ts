@@ -1,0 +1,54 @@
+/** Generated databases on the bench server, kept between runs: `bench_<label>` with its generation record in bench.meta. */
+import postgres from 'postgres';
+import { pino } from 'pino';
+import { connect, migrate } from '../../db/client.ts';
+import { seedDemo } from '../../db/seed.ts';
+import { adminQuery, dbExists, type PgServer } from './pg.ts';
+import { generate, type GenerateResult } from './generate.ts';
+
+export const silentLogger = pino({ level: 'silent' });
+
+/** A fresh database, migrated and seeded with the demo city (dropped first if it exists). */
+export async function freshSeededDb(server: PgServer, name: string): Promise<string> {
+  await adminQuery(server, `drop database if exists ${name} with (force)`);
+  await adminQuery(server, `create database ${name}`);
+  const url = server.url(name);
+  const database = await connect({ url, max: 2 });
+  try {
+    await migrate(database, url);
+    await seedDemo(database.db);
+  } finally {
+    await database.close();
+  }
+  return url;
+}
+
+export type Dataset = { name: string; url: string; tickets: number; generated: GenerateResult & { at: string }; reused: boolean };
+
+export async function ensureDataset(server: PgServer, label: string, n: number, log: (m: string) => void): Promise<Dataset> {
+  const name = `bench_${label}`;
+  if (await dbExists(server, name)) {
+    const sql = postgres(server.url(name), { max: 1, onnotice: () => {} });
+    try {
+      const rows = await sql`select value from bench.meta where key = 'generated'`.catch(() => []);
+      const meta = rows[0]?.value as (GenerateResult & { at: string; requested: number }) | undefined;
+      if (meta && meta.requested === n) return { name, url: server.url(name), tickets: n, generated: meta, reused: true };
+    } finally {
+      await sql.end();
+    }
+  }
+  log(`generating ${name} (${n.toLocaleString('en')} tickets)…`);
+  const t0 = performance.now();
+  const url = await freshSeededDb(server, name);
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const r = await generate(sql, n, log);
+    const generated = { ...r, at: new Date().toISOString(), requested: n, totalSeconds: Math.round((performance.now() - t0) / 100) / 10 };
+    await sql.unsafe(`create table if not exists bench.meta (key text primary key, value jsonb not null)`);
+    await sql`insert into bench.meta (key, value) values ('generated', ${sql.json(generated as never)}) on conflict (key) do update set value = excluded.value`;
+    log(`  total: ${generated.totalSeconds} s`);
+    return { name, url, tickets: n, generated, reused: false };
+  } finally {
+    await sql.end();
+  }
+}

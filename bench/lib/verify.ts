@@ -1,0 +1,40 @@
+/**
+ * Checks the generator's SQL rollups against the product's rollup job: queue every generated event, run the
+ * real `rollup()` into emptied rollup tables and compare every grain row by row. Used by `--quick` (and
+ * the smoke test); at millions of tickets the job itself would take too long to be part of a run.
+ */
+import type { Sql } from 'postgres';
+import { connect } from '../../db/client.ts';
+import { testConfig } from '../../src/config.ts';
+import { systemClock } from '../../src/domain/clock.ts';
+import { EventBus } from '../../src/domain/events.ts';
+import { CalendarStore } from '../../src/domain/calendar/store.ts';
+import { rollup } from '../../src/domain/metrics/rollup.ts';
+import { silentLogger } from './datasets.ts';
+
+const TABLES = ['metrics_daily', 'metrics_unit_daily', 'metrics_unit_monthly', 'metrics_category_monthly'];
+
+export async function verifyRollups(sql: Sql, url: string): Promise<{ ok: boolean; rows: number; mismatches: number; rollupSeconds: number }> {
+  for (const t of TABLES) await sql.unsafe(`drop table if exists bench.expected_${t}; create table bench.expected_${t} as select * from ${t}`);
+  await sql.unsafe(`truncate ${TABLES.join(', ')}, metrics_queue; insert into metrics_queue (event_id) select id from ticket_events`);
+  const database = await connect({ url, max: 2 });
+  const t0 = performance.now();
+  try {
+    const deps = { db: database.db, database, config: testConfig(), logger: silentLogger, clock: systemClock, bus: new EventBus(), calendar: new CalendarStore() };
+    await rollup(deps, new Date(), { batchSize: 2000, maxBatches: 1_000_000 });
+  } finally {
+    await database.close();
+  }
+  const rollupSeconds = (performance.now() - t0) / 1000;
+  let mismatches = 0;
+  let rows = 0;
+  for (const t of TABLES) {
+    const [r] = await sql.unsafe(`select
+      (select count(*) from (select * from ${t} except all select * from bench.expected_${t}) a)::int
+      + (select count(*) from (select * from bench.expected_${t} except all select * from ${t}) b)::int as n,
+      (select count(*) from ${t})::int as rows`);
+    mismatches += r!.n;
+    rows += r!.rows;
+  }
+  return { ok: mismatches === 0, rows, mismatches, rollupSeconds };
+}

@@ -1,0 +1,143 @@
+/**
+ * npm run bench [-- --only intake,dashboards,sweep,realtime,embedded] [--scale 1m,10m] [--quick]
+ *
+ * Starts (or reuses) the bench PostgreSQL server, generates or reuses the datasets, runs each benchmark
+ * with its baseline in the same run, prints a table and writes bench/results/<date>.json.
+ * --quick: tiny scale and short loads (seconds): 500 tickets for the dashboards, with the generator's
+ * rollups checked against the real rollup job, 2,000 assignments for the sweep, 50 realtime clients — what
+ * the CI smoke test runs.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { ensureDataset } from './lib/datasets.ts';
+import { BENCH_DIR, ensurePostgres, PG_SETTINGS } from './lib/pg.ts';
+import { verifyRollups } from './lib/verify.ts';
+import { benchIntake } from './intake.ts';
+import { benchDashboards } from './dashboards.ts';
+import { benchSweep, ensureSweepDataset } from './sweep.ts';
+import { benchRealtime } from './realtime.ts';
+
+const BENCHES = ['intake', 'dashboards', 'sweep', 'realtime', 'embedded'] as const;
+type Bench = (typeof BENCHES)[number];
+const SCALES: Record<string, number> = { quick: 2_000, '100k': 100_000, '1m': 1_000_000, '10m': 10_000_000 };
+const QUICK_DASHBOARD_TICKETS = 500;
+
+export type Row = { bench: string; figure: string; value: string; baseline: string; ratio: string; goal: string; pass: boolean | null };
+export type BenchOutput = { machine: Record<string, unknown>; command: string; quick: boolean; rows: Row[]; results: Record<string, unknown>; checks: Record<string, boolean> };
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+export async function runBench(opts: { only?: Bench[]; scales?: string[]; quick?: boolean; log?: (m: string) => void; write?: boolean } = {}): Promise<BenchOutput> {
+  const log = opts.log ?? ((m: string) => console.error(m));
+  const quick = !!opts.quick;
+  const only = opts.only ?? [...BENCHES];
+  const scales = quick ? ['quick'] : (opts.scales ?? ['1m']);
+  const load = quick ? { connections: 10, seconds: 2 } : { connections: 50, seconds: 20 };
+  const server = await ensurePostgres();
+  const machine: Record<string, unknown> = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: server.version,
+    pgSettings: PG_SETTINGS,
+    loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    at: new Date().toISOString(),
+  };
+  const rows: Row[] = [];
+  const results: Record<string, unknown> = {};
+  const checks: Record<string, boolean> = {};
+  const f = (n: number, unit = '') => `${n}${unit}`;
+
+  if (only.includes('intake')) {
+    log('intake (PostgreSQL)…');
+    const r = await benchIntake({ driver: 'postgres', server }, load);
+    results.intake = r;
+    checks.intake = r.check.ok;
+    rows.push({ bench: 'intake', figure: `tickets/s at ${r.connections} conns`, value: f(r.app.rps), baseline: f(r.bare.rps), ratio: f(r.ratio), goal: 'ratio ≥ 0.5', pass: r.ratio >= 0.5 });
+    rows.push({ bench: 'intake', figure: 'p99 latency', value: f(r.app.p99, ' ms'), baseline: f(r.bare.p99, ' ms'), ratio: '', goal: '< 50 ms', pass: r.app.p99 < 50 });
+  }
+  if (only.includes('dashboards')) {
+    for (const scale of scales) {
+      // --quick: 500 tickets, so the real rollup job's check over their ≈ 2,700 events stays within seconds.
+      const n = quick ? QUICK_DASHBOARD_TICKETS : (SCALES[scale] ?? Number(scale));
+      const ds = await ensureDataset(server, scale, n, log);
+      if (quick) {
+        const sql = postgres(ds.url, { max: 1, onnotice: () => {} });
+        const v = await verifyRollups(sql, ds.url).finally(() => sql.end());
+        results.rollupCheck = v;
+        checks.rollups = v.ok;
+      }
+      log(`dashboards at ${scale}…`);
+      const d = await benchDashboards(ds.url, n, quick ? 3 : 20);
+      results[`dashboards_${scale}`] = { ...d, generation: ds.generated, reused: ds.reused };
+      checks[`dashboards_${scale}`] = d.check.ok;
+      const tenM = n >= 10_000_000;
+      rows.push({ bench: `dashboards ${scale}`, figure: 'month, every unit (p50 / p99)', value: `${d.month.api.p50} / ${d.month.api.p99} ms`, baseline: `${d.month.raw.p50} ms`, ratio: f(d.month.ratio, '×'), goal: '< 50 ms at 10 M', pass: tenM ? d.month.api.p99 < 50 : null });
+      rows.push({ bench: `dashboards ${scale}`, figure: 'year by month, every unit', value: `${d.year.api.p50} / ${d.year.api.p99} ms`, baseline: `${d.year.raw.p50} ms`, ratio: f(d.year.ratio, '×'), goal: '< 100 ms at 10 M', pass: tenM ? d.year.api.p99 < 100 : null });
+    }
+  }
+  if (only.includes('sweep')) {
+    for (const scale of scales) {
+      const n = SCALES[scale] ?? Number(scale);
+      const ds = await ensureSweepDataset(server, scale, n, log);
+      log(`sweep at ${scale}…`);
+      const r = await benchSweep(ds.url, { steadyRuns: quick ? 5 : 30, baselineLimit: quick ? 50 : 1_000 });
+      results[`sweep_${scale}`] = { ...r, generationSeconds: ds.seconds, reused: ds.reused };
+      checks[`sweep_${scale}`] = r.check.ok;
+      const full = n >= 1_000_000;
+      const b = r.moving_pass.baseline;
+      rows.push({ bench: `sweep ${scale}`, figure: `steady pass, ${n.toLocaleString('en')} open (p50 / p99)`, value: `${r.steady.sweep.p50} / ${r.steady.sweep.p99} ms`, baseline: `${r.steady.naive.p50} ms (no watermark)`, ratio: f(r.steady.ratio, '×'), goal: '< 50 ms', pass: full ? r.steady.sweep.p99 < 50 : null });
+      rows.push({ bench: `sweep ${scale}`, figure: `${r.moving.toLocaleString('en')} move to overdue`, value: `${r.moving_pass.seconds} s (${r.moving_pass.perSecond}/s)`, baseline: `${b.extrapolatedSeconds} s (row-by-row, ${b.perSecond}/s)`, ratio: f(Math.round((b.extrapolatedSeconds / r.moving_pass.seconds) * 10) / 10, '×'), goal: '< 3 s', pass: full ? r.moving_pass.seconds < 3 : null });
+    }
+  }
+  if (only.includes('realtime')) {
+    const clients = quick ? 50 : 1000;
+    log(`realtime, ${clients} clients…`);
+    const r = await benchRealtime(server, { clients, rounds: quick ? 3 : 20 });
+    results.realtime = r;
+    checks.realtime = r.check.ok;
+    const full = clients >= 1000;
+    rows.push({ bench: 'realtime', figure: `one event → ${clients} clients (p50 / p99)`, value: `${r.app.p50} / ${r.app.p99} ms`, baseline: `${r.bare.p50} / ${r.bare.p99} ms (bare io.emit)`, ratio: f(Math.round((r.app.p99 / Math.max(r.bare.p99, 0.1)) * 10) / 10, '×'), goal: 'p99 < 50 ms', pass: full ? r.app.p99 < 50 : null });
+    rows.push({ bench: 'realtime', figure: `server RSS at ${clients} sockets`, value: `${r.app.rssMB} MB`, baseline: `${r.bare.rssMB} MB`, ratio: '', goal: '< 300 MB', pass: full ? r.app.rssMB < 300 : null });
+  }
+  if (only.includes('embedded')) {
+    log('embedded (PGlite)…');
+    const r = await benchIntake({ driver: 'pglite' }, quick ? load : { connections: 10, seconds: 20 });
+    results.embedded = r;
+    checks.embedded = r.check.ok;
+    rows.push({ bench: 'embedded', figure: `tickets/s at ${r.connections} conns (PGlite)`, value: f(r.app.rps), baseline: f(r.bare.rps), ratio: f(r.ratio), goal: 'report', pass: null });
+  }
+  machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const out: BenchOutput = { machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), quick, rows, results, checks };
+  if (opts.write !== false) {
+    const dir = path.join(BENCH_DIR, 'results');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${new Date().toISOString().replace(/[:]/g, '-').slice(0, 19)}${quick ? '-quick' : ''}.json`);
+    fs.writeFileSync(file, JSON.stringify(out, null, 2));
+    log(`results: ${path.relative(process.cwd(), file)}`);
+  }
+  return out;
+}
+
+export function table(rows: Row[]): string {
+  const head = ['benchmark', 'figure', 'jiesu', 'baseline', 'ratio', 'goal', 'pass'];
+  const body = rows.map((r) => [r.bench, r.figure, r.value, r.baseline, r.ratio, r.goal, r.pass === null ? '—' : r.pass ? 'pass' : 'MISS']);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(w[i]!)).join(' | ') + ' |';
+  return [line(head), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...body.map(line)].join('\n');
+}
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
+if (isMain) {
+  const only = arg('only')?.split(',') as Bench[] | undefined;
+  const out = await runBench({ only, scales: arg('scale')?.split(','), quick: process.argv.includes('--quick') });
+  console.log(table(out.rows));
+  console.log(`checks: ${JSON.stringify(out.checks)}  load average ${JSON.stringify(out.machine.loadAverageAtStart)} → ${JSON.stringify(out.machine.loadAverageAtEnd)}`);
+  process.exit(Object.values(out.checks).every(Boolean) ? 0 : 1);
+}

@@ -1,0 +1,26 @@
+/**
+ * Child process: the baseline for realtime — a bare socket.io 4.8 server (no auth, no rooms, no adapter, no
+ * database). IPC 'trigger' does io.emit of an event-shaped message to every socket; 'rss' answers its memory.
+ */
+import http from 'node:http';
+import { Server } from 'socket.io';
+
+const server = http.createServer((_req, res) => res.writeHead(404).end());
+const io = new Server(server, { serveClient: false });
+let id = 0;
+server.listen(0, '127.0.0.1', () => {
+  const addr = server.address();
+  process.send!({ type: 'ready', port: typeof addr === 'object' && addr ? addr.port : 0 });
+});
+process.on('message', async (m: { type: string; ticketId?: number; version?: number }) => {
+  if (m.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss, sockets: io.engine.clientsCount });
+  if (m.type === 'trigger') {
+    const publishedAt = performance.timeOrigin + performance.now();
+    io.emit('ticket:event', { id: ++id, type: 'note', ticketId: m.ticketId, assignmentId: null, version: m.version, toStatus: null, at: new Date().toISOString() });
+    process.send!({ type: 'triggered', publishedAt });
+  }
+  if (m.type === 'stop') {
+    io.close();
+    process.exit(0);
+  }
+});

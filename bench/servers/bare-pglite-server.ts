@@ -1,0 +1,37 @@
+/** Child process: the embedded baseline — the bare Koa route doing one ticket-shaped INSERT on PGlite (DATA_DIR). */
+import http from 'node:http';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { PGlite } from '@electric-sql/pglite';
+
+const db = await PGlite.create({ dataDir: process.env.DATA_DIR! });
+const categoryId = Number(process.env.BARE_CATEGORY_ID);
+const router = new Router();
+let seq = 0;
+router.post('/tickets', async (ctx) => {
+  const b = ctx.request.body as { content: string; caller: { phone: string }; lat?: number; lng?: number };
+  const { rows } = await db.query(
+    `insert into tickets (number, status, channel, type, category_id, title, content, lat, lng, caller_phone, caller_phone_last4)
+     values ($1, 'awaiting_dispatch', 'online', 'complaint', $2, $3, $4, $5, $6, $7, $8) returning id, number, created_at`,
+    [`X${process.pid}-${++seq}`, categoryId, b.content.slice(0, 30), b.content, b.lat ?? null, b.lng ?? null, b.caller.phone, b.caller.phone.slice(-4)],
+  );
+  ctx.status = 201;
+  ctx.body = rows[0];
+});
+const app = new Koa();
+app.use(bodyParser());
+app.use(router.routes());
+const server = http.createServer(app.callback());
+server.listen(0, '127.0.0.1', () => {
+  const addr = server.address();
+  process.send!({ type: 'ready', port: typeof addr === 'object' && addr ? addr.port : 0 });
+});
+process.on('message', async (m: { type: string }) => {
+  if (m.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss });
+  if (m.type === 'stop') {
+    server.close();
+    await db.close();
+    process.exit(0);
+  }
+});

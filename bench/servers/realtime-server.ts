@@ -1,0 +1,48 @@
+/**
+ * Child process: the product's realtime layer alone — src/realtime/server.ts attachRealtime on a plain HTTP
+ * server, with its real handshake auth (bearer tokens looked up in the database) and, on PostgreSQL, the
+ * @socket.io/postgres-adapter — on DATABASE_URL, logging off.
+ *
+ * IPC: 'trigger' { ticketId, version } records one real ticket event through inTransaction/record (the path
+ * every command takes: insert, audience query, publish after commit → rooms → emit) and answers
+ * 'triggered'; 'rss' answers its memory; 'stop' closes.
+ */
+import http from 'node:http';
+import { pino } from 'pino';
+import { connect } from '../../db/client.ts';
+import { loadConfig } from '../../src/config.ts';
+import { systemClock } from '../../src/domain/clock.ts';
+import { EventBus } from '../../src/domain/events.ts';
+import { CalendarStore } from '../../src/domain/calendar/store.ts';
+import { systemActor } from '../../src/domain/auth/actor.ts';
+import { inTransaction } from '../../src/domain/tickets/record.ts';
+import { attachRealtime } from '../../src/realtime/server.ts';
+import type { Deps } from '../../src/deps.ts';
+
+const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', JOBS: 'false', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+const database = await connect({ url: process.env.DATABASE_URL!, max: 10 });
+const deps: Deps = { db: database.db, database, config, logger: pino({ level: 'silent' }), clock: systemClock, bus: new EventBus(), calendar: new CalendarStore() };
+// Subscribed before the realtime layer: the instant each event is published (after commit), just before its emit.
+let publishedAt = 0;
+deps.bus.subscribe(() => void (publishedAt = performance.timeOrigin + performance.now()));
+const server = http.createServer((_req, res) => res.writeHead(404).end());
+const realtime = await attachRealtime(server, deps);
+server.listen(0, '127.0.0.1', () => {
+  const addr = server.address();
+  process.send!({ type: 'ready', port: typeof addr === 'object' && addr ? addr.port : 0 });
+});
+process.on('message', async (m: { type: string; ticketId?: number; version?: number }) => {
+  if (m.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss, sockets: realtime.io.engine.clientsCount });
+  if (m.type === 'trigger') {
+    await inTransaction(deps, async (_tx, record) => {
+      await record(systemActor('supervisor'), { ticketId: m.ticketId!, type: 'note', version: m.version!, payload: { bench: true } });
+    });
+    process.send!({ type: 'triggered', publishedAt });
+  }
+  if (m.type === 'stop') {
+    await realtime.close();
+    server.close();
+    await database.close();
+    process.exit(0);
+  }
+});

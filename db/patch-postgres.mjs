@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * postgres.js 3.4.9 can crash the whole process when a connection dies under load (seen in
+ * test/faults/crash.test.ts when PostgreSQL is killed): a small write is deferred with setImmediate, the
+ * socket closes meanwhile, and the deferred `socket.write` on null throws an uncatchable TypeError
+ * (porsager/postgres#1154, #1208; fixes proposed in #1168/#1176/#1209, not released). The teardown paths also
+ * leave a stale timer id behind, so a reused connection can never flush again.
+ *
+ * This applies the upstream-proposed guard, idempotently, to every build of connection.js in
+ * node_modules/postgres: a write with no socket settles the pending queries with CONNECTION_CLOSED (which
+ * the app answers as 503), and teardown resets the write buffer. Runs on `npm install` / `npm ci`
+ * (postinstall); remove once a fixed postgres release is out.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const MARK = '/* jiesu: nextWrite guard (porsager/postgres#1208) */';
+const require = createRequire(import.meta.url);
+let root;
+try {
+  // The package's exports map hides package.json: resolve its entry and walk up to the package folder.
+  root = path.dirname(require.resolve('postgres'));
+  while (!fs.existsSync(path.join(root, 'package.json')) || JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).name !== 'postgres') {
+    const up = path.dirname(root);
+    if (up === root) throw new Error('postgres package folder not found');
+    root = up;
+  }
+} catch {
+  console.log('patch-postgres: postgres is not installed; nothing to patch');
+  process.exit(0);
+}
+const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+let patched = 0;
+for (const rel of ['src/connection.js', 'cjs/src/connection.js', 'cf/src/connection.js']) {
+  const file = path.join(root, rel);
+  if (!fs.existsSync(file)) continue;
+  let s = fs.readFileSync(file, 'utf8');
+  if (s.includes(MARK)) continue;
+  const before = s;
+  s = s.replace(
+    /function nextWrite\(fn\) \{\n(\s*)const x = socket\.write\(chunk, fn\)/,
+    (_m, indent) =>
+      `function nextWrite(fn) {\n${indent}${MARK}\n${indent}if (socket === null) {\n${indent}  chunk = nextWriteTimer = null\n${indent}  error(Errors.connection('CONNECTION_CLOSED', options))\n${indent}  return false\n${indent}}\n${indent}const x = socket.write(chunk, fn)`,
+  );
+  s = s.replace(/\n(\s*)clearImmediate\(nextWriteTimer\)\n/g, (_m, indent) => `\n${indent}clearImmediate(nextWriteTimer)\n${indent}chunk = nextWriteTimer = null\n`);
+  if (s === before || !s.includes(MARK)) {
+    console.error(`patch-postgres: postgres ${version} ${rel} does not look as expected; the guard was not applied`);
+    process.exitCode = 1;
+    continue;
+  }
+  fs.writeFileSync(file, s);
+  patched++;
+}
+console.log(`patch-postgres: postgres ${version}: ${patched ? `patched ${patched} file(s)` : 'already patched'}`);

@@ -1,0 +1,50 @@
+/**
+ * Keeps the benchmark harness from rotting: `npm run bench -- --quick` at a tiny scale on the bench's own
+ * PostgreSQL server (bench/lib/pg.ts; CI installs postgresql). It never skips: without PostgreSQL server
+ * binaries (and no server on BENCH_PG_PORT) it fails, saying so.
+ *
+ * Asserts the output shape and the correctness checks of every benchmark: intake answered only 201s, one
+ * auto-dispatched ticket each; the generator's rollups (500 tickets) equal what the real rollup job computes
+ * from their events and the dashboards agree with the raw aggregate; the sweep (2,000 open assignments)
+ * fires every expected warning exactly once with its event, reminder, supervision item and SMS, and a second
+ * pass fires nothing; one realtime event reaches each of 50 authenticated clients exactly once.
+ */
+import { describe, expect, it } from 'vitest';
+import { runBench } from '../../bench/run.ts';
+import type { SweepFigures } from '../../bench/sweep.ts';
+import type { RealtimeFigures } from '../../bench/realtime.ts';
+
+describe('bench harness (quick)', () => {
+  it('runs every PostgreSQL benchmark at a tiny scale with every check passing', { timeout: 240_000 }, async () => {
+    const out = await runBench({ quick: true, only: ['intake', 'dashboards', 'sweep', 'realtime'], write: false, log: () => {} });
+    expect(out.quick).toBe(true);
+    expect(out.machine).toMatchObject({ cpus: expect.any(Number), postgres: expect.any(String) });
+    expect(out.rows.map((r) => r.bench)).toEqual(['intake', 'intake', 'dashboards quick', 'dashboards quick', 'sweep quick', 'sweep quick', 'realtime', 'realtime']);
+    for (const r of out.rows) expect(r).toMatchObject({ figure: expect.any(String), value: expect.any(String), baseline: expect.any(String), goal: expect.any(String) });
+
+    const rollup = out.results.rollupCheck as { ok: boolean; rows: number; mismatches: number };
+    expect(rollup.rows).toBeGreaterThan(0);
+    expect(rollup.mismatches).toBe(0);
+    const intake = out.results.intake as { app: { ok: number; non2xx: number }; bare: { ok: number }; check: { ok: boolean } };
+    expect(intake.app.ok).toBeGreaterThan(0);
+    expect(intake.bare.ok).toBeGreaterThan(0);
+    expect(intake.app.non2xx).toBe(0);
+
+    const sweep = out.results.sweep_quick as SweepFigures;
+    expect(sweep).toMatchObject({ assignments: 2000, moving: 200, alreadyOverdue: 100 });
+    expect(sweep.steady.naiveDue).toBe(0);
+    expect(sweep.steady.sweep.runs).toBeGreaterThan(0);
+    expect(sweep.moving_pass.fired).toBe(200);
+    expect(sweep.moving_pass.baseline.assignments).toBeGreaterThan(0);
+    expect(sweep.check).toEqual({ ok: true, expected: 200, alerts: 200, events: 200, distinct: 200, orphans: 0, supervision: 400, sms: 200, leftDue: 0, secondPass: 0, published: 200 });
+
+    const rt = out.results.realtime as RealtimeFigures;
+    expect(rt.clients).toBe(50);
+    expect(rt.app).toMatchObject({ received: 50 * rt.rounds, expected: 50 * rt.rounds, duplicates: 0, wrong: 0 });
+    expect(rt.bare).toMatchObject({ received: 50 * rt.rounds, expected: 50 * rt.rounds });
+    expect(rt.app.rssMB).toBeGreaterThan(0);
+    expect(rt.app.p99).toBeGreaterThan(0);
+
+    expect(out.checks).toEqual({ intake: true, rollups: true, dashboards_quick: true, sweep_quick: true, realtime: true });
+  });
+});

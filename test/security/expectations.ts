@@ -1,0 +1,223 @@
+/**
+ * The expected-allow table behind the access matrix (access-matrix.test.ts).
+ *
+ * Who may call a route comes from the route's own `access` (the same list that mounts it and documents it).
+ * What the route table does not say is what a route's ids belong to, so every route needs an entry here:
+ * - `scope: 'global'` — not a unit's resource: every allowed role gets through, whatever its unit;
+ * - `scope: 'unit'` — the path names a ticket (or its assignment, attachment, appeal) of street A: a unit
+ *   user elsewhere gets 404 (a caller must not learn it exists), and so does an intake client that did not
+ *   submit it;
+ * - `scope: 'unit-query'` — a query filter names street A: another unit's user gets 403 (unit ids are public).
+ * `req` builds a minimally valid request from the fixtures; bodies of writes that no unit user may call can
+ * be invalid (an allowed role then gets 400/409/422). Writes a unit may call carry a stale version, so a
+ * unit of their own gets 409 and one elsewhere still reaches the visibility check (404).
+ * `expect` overrides the derived outcome for one subject (keep it short: each one is a special case).
+ *
+ * A route added to src/http/routes without an entry here fails the matrix.
+ */
+import type { AnyRoute } from '../../src/http/route.ts';
+import type { Role } from '../../src/domain/vocab.ts';
+import type { Fixtures, Req } from './fixtures.ts';
+
+export const SUBJECTS = [
+  'anonymous',
+  'operator',
+  'window_clerk',
+  'dispatcher',
+  'callback_agent',
+  'supervisor',
+  'admin',
+  'intake_client',
+  'unit_handler@own',
+  'unit_handler@other',
+  'unit_leader@own',
+  'unit_leader@other',
+] as const;
+export type Subject = (typeof SUBJECTS)[number];
+
+export const roleOf = (s: Subject): Role | null => (s === 'anonymous' ? null : (s.split('@')[0] as Role));
+const isOtherUnit = (s: Subject) => s.endsWith('@other');
+
+export type Scope = 'global' | 'unit' | 'unit-query';
+/** allow = anything but 401, 403, 404 and 5xx; otherwise the exact status (and a code matching `code`) */
+export type Outcome = { allow: true } | { allow: false; status: 401 | 403 | 404; code: RegExp };
+export type Entry = {
+  scope: Scope;
+  req?: (f: Fixtures) => Req | Promise<Req>;
+  expect?: Partial<Record<Subject, Outcome>>;
+};
+
+export const routeKey = (r: Pick<AnyRoute, 'method' | 'path'>) => `${r.method.toUpperCase()} ${r.path}`;
+
+export const ALLOW: Outcome = { allow: true };
+const UNAUTHENTICATED: Outcome = { allow: false, status: 401, code: /^unauthenticated$/ };
+const FORBIDDEN: Outcome = { allow: false, status: 403, code: /^forbidden$|_forbidden$/ };
+const NOT_FOUND: Outcome = { allow: false, status: 404, code: /_not_found$/ };
+
+/** The outcome for one subject, derived from the route's access and the entry's scope (then the overrides). */
+export function expectedOutcome(route: AnyRoute, entry: Entry, subject: Subject): Outcome {
+  const special = entry.expect?.[subject];
+  if (special) return special;
+  const role = roleOf(subject);
+  if (route.access === 'public') return ALLOW;
+  if (!role) return UNAUTHENTICATED;
+  if (route.access !== 'authenticated' && !route.access.includes(role)) return FORBIDDEN;
+  if (entry.scope === 'unit' && (isOtherUnit(subject) || role === 'intake_client')) return NOT_FOUND;
+  if (entry.scope === 'unit-query' && isOtherUnit(subject)) return FORBIDDEN;
+  return ALLOW;
+}
+
+/** A version no ticket or assignment has: the command stops at 409 after the visibility and policy checks. */
+export const STALE = 999_999;
+const reason = { reason: '安全测试：理由说明已核实' };
+const ticket = (f: Fixtures, body: Record<string, unknown> = {}): Req => ({ params: { id: f.ticketA.id }, body: { version: STALE, ...body } });
+const assignment = (f: Fixtures, body: Record<string, unknown> = {}): Req => ({ params: { id: f.assignmentA }, body: { version: STALE, ...body } });
+const empty = (): Req => ({ body: {} });
+const metricsQuery = (f: Fixtures): Req => ({ query: { unitId: String(f.units.streetA), period: 'month' } });
+
+export const EXPECTATIONS: Record<string, Entry> = {
+  // auth
+  'POST /api/auth/login': { scope: 'global', req: empty },
+  'POST /api/auth/logout': { scope: 'global', req: empty },
+  'GET /api/auth/session': { scope: 'global' },
+  // intake aids and knowledge base
+  'GET /api/intake/caller-history': { scope: 'global', req: () => ({ query: { phone: '13812345678' } }) },
+  'GET /api/intake/duplicates': { scope: 'global', req: (f) => ({ query: { phone: '13812345678', categoryId: String(f.category) } }) },
+  'GET /api/kb/search': { scope: 'global', req: () => ({ query: { q: '噪音' } }) },
+  'GET /api/kb/:id': { scope: 'global', req: (f) => ({ params: { id: f.kb } }) },
+  'POST /api/kb': { scope: 'global', req: empty },
+  'PUT /api/kb/:id': { scope: 'global', req: (f) => ({ params: { id: f.kb }, body: {} }) },
+  // tickets
+  'POST /api/tickets': { scope: 'global', req: empty },
+  'GET /api/tickets': { scope: 'global', req: () => ({ query: { limit: '200' } }) },
+  'GET /api/tickets/by-number/:number': { scope: 'unit', req: (f) => ({ params: { number: f.ticketA.number } }) },
+  'GET /api/tickets/:id': { scope: 'unit', req: (f) => ({ params: { id: f.ticketA.id } }) },
+  'GET /api/tickets/:id/events': { scope: 'unit', req: (f) => ({ params: { id: f.ticketA.id } }) },
+  'POST /api/tickets/:id/dispatch': { scope: 'unit', req: (f) => ticket(f, { leadUnitId: f.units.streetA }) },
+  'POST /api/tickets/:id/decline': { scope: 'unit', req: (f) => ticket(f, reason) },
+  'POST /api/tickets/:id/merge': { scope: 'unit', req: (f) => ticket(f, { intoTicketId: f.confidentialA.id }) },
+  'POST /api/tickets/:id/return/approve': { scope: 'unit', req: (f) => ticket(f) },
+  'POST /api/tickets/:id/return/reject': { scope: 'unit', req: (f) => ticket(f) },
+  'POST /api/tickets/:id/extension/approve': { scope: 'unit', req: (f) => ticket(f) },
+  'POST /api/tickets/:id/extension/reject': { scope: 'unit', req: (f) => ticket(f) },
+  'POST /api/tickets/:id/termination/approve': { scope: 'unit', req: (f) => ticket(f) },
+  'POST /api/tickets/:id/termination/reject': { scope: 'unit', req: (f) => ticket(f) },
+  'POST /api/tickets/:id/reply/approve': { scope: 'unit', req: (f) => ticket(f) },
+  'POST /api/tickets/:id/reply/reject': { scope: 'unit', req: (f) => ticket(f, reason) },
+  'POST /api/tickets/:id/callback': { scope: 'unit', req: (f) => ticket(f, { reached: true, solved: 'solved', satisfaction: 'satisfied' }) },
+  'POST /api/tickets/:id/reopen': { scope: 'unit', req: (f) => ticket(f, reason) },
+  'POST /api/tickets/:id/close': { scope: 'unit', req: (f) => ticket(f, { note: '已向诉求人解释说明' }) },
+  'POST /api/assignments/:id/sign': { scope: 'unit', req: (f) => assignment(f) },
+  'POST /api/assignments/:id/contact': { scope: 'unit', req: (f) => assignment(f, { method: 'phone', summary: '已电话联系诉求人' }) },
+  'POST /api/assignments/:id/note': { scope: 'unit', req: (f) => assignment(f, { text: '现场查看' }) },
+  'POST /api/assignments/:id/reply': { scope: 'unit', req: (f) => assignment(f, { content: '已处理完毕，问题已解决。' }) },
+  'POST /api/assignments/:id/return': { scope: 'unit', req: (f) => assignment(f, reason) },
+  'POST /api/assignments/:id/extension': { scope: 'unit', req: (f) => assignment(f, { ...reason, requestedDueAt: '2026-04-01T00:00:00Z' }) },
+  'POST /api/assignments/:id/termination': { scope: 'unit', req: (f) => assignment(f, reason) },
+  'GET /api/units': { scope: 'global' },
+  'GET /api/categories': { scope: 'global' },
+  // administration
+  'GET /api/admin/users': { scope: 'global' },
+  'POST /api/admin/users': { scope: 'global', req: empty },
+  'POST /api/admin/users/:id/deactivate': { scope: 'global', req: (f) => ({ params: { id: f.victimUser } }) },
+  'POST /api/admin/users/:id/activate': { scope: 'global', req: (f) => ({ params: { id: f.victimUser } }) },
+  'GET /api/admin/tokens': { scope: 'global' },
+  'POST /api/admin/tokens': { scope: 'global', req: empty },
+  'DELETE /api/admin/tokens/:id': { scope: 'global', req: (f) => ({ params: { id: f.token } }) },
+  'GET /api/admin/audit': { scope: 'global' },
+  // calendar
+  'GET /api/calendar': { scope: 'global', req: () => ({ query: { year: '2026' } }) },
+  'GET /api/calendar/deadline': { scope: 'global', req: () => ({ query: { start: '2026-03-10T02:00:00Z', amount: '2', unit: 'natural_days' } }) },
+  'PUT /api/calendar/days/:day': { scope: 'global', req: (f) => ({ params: { day: f.calendarDay }, body: {} }) },
+  'DELETE /api/calendar/days/:day': { scope: 'global', req: (f) => ({ params: { day: f.calendarDay } }) },
+  'PUT /api/calendar/working-hours': { scope: 'global', req: empty },
+  'POST /api/calendar/import': { scope: 'global', req: empty },
+  // alerts, routing
+  'GET /api/alerts': { scope: 'global' },
+  'POST /api/alerts/:id/resolve': { scope: 'global', req: async (f) => ({ params: { id: await f.alert() } }) },
+  'GET /api/routing/rules': { scope: 'global' },
+  'GET /api/routing/rules/:id': { scope: 'global', req: (f) => ({ params: { id: f.rule } }) },
+  'POST /api/routing/rules': { scope: 'global', req: empty },
+  'PUT /api/routing/rules/:id': { scope: 'global', req: (f) => ({ params: { id: f.rule }, body: {} }) },
+  'DELETE /api/routing/rules/:id': { scope: 'global', req: (f) => ({ params: { id: f.rule } }) },
+  'GET /api/tickets/:id/suggestions': { scope: 'unit', req: (f) => ({ params: { id: f.ticketA.id } }) },
+  'POST /api/routing/locate': { scope: 'global', req: () => ({ body: { address: '甲区甲街道幸福里3号楼' } }) },
+  'GET /api/routing/boundaries': { scope: 'global' },
+  'PUT /api/routing/boundaries/:unitId': { scope: 'global', req: (f) => ({ params: { unitId: f.boundaryUnit }, body: {} }) },
+  'POST /api/routing/boundaries': { scope: 'global', req: empty },
+  'DELETE /api/routing/boundaries/:unitId': { scope: 'global', req: (f) => ({ params: { unitId: f.boundaryUnit } }) },
+  // notifications, attachments
+  'GET /api/admin/notifications': { scope: 'global' },
+  'GET /api/admin/templates': { scope: 'global' },
+  'PUT /api/admin/templates/:key': { scope: 'global', req: (f) => ({ params: { key: f.template }, body: {} }) },
+  'POST /api/tickets/:id/attachments': {
+    scope: 'unit',
+    // an empty upload: the ticket's visibility is checked before the bytes are judged (415 for a unit of its own)
+    req: (f) => ({ params: { id: f.ticketA.id }, query: { kind: 'evidence' }, raw: { body: Buffer.alloc(0), headers: { 'content-type': 'application/octet-stream' } } }),
+  },
+  'GET /api/tickets/:id/attachments': { scope: 'unit', req: (f) => ({ params: { id: f.ticketA.id } }) },
+  'GET /api/attachments/:id': { scope: 'unit', req: (f) => ({ params: { id: f.attachmentA } }) },
+  // SLA
+  'POST /api/tickets/:id/supervise': { scope: 'unit', req: (f) => ticket(f) },
+  'GET /api/sla/policies': { scope: 'global' },
+  'POST /api/sla/policies': { scope: 'global', req: empty },
+  'PUT /api/sla/policies/:id': { scope: 'global', req: (f) => ({ params: { id: f.policy }, body: {} }) },
+  'DELETE /api/sla/policies/:id': { scope: 'global', req: (f) => ({ params: { id: f.policy } }) },
+  'GET /api/sla/presets': { scope: 'global' },
+  'POST /api/sla/presets/:name/apply': { scope: 'global', req: (f) => ({ params: { name: f.preset } }) },
+  'GET /api/sla/supervision': { scope: 'global' },
+  'POST /api/sla/supervision/:id/resolve': { scope: 'global', req: (f) => ({ params: { id: f.supervisionItem } }) },
+  'GET /api/sla/reminders': { scope: 'global' },
+  // public, telephony, callbacks
+  'GET /api/public/lookup': { scope: 'global', req: (f) => ({ query: { number: f.ticketA.number, last4: '5678' } }) },
+  'POST /api/telephony/call-events': { scope: 'global', req: empty },
+  'GET /api/callbacks/queue': { scope: 'global' },
+  'GET /api/callbacks/disputed': { scope: 'global' },
+  // appeals
+  'POST /api/assignments/:id/appeal': { scope: 'unit', req: (f) => ({ params: { id: f.assignmentA }, body: { reasonCode: 'other', reason: '安全测试：第二次申诉' } }) },
+  'GET /api/appeals': { scope: 'unit-query', req: (f) => ({ query: { unitId: String(f.units.streetA) } }) },
+  'GET /api/appeals/:id': { scope: 'unit', req: (f) => ({ params: { id: f.appealA } }) },
+  'POST /api/appeals/:id/approve': { scope: 'unit', req: (f) => ({ params: { id: f.appealA }, body: { note: '同意免考' } }) },
+  'POST /api/appeals/:id/reject': { scope: 'unit', req: (f) => ({ params: { id: f.appealA }, body: { note: '不予免考' } }) },
+  // metrics
+  'GET /api/metrics': { scope: 'unit-query', req: metricsQuery },
+  'GET /api/metrics.csv': { scope: 'unit-query', req: metricsQuery },
+  'GET /api/metrics/rankings': { scope: 'global', req: () => ({ query: { level: 'street' } }) },
+  'GET /api/metrics/settings': { scope: 'global' },
+  'PUT /api/metrics/settings': { scope: 'global', req: empty },
+  // hotspots, governance topics, monthly reports: centre-level, not a unit's
+  'GET /api/hotspots': { scope: 'global', req: () => ({ query: { at: '2026-03-10' } }) },
+  'GET /api/governance/topics': { scope: 'global' },
+  'POST /api/governance/topics': { scope: 'global', req: empty },
+  'GET /api/governance/topics/:id': { scope: 'global', req: (f) => ({ params: { id: f.topic } }) },
+  'PUT /api/governance/topics/:id': { scope: 'global', req: (f) => ({ params: { id: f.topic }, body: {} }) },
+  'POST /api/governance/topics/:id/start': { scope: 'global', req: (f) => ({ params: { id: f.topic }, body: {} }) },
+  'POST /api/governance/topics/:id/resolve': { scope: 'global', req: (f) => ({ params: { id: f.topic }, body: {} }) },
+  'POST /api/governance/topics/:id/reopen': { scope: 'global', req: (f) => ({ params: { id: f.topic }, body: {} }) },
+  'POST /api/governance/topics/:id/close': { scope: 'global', req: (f) => ({ params: { id: f.topic }, body: {} }) },
+  'POST /api/governance/topics/:id/tickets': { scope: 'global', req: (f) => ({ params: { id: f.topic }, body: {} }) },
+  'DELETE /api/governance/topics/:id/tickets/:ticketId': { scope: 'global', req: async (f) => ({ params: { id: await f.linkedTopic(), ticketId: f.ticketA.id } }) },
+  'POST /api/governance/topics/:id/notes': { scope: 'global', req: (f) => ({ params: { id: f.topic }, body: {} }) },
+  'POST /api/reports/monthly': { scope: 'global', req: empty },
+  'GET /api/reports/monthly': { scope: 'global' },
+  'GET /api/reports/monthly/:month.pdf': { scope: 'global', req: (f) => ({ params: { month: f.reportMonth } }) },
+  'GET /api/reports/monthly/:month.xlsx': { scope: 'global', req: (f) => ({ params: { month: f.reportMonth } }) },
+  'GET /api/reports/monthly/:month': { scope: 'global', req: (f) => ({ params: { month: f.reportMonth } }) },
+};
+
+/**
+ * Routes that show centre staff a caller's full number (each read there is audited or is the audit itself),
+ * besides the writes on a ticket, which answer with the ticket's detail view. Anywhere else — every list,
+ * export and dashboard — a full number is a leak, even to the centre.
+ */
+export const centreSeesFullContact = (key: string) => CENTRE_FULL_CONTACT.has(key) || /^POST \/api\/(tickets|tickets\/:id\/[\w/]+|assignments\/:id\/[\w/]+)$/.test(key);
+const CENTRE_FULL_CONTACT = new Set<string>([
+  'GET /api/tickets/:id',
+  'GET /api/tickets/by-number/:number',
+  'GET /api/intake/caller-history',
+  'GET /api/intake/duplicates',
+  'GET /api/callbacks/queue',
+  'GET /api/callbacks/disputed',
+  'GET /api/admin/audit',
+  'GET /api/admin/notifications',
+]);
