@@ -17,7 +17,7 @@ import { ensureWebBuilt, launchBrowser } from '../e2e/harness.ts';
 import { EXPECTATIONS, SUBJECTS, roleOf, routeKey, type Subject } from './expectations.ts';
 import { makeSecurityWorld, urlOf, type Req, type SecurityWorld } from './fixtures.ts';
 
-const BUDGET = Number(process.env.FUZZ_BUDGET ?? 2000);
+const BUDGET = Number(process.env.FUZZ_BUDGET ?? 5000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
 let sw: SecurityWorld;
