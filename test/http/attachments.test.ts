@@ -185,6 +185,13 @@ describe('limits checked by content', () => {
     // Text, and an empty body, are not files we take either.
     expectProblem(await upload(w.operator, v.id, Buffer.from('just some text'), { name: 'a.pdf', type: 'application/pdf' }), 415, 'attachment_type_refused');
     expectProblem(await upload(w.operator, v.id, Buffer.alloc(0), { name: 'a.pdf' }), 415, 'attachment_type_refused');
+    // Claimed as JSON, the body still reaches the upload untouched (the JSON parser once ate it and the
+    // upload waited forever): JSON text is refused for what it is, and a PDF sent as JSON is kept.
+    expectProblem(await upload(w.operator, v.id, Buffer.from('{"a":1}'), { name: 'a.json', type: 'application/json' }), 415, 'attachment_type_refused');
+    expectProblem(await upload(w.operator, v.id, Buffer.alloc(0), { name: 'a.json', type: 'application/json' }), 415, 'attachment_type_refused');
+    const pdf = await upload(w.operator, v.id, PDF, { name: 'b.pdf', type: 'application/json' });
+    expect(pdf.status, JSON.stringify(pdf.body)).toBe(201);
+    expect(pdf.body).toMatchObject({ mimeType: 'application/pdf', size: PDF.length, sha256: sha256(PDF) });
   });
 
   it('a body over ATTACHMENT_MAX_BYTES is refused with 413, whether announced by Content-Length or streamed chunked', async () => {

@@ -352,8 +352,10 @@ describe('every route survives hostile requests', () => {
         counts.api++;
         let r: Response;
         try {
-          r = await fetch(sw.api.base + url, init);
+          // A hang is a failure with its case shown, not a test timeout.
+          r = await fetch(sw.api.base + url, { ...init, signal: AbortSignal.timeout(15_000) });
         } catch (err) {
+          if (err instanceof DOMException && err.name === 'TimeoutError') throw new Error(`no answer in 15 s: ${init.method} ${url}`);
           // The client itself refused (e.g. a header Node's fetch will not send): not a server answer.
           if (err instanceof TypeError && /header|ByteString|Invalid/i.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message))) return;
           throw err;

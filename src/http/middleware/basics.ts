@@ -63,10 +63,14 @@ export const RAW_BODY_ROUTES: readonly { method: string; path: RegExp }[] = [
   { method: 'POST', path: /^\/api\/tickets\/\d+\/attachments$/ }, // attachment upload: the file's bytes, type sniffed from content
 ];
 
+export function isRawBodyRoute(ctx: Context): boolean {
+  return RAW_BODY_ROUTES.some((r) => r.method === ctx.method && r.path.test(ctx.path));
+}
+
 /** Bodies on writes must be JSON (415 otherwise), except on TEXT_BODY_ROUTES and RAW_BODY_ROUTES; an empty body is fine. */
 export function requireJson() {
   return async (ctx: Context, next: Next) => {
-    if (RAW_BODY_ROUTES.some((r) => r.method === ctx.method && r.path.test(ctx.path))) return next();
+    if (isRawBodyRoute(ctx)) return next();
     if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method) && ctx.path.startsWith('/api')) {
       const length = Number(ctx.get('content-length') || 0);
       const chunked = !!ctx.get('transfer-encoding');
