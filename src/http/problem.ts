@@ -48,6 +48,8 @@ export function translate(err: unknown): unknown {
   if (typeof e?.code === 'string' && /^(Z_|ERR__ERROR_|ERR_BROTLI)/.test(e.code)) return new ValidationError([], 'body_encoding_invalid');
   // Connection-level failures: the database is down, restarting or unreachable (drizzle wraps the driver's error in `cause`).
   if (isConnectionError(err)) return new DomainError('database_unavailable', 503);
+  // Text PostgreSQL cannot store: a NUL character (22021 in text, 22P05 in jsonb). PGlite refuses it the same way.
+  if (pgCodeOf(err, TEXT_REFUSED_CODES)) return new ValidationError([], 'text_nul_refused');
   return err;
 }
 
@@ -78,6 +80,18 @@ const CONNECTION_CODES = new Set([
   '08004',
   '08006',
 ]);
+
+const TEXT_REFUSED_CODES = new Set(['22021', '22P05']);
+
+/** Whether a PostgreSQL error code of the set appears on the error or its causes (drizzle wraps the driver's). */
+function pgCodeOf(err: unknown, codes: ReadonlySet<string>): boolean {
+  let e = err as { code?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; e && typeof e === 'object' && i < 5; i++) {
+    if (typeof e.code === 'string' && codes.has(e.code)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
 
 export function isConnectionError(err: unknown): boolean {
   let e = err as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined;

@@ -10,6 +10,10 @@ type Messages = Record<string, { 'zh-CN': string; en: string }>;
 export const ERROR_MESSAGES = {
   validation_failed: { 'zh-CN': '提交的内容有误，请按提示修改后重试。', en: 'Some fields are invalid; correct them and try again.' },
   invalid_json: { 'zh-CN': '请求体不是有效的 JSON。', en: 'The request body is not valid JSON.' },
+  text_nul_refused: {
+    'zh-CN': '提交的文字中含有空字符（\\0），无法保存或查询，请删去后重试。',
+    en: 'The text contains a NUL character (\\0), which cannot be stored or searched; remove it and try again.',
+  },
   body_encoding_invalid: {
     'zh-CN': '请求体无法按 Content-Encoding 声明的压缩格式解开。',
     en: 'The request body cannot be decoded with the Content-Encoding it declares.',

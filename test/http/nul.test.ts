@@ -1,0 +1,44 @@
+/**
+ * A NUL character (\0) is text PostgreSQL will not store or compare: wherever one arrives — a query filter,
+ * a ticket's content — the answer is a 400 with its own code, never a 500, and nothing is written.
+ * (Found by the fuzzer: `GET /api/admin/audit?action=1%00` was a 500 on PostgreSQL.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
+import { startApi, type Api } from '../setup/server.ts';
+import { callBody, makeWorld, type World } from '../setup/world.ts';
+import type { Database } from '../../db/client.ts';
+
+let database: Database;
+let deps: TestDeps;
+let api: Api;
+let w: World;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  deps = makeDeps(database);
+  api = await startApi(deps);
+  w = await makeWorld(deps.db);
+});
+afterAll(async () => {
+  await api?.close();
+  await database?.close();
+});
+
+describe('a NUL character in text', () => {
+  it('in a query filter is a 400 text_nul_refused', async () => {
+    const r = await api.call('GET', '/api/admin/audit?action=1%00', { token: w.admin.token });
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.body).toMatchObject({ code: 'text_nul_refused' });
+    expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+
+  it("in a ticket's content is a 400, and no ticket is written", async () => {
+    const before = await database.query<{ n: number }>('select count(*)::int as n from tickets');
+    const r = await api.call('POST', '/api/tickets', { token: w.operator.token, body: callBody(w.category.id, { content: '路灯不亮\u0000已经三天了，请尽快处理' }) });
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.body).toMatchObject({ code: 'text_nul_refused' });
+    const after = await database.query<{ n: number }>('select count(*)::int as n from tickets');
+    expect(after[0]!.n).toBe(before[0]!.n);
+  });
+});
