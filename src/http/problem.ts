@@ -49,7 +49,7 @@ export function translate(err: unknown): unknown {
   // Connection-level failures: the database is down, restarting or unreachable (drizzle wraps the driver's error in `cause`).
   if (isConnectionError(err)) return new DomainError('database_unavailable', 503);
   // Text PostgreSQL cannot store: a NUL character (22021 in text, 22P05 in jsonb). PGlite refuses it the same way.
-  if (pgCodeOf(err, TEXT_REFUSED_CODES)) return new ValidationError([], 'text_nul_refused');
+  if (hasCode(err, TEXT_REFUSED_CODES)) return new ValidationError([], 'text_nul_refused');
   return err;
 }
 
@@ -83,25 +83,22 @@ const CONNECTION_CODES = new Set([
 
 const TEXT_REFUSED_CODES = new Set(['22021', '22P05']);
 
-/** Whether a PostgreSQL error code of the set appears on the error or its causes (drizzle wraps the driver's). */
-function pgCodeOf(err: unknown, codes: ReadonlySet<string>): boolean {
-  let e = err as { code?: unknown; cause?: unknown } | undefined;
+/**
+ * Whether an error code of the set appears on the error or its causes (drizzle wraps the driver's error in
+ * `cause`; an AggregateError from net — IPv4 and IPv6 both refused — carries them in `errors`).
+ */
+function hasCode(err: unknown, codes: ReadonlySet<string>): boolean {
+  let e = err as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined;
   for (let i = 0; e && typeof e === 'object' && i < 5; i++) {
     if (typeof e.code === 'string' && codes.has(e.code)) return true;
+    if (Array.isArray(e.errors) && e.errors.some((x) => hasCode(x, codes))) return true;
     e = e.cause as typeof e;
   }
   return false;
 }
 
 export function isConnectionError(err: unknown): boolean {
-  let e = err as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined;
-  for (let i = 0; e && typeof e === 'object' && i < 5; i++) {
-    if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
-    // An AggregateError from net (IPv4 and IPv6 both refused) carries the codes in `errors`.
-    if (Array.isArray(e.errors) && e.errors.some((x) => isConnectionError(x))) return true;
-    e = e.cause as typeof e;
-  }
-  return false;
+  return hasCode(err, CONNECTION_CODES);
 }
 
 export function writeProblem(
