@@ -14,14 +14,18 @@ import { connect, migrate } from '../db/client.ts';
 import { seedDemo } from '../db/seed.ts';
 import { freshSeededDb } from './lib/datasets.ts';
 import { postLoad, type LoadResult } from './lib/load.ts';
-import { startChild } from './lib/proc.ts';
+import { startChild, type Child } from './lib/proc.ts';
 import { DATA_DIR, type PgServer } from './lib/pg.ts';
+
+/** CPU milliseconds per created ticket during the measured load: the server process, and (PostgreSQL) its database backends. */
+export type CpuPerTicket = { serverMs: number; databaseMs: number | null };
+type Measured = LoadResult & { rssMB: number; warmupOk: number; cpu: CpuPerTicket };
 
 export type IntakeFigures = {
   connections: number;
   seconds: number;
-  app: LoadResult & { rssMB: number; warmupOk: number };
-  bare: LoadResult & { rssMB: number; warmupOk: number };
+  app: Measured;
+  bare: Measured;
   ratio: number;
   check: { ticketsCreated: number; expected: number; autoDispatched: number; ok: boolean };
 };
@@ -40,10 +44,39 @@ function requestBody(categoryIds: number[], run: string) {
   });
 }
 
-async function measure(port: number, pathName: string, body: (i: number) => unknown, headers: ((i: number) => Record<string, string>) | undefined, o: { connections: number; seconds: number }) {
-  const url = `http://127.0.0.1:${port}${pathName}`;
+/** CPU seconds (user + system) of processes, from /proc (Linux): the database backends a server holds open. */
+function procCpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14, 15)
+    } catch {
+      // gone: its time is lost to the figure (backends stay open for the whole load)
+    }
+  }
+  return (ticks * 1000) / 100; // USER_HZ
+}
+
+async function measure(
+  child: Child,
+  pathName: string,
+  body: (i: number) => unknown,
+  headers: ((i: number) => Record<string, string>) | undefined,
+  o: { connections: number; seconds: number },
+  backends: () => Promise<number[]>,
+) {
+  const url = `http://127.0.0.1:${child.port}${pathName}`;
   const warm = await postLoad({ url, connections: o.connections, seconds: 1, body: (i) => body(1_000_000 + i), headers: headers && ((i) => headers(1_000_000 + i)) });
-  return { ...(await postLoad({ url, connections: o.connections, seconds: o.seconds, body, headers })), warmupOk: warm.ok };
+  const pids = await backends();
+  const cpu = async () => (await child.request<{ cpu: NodeJS.CpuUsage }>({ type: 'cpu' }, 'cpu')).cpu;
+  const [c0, d0] = [await cpu(), procCpuMs(pids)];
+  const load = await postLoad({ url, connections: o.connections, seconds: o.seconds, body, headers });
+  const [c1, d1] = [await cpu(), procCpuMs(pids)];
+  const per = (ms: number) => round(ms / Math.max(1, load.ok), 2);
+  const serverMs = (c1.user - c0.user + c1.system - c0.system) / 1000;
+  return { ...load, warmupOk: warm.ok, cpu: { serverMs: per(serverMs), databaseMs: pids.length ? per(d1 - d0) : null } };
 }
 
 export async function benchIntake(target: { driver: 'postgres'; server: PgServer } | { driver: 'pglite' }, o: { connections: number; seconds: number }): Promise<IntakeFigures> {
@@ -51,6 +84,7 @@ export async function benchIntake(target: { driver: 'postgres'; server: PgServer
   let env: Record<string, string>;
   let query: <T>(text: string) => Promise<T[]>;
   let close: () => Promise<void>;
+  let backends: () => Promise<number[]> = async () => [];
   let dataDir = '';
   if (target.driver === 'postgres') {
     const url = await freshSeededDb(target.server, 'bench_intake');
@@ -58,6 +92,11 @@ export async function benchIntake(target: { driver: 'postgres'; server: PgServer
     const sql = postgres(url, { max: 1, onnotice: () => {} });
     query = async <T,>(text: string) => (await sql.unsafe(text)) as unknown as T[];
     close = () => sql.end();
+    // The server children's connections (not this one's), when the database server runs on this machine.
+    backends = async () =>
+      (await sql`select pid from pg_stat_activity where datname = 'bench_intake' and pid <> pg_backend_pid()`)
+        .map((r) => Number(r.pid))
+        .filter((pid) => fs.existsSync(`/proc/${pid}`));
   } else {
     // PGlite: one process per data folder, so the folder is prepared here, closed, then opened by each child in turn.
     dataDir = path.join(DATA_DIR, 'pglite-intake');
@@ -82,12 +121,12 @@ export async function benchIntake(target: { driver: 'postgres'; server: PgServer
   const body = requestBody(ids, run);
 
   const bare = await startChild(target.driver === 'postgres' ? 'bare-server.ts' : 'bare-pglite-server.ts', { ...env, BARE_CATEGORY_ID: String(ids[0]) });
-  const bareLoad = await measure(bare.port, '/tickets', body, undefined, o);
+  const bareLoad = await measure(bare, '/tickets', body, undefined, o, backends);
   const bareRss = await bare.rss();
   await bare.stop();
 
   const app = await startChild('app-server.ts', env, 120_000);
-  const appLoad = await measure(app.port, '/api/tickets', body, (i) => ({ authorization: `Bearer ${DEMO_API_TOKEN}`, 'idempotency-key': `bench-${run}-${i}` }), o);
+  const appLoad = await measure(app, '/api/tickets', body, (i) => ({ authorization: `Bearer ${DEMO_API_TOKEN}`, 'idempotency-key': `bench-${run}-${i}` }), o, backends);
   const appRss = await app.rss();
   await app.stop();
 

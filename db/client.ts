@@ -81,6 +81,35 @@ function isAlive(pid: number): boolean {
   }
 }
 
+type PgClient = import('postgres').Sql;
+
+/**
+ * drizzle-orm sends its queries unnamed (`prepare: false`), and postgres.js must then have the server describe
+ * each parameterised statement before it can send the values: two round trips per query, and nothing
+ * pipelined behind it (postgres.js waits for the description). Named prepared statements are described once
+ * per connection; after that each query is one message batch, and the queries a command sends together
+ * travel together. postgres.js drops a connection's statements when it recycles the connection
+ * (`max_lifetime`, 30–60 min), which bounds how many accumulate. Off with `prepare: false` (pgbouncer in
+ * transaction mode before 1.21). Measured in docs/benchmarks.md (intake).
+ */
+function preparing(sql: PgClient): PgClient {
+  return new Proxy(sql, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') {
+        return (text: string, args?: unknown[], options?: Record<string, unknown>) =>
+          Array.isArray(args) && args.length ? target.unsafe(text, args as never[], { ...options, prepare: true }) : target.unsafe(text, args as never[], options);
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        return (...a: unknown[]) => {
+          const fn = a.pop() as (c: PgClient) => unknown;
+          return (Reflect.get(target, prop, receiver) as (...x: unknown[]) => unknown)(...a, (c: PgClient) => fn(preparing(c)));
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
 export async function connect(opts: ConnectOptions = {}): Promise<Database> {
   if (opts.url) {
     const { default: postgres } = await import('postgres');
@@ -96,7 +125,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<Database> {
       ...(opts.applicationName ? { connection: { application_name: opts.applicationName } } : {}),
       ...(opts.prepare === false ? { prepare: false } : {}),
     });
-    const db = drizzle(sql, { schema, casing: 'snake_case' }) as unknown as Db;
+    const db = drizzle(opts.prepare === false ? sql : preparing(sql), { schema, casing: 'snake_case' }) as unknown as Db;
     return {
       db,
       driver: 'postgres',

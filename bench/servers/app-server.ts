@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 const app = await start(loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', JOBS: 'false', LOG_LEVEL: 'silent', SEED_DEMO: 'false' }));
 process.on('message', async (m: { type: string }) => {
   if (m.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss });
+  if (m.type === 'cpu') process.send!({ type: 'cpu', cpu: process.cpuUsage() });
   if (m.type === 'stop') {
     await app.stop();
     process.exit(0);

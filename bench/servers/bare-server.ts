@@ -33,6 +33,7 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.on('message', async (m: { type: string }) => {
   if (m.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss });
+  if (m.type === 'cpu') process.send!({ type: 'cpu', cpu: process.cpuUsage() });
   if (m.type === 'stop') {
     server.close();
     await sql.end({ timeout: 2 });

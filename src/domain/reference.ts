@@ -1,6 +1,6 @@
 /**
- * Reference data in memory: categories, units, street boundaries, active dispatch rules and active SLA
- * policies — small tables that every intake reads and admins change a few times a month.
+ * Reference data in memory: categories, units, street boundaries, active dispatch rules, active SLA
+ * policies and SMS templates — small tables that every intake reads and admins change a few times a month.
  *
  * Invalidation, across any number of instances: statement-level triggers (migration 0010) bump the one-row
  * `reference_version` counter in the same transaction as any change to those tables, whoever makes it (an
@@ -15,7 +15,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { categories, dispatchRules, referenceVersion, slaPolicies, streetBoundaries, units } from '../../db/schema/index.ts';
+import { categories, dispatchRules, messageTemplates, referenceVersion, slaPolicies, streetBoundaries, units } from '../../db/schema/index.ts';
 
 export type CategoryRef = { id: number; name: string; parentId: number | null; level: number; active: boolean; autoDispatch: boolean; hasChildren: boolean };
 export type UnitRef = typeof units.$inferSelect;
@@ -33,10 +33,12 @@ export type References = {
   rules: readonly RuleRef[];
   /** Active SLA policies, by id. */
   policies: readonly PolicyRef[];
+  /** SMS templates the admins have overridden, by key (the rest are the defaults in code). */
+  templates: ReadonlyMap<string, string>;
 };
 
 async function load(db: Db, version: number): Promise<References> {
-  const [cats, unitRows, boundaries, rules, policies] = await Promise.all([
+  const [cats, unitRows, boundaries, rules, policies, templates] = await Promise.all([
     db
       .select({ id: categories.id, name: categories.name, parentId: categories.parentId, level: categories.level, active: categories.active, autoDispatch: categories.autoDispatch })
       .from(categories),
@@ -44,6 +46,7 @@ async function load(db: Db, version: number): Promise<References> {
     db.select().from(streetBoundaries).orderBy(asc(streetBoundaries.unitId)),
     db.select().from(dispatchRules).where(eq(dispatchRules.active, true)).orderBy(asc(dispatchRules.id)),
     db.select().from(slaPolicies).where(eq(slaPolicies.active, true)).orderBy(asc(slaPolicies.id)),
+    db.select({ key: messageTemplates.key, body: messageTemplates.body }).from(messageTemplates),
   ]);
   const parents = new Set(cats.map((c) => c.parentId).filter((id) => id !== null));
   return {
@@ -53,6 +56,7 @@ async function load(db: Db, version: number): Promise<References> {
     boundaries,
     rules,
     policies,
+    templates: new Map(templates.map((t) => [t.key, t.body])),
   };
 }
 

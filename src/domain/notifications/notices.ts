@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client.ts';
 import { units } from '../../../db/schema/index.ts';
 import type { Config } from '../../config.ts';
 import { MOBILE } from '../tickets/inputs.ts';
+import { currentReferences } from '../reference.ts';
 import { enqueueNotification } from './outbox.ts';
 
 /**
@@ -50,22 +51,26 @@ export async function notifyReplyApproved(tx: Db, config: Pick<Config, 'PUBLIC_B
  */
 export async function notifyUnitsOfDispatch(tx: Db, t: TicketLike, assigned: { unitId: number; role: 'lead' | 'assist' }[], now: Date): Promise<void> {
   if (!assigned.length) return;
-  const rows = await tx
-    .select({ id: units.id, name: units.name, notifyPhone: units.notifyPhone })
-    .from(units)
-    .where(inArray(units.id, assigned.map((a) => a.unitId)));
-  for (const a of assigned) {
-    const u = rows.find((r) => r.id === a.unitId);
-    const to = u?.notifyPhone?.trim();
-    if (!u || !to) continue;
-    await enqueueNotification(tx, {
-      ticketId: t.id,
-      audience: 'unit',
-      unitId: u.id,
-      recipient: to,
-      template: 'unit_dispatch',
-      params: { number: t.number, title: excerpt(t.title, 30), unitName: u.name, role: a.role === 'lead' ? '主办' : '协办' },
-      at: now,
-    });
-  }
+  const ids = assigned.map((a) => a.unitId);
+  const refs = currentReferences();
+  const rows = refs
+    ? ids.flatMap((id) => refs.units.get(id) ?? [])
+    : await tx.select({ id: units.id, name: units.name, notifyPhone: units.notifyPhone }).from(units).where(inArray(units.id, ids));
+  // Sent together: postgres.js pipelines a transaction's queries (one round trip for all the units).
+  await Promise.all(
+    assigned.map((a) => {
+      const u = rows.find((r) => r.id === a.unitId);
+      const to = u?.notifyPhone?.trim();
+      if (!u || !to) return null;
+      return enqueueNotification(tx, {
+        ticketId: t.id,
+        audience: 'unit',
+        unitId: u.id,
+        recipient: to,
+        template: 'unit_dispatch',
+        params: { number: t.number, title: excerpt(t.title, 30), unitName: u.name, role: a.role === 'lead' ? '主办' : '协办' },
+        at: now,
+      });
+    }),
+  );
 }

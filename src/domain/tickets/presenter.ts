@@ -71,6 +71,7 @@ export function summary(actor: Actor, t: TicketRow) {
 
 /** What a command that has just written the ticket already knows, so the presenter need not read it back. */
 export type PresentKnown = {
+  assignments?: Awaited<ReturnType<typeof ticketAssignments>>;
   categoryPath?: { id: number; name: string }[];
   contacts?: number;
   pendingRequests?: Awaited<ReturnType<typeof pendingRequests>>;
@@ -80,7 +81,7 @@ export type PresentKnown = {
 /** The full view of one ticket for this actor. Reading full caller details is written to the audit log. */
 export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Date = new Date(), known: PresentKnown = {}) {
   const [assignmentRows, pending, category, contactsN] = await Promise.all([
-    ticketAssignments(db, t.id),
+    known.assignments ?? ticketAssignments(db, t.id),
     known.pendingRequests ?? pendingRequests(db, t.id),
     known.categoryPath ?? categoryPath(db, t.categoryId),
     known.contacts ?? contactCount(db, t.id),

@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../../db-errors.ts';
 import { mayAssignment, mayTicket } from '../policy.ts';
 import { loadTicket, type AssignmentRow, type TicketRow } from '../queries.ts';
 import { inTransaction, type Recorder } from '../record.ts';
+import { currentReferences } from '../../reference.ts';
 import { lockOpenTarget, recordLinkedInto } from '../link.ts';
 import { notifyReplyApproved, notifyUnitsOfDispatch } from '../../notifications/notices.ts';
 import { dispatchClocks, extendCompletion, liveTicketLevel, reopenCompletion, resumeCompletion } from '../../sla/assignment-clocks.ts';
@@ -113,34 +114,42 @@ async function leadAssignment(tx: Db, ticketId: number): Promise<AssignmentRow> 
 
 // ---------------------------------------------------------------- centre actions
 
-export async function dispatchTicket(
-  deps: Deps,
-  actor: Actor,
-  ticketId: number,
-  input: {
-    version: number;
-    leadUnitId: number;
-    assistUnitIds: number[];
-    designate: boolean;
-    note?: string;
-    /** Set by auto-dispatch (routing), never from HTTP: the rule that chose the units and the units copied */
-    auto?: { ruleId: number; copyUnitIds: number[] };
-  },
-) {
+export type DispatchInput = {
+  version: number;
+  leadUnitId: number;
+  assistUnitIds: number[];
+  designate: boolean;
+  note?: string;
+  /** Set by auto-dispatch (routing), never from HTTP: the rule that chose the units and the units copied */
+  auto?: { ruleId: number; copyUnitIds: number[] };
+};
+
+/** The units a dispatch may go to: active, not the centre. From the command's reference data when it has them. */
+export async function assignableUnits(tx: Db, ids: number[]) {
+  const refs = currentReferences();
+  const found = refs
+    ? ids.flatMap((id) => refs.units.get(id) ?? []).filter((u) => u.active)
+    : await tx.select({ id: units.id, kind: units.kind }).from(units).where(and(inArray(units.id, ids), eq(units.active, true)));
+  for (const id of ids) {
+    const u = found.find((f) => f.id === id);
+    if (!u) throw new UnprocessableError('unit_unknown', { unitId: id });
+    if (u.kind === 'centre') throw new UnprocessableError('unit_not_assignable');
+  }
+}
+
+/**
+ * What a dispatch writes besides the ticket's own update and event: the assignments with their SLA
+ * deadlines and marks, and the units' SMS. Shared by the dispatcher's command and intake's auto-dispatch,
+ * which writes a new ticket already dispatched (the writes are issued together and awaited by the caller).
+ */
+export async function dispatchWrites(deps: Deps, tx: Db, actor: Actor, ticket: TicketRow, input: Omit<DispatchInput, 'version'>, now: Date) {
   const all = [input.leadUnitId, ...input.assistUnitIds];
   if (new Set(all).size !== all.length) throw new UnprocessableError('units_repeated');
-  return runTicketAction(deps, actor, ticketId, 'dispatch', input.version, async ({ tx, ticket, now, record }) => {
-    const found = await tx
-      .select({ id: units.id, kind: units.kind })
-      .from(units)
-      .where(and(inArray(units.id, all), eq(units.active, true)));
-    for (const id of all) {
-      const u = found.find((f) => f.id === id);
-      if (!u) throw new UnprocessableError('unit_unknown', { unitId: id });
-      if (u.kind === 'centre') throw new UnprocessableError('unit_not_assignable');
-    }
-    const sla = await dispatchClocks(deps, tx, ticket, now);
-    const inserted = await tx.insert(assignments).values(
+  await assignableUnits(tx, all);
+  const sla = await dispatchClocks(deps, tx, ticket, now);
+  const inserted = tx
+    .insert(assignments)
+    .values(
       all.map((unitId, i) => ({
         ticketId: ticket.id,
         unitId,
@@ -151,21 +160,34 @@ export async function dispatchTicket(
         dispatchedAt: now,
         ...sla.values,
       })),
-    ).returning({ id: assignments.id });
-    // Notifications (issue 3 §5): a new-dispatch SMS to each assigned unit's notify phone, queued in this transaction.
-    await notifyUnitsOfDispatch(tx, ticket, all.map((unitId, i) => ({ unitId, role: i === 0 ? ('lead' as const) : ('assist' as const) })), now);
-    return {
-      set: { dispatchedAt: ticket.dispatchedAt ?? now, warningLevel: 'none' },
-      after: () => sla.report(record, ticket.version + 1, inserted.map((r) => r.id)),
-      payload: {
-        leadUnitId: input.leadUnitId,
-        assistUnitIds: input.assistUnitIds,
-        designate: input.designate,
-        note: input.note ?? null,
-        ...(input.auto ? { auto: true, ruleId: input.auto.ruleId, copyUnitIds: input.auto.copyUnitIds } : {}),
-      },
-      public: true,
-    };
+    )
+    .returning()
+    .then((rows) => rows);
+  // Notifications (issue 3 §5): a new-dispatch SMS to each assigned unit's notify phone, queued in this transaction.
+  const notified = notifyUnitsOfDispatch(tx, ticket, all.map((unitId, i) => ({ unitId, role: i === 0 ? ('lead' as const) : ('assist' as const) })), now);
+  return {
+    /** The assignments, once every row is written. */
+    written: Promise.all([inserted, notified]).then(([rows]) => rows),
+    set: { dispatchedAt: ticket.dispatchedAt ?? now, warningLevel: 'none' as const },
+    /** After the dispatch event: the calendar's gaps, if a deadline fell outside it. */
+    report: (record: Recorder, version: number, assignmentIds: number[]) => sla.report(record, version, assignmentIds),
+    payload: {
+      leadUnitId: input.leadUnitId,
+      assistUnitIds: input.assistUnitIds,
+      designate: input.designate,
+      note: input.note ?? null,
+      ...(input.auto ? { auto: true, ruleId: input.auto.ruleId, copyUnitIds: input.auto.copyUnitIds } : {}),
+    },
+  };
+}
+
+export async function dispatchTicket(deps: Deps, actor: Actor, ticketId: number, input: DispatchInput) {
+  const all = [input.leadUnitId, ...input.assistUnitIds];
+  if (new Set(all).size !== all.length) throw new UnprocessableError('units_repeated');
+  return runTicketAction(deps, actor, ticketId, 'dispatch', input.version, async ({ tx, ticket, now, record }) => {
+    const d = await dispatchWrites(deps, tx, actor, ticket, input, now);
+    const ids = (await d.written).map((a) => a.id);
+    return { set: d.set, after: () => d.report(record, ticket.version + 1, ids), payload: d.payload, public: true };
   });
 }
 
