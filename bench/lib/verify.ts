@@ -12,7 +12,7 @@ import { CalendarStore } from '../../src/domain/calendar/store.ts';
 import { rollup } from '../../src/domain/metrics/rollup.ts';
 import { silentLogger } from './datasets.ts';
 
-const TABLES = ['metrics_daily', 'metrics_unit_daily', 'metrics_unit_monthly', 'metrics_category_monthly'];
+const TABLES = ['metrics_daily', 'metrics_unit_daily', 'metrics_unit_monthly', 'metrics_subtree_monthly', 'metrics_category_monthly'];
 
 export async function verifyRollups(sql: Sql, url: string): Promise<{ ok: boolean; rows: number; mismatches: number; rollupSeconds: number }> {
   for (const t of TABLES) await sql.unsafe(`drop table if exists bench.expected_${t}; create table bench.expected_${t} as select * from ${t}`);

@@ -9,7 +9,7 @@ const counter = () => integer().notNull().default(0);
 const counters = () => Object.fromEntries(COUNTERS.map((c) => [c, counter()])) as { [K in Counter]: ReturnType<typeof counter> };
 
 /**
- * The metric rollups: the same counters at four grains, all maintained by the rollup job from the same
+ * The metric rollups: the same counters at five grains, all maintained by the rollup job from the same
  * deltas in the same transaction, so they always agree. A query reads the smallest grain that can answer
  * it (src/domain/metrics/grains.ts). Days are Asia/Shanghai dates; a month is stored as its first day.
  * `appealed`: the counts of tickets an approved appeal (免考) took out of that unit's score. Unit 0 is the
@@ -52,6 +52,24 @@ export const metricsUnitMonthly = pgTable(
     ...counters(),
   },
   (t) => [primaryKey({ columns: [t.month, t.unitId, t.channel, t.appealed] })],
+);
+
+/**
+ * Per month and unit with everything below it (a district: itself, its streets and their communities), all
+ * channels together: every delta is also counted for each ancestor on the unit's path, so the unit
+ * dashboards read one row per unit and month instead of expanding every unit's path. Derived from units: a
+ * change of a unit's path rebuilds the rows of its old and new ancestors in the same transaction (trigger
+ * units_metrics_subtree, migration metrics_subtree_monthly).
+ */
+export const metricsSubtreeMonthly = pgTable(
+  'metrics_subtree_monthly',
+  {
+    month: date().notNull(),
+    unitId: integer().notNull(),
+    appealed: boolean().notNull(),
+    ...counters(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.unitId, t.appealed] })],
 );
 
 /** Per month and category, all units together: the centre's monthly figures by category. */

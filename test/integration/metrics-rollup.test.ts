@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { appeals, assignmentRequests, metricsDaily, ticketEvents, tickets } from '../../db/schema/index.ts';
+import { appeals, assignmentRequests, metricsDaily, metricsSubtreeMonthly, ticketEvents, tickets, units } from '../../db/schema/index.ts';
 import { driver as dbDriver, freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { makeKbArticle, makeWorld, seedCalendar, type World } from '../setup/world.ts';
 import { journeyDriver, naturalHoursPolicy, type JourneyDriver } from './metrics-journeys.ts';
@@ -116,20 +116,23 @@ async function rolledUp(grain: Grain = GRAINS[0]!): Promise<Figures> {
   const out: Figures = new Map();
   for (const r of rows) {
     const counts = Object.fromEntries(COUNTERS.filter((c) => r[c] !== 0).map((c) => [c, r[c] as number]));
-    if (Object.keys(counts).length) out.set(`${r[grain.time]}|${r.unitId ?? 0}|${r.categoryId ?? 0}|${r.channel}|${r.appealed}`, counts);
+    if (Object.keys(counts).length) out.set(`${r[grain.time]}|${r.unitId ?? 0}|${r.categoryId ?? 0}|${r.channel ?? ''}|${r.appealed}`, counts);
   }
   return out;
 }
 
-/** The oracle's figures summed to a coarser grain. */
-function atGrain(figures: Figures, grain: Grain): Figures {
+/** The oracle's figures summed to a coarser grain (a subtree grain: each unit's also credited to every unit on its path, all channels together). */
+function atGrain(figures: Figures, grain: Grain, paths: ReadonlyMap<number, string>): Figures {
   const out: Figures = new Map();
   for (const [key, counts] of figures) {
     const [day, unit, category, channel, appealed] = key.split('|');
-    const k = `${grain.time === 'day' ? day : monthOf(day!)}|${grain.dims.includes('unitId') ? unit : 0}|${grain.dims.includes('categoryId') ? category : 0}|${channel}|${appealed}`;
-    const row = out.get(k) ?? {};
-    for (const [c, n] of Object.entries(counts) as [Counter, number][]) row[c] = (row[c] ?? 0) + n;
-    out.set(k, row);
+    const unitIds = !grain.dims.includes('unitId') ? ['0'] : grain.subtree && unit !== '0' ? (paths.get(Number(unit)) ?? '').split('/').filter(Boolean) : [unit!];
+    for (const u of unitIds) {
+      const k = `${grain.time === 'day' ? day : monthOf(day!)}|${u}|${grain.dims.includes('categoryId') ? category : 0}|${grain.subtree ? '' : channel}|${appealed}`;
+      const row = out.get(k) ?? {};
+      for (const [c, n] of Object.entries(counts) as [Counter, number][]) row[c] = (row[c] ?? 0) + n;
+      out.set(k, row);
+    }
   }
   for (const [k, row] of out) {
     for (const c of Object.keys(row) as Counter[]) if (row[c] === 0) delete row[c];
@@ -141,7 +144,8 @@ function atGrain(figures: Figures, grain: Grain): Figures {
 /** Every grain of the rollup equals the oracle summed to that grain. */
 async function expectRollupsMatch() {
   const truth = await oracle();
-  for (const grain of GRAINS) expect(sorted(await rolledUp(grain)), grain.name).toEqual(sorted(atGrain(truth, grain)));
+  const paths = new Map((await deps.db.select({ id: units.id, path: units.path }).from(units)).map((u) => [u.id, u.path]));
+  for (const grain of GRAINS) expect(sorted(await rolledUp(grain)), grain.name).toEqual(sorted(atGrain(truth, grain, paths)));
 }
 
 const sorted = (m: Map<string, unknown>) => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -406,6 +410,34 @@ describe('exactly once', () => {
     await slow;
     const [r1, r2] = await Promise.all([rollup(deps, deps.clock.now(), { batchSize: 1 }), rollup(deps, deps.clock.now(), { batchSize: 1 })]);
     expect(r1.events + r2.events).toBe(1);
+    await expectRollupsMatch();
+  });
+});
+
+describe('the subtree grain when units move', () => {
+  /** Moves a unit and everything below it under another parent, in one transaction, as an admin's SQL would. */
+  async function move(unit: { id: number }, to: { id: number; path: string }) {
+    await deps.db.transaction(async (tx) => {
+      const [u] = await tx.select({ path: units.path }).from(units).where(eq(units.id, unit.id));
+      const newPath = `${to.path}${unit.id}/`;
+      await tx.update(units).set({ parentId: to.id }).where(eq(units.id, unit.id));
+      await tx.execute(sql`update units set path = ${newPath} || substr(path, ${u!.path.length + 1}) where path like ${u!.path + '%'}`);
+    });
+  }
+
+  it('follows a street (with its community) to another district, in the moving transaction, and the rollup goes on from there', async () => {
+    await rollup(deps, deps.clock.now());
+    const districtBefore = await deps.db.select().from(metricsSubtreeMonthly).where(eq(metricsSubtreeMonthly.unitId, w.units.districtA.id));
+    expect(districtBefore.length).toBeGreaterThan(0);
+    const community = await deps.db.select({ path: units.path }).from(units).where(eq(units.id, w.units.communityA.id));
+    expect(community[0]!.path.startsWith(w.units.streetA.path)).toBe(true);
+    await move(w.units.streetA, w.units.districtB);
+    await expectRollupsMatch();
+    // New counts after the move go to the new district (and the centre), not the old one.
+    await d.create();
+    await rollup(deps, deps.clock.now());
+    await expectRollupsMatch();
+    await move(w.units.streetA, w.units.districtA);
     await expectRollupsMatch();
   });
 });

@@ -186,18 +186,25 @@ export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
 
 export type MetricValue = { name: string; value: number | null; numerator: number; denominator: number; definition: string };
 
-const termValue = (t: Term, c: Counters) => t.counters.reduce((s, k) => s + c[k], 0) - (t.minus ?? []).reduce((s, k) => s + c[k], 0);
+function termValue(t: Term, c: Counters): number {
+  let v = 0;
+  for (const k of t.counters) v += c[k];
+  if (t.minus) for (const k of t.minus) v -= c[k];
+  return v;
+}
 
-/** Every metric from summed counters: value = numerator ÷ denominator, null when nothing is due. */
-export function computeMetrics(c: Counters, s: MetricSettings, locale: Locale): Record<MetricKey, MetricValue> {
-  const fs = formulas(s);
-  return Object.fromEntries(
-    METRIC_KEYS.map((k) => {
-      const numerator = termValue(fs[k].numerator, c);
-      const denominator = termValue(fs[k].denominator, c);
-      return [k, { name: METRIC_NAMES[k][locale], value: denominator > 0 ? round(numerator / denominator) : null, numerator, denominator, definition: fs[k].text[locale] }];
-    }),
-  ) as Record<MetricKey, MetricValue>;
+/**
+ * Every metric from summed counters: value = numerator ÷ denominator, null when nothing is due. `fs`:
+ * `formulas(s)` when the caller computes many rows with the same settings (built once, not per row).
+ */
+export function computeMetrics(c: Counters, s: MetricSettings, locale: Locale, fs: Record<MetricKey, Formula> = formulas(s)): Record<MetricKey, MetricValue> {
+  const out = {} as Record<MetricKey, MetricValue>;
+  for (const k of METRIC_KEYS) {
+    const numerator = termValue(fs[k].numerator, c);
+    const denominator = termValue(fs[k].denominator, c);
+    out[k] = { name: METRIC_NAMES[k][locale], value: denominator > 0 ? round(numerator / denominator) : null, numerator, denominator, definition: fs[k].text[locale] };
+  }
+  return out;
 }
 
 export const round = (x: number, digits = 6) => Math.round(x * 10 ** digits) / 10 ** digits;

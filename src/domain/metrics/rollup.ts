@@ -6,20 +6,22 @@
  *  2. deletes up to `batchSize` ids from metrics_queue, oldest first (SKIP LOCKED as a second guard),
  *  3. loads the whole event stream, the ticket and the assignments of every ticket those events belong to,
  *  4. folds each stream (contributions.ts) and keeps the deltas of the taken events only,
- *  5. adds the summed deltas to every grain of the rollup (grains.ts; one upsert per key, in key order).
+ *  5. adds the summed deltas to every grain of the rollup (grains.ts; one upsert per key, in key order) —
+ *     to the subtree grain once for each unit on the path of the delta's unit (the paths read under the lock;
+ *     a change of paths rebuilds that grain's rows under the same lock: migration metrics_subtree_monthly).
  * The queue rows and the counts commit or roll back together: every event is counted exactly once, in
  * whatever order events commit. See docs/metrics.md.
  */
 import { and, asc, eq, inArray, or, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { assignments, metricsDaily, metricsRollupState, ticketEvents, tickets } from '../../../db/schema/index.ts';
+import { assignments, metricsDaily, metricsRollupState, ticketEvents, tickets, units } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import { aggregate, COUNTED_EVENT_TYPES, ticketDeltas, type AssignmentFacts, type StreamEvent } from './contributions.ts';
-import { COUNTERS, counterColumn, type Counter } from './counters.ts';
-import { GRAINS, monthOf, type Grain } from './grains.ts';
+import { COUNTERS, counterColumn, INTAKE_UNIT, type Counter } from './counters.ts';
+import { GRAINS, monthOf, pathUnits, type Grain } from './grains.ts';
 
-/** pg advisory lock key of the rollup ("jiesu metrics"). */
+/** pg advisory lock key of the rollup ("jiesu metrics"); also taken by the subtree grain's rebuild (migration 0012). */
 export const ROLLUP_LOCK_KEY = 7212346;
 
 export type RollupResult = { events: number; keys: number; batches: number; skipped: boolean };
@@ -92,19 +94,27 @@ function groupBy<T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> {
 const UPSERT_CHUNK = 500;
 
 type Rows = ReturnType<typeof aggregate>;
-type GrainRow = { time: string; unitId: number; categoryId: number; channel: string; appealed: boolean; counts: Partial<Record<Counter, number>> };
+type GrainRow = { time: string; unitId: number; categoryId: number; channel: string | null; appealed: boolean; counts: Partial<Record<Counter, number>> };
 
-/** The summed rows of the finest grain, summed again at a coarser one (rows that net to zero are dropped). */
-export function regroup(rows: Rows, grain: Grain): GrainRow[] {
+/**
+ * The summed rows of the finest grain, summed again at a coarser one (rows that net to zero are dropped).
+ * A subtree grain credits each row to every unit on its unit's path (`ancestors`: unit → those units;
+ * unit 0 stays itself; a unit without a path counts for none, as the dashboards' path expansion does), all
+ * channels together.
+ */
+export function regroup(rows: Rows, grain: Grain, ancestors: ReadonlyMap<number, number[]> = new Map()): GrainRow[] {
   const out = new Map<string, GrainRow>();
   for (const r of rows) {
     const time = grain.time === 'day' ? r.day : monthOf(r.day);
-    const unitId = grain.dims.includes('unitId') ? r.unitId : 0;
+    const unitIds = !grain.dims.includes('unitId') ? [0] : grain.subtree && r.unitId !== INTAKE_UNIT ? (ancestors.get(r.unitId) ?? []) : [r.unitId];
     const categoryId = grain.dims.includes('categoryId') ? r.categoryId : 0;
-    const key = `${time}|${unitId}|${categoryId}|${r.channel}|${r.appealed}`;
-    let g = out.get(key);
-    if (!g) out.set(key, (g = { time, unitId, categoryId, channel: r.channel, appealed: r.appealed, counts: {} }));
-    for (const [c, v] of Object.entries(r.counts) as [Counter, number][]) g.counts[c] = (g.counts[c] ?? 0) + v;
+    const channel = grain.subtree ? null : r.channel;
+    for (const unitId of unitIds) {
+      const key = `${time}|${unitId}|${categoryId}|${channel}|${r.appealed}`;
+      let g = out.get(key);
+      if (!g) out.set(key, (g = { time, unitId, categoryId, channel, appealed: r.appealed, counts: {} }));
+      for (const [c, v] of Object.entries(r.counts) as [Counter, number][]) g.counts[c] = (g.counts[c] ?? 0) + v;
+    }
   }
   return [...out.entries()]
     .filter(([, g]) => Object.values(g.counts).some((v) => v !== 0))
@@ -112,18 +122,26 @@ export function regroup(rows: Rows, grain: Grain): GrainRow[] {
     .map(([, g]) => g);
 }
 
+/** Every unit on the path of each given unit (itself included), for the subtree grain. */
+async function ancestorsOf(tx: Db, unitIds: number[]): Promise<Map<number, number[]>> {
+  const ids = [...new Set(unitIds)].filter((id) => id !== INTAKE_UNIT);
+  if (ids.length === 0) return new Map();
+  const rows = await tx.select({ id: units.id, path: units.path }).from(units).where(inArray(units.id, ids));
+  return new Map(rows.map((u) => [u.id, pathUnits(u.path)]));
+}
+
 /** Adds summed deltas to one grain's table (keys in sorted order, so concurrent writers cannot deadlock). */
 export async function applyDeltas(tx: Db, grain: Grain, rows: GrainRow[]) {
   const t = grain.table as typeof metricsDaily;
   const cols = t as unknown as Record<string, AnyColumn>;
   const set = Object.fromEntries(COUNTERS.map((c) => [c, sql`${cols[c]} + excluded.${sql.raw(counterColumn(c))}`]));
-  const target = [cols[grain.time]!, ...grain.dims.map((d) => cols[d]!), cols.channel!, cols.appealed!];
+  const target = [cols[grain.time]!, ...grain.dims.map((d) => cols[d]!), ...(grain.subtree ? [] : [cols.channel!]), cols.appealed!];
   for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
     const chunk = rows.slice(i, i + UPSERT_CHUNK).map((r) => ({
       [grain.time]: r.time,
       ...(grain.dims.includes('unitId') ? { unitId: r.unitId } : {}),
       ...(grain.dims.includes('categoryId') ? { categoryId: r.categoryId } : {}),
-      channel: r.channel,
+      ...(grain.subtree ? {} : { channel: r.channel }),
       appealed: r.appealed,
       ...Object.fromEntries(COUNTERS.map((c) => [c, r.counts[c] ?? 0])),
     }));
@@ -147,7 +165,8 @@ export async function rollupBatch(deps: Deps, now: Date, batchSize: number): Pro
     ).map((r) => Number(r.event_id));
     if (taken.length === 0) return { events: 0, keys: 0, skipped: false };
     const rows = aggregate(await deltasForEvents(tx, taken));
-    for (const grain of GRAINS) await applyDeltas(tx, grain, regroup(rows, grain));
+    const ancestors = await ancestorsOf(tx, rows.map((r) => r.unitId));
+    for (const grain of GRAINS) await applyDeltas(tx, grain, regroup(rows, grain, ancestors));
     await tx
       .insert(metricsRollupState)
       .values({ id: 1, lastRunAt: now, eventsProcessed: taken.length })
