@@ -99,7 +99,7 @@ export async function runBench(opts: { only?: Bench[]; scales?: string[]; quick?
   if (only.includes('realtime')) {
     const clients = quick ? 50 : 1000;
     log(`realtime, ${clients} clients…`);
-    const r = await benchRealtime(server, { clients, rounds: quick ? 3 : 20 });
+    const r = await benchRealtime(server, { clients, rounds: quick ? 3 : 100 });
     results.realtime = r;
     checks.realtime = r.check.ok;
     const full = clients >= 1000;

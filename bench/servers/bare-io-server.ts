@@ -1,9 +1,13 @@
 /**
  * Child process: the baseline for realtime — a bare socket.io 4.8 server (no auth, no rooms, no adapter, no
- * database). IPC 'trigger' does io.emit of an event-shaped message to every socket; 'rss' answers its memory.
+ * database). IPC 'trigger' does io.emit of an event-shaped message to every socket; 'timeline', 'clock' and
+ * 'rss' answer as in realtime-server.ts (the same probe, rt-probe.ts).
  */
 import http from 'node:http';
 import { Server } from 'socket.io';
+import { endRound, installProbe, markPublish, now, startRound } from './rt-probe.ts';
+
+installProbe();
 
 const server = http.createServer((_req, res) => res.writeHead(404).end());
 const io = new Server(server, { serveClient: false });
@@ -14,8 +18,12 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.on('message', async (m: { type: string; ticketId?: number; version?: number }) => {
   if (m.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss, sockets: io.engine.clientsCount });
+  if (m.type === 'clock') process.send!({ type: 'clock', now: now() });
+  if (m.type === 'timeline') process.send!({ type: 'timeline', round: endRound() });
   if (m.type === 'trigger') {
-    const publishedAt = performance.timeOrigin + performance.now();
+    startRound();
+    const publishedAt = now();
+    markPublish();
     io.emit('ticket:event', { id: ++id, type: 'note', ticketId: m.ticketId, assignmentId: null, version: m.version, toStatus: null, at: new Date().toISOString() });
     process.send!({ type: 'triggered', publishedAt });
   }

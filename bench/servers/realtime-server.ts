@@ -5,7 +5,8 @@
  *
  * IPC: 'trigger' { ticketId, version } records one real ticket event through inTransaction/record (the path
  * every command takes: insert, audience query, publish after commit → rooms → emit) and answers
- * 'triggered'; 'rss' answers its memory; 'stop' closes.
+ * 'triggered'; 'timeline' answers the round's server-side timestamps (rt-probe.ts: trigger, publish, first
+ * and last frame written, GC, CPU); 'clock' answers this process's clock; 'rss' answers its memory; 'stop' closes.
  */
 import http from 'node:http';
 import { pino } from 'pino';
@@ -18,13 +19,18 @@ import { systemActor } from '../../src/domain/auth/actor.ts';
 import { inTransaction } from '../../src/domain/tickets/record.ts';
 import { attachRealtime } from '../../src/realtime/server.ts';
 import type { Deps } from '../../src/deps.ts';
+import { endRound, installProbe, markPublish, now, startRound } from './rt-probe.ts';
 
 const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', JOBS: 'false', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
 const database = await connect({ url: process.env.DATABASE_URL!, max: 10 });
 const deps: Deps = { db: database.db, database, config, logger: pino({ level: 'silent' }), clock: systemClock, bus: new EventBus(), calendar: new CalendarStore() };
+installProbe();
 // Subscribed before the realtime layer: the instant each event is published (after commit), just before its emit.
 let publishedAt = 0;
-deps.bus.subscribe(() => void (publishedAt = performance.timeOrigin + performance.now()));
+deps.bus.subscribe(() => {
+  publishedAt = now();
+  markPublish();
+});
 const server = http.createServer((_req, res) => res.writeHead(404).end());
 const realtime = await attachRealtime(server, deps);
 server.listen(0, '127.0.0.1', () => {
@@ -33,7 +39,10 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.on('message', async (m: { type: string; ticketId?: number; version?: number }) => {
   if (m.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss, sockets: realtime.io.engine.clientsCount });
+  if (m.type === 'clock') process.send!({ type: 'clock', now: now() });
+  if (m.type === 'timeline') process.send!({ type: 'timeline', round: endRound() });
   if (m.type === 'trigger') {
+    startRound();
     await inTransaction(deps, async (_tx, record) => {
       await record(systemActor('supervisor'), { ticketId: m.ticketId!, type: 'note', version: m.version!, payload: { bench: true } });
     });

@@ -9,7 +9,11 @@ import { SESSION_COOKIE } from '../http/middleware/auth.ts';
 import { rooms, roomsFor, roomsOf } from './rooms.ts';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData, TicketEventMessage } from './types.ts';
 
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between app instances (over the postgres adapter): an event for these rooms, to each instance's own sockets. */
+export interface InterServerEvents {
+  'ticket:event': (rooms: string[], msg: TicketEventMessage) => void;
+}
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 const CATCH_UP_LIMIT = 1000;
 
 function cookieValue(header: string | undefined, name: string): string | null {
@@ -26,7 +30,9 @@ function cookieValue(header: string | undefined, name: string): string | null {
  * With PostgreSQL, @socket.io/postgres-adapter carries emits between app instances.
  */
 export async function attachRealtime(server: http.Server, deps: Deps): Promise<{ io: RealtimeServer; close(): Promise<void> }> {
-  const io: RealtimeServer = new Server(server, { serveClient: false, cors: undefined, connectionStateRecovery: undefined });
+  // perMessageDeflate off (engine.io's default, kept explicit): a broadcast's websocket frame is then built once
+  // and the same bytes written to every socket; compressing would deflate ~150 bytes once per socket.
+  const io: RealtimeServer = new Server(server, { serveClient: false, cors: undefined, connectionStateRecovery: undefined, perMessageDeflate: false });
   // Engine.IO answers /socket.io/ before Koa: the instance name on its responses too (polls, the WebSocket upgrade).
   const servedBy = deps.config.INSTANCE_ID;
   if (servedBy) io.engine.on('headers', (headers: Record<string, string>) => void (headers['X-Served-By'] = servedBy));
@@ -72,7 +78,7 @@ export async function attachRealtime(server: http.Server, deps: Deps): Promise<{
     }
   });
 
-  io.on('connection', async (socket: Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>) => {
+  io.on('connection', async (socket: Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>) => {
     const actor = socket.data.actor;
     await socket.join(roomsFor(actor));
     socket.on('ticket:subscribe', async (ticketId, ack) => {
@@ -133,8 +139,15 @@ export async function attachRealtime(server: http.Server, deps: Deps): Promise<{
       toStatus: e.toStatus,
       at: e.createdAt,
     };
-    io.to(roomsOf(e)).emit('ticket:event', msg);
+    const to = roomsOf(e);
+    // The other instances first (one NOTIFY, sent and not awaited): each emits to its own sockets in those rooms.
+    if (pool) io.serverSideEmit('ticket:event', to, msg);
+    // Then this instance's sockets at once: io.to(…).emit through the postgres adapter would await the NOTIFY's
+    // round trip before writing to any local socket (and hang with a slow database). One emit to the union of
+    // the rooms: encoded once, and a socket in several of them gets it once.
+    io.local.to(to).emit('ticket:event', msg);
   });
+  if (pool) io.sockets.on('ticket:event', (to, msg) => void io.local.to(to).emit('ticket:event', msg));
 
   return {
     io,

@@ -142,17 +142,27 @@ describe('live events', () => {
 
 describe('several app instances', () => {
   if (driver === 'postgres') {
-    it('an event raised on one instance reaches a client of another (postgres adapter)', async () => {
+    it('an event raised on one instance reaches a client of another (postgres adapter), once, in its rooms only', async () => {
       const deps2 = makeDeps(database, { DATABASE_URL: database.url });
       const api2 = await startApi(deps2, { realtime: true });
       try {
         const onOther = await connect(api2.base, { token: w.handlerA.token });
-        const c = collector(onOther);
+        const districtOnOther = await connect(api2.base, { token: w.handlerDistrictA.token });
+        const otherUnitOnOther = await connect(api2.base, { token: w.handlerB.token });
+        const onThis = await connect(api.base, { token: w.handlerA.token });
+        const [c, cd, cb, cl] = [collector(onOther), collector(districtOnOther), collector(otherUnitOnOther), collector(onThis)];
         await new Promise((r) => setTimeout(r, 300)); // let the adapter's LISTEN settle
         const t = await newTicket('13900006666'); // through instance 1
         await dispatch(t, w.units.streetA.id);
         const e = await c.until((x) => x.ticketId === t.id && x.type === 'dispatch', 5000);
         expect(e.toStatus).toBe('awaiting_sign');
+        await cd.until((x) => x.ticketId === t.id && x.type === 'dispatch', 5000);
+        await cl.until((x) => x.ticketId === t.id && x.type === 'dispatch', 5000);
+        await new Promise((r) => setTimeout(r, 300)); // a duplicate would land here
+        // Each socket once, on the instance that raised it (emitted locally) and on the other (over NOTIFY).
+        for (const x of [c, cd, cl]) expect(x.got.filter((y) => y.ticketId === t.id && y.type === 'dispatch')).toHaveLength(1);
+        // The room scoping holds across instances: another street's handler hears nothing of it.
+        expect(cb.got.filter((y) => y.ticketId === t.id)).toEqual([]);
       } finally {
         await api2.close();
       }
