@@ -129,6 +129,33 @@ describe('the sweep (injected clock, no sleeps)', () => {
     ]);
   });
 
+  it('a due mark whose level already fired in this cycle writes nothing; the unit hears the worst level that does fire', async () => {
+    await deps.db.update(units).set({ notifyPhone: '13900002222' }).where(eq(units.id, w.units.streetB.id));
+    const { ticket, lead } = await dispatched({ lead: w.units.streetB.id });
+    await run(80); // sign:yellow
+    // sign:overdue recorded as fired in this cycle already (as after a restart that restored its mark)
+    await deps.db.insert(slaAlerts).values({ assignmentId: lead.id, clock: 'sign', level: 'overdue', cycle: 0, firedAt: at(T0, 80 * MIN) });
+    const eventsBefore = (await eventsOf(deps.db, ticket.id, 'sla_warning')).length;
+    const from = published.length;
+
+    // At 100 min sign:red and sign:overdue are both due: only red fires.
+    const r = await run(100);
+    expect(r).toMatchObject({ assignments: 1, fired: 1, overdue: 0 });
+    const events = await eventsOf(deps.db, ticket.id, 'sla_warning');
+    expect(events.slice(eventsBefore).map((e) => [e.payload.clock, e.payload.level, e.payload.reminderId, e.payload.supervisionId])).toEqual([['sign', 'red', null, null]]);
+    expect(published.slice(from).map((e) => e.id)).toEqual(events.slice(eventsBefore).map((e) => e.id));
+    expect(await supervisionOf(deps.db, ticket.id)).toEqual([]);
+    const sms = (await deps.db.select().from(notifications).where(eq(notifications.ticketId, ticket.id))).filter((n) => n.template === 'unit_warning');
+    expect(sms.map((n) => n.body)).toEqual([
+      `【12345热线】工单${ticket.number}的签收时限即将到期（黄色预警），期限2026-03-10 11:40，请抓紧办理。`,
+      `【12345热线】工单${ticket.number}的签收时限临近超期（红色预警），期限2026-03-10 11:40，请抓紧办理。`,
+    ]);
+    // the sign marks are gone either way; the levels are those that fired
+    expect((await assignmentById(deps.db, lead.id)).slaMarks.map((m) => m.clock)).not.toContain('sign');
+    expect(await assignmentById(deps.db, lead.id)).toMatchObject({ warningLevel: 'red', nextCheckAt: at(T0, 150 * MIN) });
+    expect(await ticketById(deps.db, ticket.id)).toMatchObject({ warningLevel: 'red', reminderCount: 0, supervisionLevel: 0 });
+  });
+
   it('a unit that signs before the sign deadline never hears from the sign clock', async () => {
     const { ticket, lead } = await dispatched();
     deps.clock.set(at(T0, 30 * MIN));
