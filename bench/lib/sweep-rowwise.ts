@@ -22,30 +22,15 @@ import { dueMarks, levelRank, maxLevel, nextCheckAt, type Clock, type Level, typ
 import { enqueueNotification } from '../../src/domain/notifications/outbox.ts';
 import { inTransaction, type Recorder } from '../../src/domain/tickets/record.ts';
 import { LIVE_ASSIGNMENT, type AssignmentStatus } from '../../src/domain/tickets/status.ts';
+import { shanghaiMinute } from '../../src/domain/clock.ts';
+import { CLOCK_LABEL, LEVEL_LABEL, type SweepResult } from '../../src/jobs/sla-sweep.ts';
 
-export type SweepResult = {
-  /** Assignments taken (each had a mark due) */
-  assignments: number;
-  /** Levels fired: one sla_alerts row and one 'sla_warning' event each */
-  fired: number;
-  /** Of which overdue: each opened a reminder (催办) and a supervision item (督办) */
-  overdue: number;
-  batches: number;
-};
-
+/** The product's result type, labels and time format: the baseline differs from it in how it writes, not in what. */
 export type SweepOptions = {
   batchSize?: number;
   /** Batches per run, so one run cannot go on forever (the next run continues) */
   maxBatches?: number;
 };
-
-const CLOCK_LABEL: Record<Clock, string> = { sign: '签收', response: '响应', complete: '办结' };
-const LEVEL_LABEL: Record<Level, string> = { yellow: '即将到期（黄色预警）', red: '临近超期（红色预警）', overdue: '已超期' };
-
-/** Asia/Shanghai wall-clock time for messages, e.g. 2026-03-10 17:30. */
-function localTime(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
 
 type Row = { a: typeof assignments.$inferSelect; ticketNumber: string; ticketLevel: WarningLevel; ticketVersion: number; notifyPhone: string | null };
 
@@ -77,7 +62,7 @@ async function fireAssignment(tx: Db, record: Recorder, row: Row, now: Date): Pr
     const dueAt = dueOf(a, m.clock);
     let items: { id: number; kind: string }[] = [];
     if (m.level === 'overdue') {
-      const reason = `${CLOCK_LABEL[m.clock]}已超期（期限 ${dueAt ? localTime(dueAt) : '—'}）`;
+      const reason = `${CLOCK_LABEL[m.clock]}已超期（期限 ${dueAt ? shanghaiMinute(dueAt) : '—'}）`;
       const common = { ticketId: a.ticketId, assignmentId: a.id, clock: m.clock, createdAt: now };
       items = await tx
         .insert(supervisionItems)
@@ -116,7 +101,7 @@ async function fireAssignment(tx: Db, record: Recorder, row: Row, now: Date): Pr
         unitId: a.unitId,
         recipient: phone,
         template: 'unit_warning',
-        params: { number: row.ticketNumber, clock: CLOCK_LABEL[clock], level: LEVEL_LABEL[worst.level], dueAt: dueAt ? localTime(dueAt) : '' },
+        params: { number: row.ticketNumber, clock: CLOCK_LABEL[clock], level: LEVEL_LABEL[worst.level], dueAt: dueAt ? shanghaiMinute(dueAt) : '' },
       });
     }
   }

@@ -5,14 +5,7 @@
  */
 import { start } from '../../src/main.ts';
 import { loadConfig } from '../../src/config.ts';
+import { serveParent } from './child.ts';
 
 const app = await start(loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', JOBS: 'false', LOG_LEVEL: 'silent', SEED_DEMO: 'false' }));
-process.on('message', async (m: { type: string }) => {
-  if (m.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss });
-  if (m.type === 'cpu') process.send!({ type: 'cpu', cpu: process.cpuUsage() });
-  if (m.type === 'stop') {
-    await app.stop();
-    process.exit(0);
-  }
-});
-process.send!({ type: 'ready', port: app.port });
+serveParent(app.port, { stop: () => app.stop() });

@@ -6,29 +6,25 @@
 import http from 'node:http';
 import { Server } from 'socket.io';
 import { endRound, installProbe, markPublish, now, startRound } from './rt-probe.ts';
+import { serveParent } from './child.ts';
 
 installProbe();
 
 const server = http.createServer((_req, res) => res.writeHead(404).end());
 const io = new Server(server, { serveClient: false });
 let id = 0;
-server.listen(0, '127.0.0.1', () => {
-  const addr = server.address();
-  process.send!({ type: 'ready', port: typeof addr === 'object' && addr ? addr.port : 0 });
-});
-process.on('message', async (m: { type: string; ticketId?: number; version?: number }) => {
-  if (m.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss, sockets: io.engine.clientsCount });
-  if (m.type === 'clock') process.send!({ type: 'clock', now: now() });
-  if (m.type === 'timeline') process.send!({ type: 'timeline', round: endRound() });
-  if (m.type === 'trigger') {
-    startRound();
-    const publishedAt = now();
-    markPublish();
-    io.emit('ticket:event', { id: ++id, type: 'note', ticketId: m.ticketId, assignmentId: null, version: m.version, toStatus: null, at: new Date().toISOString() });
-    process.send!({ type: 'triggered', publishedAt });
-  }
-  if (m.type === 'stop') {
-    io.close();
-    process.exit(0);
-  }
+serveParent(server, {
+  stop: () => void io.close(),
+  rss: () => ({ sockets: io.engine.clientsCount }),
+  on: (m) => {
+    if (m.type === 'clock') process.send!({ type: 'clock', now: now() });
+    if (m.type === 'timeline') process.send!({ type: 'timeline', round: endRound() });
+    if (m.type === 'trigger') {
+      startRound();
+      const publishedAt = now();
+      markPublish();
+      io.emit('ticket:event', { id: ++id, type: 'note', ticketId: m.ticketId, assignmentId: null, version: m.version, toStatus: null, at: new Date().toISOString() });
+      process.send!({ type: 'triggered', publishedAt });
+    }
+  },
 });

@@ -7,6 +7,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import postgres from 'postgres';
+import { serveParent } from './child.ts';
 
 const sql = postgres(process.env.DATABASE_URL!, { max: 10, onnotice: () => {} });
 const categoryId = Number(process.env.BARE_CATEGORY_ID);
@@ -27,16 +28,9 @@ const app = new Koa();
 app.use(bodyParser());
 app.use(router.routes());
 const server = http.createServer(app.callback());
-server.listen(0, '127.0.0.1', () => {
-  const addr = server.address();
-  process.send!({ type: 'ready', port: typeof addr === 'object' && addr ? addr.port : 0 });
-});
-process.on('message', async (m: { type: string }) => {
-  if (m.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss });
-  if (m.type === 'cpu') process.send!({ type: 'cpu', cpu: process.cpuUsage() });
-  if (m.type === 'stop') {
+serveParent(server, {
+  stop: async () => {
     server.close();
     await sql.end({ timeout: 2 });
-    process.exit(0);
-  }
+  },
 });

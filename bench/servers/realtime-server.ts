@@ -19,6 +19,7 @@ import { systemActor } from '../../src/domain/auth/actor.ts';
 import { inTransaction } from '../../src/domain/tickets/record.ts';
 import { attachRealtime } from '../../src/realtime/server.ts';
 import type { Deps } from '../../src/deps.ts';
+import { serveParent } from './child.ts';
 import { endRound, installProbe, markPublish, now, startRound } from './rt-probe.ts';
 
 const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', JOBS: 'false', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
@@ -33,25 +34,22 @@ deps.bus.subscribe(() => {
 });
 const server = http.createServer((_req, res) => res.writeHead(404).end());
 const realtime = await attachRealtime(server, deps);
-server.listen(0, '127.0.0.1', () => {
-  const addr = server.address();
-  process.send!({ type: 'ready', port: typeof addr === 'object' && addr ? addr.port : 0 });
-});
-process.on('message', async (m: { type: string; ticketId?: number; version?: number }) => {
-  if (m.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss, sockets: realtime.io.engine.clientsCount });
-  if (m.type === 'clock') process.send!({ type: 'clock', now: now() });
-  if (m.type === 'timeline') process.send!({ type: 'timeline', round: endRound() });
-  if (m.type === 'trigger') {
-    startRound();
-    await inTransaction(deps, async (_tx, record) => {
-      await record(systemActor('supervisor'), { ticketId: m.ticketId!, type: 'note', version: m.version!, payload: { bench: true } });
-    });
-    process.send!({ type: 'triggered', publishedAt });
-  }
-  if (m.type === 'stop') {
+serveParent(server, {
+  stop: async () => {
     await realtime.close();
     server.close();
     await database.close();
-    process.exit(0);
-  }
+  },
+  rss: () => ({ sockets: realtime.io.engine.clientsCount }),
+  on: async (m) => {
+    if (m.type === 'clock') process.send!({ type: 'clock', now: now() });
+    if (m.type === 'timeline') process.send!({ type: 'timeline', round: endRound() });
+    if (m.type === 'trigger') {
+      startRound();
+      await inTransaction(deps, async (_tx, record) => {
+        await record(systemActor('supervisor'), { ticketId: m.ticketId!, type: 'note', version: m.version!, payload: { bench: true } });
+      });
+      process.send!({ type: 'triggered', publishedAt });
+    }
+  },
 });

@@ -16,3 +16,8 @@ const SHANGHAI = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', y
 export function shanghaiDate(d: Date): string {
   return SHANGHAI.format(d);
 }
+
+/** Asia/Shanghai wall-clock time to the minute (UTC+8, no daylight saving), e.g. "2026-03-10 17:30". */
+export function shanghaiMinute(d: Date): string {
+  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}

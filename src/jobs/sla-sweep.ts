@@ -25,6 +25,7 @@ import { DEFAULT_TEMPLATES, render } from '../domain/notifications/outbox.ts';
 import { rowsOf } from '../domain/tickets/queries.ts';
 import { LIVE_ASSIGNMENT, type AssignmentStatus } from '../domain/tickets/status.ts';
 import type { Job } from './schedule.ts';
+import { shanghaiMinute } from '../domain/clock.ts';
 
 export type SweepResult = {
   /** Assignments taken (each had a mark due) */
@@ -44,13 +45,9 @@ export type SweepOptions = {
   concurrency?: number;
 };
 
-const CLOCK_LABEL: Record<Clock, string> = { sign: '签收', response: '响应', complete: '办结' };
-const LEVEL_LABEL: Record<Level, string> = { yellow: '即将到期（黄色预警）', red: '临近超期（红色预警）', overdue: '已超期' };
-
-/** Asia/Shanghai wall-clock time for messages, e.g. 2026-03-10 17:30. */
-function localTime(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
+/** How the warning texts (SMS, reminder reasons) name a clock and a level. */
+export const CLOCK_LABEL: Record<Clock, string> = { sign: '签收', response: '响应', complete: '办结' };
+export const LEVEL_LABEL: Record<Level, string> = { yellow: '即将到期（黄色预警）', red: '临近超期（红色预警）', overdue: '已超期' };
 
 /** One claimed assignment, as the claim returns it (plain columns: no row mapping, the same on both drivers). */
 type Claimed = {
@@ -137,7 +134,7 @@ async function sweepBatch(deps: Deps, now: Date, batchSize: number): Promise<Omi
       const phone = row.phone?.trim() || null;
       for (const m of due) {
         const dueAt = m.clock === 'sign' ? row.sign_due : m.clock === 'response' ? row.response_due : row.complete_due;
-        const local = dueAt ? localTime(new Date(dueAt)) : null;
+        const local = dueAt ? shanghaiMinute(new Date(dueAt)) : null;
         marks.push({
           i: marks.length,
           a: id,

@@ -170,6 +170,15 @@ describe('ticket numbers', () => {
     expect(numbers.every((n) => n.startsWith('20260401-'))).toBe(true);
   });
 
+  it('are not used up by a request refused for its category or street', async () => {
+    deps.clock.set('2026-04-03T03:00:00Z');
+    const first = (await newTicket({ caller: { phone: '13900000015' } })).number;
+    expect((await intake(w.operator.token, callBody(999_999))).status).toBe(422);
+    expect((await intake(w.operator.token, callBody(w.category.id, { streetUnitId: 999_999 }))).status).toBe(422);
+    const next = (await newTicket({ caller: { phone: '13900000015' } })).number;
+    expect(counterOf(next)).toBe(counterOf(first) + 1);
+  });
+
   it('stay unique when tickets are created at the same moment', async () => {
     deps.clock.set('2026-04-02T03:00:00Z');
     const rs = await Promise.all(

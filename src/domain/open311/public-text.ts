@@ -5,6 +5,7 @@
  * citizen (the approved public reply, a direct answer, the reason for not accepting); free text is also
  * scrubbed of the caller's name and of anything shaped like a phone number, e-mail or ID-card number.
  */
+import { shanghaiMinute } from '../clock.ts';
 import type { CloseReason } from '../vocab.ts';
 import type { TicketStatus } from '../tickets/status.ts';
 
@@ -109,7 +110,7 @@ export function updateText(e: PublicEvent, t: PublicTicket, names: { unit: (id: 
     case 'approve_reply':
       return reply ? `答复已审核：${reply}` : '答复已审核。';
     case 'approve_extension':
-      return typeof p.newDueAt === 'string' ? `办理期限延长至 ${shanghaiMinute(p.newDueAt)}。` : '办理期限已延长。';
+      return typeof p.newDueAt === 'string' ? `办理期限延长至 ${minuteOf(p.newDueAt)}。` : '办理期限已延长。';
     case 'approve_termination':
       return '已终止办理。';
     case 'callback_close':
@@ -125,9 +126,8 @@ export function updateText(e: PublicEvent, t: PublicTicket, names: { unit: (id: 
   }
 }
 
-/** "2026-03-20 18:00" in Asia/Shanghai (UTC+8, no daylight saving). */
-function shanghaiMinute(iso: string): string {
+/** "2026-03-20 18:00" in Asia/Shanghai, or the text as it came when it is not a time. */
+function minuteOf(iso: string): string {
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return Number.isNaN(d.getTime()) ? iso : shanghaiMinute(d);
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
 import { contacts, idempotencyKeys, kbArticles, referenceVersion, tickets } from '../../../../db/schema/index.ts';
 import type { Deps } from '../../../deps.ts';
@@ -58,12 +58,15 @@ const ticketNumber = (day: string, n: number) => `${day.replace(/-/g, '')}-${Str
  * so the counter row is locked only for a moment (a rolled-back intake leaves a gap, never a duplicate). */
 export async function nextTicketNumber(db: Db, now: Date): Promise<string> {
   const day = shanghaiDate(now);
-  const result = await db.execute<{ last: number }>(sql`
-    insert into ticket_number_counters (day, last) values (${day}, 1)
-    on conflict (day) do update set last = ticket_number_counters.last + 1
-    returning last`);
+  const result = await db.execute<{ last: number }>(countUp(day, sql`true`));
   return ticketNumber(day, Number(rowsOf<{ last: number }>(result)[0]!.last));
 }
+
+/** The day's counter, one up (from 1 on a new day) when `when` holds; returns the new value as `last`. */
+const countUp = (day: string, when: SQL) => sql`
+  insert into ticket_number_counters (day, last) select ${day}, 1 where ${when}
+  on conflict (day) do update set last = ticket_number_counters.last + 1
+  returning last`;
 
 type IdempotencyRow = Pick<typeof idempotencyKeys.$inferSelect, 'requestHash' | 'ticketId' | 'contactId' | 'linked'>;
 
@@ -82,10 +85,7 @@ async function head(db: Db, actor: Actor, key: string | undefined, allocate: boo
       with e as (
         select request_hash, ticket_id, contact_id, linked from ${idempotencyKeys}
         where ${key ? sql`user_id = ${actor.userId} and key = ${key}` : sql`false`}),
-      n as (
-        insert into ticket_number_counters (day, last) select ${day}, 1 where ${allocate} and not exists (select 1 from e)
-        on conflict (day) do update set last = ticket_number_counters.last + 1
-        returning last)
+      n as (${countUp(day, sql`${allocate} and not exists (select 1 from e)`)})
       select v.version, e.request_hash, e.ticket_id, e.contact_id, e.linked, n.last as n,
         case when n.last is not null then nextval(pg_get_serial_sequence('tickets', 'id')) end as new_id
       from ${referenceVersion} v left join e on true left join n on true`),

@@ -143,8 +143,7 @@ export async function assignableUnits(tx: Db, ids: number[]) {
  * which writes a new ticket already dispatched (the writes are issued together and awaited by the caller).
  */
 export async function dispatchWrites(deps: Deps, tx: Db, actor: Actor, ticket: TicketRow, input: Omit<DispatchInput, 'version'>, now: Date) {
-  const all = [input.leadUnitId, ...input.assistUnitIds];
-  if (new Set(all).size !== all.length) throw new UnprocessableError('units_repeated');
+  const all = [input.leadUnitId, ...input.assistUnitIds]; // distinct: both callers refuse repeats first
   await assignableUnits(tx, all);
   const sla = await dispatchClocks(deps, tx, ticket, now);
   const inserted = tx

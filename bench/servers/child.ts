@@ -1,0 +1,27 @@
+/**
+ * The child side of bench/lib/proc.ts: tells the parent its port ('ready'), answers 'rss' and 'cpu',
+ * stops on 'stop', and hands any other message to the server's own handler.
+ */
+import type http from 'node:http';
+
+export type ParentMessage = { type: string; ticketId?: number; version?: number };
+
+export function serveParent(
+  target: http.Server | number,
+  o: { stop: () => Promise<unknown> | void; rss?: () => Record<string, unknown>; on?: (m: ParentMessage) => Promise<void> | void },
+) {
+  process.on('message', async (m: ParentMessage) => {
+    if (m.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss, ...o.rss?.() });
+    else if (m.type === 'cpu') process.send!({ type: 'cpu', cpu: process.cpuUsage() });
+    else if (m.type === 'stop') {
+      await o.stop();
+      process.exit(0);
+    } else await o.on?.(m);
+  });
+  const ready = (port: number) => process.send!({ type: 'ready', port });
+  if (typeof target === 'number') return ready(target);
+  target.listen(0, '127.0.0.1', () => {
+    const addr = target.address();
+    ready(typeof addr === 'object' && addr ? addr.port : 0);
+  });
+}
