@@ -55,6 +55,19 @@ const Env = z.object({
   CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(3),
   /** Callbacks fall due this many days after the reply is approved, at the start of that Asia/Shanghai day (1 = the next day) */
   CALLBACK_DUE_DAYS: z.coerce.number().int().min(0).max(30).default(1),
+  // ---- time at the edges (issue 11)
+  /** A first contact claimed more than this many hours before it is recorded needs a reason (shown in the history) */
+  CONTACT_BACKDATE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  /** The centre's own clocks, in natural minutes: a ticket waiting for dispatch (待派单) */
+  CENTRE_DISPATCH_LIMIT_MINUTES: z.coerce.number().int().positive().max(7 * 1440).default(30),
+  /** … a reply waiting for review (答复审核) */
+  CENTRE_REPLY_REVIEW_LIMIT_MINUTES: z.coerce.number().int().positive().max(7 * 1440).default(240),
+  /** … a return request waiting for review (退单审核) */
+  CENTRE_RETURN_REVIEW_LIMIT_MINUTES: z.coerce.number().int().positive().max(7 * 1440).default(120),
+  /** … an extension request waiting for review (延期审核) */
+  CENTRE_EXTENSION_REVIEW_LIMIT_MINUTES: z.coerce.number().int().positive().max(7 * 1440).default(240),
+  /** … a termination request waiting for review (终止审核) */
+  CENTRE_TERMINATION_REVIEW_LIMIT_MINUTES: z.coerce.number().int().positive().max(7 * 1440).default(240),
   /** Metrics rollup: when it runs (node-cron, Asia/Shanghai) and how many events one transaction counts */
   METRICS_ROLLUP_CRON: z.string().default('* * * * *'),
   METRICS_ROLLUP_BATCH_SIZE: z.coerce.number().int().positive().max(20_000).default(2000),

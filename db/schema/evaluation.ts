@@ -14,6 +14,9 @@ export const callbacks = pgTable(
     ticketId: bigint({ mode: 'number' })
       .notNull()
       .references(() => tickets.id),
+    /** The ticket's callback round this attempt belongs to (a reopen starts a new one) */
+    round: integer().notNull().default(1),
+    /** The attempt's number within its round */
     attempt: integer().notNull(),
     reached: boolean().notNull(),
     solved: solvedResult(),

@@ -78,7 +78,10 @@ export const tickets = pgTable(
     /** The reply approved for the caller (public in the citizen look-up). */
     publicReply: text(),
     redoCount: integer().notNull().default(0),
+    /** Callback attempts in the current round (a reopen starts a new round with its own count). */
     callbackAttempts: integer().notNull().default(0),
+    /** The callback round: 1 for the first reply approved, +1 with every reopen. */
+    callbackRound: integer().notNull().default(1),
     /** Worst warning level over the live assignments (SLA engine). */
     warningLevel: warningLevel().notNull().default('none'),
     supervisionLevel: integer().notNull().default(0),
@@ -86,6 +89,8 @@ export const tickets = pgTable(
     createdBy: integer().references(() => users.id),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
+    /** When the ticket entered its current status: the start of the centre's own clocks (dispatch, review, callback). */
+    statusChangedAt: ts().notNull().defaultNow(),
     dispatchedAt: ts(),
     repliedAt: ts(),
     closedAt: ts(),
@@ -145,7 +150,10 @@ export const assignments = pgTable(
     dispatchedAt: ts().notNull().defaultNow(),
     signedAt: ts(),
     signedBy: integer().references(() => users.id),
+    /** The first contact with the caller, as the unit claims it (never before dispatch, never in the future) */
     firstContactAt: ts(),
+    /** When that first contact was recorded in the system (beside the time claimed) */
+    firstContactRecordedAt: ts(),
     replyContent: text(),
     repliedAt: ts(),
     repliedBy: integer().references(() => users.id),
@@ -165,11 +173,22 @@ export const assignments = pgTable(
     slaCycle: integer().notNull().default(0),
     /** Earliest mark still to fire (null when none): the sweep's index */
     nextCheckAt: ts(),
+    /**
+     * Clocks awaiting the calendar: their deadline lies past the last imported year, so it is not computed
+     * (never guessed). Each entry names the clock, the first uncovered date and the instant the clock started;
+     * importing or editing the calendar recomputes them. Empty when no clock waits.
+     */
+    slaWaiting: jsonb().$type<{ clock: 'sign' | 'response' | 'complete'; date: string; start: string }[]>().notNull().default([]),
+    /** Every clock of this assignment stopped here because the ticket left the units' hands (null while they run) */
+    clocksStoppedAt: ts(),
+    /** The completion deadline of this cycle passed before an extension moved it: a miss that stays a miss */
+    completeMissedAt: ts(),
   },
   (t) => [
     index('assignments_ticket_idx').on(t.ticketId),
     index('assignments_unit_status_idx').on(t.unitId, t.status),
     index('assignments_next_check_idx').on(t.nextCheckAt).where(sql`${t.nextCheckAt} is not null`),
+    index('assignments_sla_waiting_idx').on(t.ticketId).where(sql`${t.slaWaiting} <> '[]'::jsonb`),
   ],
 );
 

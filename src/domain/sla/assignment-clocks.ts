@@ -57,7 +57,7 @@ const noReport: SlaReport = async () => {};
  */
 export async function dispatchClocks(deps: Deps, tx: Db, ticket: TicketRow, now: Date) {
   const policy = await matchPolicy(tx, ticket);
-  const base = { slaCycle: 0, warningLevel: 'none' as const, completeStartedAt: now, originalCompleteDueAt: null };
+  const base = { slaCycle: 0, warningLevel: 'none' as const, completeStartedAt: now, originalCompleteDueAt: null, slaWaiting: [], clocksStoppedAt: null, completeMissedAt: null };
   if (!policy) {
     await raiseSystemAlert(tx, {
       kind: 'sla_no_policy',
@@ -82,6 +82,8 @@ export async function dispatchClocks(deps: Deps, tx: Db, ticket: TicketRow, now:
       completeDueAt: c.due.complete,
       slaMarks: c.marks,
       nextCheckAt: nextCheckAt(c.marks),
+      // A clock the calendar cannot place waits for it, visibly; importing the year recomputes it from `start`.
+      slaWaiting: c.uncovered.map((u) => ({ clock: u.clock, date: u.date, start: now.toISOString() })),
     } satisfies AssignmentSet,
     report: async (record: Recorder, version: number, ids: number[]) => {
       for (const id of ids) await reportUncovered(tx, record, version, ticket, id, 0, c.uncovered, now);

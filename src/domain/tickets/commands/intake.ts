@@ -236,6 +236,7 @@ async function intake(
       createdBy: actor.userId,
       createdAt: now,
       updatedAt: now,
+      statusChangedAt: now,
       closedAt: closeReason ? now : null,
     } satisfies typeof tickets.$inferInsert;
     // The ticket as it will be logged, for routing and the SLA policy to read before anything is written.

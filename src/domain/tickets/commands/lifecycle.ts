@@ -25,6 +25,8 @@ import {
   type TicketStatus,
 } from '../status.ts';
 
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
 type TicketStep = {
   tx: Db;
   ticket: TicketRow;
@@ -57,7 +59,7 @@ async function runTicketAction(
     const out = (await apply({ tx, ticket, to: t.to, now, record })) ?? {};
     const [updated] = await tx
       .update(tickets)
-      .set({ ...out.set, status: t.to, version: ticket.version + 1, updatedAt: now })
+      .set({ ...out.set, status: t.to, version: ticket.version + 1, updatedAt: now, ...(t.to !== ticket.status ? { statusChangedAt: now } : {}) })
       .where(and(eq(tickets.id, ticket.id), eq(tickets.version, ticket.version)))
       .returning();
     await record(actor, {
@@ -175,6 +177,10 @@ export async function dispatchWrites(deps: Deps, tx: Db, actor: Actor, ticket: T
       assistUnitIds: input.assistUnitIds,
       designate: input.designate,
       note: input.note ?? null,
+      // The deadlines every assignment of this dispatch starts with (the metrics bucket clocks by their due day),
+      // and the clocks that wait for the calendar instead.
+      deadlines: { sign: iso(sla.values.signDueAt), response: iso(sla.values.responseDueAt), complete: iso(sla.values.completeDueAt) },
+      awaitingCalendar: sla.values.slaWaiting.map((w) => ({ clock: w.clock, date: w.date })),
       ...(input.auto ? { auto: true, ruleId: input.auto.ruleId, copyUnitIds: input.auto.copyUnitIds } : {}),
     },
   };
@@ -365,7 +371,13 @@ export async function reopenTicket(deps: Deps, actor: Actor, ticketId: number, i
       .update(assignments)
       .set({ status: 'in_progress', version: lead.version + 1, ...sla.set })
       .where(eq(assignments.id, lead.id));
-    return { set: { redoCount: ticket.redoCount + 1, warningLevel: await liveTicketLevel(tx, ticket.id) }, after: () => sla.report(record, ticket.version + 1), payload: { reason: input.reason, assignmentId: lead.id, redo: ticket.redoCount + 1 }, public: true };
+    const completeDueAt = 'completeDueAt' in sla.set ? (sla.set.completeDueAt ?? null) : lead.completeDueAt;
+    return {
+      set: { redoCount: ticket.redoCount + 1, warningLevel: await liveTicketLevel(tx, ticket.id) },
+      after: () => sla.report(record, ticket.version + 1),
+      payload: { reason: input.reason, assignmentId: lead.id, redo: ticket.redoCount + 1, completeDueAt: iso(completeDueAt) },
+      public: true,
+    };
   });
 }
 
@@ -417,7 +429,7 @@ async function runAssignmentAction(
       .returning();
     const [updatedT] = await tx
       .update(tickets)
-      .set({ ...out.ticketSet, status: t.ticketTo, version: ticket.version + 1, updatedAt: now })
+      .set({ ...out.ticketSet, status: t.ticketTo, version: ticket.version + 1, updatedAt: now, ...(t.ticketTo !== ticket.status ? { statusChangedAt: now } : {}) })
       .where(eq(tickets.id, ticket.id))
       .returning();
     await record(actor, {
