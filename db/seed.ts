@@ -3,7 +3,7 @@
  * the 2025–2026 working-day calendar and working hours. Plain data only: nothing in the application
  * special-cases it. Idempotent: does nothing when the centre unit already exists.
  */
-import { createRequire } from 'node:module';
+import { libraryDays } from '../src/domain/calendar/library.ts';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { apiTokens, calendarDays, calendarYears, categories, kbArticles, units, users, workingHours } from './schema/index.ts';
@@ -385,52 +385,13 @@ export const DEMO_CALENDAR_YEARS: { year: number; source: string }[] = [
   { year: 2026, source: '国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日发布）' },
 ];
 
-/** chinese-days short names → the names used in our table. */
-const FESTIVAL_NAMES: Record<string, string> = {
-  元旦: '元旦',
-  春节: '春节',
-  清明: '清明节',
-  劳动节: '劳动节',
-  端午: '端午节',
-  中秋: '中秋节',
-  国庆节: '国庆节',
-};
-
 /**
- * chinese-days' published table (day → "English,中文,n"). We read the JSON it ships rather than call its
- * functions: the package builds its in-memory table by parsing dates as UTC and formatting them in local
- * time, so in a time zone west of UTC (e.g. America/*) every key shifts one day early
- * (getDayDetail('2026-02-14') is then wrong). The shipped JSON is time-zone-free.
- */
-type ChineseDaysData = { holidays: Record<string, string>; workdays: Record<string, string> };
-const chineseDays = createRequire(import.meta.url)('chinese-days/dist/chinese-days.json') as ChineseDaysData;
-
-/**
- * The calendar exception rows for 2025 and 2026, from chinese-days: every day off of each statutory
- * holiday (weekend days inside the break included) and every make-up working day (调休上班), sorted by day.
- * Checked day for day against the State Council tables in docs/domain.md §4 by test/unit/seed-calendar.test.ts.
+ * The calendar exception rows for 2025 and 2026, from the installed holiday tables (chinese-days): every day off
+ * of each statutory holiday (weekend days inside the break included) and every make-up working day (调休上班).
+ * Checked day for day against the State Council tables by test/unit/seed-calendar.test.ts.
  */
 export function demoCalendar(): { day: string; kind: 'holiday' | 'workday'; name: string }[] {
-  const years = new Set(DEMO_CALENDAR_YEARS.map((y) => String(y.year)));
-  const inYears = (day: string) => years.has(day.slice(0, 4));
-  const festival = (raw: string) => {
-    const short = raw.split(',')[1]?.trim();
-    if (!short) throw new Error(`chinese-days: unexpected day name "${raw}"`);
-    return FESTIVAL_NAMES[short] ?? short;
-  };
-  const rows: { day: string; kind: 'holiday' | 'workday'; name: string }[] = [
-    ...Object.entries(chineseDays.holidays)
-      .filter(([day]) => inYears(day))
-      .map(([day, raw]) => ({ day, kind: 'holiday' as const, name: festival(raw) })),
-    ...Object.entries(chineseDays.workdays)
-      .filter(([day]) => inYears(day))
-      .map(([day, raw]) => ({ day, kind: 'workday' as const, name: `${festival(raw)}调休上班` })),
-  ];
-  rows.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  for (let i = 1; i < rows.length; i++) {
-    if (rows[i]!.day === rows[i - 1]!.day) throw new Error(`chinese-days: ${rows[i]!.day} is both a holiday and a workday`);
-  }
-  return rows;
+  return libraryDays(DEMO_CALENDAR_YEARS.map((y) => y.year));
 }
 
 export const DEMO_WORKING_HOURS = [

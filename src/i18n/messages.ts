@@ -52,6 +52,18 @@ export const ERROR_MESSAGES = {
   },
   request_pending: { 'zh-CN': '已有一个同类申请在审核中，请等待审核结果。', en: 'A request of this kind is already awaiting review.' },
   no_pending_request: { 'zh-CN': '没有待审核的{kind}申请。', en: 'There is no pending {kind} request.' },
+  contact_time_in_future: {
+    'zh-CN': '联系时间 {at} 晚于当前时间 {now}：联系诉求人之后再按实际时间记录。',
+    en: 'The contact time {at} is later than now ({now}): record a contact after it happens, with its actual time.',
+  },
+  contact_before_dispatch: {
+    'zh-CN': '联系时间 {at} 早于本单派给贵单位的时间 {dispatchedAt}，请核对后填写实际联系诉求人的时间。',
+    en: 'The contact time {at} is before the ticket was dispatched to your unit ({dispatchedAt}); check it and enter when you actually reached the caller.',
+  },
+  contact_backdate_reason_required: {
+    'zh-CN': '联系时间 {at} 距现在已超过 {hours} 小时，属于补录，请填写补录原因（例如：当时在现场，无法登录系统）。',
+    en: 'The contact time {at} is more than {hours} hours ago; to record it late, give the reason (e.g. on site without access to the system).',
+  },
   extension_not_later: { 'zh-CN': '延期后的期限必须晚于当前期限和当前时间。', en: 'The extended deadline must be later than the current deadline and now.' },
   version_conflict: {
     'zh-CN': '该记录已被他人修改（当前版本 {current}），请刷新后重试。',
@@ -99,6 +111,26 @@ export const ERROR_MESSAGES = {
   calendar_import_year_ambiguous: {
     'zh-CN': 'iCalendar 文件包含多个年份（{years}），请用 ?year= 指定导入哪一年。',
     en: 'The iCalendar file spans several years ({years}); choose one with ?year=.',
+  },
+  calendar_ical_end_before_start: {
+    'zh-CN': 'iCalendar 事件“{summary}”的结束（{end}）不晚于开始（{start}），请检查 DTEND。未导入任何内容。',
+    en: 'The iCalendar event "{summary}" ends ({end}) no later than it starts ({start}); check its DTEND. Nothing was imported.',
+  },
+  calendar_ical_negative_duration: {
+    'zh-CN': 'iCalendar 事件“{summary}”的时长 {duration} 不是正数，请检查 DURATION。未导入任何内容。',
+    en: 'The iCalendar event "{summary}" has a duration of {duration}, which is not positive; check its DURATION. Nothing was imported.',
+  },
+  calendar_ical_unknown_tzid: {
+    'zh-CN': 'iCalendar 事件“{summary}”使用了未知时区 TZID={tzid}（文件中没有对应的 VTIMEZONE，也不是标准时区名），无法换算为北京时间。未导入任何内容。',
+    en: 'The iCalendar event "{summary}" uses an unknown time zone TZID={tzid} (no VTIMEZONE in the file defines it and it is not a standard zone name), so it cannot be read in Beijing time. Nothing was imported.',
+  },
+  calendar_year_out_of_range: {
+    'zh-CN': '{day} 超出可导入的年份范围（{min}–{max} 年）。未导入任何内容。',
+    en: '{day} is outside the years that can be imported ({min}–{max}). Nothing was imported.',
+  },
+  calendar_library_year_missing: {
+    'zh-CN': '已安装的节假日数据（{library}）不含 {year} 年（已有：{available}）。请按国务院公布的安排以 JSON 或 iCalendar 导入。',
+    en: 'The installed holiday data ({library}) has no table for {year} (it has: {available}). Import the published arrangement as JSON or iCalendar.',
   },
   calendar_ical_recurrence: {
     'zh-CN': 'iCalendar 中的重复事件（RRULE/RDATE，“{summary}”）不受支持，请按年逐日列出节假日。',

@@ -342,7 +342,7 @@ describe('POST /api/calendar/import (JSON)', () => {
     ['a day twice', { year: 2027, source: 's', days: [...DAYS_2027, { day: '2027-01-01', kind: 'holiday', name: '元旦' }] }, 422, 'calendar_import_inconsistent', ['duplicate_day']],
     ['a make-up weekday', { year: 2027, source: 's', days: [...DAYS_2027, { day: '2027-02-22', kind: 'workday', name: '调休' }] }, 422, 'calendar_import_inconsistent', ['workday_not_weekend']],
     ['no holiday at all', { year: 2027, source: 's', days: [] }, 422, 'calendar_import_empty', undefined],
-    ['a year out of range', { year: 1999, source: 's', days: [] }, 400, 'validation_failed', undefined],
+    ['a year out of range', { year: 1999, source: 's', days: [] }, 422, 'calendar_year_out_of_range', undefined],
     ['an impossible date', { year: 2027, source: 's', days: [{ day: '2027-02-29', kind: 'holiday', name: 'x' }] }, 400, 'validation_failed', undefined],
     ['no source', { year: 2027, days: DAYS_2027 }, 400, 'validation_failed', undefined],
     ['iCalendar text sent as JSON', JSON.stringify(ics(vevent('a', 'DTSTART;VALUE=DATE:20270101', 'SUMMARY:元旦'))), 400, 'invalid_json', undefined],

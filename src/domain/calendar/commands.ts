@@ -85,7 +85,7 @@ export async function setWorkingHours(deps: Deps, actor: Actor, segments: { star
 export async function importCalendarYear(
   deps: Deps,
   actor: Actor,
-  input: { year: number; source: string; days: YearDay[]; format: 'json' | 'ical' },
+  input: { year: number; source: string; days: YearDay[]; format: 'json' | 'ical' | 'library' },
 ) {
   const { issues, warnings } = checkYear(input.year, input.days);
   if (issues.length) throw new UnprocessableError('calendar_import_inconsistent', { year: input.year, count: issues.length }, { issues });

@@ -10,7 +10,7 @@ export async function calendarTables(db: Db, year: number) {
       .from(calendarDays)
       .where(and(gte(calendarDays.day, `${year}-01-01`), lte(calendarDays.day, `${year}-12-31`)))
       .orderBy(asc(calendarDays.day)),
-    db.select().from(calendarYears).orderBy(asc(calendarYears.year)),
+    coveredYears(db),
     db.select().from(workingHours).orderBy(asc(workingHours.startsAt)),
   ]);
   return {
@@ -18,4 +18,9 @@ export async function calendarTables(db: Db, year: number) {
     years,
     hours: hours.map((h) => ({ start: h.startsAt.slice(0, 5), end: h.endsAt.slice(0, 5) })),
   };
+}
+
+/** Every covered year with its source, ascending. */
+export function coveredYears(db: Db) {
+  return db.select().from(calendarYears).orderBy(asc(calendarYears.year));
 }

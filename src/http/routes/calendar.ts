@@ -3,14 +3,14 @@ import { CALENDAR_DAY_KINDS, TIME_UNITS } from '../../domain/vocab.ts';
 import { deadlineFor } from '../../domain/calendar/calendar.ts';
 import { deleteCalendarDay, importCalendarYear, setCalendarDay, setWorkingHours } from '../../domain/calendar/commands.ts';
 import { coverageStatus } from '../../domain/calendar/coverage.ts';
-import { parseIcalYear } from '../../domain/calendar/ical.ts';
-import { calendarTables } from '../../domain/calendar/queries.ts';
+import { MAX_YEAR, MIN_YEAR, parseIcalYear } from '../../domain/calendar/ical.ts';
+import { libraryDays, librarySource, libraryVersion, libraryYears } from '../../domain/calendar/library.ts';
+import { previewYear } from '../../domain/calendar/preview.ts';
+import { calendarTables, coveredYears } from '../../domain/calendar/queries.ts';
 import { shanghaiDate } from '../../domain/clock.ts';
-import { ValidationError } from '../../domain/errors.ts';
+import { NotFoundError, UnprocessableError, ValidationError } from '../../domain/errors.ts';
 import { route, type AnyRoute } from '../route.ts';
 
-const MIN_YEAR = 2000;
-const MAX_YEAR = 2100;
 const year = z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR);
 /** A real Asia/Shanghai date YYYY-MM-DD (2025-02-29 is refused) in a year we accept. */
 const calendarDate = z.iso.date().refine((d) => {
@@ -21,9 +21,10 @@ const dayName = z.string().trim().min(1).max(50);
 const kind = z.enum(CALENDAR_DAY_KINDS);
 const wallClock = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM, 00:00–24:00');
 
+// The year's range is checked after parsing, as a 422 like the same mistake in an iCalendar file.
 const jsonImport = z
   .object({
-    year: z.number().int().min(MIN_YEAR).max(MAX_YEAR),
+    year: z.number().int(),
     source: z.string().trim().min(1).max(200),
     days: z.array(z.object({ day: calendarDate, kind, name: dayName }).strict()).max(366),
   })
@@ -116,12 +117,15 @@ export const calendarRoutes: AnyRoute[] = [
       "Replace one year of the calendar and mark it covered: JSON {year, source, days}, or iCalendar text with Content-Type text/calendar (?year= picks a year from a multi-year file, ?source= names it; see docs/calendar.md)",
     tag: 'calendar',
     access: ['admin'],
-    query: z.object({ year: year.optional(), source: z.string().trim().min(1).max(200).optional() }),
+    query: z.object({ year: z.coerce.number().int().optional(), source: z.string().trim().min(1).max(200).optional() }),
     body: z.union([jsonImport, z.string().min(1).max(1024 * 1024)]),
     handler: async ({ deps, actor, query, body, ctx }) => {
       // A string is an iCalendar body only when it came as text/calendar (a JSON string literal is not one).
       if (typeof body === 'string' && !ctx.is('text/calendar')) {
         throw new ValidationError([{ path: 'body', code: 'invalid_type', message: 'expected an object {year, source, days}' }]);
+      }
+      for (const y of [query.year, typeof body === 'string' ? undefined : body.year]) {
+        if (y !== undefined && (y < MIN_YEAR || y > MAX_YEAR)) throw new UnprocessableError('calendar_year_out_of_range', { day: String(y), min: MIN_YEAR, max: MAX_YEAR });
       }
       const input =
         typeof body === 'string'
@@ -130,4 +134,51 @@ export const calendarRoutes: AnyRoute[] = [
       return { body: await importCalendarYear(deps, actor, input) };
     },
   }),
+  route({
+    method: 'get',
+    path: '/api/calendar/library',
+    summary: 'The years the installed holiday tables (chinese-days) have, and which of them are imported',
+    tag: 'calendar',
+    access: ['admin', 'supervisor'],
+    handler: async ({ deps }) => {
+      const imported = new Map((await coveredYears(deps.db)).map((y) => [y.year, y]));
+      const years = libraryYears();
+      const status = coverageStatus({ years: new Set(imported.keys()) }, deps.clock.now());
+      return {
+        body: {
+          library: libraryVersion(),
+          years: years.map((year) => ({ year, imported: imported.has(year), source: imported.get(year)?.source ?? null })),
+          /** The year to import next, and whether the installed data has it (else JSON or iCalendar from the notice) */
+          next: { year: status.nextYear, available: years.includes(status.nextYear) },
+        },
+      };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/calendar/library/:year',
+    summary: 'Preview importing a year from the installed holiday tables: its days, checks, the change against the table in effect, the clocks it would recompute (nothing is written)',
+    tag: 'calendar',
+    access: ['admin'],
+    params: z.object({ year }),
+    handler: async ({ deps, params }) => ({ body: await previewYear(deps.db, libraryYear(params.year)) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/calendar/library/:year/import',
+    summary: 'Import a year from the installed holiday tables in one action (replaces that year, marks it covered, recomputes waiting clocks; audited)',
+    tag: 'calendar',
+    access: ['admin'],
+    params: z.object({ year }),
+    handler: async ({ deps, actor, params }) => ({ body: await importCalendarYear(deps, actor, { ...libraryYear(params.year), format: 'library' }) }),
+  }),
 ];
+
+/** One year of the installed tables, or 404 naming the years it does have. */
+function libraryYear(year: number) {
+  const years = libraryYears();
+  if (!years.includes(year)) {
+    throw new NotFoundError('calendar_library_year_missing', { year, library: libraryVersion(), available: `${years[0]}–${years.at(-1)}` });
+  }
+  return { year, source: librarySource(year), days: libraryDays([year]) };
+}
