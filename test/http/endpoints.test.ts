@@ -241,14 +241,27 @@ describe('problem responses', () => {
     expect(r.body).toMatchObject({ currentStatus: 'in_progress', assignmentStatus: 'replied', currentVersion: 3 });
   });
 
-  it('a contact time in the future is a validation error on that field', async () => {
-    const v = await flow.inProgress();
-    const r = await post(`/api/assignments/${leadOf(v).id}/contact`, {
-      token: w.handlerA.token,
-      body: { version: leadOf(v).version, method: 'phone', summary: '已联系诉求人', contactedAt: '2026-03-11T00:00:00Z' },
-    });
-    expectProblem(r, 400, 'validation_failed');
-    expect(r.body.issues).toEqual([expect.objectContaining({ path: 'body.contactedAt' })]);
+  it('a contact time in the future, before the dispatch or backdated without a reason is a 422 of its own, in Chinese', async () => {
+    const v = await flow.inProgress(); // dispatched at T0 = 10:00 in Shanghai
+    const contact = (contactedAt: string, extra: Record<string, unknown> = {}) =>
+      post(`/api/assignments/${leadOf(v).id}/contact`, {
+        token: w.handlerA.token,
+        body: { version: leadOf(v).version, method: 'phone', summary: '已联系诉求人', contactedAt, ...extra },
+      });
+    const future = await contact('2026-03-10T02:02:00Z');
+    expectProblem(future, 422, 'contact_time_in_future');
+    expect(future.body.title).toBe('联系时间 2026-03-10 10:02 晚于当前时间 2026-03-10 10:00：联系诉求人之后再按实际时间记录。');
+    const early = await contact('2026-03-10T01:59:00+00:00');
+    expectProblem(early, 422, 'contact_before_dispatch');
+    expect(early.body.title).toBe('联系时间 2026-03-10 09:59 早于本单派给贵单位的时间 2026-03-10 10:00，请核对后填写实际联系诉求人的时间。');
+    expect(early.body.dispatchedAt).toBe(T0);
+    deps.clock.set('2026-03-11T02:00:01Z');
+    const late = await contact('2026-03-10T02:00:00Z');
+    expectProblem(late, 422, 'contact_backdate_reason_required');
+    expect(late.body.title).toContain('超过 24 小时，属于补录，请填写补录原因');
+    // A blank reason is no reason.
+    expectProblem(await contact('2026-03-10T02:00:00Z', { backdateReason: '   ' }), 400, 'validation_failed');
+    expect(leadOf(await flow.get(w.handlerA, v.id))).toMatchObject({ firstContactAt: null, version: leadOf(v).version });
   });
 });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
 import { makeWorld, type World } from '../setup/world.ts';
-import { assistOf, expectProblem, leadOf, ticketFlow } from '../setup/ticket-flow.ts';
+import { assistOf, expectProblem, leadOf, ticketFlow, type View } from '../setup/ticket-flow.ts';
 import type { Database } from '../../db/client.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z';
@@ -125,6 +125,62 @@ describe('the whole journey', () => {
     // Unit events name their assignment and say what happened to it.
     expect(items[6]).toMatchObject({ assignmentId: assist.id, payload: { role: 'assist', assignmentFrom: 'in_progress', assignmentTo: 'replied' } });
     expect(items[1]!.payload).toMatchObject({ leadUnitId: streetA.id, assistUnitIds: [department.id] });
+  });
+});
+
+describe('contact (联系诉求人): the time claimed beside the time recorded', () => {
+  const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
+  const contact = (v: View, body: Record<string, unknown>) =>
+    post(w.handlerA.token, `/api/assignments/${leadOf(v).id}/contact`, { version: leadOf(v).version, method: 'phone', summary: '已电话联系诉求人', ...body });
+
+  it('keeps the claim and the recording time; the event carries both and the reason', async () => {
+    const v = await flow.inProgress(); // dispatched and signed at T0
+    deps.clock.set(at(30 * HOUR));
+    const claimed = at(2 * HOUR);
+    // 28 hours before recording: a late entry (补录) needs its reason.
+    const refused = await contact(v, { contactedAt: claimed });
+    expectProblem(refused, 422, 'contact_backdate_reason_required');
+    expect(refused.body.title).toContain('补录原因');
+    expect(refused.body).toMatchObject({ backdateHours: 24 });
+    expect(leadOf(await flow.get(w.handlerA, v.id))).toMatchObject({ firstContactAt: null, firstContactRecordedAt: null, version: leadOf(v).version });
+
+    const ok = await contact(v, { contactedAt: claimed, backdateReason: '当时在现场处置，未能登录系统' });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(leadOf(ok.body)).toMatchObject({ firstContactAt: claimed, firstContactRecordedAt: at(30 * HOUR) });
+    const e = (await events(w.dispatcher.token, v.id)).at(-1)!;
+    expect(e).toMatchObject({ type: 'contact', at: at(30 * HOUR) });
+    expect(e.payload).toMatchObject({ contactedAt: claimed, recordedAt: at(30 * HOUR), backdateReason: '当时在现场处置，未能登录系统' });
+
+    // A later contact is history; the first contact's times stay.
+    deps.clock.set(at(31 * HOUR));
+    const again = await flow.assignment(w.handlerA, ok.body, leadOf(ok.body), 'contact', { method: 'visit', summary: '上门回复处理进展' });
+    expect(leadOf(again)).toMatchObject({ firstContactAt: claimed, firstContactRecordedAt: at(30 * HOUR) });
+    expect((await events(w.dispatcher.token, v.id)).at(-1)!.payload).toMatchObject({ contactedAt: at(31 * HOUR), recordedAt: at(31 * HOUR), backdateReason: null });
+  });
+
+  it('up to CONTACT_BACKDATE_HOURS before recording needs no reason; the limit is configurable', async () => {
+    let v = await flow.inProgress();
+    deps.clock.set(at(30 * HOUR));
+    v = await flow.assignment(w.handlerA, v, leadOf(v), 'contact', { method: 'phone', summary: '已联系', contactedAt: at(6 * HOUR) }); // exactly 24 h
+    expect(leadOf(v)).toMatchObject({ firstContactAt: at(6 * HOUR), firstContactRecordedAt: at(30 * HOUR) });
+
+    deps.config.CONTACT_BACKDATE_HOURS = 2;
+    try {
+      deps.clock.set(T0);
+      const w2 = await flow.inProgress();
+      deps.clock.set(at(3 * HOUR));
+      expectProblem(await contact(w2, { contactedAt: at(30 * 60_000) }), 422, 'contact_backdate_reason_required');
+      expect((await contact(w2, { contactedAt: at(HOUR + 60_000) })).status).toBe(200);
+    } finally {
+      deps.config.CONTACT_BACKDATE_HOURS = 24;
+    }
+  });
+
+  it('without a time it is now; a claim a few seconds ahead of the server is taken as now', async () => {
+    let v = await flow.inProgress();
+    deps.clock.set(at(HOUR));
+    v = await flow.assignment(w.handlerA, v, leadOf(v), 'contact', { method: 'phone', summary: '已联系', contactedAt: at(HOUR + 30_000) });
+    expect(leadOf(v)).toMatchObject({ firstContactAt: at(HOUR), firstContactRecordedAt: at(HOUR) });
   });
 });
 

@@ -13,6 +13,7 @@ export type Assignment = {
   designated: boolean;
   signedAt: string | null;
   firstContactAt: string | null;
+  firstContactRecordedAt: string | null;
   replyContent: string | null;
   deadlines: { sign: string | null; response: string | null; complete: string | null; originalComplete: string | null };
   abilities: string[];

@@ -133,7 +133,10 @@ export const signInput = versioned({});
 export const contactInput = versioned({
   method: z.enum(CONTACT_METHODS),
   summary: text(2, 2000),
+  /** When the caller was reached (default: now); not before the dispatch, not in the future */
   contactedAt: z.iso.datetime({ offset: true }).optional(),
+  /** 补录原因: required when contactedAt lies more than CONTACT_BACKDATE_HOURS before now */
+  backdateReason: text(2, 500).optional(),
 });
 export const noteInput = versioned({ text: text(1, 4000) });
 export const replyInput = versioned({ content: text(10, 4000) });

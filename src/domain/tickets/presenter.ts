@@ -134,7 +134,9 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
       designated: a.designated,
       dispatchedAt: iso(a.dispatchedAt),
       signedAt: iso(a.signedAt),
+      /** The first contact as the unit claims it, and when it was recorded (a late entry shows as the gap) */
       firstContactAt: iso(a.firstContactAt),
+      firstContactRecordedAt: iso(a.firstContactRecordedAt),
       repliedAt: iso(a.repliedAt),
       replyContent: a.replyContent,
       deadlines: {

@@ -3,7 +3,7 @@ import type { Db } from '../../../../db/client.ts';
 import { assignmentRequests, assignments, callbacks, contacts, tickets, units } from '../../../../db/schema/index.ts';
 import type { Deps } from '../../../deps.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../errors.ts';
 import type { CloseReason, RequestKind } from '../../vocab.ts';
 import { isUniqueViolation } from '../../db-errors.ts';
 import { mayAssignment, mayTicket } from '../policy.ts';
@@ -11,6 +11,7 @@ import { loadTicket, type AssignmentRow, type TicketRow } from '../queries.ts';
 import { inTransaction, type Recorder } from '../record.ts';
 import { currentReferences } from '../../reference.ts';
 import { lockOpenTarget, recordLinkedInto } from '../link.ts';
+import { contactClaim } from '../contact-time.ts';
 import { notifyReplyApproved, notifyUnitsOfDispatch } from '../../notifications/notices.ts';
 import { dispatchClocks, extendCompletion, liveTicketLevel, reopenCompletion, resumeCompletion } from '../../sla/assignment-clocks.ts';
 import { stopClock } from '../../sla/clocks.ts';
@@ -453,13 +454,25 @@ export async function signAssignment(deps: Deps, actor: Actor, id: number, input
   }));
 }
 
-export async function contactCaller(deps: Deps, actor: Actor, id: number, input: { version: number; method: string; summary: string; contactedAt?: string }) {
+export async function contactCaller(
+  deps: Deps,
+  actor: Actor,
+  id: number,
+  input: { version: number; method: string; summary: string; contactedAt?: string; backdateReason?: string },
+) {
   return runAssignmentAction(deps, actor, id, 'contact', input.version, async ({ assignment, now }) => {
-    const at = input.contactedAt ? new Date(input.contactedAt) : now;
-    if (at > now) throw new ValidationError([{ path: 'body.contactedAt', code: 'too_big', message: '联系时间不能晚于当前时间' }]);
+    const claim = contactClaim(input, assignment, now, deps.config.CONTACT_BACKDATE_HOURS);
+    // The first contact stops the response clock at the time claimed; the time recorded stays beside it.
+    const first = assignment.firstContactAt ? {} : { firstContactAt: claim.contactedAt, firstContactRecordedAt: claim.recordedAt };
     return {
-      set: { firstContactAt: assignment.firstContactAt ?? at, ...stopClock(assignment, 'response') },
-      payload: { method: input.method, summary: input.summary, contactedAt: at.toISOString() },
+      set: { ...first, ...stopClock(assignment, 'response') },
+      payload: {
+        method: input.method,
+        summary: input.summary,
+        contactedAt: claim.contactedAt.toISOString(),
+        recordedAt: claim.recordedAt.toISOString(),
+        backdateReason: claim.backdateReason,
+      },
     };
   });
 }
