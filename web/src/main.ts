@@ -17,6 +17,7 @@ import { Wallboard } from './screens/wallboard.ts';
 import { Governance } from './screens/governance.ts';
 import { Reports } from './screens/reports.ts';
 import { Lookup } from './screens/lookup.ts';
+import { Calendar } from './screens/calendar.ts';
 
 type Screen = { path: string; title: MsgKey; roles: Role[]; view: (s: SessionInfo) => ComponentChildren };
 
@@ -30,6 +31,7 @@ const SCREENS: Screen[] = [
   { path: '/wallboard', title: 'screen.wallboard', roles: ['supervisor', 'dispatcher', 'admin'], view: (s) => html`<${Wallboard} session=${s} />` },
   { path: '/governance', title: 'screen.governance', roles: ['supervisor', 'admin', 'dispatcher'], view: (s) => html`<${Governance} session=${s} />` },
   { path: '/reports', title: 'screen.reports', roles: ['supervisor', 'admin'], view: () => html`<${Reports} />` },
+  { path: '/calendar', title: 'screen.calendar', roles: ['admin', 'supervisor'], view: (s) => html`<${Calendar} session=${s} />` },
 ];
 const screensFor = (role: Role) => SCREENS.filter((s) => s.roles.includes(role));
 export const homeOf = (role: Role) => screensFor(role)[0]?.path ?? '/lookup';
