@@ -33,7 +33,16 @@ beforeEach(() => {
 });
 
 const get = (path: string, token: string) => api.call('GET', path, { token });
-type QueueItem = { ticket: { id: number; number: string; status: string }; approvedAt: string; callbackDueAt: string; overdue: boolean; attempts: number; attemptsLeft: number; lastAttemptAt: string | null };
+type QueueItem = {
+  ticket: { id: number; number: string; status: string };
+  approvedAt: string;
+  callbackDueAt: string;
+  overdue: boolean;
+  round: number;
+  attempts: number;
+  attemptsLeft: number;
+  lastAttemptAt: string | null;
+};
 async function queue(query = '', token = w.callbackAgent.token): Promise<{ items: QueueItem[]; nextCursor: string | null }> {
   const r = await get(`/api/callbacks/queue${query}`, token);
   expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -69,6 +78,7 @@ describe('callback due dates', () => {
       approvedAt: '2026-03-10T03:00:00.000Z',
       callbackDueAt: '2026-03-10T16:00:00.000Z',
       overdue: true,
+      round: 1,
       attempts: 0,
       attemptsLeft: 3,
       lastAttemptAt: null,
@@ -121,7 +131,15 @@ describe('callback due dates', () => {
     v = await flow.assignment(w.handlerA, v, leadOf(v), 'reply', { content: '已再次到现场处理，施工已停止。' });
     deps.clock.set('2026-03-12T03:00:00.000Z');
     v = await flow.ticket(w.dispatcher, v, 'reply/approve');
-    expect(itemOf(await queue(), v.id)).toMatchObject({ approvedAt: '2026-03-12T03:00:00.000Z', callbackDueAt: '2026-03-12T16:00:00.000Z', attempts: 1 });
+    // The reopen started a new callback round: no attempts in it yet.
+    expect(itemOf(await queue(), v.id)).toMatchObject({
+      approvedAt: '2026-03-12T03:00:00.000Z',
+      callbackDueAt: '2026-03-12T16:00:00.000Z',
+      round: 2,
+      attempts: 0,
+      attemptsLeft: 3,
+      lastAttemptAt: null,
+    });
   });
 
   it('callback agents and supervisors only', async () => {
@@ -131,6 +149,77 @@ describe('callback due dates', () => {
     }
     expect((await get('/api/callbacks/queue', w.supervisor.token)).status).toBe(200);
     expectProblem(await api.call('GET', '/api/callbacks/queue'), 401, 'unauthenticated');
+  });
+});
+
+describe('callback rounds: a reopen (重办) starts a new round with its own attempts', () => {
+  type Event = { type: string; payload: Record<string, unknown> };
+  const callbackEvents = async (id: number) =>
+    ((await get(`/api/tickets/${id}/events`, w.supervisor.token)).body.items as Event[]).filter((e) => e.type.startsWith('callback_'));
+  const disputedItem = async (id: number) =>
+    ((await get('/api/callbacks/disputed', w.supervisor.token)).body.items as { ticket: { id: number }; callback: Record<string, unknown> }[]).find((i) => i.ticket.id === id);
+  /** Reopened, replied again and approved: awaiting the next round's callback. */
+  async function nextRound(v: View, at: string) {
+    v = await flow.ticket(w.supervisor, v, 'reopen', { reason: '诉求人不满意，要求重办' });
+    v = await flow.assignment(w.handlerA, v, leadOf(v), 'reply', { content: '已再次到现场处理，问题已解决。' });
+    deps.clock.set(at);
+    return flow.ticket(w.dispatcher, v, 'reply/approve');
+  }
+
+  it('after a reopen one unreached call does not close the ticket; the queue, the events and the disputed queue show the round', async () => {
+    let v = await approvedAt(T0);
+    expect(v).toMatchObject({ callbackRound: 1, callbackAttempts: 0 });
+    // Round 1 uses every attempt: two unreached, the third reaches a dissatisfied caller.
+    deps.clock.set('2026-03-11T01:00:00.000Z');
+    v = await flow.ticket(w.callbackAgent, v, 'callback', { reached: false });
+    v = await flow.ticket(w.callbackAgent, v, 'callback', { reached: false });
+    deps.clock.set('2026-03-11T02:00:00.000Z');
+    v = await flow.ticket(w.callbackAgent, v, 'callback', { reached: true, solved: 'unsolved', satisfaction: 'dissatisfied' });
+    expect(v).toMatchObject({ status: 'callback_disputed', callbackRound: 1, callbackAttempts: 3 });
+    expect((await disputedItem(v.id))!.callback).toMatchObject({ round: 1, attempt: 3, satisfaction: 'dissatisfied' });
+
+    v = await nextRound(v, '2026-03-12T03:00:00.000Z');
+    expect(v).toMatchObject({ status: 'awaiting_callback', callbackRound: 2, callbackAttempts: 0, redoCount: 1 });
+    const reopen = ((await get(`/api/tickets/${v.id}/events`, w.supervisor.token)).body.items as Event[]).find((e) => e.type === 'reopen')!;
+    expect(reopen.payload).toMatchObject({ callbackRound: 2 });
+
+    // Round 2, attempt 1: not reached — the ticket waits for the next attempt (it used to close as unreached).
+    deps.clock.set('2026-03-13T01:00:00.000Z');
+    v = await flow.ticket(w.callbackAgent, v, 'callback', { reached: false, comment: '无人接听' });
+    expect(v).toMatchObject({ status: 'awaiting_callback', close: null, callbackRound: 2, callbackAttempts: 1 });
+    expect(itemOf(await queue(), v.id)).toMatchObject({ round: 2, attempts: 1, attemptsLeft: 2, lastAttemptAt: '2026-03-13T01:00:00.000Z' });
+
+    // Round 2, attempt 2 reaches a caller still dissatisfied: the disputed queue shows that callback, not round 1's third.
+    deps.clock.set('2026-03-13T02:00:00.000Z');
+    v = await flow.ticket(w.callbackAgent, v, 'callback', { reached: true, solved: 'partly', satisfaction: 'dissatisfied', comment: '仍有噪音' });
+    expect(v).toMatchObject({ status: 'callback_disputed', callbackRound: 2, callbackAttempts: 2 });
+    expect((await disputedItem(v.id))!.callback).toMatchObject({ round: 2, attempt: 2, solved: 'partly', comment: '仍有噪音', at: '2026-03-13T02:00:00.000Z' });
+
+    expect((await callbackEvents(v.id)).map((e) => [e.type, e.payload.round, e.payload.attempt])).toEqual([
+      ['callback_retry', 1, 1],
+      ['callback_retry', 1, 2],
+      ['callback_dispute', 1, 3],
+      ['callback_retry', 2, 1],
+      ['callback_dispute', 2, 2],
+    ]);
+  });
+
+  it('a round closes as unreached only after its own CALLBACK_MAX_ATTEMPTS', async () => {
+    let v = await approvedAt(T0);
+    v = await flow.ticket(w.callbackAgent, v, 'callback', { reached: true, solved: 'unsolved', satisfaction: 'dissatisfied' });
+    v = await nextRound(v, '2026-03-12T03:00:00.000Z');
+    for (const attempt of [1, 2]) {
+      v = await flow.ticket(w.callbackAgent, v, 'callback', { reached: false });
+      expect(v).toMatchObject({ status: 'awaiting_callback', callbackRound: 2, callbackAttempts: attempt });
+    }
+    v = await flow.ticket(w.callbackAgent, v, 'callback', { reached: false });
+    expect(v).toMatchObject({ status: 'closed', close: { reason: 'unreached' }, callbackRound: 2, callbackAttempts: 3 });
+    expect((await callbackEvents(v.id)).map((e) => [e.type, e.payload.round, e.payload.attempt])).toEqual([
+      ['callback_dispute', 1, 1],
+      ['callback_retry', 2, 1],
+      ['callback_retry', 2, 2],
+      ['callback_unreached', 2, 3],
+    ]);
   });
 });
 
@@ -148,7 +237,7 @@ describe('disputed callbacks', () => {
     const item = r.body.items.find((i: { ticket: { id: number } }) => i.ticket.id === v.id);
     expect(item).toMatchObject({
       ticket: { status: 'callback_disputed' },
-      callback: { attempt: 2, reached: true, solved: 'partly', satisfaction: 'dissatisfied', comment: '噪音减少但未停止', agent: { id: w.callbackAgent.id }, at: '2026-03-11T03:00:00.000Z' },
+      callback: { round: 1, attempt: 2, reached: true, solved: 'partly', satisfaction: 'dissatisfied', comment: '噪音减少但未停止', agent: { id: w.callbackAgent.id }, at: '2026-03-11T03:00:00.000Z' },
       abilities: ['reopen', 'close'],
     });
 

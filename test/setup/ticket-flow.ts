@@ -24,6 +24,7 @@ export type View = {
   status: string;
   version: number;
   redoCount: number;
+  callbackRound: number;
   callbackAttempts: number;
   contacts: number;
   publicReply: string | null;

@@ -5,6 +5,9 @@
  * day (default 1: from 00:00 the next day). The due time is computed when read from the latest
  * approve_reply event, so a change of the setting applies to the whole queue at once; after a reopen,
  * the new approval restarts it.
+ *
+ * A reopen (重办) starts a new callback round: the queue counts the attempts of the current round only, so
+ * after a reopen the agent again has CALLBACK_MAX_ATTEMPTS calls before the ticket closes as unreached.
  */
 import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
@@ -46,7 +49,9 @@ export async function callbackQueue(
         select ${tickets.id} as ticket_id, ap.approved_at, ${due} as due_at, lc.last_attempt_at
         from ${tickets}
         cross join lateral (select max(e.created_at) as approved_at from ${ticketEvents} e where e.ticket_id = ${tickets.id} and e.type = 'approve_reply') ap
-        left join lateral (select max(c.created_at) as last_attempt_at from ${callbacks} c where c.ticket_id = ${tickets.id}) lc on true
+        left join lateral (
+          select max(c.created_at) as last_attempt_at from ${callbacks} c where c.ticket_id = ${tickets.id} and c.round = ${tickets.callbackRound}
+        ) lc on true
         where ${tickets.status} = 'awaiting_callback' and ${visibleTo(actor)} and ap.approved_at is not null
       ) q
       where true
@@ -64,6 +69,8 @@ export async function callbackQueue(
       approvedAt: toDate(r.approved_at).toISOString(),
       callbackDueAt: dueAt.toISOString(),
       overdue: dueAt <= opts.now,
+      /** The callback round (2 after the first reopen…); attempts and the last attempt count within it */
+      round: t.callbackRound,
       attempts: t.callbackAttempts,
       attemptsLeft: Math.max(0, opts.maxAttempts - t.callbackAttempts),
       lastAttemptAt: r.last_attempt_at ? toDate(r.last_attempt_at).toISOString() : null,
@@ -81,6 +88,7 @@ async function ticketsById(db: Db, ids: number[]): Promise<Map<number, TicketRow
 
 type DisputedRow = {
   ticket_id: number | string;
+  round: number;
   attempt: number;
   reached: boolean;
   solved: string | null;
@@ -95,9 +103,9 @@ type DisputedRow = {
 export async function disputedQueue(db: Db, actor: Actor, opts: { limit: number }) {
   const rows = rowsOf<DisputedRow>(
     await db.execute(sql`
-      select ${tickets.id} as ticket_id, c.attempt, c.reached, c.solved, c.satisfaction, c.comment, c.agent_id, u.display_name as agent_name, c.created_at as at
+      select ${tickets.id} as ticket_id, c.round, c.attempt, c.reached, c.solved, c.satisfaction, c.comment, c.agent_id, u.display_name as agent_name, c.created_at as at
       from ${tickets}
-      cross join lateral (select * from ${callbacks} c where c.ticket_id = ${tickets.id} order by c.attempt desc, c.id desc limit 1) c
+      cross join lateral (select * from ${callbacks} c where c.ticket_id = ${tickets.id} order by c.round desc, c.attempt desc, c.id desc limit 1) c
       left join ${users} u on u.id = c.agent_id
       where ${tickets.status} = 'callback_disputed' and ${visibleTo(actor)}
       order by c.created_at, ${tickets.id}
@@ -108,6 +116,7 @@ export async function disputedQueue(db: Db, actor: Actor, opts: { limit: number 
     items: rows.map((r) => ({
       ticket: summary(actor, ticketRows.get(Number(r.ticket_id))!),
       callback: {
+        round: r.round,
         attempt: r.attempt,
         reached: r.reached,
         solved: r.solved,

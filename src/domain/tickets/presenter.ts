@@ -121,6 +121,8 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
         }
       : null,
     publicReply: t.publicReply,
+    /** The callback round (1, +1 with every reopen) and the attempts made in it */
+    callbackRound: t.callbackRound,
     callbackAttempts: t.callbackAttempts,
     contacts: contactsN,
     dispatchedAt: iso(t.dispatchedAt),

@@ -8,7 +8,7 @@ export const callbackRoutes: AnyRoute[] = [
     method: 'get',
     path: '/api/callbacks/queue',
     summary:
-      'Tickets awaiting callback (回访), soonest due first: due at the start of the Asia/Shanghai day CALLBACK_DUE_DAYS after the reply was approved; attempts so far. Keyset pagination with ?after=<nextCursor>',
+      'Tickets awaiting callback (回访), soonest due first: due at the start of the Asia/Shanghai day CALLBACK_DUE_DAYS after the reply was approved; the callback round (a reopen starts a new one) with its attempts so far and left. Keyset pagination with ?after=<nextCursor>',
     tag: 'callbacks',
     access: ['callback_agent', 'supervisor'],
     query: z
@@ -37,7 +37,7 @@ export const callbackRoutes: AnyRoute[] = [
   route({
     method: 'get',
     path: '/api/callbacks/disputed',
-    summary: 'Disputed callbacks (dissatisfied or unsolved) awaiting a supervisor: reopen (重办) or close with an explanation; with the last callback’s answers',
+    summary: 'Disputed callbacks (dissatisfied or unsolved) awaiting a supervisor: reopen (重办) or close with an explanation; with the last callback’s round, attempt and answers',
     tag: 'callbacks',
     access: ['supervisor'],
     query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(),

@@ -326,8 +326,9 @@ export async function recordCallback(
   ticketId: number,
   input: { version: number; reached: boolean; solved?: 'solved' | 'partly' | 'unsolved'; satisfaction?: 'satisfied' | 'basically_satisfied' | 'dissatisfied'; comment?: string },
 ) {
-  // The sub-action depends on the attempt count. It is read before the locked transaction; the version
-  // check inside runTicketAction rejects the call if another attempt was recorded in between.
+  // The sub-action depends on the attempt count of the current round (a reopen starts a new round with its
+  // own count). It is read before the locked transaction; the version check inside runTicketAction rejects
+  // the call if another attempt (or a reopen) was recorded in between.
   const peek = await loadTicket(deps.db, actor, ticketId);
   const attempts = peek.callbackAttempts + 1;
   const action = callbackAction({ ...input, attempts, maxAttempts: deps.config.CALLBACK_MAX_ATTEMPTS });
@@ -339,8 +340,10 @@ export async function recordCallback(
     input.version,
     async ({ tx, ticket, now }) => {
       const attempt = ticket.callbackAttempts + 1;
+      const round = ticket.callbackRound;
       await tx.insert(callbacks).values({
         ticketId: ticket.id,
+        round,
         attempt,
         reached: input.reached,
         solved: input.solved ?? null,
@@ -356,7 +359,7 @@ export async function recordCallback(
           callbackAttempts: attempt,
           ...(closes ? { closeReason: (action === 'callback_close' ? 'completed' : 'unreached') as CloseReason, closedAt: now } : {}),
         },
-        payload: { attempt, reached: input.reached, solved: input.solved ?? null, satisfaction: input.satisfaction ?? null, comment: input.comment ?? null },
+        payload: { round, attempt, reached: input.reached, solved: input.solved ?? null, satisfaction: input.satisfaction ?? null, comment: input.comment ?? null },
         public: closes,
       };
     },
@@ -374,9 +377,21 @@ export async function reopenTicket(deps: Deps, actor: Actor, ticketId: number, i
       .where(eq(assignments.id, lead.id));
     const completeDueAt = 'completeDueAt' in sla.set ? (sla.set.completeDueAt ?? null) : lead.completeDueAt;
     return {
-      set: { redoCount: ticket.redoCount + 1, warningLevel: await liveTicketLevel(tx, ticket.id) },
+      // The next callback is a new round, with its own attempts.
+      set: {
+        redoCount: ticket.redoCount + 1,
+        callbackRound: ticket.callbackRound + 1,
+        callbackAttempts: 0,
+        warningLevel: await liveTicketLevel(tx, ticket.id),
+      },
       after: () => sla.report(record, ticket.version + 1),
-      payload: { reason: input.reason, assignmentId: lead.id, redo: ticket.redoCount + 1, completeDueAt: iso(completeDueAt) },
+      payload: {
+        reason: input.reason,
+        assignmentId: lead.id,
+        redo: ticket.redoCount + 1,
+        completeDueAt: iso(completeDueAt),
+        callbackRound: ticket.callbackRound + 1,
+      },
       public: true,
     };
   });
