@@ -64,6 +64,10 @@ export const ERROR_MESSAGES = {
     'zh-CN': '联系时间 {at} 距现在已超过 {hours} 小时，属于补录，请填写补录原因（例如：当时在现场，无法登录系统）。',
     en: 'The contact time {at} is more than {hours} hours ago; to record it late, give the reason (e.g. on site without access to the system).',
   },
+  extension_deadline_passed: {
+    'zh-CN': '办结期限 {dueAt} 已过，不能再申请延期（超期已成事实）。请尽快办结并提交答复；确有特殊困难的，请联系热线中心说明情况。',
+    en: 'The completion deadline {dueAt} has passed, so an extension can no longer be requested (the miss has happened). Finish and reply as soon as possible; in exceptional cases, contact the hotline centre.',
+  },
   extension_not_later: { 'zh-CN': '延期后的期限必须晚于当前期限和当前时间。', en: 'The extended deadline must be later than the current deadline and now.' },
   version_conflict: {
     'zh-CN': '该记录已被他人修改（当前版本 {current}），请刷新后重试。',

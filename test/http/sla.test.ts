@@ -62,7 +62,7 @@ describe('the ticket view shows every deadline and its current level', () => {
       originalComplete: null,
     });
     expect(a.sla).toMatchObject({ policyId: created.body.id, cycle: 0, completeStartedAt: T0 });
-    expect(a.sla.clocks.sign).toEqual({ dueAt: at(T0, 100 * MIN).toISOString(), level: 'none', stoppedAt: null });
+    expect(a.sla.clocks.sign).toEqual({ dueAt: at(T0, 100 * MIN).toISOString(), level: 'none', stoppedAt: null, state: 'running', awaitingCalendar: null, missedAt: null });
     expect([...levels(a), a.warningLevel]).toEqual(['none', 'none', 'none', 'none']);
 
     deps.clock.set(at(T0, 80 * MIN)); // past the sign clock's 75 %; no sweep yet

@@ -112,7 +112,7 @@ describe('deadlines stored on dispatch', () => {
     }
   });
 
-  it('the calendar ends before a deadline: the dispatch succeeds, that deadline stays null, sla_uncomputable follows the dispatch event, supervisors are alerted', async () => {
+  it('the calendar ends before a deadline: the dispatch succeeds, that clock awaits the calendar, sla_uncomputable follows the dispatch event, supervisors are alerted', async () => {
     const { ticket } = await leafWithPolicy({
       sign: { amount: 1, unit: 'working_days' },
       response: { amount: 24, unit: 'natural_hours' },
@@ -126,9 +126,10 @@ describe('deadlines stored on dispatch', () => {
     const events = await eventsOf(deps.db, t.id);
     expect(events.map((e) => e.type).slice(-2)).toEqual(['dispatch', 'sla_uncomputable']);
     expect(events.at(-1)).toMatchObject({ assignmentId: lead!.id, actorId: null, version: t.version, payload: { clocks: ['complete'], date: '2027-01-01' } });
+    expect(lead!.slaWaiting).toEqual([{ clock: 'complete', date: '2027-01-01', start: local('2026-12-28T10:00') }]);
     const alerts = await deps.db.select().from(systemAlerts).where(eq(systemAlerts.dedupeKey, 'calendar_not_covered:2027'));
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]!.details).toMatchObject({ date: '2027-01-01', ticketId: t.id });
+    expect(alerts[0]!.details).toMatchObject({ date: '2027-01-01', year: 2027, clocks: 1, tickets: 1, sample: [{ ticketId: t.id, number: t.number }] });
   });
 });
 
@@ -148,10 +149,10 @@ describe('clocks stop as the unit acts', () => {
     expect(l.slaMarks.map((m) => m.clock)).toEqual(['complete', 'complete', 'complete']);
     expect(l.nextCheckAt).toEqual(at(T0, 300 * MIN));
 
-    // the assisting unit's reply stops only its own completion clock
+    // the assisting unit's reply stops only its own clocks: completion, and response too (no contact before it: a miss)
     const s = await signAssignment(deps, w.handlerDept.actor, assist!.id, { version: assist!.version });
     await replyAssignment(deps, w.handlerDept.actor, assist!.id, { version: s.assignment.version, content: '协办意见：已配合处理。' });
-    expect((await a(assist!.id)).slaMarks.map((m) => m.clock)).toEqual(['response', 'response', 'response']);
+    expect(await a(assist!.id)).toMatchObject({ slaMarks: [], nextCheckAt: null });
     expect((await a(lead!.id)).slaMarks.map((m) => m.clock)).toEqual(['complete', 'complete', 'complete']);
 
     await replyAssignment(deps, w.handlerA.actor, lead!.id, { version: l.version, content: '已处理完毕。' });

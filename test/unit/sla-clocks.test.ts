@@ -186,13 +186,14 @@ describe('clockStates: the level each clock shows', () => {
     expect(clockStates(base, [], plus(10)).sign.level).toBe('none');
     expect(clockStates(base, [], plus(80)).sign.level).toBe('yellow');
     const late = clockStates({ ...base, slaMarks: [] }, [], plus(101));
-    expect(late.sign).toEqual({ dueAt: plus(100), stoppedAt: null, level: 'overdue' });
+    expect(late.sign).toEqual({ dueAt: plus(100), stoppedAt: null, level: 'overdue', state: 'missed', missedAt: plus(100), awaitingCalendar: null });
+    expect(clockStates(base, [], plus(10)).sign.state).toBe('running');
   });
 
   it('a stopped clock keeps the level it reached and is judged at the moment it stopped', () => {
     const signed = { ...base, status: 'in_progress', signedAt: plus(80), ...stopClock(base, 'sign') };
     const s = clockStates(signed, [{ clock: 'sign', level: 'yellow', cycle: 0 }], plus(1000)).sign;
-    expect(s).toEqual({ dueAt: plus(100), stoppedAt: plus(80), level: 'yellow' });
+    expect(s).toEqual({ dueAt: plus(100), stoppedAt: plus(80), level: 'yellow', state: 'met', missedAt: null, awaitingCalendar: null });
     const lateSign = clockStates({ ...signed, signedAt: plus(150) }, [], plus(1000)).sign;
     expect(lateSign.level).toBe('overdue');
   });
@@ -212,5 +213,53 @@ describe('clockStates: the level each clock shows', () => {
     expect(replied.complete).toMatchObject({ stoppedAt: plus(100), level: 'none' });
     const ended = clockStates({ ...base, status: 'returned', endedAt: plus(50), slaMarks: [] }, [], plus(1000));
     expect([ended.sign.level, ended.response.level, ended.complete.level]).toEqual(['none', 'none', 'none']);
+  });
+
+  it('a reply stops the response clock too: with no contact before it, the response is missed at the reply', () => {
+    const replied = { ...base, status: 'replied', signedAt: plus(10), repliedAt: plus(60), slaMarks: [] };
+    expect(clockStates(replied, [], plus(1000)).response).toMatchObject({ stoppedAt: plus(60), state: 'missed', missedAt: plus(60), level: 'overdue' });
+    // a contact recorded after the reply does not undo it
+    expect(clockStates({ ...replied, firstContactAt: plus(70) }, [], plus(1000)).response.state).toBe('missed');
+    // a contact before the reply, in time, is the response
+    const met = clockStates({ ...replied, firstContactAt: plus(30) }, [], plus(1000));
+    expect(met.response).toMatchObject({ stoppedAt: plus(30), state: 'met', missedAt: null, level: 'none' });
+    expect(met.complete).toMatchObject({ stoppedAt: plus(60), state: 'met' });
+  });
+
+  it('clocks stopped because the ticket left the units: judged at the stop, neither met nor missed when in time', () => {
+    const left = { ...base, status: 'in_progress', signedAt: plus(10), clocksStoppedAt: plus(150), slaMarks: [] };
+    const c = clockStates(left, [], plus(5000));
+    expect(c.sign.state).toBe('met');
+    expect(c.response).toMatchObject({ stoppedAt: plus(150), state: 'stopped', level: 'none', missedAt: null });
+    expect(c.complete).toMatchObject({ stoppedAt: plus(150), state: 'stopped', level: 'none', missedAt: null });
+    const late = clockStates({ ...left, clocksStoppedAt: plus(250) }, [], plus(5000));
+    expect(late.response).toMatchObject({ state: 'missed', missedAt: plus(200), level: 'overdue' });
+  });
+
+  it('a termination request holds the completion clock: paused while pending, judged at the request once approved', () => {
+    const open = { ...base, status: 'in_progress', signedAt: plus(10), firstContactAt: plus(20), slaMarks: [] };
+    const paused = clockStates(open, [], plus(1000), { at: plus(300), pending: true }).complete;
+    expect(paused).toMatchObject({ state: 'paused', stoppedAt: plus(300), level: 'none', missedAt: null });
+    const approved = clockStates({ ...open, status: 'closed', endedAt: plus(1000), clocksStoppedAt: plus(1000) }, [], plus(2000), { at: plus(300), pending: false });
+    expect(approved.complete).toMatchObject({ state: 'met', stoppedAt: plus(300), level: 'none' });
+    const lateRequest = clockStates(open, [], plus(1000), { at: plus(450), pending: true }).complete;
+    expect(lateRequest).toMatchObject({ state: 'missed', missedAt: plus(400) });
+  });
+
+  it('an extension after the deadline keeps the miss: the new deadline runs, the clock stays missed', () => {
+    const extended = { ...base, status: 'in_progress', signedAt: plus(10), firstContactAt: plus(20), slaCycle: 1, completeDueAt: plus(2000), completeMissedAt: plus(400), slaMarks: [] };
+    expect(clockStates(extended, [], plus(500)).complete).toMatchObject({ dueAt: plus(2000), state: 'missed', missedAt: plus(400), level: 'overdue' });
+  });
+
+  it('a clock past the calendar awaits it: no deadline, its date and year shown', () => {
+    const waiting = { ...base, completeDueAt: null, slaWaiting: [{ clock: 'complete' as const, date: '2027-01-01' }], slaMarks: [] };
+    expect(clockStates(waiting, [], plus(5000)).complete).toEqual({
+      dueAt: null,
+      stoppedAt: null,
+      level: 'none',
+      state: 'awaiting_calendar',
+      awaitingCalendar: { date: '2027-01-01', year: 2027 },
+      missedAt: null,
+    });
   });
 });

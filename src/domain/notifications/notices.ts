@@ -29,7 +29,7 @@ function excerpt(s: string | null | undefined, max: number): string {
 }
 
 /** A message to the caller's mobile, if the caller gave one (none to landlines). */
-async function toCaller(tx: Db, t: TicketLike, template: 'intake_receipt' | 'reply_notice', params: Record<string, string>, now: Date): Promise<void> {
+async function toCaller(tx: Db, t: TicketLike, template: 'intake_receipt' | 'reply_notice' | 'extension_notice', params: Record<string, string>, now: Date): Promise<void> {
   const to = smsRecipient(t.callerPhone);
   if (!to) return;
   await enqueueNotification(tx, { ticketId: t.id, audience: 'citizen', recipient: to, template, params, at: now });
@@ -43,6 +43,11 @@ export async function notifyIntakeReceipt(tx: Db, config: Pick<Config, 'PUBLIC_B
 /** Reply notice (答复告知) to the caller once the centre has approved the lead unit's reply. */
 export async function notifyReplyApproved(tx: Db, config: Pick<Config, 'PUBLIC_BASE_URL'>, t: TicketLike, reply: string | null, now: Date): Promise<void> {
   await toCaller(tx, t, 'reply_notice', { number: t.number, reply: excerpt(reply, REPLY_CHARS), lookupUrl: lookupUrl(config, t.number) }, now);
+}
+
+/** Extension notice (延期告知) to the caller once the centre has approved a new completion deadline (Asia/Shanghai minute). */
+export async function notifyExtensionApproved(tx: Db, config: Pick<Config, 'PUBLIC_BASE_URL'>, t: TicketLike, dueAt: string, now: Date): Promise<void> {
+  await toCaller(tx, t, 'extension_notice', { number: t.number, dueAt, lookupUrl: lookupUrl(config, t.number) }, now);
 }
 
 /**

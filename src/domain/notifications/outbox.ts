@@ -7,6 +7,7 @@ import { currentReferences } from '../reference.ts';
 export const DEFAULT_TEMPLATES: Record<string, string> = {
   intake_receipt: '【12345热线】您的诉求已受理，工单号{number}。查询进度：{lookupUrl}',
   reply_notice: '【12345热线】您的工单{number}已有答复：{reply} 查询详情：{lookupUrl}',
+  extension_notice: '【12345热线】您的工单{number}经审核延期办理，新的办理期限为{dueAt}。查询进度：{lookupUrl}',
   unit_dispatch: '【12345热线】贵单位有新派单{number}（{title}），请及时签收办理。',
   unit_warning: '【12345热线】工单{number}的{clock}时限{level}，期限{dueAt}，请抓紧办理。',
 };

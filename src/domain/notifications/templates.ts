@@ -14,6 +14,7 @@ import { DEFAULT_TEMPLATES } from './outbox.ts';
 export const TEMPLATE_PARAMS: Record<string, readonly string[]> = {
   intake_receipt: ['number', 'lookupUrl'],
   reply_notice: ['number', 'reply', 'lookupUrl'],
+  extension_notice: ['number', 'dueAt', 'lookupUrl'],
   unit_dispatch: ['number', 'title', 'unitName', 'role'],
   unit_warning: ['number', 'clock', 'level', 'dueAt'],
 };

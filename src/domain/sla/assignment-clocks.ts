@@ -1,17 +1,16 @@
 /**
- * The SLA side of the lifecycle commands: what dispatch, an approved extension, a reopen and a rejected
- * reply do to an assignment's deadlines and marks. Each returns the columns to write (the command writes
- * them in its own update) and, where the calendar could not place a deadline, a `report` that records the
- * 'sla_uncomputable' event and raises the supervisors' alert — after the command's own event, in its
- * transaction.
+ * The SLA side of the lifecycle commands: what dispatch, an approved extension, a reopen, a rejected reply
+ * or termination, and the ticket leaving the units' hands do to an assignment's deadlines and marks. Each
+ * returns the columns to write (the command writes them in its own update) and, where the calendar could
+ * not place a deadline, a `report` that records the 'sla_uncomputable' event and raises the supervisors'
+ * alert — after the command's own event, in its transaction. A clock the calendar cannot place waits for it
+ * (assignments.sla_waiting, with the instant it started) until an import recomputes it (recompute.ts).
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { assignments, slaAlerts } from '../../../db/schema/index.ts';
+import { assignmentRequests, assignments, slaAlerts, supervisionItems } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { raiseSystemAlert } from '../alerts.ts';
-import { CalendarCoverageError } from '../calendar/calendar.ts';
-import { reportUncoveredDeadline } from '../calendar/coverage.ts';
 import { systemActor } from '../auth/actor.ts';
 import type { AssignmentRow, TicketRow } from '../tickets/queries.ts';
 import type { Recorder } from '../tickets/record.ts';
@@ -26,26 +25,35 @@ import {
   startClock,
   withoutClock,
   type Clock,
+  type CompletionHold,
   type Mark,
   type WarningLevel,
 } from './clocks.ts';
+import { raiseAwaitingCalendar } from './awaiting-calendar.ts';
 import { termsOf } from './matching.ts';
 import { matchPolicy, policyById } from './policies.ts';
 
 type AssignmentSet = Partial<typeof assignments.$inferInsert>;
 export type SlaReport = (record: Recorder, version: number) => Promise<void>;
 type Uncovered = { clock: Clock; date: string }[];
+export type Waiting = AssignmentRow['slaWaiting'];
 
 /**
- * Records 'sla_uncomputable' on the assignment (which clocks, which date) and raises the supervisors'
- * alert that the calendar needs that year (one alert per missing year, however many deadlines hit it).
+ * Records 'sla_uncomputable' on the assignment (which clocks wait, for which date) and raises the
+ * supervisors' alert that the calendar needs that year (one alert per missing year, kept current).
  */
 async function reportUncovered(tx: Db, record: Recorder, version: number, ticket: Pick<TicketRow, 'id' | 'number'>, assignmentId: number, cycle: number, uncovered: Uncovered, now: Date) {
   if (uncovered.length === 0) return;
   const date = uncovered[0]!.date;
   const clocks = uncovered.map((u) => u.clock);
-  await record(systemActor(), { ticketId: ticket.id, assignmentId, type: 'sla_uncomputable', version, payload: { clocks, date, cycle } });
-  await reportUncoveredDeadline(tx, new CalendarCoverageError(date), { ticketId: ticket.id, ticketNumber: ticket.number, assignmentId, clocks }, now);
+  await record(systemActor(), { ticketId: ticket.id, assignmentId, type: 'sla_uncomputable', version, payload: { clocks, date, cycle, awaitingCalendar: uncovered } });
+  await raiseAwaitingCalendar(tx, uncovered.map((u) => Number(u.date.slice(0, 4))), now);
+}
+
+/** The waiting list with one clock's entry replaced: it waits again from `start` (uncovered), or no longer. */
+export function rewait(waiting: Waiting, clock: Clock, start: Date, uncovered: string | null): Waiting {
+  const rest = waiting.filter((w) => w.clock !== clock);
+  return uncovered ? [...rest, { clock, date: uncovered, start: start.toISOString() }] : rest;
 }
 
 const noReport: SlaReport = async () => {};
@@ -83,7 +91,7 @@ export async function dispatchClocks(deps: Deps, tx: Db, ticket: TicketRow, now:
       slaMarks: c.marks,
       nextCheckAt: nextCheckAt(c.marks),
       // A clock the calendar cannot place waits for it, visibly; importing the year recomputes it from `start`.
-      slaWaiting: c.uncovered.map((u) => ({ clock: u.clock, date: u.date, start: now.toISOString() })),
+      slaWaiting: c.uncovered.filter((u) => c.due[u.clock] === null).map((u) => ({ clock: u.clock, date: u.date, start: now.toISOString() })),
     } satisfies AssignmentSet,
     report: async (record: Recorder, version: number, ids: number[]) => {
       for (const id of ids) await reportUncovered(tx, record, version, ticket, id, 0, c.uncovered, now);
@@ -117,21 +125,35 @@ function withMarks(a: AssignmentRow, added: Mark[]) {
 /**
  * An approved extension: the completion deadline moves (the command keeps the first one in
  * originalCompleteDueAt) and the completion clock starts a new cycle towards it, so the unit is warned
- * again before the new deadline; levels fired against the old deadline no longer count.
+ * again before the new deadline; levels fired against the old deadline no longer count. A deadline that
+ * had already passed stays a miss (completeMissedAt, kept until a reopen restarts the clock), and the
+ * assignment stays overdue. A deadline set by hand waits for no calendar.
  */
 export async function extendCompletion(deps: Deps, tx: Db, ticket: TicketRow, a: AssignmentRow, newDueAt: Date, now: Date) {
-  const running = a.status === 'awaiting_sign' || a.status === 'in_progress';
+  const running = (a.status === 'awaiting_sign' || a.status === 'in_progress') && !a.clocksStoppedAt;
   const { marks, uncovered } = running ? await completionMarks(deps, tx, a, newDueAt) : { marks: [], uncovered: [] };
   const cycle = a.slaCycle + 1;
+  const missedAt = a.completeDueAt && a.completeDueAt <= now ? a.completeDueAt : null;
+  const completeMissedAt = a.completeMissedAt ?? missedAt;
+  const level = await levelWithoutCompletion(tx, a.id);
   return {
-    set: { slaCycle: cycle, ...withMarks(a, marks), warningLevel: await levelWithoutCompletion(tx, a.id) } satisfies AssignmentSet,
+    set: {
+      slaCycle: cycle,
+      ...withMarks(a, marks),
+      slaWaiting: rewait(a.slaWaiting, 'complete', now, null),
+      completeMissedAt,
+      warningLevel: completeMissedAt ? maxLevel(level, 'overdue') : level,
+    } satisfies AssignmentSet,
+    previousDueAt: a.completeDueAt,
+    missedAt,
     report: ((record, version) => reportUncovered(tx, record, version, ticket, a.id, cycle, uncovered, now)) as SlaReport,
   };
 }
 
 /**
  * A reopen (重办): under a policy that says so, a new completion clock from now, in a new cycle (every
- * level can fire again); otherwise the old deadline stands and its remaining marks come back.
+ * level can fire again); otherwise the old deadline stands and its remaining marks come back. Either way
+ * the lead's clocks were stopped when the ticket left the units; the command clears clocksStoppedAt.
  */
 export async function reopenCompletion(deps: Deps, tx: Db, ticket: TicketRow, a: AssignmentRow, now: Date) {
   const policy = await policyById(tx, a.slaPolicyId);
@@ -147,7 +169,9 @@ export async function reopenCompletion(deps: Deps, tx: Db, ticket: TicketRow, a:
       completeStartedAt: now,
       completeDueAt: started.due,
       originalCompleteDueAt: null,
+      completeMissedAt: null,
       ...withMarks(a, started.marks),
+      slaWaiting: rewait(a.slaWaiting, 'complete', now, started.due ? null : started.uncovered),
       warningLevel: await levelWithoutCompletion(tx, a.id),
     } satisfies AssignmentSet,
     report: ((record, version) => reportUncovered(tx, record, version, ticket, a.id, cycle, uncovered, now)) as SlaReport,
@@ -166,6 +190,42 @@ export async function resumeCompletion(deps: Deps, tx: Db, ticket: TicketRow, a:
     set: withMarks(a, marks) satisfies AssignmentSet,
     report: ((record, version) => reportUncovered(tx, record, version, ticket, a.id, a.slaCycle, uncovered, now)) as SlaReport,
   };
+}
+
+/**
+ * The ticket has left the units' hands (reply approved, return approved, termination approved, closed):
+ * every live assignment's clocks stop here — its remaining marks go, so no 催办, 督办 or level rise can come
+ * of a clock the unit can no longer act on. Clocks stopped earlier keep their first stop. The units'
+ * open reminders (催办) on those assignments close with them: they asked for an act that is no longer
+ * possible. Supervision items (督办) stay open for supervisors, who judge the miss that opened them.
+ * A clock awaiting the calendar keeps waiting: its deadline is still needed to judge it.
+ */
+export async function stopTicketClocks(tx: Db, ticketId: number, now: Date): Promise<number[]> {
+  const stopped = await tx
+    .update(assignments)
+    .set({ clocksStoppedAt: now, slaMarks: [], nextCheckAt: null })
+    .where(and(eq(assignments.ticketId, ticketId), inArray(assignments.status, [...LIVE_ASSIGNMENT]), isNull(assignments.clocksStoppedAt)))
+    .returning({ id: assignments.id });
+  const ids = stopped.map((r) => r.id);
+  if (ids.length) {
+    await tx
+      .update(supervisionItems)
+      .set({ resolvedAt: now })
+      .where(and(inArray(supervisionItems.assignmentId, ids), eq(supervisionItems.kind, 'reminder'), isNull(supervisionItems.resolvedAt)));
+  }
+  return ids;
+}
+
+/**
+ * The lead's termination request holds its completion clock: pending, the clock is paused (no overdue for
+ * the reviewer's delay); approved, the clock is judged at the request's time. By assignment id.
+ */
+export async function completionHolds(db: Db, ticketId: number): Promise<Map<number, CompletionHold>> {
+  const rows = await db
+    .select({ assignmentId: assignmentRequests.assignmentId, status: assignmentRequests.status, at: assignmentRequests.requestedAt })
+    .from(assignmentRequests)
+    .where(and(eq(assignmentRequests.ticketId, ticketId), eq(assignmentRequests.kind, 'termination'), inArray(assignmentRequests.status, ['pending', 'approved'])));
+  return new Map(rows.map((r) => [r.assignmentId, { at: r.at, pending: r.status === 'pending' }]));
 }
 
 /** The ticket's level: the worst over its live assignments. */

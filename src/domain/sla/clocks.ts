@@ -118,9 +118,9 @@ export function nextCheckAt(marks: readonly Mark[]): Date | null {
   return first ? new Date(first.at) : null;
 }
 
-/** The columns that stop a clock: its remaining marks go, and the sweep's next check moves on. */
-export function stopClock(a: { slaMarks: readonly Mark[] }, clock: Clock): { slaMarks: Mark[]; nextCheckAt: Date | null } {
-  const slaMarks = withoutClock(a.slaMarks, clock);
+/** The columns that stop clocks: their remaining marks go, and the sweep's next check moves on. */
+export function stopClock(a: { slaMarks: readonly Mark[] }, ...clocks: Clock[]): { slaMarks: Mark[]; nextCheckAt: Date | null } {
+  const slaMarks = a.slaMarks.filter((m) => !clocks.includes(m.clock));
   return { slaMarks, nextCheckAt: nextCheckAt(slaMarks) };
 }
 
@@ -133,11 +133,29 @@ export function dueMarks(marks: readonly Mark[], now: Date): { due: Mark[]; rest
 
 // ---------------------------------------------------------------- what the ticket view shows
 
+/**
+ * Where a clock stands:
+ * - `running`: counting towards its deadline (a running clock past its deadline is `missed` — still open to act);
+ * - `paused`: the lead's completion clock while its termination request waits for review;
+ * - `awaiting_calendar`: its deadline lies past the calendar table — not computed, never guessed — until the year is imported;
+ * - `met`: stopped by the unit's own act (sign, first contact, reply, termination request) before the deadline;
+ * - `missed`: the deadline passed before the clock stopped, or a reply came with no contact recorded before it
+ *   (the response clock), or an extension came after the deadline had passed (the completion clock keeps the miss);
+ * - `stopped`: stopped in time because the ticket left the units' hands (reply approved, return, close…): no act, no miss;
+ * - `none`: no deadline (no policy applied).
+ */
+export type ClockStatus = 'running' | 'paused' | 'awaiting_calendar' | 'met' | 'missed' | 'stopped' | 'none';
+
 export type ClockState = {
   dueAt: Date | null;
-  /** When the clock stopped (signed, caller contacted, replied; or the assignment ended), else null */
+  /** When the clock stopped (signed, caller contacted, replied; termination requested; or the ticket left the units), else null */
   stoppedAt: Date | null;
   level: WarningLevel;
+  state: ClockStatus;
+  /** The first date past the calendar table the deadline needs (the year to import is its year), for a waiting clock */
+  awaitingCalendar: { date: string; year: number } | null;
+  /** When the miss happened (the deadline, or the reply without contact), for a missed clock */
+  missedAt: Date | null;
 };
 
 type AssignmentClocks = {
@@ -151,29 +169,75 @@ type AssignmentClocks = {
   firstContactAt: Date | null;
   repliedAt: Date | null;
   endedAt: Date | null;
+  slaWaiting?: readonly { clock: Clock; date: string }[];
+  /** Every clock stopped here because the ticket left the units' hands */
+  clocksStoppedAt?: Date | null;
+  /** The completion deadline of this cycle had passed when an extension moved it */
+  completeMissedAt?: Date | null;
 };
 
+/** The lead's termination request: the completion clock is held from its time (pending), or judged there (approved). */
+export type CompletionHold = { at: Date; pending: boolean } | null;
+
 /**
- * Each clock's current level: the highest of the levels already fired (the completion clock counts only
- * its current cycle: an extension or a reopen starts it afresh), the marks whose time has come though the
- * sweep has not run yet, and overdue once the deadline has passed — all measured at the clock's own "now",
- * which is when it stopped for a stopped clock.
+ * Each clock's current level and state: the highest of the levels already fired (the completion clock
+ * counts only its current cycle: an extension or a reopen starts it afresh), the marks whose time has come
+ * though the sweep has not run yet, and overdue once the deadline has passed — all measured at the clock's
+ * own "now", which is when it stopped for a stopped clock.
  */
-export function clockStates(a: AssignmentClocks, fired: readonly { clock: string; level: WarningLevel; cycle: number }[], now: Date): Record<Clock, ClockState> {
+export function clockStates(
+  a: AssignmentClocks,
+  fired: readonly { clock: string; level: WarningLevel; cycle: number }[],
+  now: Date,
+  hold: CompletionHold = null,
+): Record<Clock, ClockState> {
   const ended = a.status === 'returned' || a.status === 'closed' ? a.endedAt : null;
-  const stopped: Record<Clock, Date | null> = {
-    sign: a.signedAt ?? ended,
-    response: a.firstContactAt ?? ended,
-    complete: a.status === 'replied' ? a.repliedAt : ended,
+  const left = a.clocksStoppedAt ?? ended;
+  // A reply stops the response clock too; only a contact recorded before it counts as the response.
+  const contact = a.firstContactAt && (!a.repliedAt || a.firstContactAt <= a.repliedAt) ? a.firstContactAt : null;
+  const byUnit: Record<Clock, Date | null> = {
+    sign: a.signedAt,
+    response: contact ?? a.repliedAt,
+    complete: a.status === 'replied' ? a.repliedAt : (hold?.at ?? null),
   };
   const due: Record<Clock, Date | null> = { sign: a.signDueAt, response: a.responseDueAt, complete: a.completeDueAt };
   const out = {} as Record<Clock, ClockState>;
   for (const clock of CLOCKS) {
-    const at = stopped[clock] ?? now;
+    const stoppedAt = byUnit[clock] ?? left;
+    const at = stoppedAt ?? now;
     const levels: WarningLevel[] = fired.filter((f) => f.clock === clock && (clock !== 'complete' || f.cycle === a.slaCycle)).map((f) => f.level);
     for (const m of a.slaMarks) if (m.clock === clock && new Date(m.at) <= at) levels.push(m.level);
-    if (due[clock] && due[clock]! <= at) levels.push('overdue');
-    out[clock] = { dueAt: due[clock], stoppedAt: stopped[clock], level: maxLevel(...levels) };
+    const d = due[clock];
+    // A miss that an act cannot undo: a reply with no contact before it; a deadline that passed before an extension moved it.
+    const kept = clock === 'response' && !contact && a.repliedAt ? a.repliedAt : clock === 'complete' ? (a.completeMissedAt ?? null) : null;
+    const missedAt = kept ?? (d && d <= at ? d : null);
+    if (missedAt) levels.push('overdue');
+    const waiting = a.slaWaiting?.find((w) => w.clock === clock);
+    const state: ClockStatus = kept
+      ? 'missed'
+      : waiting
+        ? 'awaiting_calendar'
+        : !d
+          ? 'none'
+          : clock === 'complete' && hold?.pending && stoppedAt === hold.at
+            ? missedAt
+              ? 'missed'
+              : 'paused'
+            : missedAt
+              ? 'missed'
+              : !stoppedAt
+                ? 'running'
+                : byUnit[clock]
+                  ? 'met'
+                  : 'stopped';
+    out[clock] = {
+      dueAt: d,
+      stoppedAt,
+      level: maxLevel(...levels),
+      state,
+      awaitingCalendar: waiting ? { date: waiting.date, year: Number(waiting.date.slice(0, 4)) } : null,
+      missedAt,
+    };
   }
   return out;
 }

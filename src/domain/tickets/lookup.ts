@@ -1,12 +1,12 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { categories, ticketEvents, tickets } from '../../../db/schema/index.ts';
 import { NotFoundError } from '../errors.ts';
 
 /**
  * The citizen look-up: a ticket number plus the last four digits of the caller's phone. Returns the
- * public side only — status, category name, times, public events (type and status, never their payload)
- * and the approved public reply. No caller data, no unit notes. A wrong last4 is the same 404 as an
+ * public side only — status, category name, times, public events (type and status, never their payload,
+ * except an approved extension's new deadline) and the approved public reply. No caller data, no unit notes. A wrong last4 is the same 404 as an
  * unknown number, so the endpoint cannot be used to learn which numbers exist.
  */
 export async function publicLookup(db: Db, number: string, last4: string) {
@@ -29,7 +29,13 @@ export async function publicLookup(db: Db, number: string, last4: string) {
     .where(eq(tickets.number, number));
   if (!t || !t.last4 || t.last4 !== last4) throw new NotFoundError('lookup_not_found');
   const events = await db
-    .select({ type: ticketEvents.type, toStatus: ticketEvents.toStatus, at: ticketEvents.createdAt })
+    .select({
+      type: ticketEvents.type,
+      toStatus: ticketEvents.toStatus,
+      at: ticketEvents.createdAt,
+      // The one payload field written for the citizen: an approved extension's new deadline.
+      dueAt: sql<string | null>`case when ${ticketEvents.type} = 'approve_extension' then ${ticketEvents.payload}->>'newDueAt' end`,
+    })
     .from(ticketEvents)
     .where(and(eq(ticketEvents.ticketId, t.id), eq(ticketEvents.public, true)))
     .orderBy(asc(ticketEvents.id));
@@ -43,6 +49,6 @@ export async function publicLookup(db: Db, number: string, last4: string) {
     createdAt: t.createdAt.toISOString(),
     closedAt: t.closedAt ? t.closedAt.toISOString() : null,
     publicReply: t.publicReply,
-    events: events.map((e) => ({ type: e.type, status: e.toStatus, at: e.at.toISOString() })),
+    events: events.map((e) => ({ type: e.type, status: e.toStatus, at: e.at.toISOString(), ...(e.dueAt ? { dueAt: new Date(e.dueAt).toISOString() } : {}) })),
   };
 }

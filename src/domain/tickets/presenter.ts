@@ -1,8 +1,8 @@
 import type { Db } from '../../../db/client.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
-import { firedAlerts } from '../sla/assignment-clocks.ts';
-import { clockStates, maxLevel } from '../sla/clocks.ts';
+import { completionHolds, firedAlerts } from '../sla/assignment-clocks.ts';
+import { clockStates, maxLevel, type CompletionHold } from '../sla/clocks.ts';
 import { maskPhone } from './inputs.ts';
 import { callerVisibility, mayAssignment, mayTicket } from './policy.ts';
 import { categoryPath, contactCount, pendingRequests, ticketAssignments, type TicketRow } from './queries.ts';
@@ -47,7 +47,7 @@ function ticketAbilities(actor: Actor, t: TicketRow, pending: { kind: string }[]
   return out;
 }
 
-export function summary(actor: Actor, t: TicketRow) {
+export function summary(actor: Actor, t: TicketRow & { awaitingCalendar?: boolean }) {
   return {
     id: t.id,
     number: t.number,
@@ -61,6 +61,8 @@ export function summary(actor: Actor, t: TicketRow) {
     address: t.address,
     caller: presentCaller(actor, t, { list: true }),
     warningLevel: t.warningLevel,
+    /** Lists: a clock of the ticket awaits the calendar (the detail view says which and for which year) */
+    ...(t.awaitingCalendar === undefined ? {} : { awaitingCalendar: Boolean(t.awaitingCalendar) }),
     redoCount: t.redoCount,
     closeReason: t.closeReason,
     createdAt: iso(t.createdAt),
@@ -88,8 +90,16 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
   ]);
   const caller = presentCaller(actor, t);
   const fired = known.firedAlerts ?? (await firedAlerts(db, assignmentRows.map(({ a }) => a.id)));
-  // Each clock's level as of now (the sweep may not have run yet); stored levels only ever lag behind.
-  const clocks = new Map(assignmentRows.map(({ a }) => [a.id, clockStates(a, fired.filter((f) => f.assignmentId === a.id), now)]));
+  // A termination request holds the lead's completion clock: paused while pending, judged at its time once approved.
+  const holds: Map<number, CompletionHold> =
+    t.closeReason === 'terminated'
+      ? await completionHolds(db, t.id)
+      : new Map(pending.filter((p) => p.kind === 'termination').map((p) => [p.assignmentId, { at: p.requestedAt, pending: true }]));
+  // Each clock's level and state as of now (the sweep may not have run yet); stored levels only ever lag behind.
+  const clocks = new Map(
+    assignmentRows.map(({ a }) => [a.id, clockStates(a, fired.filter((f) => f.assignmentId === a.id), now, holds.get(a.id) ?? null)]),
+  );
+  const waiting = assignmentRows.flatMap(({ a }) => a.slaWaiting).sort((x, y) => x.date.localeCompare(y.date));
   const levelOf = (a: (typeof assignmentRows)[number]['a']) => {
     const c = clocks.get(a.id)!;
     return maxLevel(a.warningLevel, c.sign.level, c.response.level, c.complete.level);
@@ -124,6 +134,8 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
     /** The callback round (1, +1 with every reopen) and the attempts made in it */
     callbackRound: t.callbackRound,
     callbackAttempts: t.callbackAttempts,
+    /** Clocks of this ticket awaiting the calendar (deadline past the table): the first date and year needed, and how many */
+    awaitingCalendar: waiting.length ? { date: waiting[0]!.date, year: Number(waiting[0]!.date.slice(0, 4)), clocks: waiting.length } : null,
     contacts: contactsN,
     dispatchedAt: iso(t.dispatchedAt),
     repliedAt: iso(t.repliedAt),
@@ -151,10 +163,20 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
         policyId: a.slaPolicyId,
         cycle: a.slaCycle,
         completeStartedAt: iso(a.completeStartedAt),
+        /** Per clock: deadline, level, and state (running, paused, awaiting_calendar, met, missed, stopped, none) */
         clocks: Object.fromEntries(
-          Object.entries(clocks.get(a.id)!).map(([k, c]) => [k, { dueAt: iso(c.dueAt), level: c.level, stoppedAt: iso(c.stoppedAt) }]),
+          Object.entries(clocks.get(a.id)!).map(([k, c]) => [
+            k,
+            { dueAt: iso(c.dueAt), level: c.level, stoppedAt: iso(c.stoppedAt), state: c.state, awaitingCalendar: c.awaitingCalendar, missedAt: iso(c.missedAt) },
+          ]),
         ),
+        /** Every clock stopped here: the ticket left the units' hands */
+        clocksStoppedAt: iso(a.clocksStoppedAt),
+        /** The completion deadline had passed when an extension moved it: a miss that stays a miss */
+        completeMissedAt: iso(a.completeMissedAt),
       },
+      /** This assignment's clocks awaiting the calendar, with the date and year each needs */
+      awaitingCalendar: a.slaWaiting.map((w) => ({ clock: w.clock, date: w.date, year: Number(w.date.slice(0, 4)) })),
       warningLevel: levelOf(a),
       abilities: ASSIGNMENT_ACTIONS.filter(
         (action) =>

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { assignmentRequests, assignments, categories, contacts, ticketEvents, tickets, units } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -102,7 +102,11 @@ export async function listTickets(
   if (f.mine) where.push(eq(tickets.createdBy, actor.userId));
   if (f.before) where.push(sql`${tickets.id} < ${f.before}`);
   return db
-    .select()
+    .select({
+      ...getTableColumns(tickets),
+      // A clock of the ticket waits for the calendar (served by the partial index on waiting assignments).
+      awaitingCalendar: sql<boolean>`exists (select 1 from ${assignments} aw where aw.ticket_id = ${tickets.id} and aw.sla_waiting <> '[]'::jsonb)`,
+    })
     .from(tickets)
     .where(and(...where))
     .orderBy(desc(tickets.id))

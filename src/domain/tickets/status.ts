@@ -85,8 +85,8 @@ export const TICKET_TABLE: Record<TicketAction, TicketRule> = {
   close: { from: ['callback_disputed'], to: 'closed' },
 };
 
-/** While the ticket is in one of these, units may still work on their assignments. */
-const UNIT_ACTIVE: readonly TicketStatus[] = [
+/** While the ticket is in one of these, units may still work on their assignments (and their clocks run). */
+export const UNIT_ACTIVE: readonly TicketStatus[] = [
   'awaiting_sign',
   'in_progress',
   'return_requested',

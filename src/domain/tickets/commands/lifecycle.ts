@@ -12,8 +12,9 @@ import { inTransaction, type Recorder } from '../record.ts';
 import { currentReferences } from '../../reference.ts';
 import { lockOpenTarget, recordLinkedInto } from '../link.ts';
 import { contactClaim } from '../contact-time.ts';
-import { notifyReplyApproved, notifyUnitsOfDispatch } from '../../notifications/notices.ts';
-import { dispatchClocks, extendCompletion, liveTicketLevel, reopenCompletion, resumeCompletion } from '../../sla/assignment-clocks.ts';
+import { notifyExtensionApproved, notifyReplyApproved, notifyUnitsOfDispatch } from '../../notifications/notices.ts';
+import { shanghaiMinute } from '../../clock.ts';
+import { dispatchClocks, extendCompletion, liveTicketLevel, reopenCompletion, resumeCompletion, stopTicketClocks } from '../../sla/assignment-clocks.ts';
 import { stopClock } from '../../sla/clocks.ts';
 import {
   LIVE_ASSIGNMENT,
@@ -86,10 +87,12 @@ function invalid(status: string, action: string, version: number) {
 }
 
 /**
- * Live assignments end when the ticket leaves the units (returned) or closes. Requests still pending
- * lapse with them: left pending, an old unit's extension could later be approved onto a returned assignment.
+ * Live assignments end when the ticket leaves the units (returned) or closes; their clocks stop first (a
+ * stop from an earlier approved reply stands). Requests still pending lapse with them: left pending, an old
+ * unit's extension could later be approved onto a returned assignment.
  */
 async function endLiveAssignments(tx: Db, ticketId: number, status: AssignmentStatus, now: Date) {
+  await stopTicketClocks(tx, ticketId, now);
   await tx
     .update(assignments)
     .set({ status, endedAt: now, slaMarks: [], nextCheckAt: null })
@@ -263,32 +266,47 @@ export async function reviewExtension(
     await decide(tx, req.id, approve, actor, now, input.note);
     let newDueAt: Date | null = null;
     let after: (() => Promise<void>) | undefined;
+    // The deadline before this approval, and the miss it already was (it stays a miss: complete_missed_at).
+    let moved: { previousDueAt: string | null; missedAt: string | null } = { previousDueAt: null, missedAt: null };
     if (approve) {
       newDueAt = input.newDueAt ? new Date(input.newDueAt) : req.requestedDueAt;
       const [a] = await tx.select().from(assignments).where(eq(assignments.id, req.assignmentId)).for('update');
       if (!newDueAt || newDueAt <= now || (a!.completeDueAt && newDueAt <= a!.completeDueAt)) throw new UnprocessableError('extension_not_later');
       const sla = await extendCompletion(deps, tx, ticket, a!, newDueAt, now);
       after = () => sla.report(record, ticket.version + 1);
+      moved = { previousDueAt: iso(sla.previousDueAt), missedAt: iso(sla.missedAt) };
       await tx
         .update(assignments)
         .set({ completeDueAt: newDueAt, originalCompleteDueAt: a!.originalCompleteDueAt ?? a!.completeDueAt, version: a!.version + 1, ...sla.set })
         .where(eq(assignments.id, a!.id));
+      // The caller hears of the new deadline (SMS to a mobile; the look-up timeline shows it too).
+      if (a!.role === 'lead') await notifyExtensionApproved(tx, deps.config, ticket, shanghaiMinute(newDueAt), now);
     }
     return {
       set: { warningLevel: await liveTicketLevel(tx, ticket.id) },
       after,
-      payload: { requestId: req.id, assignmentId: req.assignmentId, newDueAt: newDueAt?.toISOString() ?? null, note: input.note ?? null },
+      payload: { requestId: req.id, assignmentId: req.assignmentId, newDueAt: newDueAt?.toISOString() ?? null, ...moved, note: input.note ?? null },
       public: approve,
     };
   });
 }
 
 export async function reviewTermination(deps: Deps, actor: Actor, ticketId: number, approve: boolean, input: { version: number; note?: string }) {
-  return runTicketAction(deps, actor, ticketId, approve ? 'approve_termination' : 'reject_termination', input.version, async ({ tx, ticket, now }) => {
+  return runTicketAction(deps, actor, ticketId, approve ? 'approve_termination' : 'reject_termination', input.version, async ({ tx, ticket, now, record }) => {
     const req = await pendingRequest(tx, ticket.id, 'termination');
     await decide(tx, req.id, approve, actor, now, input.note);
+    let after: (() => Promise<void>) | undefined;
     if (approve) await endLiveAssignments(tx, ticket.id, 'closed', now);
+    else {
+      // The lead's completion clock, held while the request waited, runs again towards its deadline (one
+      // that passed meanwhile fires at the next sweep).
+      const lead = await leadAssignment(tx, ticket.id);
+      const sla = await resumeCompletion(deps, tx, ticket, lead, now);
+      if (Object.keys(sla.set).length) await tx.update(assignments).set(sla.set).where(eq(assignments.id, lead.id));
+      after = () => sla.report(record, ticket.version + 1);
+    }
     return {
+      after,
       set: approve ? { closeReason: 'terminated' as CloseReason, closeNote: req.reason, closedAt: now } : {},
       payload: { requestId: req.id, assignmentId: req.assignmentId, note: input.note ?? null },
       public: approve,
@@ -307,6 +325,8 @@ export async function reviewReply(
     const lead = await leadAssignment(tx, ticket.id);
     if (approve) {
       await lapsePendingRequests(tx, ticket.id, now);
+      // The ticket leaves the units' hands: every assignment's clocks stop (a reopen restarts the lead's).
+      await stopTicketClocks(tx, ticket.id, now);
       // Notifications (issue 3 §5): the reply notice SMS to a mobile caller, queued in this transaction.
       await notifyReplyApproved(tx, deps.config, ticket, input.publicReply ?? lead.replyContent, now);
       return { set: { publicReply: input.publicReply ?? lead.replyContent }, payload: { note: input.note ?? null }, public: true };
@@ -371,9 +391,10 @@ export async function reopenTicket(deps: Deps, actor: Actor, ticketId: number, i
   return runTicketAction(deps, actor, ticketId, 'reopen', input.version, async ({ tx, ticket, now, record }) => {
     const lead = await leadAssignment(tx, ticket.id);
     const sla = await reopenCompletion(deps, tx, ticket, lead, now);
+    // Only the lead's clocks run again; assisting units' stay stopped where the ticket left them.
     await tx
       .update(assignments)
-      .set({ status: 'in_progress', version: lead.version + 1, ...sla.set })
+      .set({ status: 'in_progress', version: lead.version + 1, clocksStoppedAt: null, ...sla.set })
       .where(eq(assignments.id, lead.id));
     const completeDueAt = 'completeDueAt' in sla.set ? (sla.set.completeDueAt ?? null) : lead.completeDueAt;
     return {
@@ -497,8 +518,10 @@ export async function addNote(deps: Deps, actor: Actor, id: number, input: { ver
 }
 
 export async function replyAssignment(deps: Deps, actor: Actor, id: number, input: { version: number; content: string }) {
+  // The reply stops this unit's completion clock and its response clock: with no contact recorded before
+  // it, the response is a miss (the ticket view shows it so).
   return runAssignmentAction(deps, actor, id, 'reply', input.version, async ({ assignment, now }) => ({
-    set: { replyContent: input.content, repliedAt: now, repliedBy: actor.userId, ...stopClock(assignment, 'complete') },
+    set: { replyContent: input.content, repliedAt: now, repliedBy: actor.userId, ...stopClock(assignment, 'complete', 'response') },
     ticketSet: assignment.role === 'lead' ? { repliedAt: now } : {},
     payload: { content: input.content },
     public: assignment.role === 'lead',
@@ -531,6 +554,10 @@ export async function requestReturn(deps: Deps, actor: Actor, id: number, input:
 
 export async function requestExtension(deps: Deps, actor: Actor, id: number, input: { version: number; reason: string; requestedDueAt: string }) {
   return runAssignmentAction(deps, actor, id, 'request_extension', input.version, async ({ tx, assignment, now }) => {
+    // Extensions are asked for before the deadline: once it has passed, the miss has happened.
+    if (assignment.completeDueAt && assignment.completeDueAt <= now) {
+      throw new UnprocessableError('extension_deadline_passed', { dueAt: shanghaiMinute(assignment.completeDueAt) }, { completeDueAt: assignment.completeDueAt.toISOString() });
+    }
     const due = new Date(input.requestedDueAt);
     if (due <= now || (assignment.completeDueAt && due <= assignment.completeDueAt)) throw new UnprocessableError('extension_not_later');
     const requestId = await openRequest(tx, actor, assignment, 'extension', input.reason, now, due);
@@ -541,7 +568,9 @@ export async function requestExtension(deps: Deps, actor: Actor, id: number, inp
 export async function requestTermination(deps: Deps, actor: Actor, id: number, input: { version: number; reason: string }) {
   return runAssignmentAction(deps, actor, id, 'request_termination', input.version, async ({ tx, assignment, now }) => {
     const requestId = await openRequest(tx, actor, assignment, 'termination', input.reason, now);
-    return { payload: { requestId, reason: input.reason } };
+    // The completion clock is held while the centre reviews (no overdue for the reviewer's delay); a
+    // rejection resumes it, an approval judges it at this request's time.
+    return { set: stopClock(assignment, 'complete'), payload: { requestId, reason: input.reason } };
   });
 }
 
