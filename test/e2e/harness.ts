@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Database } from '../../db/client.ts';
 import { seedDemo } from '../../db/seed.ts';
@@ -61,6 +61,29 @@ export async function startApp(start = '2026-03-10T01:30:00Z'): Promise<App> {
       await database.close();
     },
   };
+}
+
+export type BrowserSuite = { app: App; browser: Browser; pages: UserPage[]; keep(u: UserPage): UserPage };
+
+/**
+ * One app and one browser for a test file: started before its tests, closed after them. Pages passed to
+ * `keep` are closed at the end, and after each test none may have had a page error or CSP violation.
+ */
+export function browserSuite(start?: string): BrowserSuite {
+  const s = { pages: [] as UserPage[], keep: (u: UserPage) => (s.pages.push(u), u) } as BrowserSuite;
+  beforeAll(async () => {
+    ensureWebBuilt();
+    [s.app, s.browser] = await Promise.all([startApp(start), launchBrowser()]);
+  }, 120_000);
+  afterAll(async () => {
+    for (const p of s.pages) await p.context.close().catch(() => {});
+    await s.browser?.close();
+    await s.app?.close();
+  });
+  afterEach(() => {
+    for (const p of s.pages) expect(p.errors, 'page errors / CSP violations').toEqual([]);
+  });
+  return s;
 }
 
 /** A signed-in API session (cookie + CSRF), for setting up data around the browsers. */

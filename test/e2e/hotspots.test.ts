@@ -1,32 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { apiSession, ensureWebBuilt, expectAccessible, expectAllLabelled, launchBrowser, screenshot, signIn, startApp, type App, type UserPage } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { apiSession, browserSuite, expectAccessible, expectAllLabelled, screenshot, signIn } from './harness.ts';
 
-let app: App;
-let browser: Browser;
-const pages: UserPage[] = [];
-
-beforeAll(async () => {
-  ensureWebBuilt();
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-}, 120_000);
-afterAll(async () => {
-  for (const p of pages) await p.context.close().catch(() => {});
-  await browser?.close();
-  await app?.close();
-});
-afterEach(() => {
-  for (const p of pages) expect(p.errors, 'page errors / CSP violations').toEqual([]);
-});
+const suite = browserSuite();
 
 describe('未诉先办 in the browser', () => {
   it('a spike on the wallboard becomes a governance topic with its tickets, tracked to in progress', async () => {
     // Six tickets this week in one street and leaf category, none before: 6 ≥ 5 and above 0 + 3·1 → a spike.
-    const [street] = await app.database.query<{ id: number; name: string }>(`select id, name from units where kind = 'street' order by id desc limit 1`);
-    const [leaf] = await app.database.query<{ id: number; name: string }>(
+    const [street] = await suite.app.database.query<{ id: number; name: string }>(`select id, name from units where kind = 'street' order by id desc limit 1`);
+    const [leaf] = await suite.app.database.query<{ id: number; name: string }>(
       `select c.id, c.name from categories c where c.level = 3 and not exists (select 1 from categories k where k.parent_id = c.id) order by c.id desc limit 1`,
     );
-    const operator = await apiSession(app.api.base, 'operator1');
+    const operator = await apiSession(suite.app.api.base, 'operator1');
     for (let i = 0; i < 6; i++) {
       const r = await operator('POST', '/api/tickets', {
         type: 'complaint',
@@ -39,8 +23,7 @@ describe('未诉先办 in the browser', () => {
       expect(r.status, JSON.stringify(r.body)).toBe(201);
     }
 
-    const sup = await signIn(browser, app, 'supervisor1', '/wallboard');
-    pages.push(sup);
+    const sup = suite.keep(await signIn(suite.browser, suite.app, 'supervisor1', '/wallboard'));
     const { page } = sup;
     const panel = page.getByTestId('hotspots');
     const spike = panel.getByTestId('spikes').locator('li', { hasText: street!.name });

@@ -136,7 +136,7 @@ describe('the journey of one call, live across browsers (one context per user)',
     await sign.waitFor({ state: 'detached' });
     await unit.page.getByLabel('联系情况').fill('已电话联系王先生，约定今天下午清运');
     await unit.page.getByRole('button', { name: '记录联系' }).click();
-    await unit.page.getByText(/首次联系/).waitFor();
+    await unit.page.getByText(/首次联系：/).waitFor();
     await unit.page.getByLabel(/答复内容/).fill('已安排环卫车辆于当日下午清运完毕，并增加每日清运频次。');
     await screenshot(unit.page, '05-unit-workbench');
     await expectAccessible(unit.page, 'unit workbench');

@@ -50,6 +50,8 @@ export type Assignment = {
   dispatchedAt: string | null;
   signedAt: string | null;
   firstContactAt: string | null;
+  /** When the first contact was recorded (firstContactAt is the time the unit claims) */
+  firstContactRecordedAt: string | null;
   repliedAt: string | null;
   replyContent: string | null;
   deadlines: Deadlines;
@@ -65,6 +67,8 @@ export type TicketView = TicketSummary & {
   window: { matter: string; hallDepartment: string; reason: string } | null;
   close: { reason: string; note: string | null } | null;
   publicReply: string | null;
+  /** The callback round (+1 with every reopen) and the attempts made in it */
+  callbackRound: number;
   callbackAttempts: number;
   contacts: number;
   dispatchedAt: string | null;

@@ -11,7 +11,14 @@ import { TicketDetails, useTicket } from '../ui/ticket.ts';
 const SOLVED = ['solved', 'partly', 'unsolved'] as const;
 const SATISFACTION = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
 
-type QueueItem = { ticket: TicketSummary; callbackDueAt?: string; overdue?: boolean; attempts?: number };
+/** From the callback queue: the round (a reopen starts a new one) with its attempts so far and left. */
+type QueueItem = { ticket: TicketSummary; callbackDueAt?: string; overdue?: boolean; round?: number; attempts?: number; attemptsLeft?: number };
+
+/** "第 2 轮 · 本轮已拨 1 次，剩 2 次" when the queue gives it. */
+const roundText = (i: Pick<QueueItem, 'round' | 'attempts' | 'attemptsLeft'>) =>
+  i.round !== undefined && i.attempts !== undefined && i.attemptsLeft !== undefined
+    ? ` · ${t('callback.round', { round: i.round })} · ${t('callback.roundAttempts', { n: i.attempts, left: i.attemptsLeft })}`
+    : '';
 
 /** The callback queue: the evaluation engine's due-ordered queue when the server has it, else the status list. */
 async function loadQueue(): Promise<QueueItem[]> {
@@ -40,12 +47,12 @@ export function Callback() {
             ? html`<${Empty} text=${t('callback.empty')} />`
             : html`<ul class="list" onKeyDown=${arrowNav}>
                 ${queue.map(
-                  ({ ticket: q, callbackDueAt, overdue, attempts }) => html`<li>
+                  ({ ticket: q, callbackDueAt, overdue, ...round }) => html`<li>
                     <button type="button" data-item data-ticket=${q.number} class=${`item ${q.id === selected ? 'selected' : ''}`} aria-current=${q.id === selected ? 'true' : undefined} onClick=${() => setSelected(q.id)}>
                       <span class="mono">${q.number}</span> <${StatusBadge} status=${q.status} />
                       ${overdue ? html`<span class="badge warn-red">${t('callback.overdue')}</span>` : null}
                       <span class="title">${q.title}</span>
-                      <small>${callbackDueAt ? t('callback.dueAt', { at: shortTime(callbackDueAt) }) : shortTime(q.updatedAt)}${attempts ? ` · ${t('callback.attempts', { n: attempts })}` : ''}</small>
+                      <small data-round=${round.round}>${callbackDueAt ? t('callback.dueAt', { at: shortTime(callbackDueAt) }) : shortTime(q.updatedAt)}${roundText(round)}</small>
                     </button>
                   </li>`,
                 )}
@@ -102,6 +109,7 @@ function CallbackForm({ view, onDone }: { view: TicketView; onDone: () => void }
   return html`<form class="card" aria-labelledby="cb-h" onSubmit=${save}>
     <h3 id="cb-h">${t('callback.record')}</h3>
     ${view.caller.phone ? html`<p class="callnow">${t('callback.callNow')} <strong class="mono">${view.caller.phone}</strong> ${view.caller.name ?? ''}</p>` : null}
+    ${view.callbackRound > 1 ? html`<p class="muted small">${t('callback.roundNote', { round: view.callbackRound })}</p>` : null}
     ${view.callbackAttempts > 0 ? html`<p class="muted small">${t('callback.attempts', { n: view.callbackAttempts })}</p>` : null}
     <fieldset><legend>${t('callback.reached')}</legend>${radios('reached', ['yes', 'no'], reached, (v) => setReached(v as 'yes' | 'no'), 'yesno')}</fieldset>
     <fieldset disabled=${reached === 'no'}><legend>${t('callback.solved')}</legend>${radios('solved', SOLVED, solved, setSolved, 'solved')}</fieldset>

@@ -7,12 +7,12 @@ import { useTicketEvents } from '../live.ts';
 import type { Assignment, Page, SessionInfo, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
 import { Countdown, Empty, ErrorBox, Panel, StatusBadge, WarningBadge, announce, arrowNav, lbl } from '../ui/common.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
+import { ContactForm, contactRefusal } from './unit-contact.ts';
 
 const OPEN = 'awaiting_sign,in_progress,return_requested,termination_requested,awaiting_review';
 const LIVE = ['awaiting_sign', 'in_progress', 'replied'];
 const URGENCY_RANK: Record<string, number> = { emergency: 2, urgent: 1, normal: 0 };
 const WARNING_RANK: Record<string, number> = { overdue: 3, red: 2, yellow: 1, none: 0 };
-const CONTACT_METHODS = ['phone', 'visit', 'sms', 'other'] as const;
 
 /** This unit's live assignment on a ticket (after a return and re-dispatch, the newest). */
 export function myAssignment(v: TicketView, unitId: number): Assignment | undefined {
@@ -164,8 +164,6 @@ function UnitTicket({ id, unitId }: { id: number; unitId: number }) {
 function UnitActions({ view, a, reload }: { view: TicketView; a: Assignment; reload: () => Promise<void> }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [method, setMethod] = useState<string>('phone');
-  const [summary, setSummary] = useState('');
   const [note, setNote] = useState('');
   const [reply, setReply] = useState('');
   const [reason, setReason] = useState('');
@@ -211,27 +209,11 @@ function UnitActions({ view, a, reload }: { view: TicketView; a: Assignment; rel
   };
   const val = (set: (v: string) => void) => (e: Event) => set((e.target as HTMLInputElement).value);
   return html`<div class="actions-panel">
-    <${ErrorBox} error=${error} />
+    <${ErrorBox} error=${contactRefusal(error) ? null : error} />
     ${can('sign')
       ? html`<div class="card"><button type="button" class="primary big" disabled=${busy} onClick=${() => void act('sign', {}, 'unit.signed')}>${t('unit.sign')}</button></div>`
       : null}
-    ${can('contact')
-      ? html`<form class="card" aria-labelledby="uc-h" onSubmit=${submit(() => void act('contact', { method, summary }, 'unit.contacted', setSummary))}>
-          <h3 id="uc-h">${t('unit.contact')}</h3>
-          ${a.firstContactAt ? html`<p class="muted small">${t('unit.contactedAt', { at: shortTime(a.firstContactAt) })}</p>` : null}
-          <div class="row">
-            <div class="field">
-              <label for="uc-method">${t('unit.contactMethod')}</label>
-              <select id="uc-method" value=${method} onChange=${val(setMethod)}>${CONTACT_METHODS.map((m) => html`<option value=${m}>${lbl('contactMethod', m)}</option>`)}</select>
-            </div>
-            <div class="field grow">
-              <label for="uc-summary">${t('unit.contactSummary')}</label>
-              <input id="uc-summary" required minlength="2" value=${summary} onInput=${val(setSummary)} />
-            </div>
-          </div>
-          <button type="submit" disabled=${busy}>${t('unit.recordContact')}</button>
-        </form>`
-      : null}
+    ${can('contact') ? html`<${ContactForm} a=${a} busy=${busy} error=${error} act=${act} />` : null}
     ${can('reply')
       ? html`<form class="card" aria-labelledby="ur-h" onSubmit=${submit(() => void act('reply', { content: reply }, 'unit.replied', setReply))}>
           <h3 id="ur-h">${t('unit.reply')}</h3>

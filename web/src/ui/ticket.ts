@@ -4,7 +4,7 @@ import { t } from '../i18n.ts';
 import { get } from '../api.ts';
 import { shortTime } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
-import type { TicketEventItem, TicketView } from '../types.ts';
+import type { Assignment, TicketEventItem, TicketView } from '../types.ts';
 import { Countdown, ErrorBox, Facts, StatusBadge, Timeline, WarningBadge, lbl } from './common.ts';
 
 /** One ticket and its history, reloaded whenever a live event names it. */
@@ -40,11 +40,48 @@ export function useTicket(id: number | null) {
 /** A note worth showing from an event's payload (reasons, replies, notes). */
 function noteOf(e: TicketEventItem): string | null {
   const p = e.payload ?? {};
+  const special = e.type === 'contact' ? contactNote(e) : e.type.startsWith('callback_') ? callbackNote(e) : null;
+  if (special) return special;
   for (const k of ['reason', 'content', 'summary', 'text', 'note', 'comment']) {
     const v = p[k];
     if (typeof v === 'string' && v.trim()) return v;
   }
   return null;
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
+
+/** A contact: what was said, when it happened if recorded later, and the reason for a late entry (补录). */
+function contactNote(e: TicketEventItem): string | null {
+  const p = e.payload ?? {};
+  const at = str(p.contactedAt);
+  const reason = str(p.backdateReason);
+  const parts = [
+    str(p.summary),
+    at && Math.abs(Date.parse(e.at) - Date.parse(at)) >= 60_000 ? t('ticket.contactAt', { at: shortTime(at) }) : null,
+    reason ? t('ticket.backdateReason', { reason }) : null,
+  ].filter((x): x is string => !!x);
+  return parts.length ? parts.join(' · ') : null;
+}
+
+/** A callback attempt: its round and number, then the agent's comment. */
+function callbackNote(e: TicketEventItem): string | null {
+  const p = e.payload ?? {};
+  if (typeof p.round !== 'number' || typeof p.attempt !== 'number') return null;
+  return [t('callback.attemptNote', { round: p.round, attempt: p.attempt }), str(p.comment)].filter(Boolean).join(' · ');
+}
+
+/** When the first contact was recorded, if a minute or more after the time claimed (else null). */
+export function contactRecordedLater(a: Assignment): string | null {
+  const { firstContactAt: at, firstContactRecordedAt: recorded } = a;
+  return at && recorded && Date.parse(recorded) - Date.parse(at) >= 60_000 ? recorded : null;
+}
+
+/** The first contact as the unit claims it, and when it was recorded if that was later. */
+function firstContact(a: Assignment) {
+  if (!a.firstContactAt) return '—';
+  const later = contactRecordedLater(a);
+  return html`${shortTime(a.firstContactAt)}${later ? html` <small>${t('unit.contactRecordedAt', { at: shortTime(later) })}</small>` : null}`;
 }
 
 export function TicketDetails({ view, events, error }: { view: TicketView | null; events?: TicketEventItem[]; error?: unknown }) {
@@ -78,7 +115,7 @@ export function TicketDetails({ view, events, error }: { view: TicketView | null
       ? html`<table class="assignments">
           <caption>${t('ticket.assignments')}</caption>
           <thead>
-            <tr><th scope="col">${t('field.unit')}</th><th scope="col">${t('field.status')}</th><th scope="col">${t('deadline.sign')}</th><th scope="col">${t('deadline.complete')}</th></tr>
+            <tr><th scope="col">${t('field.unit')}</th><th scope="col">${t('field.status')}</th><th scope="col">${t('deadline.sign')}</th><th scope="col">${t('ticket.firstContact')}</th><th scope="col">${t('deadline.complete')}</th></tr>
           </thead>
           <tbody>
             ${view.assignments.map(
@@ -86,6 +123,7 @@ export function TicketDetails({ view, events, error }: { view: TicketView | null
                 <td>${a.unit.name} <small>${lbl('assignmentRole', a.role)}</small></td>
                 <td>${lbl('status', a.status)}</td>
                 <td>${a.signedAt ? shortTime(a.signedAt) : html`<${Countdown} deadline=${a.deadlines.sign} level=${a.warningLevel} label=${t('deadline.sign')} />`}</td>
+                <td data-first-contact>${firstContact(a)}</td>
                 <td>${['returned', 'closed'].includes(a.status) ? shortTime(a.deadlines.complete) : html`<${Countdown} deadline=${a.deadlines.complete} level=${a.warningLevel} label=${t('deadline.complete')} />`}</td>
               </tr>`,
             )}
