@@ -31,6 +31,11 @@ const Env = z.object({
   SEED_DEMO: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /**
+   * How often each instance re-checks the credentials of all its sockets (one query) and disconnects those whose
+   * session or token expired, was revoked or whose user was deactivated — the net under the sign-out broadcast
+   */
+  SOCKET_RECHECK_MS: z.coerce.number().int().min(100).max(300_000).default(5000),
   COOKIE_SECURE: bool.default(false),
   /** Trust X-Forwarded-* from a reverse proxy (nginx) for client addresses */
   TRUST_PROXY: bool.default(false),

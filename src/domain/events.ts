@@ -28,4 +28,18 @@ export class EventBus {
     this.emitter.on('event', fn);
     return () => this.emitter.off('event', fn);
   }
+  /** Credentials that stopped being valid (published after the change commits): realtime cuts their sockets. */
+  endAccess(ended: AccessEnded): void {
+    this.emitter.emit('access-ended', ended);
+  }
+  onAccessEnded(fn: (ended: AccessEnded) => void): () => void {
+    this.emitter.on('access-ended', fn);
+    return () => this.emitter.off('access-ended', fn);
+  }
 }
+
+/**
+ * Sessions (by id, the cookie's hash), API tokens (by id) or whole users whose access ended: signed out,
+ * signed out everywhere, deactivated, token revoked. Every socket opened with one of them is disconnected.
+ */
+export type AccessEnded = { reason: 'signed_out' | 'deactivated' | 'token_revoked'; sessionIds?: string[]; tokenIds?: number[]; userIds?: number[] };

@@ -3,10 +3,10 @@ import { Server, type Socket } from 'socket.io';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { ticketEvents, tickets } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
-import { resolveBearer, resolveSession } from '../domain/auth/resolve.ts';
+import { liveCredentials, resolveBearer, resolveSession } from '../domain/auth/resolve.ts';
 import { loadTicket, visibleTo } from '../domain/tickets/queries.ts';
 import { SESSION_COOKIE } from '../http/middleware/auth.ts';
-import { rooms, roomsFor, roomsOf } from './rooms.ts';
+import { rooms, roomsEnded, roomsFor, roomsOf } from './rooms.ts';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData, TicketEventMessage } from './types.ts';
 
 /** Between app instances (over the postgres adapter): an event for these rooms, to each instance's own sockets. */
@@ -29,7 +29,10 @@ function cookieValue(header: string | undefined, name: string): string | null {
  * bearer token as HTTP; a cookie handshake must come from the app's own origin (no cross-site sockets).
  * With PostgreSQL, @socket.io/postgres-adapter carries emits between app instances.
  */
-export async function attachRealtime(server: http.Server, deps: Deps): Promise<{ io: RealtimeServer; close(): Promise<void> }> {
+export async function attachRealtime(
+  server: http.Server,
+  deps: Deps,
+): Promise<{ io: RealtimeServer; close(): Promise<void>; /** the periodic credential check, run now: how many sockets it cut */ recheck(): Promise<number> }> {
   // perMessageDeflate off (engine.io's default, kept explicit): a broadcast's websocket frame is then built once
   // and the same bytes written to every socket; compressing would deflate ~150 bytes once per socket.
   const io: RealtimeServer = new Server(server, { serveClient: false, cors: undefined, connectionStateRecovery: undefined, perMessageDeflate: false });
@@ -149,10 +152,54 @@ export async function attachRealtime(server: http.Server, deps: Deps): Promise<{
   });
   if (pool) io.sockets.on('ticket:event', (to, msg) => void io.local.to(to).emit('ticket:event', msg));
 
+  // Access ended (sign-out, sign-out everywhere, deactivation, a revoked token): the instance where it happened
+  // disconnects the sockets in those rooms — through the postgres adapter, on every instance.
+  const unsubscribeEnded = deps.bus.onAccessEnded((ended) => {
+    const to = roomsEnded(ended);
+    if (to.length) io.in(to).disconnectSockets(true);
+  });
+  // The net under it: every SOCKET_RECHECK_MS each instance asks, in one query, which of its sockets' sessions and
+  // tokens are still live, and disconnects the rest — expiry (nobody publishes it), a broadcast lost with a
+  // database hiccup, a socket that connected while its session was being revoked.
+  let checking: Promise<number> | null = null;
+  const recheck = () => (checking ??= checkSockets().finally(() => (checking = null)));
+  const checkSockets = async (): Promise<number> => {
+    try {
+      const local = [...io.of('/').sockets.values()];
+      if (!local.length) return 0;
+      const sessionIds = new Set<string>();
+      const tokenIds = new Set<number>();
+      for (const sock of local) {
+        const a = sock.data.actor;
+        if (a?.sessionId) sessionIds.add(a.sessionId);
+        else if (a?.tokenId !== undefined) tokenIds.add(a.tokenId);
+      }
+      const live = await liveCredentials(deps.db, deps.clock.now(), { sessionIds: [...sessionIds], tokenIds: [...tokenIds] });
+      let cut = 0;
+      for (const sock of local) {
+        const a = sock.data.actor;
+        const ok = a?.sessionId ? live.sessionIds.has(a.sessionId) : a?.tokenId !== undefined && live.tokenIds.has(a.tokenId);
+        if (!ok && sock.connected) {
+          sock.disconnect(true);
+          cut++;
+        }
+      }
+      return cut;
+    } catch (err) {
+      deps.logger.warn({ err }, 'socket credential re-check failed');
+      return 0;
+    }
+  };
+  const timer = setInterval(() => void recheck(), deps.config.SOCKET_RECHECK_MS);
+  timer.unref();
+
   return {
     io,
+    recheck,
     async close() {
+      clearInterval(timer);
       unsubscribe();
+      unsubscribeEnded();
       io.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
       // pool.end() waits for every checked-out client, and the adapter never gives back a LISTEN client that

@@ -9,6 +9,8 @@ export type Api = {
   /** JSON request; token → Authorization: Bearer */
   call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
+  /** With realtime: run the sockets' credential re-check now (what the timer does every SOCKET_RECHECK_MS) */
+  recheckSockets(): Promise<number>;
 };
 
 /** The real Koa app on a real port (0 = any free one). */
@@ -39,5 +41,6 @@ export async function startApi(deps: Deps, opts: { realtime?: boolean } = {}): P
       return { status: res.status, body: parsed as any, headers: res.headers };
     },
     close: () => (realtime ? realtime.close() : new Promise<void>((r) => server.close(() => r()))),
+    recheckSockets: () => (realtime ? realtime.recheck() : Promise.reject(new Error('started without realtime'))),
   };
 }

@@ -18,6 +18,8 @@ let sessionLost: (() => void) | null = null;
 export const setCsrf = (token: string) => void (csrfToken = token);
 /** Called when a request answers 401 (the session expired or was ended elsewhere). */
 export const onSessionLost = (fn: () => void) => void (sessionLost = fn);
+/** The server ended the session another way (the live socket was cut and the session answers 401). */
+export const sessionEnded = () => sessionLost?.();
 
 /** One JSON request; writes carry the session's CSRF token; errors become ApiError. */
 export async function request<T>(method: string, path: string, body?: unknown, opts: { raw?: Blob; headers?: Record<string, string> } = {}): Promise<T> {

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { sessionEnded } from './api.ts';
 
 /** What the server pushes: ids and versions only; screens refetch over HTTP, where policies apply. */
 export type TicketEvent = { id: number; type: string; ticketId: number; assignmentId: number | null; version: number; toStatus: string | null; at: string };
@@ -37,7 +38,12 @@ export function connectLive() {
     if (connectedBefore && lastEventId === undefined) for (const l of resyncListeners) l();
     connectedBefore = true;
   });
-  socket.on('disconnect', () => setStatus('connecting'));
+  socket.on('disconnect', (reason) => {
+    setStatus('connecting');
+    // The server cut the socket: signed out (here or everywhere), deactivated or expired — or an instance going
+    // down. The client does not reconnect by itself after that: ask whether the session still stands.
+    if (reason === 'io server disconnect') void afterServerDisconnect(socket);
+  });
   socket.on('connect_error', () => setStatus('offline'));
   socket.on('ticket:event', (e: TicketEvent) => {
     if (lastEventId === undefined || e.id > lastEventId) lastEventId = e.id;
@@ -50,6 +56,15 @@ export function connectLive() {
   socket.on('call:incoming', (c: IncomingCall) => {
     for (const l of callListeners) l(c);
   });
+}
+
+async function afterServerDisconnect(cut: Socket | null) {
+  const res = await fetch('/api/auth/session', { credentials: 'same-origin', headers: { accept: 'application/json' } }).catch(() => null);
+  if (cut !== socket) return; // signed out meanwhile, or a new socket
+  if (res?.status === 401) {
+    disconnectLive();
+    sessionEnded();
+  } else setTimeout(() => cut?.connect(), 1000);
 }
 
 export function disconnectLive() {

@@ -11,7 +11,10 @@ export type Actor = {
   /** Materialised path of the actor's unit: the subtree it may see. */
   unitPath: string;
   via: 'session' | 'token';
+  /** The session's id (the cookie's SHA-256) when signed in with the cookie */
   sessionId?: string;
+  /** The API token's id when signed in with a bearer token */
+  tokenId?: number;
   ip: string | null;
   requestId: string | null;
 };

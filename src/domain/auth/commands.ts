@@ -71,14 +71,22 @@ export async function login(
   return { token, csrfToken, user };
 }
 
+/**
+ * Signs out this session, or every session of the user (everywhere). After the commit, every socket opened with
+ * an ended session is disconnected, on every instance. API tokens are not sessions: they end when an admin
+ * revokes them (or the user is deactivated), and so do their sockets.
+ */
 export async function logout(deps: Deps, actor: Actor, everywhere: boolean) {
   const now = deps.clock.now();
-  if (everywhere) {
-    await deps.db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, actor.userId), isNull(sessions.revokedAt)));
-  } else if (actor.sessionId) {
-    await deps.db.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, actor.sessionId));
-  }
-  await audit(deps.db, actor, everywhere ? 'logout_everywhere' : 'logout', { type: 'user', id: actor.userId });
+  const ended = await deps.db.transaction(async (tx) => {
+    const where = everywhere ? and(eq(sessions.userId, actor.userId), isNull(sessions.revokedAt)) : actor.sessionId ? eq(sessions.id, actor.sessionId) : undefined;
+    const rows = where ? await tx.update(sessions).set({ revokedAt: now }).where(where).returning({ id: sessions.id }) : [];
+    await audit(tx, actor, everywhere ? 'logout_everywhere' : 'logout', { type: 'user', id: actor.userId });
+    return rows.map((r) => r.id);
+  });
+  // A session revoked earlier may still have a socket (a broadcast lost): "everywhere" means all of them.
+  const sessionIds = everywhere || !actor.sessionId ? ended : [actor.sessionId];
+  if (sessionIds.length) deps.bus.endAccess({ reason: 'signed_out', sessionIds });
 }
 
 export async function sessionInfo(deps: Deps, actor: Actor) {
@@ -131,11 +139,16 @@ export async function createUser(
   }
 }
 
+/** Deactivation revokes the user's sessions and, after the commit, disconnects every socket of the user (tokens' too). */
 export async function setUserActive(deps: Deps, actor: Actor, userId: number, active: boolean) {
-  const [u] = await deps.db.update(users).set({ active }).where(eq(users.id, userId)).returning();
-  if (!u) throw new NotFoundError('user_not_found');
-  if (!active) await deps.db.update(sessions).set({ revokedAt: deps.clock.now() }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
-  await audit(deps.db, actor, active ? 'user_activated' : 'user_deactivated', { type: 'user', id: userId });
+  const u = await deps.db.transaction(async (tx) => {
+    const [row] = await tx.update(users).set({ active }).where(eq(users.id, userId)).returning();
+    if (!row) throw new NotFoundError('user_not_found');
+    if (!active) await tx.update(sessions).set({ revokedAt: deps.clock.now() }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+    await audit(tx, actor, active ? 'user_activated' : 'user_deactivated', { type: 'user', id: userId });
+    return row;
+  });
+  if (!active) deps.bus.endAccess({ reason: 'deactivated', userIds: [userId] });
   return u;
 }
 
@@ -152,8 +165,11 @@ export async function issueToken(deps: Deps, actor: Actor, input: { userId: numb
 }
 
 export async function revokeToken(deps: Deps, actor: Actor, id: number) {
-  const [row] = await deps.db.update(apiTokens).set({ revokedAt: deps.clock.now() }).where(eq(apiTokens.id, id)).returning();
-  if (!row) throw new NotFoundError();
-  await audit(deps.db, actor, 'token_revoked', { type: 'api_token', id });
+  await deps.db.transaction(async (tx) => {
+    const [row] = await tx.update(apiTokens).set({ revokedAt: deps.clock.now() }).where(eq(apiTokens.id, id)).returning();
+    if (!row) throw new NotFoundError();
+    await audit(tx, actor, 'token_revoked', { type: 'api_token', id });
+  });
+  deps.bus.endAccess({ reason: 'token_revoked', tokenIds: [id] });
 }
 

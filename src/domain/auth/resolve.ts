@@ -1,4 +1,5 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
 import { apiTokens, sessions, units, users } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import type { Actor } from './actor.ts';
@@ -20,17 +21,24 @@ function toActor(user: typeof users.$inferSelect, unitPath: string, via: Actor['
   };
 }
 
+/**
+ * When a credential still lets its holder in — one definition for HTTP requests, socket handshakes and the
+ * sockets' periodic re-check: not revoked, not expired, and its user active (the query joins users).
+ */
+const liveSession = (now: Date): SQL => and(isNull(sessions.revokedAt), gt(sessions.expiresAt, now), eq(users.active, true))!;
+const liveToken = (now: Date): SQL => and(isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)), eq(users.active, true))!;
+
 /** The actor behind a bearer token, or null (unknown, revoked, expired, or the user is inactive). */
 export async function resolveBearer(deps: Deps, token: string, meta: Meta): Promise<Actor | null> {
   const now = deps.clock.now();
   const [row] = await deps.db
-    .select({ user: users, unitPath: units.path, tokenId: apiTokens.id, expiresAt: apiTokens.expiresAt, lastUsedAt: apiTokens.lastUsedAt })
+    .select({ user: users, unitPath: units.path, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .innerJoin(units, eq(units.id, users.unitId))
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), liveToken(now)))
     .limit(1);
-  if (!row || !row.user.active || (row.expiresAt && row.expiresAt <= now)) return null;
+  if (!row) return null;
   // Last use to the minute, as for sessions: a gateway posting hundreds of requests a second would otherwise
   // write (and lock) the token's row on every one of them.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
@@ -40,7 +48,7 @@ export async function resolveBearer(deps: Deps, token: string, meta: Meta): Prom
       .where(eq(apiTokens.id, row.tokenId))
       .catch(() => {});
   }
-  return toActor(row.user, row.unitPath, 'token', meta);
+  return { ...toActor(row.user, row.unitPath, 'token', meta), tokenId: row.tokenId };
 }
 
 /** The actor behind a session cookie and the session's CSRF token, or null (unknown, revoked, expired, inactive). */
@@ -52,9 +60,9 @@ export async function resolveSession(deps: Deps, cookie: string, meta: Meta): Pr
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(units, eq(units.id, users.unitId))
-    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .where(and(eq(sessions.id, id), liveSession(now)))
     .limit(1);
-  if (!row || !row.user.active) return null;
+  if (!row) return null;
   if (now.getTime() - row.session.lastSeenAt.getTime() > 60_000) {
     void deps.db
       .update(sessions)
@@ -63,4 +71,29 @@ export async function resolveSession(deps: Deps, cookie: string, meta: Meta): Pr
       .catch(() => {});
   }
   return { actor: { ...toActor(row.user, row.unitPath, 'session', meta), sessionId: id }, csrfToken: row.session.csrfToken };
+}
+
+/**
+ * Which of these sessions and tokens still let their holder in (same rules as above), in one query: what an
+ * instance asks every few seconds about all its sockets at once. The ids travel as one JSON parameter each, so
+ * the statement is the same for 1 or 10,000 sockets.
+ */
+export async function liveCredentials(db: Db, now: Date, ids: { sessionIds: string[]; tokenIds: number[] }): Promise<{ sessionIds: Set<string>; tokenIds: Set<number> }> {
+  const live = { sessionIds: new Set<string>(), tokenIds: new Set<number>() };
+  if (!ids.sessionIds.length && !ids.tokenIds.length) return live;
+  const sessionQ = db
+    .select({ kind: sql<string>`'session'`.as('kind'), key: sessions.id })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(inArray(sessions.id, sql`(select jsonb_array_elements_text(${JSON.stringify(ids.sessionIds)}::jsonb))`), liveSession(now)));
+  const tokenQ = db
+    .select({ kind: sql<string>`'token'`.as('kind'), key: sql<string>`${apiTokens.id}::text`.as('key') })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(inArray(apiTokens.id, sql`(select (jsonb_array_elements_text(${JSON.stringify(ids.tokenIds)}::jsonb))::int)`), liveToken(now)));
+  for (const r of await sessionQ.unionAll(tokenQ)) {
+    if (r.kind === 'session') live.sessionIds.add(r.key);
+    else live.tokenIds.add(Number(r.key));
+  }
+  return live;
 }
