@@ -48,7 +48,13 @@ describe('GET /api/metrics', () => {
     expect(r.body.freshness.lastRunAt).toBe(T0);
     const a = r.body.rows.find((x: { group: { id: number } }) => x.group.id === w.units.streetA.id);
     expect(a.bucket).toBe('2026-03');
-    for (const k of METRIC_KEYS) expect(Object.keys(a.metrics[k]).sort()).toEqual(['definition', 'denominator', 'name', 'numerator', 'value']);
+    for (const k of METRIC_KEYS) expect(Object.keys(a.metrics[k]).sort()).toEqual(['definition', 'denominator', 'name', 'numerator', 'pending', 'unit', 'value']);
+    expect(a.metrics.response_rate).toMatchObject({ unit: 'rate', pending: 0 });
+    // The centre's own row (unit 0): its dispatch wait is an average in minutes.
+    const centre = r.body.rows.find((x: { group: { id: number } }) => x.group.id === 0);
+    expect(centre.group.name).toBe('热线中心');
+    expect(centre.metrics.avg_dispatch_minutes).toMatchObject({ name: '平均派单时长', unit: 'minutes' });
+    expect(centre.metrics.avg_dispatch_minutes.denominator).toBeGreaterThan(0);
     expect(a.metrics.satisfaction_rate).toMatchObject({ name: '满意率', value: 1, numerator: 2, denominator: 2 });
     expect(a.metrics.satisfaction_rate.definition).toMatch(/满意.*基本满意.*÷/);
     expect(a.metrics.redo_rate).toMatchObject({ value: 0, numerator: 0, denominator: 2 });
@@ -138,6 +144,11 @@ describe('GET /api/metrics.csv', () => {
     const cells = streetA.split(',');
     expect(cells[header.indexOf('满意率')]).toBe('100.00%');
     expect(cells[header.indexOf('满意率分母')]).toBe('2');
+    // Figures with clocks that may await the calendar have a pending column; 平均派单时长 is minutes, not a percentage.
+    expect(header).toContain('响应率待定');
+    expect(header).not.toContain('满意率待定');
+    const centre = lines.find((l) => l.includes(',热线中心,'))!.split(',');
+    expect(centre[header.indexOf('平均派单时长')]).toMatch(/^\d+\.\d$/);
     expect(lines).toContain('指标,口径');
     expect(lines.some((l) => l.startsWith('满意率,满意率 = '))).toBe(true);
   });

@@ -13,6 +13,10 @@ import { metricsReport, rankings, type MetricsFilter } from '../../src/domain/me
 import { DEFAULT_METRIC_SETTINGS, type MetricKey, type MetricSettings } from '../../src/domain/metrics/definitions.ts';
 import { loadMetricSettings, updateMetricSettings } from '../../src/domain/metrics/settings.ts';
 import type { Actor } from '../../src/domain/auth/actor.ts';
+import { sweep } from '../../src/jobs/sla-sweep.ts';
+import { createPolicy } from '../../src/domain/sla/policies.ts';
+import { policyInput } from '../../src/domain/sla/inputs.ts';
+import { makeUnit, makeUser } from '../setup/world.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z'; // Tuesday 10:00 in Shanghai
 const HOUR = 3600_000;
@@ -184,7 +188,7 @@ describe('street A in March (hand-computed)', () => {
       on_time_completion_rate: '3/4', // T2 replied after 50 h of 48
       solved_rate: '2/4', // T1, T3 (second callback) solved; T2 partly; T3 (first) unsolved
       satisfaction_rate: '3/4', // 满意 T1, T3; 基本满意 T2 counts by default
-      valid_callback_rate: '4/5', // T5's callback never reached the caller
+      valid_callback_rate: '4/7', // every attempt counts: T5's three calls never reached the caller, T3 was called in two rounds
       return_rate: '0/4',
       redo_rate: '1/4', // T3
     });
@@ -203,7 +207,7 @@ describe('street A in March (hand-computed)', () => {
       on_time_completion_rate: '4/5',
       solved_rate: '2/5',
       satisfaction_rate: '3/5',
-      valid_callback_rate: '5/6',
+      valid_callback_rate: '5/8',
       redo_rate: '1/5',
     });
   });
@@ -253,7 +257,7 @@ describe('other units and the centre', () => {
 
   it('intake: 直接答复率 and 重复来电率 belong to the centre (unit 0)', async () => {
     const intake = await unitRow(0);
-    expect(intake.group).toMatchObject({ id: 0, name: '热线受理' });
+    expect(intake.group).toMatchObject({ id: 0, name: '热线中心' });
     // contacts: T1–T6 and T8 logged as tickets, T7 linked to T1 = 8; T8 not accepted
     expect(fractions(intake, ['direct_answer_rate', 'repeat_contact_rate'])).toEqual({ direct_answer_rate: '1/7', repeat_contact_rate: '1/8' });
   });
@@ -322,5 +326,120 @@ describe('Asia/Shanghai buckets', () => {
     ]);
     const weeks = await rowsFor(w.supervisor.actor, { period: 'week', from: '2026-03-31', categoryId: cat.leaf.id });
     expect(weeks.map((r) => [r.bucket, r.start, r.end, r.counters.contacts])).toEqual([['2026-W14', '2026-03-30', '2026-04-05', 2]]);
+  });
+});
+
+/**
+ * Issue 11 §8 and §9, on a unit of their own (社区C) dispatched on Monday 3/30 with the same natural-hour clocks
+ * (sign 2 h, response 4 h, completion 48 h: due Wednesday 4/1 10:00), so the due-based rates land in April while
+ * the dispatch-day figures stay in March. Each expectation names what the old definition would have read.
+ */
+describe('due-based rates, 按时办结率 and the centre\'s clocks (hand-computed)', () => {
+  const MON = Date.parse('2026-03-30T02:00:00.000Z'); // Monday 3/30 10:00 in Shanghai
+  const on = (h: number) => deps.clock.set(new Date(MON + h * HOUR));
+  let unitC: Awaited<ReturnType<typeof makeUnit>>;
+
+  beforeAll(async () => {
+    unitC = await makeUnit(deps.db, 'community', '社区C', w.units.districtB);
+    d.handlers.set(unitC.id, await makeUser(deps.db, 'unit_handler', unitC));
+    d.leaders.set(unitC.id, await makeUser(deps.db, 'unit_leader', unitC));
+    const lead = (id: number) => d.lead(id).then((a) => a.id);
+    const contacted = async (id: number) => {
+      await d.sign(await lead(id));
+      await d.contact(await lead(id));
+    };
+
+    // U1: waited an hour for dispatch (limit 30 min); replied in time on 4/1, called back on 4/2.
+    on(-1);
+    const u1 = await d.create();
+    on(0);
+    await d.dispatch(u1.id, unitC.id);
+    const [u2, u3, u4, u5] = [await d.create(), await d.create(), await d.create(), await d.create()];
+    for (const u of [u2, u3, u4, u5]) await d.dispatch(u.id, unitC.id);
+    on(0.5);
+    for (const u of [u1, u2, u3, u4]) await contacted(u.id);
+    // U5: replied without contacting the caller first — a response miss, though it records a contact right after,
+    // still within the response limit; reviewed in 30 min, called back the next day.
+    await d.sign(await lead(u5.id));
+    on(1);
+    await d.reply(await lead(u5.id));
+    on(1.25);
+    await d.contact(await lead(u5.id));
+    on(1.5);
+    await d.review(u5.id, 'reply', true);
+    on(24);
+    await d.callback(u5.id, { reached: true, solved: 'solved', satisfaction: 'satisfied' });
+    // U3 asks for an extension on 3/31 (in time); U4 asks to terminate on 4/1 09:00 (in time).
+    await d.requestExtension(await lead(u3.id), new Date(MON + 120 * HOUR)); // to 4/4 10:00
+    on(47);
+    await d.reply(await lead(u1.id));
+    await d.requestTermination(await lead(u4.id));
+    on(47.5);
+    await d.review(u1.id, 'reply', true);
+    // 4/1 10:30, after U3's deadline: the extension is approved, but the miss stays a miss.
+    on(48.5);
+    await d.review(u3.id, 'extension', true);
+    // 4/1 11:00: the sweep finds U2 open and overdue.
+    on(49);
+    await sweep(deps, deps.clock.now());
+    // 4/2 10:00: U4's termination approved, 25 h after its request (late for the centre, on time for the unit).
+    on(72);
+    await d.review(u4.id, 'termination', true);
+    await d.callback(u1.id, { reached: true, solved: 'solved', satisfaction: 'satisfied' });
+    await d.reply(await lead(u3.id));
+    on(72.5);
+    await d.review(u3.id, 'reply', true);
+    // 4/4 10:00: U3 called back a day after its callback day (due 4/3, late from 4/4 00:00).
+    on(120);
+    await d.callback(u3.id, { reached: true, solved: 'solved', satisfaction: 'satisfied' });
+    on(130);
+    await rollup(deps, deps.clock.now(), { batchSize: 5 });
+  });
+
+  const month = (m: string, unitId: number) => unitRow(unitId, { from: m });
+
+  it('March (dispatched): the response clocks fell due; the completion clocks did not — their rates are in April', async () => {
+    const march = await month('2026-03', unitC.id);
+    expect(fractions(march, ['timely_sign_rate', 'response_rate', 'reply_rate', 'completion_rate', 'reply_rate_dispatched', 'completion_rate_dispatched', 'on_time_completion_rate'])).toEqual({
+      timely_sign_rate: '5/5',
+      response_rate: '4/5', // U5 replied without a contact before it
+      reply_rate: '0/0', // nothing was due in March (by dispatch day it would read 3/5)
+      completion_rate: '0/0', // (by dispatch day: 4/5)
+      reply_rate_dispatched: '3/5', // the second, dispatch-day figure: U1, U3, U5 replied
+      completion_rate_dispatched: '4/5', // U1, U3, U4, U5 closed; U2 still open
+      on_time_completion_rate: '1/1', // U5, closed on 3/31 in time
+    });
+    expect(march.metrics.reply_rate.value).toBeNull();
+  });
+
+  it('April (due): 回复率 and 办结率 over the clocks due, U3 counted on its extended day; 按时办结率 judges the open, overdue U2 as late', async () => {
+    const april = await month('2026-04', unitC.id);
+    expect(fractions(april, ['response_rate', 'reply_rate', 'completion_rate', 'on_time_completion_rate', 'valid_callback_rate'])).toEqual({
+      response_rate: '0/0',
+      reply_rate: '3/5', // U1, U2, U4 due 4/1, U3 due 4/4, U5 due 4/1: U1, U3, U5 replied (U4 terminated, U2 open)
+      completion_rate: '4/5', // U2 is due and open
+      // Judged in April: U1 on time (4/2), U2 overdue while open (4/1), U3 missed before its late extension (4/1),
+      // U4 on time — its request (4/1 09:00) came before the deadline, the approval (4/2) after.
+      // Old definition: closed on time ÷ closed = U1, U3 ÷ U1, U3, U4 = 2/3.
+      on_time_completion_rate: '2/4',
+      valid_callback_rate: '2/2',
+    });
+    const counters = april.counters;
+    expect([counters.completionJudged, counters.closedOnTime, counters.closed]).toEqual([4, 2, 3]);
+  });
+
+  it('the centre\'s own clocks (unit 0): dispatch wait, reviews and callbacks against their limits', async () => {
+    const march = await unitRow(0, { from: '2026-03' });
+    // 11 dispatches by a dispatcher in March: T5's second after 60 min and U1 after 60 min; all others at once.
+    expect(march.metrics.avg_dispatch_minutes).toMatchObject({ numerator: 120, denominator: 11, unit: 'minutes' });
+    expect(march.metrics.avg_dispatch_minutes.value).toBeCloseTo(120 / 11, 5);
+    expect(fractions(march, ['timely_dispatch_rate'])).toEqual({ timely_dispatch_rate: '9/11' });
+    const april = await unitRow(0, { from: '2026-04' });
+    expect(fractions(april, ['timely_review_rate', 'timely_callback_rate'])).toEqual({
+      timely_review_rate: '2/4', // U1's reply (30 min) and U3's reply (30 min) in time; U3's extension (24.5 h) and U4's termination (25 h) late
+      timely_callback_rate: '1/2', // U1 called on its callback day; U3 a day after
+    });
+    // The handling units' rows never carry the centre's figures.
+    expect((await month('2026-04', unitC.id)).metrics.timely_review_rate.denominator).toBe(0);
   });
 });

@@ -1,17 +1,18 @@
 /**
  * CSV export of a metrics table: UTF-8 with a byte-order mark and CRLF lines, so Excel opens the Chinese
- * correctly by double-click. One line per bucket (and group); per metric its rate, numerator and
- * denominator; the definitions follow the table, after an empty line.
+ * correctly by double-click. One line per bucket (and group); per metric its rate (an average in minutes for
+ * 平均派单时长), numerator and denominator, and for figures with clocks that may await the calendar how many
+ * are pending; the definitions follow the table, after an empty line.
  */
 import type { Locale } from '../../i18n/messages.ts';
-import { METRIC_KEYS, METRIC_NAMES, type MetricKey, type MetricValue } from './definitions.ts';
+import { METRIC_KEYS, METRIC_NAMES, PENDING_METRIC_KEYS, type MetricKey, type MetricValue } from './definitions.ts';
 import type { MetricsRow } from './queries.ts';
 
 export const BOM = '\uFEFF';
 
-const HEAD: Record<Locale, { bucket: string; start: string; end: string; groupId: string; group: string; num: string; den: string; metric: string; definition: string }> = {
-  'zh-CN': { bucket: '周期', start: '开始日期', end: '结束日期', groupId: '分组编号', group: '分组', num: '分子', den: '分母', metric: '指标', definition: '口径' },
-  en: { bucket: 'Period', start: 'Start', end: 'End', groupId: 'Group id', group: 'Group', num: ' numerator', den: ' denominator', metric: 'Metric', definition: 'Definition' },
+const HEAD: Record<Locale, { bucket: string; start: string; end: string; groupId: string; group: string; num: string; den: string; pending: string; metric: string; definition: string }> = {
+  'zh-CN': { bucket: '周期', start: '开始日期', end: '结束日期', groupId: '分组编号', group: '分组', num: '分子', den: '分母', pending: '待定', metric: '指标', definition: '口径' },
+  en: { bucket: 'Period', start: 'Start', end: 'End', groupId: 'Group id', group: 'Group', num: ' numerator', den: ' denominator', pending: ' pending', metric: 'Metric', definition: 'Definition' },
 };
 
 /** A cell as CSV: quoted when it must be; text that a spreadsheet would run as a formula is defused. */
@@ -22,16 +23,19 @@ export function cell(v: string | number | null | undefined): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const percent = (m: MetricValue) => (m.value === null ? '' : `${(m.value * 100).toFixed(2)}%`);
+/** A rate as a percentage with two decimals; an average in minutes with one; empty for no data. */
+const shown = (m: MetricValue) => (m.value === null ? '' : m.unit === 'minutes' ? m.value.toFixed(1) : `${(m.value * 100).toFixed(2)}%`);
+/** Figures with clocks awaiting the calendar get a fourth column: how many are pending (left out of the rate). */
+const hasPending = (k: MetricKey) => (PENDING_METRIC_KEYS as readonly MetricKey[]).includes(k);
 
 export function metricsCsv(rows: MetricsRow[], locale: Locale, opts: { grouped: boolean; definitions: Record<MetricKey, string> }): string {
   const h = HEAD[locale];
-  const header = [h.bucket, h.start, h.end, ...(opts.grouped ? [h.groupId, h.group] : []), ...METRIC_KEYS.flatMap((k) => [METRIC_NAMES[k][locale], METRIC_NAMES[k][locale] + h.num, METRIC_NAMES[k][locale] + h.den])];
+  const header = [h.bucket, h.start, h.end, ...(opts.grouped ? [h.groupId, h.group] : []), ...METRIC_KEYS.flatMap((k) => [METRIC_NAMES[k][locale], METRIC_NAMES[k][locale] + h.num, METRIC_NAMES[k][locale] + h.den, ...(hasPending(k) ? [METRIC_NAMES[k][locale] + h.pending] : [])])];
   const lines = [header.map(cell).join(',')];
   for (const r of rows) {
     const cells: (string | number | null)[] = [r.bucket, r.start, r.end];
     if (opts.grouped) cells.push(r.group ? String(r.group.id) : '', r.group?.name ?? '');
-    for (const k of METRIC_KEYS) cells.push(percent(r.metrics[k]), r.metrics[k].numerator, r.metrics[k].denominator);
+    for (const k of METRIC_KEYS) cells.push(shown(r.metrics[k]), r.metrics[k].numerator, r.metrics[k].denominator, ...(hasPending(k) ? [r.metrics[k].pending] : []));
     lines.push(cells.map(cell).join(','));
   }
   lines.push('', [h.metric, h.definition].map(cell).join(','));

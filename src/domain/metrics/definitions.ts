@@ -9,18 +9,31 @@ import type { Counter, Counters } from './counters.ts';
 export const METRIC_KEYS = [
   'direct_answer_rate', // 直接答复率
   'timely_sign_rate', // 及时签收率
-  'response_rate', // 响应率
-  'reply_rate', // 回复率
-  'completion_rate', // 办结率
-  'on_time_completion_rate', // 按时办结率
+  'response_rate', // 响应率 (by the response deadline's day)
+  'reply_rate', // 回复率 (by the completion deadline's day)
+  'completion_rate', // 办结率 (by the completion deadline's day)
+  'on_time_completion_rate', // 按时办结率 (closed on time ÷ judged: closed, or open and overdue)
   'solved_rate', // 解决率
   'satisfaction_rate', // 满意率
   'valid_callback_rate', // 有效回访率
   'return_rate', // 回退率
   'redo_rate', // 重办率
   'repeat_contact_rate', // 重复来电率
+  'reply_rate_dispatched', // 回复率（按派单）: the second, dispatch-day basis
+  'completion_rate_dispatched', // 办结率（按派单）
+  'avg_dispatch_minutes', // 平均派单时长 (the centre's own clock; minutes, not a fraction)
+  'timely_dispatch_rate', // 派单及时率
+  'timely_review_rate', // 审核及时率
+  'timely_callback_rate', // 回访及时率
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
+/** What a value is: a fraction 0–1 (shown as a percentage), or an average in minutes. */
+export type MetricUnit = 'rate' | 'minutes';
+export const METRIC_UNITS: Record<MetricKey, MetricUnit> = Object.fromEntries(METRIC_KEYS.map((k) => [k, k === 'avg_dispatch_minutes' ? 'minutes' : 'rate'])) as Record<MetricKey, MetricUnit>;
+/** The figures with clocks that may await the calendar: each shows a `pending` count beside its value. */
+export const PENDING_METRIC_KEYS = ['timely_sign_rate', 'response_rate', 'reply_rate', 'completion_rate', 'on_time_completion_rate'] as const satisfies readonly MetricKey[];
+/** The centre's own figures (unit 0): the handling units' rows never have them. */
+export const CENTRE_METRIC_KEYS = ['avg_dispatch_minutes', 'timely_dispatch_rate', 'timely_review_rate', 'timely_callback_rate'] as const satisfies readonly MetricKey[];
 
 export const metricSettingsSchema = z
   .object({
@@ -54,7 +67,8 @@ export const DEFAULT_METRIC_SETTINGS: MetricSettings = {
 
 type Term = { counters: Counter[]; minus?: Counter[] };
 type Texts = Record<Locale, string>;
-type Formula = { numerator: Term; denominator: Term; text: Texts };
+/** `pending`: clocks awaiting the calendar, left out of numerator and denominator and shown beside the value. */
+type Formula = { numerator: Term; denominator: Term; pending?: Counter[]; text: Texts };
 
 export const METRIC_NAMES: Record<MetricKey, Texts> = {
   direct_answer_rate: { 'zh-CN': '直接答复率', en: 'Direct answer rate' },
@@ -69,17 +83,31 @@ export const METRIC_NAMES: Record<MetricKey, Texts> = {
   return_rate: { 'zh-CN': '回退率', en: 'Return rate' },
   redo_rate: { 'zh-CN': '重办率', en: 'Redo rate' },
   repeat_contact_rate: { 'zh-CN': '重复来电率', en: 'Repeat contact rate' },
+  reply_rate_dispatched: { 'zh-CN': '回复率（按派单）', en: 'Reply rate (by dispatch day)' },
+  completion_rate_dispatched: { 'zh-CN': '办结率（按派单）', en: 'Completion rate (by dispatch day)' },
+  avg_dispatch_minutes: { 'zh-CN': '平均派单时长', en: 'Average wait for dispatch' },
+  timely_dispatch_rate: { 'zh-CN': '派单及时率', en: 'Timely dispatch rate' },
+  timely_review_rate: { 'zh-CN': '审核及时率', en: 'Timely review rate' },
+  timely_callback_rate: { 'zh-CN': '回访及时率', en: 'Timely callback rate' },
 };
 
 /** The formula of each metric under these settings, with its definition in words (shown beside the number). */
 export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
   const assignments = { 'zh-CN': '按派单日期统计，归属承办单位（主办和协办）', en: 'by dispatch day, credited to each assigned unit (lead and assisting)' };
   const leads = { 'zh-CN': '按派单日期统计，归属主办单位', en: 'by dispatch day, credited to the lead unit' };
+  const responseDue = s.responseLeadOnly
+    ? { 'zh-CN': '按响应时限到期日统计，归属主办单位；时限待日历的计为待定，不计入', en: "by the response deadline's day, credited to the lead unit; clocks awaiting the calendar are pending, left out" }
+    : { 'zh-CN': '按响应时限到期日统计，归属承办单位（主办和协办）；时限待日历的计为待定，不计入', en: "by the response deadline's day, credited to each assigned unit; clocks awaiting the calendar are pending, left out" };
+  const completeDue = { 'zh-CN': '按办结时限到期日统计（延期、重办、日历重算后随之移动），归属承办单位（主办和协办）；时限待日历的计为待定，不计入', en: "by the completion deadline's day (moved by extensions, reopens and calendar recomputations), credited to each assigned unit; clocks awaiting the calendar are pending, left out" };
+  const leadDue = { 'zh-CN': '按办结时限到期日统计（延期、重办、日历重算后随之移动），归属主办单位；时限待日历的计为待定，不计入', en: "by the completion deadline's day (moved by extensions, reopens and calendar recomputations), credited to the lead unit; clocks awaiting the calendar are pending, left out" };
+  const judged = { 'zh-CN': '按判定日期统计（办结日，或超期的时限到期日），归属主办单位；时限待日历的计为待定，不计入', en: "by the day of judgement (the close, or the deadline's day when missed), credited to the lead unit; clocks awaiting the calendar are pending, left out" };
   const outcome = { 'zh-CN': '按发生日期统计，归属当时的主办单位', en: 'by the day it happened, credited to the lead unit at the time' };
-  const intake = { 'zh-CN': '按来电日期统计，归属热线受理', en: "by contact day, credited to the centre's intake" };
-  const f = (numerator: Term, denominator: Term, zh: string, en: string, scope: Texts): Formula => ({
+  const intake = { 'zh-CN': '按来电日期统计，归属热线中心', en: 'by contact day, credited to the centre' };
+  const centre = { 'zh-CN': '按处理日期统计，归属热线中心', en: 'by the day of the decision, credited to the centre' };
+  const f = (numerator: Term, denominator: Term, zh: string, en: string, scope: Texts, pending?: Counter[]): Formula => ({
     numerator,
     denominator,
+    ...(pending ? { pending } : {}),
     text: { 'zh-CN': `${zh}；${scope['zh-CN']}`, en: `${en}; ${scope.en}` },
   });
   return {
@@ -92,42 +120,61 @@ export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
     ),
     timely_sign_rate: f(
       { counters: ['signedOnTime'] },
-      { counters: ['dispatched'] },
-      '及时签收率 = 在签收时限内签收的派单 ÷ 派单数（未设时限的视为及时）',
-      'assignments signed within the sign-in limit ÷ assignments dispatched (no limit set counts as in time)',
+      { counters: ['dispatched'], minus: ['signPending'] },
+      '及时签收率 = 在签收时限内签收的派单 ÷ 派单数（未设时限的视为及时；时限待日历的计为待定，不计入）',
+      'assignments signed within the sign-in limit ÷ assignments dispatched (no limit set counts as in time; limits awaiting the calendar are pending, left out)',
       assignments,
+      ['signPending'],
     ),
     response_rate: s.responseLeadOnly
       ? f(
           { counters: ['leadRespondedOnTime'] },
-          { counters: ['leadDispatched'] },
-          '响应率 = 签收后在响应时限内联系诉求人的主办派单 ÷ 主办派单数',
-          'lead assignments signed and caller contacted within the response limit ÷ lead assignments dispatched',
-          leads,
+          { counters: ['leadResponseDue'] },
+          '响应率 = 在响应时限内（且在答复之前）联系诉求人的主办派单 ÷ 响应时限到期的主办派单',
+          'lead assignments that contacted the caller by the response deadline (and before replying) ÷ lead assignments whose response deadline fell due',
+          responseDue,
+          ['leadResponsePending'],
         )
       : f(
           { counters: ['respondedOnTime'] },
-          { counters: ['dispatched'] },
-          '响应率 = 签收后在响应时限内联系诉求人的派单 ÷ 派单数',
-          'assignments signed and caller contacted within the response limit ÷ assignments dispatched',
-          assignments,
+          { counters: ['responseDue'] },
+          '响应率 = 在响应时限内（且在答复之前）联系诉求人的派单 ÷ 响应时限到期的派单',
+          'assignments that contacted the caller by the response deadline (and before replying) ÷ assignments whose response deadline fell due',
+          responseDue,
+          ['responsePending'],
         ),
-    reply_rate: f({ counters: ['replied'] }, { counters: ['dispatched'] }, '回复率 = 已答复的派单 ÷ 派单数', 'assignments replied ÷ assignments dispatched', assignments),
+    reply_rate: f(
+      { counters: ['repliedDue'] },
+      { counters: ['completeDue'] },
+      '回复率 = 已答复的派单 ÷ 办结时限到期的派单',
+      'assignments replied ÷ assignments whose completion deadline fell due',
+      completeDue,
+      ['completePending'],
+    ),
     completion_rate: s.completionExcludesReturned
       ? f(
-          { counters: ['completed'] },
-          { counters: ['leadDispatched'], minus: ['leadReturned'] },
-          '办结率 = 已办结的主办工单 ÷ 应办结的主办工单（主办派单减去获准退单的）',
-          'tickets closed ÷ tickets due (lead assignments less those returned)',
-          leads,
+          { counters: ['completedDue'] },
+          { counters: ['leadCompleteDue'], minus: ['leadCompleteReturned'] },
+          '办结率 = 已办结的主办工单 ÷ 办结时限到期的主办工单（减去获准退单的）',
+          'tickets closed ÷ lead assignments whose completion deadline fell due (less those returned)',
+          leadDue,
+          ['leadCompletePending'],
         )
-      : f({ counters: ['completed'] }, { counters: ['leadDispatched'] }, '办结率 = 已办结的主办工单 ÷ 主办派单数', 'tickets closed ÷ lead assignments dispatched', leads),
+      : f(
+          { counters: ['completedDue'] },
+          { counters: ['leadCompleteDue'] },
+          '办结率 = 已办结的主办工单 ÷ 办结时限到期的主办工单',
+          'tickets closed ÷ lead assignments whose completion deadline fell due',
+          leadDue,
+          ['leadCompletePending'],
+        ),
     on_time_completion_rate: f(
       { counters: ['closedOnTime'] },
-      { counters: ['closed'] },
-      '按时办结率 = 最后一次答复（未答复的按办结时间）不晚于办结时限（含延期）的工单 ÷ 办结工单',
-      'tickets whose last reply (or close, without one) came by the (extended) completion deadline ÷ tickets closed',
-      outcome,
+      { counters: ['completionJudged'] },
+      '按时办结率 = 按时办结的工单 ÷ 已判定的工单（已办结的，加上未办结但已超期的）；主办单位最后一次答复（终止的按申请终止时间）不晚于办结时限（含延期、重办）为按时，超期后获准延期的仍为超期',
+      "tickets closed on time ÷ tickets judged (closed, plus open ones already overdue); on time when the lead's last reply (for a termination, its request) came by the completion deadline as extended or restarted; an extension approved after the deadline keeps the miss",
+      judged,
+      ['leadCompletePending'],
     ),
     solved_rate: s.solvedIncludesPartly
       ? f(
@@ -161,9 +208,9 @@ export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
         ),
     valid_callback_rate: f(
       { counters: ['callbacksValid'] },
-      { counters: ['callbacksConcluded'] },
-      '有效回访率 = 接通并获得评价的回访 ÷ 已完成的回访（接通，或多次未接通后结束）',
-      'callbacks that reached the caller and got an answer ÷ callbacks concluded (reached, or given up as unreached)',
+      { counters: ['callbackAttempts'] },
+      '有效回访率 = 接通并获得评价的回访 ÷ 回访次数（每次拨打，含未接通）',
+      'callbacks that reached the caller and got an answer ÷ callback attempts (every call, unreached ones included)',
       outcome,
     ),
     return_rate: f({ counters: ['leadReturned'] }, { counters: ['leadDispatched'] }, '回退率 = 获准退单 ÷ 主办派单数', 'approved returns ÷ lead assignments dispatched', leads),
@@ -181,10 +228,65 @@ export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
       'contacts linked to an existing ticket (incl. merged) ÷ all contacts',
       intake,
     ),
+    reply_rate_dispatched: f(
+      { counters: ['replied'] },
+      { counters: ['dispatched'] },
+      '回复率（按派单） = 已答复的派单 ÷ 派单数',
+      'reply rate by dispatch day: assignments replied ÷ assignments dispatched',
+      assignments,
+    ),
+    completion_rate_dispatched: s.completionExcludesReturned
+      ? f(
+          { counters: ['completed'] },
+          { counters: ['leadDispatched'], minus: ['leadReturned'] },
+          '办结率（按派单） = 已办结的主办工单 ÷ 主办派单数（减去获准退单的）',
+          'completion rate by dispatch day: tickets closed ÷ lead assignments dispatched (less those returned)',
+          leads,
+        )
+      : f(
+          { counters: ['completed'] },
+          { counters: ['leadDispatched'] },
+          '办结率（按派单） = 已办结的主办工单 ÷ 主办派单数',
+          'completion rate by dispatch day: tickets closed ÷ lead assignments dispatched',
+          leads,
+        ),
+    avg_dispatch_minutes: f(
+      { counters: ['dispatchWaitMinutes'] },
+      { counters: ['dispatchDecisions'] },
+      '平均派单时长 = 工单待派单的分钟数之和 ÷ 派单员派出的工单数（单位：分钟；自动派单不等待，不计入）',
+      'average wait for dispatch = minutes tickets waited for a dispatcher ÷ tickets dispatched by dispatchers (in minutes; auto-dispatch never waits and is left out)',
+      centre,
+    ),
+    timely_dispatch_rate: f(
+      { counters: ['dispatchOnTime'] },
+      { counters: ['dispatchDecisions'] },
+      '派单及时率 = 在派单时限内派出的工单 ÷ 派单员派出的工单',
+      'tickets dispatched within the dispatch limit ÷ tickets dispatched by dispatchers',
+      centre,
+    ),
+    timely_review_rate: f(
+      { counters: ['reviewsOnTime'] },
+      { counters: ['reviewsDecided'] },
+      '审核及时率 = 在审核时限内作出决定的审核（答复、退单、延期、终止） ÷ 作出决定的审核',
+      'reviews (reply, return, extension, termination) decided within their limit ÷ reviews decided',
+      centre,
+    ),
+    timely_callback_rate: f(
+      { counters: ['callbacksOnTime'] },
+      { counters: ['callbackRounds'] },
+      '回访及时率 = 在应回访时间前首次回访的轮次 ÷ 首次回访的轮次（每次答复审核通过开始一轮）',
+      'callback rounds whose first call came by the callback due time ÷ callback rounds with a first call (each approved reply starts a round)',
+      centre,
+    ),
   };
 }
 
-export type MetricValue = { name: string; value: number | null; numerator: number; denominator: number; definition: string };
+/**
+ * One figure: `value` = numerator ÷ denominator (a fraction 0–1, or minutes when `unit` is 'minutes'), null when
+ * nothing is due; `pending`: clocks awaiting the calendar, in neither numerator nor denominator (0 where the
+ * figure has no clocks).
+ */
+export type MetricValue = { name: string; value: number | null; numerator: number; denominator: number; pending: number; unit: MetricUnit; definition: string };
 
 function termValue(t: Term, c: Counters): number {
   let v = 0;
@@ -202,7 +304,8 @@ export function computeMetrics(c: Counters, s: MetricSettings, locale: Locale, f
   for (const k of METRIC_KEYS) {
     const numerator = termValue(fs[k].numerator, c);
     const denominator = termValue(fs[k].denominator, c);
-    out[k] = { name: METRIC_NAMES[k][locale], value: denominator > 0 ? round(numerator / denominator) : null, numerator, denominator, definition: fs[k].text[locale] };
+    const pending = fs[k].pending ? termValue({ counters: fs[k].pending! }, c) : 0;
+    out[k] = { name: METRIC_NAMES[k][locale], value: denominator > 0 ? round(numerator / denominator) : null, numerator, denominator, pending, unit: METRIC_UNITS[k], definition: fs[k].text[locale] };
   }
   return out;
 }

@@ -52,7 +52,8 @@ export const CHANNEL_NAMES: Record<Channel, Record<Locale, string>> = {
   open311: { 'zh-CN': 'Open311', en: 'Open311' },
   bad_review: { 'zh-CN': '好差评差评', en: 'Bad review' },
 };
-const INTAKE_NAME: Record<Locale, string> = { 'zh-CN': '热线受理', en: 'Hotline intake' };
+/** Unit 0: the centre itself — its intake (直接答复率, 重复来电率) and its own clocks (dispatch, reviews, callbacks). */
+const INTAKE_NAME: Record<Locale, string> = { 'zh-CN': '热线中心', en: 'Hotline centre' };
 
 /** Whose counters the actor may read: everything (centre), or one subtree (a unit user; or a centre user's unitId filter). */
 async function scopeOf(db: Db, actor: Actor, unitId: number | undefined): Promise<{ path: string | null }> {

@@ -53,7 +53,17 @@ export async function deltasForEvents(tx: Db, eventIds: number[]) {
         createdAt: ticketEvents.createdAt,
       })
       .from(ticketEvents)
-      .where(and(inArray(ticketEvents.ticketId, ticketIds), or(inArray(ticketEvents.type, [...COUNTED_EVENT_TYPES]), eq(ticketEvents.toStatus, 'closed'))))
+      .where(
+        and(
+          inArray(ticketEvents.ticketId, ticketIds),
+          or(
+            inArray(ticketEvents.type, [...COUNTED_EVENT_TYPES]),
+            eq(ticketEvents.toStatus, 'closed'),
+            // isCountedWarning: a completion clock gone overdue (the sweep's other warnings are not read)
+            sql`(${ticketEvents.type} = 'sla_warning' and ${ticketEvents.payload}->>'level' = 'overdue' and ${ticketEvents.payload}->>'clock' = 'complete')`,
+          ),
+        ),
+      )
       .orderBy(asc(ticketEvents.id)),
     tx
       .select({ id: tickets.id, categoryId: tickets.categoryId, channel: tickets.channel, createdAt: tickets.createdAt })
@@ -68,8 +78,8 @@ export async function deltasForEvents(tx: Db, eventIds: number[]) {
         dispatchedAt: assignments.dispatchedAt,
         signDueAt: assignments.signDueAt,
         responseDueAt: assignments.responseDueAt,
-        repliedAt: assignments.repliedAt,
         completeDueAt: assignments.completeDueAt,
+        originalCompleteDueAt: assignments.originalCompleteDueAt,
       })
       .from(assignments)
       .where(inArray(assignments.ticketId, ticketIds)),

@@ -16,6 +16,7 @@ import { notifyExtensionApproved, notifyReplyApproved, notifyUnitsOfDispatch } f
 import { shanghaiMinute } from '../../clock.ts';
 import { dispatchClocks, extendCompletion, liveTicketLevel, reopenCompletion, resumeCompletion, stopTicketClocks } from '../../sla/assignment-clocks.ts';
 import { stopClock } from '../../sla/clocks.ts';
+import { centreClockOf, centreDecision } from '../../centre/clocks.ts';
 import {
   LIVE_ASSIGNMENT,
   assignmentTransition,
@@ -48,7 +49,9 @@ async function runTicketAction(
   ticketId: number,
   action: TicketAction,
   expectedVersion: number,
-  apply: (s: TicketStep) => Promise<{ set?: Partial<typeof tickets.$inferInsert>; payload?: Record<string, unknown>; public?: boolean; after?: () => Promise<void> } | void>,
+  apply: (
+    s: TicketStep,
+  ) => Promise<{ set?: Partial<typeof tickets.$inferInsert>; payload?: Record<string, unknown>; public?: boolean; after?: () => Promise<void>; centreSince?: Date } | void>,
   opts: { permission?: TicketAction } = {},
 ) {
   return inTransaction(deps, async (tx, record) => {
@@ -59,6 +62,10 @@ async function runTicketAction(
     if (!t.ok) throw invalid(ticket.status, action, ticket.version);
     const now = deps.clock.now();
     const out = (await apply({ tx, ticket, to: t.to, now, record })) ?? {};
+    // The centre's own clock this action ends (a dispatch, a review, a callback): the wait since the ticket
+    // entered its status (an extension: since its request), recorded once here for the metrics.
+    const clock = centreClockOf(action);
+    const payload = clock ? { ...out.payload, centre: centreDecision(deps.config, clock, out.centreSince ?? ticket.statusChangedAt, now) } : out.payload;
     const [updated] = await tx
       .update(tickets)
       .set({ ...out.set, status: t.to, version: ticket.version + 1, updatedAt: now, ...(t.to !== ticket.status ? { statusChangedAt: now } : {}) })
@@ -70,7 +77,7 @@ async function runTicketAction(
       fromStatus: ticket.status,
       toStatus: t.to,
       version: updated!.version,
-      payload: out.payload,
+      payload,
       public: out.public ?? false,
     });
     await out.after?.(); // follow-up events (e.g. sla_uncomputable) come after the action's own
@@ -286,6 +293,7 @@ export async function reviewExtension(
       set: { warningLevel: await liveTicketLevel(tx, ticket.id) },
       after,
       payload: { requestId: req.id, assignmentId: req.assignmentId, newDueAt: newDueAt?.toISOString() ?? null, ...moved, note: input.note ?? null },
+      centreSince: req.requestedAt,
       public: approve,
     };
   });
