@@ -176,6 +176,18 @@ describe('contact (联系诉求人): the time claimed beside the time recorded',
     }
   });
 
+  it('a contact recorded after the reply is history: a claim dated before the reply does not undo the missed response', async () => {
+    let v = await flow.inProgress();
+    deps.clock.set(at(2 * HOUR));
+    v = await flow.assignment(w.handlerA, v, leadOf(v), 'reply', { content: '已处理完毕，问题已解决。' });
+    deps.clock.set(at(3 * HOUR));
+    v = await flow.assignment(w.handlerA, v, leadOf(v), 'contact', { method: 'phone', summary: '补记：答复前已电话联系', contactedAt: at(HOUR) });
+    const lead = leadOf(v) as typeof v.assignments[number] & { sla: { clocks: { response: { state: string } } } };
+    expect(lead).toMatchObject({ firstContactAt: null, firstContactRecordedAt: null });
+    expect(lead.sla.clocks.response.state).toBe('missed');
+    expect((await events(w.dispatcher.token, v.id)).at(-1)!.payload).toMatchObject({ contactedAt: at(HOUR), recordedAt: at(3 * HOUR) });
+  });
+
   it('without a time it is now; a claim a few seconds ahead of the server is taken as now', async () => {
     let v = await flow.inProgress();
     deps.clock.set(at(HOUR));

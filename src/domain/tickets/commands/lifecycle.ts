@@ -507,7 +507,10 @@ export async function contactCaller(
   return runAssignmentAction(deps, actor, id, 'contact', input.version, async ({ assignment, now }) => {
     const claim = contactClaim(input, assignment, now, deps.config.CONTACT_BACKDATE_HOURS);
     // The first contact stops the response clock at the time claimed; the time recorded stays beside it.
-    const first = assignment.firstContactAt ? {} : { firstContactAt: claim.contactedAt, firstContactRecordedAt: claim.recordedAt };
+    // One recorded after the unit's reply is history only: the reply already judged the response (a miss),
+    // and a claim dated before it must not undo that.
+    const first =
+      assignment.firstContactAt || assignment.repliedAt ? {} : { firstContactAt: claim.contactedAt, firstContactRecordedAt: claim.recordedAt };
     return {
       set: { ...first, ...stopClock(assignment, 'response') },
       payload: {
