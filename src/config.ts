@@ -99,8 +99,8 @@ const Env = z.object({
   /** Folder of the local-disk attachment store */
   ATTACHMENTS_DIR: z.string().default('./data/attachments'),
   // ---- monthly analysis report (issue 4 §4)
-  /** The Chromium that prints the report's PDF (Debian: apt-get install chromium fonts-noto-cjk) */
-  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+  /** The Chromium that prints the report's PDF; unset → /usr/bin/chromium when installed, else the one npm installed (@sparticuz/chromium) */
+  CHROMIUM_PATH: z.string().optional(),
   /** When the monthly report job looks for last month's report (node-cron, Asia/Shanghai): daily, so it is made on the 1st or the first run after */
   MONTHLY_REPORT_CRON: z.string().refine((s) => cron.validate(s), { message: 'not a valid cron expression' }).default('0 2 * * *'),
   // ---- scale-out (issue 7 §3)

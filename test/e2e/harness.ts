@@ -1,6 +1,7 @@
 /**
  * Browser tests: the real app (Koa + Socket.IO, built web app) in-process on a fresh database with the demo
- * city, driven by playwright-core in Debian's Chromium. One browser, one context per user.
+ * city, driven by playwright-core in the Chromium src/ops/chromium.ts finds (CHROMIUM_PATH, Debian's, else npm's,
+ * with the packaged Chinese font). One browser, one context per user.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,12 +13,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { Database } from '../../db/client.ts';
 import { seedDemo } from '../../db/seed.ts';
 import type { Clock } from '../../src/domain/clock.ts';
+import { resolveChromium } from '../../src/ops/chromium.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CHROMIUM = '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 export const DEMO_PASSWORD = 'Demo@12345';
 
@@ -29,12 +29,8 @@ export function ensureWebBuilt() {
 
 /** Chromium is a hard requirement: no browser, no pass (never a skip). */
 export async function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(
-      `E2E: ${CHROMIUM} is missing. Install it with: apt-get update && apt-get install -y chromium fonts-noto-cjk (.ci/run does this).`,
-    );
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  const { executablePath, args, env } = await resolveChromium();
+  return chromium.launch({ executablePath, args, env });
 }
 
 /** A clock that runs in real time from a fixed, calendar-covered instant (a Tuesday morning in Shanghai). */

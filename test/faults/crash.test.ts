@@ -14,7 +14,7 @@ import { connect } from '../../db/client.ts';
 import { DEMO_PASSWORD } from '../../db/seed.ts';
 import { loadConfig } from '../../src/config.ts';
 import { start } from '../../src/main.ts';
-import { startPgServer, type PgServer } from './pg-server.ts';
+import { startPgServer, type PgServer } from '../setup/postgres.ts';
 
 const WORKERS = 8;
 const RUN_MS = 10_000;
@@ -31,7 +31,7 @@ let app: Awaited<ReturnType<typeof start>>;
 let base: string;
 
 beforeAll(async () => {
-  pg = startPgServer(process.env.FAULT_PG_PORT_CRASH);
+  pg = startPgServer({ port: process.env.FAULT_PG_PORT_CRASH ? Number(process.env.FAULT_PG_PORT_CRASH) : undefined });
   app = await start(
     loadConfig({ DATABASE_URL: pg.url, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', JOBS: 'true', LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'silent', DATA_DIR: '/nonexistent' }),
   );

@@ -11,11 +11,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { renderNginxSite } from '../../src/ops/nginx/render.ts';
+import { giveToPostgres, runPg, serverDir, startPgServer, type PgServer } from './postgres.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const isRoot = process.getuid?.() === 0;
-
-/** Debian's newest PostgreSQL server binaries (`apt-get install postgresql`). */
 
 /** Children die with the test process, even when it ends without its afterAll (a timeout, a crash): a leftover
  * instance would otherwise reconnect to the next run's servers on reused ports and sweep or answer there. */
@@ -29,35 +28,9 @@ function reap<T extends import('node:child_process').ChildProcess>(child: T): T 
   return child;
 }
 
-export function pgBin(): string {
-  const base = '/usr/lib/postgresql';
-  const versions = fs.existsSync(base) ? fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, 'bin', 'initdb'))) : [];
-  const v = versions.sort((a, b) => Number(a) - Number(b)).at(-1);
-  if (!v) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)');
-  return path.join(base, v, 'bin');
-}
-
 export function nginxBin(): string {
   for (const p of ['/usr/sbin/nginx', '/usr/bin/nginx']) if (fs.existsSync(p)) return p;
   throw new Error('nginx not found (apt-get install nginx)');
-}
-
-/** PostgreSQL refuses to run as root: as root, its commands run as the postgres user. */
-function runPg(cmd: string, args: string[], logFile?: string) {
-  const [c, a] = isRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
-  const r = spawnSync(c, a, { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) {
-    const log = logFile && fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
-    throw new Error(`${path.basename(cmd)} failed (${r.status}): ${r.stderr || r.stdout}\n${log}`);
-  }
-  return r.stdout;
-}
-
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  fs.chmodSync(dir, 0o755);
-  if (isRoot) spawnSync('chown', ['postgres:postgres', dir]);
-  return dir;
 }
 
 /** The first port of `candidates` nobody listens on. */
@@ -95,72 +68,30 @@ export async function onFreePort<T>(candidates: number[], start: (port: number) 
   throw new Error(`no free port among ${candidates.join(', ')}: ${last}`);
 }
 
-export type PgServer = { port: number; url: string; dir: string; stop(mode?: 'fast' | 'immediate'): void };
+export type { PgServer };
 
-function pgServer(dir: string, port: number): PgServer {
-  let stopped = false;
-  return {
-    port,
-    dir,
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop(mode = 'fast') {
-      if (stopped) return;
-      stopped = true;
-      try {
-        runPg(path.join(pgBin(), 'pg_ctl'), ['-D', path.join(dir, 'data'), '-m', mode, '-w', 'stop']);
-      } catch {
-        /* already down */
-      }
-    },
-  };
-}
-
-const serverSettings = (dir: string, port: number) => [
-  `listen_addresses = '127.0.0.1'`,
-  `port = ${port}`,
-  `unix_socket_directories = '${dir}'`,
-  `max_connections = 200`,
-  `fsync = off`,
-  `synchronous_commit = off`,
-  `full_page_writes = off`,
-];
+const serverSettings = { max_connections: 200, synchronous_commit: 'off', full_page_writes: 'off' };
 
 /** A primary that streaming replicas can follow: wal_level=replica, WAL senders, trusted replication from 127.0.0.1. */
 export function startPrimary(port: number): PgServer {
-  const bin = pgBin();
-  const dir = tempDir('jiesu-primary-');
-  const data = path.join(dir, 'data');
-  runPg(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8']);
-  fs.appendFileSync(
-    path.join(data, 'postgresql.conf'),
-    [...serverSettings(dir, port), `wal_level = replica`, `max_wal_senders = 5`, `wal_keep_size = '256MB'`, `hot_standby = on`, ''].join('\n'),
-  );
-  fs.appendFileSync(path.join(data, 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n');
-  const log = path.join(dir, 'server.log');
-  try {
-    runPg(path.join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', 'start'], log);
-  } catch (e) {
-    removeDir(dir);
-    throw e;
-  }
-  return pgServer(dir, port);
+  return startPgServer({
+    port,
+    prefix: 'jiesu-primary-',
+    tools: ['pg_basebackup'],
+    settings: { ...serverSettings, wal_level: 'replica', max_wal_senders: 5, wal_keep_size: '256MB', hot_standby: 'on' },
+    hba: ['host replication all 127.0.0.1/32 trust'],
+  });
 }
 
 /** A hot standby of `primary`: pg_basebackup -R (standby.signal + primary_conninfo), WAL streamed. */
 export function startReplica(primary: PgServer, port: number): PgServer {
-  const bin = pgBin();
-  const dir = tempDir('jiesu-replica-');
-  const data = path.join(dir, 'data');
-  runPg(path.join(bin, 'pg_basebackup'), ['-D', data, '-R', '-X', 'stream', '-c', 'fast', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres']);
-  fs.appendFileSync(path.join(data, 'postgresql.conf'), [...serverSettings(dir, port), `hot_standby = on`, `hot_standby_feedback = on`, ''].join('\n'));
-  const log = path.join(dir, 'server.log');
-  try {
-    runPg(path.join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', 'start'], log);
-  } catch (e) {
-    removeDir(dir);
-    throw e;
-  }
-  return pgServer(dir, port);
+  return startPgServer({
+    port,
+    prefix: 'jiesu-replica-',
+    tools: ['pg_basebackup'],
+    settings: { ...serverSettings, hot_standby: 'on', hot_standby_feedback: 'on' },
+    init: (install, data) => runPg(install, 'pg_basebackup', ['-D', data, '-R', '-X', 'stream', '-c', 'fast', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres']),
+  });
 }
 
 export function pgbouncerBin(): string {
@@ -176,7 +107,7 @@ export type Pgbouncer = { port: number; url: string; adminUrl: string; dir: stri
  */
 export async function startPgbouncer(primary: PgServer, port: number): Promise<Pgbouncer> {
   const bin = pgbouncerBin();
-  const dir = tempDir('jiesu-pgbouncer-');
+  const dir = serverDir('jiesu-pgbouncer-');
   const ini = path.join(dir, 'pgbouncer.ini');
   fs.writeFileSync(path.join(dir, 'userlist.txt'), '"postgres" ""\n');
   fs.writeFileSync(
@@ -200,7 +131,7 @@ export async function startPgbouncer(primary: PgServer, port: number): Promise<P
       '',
     ].join('\n'),
   );
-  if (isRoot) spawnSync('chown', ['-R', 'postgres:postgres', dir]);
+  giveToPostgres(dir);
   // -u: pgbouncer drops root itself, so signals reach it directly (no runuser in between).
   const child = reap(spawn(bin, isRoot ? ['-u', 'postgres', ini] : [ini], { stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';

@@ -1,10 +1,11 @@
 /**
- * HTML → PDF through a real Chromium (playwright-core driving the system's browser, CHROMIUM_PATH).
+ * HTML → PDF through a real Chromium (playwright-core driving CHROMIUM_PATH, the system's or npm's browser:
+ * src/ops/chromium.ts, with a packaged Chinese font when the machine has none).
  * Behind a small interface so the rest of the report code never touches the browser; a missing or broken
  * browser is a logged 503 `pdf_renderer_unavailable`, never a silent failure.
  */
-import fs from 'node:fs';
 import type { Logger } from 'pino';
+import { resolveChromium, type ChromiumLaunch } from '../../ops/chromium.ts';
 import { UnavailableError } from '../errors.ts';
 
 export interface PdfPrinter {
@@ -13,20 +14,21 @@ export interface PdfPrinter {
   close(): Promise<void>;
 }
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** Launches one browser (for one generation); the caller closes it. */
-export async function launchPrinter(executablePath: string, logger: Logger): Promise<PdfPrinter> {
-  if (!fs.existsSync(executablePath)) {
-    logger.error({ executablePath }, 'PDF rendering needs Chromium: no browser at CHROMIUM_PATH (apt-get install chromium fonts-noto-cjk)');
+/** Launches one browser (for one generation); the caller closes it. `chromiumPath`: CHROMIUM_PATH, unset → found. */
+export async function launchPrinter(chromiumPath: string | undefined, logger: Logger): Promise<PdfPrinter> {
+  let launch: ChromiumLaunch;
+  try {
+    launch = await resolveChromium(chromiumPath);
+  } catch (err) {
+    logger.error({ err }, 'PDF rendering needs Chromium');
     throw new UnavailableError('pdf_renderer_unavailable');
   }
   const { chromium } = await import('playwright-core');
   let browser: Awaited<ReturnType<typeof chromium.launch>>;
   try {
-    browser = await chromium.launch({ executablePath, args: ARGS, timeout: 60_000 });
+    browser = await chromium.launch({ executablePath: launch.executablePath, args: launch.args, env: launch.env, timeout: 60_000 });
   } catch (err) {
-    logger.error({ err, executablePath }, 'PDF rendering: Chromium did not start');
+    logger.error({ err, executablePath: launch.executablePath }, 'PDF rendering: Chromium did not start');
     throw new UnavailableError('pdf_renderer_unavailable');
   }
   return {
@@ -42,7 +44,7 @@ export async function launchPrinter(executablePath: string, logger: Logger): Pro
           preferCSSPageSize: true,
           displayHeaderFooter: true,
           headerTemplate: '<span></span>',
-          footerTemplate: `<div style="width:100%;font-size:8px;color:#666;text-align:center;font-family:'Noto Sans CJK SC',sans-serif">${opts.footer.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}　第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>`,
+          footerTemplate: `<div style="width:100%;font-size:8px;color:#666;text-align:center;font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif">${opts.footer.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}　第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>`,
         });
       } finally {
         await context.close();
