@@ -172,6 +172,7 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'GET /api/public/lookup': { scope: 'global', req: (f) => ({ query: { number: f.ticketA.number, last4: '5678' } }) },
   'POST /api/telephony/call-events': { scope: 'global', req: empty },
   'GET /api/callbacks/queue': { scope: 'global' },
+  'GET /api/centre/waiting': { scope: 'global' },
   'GET /api/callbacks/disputed': { scope: 'global' },
   // appeals
   'POST /api/assignments/:id/appeal': { scope: 'unit', req: (f) => ({ params: { id: f.assignmentA }, body: { reasonCode: 'other', reason: '安全测试：第二次申诉' } }) },

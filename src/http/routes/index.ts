@@ -17,6 +17,7 @@ import { metricRoutes } from './metrics.ts';
 import { hotspotRoutes } from './hotspots.ts';
 import { governanceRoutes } from './governance.ts';
 import { reportRoutes } from './reports.ts';
+import { centreRoutes } from './centre.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
-export const apiRoutes: AnyRoute[] = [...authRoutes, ...aidRoutes, ...ticketRoutes, ...assignmentRoutes, ...adminRoutes, ...calendarRoutes, ...alertRoutes, ...routingRoutes, ...notificationRoutes, ...attachmentRoutes, ...slaRoutes, ...publicRoutes, ...telephonyRoutes, ...callbackRoutes, ...appealRoutes, ...metricRoutes, ...hotspotRoutes, ...governanceRoutes, ...reportRoutes];
+export const apiRoutes: AnyRoute[] = [...authRoutes, ...aidRoutes, ...ticketRoutes, ...assignmentRoutes, ...adminRoutes, ...calendarRoutes, ...alertRoutes, ...routingRoutes, ...notificationRoutes, ...attachmentRoutes, ...slaRoutes, ...publicRoutes, ...telephonyRoutes, ...callbackRoutes, ...appealRoutes, ...metricRoutes, ...hotspotRoutes, ...governanceRoutes, ...reportRoutes, ...centreRoutes];
