@@ -2,11 +2,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { t } from '../i18n.ts';
 import { get, hasEndpoint, post } from '../api.ts';
-import { shortTime, useDebounced } from '../format.ts';
+import { shortTime, useDebounced, useNow } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import type { Page, TicketSummary, TicketView } from '../types.ts';
 import { Empty, ErrorBox, StatusBadge, announce, arrowNav, lbl } from '../ui/common.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
+import { CentreWait, useCentreWaiting } from '../ui/centre.ts';
 
 const SOLVED = ['solved', 'partly', 'unsolved'] as const;
 const SATISFACTION = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
@@ -30,6 +31,9 @@ export function Callback() {
   const [queue, setQueue] = useState<QueueItem[] | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // The centre's callback clock: how long each ticket has waited since its reply was approved, against its callback day.
+  const centre = useCentreWaiting('callback');
+  const now = useNow(15_000);
   const reload = useDebounced(() => {
     loadQueue().then((q) => (setQueue(q), setError(null)), setError);
   }, 150);
@@ -51,6 +55,7 @@ export function Callback() {
                     <button type="button" data-item data-ticket=${q.number} class=${`item ${q.id === selected ? 'selected' : ''}`} aria-current=${q.id === selected ? 'true' : undefined} onClick=${() => setSelected(q.id)}>
                       <span class="mono">${q.number}</span> <${StatusBadge} status=${q.status} />
                       ${overdue ? html`<span class="badge warn-red">${t('callback.overdue')}</span>` : null}
+                      <${CentreWait} item=${centre.itemOf('callback', q.id)} now=${now} />
                       <span class="title">${q.title}</span>
                       <small data-round=${round.round}>${callbackDueAt ? t('callback.dueAt', { at: shortTime(callbackDueAt) }) : shortTime(q.updatedAt)}${roundText(round)}</small>
                     </button>

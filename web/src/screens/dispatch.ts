@@ -2,11 +2,12 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { t, type MsgKey } from '../i18n.ts';
 import { get, hasEndpoint, mapLimit, post, qs } from '../api.ts';
-import { shortTime, toLocalInput, useDebounced } from '../format.ts';
+import { shortTime, toLocalInput, useDebounced, useNow } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import type { Page, Suggestions, TicketSummary, TicketView, Unit } from '../types.ts';
 import { Empty, ErrorBox, StatusBadge, WarningBadge, announce, arrowNav, lbl } from '../ui/common.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
+import { CentreWait, useCentreWaiting, type CentreClock } from '../ui/centre.ts';
 
 type Tab = 'dispatch' | 'return' | 'extension' | 'termination' | 'reply';
 const TABS: Tab[] = ['dispatch', 'return', 'extension', 'termination', 'reply'];
@@ -16,6 +17,14 @@ const STATUS_OF: Record<Tab, string> = {
   extension: 'in_progress,awaiting_review',
   termination: 'termination_requested',
   reply: 'awaiting_review',
+};
+/** The centre's own clock behind each queue: how long its items have waited against their limit. */
+const CLOCK_OF: Record<Tab, CentreClock> = {
+  dispatch: 'dispatch',
+  return: 'return_review',
+  extension: 'extension_review',
+  termination: 'termination_review',
+  reply: 'reply_review',
 };
 
 /** Pending extensions are not a ticket status: look at each in-progress ticket's pending requests. */
@@ -47,6 +56,8 @@ export function Dispatch() {
   const [counts, setCounts] = useState<Partial<Record<Tab, number>>>({});
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const centre = useCentreWaiting();
+  const now = useNow(15_000);
 
   const reload = useDebounced(() => {
     loadQueue(tab).then(
@@ -95,6 +106,7 @@ export function Dispatch() {
           onClick=${() => setTab(x)}
         >
           ${lbl('queue', x)} <span class="count">${counts[x] ?? '·'}</span>
+          ${centre.clockOf(CLOCK_OF[x])?.levels.overdue ? html`<span class="badge warn-overdue">${t('centre.overdueCount', { n: centre.clockOf(CLOCK_OF[x])!.levels.overdue })}</span>` : null}
         </button>`,
       )}
     </div>
@@ -110,6 +122,7 @@ export function Dispatch() {
                   (q) => html`<li>
                     <button type="button" data-item class=${`item ${q.id === selected ? 'selected' : ''}`} aria-current=${q.id === selected ? 'true' : undefined} onClick=${() => setSelected(q.id)}>
                       <span class="mono">${q.number}</span> <${StatusBadge} status=${q.status} /> <${WarningBadge} level=${q.warningLevel} />
+                      <${CentreWait} item=${centre.itemOf(CLOCK_OF[tab], q.id)} now=${now} />
                       <span class="title">${q.title}</span>
                       <small>${lbl('urgency', q.urgency)} · ${lbl('channel', q.channel)} · ${shortTime(q.createdAt)}</small>
                     </button>

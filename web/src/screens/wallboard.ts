@@ -2,17 +2,20 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { t } from '../i18n.ts';
 import { get, hasEndpoint, post, qs } from '../api.ts';
-import { shanghaiDay, shortTime, useDebounced } from '../format.ts';
+import { shanghaiDay, shortTime, useDebounced, useNow } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import type { Page, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
 import { Empty, ErrorBox, StatusBadge, announce, lbl } from '../ui/common.ts';
 import type { Chart } from '../charts.ts';
 import type { SessionInfo } from '../types.ts';
 import { HotspotPanel } from './hotspots-panel.ts';
+import { levelAt, spanText, useCentreWaiting } from '../ui/centre.ts';
 
 const CHANNELS = ['phone', 'window', 'online', 'open311', 'bad_review'];
 const WARNINGS = ['yellow', 'red', 'overdue'];
 const GAUGES = ['response_rate', 'solved_rate', 'satisfaction_rate', 'reply_rate', 'completion_rate'] as const;
+/** The centre's own figures this month (issue 11 §9): an average in minutes and three rates. */
+const CENTRE_RATES = ['avg_dispatch_minutes', 'timely_dispatch_rate', 'timely_review_rate', 'timely_callback_rate'] as const;
 const TREND_DAYS = 14;
 /** How many of the newest tickets the list-based counts read (until the metrics API serves counts). */
 const SAMPLE_PAGES = 5;
@@ -28,6 +31,10 @@ export type Board = {
   disputed: TicketSummary[];
   /** 0..1 per gauge, or null where no figure is available */
   gauges: Record<(typeof GAUGES)[number], number | null>;
+  /** Per gauge, clocks awaiting the calendar: left out of the rate, shown beside it */
+  pending?: Partial<Record<(typeof GAUGES)[number], number>>;
+  /** The centre's own figures this month, from the metrics API */
+  centre?: Record<(typeof CENTRE_RATES)[number], { value: number | null; unit: string }> | null;
   ranking: { unit: string; score: number; rank: number }[] | null;
   sampled: number;
   complete: boolean;
@@ -90,7 +97,7 @@ export async function boardFromTickets(now: Date): Promise<Board> {
   return b;
 }
 
-type MetricValue = { value: number | null; numerator: number; denominator: number; definition: string };
+type MetricValue = { value: number | null; numerator: number; denominator: number; pending?: number; unit?: string; definition: string };
 type MetricsRow = { bucket: string; start: string; metrics: Record<string, MetricValue>; counters: Record<string, number> };
 type MetricsAnswer = { rows: MetricsRow[]; freshness?: { pendingEvents: number; lastRunAt: string | null } };
 type RankingAnswer = { ranked: { rank: number; unit: { name: string }; composite: number }[]; size: number };
@@ -112,7 +119,11 @@ export async function withMetrics(b: Board, now: Date, level: string): Promise<B
   ]);
   const out: Board = { ...b, metricsSource: !!month };
   const m = month?.rows[0]?.metrics;
-  if (m) out.gauges = Object.fromEntries(GAUGES.map((g) => [g, m[g]?.value ?? null])) as Board['gauges'];
+  if (m) {
+    out.gauges = Object.fromEntries(GAUGES.map((g) => [g, m[g]?.value ?? null])) as Board['gauges'];
+    out.pending = Object.fromEntries(GAUGES.map((g) => [g, m[g]?.pending ?? 0]));
+    out.centre = CENTRE_RATES.every((k) => m[k]) ? (Object.fromEntries(CENTRE_RATES.map((k) => [k, { value: m[k]!.value, unit: m[k]!.unit ?? 'rate' }])) as Board['centre']) : null;
+  }
   if (days) {
     const byDay = new Map(days.rows.map((r) => [r.start, r.counters]));
     out.trend = b.trend.map((d) => {
@@ -178,8 +189,9 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
           ${board.complete ? null : html`<p class="muted small">${t('wall.sampled', { n: board.sampled })}</p>`}
           ${board.metricsSource ? html`<p class="muted small">${t('wall.metricsAt', { at: shortTime(board.metricsAt) })}</p>` : null}
           <section class="wb-gauges" aria-label=${t('wall.gauges')}>
-            ${GAUGES.map((g) => html`<${Gauge} key=${g} name=${lbl('metric', g)} value=${board.gauges[g]} />`)}
+            ${GAUGES.map((g) => html`<${Gauge} key=${g} name=${lbl('metric', g)} value=${board.gauges[g]} pending=${board.pending?.[g] ?? 0} />`)}
           </section>
+          <${CentrePanel} rates=${board.centre ?? null} />
           <div class="wb-grid">
             <section class="panel" aria-labelledby="trend-h">
               <h2 id="trend-h">${t('wall.trend', { n: TREND_DAYS })}</h2>
@@ -221,7 +233,7 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
 }
 
 /** A gauge drawn by the lazily loaded chart module; a text equivalent for assistive technology. */
-function Gauge({ name, value }: { name: string; value: number | null }) {
+function Gauge({ name, value, pending = 0 }: { name: string; value: number | null; pending?: number }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<Chart | null>(null);
   const latest = useRef(value);
@@ -242,7 +254,45 @@ function Gauge({ name, value }: { name: string; value: number | null }) {
   const text = value === null ? t('wall.noValue') : `${(value * 100).toFixed(1)}%`;
   return html`<div class="gauge" data-gauge=${name}>
     <div class="gauge-canvas" ref=${el} role="img" aria-label=${`${name} ${text}`}></div>
+    ${pending > 0 ? html`<p class="muted small gauge-pending" data-pending=${pending}>${t('wall.pending', { n: pending })}</p>` : null}
   </div>`;
+}
+
+/**
+ * The centre's own timeliness: what waits now per clock (how many, how many overdue, the longest wait,
+ * live), and this month's 平均派单时长, 派单及时率, 审核及时率 and 回访及时率.
+ */
+function CentrePanel({ rates }: { rates: Board['centre'] | null }) {
+  const { clocks } = useCentreWaiting(undefined, 1);
+  const now = useNow(15_000);
+  if (!clocks && !rates) return null;
+  const shown = (k: (typeof CENTRE_RATES)[number]) => {
+    const v = rates?.[k];
+    if (!v || v.value === null) return t('wall.noValue');
+    return v.unit === 'minutes' ? spanText(v.value) : `${(v.value * 100).toFixed(1)}%`;
+  };
+  return html`<section class="panel wb-centre" aria-labelledby="centre-h">
+    <h2 id="centre-h">${t('wall.centre')}</h2>
+    ${clocks
+      ? html`<h3 class="small">${t('wall.centreWaiting')}</h3>
+          <ul class="list compact">
+            ${clocks.map((c) => {
+              const oldest = c.oldest[0];
+              const level = oldest ? levelAt(oldest, now) : 'none';
+              return html`<li data-centre-clock=${c.clock} class=${level === 'none' ? '' : `warn-${level}`}>
+                <span>${lbl('centreClock', c.clock)}</span>
+                <strong>${t('wall.centreLine', { n: c.total, over: c.levels.overdue, span: oldest ? spanText((now - Date.parse(oldest.since)) / 60_000) : '—' })}</strong>
+              </li>`;
+            })}
+          </ul>`
+      : null}
+    ${rates
+      ? html`<h3 class="small">${t('wall.centreMonth')}</h3>
+          <dl class="centre-rates">
+            ${CENTRE_RATES.map((k) => html`<div data-metric=${k}><dt>${lbl('metric', k)}</dt><dd>${shown(k)}</dd></div>`)}
+          </dl>`
+      : null}
+  </section>`;
 }
 
 function Trend({ data }: { data: Board['trend'] }) {
