@@ -26,6 +26,7 @@ import { rowsOf } from '../domain/tickets/queries.ts';
 import { LIVE_ASSIGNMENT, UNIT_ACTIVE, type AssignmentStatus, type TicketStatus } from '../domain/tickets/status.ts';
 import type { Job } from './schedule.ts';
 import { shanghaiMinute } from '../domain/clock.ts';
+import { toPublished } from '../domain/sla/system-events.ts';
 
 export type SweepResult = {
   /** Assignments taken (each had a mark due) */
@@ -237,17 +238,7 @@ async function sweepBatch(deps: Deps, now: Date, batchSize: number): Promise<Omi
     const written = rowsOf<{ id: unknown; ticket_id: unknown; assignment_id: unknown; version: number; level: string; created_by: number | null; paths: string | null }>(
       await tx.execute(stmt),
     );
-    pending = written.map((e) => ({
-      id: Number(e.id),
-      type: 'sla_warning',
-      ticketId: Number(e.ticket_id),
-      assignmentId: Number(e.assignment_id),
-      version: e.version,
-      toStatus: null,
-      unitIds: [...new Set((e.paths ?? '').split('/').filter(Boolean).map(Number))],
-      createdBy: e.created_by,
-      createdAt,
-    }));
+    pending = written.map((e) => toPublished(e, createdAt, 'sla_warning'));
     result.fired = written.length;
     result.overdue = written.filter((e) => e.level === 'overdue').length;
     return result;

@@ -7,8 +7,7 @@ import { shanghai, shanghaiLocal } from '../setup/calendar.ts';
 import type { Database } from '../../db/client.ts';
 import { auditLog, systemAlerts } from '../../db/schema/index.ts';
 import { demoCalendar } from '../../db/seed.ts';
-import { addWorkingDays, CalendarCoverageError } from '../../src/domain/calendar/calendar.ts';
-import { reportUncoveredDeadline } from '../../src/domain/calendar/coverage.ts';
+import { addWorkingDays } from '../../src/domain/calendar/calendar.ts';
 import { checkCalendarCoverage } from '../../src/jobs/calendar-coverage.ts';
 import { jobs } from '../../src/jobs/index.ts';
 
@@ -101,21 +100,6 @@ describe('coverage warning job', () => {
     expect(items.map((a: any) => a.dedupeKey)).toEqual(['calendar_coverage:uncovered:2027', 'calendar_coverage:2026-12-31']); // newest first
   });
 
-  it('a deadline the calendar cannot compute is raised to supervisors once per missing year', async () => {
-    let err: unknown;
-    try {
-      addWorkingDays(await deps.calendar.get(deps.db), new Date(at('2026-12-31 10:00')), 3);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(CalendarCoverageError);
-    expect(await reportUncoveredDeadline(deps.db, err as CalendarCoverageError, { ticketId: 1 })).toBe(true);
-    expect(await reportUncoveredDeadline(deps.db, new CalendarCoverageError('2027-03-01'), { ticketId: 2 })).toBe(false);
-    const items = (await api.call('GET', '/api/alerts?kind=calendar_not_covered', { token: w.dispatcher.token })).body.items;
-    expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ dedupeKey: 'calendar_not_covered:2027', details: { date: '2027-01-01', year: 2027, ticketId: 1 } });
-  });
-
   it('alerts are for supervisors, admins and dispatchers', async () => {
     expect((await openAlerts(w.admin.token)).status).toBe(200);
     expect((await openAlerts(w.dispatcher.token)).status).toBe(200);
@@ -200,7 +184,7 @@ describe('PUT / DELETE /api/calendar/days/:day', () => {
     expect(await storeDeadline('2026-03-10 10:00', 1)).toBe('2026-03-11 17:30'); // the store is now cached
     const r = await api.call('PUT', '/api/calendar/days/2026-03-11', { token: w.admin.token, body: { kind: 'holiday', name: ' 地方节日 ' } });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ day: '2026-03-11', kind: 'holiday', name: '地方节日', created: true });
+    expect(r.body).toEqual({ day: '2026-03-11', kind: 'holiday', name: '地方节日', created: true, recomputed: { assignments: 0, clocks: 0, stillWaiting: 0 } });
     expect(await storeDeadline('2026-03-10 10:00', 1)).toBe('2026-03-12 17:30');
     expect(await deadline('2026-03-10 10:00', 1, 'working_days')).toBe('2026-03-12 17:30');
     const days = (await api.call('GET', '/api/calendar?year=2026', { token: w.operator.token })).body.days;

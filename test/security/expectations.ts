@@ -165,6 +165,7 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'DELETE /api/sla/policies/:id': { scope: 'global', req: (f) => ({ params: { id: f.policy } }) },
   'GET /api/sla/presets': { scope: 'global' },
   'POST /api/sla/presets/:name/apply': { scope: 'global', req: (f) => ({ params: { name: f.preset } }) },
+  'GET /api/sla/awaiting-calendar': { scope: 'global' },
   'GET /api/sla/supervision': { scope: 'global' },
   'POST /api/sla/supervision/:id/resolve': { scope: 'global', req: (f) => ({ params: { id: f.supervisionItem } }) },
   'GET /api/sla/reminders': { scope: 'global' },

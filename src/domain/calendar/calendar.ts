@@ -93,14 +93,22 @@ function localMs(at: Date): number {
 }
 const instantMs = (dayNumber: number, ms: number) => dayNumber * DAY_MS + ms - SHANGHAI_OFFSET_MS;
 
+/** Answers already worked out, per calendar (a calendar is immutable once made): the arithmetic asks the same days often. */
+const answered = new WeakMap<CalendarData, Map<number, boolean>>();
+
 export function isWorkingDay(cal: CalendarData, dayNumber: number): boolean {
+  let known = answered.get(cal);
+  const hit = known?.get(dayNumber);
+  if (hit !== undefined) return hit;
   const day = dayString(dayNumber);
   const year = Number(day.slice(0, 4));
   if (!cal.years.has(year)) throw new CalendarCoverageError(day);
   const exception = cal.exceptions.get(day);
-  if (exception) return exception === 'workday';
   const weekday = weekdayOf(dayNumber);
-  return weekday >= 1 && weekday <= 5;
+  const working = exception ? exception === 'workday' : weekday >= 1 && weekday <= 5;
+  if (!known) answered.set(cal, (known = new Map()));
+  known.set(dayNumber, working);
+  return working;
 }
 
 /** The last local date of the unbroken run of covered years that contains `from`'s year, or null. */

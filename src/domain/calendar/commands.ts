@@ -1,7 +1,10 @@
 /**
  * Edits of the calendar table by administrators. Each is one transaction, serialised with every other
  * calendar edit by an advisory lock (two imports of one year cannot interleave), audited, and followed by
- * invalidating the process's calendar cache so the next deadline uses the new table.
+ * invalidating the process's calendar cache so the next deadline uses the new table. In the same
+ * transaction, every clock the edit can move — those awaiting the calendar, and running ones whose span
+ * touches a changed date — is recomputed with the new table (sla/recompute.ts); their `sla_recomputed`
+ * events are published after the commit, and the alerts about clocks awaiting the calendar follow.
  */
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
@@ -10,18 +13,32 @@ import type { Deps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
+import { syncAwaitingCalendarAlerts } from '../sla/awaiting-calendar.ts';
+import { recomputeClocks, type RecomputeReason, type RecomputeScope, type RecomputeSummary } from '../sla/recompute.ts';
+import type { PublishedEvent } from '../events.ts';
 import { hhmmOf, normaliseHours, type DayKind } from './calendar.ts';
+import { loadCalendar } from './store.ts';
 import { checkYear, isWeekend, type YearDay } from './year.ts';
 
 /** pg_advisory_xact_lock key for calendar writes ("jiesu calendar"). */
 const CALENDAR_LOCK = 0x6a_63_61_6c;
 
-async function calendarTx<T>(deps: Deps, fn: (tx: Db) => Promise<T>): Promise<T> {
-  const result = await deps.db.transaction(async (tx) => {
+type CalendarChange = { reason: RecomputeReason; scope: RecomputeScope };
+
+async function calendarTx<T>(deps: Deps, change: CalendarChange, fn: (tx: Db) => Promise<T>): Promise<{ result: T; recomputed: RecomputeSummary }> {
+  let pending: PublishedEvent[] = [];
+  const result = await deps.db.transaction(async (t) => {
+    const tx = t as unknown as Db;
     await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(CALENDAR_LOCK))})`);
-    return fn(tx);
+    const out = await fn(tx);
+    const now = deps.clock.now();
+    const { events, ...recomputed } = await recomputeClocks(tx, await loadCalendar(tx), now, change.reason, change.scope);
+    await syncAwaitingCalendarAlerts(tx, now);
+    pending = events;
+    return { result: out, recomputed };
   });
   deps.calendar.invalidate();
+  deps.bus.publish(pending);
   return result;
 }
 
@@ -35,7 +52,7 @@ async function isCovered(db: Db, year: number): Promise<boolean> {
 /** Mark one date a holiday or a make-up working day (a local holiday, a correction). */
 export async function setCalendarDay(deps: Deps, actor: Actor, day: string, input: { kind: DayKind; name: string }) {
   if (input.kind === 'workday' && !isWeekend(day)) throw new UnprocessableError('calendar_workday_not_weekend', { day });
-  return calendarTx(deps, async (tx) => {
+  const { result, recomputed } = await calendarTx(deps, { reason: 'calendar_day_set', scope: { from: day, to: day } }, async (tx) => {
     // A day of a year that was never imported would still be refused by the arithmetic: import the year first.
     if (!(await isCovered(tx, yearOf(day)))) throw new UnprocessableError('calendar_year_not_imported', { year: yearOf(day) });
     const [previous] = await tx.select().from(calendarDays).where(eq(calendarDays.day, day)).for('update');
@@ -47,23 +64,25 @@ export async function setCalendarDay(deps: Deps, actor: Actor, day: string, inpu
     await audit(tx, actor, 'calendar_day_set', { type: 'calendar_day', id: day }, { kind: input.kind, name: input.name, previous: previous ?? null });
     return { row: row!, created: !previous };
   });
+  return { ...result, recomputed };
 }
 
 /** Remove a date's exception: it follows the weekday rule again. */
 export async function deleteCalendarDay(deps: Deps, actor: Actor, day: string) {
-  return calendarTx(deps, async (tx) => {
+  const { result } = await calendarTx(deps, { reason: 'calendar_day_deleted', scope: { from: day, to: day } }, async (tx) => {
     const [removed] = await tx.delete(calendarDays).where(eq(calendarDays.day, day)).returning();
     if (!removed) throw new NotFoundError('calendar_day_not_found', { day });
     await audit(tx, actor, 'calendar_day_deleted', { type: 'calendar_day', id: day }, { previous: removed });
     return removed;
   });
+  return result;
 }
 
 /** Replace the working-hour segments of a working day. */
 export async function setWorkingHours(deps: Deps, actor: Actor, segments: { start: string; end: string }[]) {
   const hours = normaliseHours(segments);
   if (!hours) throw new UnprocessableError('working_hours_invalid');
-  return calendarTx(deps, async (tx) => {
+  const { result } = await calendarTx(deps, { reason: 'working_hours', scope: 'all' }, async (tx) => {
     const previous = await tx.select().from(workingHours).orderBy(asc(workingHours.startsAt));
     await tx.delete(workingHours);
     const values = hours.map((h) => ({ startsAt: `${hhmmOf(h.start)}:00`, endsAt: `${hhmmOf(h.end)}:00` }));
@@ -75,6 +94,7 @@ export async function setWorkingHours(deps: Deps, actor: Actor, segments: { star
     });
     return next;
   });
+  return result;
 }
 
 /**
@@ -93,7 +113,7 @@ export async function importCalendarYear(
   const from = `${input.year}-01-01`;
   const to = `${input.year}-12-31`;
   const now = deps.clock.now();
-  return calendarTx(deps, async (tx) => {
+  const { result, recomputed } = await calendarTx(deps, { reason: 'calendar_import', scope: { from, to } }, async (tx) => {
     const replaced = await tx
       .delete(calendarDays)
       .where(and(gte(calendarDays.day, from), lte(calendarDays.day, to)))
@@ -117,4 +137,6 @@ export async function importCalendarYear(
     });
     return { year: input.year, source: input.source, importedAt: now, holidays, workdays, replacedRows: replaced.length, warnings };
   });
+  // The clocks the import recomputed (deadlines moved, clocks still awaiting a later year).
+  return { ...result, recomputed };
 }

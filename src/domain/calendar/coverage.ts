@@ -1,10 +1,8 @@
 /**
- * How long the calendar table still lasts, and telling supervisors before it runs out — or when a
- * deadline could not be computed because it did.
+ * How long the calendar table still lasts, so supervisors are told before it runs out. (Clocks that need a
+ * year the table lacks wait for it visibly: sla/awaiting-calendar.ts.)
  */
-import type { Db } from '../../../db/client.ts';
-import { raiseSystemAlert } from '../alerts.ts';
-import { coverageEnd, dayNumberOf, dayString, localDayNumber, type CalendarCoverageError, type CalendarData } from './calendar.ts';
+import { coverageEnd, dayNumberOf, dayString, localDayNumber, type CalendarData } from './calendar.ts';
 
 /** Supervisors are warned this many days before the last covered day (the State Council publishes in Nov–Dec). */
 export const COVERAGE_WARNING_DAYS = 60;
@@ -39,19 +37,4 @@ export function coverageAlertMessage(s: CoverageStatus): string {
   return s.coverageEnd
     ? `工作日历仅覆盖到 ${s.coverageEnd}（还剩 ${s.daysLeft} 天），请管理员尽快导入 ${s.nextYear} 年节假日安排，否则届时无法计算工作日期限。`
     : `工作日历未覆盖今天（${s.today}）：${s.nextYear} 年节假日安排尚未导入，按工作日计算的期限均无法计算，请管理员立即导入。`;
-}
-
-/**
- * For the SLA engine: a working-time deadline ran past the table. Raises one alert per missing year
- * (kind calendar_not_covered) with the context of the first deadline that hit it; returns whether it was new.
- */
-export function reportUncoveredDeadline(db: Db, err: CalendarCoverageError, context: Record<string, unknown> = {}, at?: Date): Promise<boolean> {
-  const year = err.date.slice(0, 4);
-  return raiseSystemAlert(db, {
-    kind: 'calendar_not_covered',
-    dedupeKey: `calendar_not_covered:${year}`,
-    message: `有期限需要计算到 ${err.date}，但 ${year} 年工作日历尚未导入，期限无法计算。请管理员导入 ${year} 年节假日安排。`,
-    details: { date: err.date, year: Number(year), ...context },
-    at,
-  });
 }

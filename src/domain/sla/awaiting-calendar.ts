@@ -9,9 +9,9 @@
  * and by the daily coverage job; readers (GET /api/alerts) get them fresh at read time, so the alert a
  * supervisor reads is always current without every dispatch writing to one shared row.
  */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { systemAlerts } from '../../../db/schema/index.ts';
+import { assignments, systemAlerts, tickets } from '../../../db/schema/index.ts';
 import { rowsOf } from '../tickets/queries.ts';
 
 export const AWAITING_KIND = 'calendar_not_covered';
@@ -125,4 +125,21 @@ export async function withCurrentCounts<A extends { kind: string; dedupeKey: str
     const w = byKey.get(a.dedupeKey);
     return { ...a, details: w ? details(w, { reraisedAt: a.details.reraisedAt }) : { ...a.details, clocks: 0, tickets: 0, sample: [] } };
   });
+}
+
+/** Tickets with a clock awaiting the calendar, newest first (the wallboard's count and list). */
+export async function ticketsAwaitingCalendar(db: Db, limit: number) {
+  const years = await waitingByYear(db);
+  const items = await db
+    .select()
+    .from(tickets)
+    .where(sql`exists (select 1 from ${assignments} aw where aw.ticket_id = ${tickets.id} and aw.sla_waiting <> '[]'::jsonb)`)
+    .orderBy(desc(tickets.id))
+    .limit(limit);
+  return {
+    clocks: years.reduce((n, y) => n + y.clocks, 0),
+    tickets: years.reduce((n, y) => n + y.tickets, 0),
+    years: years.map(({ sample: _, ...y }) => y),
+    items,
+  };
 }

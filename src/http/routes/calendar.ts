@@ -86,7 +86,7 @@ export const calendarRoutes: AnyRoute[] = [
     body: z.object({ kind, name: dayName }).strict(),
     handler: async ({ deps, actor, params, body }) => {
       const r = await setCalendarDay(deps, actor, params.day, body);
-      return { body: { ...r.row, created: r.created } };
+      return { body: { ...r.row, created: r.created, recomputed: r.recomputed } };
     },
   }),
   route({

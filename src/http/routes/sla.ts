@@ -10,7 +10,8 @@ import {
   updatePolicy,
 } from '../../domain/sla/policies.ts';
 import { SUPERVISION_KINDS, listSupervisionItems, resolveSupervisionItem, superviseTicket } from '../../domain/sla/supervision.ts';
-import { presentTicket } from '../../domain/tickets/presenter.ts';
+import { ticketsAwaitingCalendar } from '../../domain/sla/awaiting-calendar.ts';
+import { presentTicket, summary } from '../../domain/tickets/presenter.ts';
 import { loadTicket } from '../../domain/tickets/queries.ts';
 import { route, type AnyRoute } from '../route.ts';
 
@@ -23,6 +24,18 @@ const page = {
 };
 
 export const slaRoutes: AnyRoute[] = [
+  route({
+    method: 'get',
+    path: '/api/sla/awaiting-calendar',
+    summary: 'Clocks awaiting the calendar (deadline past the last imported year): how many, by the year each needs, and their tickets, newest first',
+    tag: 'sla',
+    access: ['supervisor', 'dispatcher', 'admin'],
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    handler: async ({ deps, actor, query }) => {
+      const r = await ticketsAwaitingCalendar(deps.db, query.limit);
+      return { body: { ...r, items: r.items.map((t) => summary(actor, { ...t, awaitingCalendar: true })) } };
+    },
+  }),
   route({
     method: 'post',
     path: '/api/tickets/:id/supervise',
@@ -104,7 +117,7 @@ export const slaRoutes: AnyRoute[] = [
     tag: 'sla',
     access: ['supervisor', 'dispatcher', 'admin'],
     query: z.object({ kind: z.enum(SUPERVISION_KINDS).optional(), open: flag.optional(), unitId: intId.optional(), ...page }),
-    handler: async ({ deps, query }) => ({ body: { items: await listSupervisionItems(deps.db, query) } }),
+    handler: async ({ deps, actor, query }) => ({ body: { items: await listSupervisionItems(deps.db, query, actor) } }),
   }),
   route({
     method: 'post',
@@ -123,7 +136,7 @@ export const slaRoutes: AnyRoute[] = [
     access: ['unit_handler', 'unit_leader'],
     query: z.object({ open: flag.optional(), ...page }),
     handler: async ({ deps, actor, query }) => ({
-      body: { items: await listSupervisionItems(deps.db, { ...query, kind: 'reminder', unitId: actor.unitId }) },
+      body: { items: await listSupervisionItems(deps.db, { ...query, kind: 'reminder', unitId: actor.unitId }, actor) },
     }),
   }),
 ];
