@@ -12,7 +12,8 @@ const NOT_WEB = /^\/(api|socket\.io)(\/|$)|^\/(healthz|readyz)$/;
 /**
  * Serves the built web app: files from web/dist, hashed assets with a year-long immutable cache, and the
  * SPA's index.html (revalidated every time) for any other GET that is not an API path, so deep links such
- * as /lookup?n=… and /unit work. When the app has not been built, requests fall through (landing page).
+ * as /lookup?n=… and /unit work; text files precompressed at build time (brotli, gzip) by Accept-Encoding.
+ * When the app has not been built, requests fall through (landing page).
  */
 export function serveWeb(dist = WEB_DIST) {
   const root = path.resolve(dist);
@@ -47,16 +48,45 @@ async function statFile(file: string): Promise<fs.Stats | null> {
   }
 }
 
-function send(ctx: Context, file: string, stat: fs.Stats, immutable: boolean) {
+/** Text types the build precompresses (web/vite.config.ts): their answers vary by Accept-Encoding. */
+const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt|map|webmanifest)$/;
+const ENCODINGS = [
+  ['br', '.br'],
+  ['gzip', '.gz'],
+] as const;
+
+/**
+ * Sends a file of the build: the brotli or gzip copy made at build time when the browser accepts it (never
+ * compressed per request), else the file itself; `Vary: Accept-Encoding` on every text file so caches keep the
+ * variants apart; an ETag per variant, and Last-Modified, for revalidation.
+ */
+async function send(ctx: Context, file: string, stat: fs.Stats, immutable: boolean) {
+  let body = file;
+  let bodyStat = stat;
+  if (COMPRESSIBLE.test(file)) {
+    ctx.vary('Accept-Encoding');
+    // Our order, not the header's: browsers list gzip first but take brotli (smaller) as readily.
+    for (const [encoding, suffix] of ENCODINGS) {
+      if (ctx.acceptsEncodings(encoding, 'identity') !== encoding) continue;
+      const copy = await statFile(file + suffix);
+      if (copy) {
+        body = file + suffix;
+        bodyStat = copy;
+        ctx.set('Content-Encoding', encoding);
+        break;
+      }
+    }
+  }
   ctx.set('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
   ctx.type = path.extname(file) || 'application/octet-stream';
   ctx.lastModified = stat.mtime;
+  ctx.etag = `"${bodyStat.size.toString(16)}-${Math.floor(bodyStat.mtimeMs).toString(16)}${body === file ? '' : path.extname(body)}"`;
   ctx.status = 200;
   if (ctx.fresh) {
     ctx.status = 304;
     return;
   }
-  ctx.length = stat.size;
+  ctx.length = bodyStat.size;
   // Koa answers HEAD without a body; opening the file would only leak a descriptor.
-  if (ctx.method !== 'HEAD') ctx.body = fs.createReadStream(file);
+  if (ctx.method !== 'HEAD') ctx.body = fs.createReadStream(body);
 }

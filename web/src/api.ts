@@ -58,19 +58,6 @@ export function qs(params: Record<string, string | number | boolean | undefined 
   return s ? `?${s}` : '';
 }
 
-let features: Promise<Set<string>> | null = null;
-/**
- * Which endpoints this server has ("get /api/tickets/{id}/suggestions"), from its OpenAPI document: screens
- * use an endpoint another part of the system adds (suggestions, callback queue, metrics) when it is there.
- */
-export function hasEndpoint(method: string, path: string): Promise<boolean> {
-  features ??= get<{ paths: Record<string, Record<string, unknown>> }>('/api/openapi.json').then(
-    (doc) => new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`))),
-    () => new Set<string>(),
-  );
-  return features.then((f) => f.has(`${method.toLowerCase()} ${path}`));
-}
-
 /** Runs `fn` over items with at most `n` requests in flight. */
 export async function mapLimit<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);

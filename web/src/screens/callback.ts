@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { t } from '../i18n.ts';
-import { get, hasEndpoint, post } from '../api.ts';
+import { get, post } from '../api.ts';
 import { shortTime, useDebounced, useNow } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import type { Page, TicketSummary, TicketView } from '../types.ts';
@@ -21,10 +21,9 @@ const roundText = (i: Pick<QueueItem, 'round' | 'attempts' | 'attemptsLeft'>) =>
     ? ` · ${t('callback.round', { round: i.round })} · ${t('callback.roundAttempts', { n: i.attempts, left: i.attemptsLeft })}`
     : '';
 
-/** The callback queue: the evaluation engine's due-ordered queue when the server has it, else the status list. */
+/** The callback queue, due-ordered by the evaluation engine. */
 async function loadQueue(): Promise<QueueItem[]> {
-  if (await hasEndpoint('get', '/api/callbacks/queue')) return (await get<Page<QueueItem>>('/api/callbacks/queue?limit=100')).items;
-  return (await get<Page<TicketSummary>>('/api/tickets?status=awaiting_callback&limit=100')).items.map((ticket) => ({ ticket }));
+  return (await get<Page<QueueItem>>('/api/callbacks/queue?limit=100')).items;
 }
 
 export function Callback() {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { t, type MsgKey } from '../i18n.ts';
-import { get, hasEndpoint, mapLimit, post, qs } from '../api.ts';
+import { get, mapLimit, post, qs } from '../api.ts';
 import { shortTime, toLocalInput, useDebounced, useNow } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import type { Page, Suggestions, TicketSummary, TicketView, Unit } from '../types.ts';
@@ -187,20 +187,17 @@ function DispatchForm({ view, act, busy, can }: ActProps) {
   const [mergeError, setMergeError] = useState<unknown>(null);
   useEffect(() => {
     get<Page<Unit>>('/api/units').then((r) => setUnits(r.items), () => {});
-    hasEndpoint('get', '/api/tickets/{id}/suggestions').then((yes) => {
-      if (!yes) return;
-      get<Suggestions>(`/api/tickets/${view.id}/suggestions`).then(
-        (s) => {
-          setSuggestions(s);
-          const first = s.items[0];
-          if (first) {
-            setLead((l) => l ?? first.leadUnit.id);
-            setAssist((a) => (a.length ? a : first.assistUnits.map((u) => u.id)));
-          }
-        },
-        () => {},
-      );
-    });
+    get<Suggestions>(`/api/tickets/${view.id}/suggestions`).then(
+      (s) => {
+        setSuggestions(s);
+        const first = s.items[0];
+        if (first) {
+          setLead((l) => l ?? first.leadUnit.id);
+          setAssist((a) => (a.length ? a : first.assistUnits.map((u) => u.id)));
+        }
+      },
+      () => {},
+    );
   }, [view.id]);
   const groups = useMemo(() => unitOptions(units), [units]);
   const unitSelect = (id: string, multiple: boolean) => html`<select

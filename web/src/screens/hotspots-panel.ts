@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { t } from '../i18n.ts';
-import { get, hasEndpoint } from '../api.ts';
+import { get } from '../api.ts';
 import { shortTime } from '../format.ts';
 import { linkClick } from '../router.ts';
 import type { SessionInfo } from '../types.ts';
@@ -39,10 +39,13 @@ export function HotspotPanel({ role, refresh }: { role: SessionInfo['user']['rol
   const [available, setAvailable] = useState(false);
   const canOpen = role === 'supervisor' || role === 'admin';
   useEffect(() => {
-    void hasEndpoint('get', '/api/hotspots').then((yes) => {
-      setAvailable(yes);
-      if (yes) get<Hotspots>('/api/hotspots').then(setData, () => {});
-    });
+    get<Hotspots>('/api/hotspots').then(
+      (d) => {
+        setData(d);
+        setAvailable(true);
+      },
+      () => {},
+    );
   }, [refresh]);
   if (!available) return null;
   const topicLinks = (ids: number[]) =>

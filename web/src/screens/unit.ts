@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { t, type MsgKey } from '../i18n.ts';
-import { get, hasEndpoint, mapLimit, post, qs, request } from '../api.ts';
+import { get, mapLimit, post, qs, request } from '../api.ts';
 import { shortTime, toLocalInput } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import type { Assignment, Page, SessionInfo, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
@@ -61,9 +61,7 @@ export function UnitDesk({ session }: { session: SessionInfo }) {
     } catch (e) {
       setError(e);
     }
-    if (await hasEndpoint('get', '/api/sla/reminders')) {
-      get<Page<SupervisionItem>>('/api/sla/reminders?open=true&limit=20').then((r) => setReminders(r.items), () => {});
-    }
+    get<Page<SupervisionItem>>('/api/sla/reminders?open=true&limit=20').then((r) => setReminders(r.items), () => {});
   };
   useEffect(() => void loadAll(), []);
 

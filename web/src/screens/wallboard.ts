@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { t } from '../i18n.ts';
-import { get, hasEndpoint, post, qs } from '../api.ts';
+import { get, post, qs } from '../api.ts';
 import { shanghaiDay, shortTime, useDebounced, useNow } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import type { Page, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
@@ -109,13 +109,12 @@ export const RANK_LEVELS = ['street', 'district', 'department', 'community'] as 
  * changes the moment a ticket does.
  */
 export async function withMetrics(b: Board, now: Date, level: string): Promise<Board> {
-  if (!(await hasEndpoint('get', '/api/metrics'))) return b;
   const today = shanghaiDay(now);
   const first = b.trend[0]?.day ?? today;
   const [month, days, ranking] = await Promise.all([
     get<MetricsAnswer>(`/api/metrics${qs({ period: 'month', from: today.slice(0, 7) })}`).catch(() => null),
     get<MetricsAnswer>(`/api/metrics${qs({ period: 'day', from: first, to: today })}`).catch(() => null),
-    hasEndpoint('get', '/api/metrics/rankings').then((yes) => (yes ? get<RankingAnswer>(`/api/metrics/rankings${qs({ level })}`).catch(() => null) : null)),
+    get<RankingAnswer>(`/api/metrics/rankings${qs({ level })}`).catch(() => null),
   ]);
   const out: Board = { ...b, metricsSource: !!month };
   const m = month?.rows[0]?.metrics;
@@ -140,7 +139,8 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
   const [board, setBoard] = useState<Board | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [supervision, setSupervision] = useState<SupervisionItem[]>([]);
-  const [canSupervise, setCanSupervise] = useState(false);
+  // Only supervisors may issue 督办 (POST /api/tickets/:id/supervise).
+  const canSupervise = session?.user.role === 'supervisor';
   const [updatedAt, setUpdatedAt] = useState<string | null>(null);
   const [level, setLevel] = useState<string>('street');
   const levelRef = useRef(level);
@@ -154,13 +154,10 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
     } catch (e) {
       setError(e);
     }
-    if (await hasEndpoint('get', '/api/sla/supervision')) {
-      get<Page<SupervisionItem>>('/api/sla/supervision?kind=supervision&open=true&limit=20').then((r) => setSupervision(r.items), () => {});
-    }
+    get<Page<SupervisionItem>>('/api/sla/supervision?kind=supervision&open=true&limit=20').then((r) => setSupervision(r.items), () => {});
   }, 400);
   useEffect(() => {
     reload();
-    hasEndpoint('post', '/api/tickets/{id}/supervise').then(setCanSupervise);
     document.body.classList.add('big-screen');
     return () => document.body.classList.remove('big-screen');
   }, []);

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { t } from '../i18n.ts';
-import { get, hasEndpoint, qs } from '../api.ts';
+import { get, qs } from '../api.ts';
 import { shortTime, useDebounced } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import { lbl } from './common.ts';
@@ -36,7 +36,6 @@ export function spanText(minutes: number): string {
 export function useCentreWaiting(clock?: CentreClock, limit = 500) {
   const [clocks, setClocks] = useState<WaitingClock[] | null>(null);
   const reload = useDebounced(async () => {
-    if (!(await hasEndpoint('get', '/api/centre/waiting'))) return;
     get<{ clocks: WaitingClock[] }>(`/api/centre/waiting${qs({ clock, limit })}`).then((r) => setClocks(r.clocks), () => {});
   }, 300);
   useEffect(reload, [clock]);
