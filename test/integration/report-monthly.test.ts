@@ -113,6 +113,25 @@ describe('figures of a hand-computed month', () => {
     expect(level('department').units[0]).toMatchObject({ unit: { id: department.id }, rank: null, composite: null, leadDispatched: 1 });
   });
 
+  it("the centre's own timeliness (issue 11 §9): dispatch waits, reviews and callback rounds against their limits", () => {
+    const rate = (k: string) => figures.centre.rates.find((r) => r.key === k)!;
+    // Seven tickets dispatched 10 min after intake (limit 30); reviews 60 min after the request or reply (0 for B2's second);
+    // callbacks the day after approval, within the callback day.
+    expect(rate('avg_dispatch_minutes')).toMatchObject({ value: 10, numerator: 70, denominator: 7, unit: 'minutes', name: '平均派单时长' });
+    expect(rate('timely_dispatch_rate')).toMatchObject({ numerator: 7, denominator: 7 });
+    expect(rate('timely_review_rate')).toMatchObject({ numerator: 7, denominator: 7 });
+    expect(rate('timely_callback_rate')).toMatchObject({ numerator: 4, denominator: 4 });
+    const clock = (c: string) => figures.centre.clocks.find((x) => x.clock === c)!;
+    expect(clock('dispatch')).toMatchObject({ decided: 7, onTime: 7, avgWaitMinutes: 10, maxWaitMinutes: 10 });
+    expect(clock('reply_review')).toMatchObject({ decided: 5, onTime: 5, avgWaitMinutes: 48, maxWaitMinutes: 60 });
+    expect(clock('return_review')).toMatchObject({ decided: 2, onTime: 2, avgWaitMinutes: 60 });
+    expect(clock('extension_review')).toMatchObject({ decided: 0, avgWaitMinutes: null });
+    // B1, B2, B3 called 20 h after approval; B2's second round 22 h after its approval. A round counts once.
+    expect(clock('callback')).toMatchObject({ decided: 4, onTime: 4, avgWaitMinutes: 1230, maxWaitMinutes: 1320 });
+    // The overview keeps the units' rates; the centre's are in their section.
+    expect(figures.overview.rates.some((r) => r.key === 'avg_dispatch_minutes')).toBe(false);
+  });
+
   it('overdue, returns, redo and appeals, by unit', () => {
     const { streetA, streetB } = fx.w.units;
     expect(figures.overdue.alerts).toEqual({ sign: 1, response: 1, complete: 1, total: 3 });
@@ -177,7 +196,7 @@ describe('generation, storage and the files', () => {
     const { pages, text } = await pdfText(pdf);
     expect(pages).toBeGreaterThanOrEqual(1);
     const has = (s: string) => expect(text, s).toContain(s.normalize('NFKC').replace(/\s+/g, ''));
-    for (const heading of ['每月热线分析报告', '一、总体情况', '二、受理渠道', '三、诉求分类', '四、承办单位考核与红黑榜', '红榜', '黑榜', '五、超期与督办', '六、退回、重办与申诉', '七、热点问题', '八、典型案例', '附：指标口径']) {
+    for (const heading of ['每月热线分析报告', '一、总体情况', '二、受理渠道', '三、诉求分类', '四、承办单位考核与红黑榜', '红榜', '黑榜', '五、超期与督办', '六、中心自身时效', '七、退回、重办与申诉', '八、热点问题', '九、典型案例', '附：指标口径']) {
       has(heading);
     }
     has('测试热线中心·2026年3月（2026-03-01至2026-03-31）');

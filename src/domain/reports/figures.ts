@@ -12,7 +12,8 @@ import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { categories, units } from '../../../db/schema/index.ts';
 import { systemActor } from '../auth/actor.ts';
-import { METRIC_KEYS, type MetricKey, type MetricSettings, type MetricValue } from '../metrics/definitions.ts';
+import { CENTRE_METRIC_KEYS, METRIC_KEYS, type MetricKey, type MetricSettings, type MetricUnit, type MetricValue } from '../metrics/definitions.ts';
+import { CENTRE_CLOCKS, type CentreClock } from '../centre/clocks.ts';
 import { CHANNEL_NAMES, LEVEL_NAMES, metricsReport, RANKED_LEVELS, rankings, type MetricsRow, type RankedLevel } from '../metrics/queries.ts';
 import { rollupFreshness } from '../metrics/rollup.ts';
 import { rowsOf } from '../tickets/queries.ts';
@@ -29,7 +30,21 @@ export const TOP_CATEGORIES = 10;
 export const TOP_UNITS = 10;
 
 export type Change = { current: number; previous: number; change: number; changeRate: number | null };
-export type RateFigure = { key: MetricKey; name: string; value: number | null; numerator: number; denominator: number; previous: number | null; changePoints: number | null; definition: string };
+/** A rate (a fraction) or, for 平均派单时长, minutes (`unit`); `pending`: clocks awaiting the calendar, left out of it; `changePoints`: percentage points, or minutes. */
+export type RateFigure = {
+  key: MetricKey;
+  name: string;
+  value: number | null;
+  numerator: number;
+  denominator: number;
+  pending: number;
+  unit: MetricUnit;
+  previous: number | null;
+  changePoints: number | null;
+  definition: string;
+};
+/** One of the centre's own clocks this month, from the decisions' events: how many, how many within the limit, the waits. */
+export type CentreClockFigure = { clock: CentreClock; name: string; decided: number; onTime: number; avgWaitMinutes: number | null; maxWaitMinutes: number | null };
 export type ChannelFigure = { channel: Channel; name: string; share: number | null } & Change;
 export type CategoryFigure = { rank: number; id: number; name: string; path: string; share: number | null; previousRank: number | null } & Change;
 export type UnitRef = { id: number; name: string; kind: string };
@@ -75,6 +90,8 @@ export type MonthlyFigures = {
     onTimeRate: RateFigure;
     byUnit: (UnitCount & { sign: number; response: number; complete: number })[];
   };
+  /** The centre's own timeliness (issue 11 §9): its rates, and each clock's decisions with their waits */
+  centre: { rates: RateFigure[]; clocks: CentreClockFigure[] };
   returns: { requested: number; approved: number; rejected: number; rate: RateFigure; byUnit: (UnitCount & { approved: number })[] };
   redo: { reopened: number; closedRedone: number; rate: RateFigure; byUnit: UnitCount[] };
   appeals: { filed: number; approved: number; rejected: number; byReason: { code: string; name: string; count: number }[]; byUnit: (UnitCount & { approved: number; rejected: number })[] };
@@ -102,8 +119,10 @@ function rateFigure(m: MetricValue, key: MetricKey, previous?: MetricValue): Rat
     value: m.value,
     numerator: m.numerator,
     denominator: m.denominator,
+    pending: m.pending,
+    unit: m.unit,
     previous: prev,
-    changePoints: m.value !== null && prev !== null ? round((m.value - prev) * 100, 2) : null,
+    changePoints: m.value !== null && prev !== null ? round((m.value - prev) * (m.unit === 'minutes' ? 1 : 100), 2) : null,
     definition: m.definition,
   };
 }
@@ -136,7 +155,10 @@ export async function computeMonthlyFigures(db: Db, month: string, opts: { setti
     return { channel: ch, name: CHANNEL_NAMES[ch][LOCALE], share: share(c.current, vol.counters.contacts), ...c };
   }).filter((c) => c.current > 0 || c.previous > 0);
 
-  const rates = METRIC_KEYS.map((k) => rateFigure(cur.metrics[k], k, before.metrics[k]));
+  // The units' rates in the overview; the centre's own in a section of their own.
+  const isCentre = (k: MetricKey) => (CENTRE_METRIC_KEYS as readonly MetricKey[]).includes(k);
+  const rates = METRIC_KEYS.filter((k) => !isCentre(k)).map((k) => rateFigure(cur.metrics[k], k, before.metrics[k]));
+  const centreRates = CENTRE_METRIC_KEYS.map((k) => rateFigure(cur.metrics[k], k, before.metrics[k]));
   const rateOf = (k: MetricKey) => rates.find((r) => r.key === k)!;
 
   const [centre] = rowsOf<{ name: string }>(await db.execute(sql`select name from ${units} where kind = 'centre' order by id limit 1`));
@@ -165,6 +187,7 @@ export async function computeMonthlyFigures(db: Db, month: string, opts: { setti
     categories: await categoryFigures(db, (f) => metrics(f, true), month, prev),
     units: { weights: settings.rankingWeights, size: settings.rankingSize, levels: await levelFigures(db, month, settings) },
     overdue: overdueFigures(events, unitRefs, await overdueTickets(db, span), vol.counters.closed, vol.counters.closedOnTime, rateOf('on_time_completion_rate')),
+    centre: { rates: centreRates, clocks: await centreClocks(db, span) },
     returns: returnFigures(events, unitRefs, rateOf('return_rate')),
     redo: { ...redoFigures(events, unitRefs), closedRedone: vol.counters.closedRedone, rate: rateOf('redo_rate') },
     appeals: appealFigures(events, unitRefs),
@@ -267,6 +290,46 @@ async function monthEvents(db: Db, span: MonthSpan): Promise<EventCount[]> {
       group by 1, 2, 3, 4, 5`),
   );
   return rows.map((r) => ({ ...r, unitId: r.unitId === null ? null : Number(r.unitId), n: Number(r.n) }));
+}
+
+export const CENTRE_CLOCK_NAMES: Record<CentreClock, string> = {
+  dispatch: '派单',
+  reply_review: '答复审核',
+  return_review: '退单审核',
+  extension_review: '延期审核',
+  termination_review: '终止审核',
+  callback: '回访（每轮首次）',
+};
+
+/**
+ * Each centre clock's decisions this month, from the `centre` payload of their events: a callback round counts
+ * once, at its first attempt (as 回访及时率 does).
+ */
+async function centreClocks(db: Db, span: MonthSpan): Promise<CentreClockFigure[]> {
+  const rows = rowsOf<{ clock: string; n: number; on_time: number; avg: string | number | null; max: number | null }>(
+    await db.execute(sql`
+      select e.payload->'centre'->>'clock' as clock, count(*)::int as n,
+        count(*) filter (where (e.payload->'centre'->>'onTime')::boolean)::int as on_time,
+        avg((e.payload->'centre'->>'waitedMinutes')::numeric) as avg, max((e.payload->'centre'->>'waitedMinutes')::int) as max
+      from ticket_events e
+      where e.created_at >= ${span.from.toISOString()}::timestamptz and e.created_at < ${span.to.toISOString()}::timestamptz
+        and e.payload ? 'centre'
+        and (e.type not like 'callback%' or not exists (
+          select 1 from ticket_events p where p.ticket_id = e.ticket_id and p.id < e.id and p.type like 'callback%'
+            and p.id > coalesce((select max(a.id) from ticket_events a where a.ticket_id = e.ticket_id and a.id < e.id and a.type = 'approve_reply'), 0)))
+      group by 1`),
+  );
+  return CENTRE_CLOCKS.map((clock) => {
+    const r = rows.find((x) => x.clock === clock);
+    return {
+      clock,
+      name: CENTRE_CLOCK_NAMES[clock],
+      decided: Number(r?.n ?? 0),
+      onTime: Number(r?.on_time ?? 0),
+      avgWaitMinutes: r?.avg === null || r?.avg === undefined ? null : round(Number(r.avg), 1),
+      maxWaitMinutes: r?.max === null || r?.max === undefined ? null : Number(r.max),
+    };
+  });
 }
 
 /** Tickets with at least one overdue warning this month. */

@@ -18,3 +18,7 @@ export function shanghaiTime(iso: string): string {
   const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
   return d.toISOString().slice(0, 16).replace('T', ' ');
 }
+/** A figure as the report writes it: a rate as a percentage, 平均派单时长 in minutes. */
+export const figureText = (v: number | null, unit: 'rate' | 'minutes') => (unit === 'minutes' ? (v === null ? '—' : `${v.toFixed(1)} 分钟`) : pct(v));
+/** A change of a rate in percentage points, of minutes in minutes. */
+export const changeOf = (p: number | null, unit: 'rate' | 'minutes') => (unit === 'minutes' ? (p === null ? '—' : p === 0 ? '持平' : `${signed(p, p.toFixed(1))} 分钟`) : pointsText(p));

@@ -5,7 +5,7 @@
 import { channelPie, categoryBar, dailyLine, unitRankingBar } from './charts.ts';
 import { CASE_RULE } from './cases.ts';
 import { UNIT_RATE_KEYS, type LevelFigure, type MonthlyFigures, type RankedFigure, type RateFigure } from './figures.ts';
-import { changeText, int, pct, pointsText, shanghaiTime } from './format.ts';
+import { changeOf, changeText, figureText, int, pct, pointsText, shanghaiTime } from './format.ts';
 import { monthTitle } from './months.ts';
 import { METRIC_NAMES } from '../metrics/definitions.ts';
 
@@ -39,11 +39,19 @@ function keyFigures(f: MonthlyFigures): string {
   return `<div class="cards">${cards.map(([k, v, d]) => `<div class="card"><div class="k">${esc(k)}</div><div class="v">${esc(v)}</div><div class="d">${esc(d)}</div></div>`).join('')}</div>`;
 }
 
+/** Rates with numerator and denominator, and how many clocks await the calendar (pending: in neither). */
 function ratesTable(rates: RateFigure[]): string {
   return table(
-    ['指标', '本月', '分子 / 分母', '上月', '变化'],
-    rates.map((r) => [esc(r.name), esc(pct(r.value)), esc(`${int(r.numerator)} / ${int(r.denominator)}`), esc(pct(r.previous)), esc(pointsText(r.changePoints))]),
-    { num: [1, 2, 3, 4] },
+    ['指标', '本月', '分子 / 分母', '待定（待日历）', '上月', '变化'],
+    rates.map((r) => [
+      esc(r.name),
+      esc(figureText(r.value, r.unit)),
+      esc(`${int(r.numerator)} / ${int(r.denominator)}`),
+      esc(r.pending ? int(r.pending) : '—'),
+      esc(figureText(r.previous, r.unit)),
+      esc(changeOf(r.changePoints, r.unit)),
+    ]),
+    { num: [1, 2, 3, 4, 5] },
   );
 }
 
@@ -168,7 +176,7 @@ ${f.units.levels.length ? f.units.levels.map((l) => levelSection(l, f, chartLeve
 
   const od = f.overdue;
   sections.push(`<h2>五、超期与督办</h2>
-<p>本月系统共发出超期预警 ${int(od.alerts.total)} 次（签收超期 ${int(od.alerts.sign)} 次、响应超期 ${int(od.alerts.response)} 次、办结超期 ${int(od.alerts.complete)} 次），涉及工单 ${int(od.tickets)} 件；每次超期预警同时向承办单位发出催办、向督办人员发出督办。另有人工督办 ${int(od.manualSupervisions)} 次。本月办结 ${int(od.closed)} 件，其中超期办结 ${int(od.closedLate)} 件，按时办结率 ${pct(od.onTimeRate.value)}。</p>
+<p>本月系统共发出超期预警 ${int(od.alerts.total)} 次（签收超期 ${int(od.alerts.sign)} 次、响应超期 ${int(od.alerts.response)} 次、办结超期 ${int(od.alerts.complete)} 次），涉及工单 ${int(od.tickets)} 件；每次超期预警同时向承办单位发出催办、向督办人员发出督办。另有人工督办 ${int(od.manualSupervisions)} 次。本月办结 ${int(od.closed)} 件，其中超期办结 ${int(od.closedLate)} 件。按时办结率 ${pct(od.onTimeRate.value)}（按时办结 ${int(od.onTimeRate.numerator)} 件 ÷ 本月判定 ${int(od.onTimeRate.denominator)} 件；未办结但已超期的工单在超期当日即判定为未按时，不会因迟迟不办结而不计入）${od.onTimeRate.pending ? `；另有 ${int(od.onTimeRate.pending)} 件时限待日历，未计入` : ''}。</p>
 ${table(
   ['单位', '超期预警（次）', '签收超期', '响应超期', '办结超期'],
   od.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count)), esc(int(u.sign)), esc(int(u.response)), esc(int(u.complete))]),
@@ -178,7 +186,26 @@ ${table(
   const r = f.returns;
   const rd = f.redo;
   const a = f.appeals;
-  sections.push(`<h2>六、退回、重办与申诉</h2>
+  const c = f.centre;
+  const centreRate = (k: string) => c.rates.find((x) => x.key === k)!;
+  const clockOf = (k: string) => c.clocks.find((x) => x.clock === k)!;
+  const reviews = c.clocks.filter((x) => x.clock.endsWith('_review'));
+  sections.push(`<h2>六、中心自身时效</h2>
+<p>本月派单员派单 ${int(clockOf('dispatch').decided)} 件，平均派单时长 ${esc(figureText(centreRate('avg_dispatch_minutes').value, 'minutes'))}，派单及时率 ${pct(centreRate('timely_dispatch_rate').value)}；审核答复、退单、延期、终止申请共 ${int(reviews.reduce((s, x) => s + x.decided, 0))} 件，审核及时率 ${pct(centreRate('timely_review_rate').value)}；回访 ${int(clockOf('callback').decided)} 轮，回访及时率 ${pct(centreRate('timely_callback_rate').value)}。自动派单的工单不等待，不计入派单时长。</p>
+${table(
+  ['环节', '处理（件）', '在时限内（件）', '及时率', '平均等待', '最长等待'],
+  c.clocks.map((x) => [
+    esc(x.name),
+    esc(int(x.decided)),
+    esc(int(x.onTime)),
+    esc(pct(x.decided ? x.onTime / x.decided : null)),
+    esc(x.avgWaitMinutes === null ? '—' : `${x.avgWaitMinutes.toFixed(1)} 分钟`),
+    esc(x.maxWaitMinutes === null ? '—' : `${int(x.maxWaitMinutes)} 分钟`),
+  ]),
+  { num: [1, 2, 3, 4, 5] },
+)}`);
+
+  sections.push(`<h2>七、退回、重办与申诉</h2>
 <h3>退回（退单）</h3>
 <p>本月承办单位申请退单 ${int(r.requested)} 次，同意 ${int(r.approved)} 次、驳回 ${int(r.rejected)} 次；回退率 ${pct(r.rate.value)}（${int(r.rate.numerator)} / ${int(r.rate.denominator)}）。</p>
 ${table(['单位', '申请退单（次）', '获准（次）'], r.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count)), esc(int(u.approved))]), { num: [1, 2], empty: '本月没有退单申请。' })}
@@ -191,7 +218,7 @@ ${a.byReason.length ? table(['申诉理由', '件数'], a.byReason.map((x) => [e
 ${table(['单位', '提出（件）', '同意（件）', '驳回（件）'], a.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count)), esc(int(u.approved)), esc(int(u.rejected))]), { num: [1, 2, 3], empty: '本月没有申诉。' })}`);
 
   const h = f.hotspots;
-  sections.push(`<h2>七、热点问题</h2>
+  sections.push(`<h2>八、热点问题</h2>
 <h3>突增热点</h3>
 <p class="note">${esc(h.rule)}</p>
 ${table(
@@ -206,7 +233,7 @@ ${table(
   { num: [4], empty: '本月没有重复诉求。' },
 )}`);
 
-  sections.push(`<h2>八、典型案例</h2>
+  sections.push(`<h2>九、典型案例</h2>
 <p class="note">选取规则：${esc(CASE_RULE)}案例不含诉求人姓名、电话等个人信息。</p>
 ${
   f.typicalCases.length
@@ -224,7 +251,7 @@ ${
   sections.push(`<h2>附：指标口径</h2>
 ${table(
   ['指标', '口径'],
-  o.rates.map((x) => [esc(x.name), esc(x.definition)]),
+  [...o.rates, ...f.centre.rates].map((x) => [esc(x.name), esc(x.definition)]),
   { cls: 'defs' },
 )}
 <p class="note">数据来源：接诉系统统计汇总（按北京时间自然日、自然月统计）。本报告生成后存档，之后的数据变化不会改变已存档的报告；如需更新请重新生成。</p>`);

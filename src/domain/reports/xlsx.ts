@@ -35,7 +35,7 @@ function sheet(wb: ExcelJS.Workbook, name: string, cols: Col[], rows: Cell[][], 
 }
 
 /** The sheet names, in order (the tests and docs/reports.md list them). */
-export const SHEETS = ['概况', '渠道', '分类', '单位排名', '红黑榜', '超期', '退回重办申诉', '热点', '典型案例', '指标口径'] as const;
+export const SHEETS = ['概况', '渠道', '分类', '单位排名', '红黑榜', '超期', '中心时效', '退回重办申诉', '热点', '典型案例', '指标口径'] as const;
 
 export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -43,7 +43,7 @@ export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
   wb.title = reportTitle(f);
   wb.created = new Date(f.generatedAt);
   const o = f.overview;
-  const [overview, channels, categories, units, lists, overdue, returns, hotspots, cases, definitions] = SHEETS;
+  const [overview, channels, categories, units, lists, overdue, centre, returns, hotspots, cases, definitions] = SHEETS;
 
   sheet(
     wb,
@@ -61,15 +61,17 @@ export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
   // Rates under the counts, on the same sheet: header row of their own.
   const ws = wb.getWorksheet(overview)!;
   ws.addRow([]);
-  const rateHead = ws.addRow(['指标', '本月', '上月', '变化（百分点）', '分子', '分母']);
+  const rateHead = ws.addRow(['指标', '本月', '上月', '变化（百分点；平均派单时长为分钟）', '分子', '分母', '待定（待日历）']);
   rateHead.font = { bold: true };
-  for (const r of o.rates) {
-    const row = ws.addRow([r.name, r.value, r.previous, r.changePoints, r.numerator, r.denominator]);
-    row.getCell(2).numFmt = '0.0%';
-    row.getCell(3).numFmt = '0.0%';
+  for (const r of [...o.rates, ...f.centre.rates]) {
+    const row = ws.addRow([r.name, r.value, r.previous, r.changePoints, r.numerator, r.denominator, r.pending]);
+    // Rates as percentages; 平均派单时长 is minutes.
+    row.getCell(2).numFmt = r.unit === 'minutes' ? '0.0' : '0.0%';
+    row.getCell(3).numFmt = r.unit === 'minutes' ? '0.0' : '0.0%';
     row.getCell(4).numFmt = '0.0';
     row.getCell(5).numFmt = '#,##0';
     row.getCell(6).numFmt = '#,##0';
+    row.getCell(7).numFmt = '#,##0';
   }
   ws.addRow([]);
   const dayHead = ws.addRow(['日期', '来电（诉求）', '派单', '办结']);
@@ -136,8 +138,23 @@ export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
     [['全部单位', od.alerts.total, od.alerts.sign, od.alerts.response, od.alerts.complete], ...od.byUnit.map((u) => [u.unit.name, u.count, u.sign, u.response, u.complete])],
     [
       `涉及工单 ${od.tickets} 件；人工督办 ${od.manualSupervisions} 次。`,
-      `本月办结 ${od.closed} 件，超期办结 ${od.closedLate} 件，按时办结率 ${od.onTimeRate.value === null ? '—' : `${(od.onTimeRate.value * 100).toFixed(1)}%`}。`,
+      `本月办结 ${od.closed} 件，超期办结 ${od.closedLate} 件，按时办结率 ${od.onTimeRate.value === null ? '—' : `${(od.onTimeRate.value * 100).toFixed(1)}%`}（按时办结 ${od.onTimeRate.numerator} ÷ 本月判定 ${od.onTimeRate.denominator}，含未办结但已超期的工单）。`,
     ],
+  );
+
+  sheet(
+    wb,
+    centre,
+    [
+      { header: '环节', width: 18 },
+      { header: '处理（件）', fmt: 'int' },
+      { header: '在时限内（件）', fmt: 'int' },
+      { header: '及时率', fmt: 'pct' },
+      { header: '平均等待（分钟）', fmt: 'dec' },
+      { header: '最长等待（分钟）', fmt: 'int' },
+    ],
+    f.centre.clocks.map((x) => [x.name, x.decided, x.onTime, x.decided ? x.onTime / x.decided : null, x.avgWaitMinutes, x.maxWaitMinutes]),
+    ['自动派单的工单不等待，不计入派单时长；回访每轮只计首次拨打。'],
   );
 
   const r = f.returns;
@@ -189,7 +206,7 @@ export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
     [`选取规则：${CASE_RULE}`],
   );
 
-  sheet(wb, definitions, [{ header: '指标', width: 14 }, { header: '口径', width: 100 }], o.rates.map((x) => [x.name, x.definition]));
+  sheet(wb, definitions, [{ header: '指标', width: 14 }, { header: '口径', width: 100 }], [...o.rates, ...f.centre.rates].map((x) => [x.name, x.definition]));
 
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
