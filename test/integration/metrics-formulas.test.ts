@@ -17,6 +17,9 @@ import { sweep } from '../../src/jobs/sla-sweep.ts';
 import { createPolicy } from '../../src/domain/sla/policies.ts';
 import { policyInput } from '../../src/domain/sla/inputs.ts';
 import { makeUnit, makeUser } from '../setup/world.ts';
+import { importCalendarYear } from '../../src/domain/calendar/commands.ts';
+import { assignments as assignmentsTable, ticketEvents } from '../../db/schema/index.ts';
+import { and, eq } from 'drizzle-orm';
 
 const T0 = '2026-03-10T02:00:00.000Z'; // Tuesday 10:00 in Shanghai
 const HOUR = 3600_000;
@@ -441,5 +444,73 @@ describe('due-based rates, 按时办结率 and the centre\'s clocks (hand-comput
     });
     // The handling units' rows never carry the centre's figures.
     expect((await month('2026-04', unitC.id)).metrics.timely_review_rate.denominator).toBe(0);
+  });
+});
+
+/**
+ * Clocks awaiting the calendar (issue 11 §1 and §8): dispatched on New Year's Eve after working hours under a
+ * working-day policy, every deadline lies in 2027, which the table does not have. The metrics never count them
+ * as met: they are pending — a count beside the value, out of numerator and denominator — until importing 2027
+ * recomputes them, and then they are due on their new days.
+ */
+describe('clocks awaiting the calendar are pending until recomputed (hand-computed)', () => {
+  let unitD: Awaited<ReturnType<typeof makeUnit>>;
+  let contacted: number;
+  let waiting: number;
+
+  beforeAll(async () => {
+    unitD = await makeUnit(deps.db, 'community', '社区D', w.units.districtB);
+    d.handlers.set(unitD.id, await makeUser(deps.db, 'unit_handler', unitD));
+    const cat = await makeCategoryLeaf(deps.db, '日历分类');
+    const days = (amount: number) => ({ amount, unit: 'working_days' });
+    await createPolicy(deps, w.admin.actor, policyInput.parse({ name: '工作日 1/1/5', categoryId: cat.leaf.id, sign: days(1), response: days(1), complete: days(5) }));
+    deps.clock.set('2026-12-31T10:00:00.000Z'); // 18:00 on Thursday 12/31 in Shanghai, after working hours
+    const t1 = await d.create({ categoryId: cat.leaf.id });
+    const t2 = await d.create({ categoryId: cat.leaf.id });
+    await d.dispatch(t1.id, unitD.id);
+    await d.dispatch(t2.id, unitD.id);
+    contacted = (await d.lead(t1.id)).id;
+    waiting = (await d.lead(t2.id)).id;
+    deps.clock.set('2026-12-31T10:30:00.000Z');
+    await d.sign(contacted); // before 2027-01-01: in time whatever the deadline turns out to be
+    deps.clock.set('2026-12-31T11:00:00.000Z');
+    await d.contact(contacted);
+    await rollup(deps, deps.clock.now());
+  });
+
+  it('the dispatch recorded every clock as awaiting 2027', async () => {
+    const [e] = await deps.db.select().from(ticketEvents).where(and(eq(ticketEvents.assignmentId, waiting), eq(ticketEvents.type, 'sla_uncomputable')));
+    expect(e?.payload).toMatchObject({ date: '2027-01-01' });
+    const [a] = await deps.db.select().from(assignmentsTable).where(eq(assignmentsTable.id, waiting));
+    expect(a!.slaWaiting.map((x) => x.clock).sort()).toEqual(['complete', 'response', 'sign']);
+  });
+
+  it('before the import: pending, never met', async () => {
+    const dec = await unitRow(unitD.id, { from: '2026-12' });
+    expect(fractions(dec, ['timely_sign_rate'])).toEqual({ timely_sign_rate: '1/1' }); // the unsigned one is pending, not late
+    expect(dec.metrics.timely_sign_rate.pending).toBe(1);
+    const jan = await unitRow(unitD.id, { from: '2027-01' });
+    // Placed on 2027-01-01, the first day the table lacks: the contact before it was in time whatever the deadline.
+    expect(fractions(jan, ['response_rate', 'reply_rate', 'completion_rate', 'on_time_completion_rate'])).toEqual({
+      response_rate: '1/1',
+      reply_rate: '0/0',
+      completion_rate: '0/0',
+      on_time_completion_rate: '0/0',
+    });
+    expect([jan.metrics.response_rate.pending, jan.metrics.reply_rate.pending, jan.metrics.completion_rate.pending, jan.metrics.on_time_completion_rate.pending]).toEqual([1, 2, 2, 2]);
+  });
+
+  it('importing 2027 recomputes them: due on their new days, pending no more', async () => {
+    deps.clock.set('2027-01-02T02:00:00.000Z');
+    await importCalendarYear(deps, w.admin.actor, { year: 2027, source: '测试', format: 'json', days: [{ day: '2027-01-01', kind: 'holiday', name: '元旦' }] });
+    await rollup(deps, deps.clock.now());
+    const [a] = await deps.db.select().from(assignmentsTable).where(eq(assignmentsTable.id, waiting));
+    expect(a!.completeDueAt?.toISOString().slice(0, 7)).toBe('2027-01');
+    const dec = await unitRow(unitD.id, { from: '2026-12' });
+    expect(fractions(dec, ['timely_sign_rate'])).toEqual({ timely_sign_rate: '1/2' }); // the unsigned one is now simply not (yet) signed
+    expect(dec.metrics.timely_sign_rate.pending).toBe(0);
+    const jan = await unitRow(unitD.id, { from: '2027-01' });
+    expect(fractions(jan, ['response_rate', 'reply_rate', 'completion_rate'])).toEqual({ response_rate: '1/2', reply_rate: '0/2', completion_rate: '0/2' });
+    expect([jan.metrics.response_rate.pending, jan.metrics.reply_rate.pending, jan.metrics.completion_rate.pending]).toEqual([0, 0, 0]);
   });
 });
