@@ -548,6 +548,25 @@ const zh = {
   'metric.timely_dispatch_rate': '派单及时率',
   'metric.timely_review_rate': '审核及时率',
   'metric.timely_callback_rate': '回访及时率',
+  // ---- SLA clocks at the edges: awaiting the calendar, stopped, paused, missed (issue 11 §1, §2, §4, §5; H1)
+  'clock.awaiting': '待日历（{year}年）',
+  'clock.awaitingTitle': '期限需要计算到 {date} 之后，但该年工作日历尚未导入：导入后自动重算，不会按周末推算。',
+  'clock.paused': '已暂停（终止审核中）',
+  'clock.missed': '超时（{at} 停止）',
+  'clock.missedBeforeExtension': '延期前已于 {at} 超时',
+  'clock.met': '按时（{at}）',
+  'clock.stopped': '已停止（{at}）',
+  'clock.ticketAwaiting': '本工单有 {n} 个时限等待 {year} 年工作日历导入，暂无期限；导入后自动重算并通知承办单位。',
+  'clock.awaitingBadge': '待日历',
+  'clock.awaitingListTitle': '该工单有时限等待工作日历导入，暂无期限',
+  'calbanner.endsSoon': '工作日历只覆盖到 {end}（还剩 {days} 天），请管理员尽快导入 {next} 年节假日安排。',
+  'calbanner.notCovered': '工作日历未覆盖今天（{today}），按工作日计算的期限都在等待日历：请立即导入 {next} 年节假日安排。',
+  'calbanner.waiting': '{clocks} 个时限（{tickets} 件工单）正在等待 {year} 年工作日历：期限暂无法计算，导入后自动重算。',
+  'calbanner.open': '前往工作日历 →',
+  'wall.awaitingCalendar': '待日历',
+  'wall.awaitingCalendarSub': '{clocks} 个时限',
+  'event.sla_recomputed': '日历变更，期限重算',
+  'lookup.newDueAt': '新的办理期限：{at}',
 } as const;
 
 export type MsgKey = keyof typeof zh;
@@ -1098,6 +1117,25 @@ const en: Record<MsgKey, string> = {
   'metric.timely_dispatch_rate': 'Timely dispatch rate',
   'metric.timely_review_rate': 'Timely review rate',
   'metric.timely_callback_rate': 'Timely callback rate',
+  // ---- SLA clocks at the edges: awaiting the calendar, stopped, paused, missed (issue 11 §1, §2, §4, §5; H1)
+  'clock.awaiting': 'awaiting the {year} calendar',
+  'clock.awaitingTitle': 'The deadline needs dates after {date}, whose year is not in the working-day calendar yet: it is recomputed on import, never guessed from weekdays.',
+  'clock.paused': 'paused (termination under review)',
+  'clock.missed': 'missed (stopped {at})',
+  'clock.missedBeforeExtension': 'missed at {at}, before the extension',
+  'clock.met': 'on time ({at})',
+  'clock.stopped': 'stopped ({at})',
+  'clock.ticketAwaiting': '{n} deadline(s) of this ticket await the {year} working-day calendar and have no date yet; they are recomputed on import and the units are told.',
+  'clock.awaitingBadge': 'awaiting calendar',
+  'clock.awaitingListTitle': 'A deadline of this ticket awaits the working-day calendar and has no date yet',
+  'calbanner.endsSoon': 'The working-day calendar ends on {end} ({days} days left): an admin should import the {next} holidays soon.',
+  'calbanner.notCovered': 'The working-day calendar does not cover today ({today}); every working-day deadline is waiting: import the {next} holidays now.',
+  'calbanner.waiting': '{clocks} deadline(s) on {tickets} ticket(s) await the {year} working-day calendar and cannot be computed; they are recomputed on import.',
+  'calbanner.open': 'Open the calendar →',
+  'wall.awaitingCalendar': 'Awaiting calendar',
+  'wall.awaitingCalendarSub': '{clocks} deadline(s)',
+  'event.sla_recomputed': 'deadline recomputed (calendar changed)',
+  'lookup.newDueAt': 'New deadline: {at}',
 };
 
 export const LOCALES = ['zh-CN', 'en'] as const;

@@ -8,6 +8,7 @@ import { connectLive, disconnectLive, useLiveStatus } from './live.ts';
 import { linkClick, navigate, useLocation } from './router.ts';
 import type { Role, SessionInfo } from './types.ts';
 import { Announcer, lbl } from './ui/common.ts';
+import { CalendarBanner } from './ui/calendar-banner.ts';
 import { Login } from './screens/login.ts';
 import { Intake } from './screens/intake.ts';
 import { Dispatch } from './screens/dispatch.ts';
@@ -125,7 +126,10 @@ function Shell(props: { session: SessionInfo; current: string; onLogout: () => v
       </button>
       <button type="button" class="small" onClick=${props.onLogout}>${t('common.logout')}</button>
     </header>
-    <main id="main" tabindex="-1">${props.children}</main>
+    <main id="main" tabindex="-1">
+      ${user.role === 'supervisor' || user.role === 'admin' ? html`<${CalendarBanner} />` : null}
+      ${props.children}
+    </main>
     <${Announcer} />
   </div>`;
 }

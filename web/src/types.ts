@@ -36,7 +36,22 @@ export type TicketSummary = {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  /** Lists: a clock of the ticket awaits the calendar (its deadline lies past the imported years) */
+  awaitingCalendar?: boolean;
 };
+
+/** Where one SLA clock stands (the server decides; the screens show it). */
+export type ClockStatus = 'running' | 'paused' | 'awaiting_calendar' | 'met' | 'missed' | 'stopped' | 'none';
+export type ClockState = {
+  dueAt: string | null;
+  level: string;
+  stoppedAt: string | null;
+  state: ClockStatus;
+  /** For a clock awaiting the calendar: the first date it needs and that date's year (the year to import) */
+  awaitingCalendar: { date: string; year: number } | null;
+  missedAt: string | null;
+};
+export type ClockName = 'sign' | 'response' | 'complete';
 
 export type Deadlines = { sign: string | null; response: string | null; complete: string | null; originalComplete: string | null };
 
@@ -57,6 +72,14 @@ export type Assignment = {
   deadlines: Deadlines;
   warningLevel: string;
   abilities: string[];
+  sla?: {
+    clocks: Record<ClockName, ClockState>;
+    /** Every clock stopped here: the ticket left the units' hands */
+    clocksStoppedAt: string | null;
+    /** The completion deadline had passed when an extension moved it: the miss stands */
+    completeMissedAt: string | null;
+  };
+  awaitingCalendar?: { clock: ClockName; date: string; year: number }[];
 };
 
 export type PendingRequest = { id: number; kind: 'return' | 'extension' | 'termination'; assignmentId: number; reason: string; requestedDueAt: string | null; requestedAt: string };
@@ -77,6 +100,8 @@ export type TicketView = TicketSummary & {
   pendingRequests: PendingRequest[];
   abilities: string[];
   linked?: boolean;
+  /** Clocks of this ticket awaiting the calendar: the first date needed, its year, how many */
+  awaitingCalendar?: { date: string; year: number; clocks: number } | null;
 };
 
 export type TicketEventItem = {
@@ -112,7 +137,8 @@ export type PublicLookup = {
   createdAt: string;
   closedAt: string | null;
   publicReply: string | null;
-  events: { type: string; status: string | null; at: string }[];
+  /** An approved extension carries the new deadline (dueAt) */
+  events: { type: string; status: string | null; at: string; dueAt?: string }[];
 };
 
 export type SupervisionItem = {

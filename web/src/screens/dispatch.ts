@@ -6,6 +6,7 @@ import { shortTime, toLocalInput, useDebounced, useNow } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import type { Page, Suggestions, TicketSummary, TicketView, Unit } from '../types.ts';
 import { Empty, ErrorBox, StatusBadge, WarningBadge, announce, arrowNav, lbl } from '../ui/common.ts';
+import { AwaitingBadge } from '../ui/clock.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
 import { CentreWait, useCentreWaiting, type CentreClock } from '../ui/centre.ts';
 
@@ -122,6 +123,7 @@ export function Dispatch() {
                   (q) => html`<li>
                     <button type="button" data-item class=${`item ${q.id === selected ? 'selected' : ''}`} aria-current=${q.id === selected ? 'true' : undefined} onClick=${() => setSelected(q.id)}>
                       <span class="mono">${q.number}</span> <${StatusBadge} status=${q.status} /> <${WarningBadge} level=${q.warningLevel} />
+                      <${AwaitingBadge} on=${q.awaitingCalendar} />
                       <${CentreWait} item=${centre.itemOf(CLOCK_OF[tab], q.id)} now=${now} />
                       <span class="title">${q.title}</span>
                       <small>${lbl('urgency', q.urgency)} · ${lbl('channel', q.channel)} · ${shortTime(q.createdAt)}</small>

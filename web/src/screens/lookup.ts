@@ -71,7 +71,10 @@ export function Lookup({ initialNumber }: { initialNumber: string }) {
           </dl>
           ${result.publicReply ? html`<div class="reply"><h3>${t('field.publicReply')}</h3><p>${result.publicReply}</p></div>` : null}
           <h3>${t('lookup.progress')}</h3>
-          <${Timeline} title=${t('lookup.progress')} events=${result.events} />
+          <${Timeline}
+            title=${t('lookup.progress')}
+            events=${result.events.map((e) => ({ ...e, note: e.dueAt ? t('lookup.newDueAt', { at: fullTime(e.dueAt) }) : null }))}
+          />
         </section>`
       : null}
     <p class="muted small center">${t('lookup.footer')}</p>

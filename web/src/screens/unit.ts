@@ -5,7 +5,8 @@ import { get, mapLimit, post, qs, request } from '../api.ts';
 import { shortTime, toLocalInput } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import type { Assignment, Page, SessionInfo, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
-import { Countdown, Empty, ErrorBox, Panel, StatusBadge, WarningBadge, announce, arrowNav, lbl } from '../ui/common.ts';
+import { Empty, ErrorBox, Panel, StatusBadge, WarningBadge, announce, arrowNav, lbl } from '../ui/common.ts';
+import { ClockCell } from '../ui/clock.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
 import { ContactForm, contactRefusal } from './unit-contact.ts';
 
@@ -22,7 +23,8 @@ export function myAssignment(v: TicketView, unitId: number): Assignment | undefi
 /** The clock that matters now: sign-in until signed, then first contact, then completion. */
 export function nextDeadline(a: Assignment): { kind: 'sign' | 'response' | 'complete'; at: string | null } {
   if (a.status === 'awaiting_sign') return { kind: 'sign', at: a.deadlines.sign };
-  if (!a.firstContactAt && a.deadlines.response) return { kind: 'response', at: a.deadlines.response };
+  // A response clock awaiting the calendar has no deadline yet, but it is still the one that matters.
+  if (!a.firstContactAt && (a.deadlines.response || a.sla?.clocks.response.state === 'awaiting_calendar')) return { kind: 'response', at: a.deadlines.response };
   return { kind: 'complete', at: a.deadlines.complete };
 }
 
@@ -130,7 +132,7 @@ export function UnitDesk({ session }: { session: SessionInfo }) {
                       <span class="mono">${view.number}</span> <${StatusBadge} status=${a.status} />
                       ${view.urgency !== 'normal' ? html`<span class=${`badge urg-${view.urgency}`}>${lbl('urgency', view.urgency)}</span>` : null}
                       <span class="title">${view.title}</span>
-                      <span class="due">${lbl('deadline', next.kind)} <${Countdown} deadline=${next.at} level=${a.warningLevel} label=${lbl('deadline', next.kind)} /></span>
+                      <span class="due">${lbl('deadline', next.kind)} <${ClockCell} a=${a} clock=${next.kind} label=${lbl('deadline', next.kind)} /></span>
                     </button>
                   </li>`;
                 })}

@@ -139,6 +139,7 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
   const [board, setBoard] = useState<Board | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [supervision, setSupervision] = useState<SupervisionItem[]>([]);
+  const [awaiting, setAwaiting] = useState<{ clocks: number; tickets: number } | null>(null);
   // Only supervisors may issue 督办 (POST /api/tickets/:id/supervise).
   const canSupervise = session?.user.role === 'supervisor';
   const [updatedAt, setUpdatedAt] = useState<string | null>(null);
@@ -154,6 +155,8 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
     } catch (e) {
       setError(e);
     }
+    // Clocks awaiting the calendar: no deadline, so in no warning count above; counted here until the year is imported.
+    get<{ clocks: number; tickets: number }>('/api/sla/awaiting-calendar?limit=1').then((r) => setAwaiting({ clocks: r.clocks, tickets: r.tickets }), () => {});
     get<Page<SupervisionItem>>('/api/sla/supervision?kind=supervision&open=true&limit=20').then((r) => setSupervision(r.items), () => {});
   }, 400);
   useEffect(() => {
@@ -182,6 +185,12 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
               (w) => html`<div class=${`counter warn-${w}`} data-metric=${w}><span class="label">${lbl('warning', w)}</span><span class="value">${board.byWarning[w]}</span></div>`,
             )}
             <div class="counter" data-metric="closed-today"><span class="label">${t('wall.closedToday')}</span><span class="value">${board.closedToday}</span></div>
+            ${awaiting
+              ? html`<div class=${`counter ${awaiting.clocks ? 'warn-yellow' : ''}`} data-metric="awaiting-calendar">
+                  <span class="label">${t('wall.awaitingCalendar')}</span><span class="value">${awaiting.tickets}</span>
+                  <span class="sub">${t('wall.awaitingCalendarSub', { clocks: awaiting.clocks })}</span>
+                </div>`
+              : null}
           </section>
           ${board.complete ? null : html`<p class="muted small">${t('wall.sampled', { n: board.sampled })}</p>`}
           ${board.metricsSource ? html`<p class="muted small">${t('wall.metricsAt', { at: shortTime(board.metricsAt) })}</p>` : null}

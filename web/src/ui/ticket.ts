@@ -5,7 +5,8 @@ import { get } from '../api.ts';
 import { shortTime } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import type { Assignment, TicketEventItem, TicketView } from '../types.ts';
-import { Countdown, ErrorBox, Facts, StatusBadge, Timeline, WarningBadge, lbl } from './common.ts';
+import { ErrorBox, Facts, StatusBadge, Timeline, WarningBadge, lbl } from './common.ts';
+import { AwaitingCalendarNote, ClockCell } from './clock.ts';
 
 /** One ticket and its history, reloaded whenever a live event names it. */
 export function useTicket(id: number | null) {
@@ -77,9 +78,9 @@ export function contactRecordedLater(a: Assignment): string | null {
   return at && recorded && Date.parse(recorded) - Date.parse(at) >= 60_000 ? recorded : null;
 }
 
-/** The first contact as the unit claims it, and when it was recorded if that was later. */
+/** The first contact as the unit claims it, and when it was recorded if that was later; else the response clock. */
 function firstContact(a: Assignment) {
-  if (!a.firstContactAt) return '—';
+  if (!a.firstContactAt || a.sla?.clocks.response.state === 'missed') return html`<${ClockCell} a=${a} clock="response" label=${t('deadline.response')} />`;
   const later = contactRecordedLater(a);
   return html`${shortTime(a.firstContactAt)}${later ? html` <small>${t('unit.contactRecordedAt', { at: shortTime(later) })}</small>` : null}`;
 }
@@ -95,6 +96,7 @@ export function TicketDetails({ view, events, error }: { view: TicketView | null
       <${WarningBadge} level=${view.warningLevel} />
       ${view.redoCount > 0 ? html`<span class="badge">${t('ticket.redo', { n: view.redoCount })}</span>` : null}
     </header>
+    <${AwaitingCalendarNote} waiting=${view.awaitingCalendar} />
     <${Facts}
       rows=${[
         [t('field.category'), view.category.path.join(' / ')],
@@ -122,9 +124,9 @@ export function TicketDetails({ view, events, error }: { view: TicketView | null
               (a) => html`<tr>
                 <td>${a.unit.name} <small>${lbl('assignmentRole', a.role)}</small></td>
                 <td>${lbl('status', a.status)}</td>
-                <td>${a.signedAt ? shortTime(a.signedAt) : html`<${Countdown} deadline=${a.deadlines.sign} level=${a.warningLevel} label=${t('deadline.sign')} />`}</td>
+                <td>${a.signedAt && !a.sla ? shortTime(a.signedAt) : html`<${ClockCell} a=${a} clock="sign" label=${t('deadline.sign')} />`}</td>
                 <td data-first-contact>${firstContact(a)}</td>
-                <td>${['returned', 'closed'].includes(a.status) ? shortTime(a.deadlines.complete) : html`<${Countdown} deadline=${a.deadlines.complete} level=${a.warningLevel} label=${t('deadline.complete')} />`}</td>
+                <td>${['returned', 'closed'].includes(a.status) && !a.sla ? shortTime(a.deadlines.complete) : html`<${ClockCell} a=${a} clock="complete" label=${t('deadline.complete')} />`}</td>
               </tr>`,
             )}
           </tbody>
