@@ -76,8 +76,12 @@ const Env = z.object({
   /** Metrics rollup: when it runs (node-cron, Asia/Shanghai) and how many events one transaction counts */
   METRICS_ROLLUP_CRON: z.string().default('* * * * *'),
   METRICS_ROLLUP_BATCH_SIZE: z.coerce.number().int().positive().max(20_000).default(2000),
-  /** Base URL citizens see in messages (look-up link) */
-  PUBLIC_BASE_URL: z.string().default('http://localhost:3000'),
+  /**
+   * Base URL citizens and clients see (the look-up link in SMS, Open311 discovery); unset → where this server
+   * listens: http://localhost:PORT for a wildcard HOST, else http://HOST:PORT (with PORT=0, the real port once
+   * listening: src/main.ts)
+   */
+  PUBLIC_BASE_URL: z.string().url().optional(),
   /** Run the scheduled jobs (SLA sweep, notification delivery, calendar checks) in this instance */
   JOBS: bool.default(true),
   /** Largest accepted JSON body */
@@ -123,7 +127,13 @@ const Env = z.object({
   }
 });
 
-export type Config = z.infer<typeof Env>;
+export type Config = Omit<z.infer<typeof Env>, 'PUBLIC_BASE_URL'> & { PUBLIC_BASE_URL: string };
+
+/** The base URL of a server listening on host:port, as a browser on this machine reaches it. */
+export function listenBaseUrl(host: string, port: number): string {
+  const name = ['', '0.0.0.0', '::', '[::]'].includes(host) ? 'localhost' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
@@ -131,7 +141,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${lines}`);
   }
-  return parsed.data;
+  const { PUBLIC_BASE_URL, ...rest } = parsed.data;
+  // PORT=0 picks the port at listen time: src/main.ts fills the base in then.
+  return { ...rest, PUBLIC_BASE_URL: PUBLIC_BASE_URL ?? (rest.PORT ? listenBaseUrl(rest.HOST, rest.PORT) : '') };
 }
 
 /** Defaults for tests and embedded use. */

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { pino } from 'pino';
 import { connect, migrate, DataDirLockedError, type Database } from '../db/client.ts';
 import { seedDemo } from '../db/seed.ts';
-import { loadConfig, type Config } from './config.ts';
+import { listenBaseUrl, loadConfig, type Config } from './config.ts';
 import { systemClock } from './domain/clock.ts';
 import { EventBus } from './domain/events.ts';
 import { CalendarStore } from './domain/calendar/store.ts';
@@ -57,7 +57,8 @@ export async function start(config: Config = loadConfig()) {
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
-  logger.info({ port }, `jiesu listening on http://localhost:${port}`);
+  if (!config.PUBLIC_BASE_URL) config.PUBLIC_BASE_URL = listenBaseUrl(config.HOST, port);
+  logger.info({ port, publicBaseUrl: config.PUBLIC_BASE_URL }, `jiesu listening on ${listenBaseUrl(config.HOST, port)}`);
 
   let stopping: Promise<void> | null = null;
   /**

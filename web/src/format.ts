@@ -52,9 +52,13 @@ export function useDebounced(fn: () => void, ms: number): () => void {
   }).current;
 }
 
-/** Same-origin link a citizen can open (carried by the SMS receipt and the QR code). */
+let publicBase = '';
+/** The server's PUBLIC_BASE_URL (from the session), so the QR code shows the link the SMS receipt carries. */
+export const setPublicBase = (url: string | undefined) => void (publicBase = (url ?? '').replace(/\/+$/, ''));
+
+/** The look-up link a citizen can open (carried by the SMS receipt and the QR code); this origin until the session says otherwise. */
 export function lookupLink(number: string): string {
-  return `${window.location.origin}/lookup?n=${encodeURIComponent(number)}`;
+  return `${publicBase || window.location.origin}/lookup?n=${encodeURIComponent(number)}`;
 }
 
 /** An ISO instant as the value of <input type="datetime-local"> in the browser's zone. */

@@ -5,6 +5,7 @@ import { html } from './html.ts';
 import { LANGUAGE_NAMES, locale, setLocale, t, type Locale, type MsgKey } from './i18n.ts';
 import { ApiError, get, onSessionLost, post, setCsrf } from './api.ts';
 import { connectLive, disconnectLive, useLiveStatus } from './live.ts';
+import { setPublicBase } from './format.ts';
 import { linkClick, navigate, useLocation } from './router.ts';
 import type { Role, SessionInfo } from './types.ts';
 import { Announcer, lbl } from './ui/common.ts';
@@ -57,6 +58,7 @@ function App() {
 
   const signedIn = (s: SessionInfo) => {
     setCsrf(s.csrfToken);
+    setPublicBase(s.publicBaseUrl);
     setSession(s);
     connectLive();
   };

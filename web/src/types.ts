@@ -14,6 +14,8 @@ export type Role =
 export type SessionInfo = {
   user: { id: number; username: string; displayName: string; role: Role; unit: { id: number; name: string; kind: string } };
   csrfToken: string;
+  /** PUBLIC_BASE_URL: where citizens open look-up links (the SMS receipt's, the QR code's) */
+  publicBaseUrl?: string;
 };
 
 export type Caller = { name: string | null; phone: string | null; masked: boolean; confidential: boolean };

@@ -37,7 +37,7 @@ export const authRoutes: AnyRoute[] = [
         ip: null,
         requestId: null,
       });
-      return { body: info };
+      return { body: { ...info, publicBaseUrl: deps.config.PUBLIC_BASE_URL } };
     },
   }),
   route({
@@ -55,9 +55,9 @@ export const authRoutes: AnyRoute[] = [
   route({
     method: 'get',
     path: '/api/auth/session',
-    summary: 'Who am I: the user, their unit and the CSRF token for this session',
+    summary: 'Who am I: the user, their unit, the CSRF token for this session and the public base URL of look-up links',
     tag: 'auth',
     access: 'authenticated',
-    handler: async ({ deps, actor }) => ({ body: await sessionInfo(deps, actor) }),
+    handler: async ({ deps, actor }) => ({ body: { ...(await sessionInfo(deps, actor)), publicBaseUrl: deps.config.PUBLIC_BASE_URL } }),
   }),
 ];
