@@ -107,7 +107,7 @@ export function Dispatch() {
           onClick=${() => setTab(x)}
         >
           ${lbl('queue', x)} <span class="count">${counts[x] ?? '·'}</span>
-          ${centre.clockOf(CLOCK_OF[x])?.levels.overdue ? html`<span class="badge warn-overdue">${t('centre.overdueCount', { n: centre.clockOf(CLOCK_OF[x])!.levels.overdue })}</span>` : null}
+          ${centre.overdueAt(CLOCK_OF[x], now) ? html`<span class="badge warn-overdue">${t('centre.overdueCount', { n: centre.overdueAt(CLOCK_OF[x], now) })}</span>` : null}
         </button>`,
       )}
     </div>

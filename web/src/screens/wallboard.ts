@@ -269,7 +269,7 @@ function Gauge({ name, value, pending = 0 }: { name: string; value: number | nul
  * live), and this month's 平均派单时长, 派单及时率, 审核及时率 and 回访及时率.
  */
 function CentrePanel({ rates }: { rates: Board['centre'] | null }) {
-  const { clocks } = useCentreWaiting(undefined, 1);
+  const { clocks, overdueAt } = useCentreWaiting(undefined, 1);
   const now = useNow(15_000);
   if (!clocks && !rates) return null;
   const shown = (k: (typeof CENTRE_RATES)[number]) => {
@@ -287,7 +287,7 @@ function CentrePanel({ rates }: { rates: Board['centre'] | null }) {
               const level = oldest ? levelAt(oldest, now) : 'none';
               return html`<li data-centre-clock=${c.clock} class=${level === 'none' ? '' : `warn-${level}`}>
                 <span>${lbl('centreClock', c.clock)}</span>
-                <strong>${t('wall.centreLine', { n: c.total, over: c.levels.overdue, span: oldest ? spanText((now - Date.parse(oldest.since)) / 60_000) : '—' })}</strong>
+                <strong>${t('wall.centreLine', { n: c.total, over: overdueAt(c.clock, now), span: oldest ? spanText((now - Date.parse(oldest.since)) / 60_000) : '—' })}</strong>
               </li>`;
             })}
           </ul>`

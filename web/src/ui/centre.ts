@@ -42,7 +42,19 @@ export function useCentreWaiting(clock?: CentreClock, limit = 500) {
   useTicketEvents(reload, reload);
   const items = new Map<string, CentreItem>();
   for (const c of clocks ?? []) for (const x of c.oldest) items.set(`${c.clock}:${x.ticketId}`, x);
-  return { clocks, itemOf: (c: CentreClock, ticketId: number) => items.get(`${c}:${ticketId}`), clockOf: (c: CentreClock) => clocks?.find((x) => x.clock === c) };
+  const clockOf = (c: CentreClock) => clocks?.find((x) => x.clock === c);
+  /**
+   * How many of a clock's items are overdue at `now`, live between fetches: the oldest come first and a
+   * deadline never comes before an older item's, so the listed items hold every overdue one unless the
+   * list is cut and all of it is overdue (then the server's count, as of its fetch, is the floor).
+   */
+  const overdueAt = (c: CentreClock, now: number) => {
+    const x = clockOf(c);
+    if (!x) return 0;
+    const live = x.oldest.filter((i) => levelAt(i, now) === 'overdue').length;
+    return live === x.oldest.length && x.total > x.oldest.length ? Math.max(live, x.levels.overdue) : live;
+  };
+  return { clocks, itemOf: (c: CentreClock, ticketId: number) => items.get(`${c}:${ticketId}`), clockOf, overdueAt };
 }
 
 /** How long an item has waited and its level, e.g. "已等 35 分钟 · 已超时" (the limit in the tooltip). */
