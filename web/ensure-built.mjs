@@ -1,5 +1,6 @@
 // Builds the web app into web/dist when it is missing or older than any of its sources, so `npm start`
-// (prestart) serves the current app without rebuilding on every start. `--force` always builds.
+// (prestart) serves the current app without rebuilding on every start. `--force` always builds. The build
+// also writes brotli and gzip copies of its text files (web/vite.config.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,9 @@ function newest(p) {
 }
 
 const sources = [path.join(web, 'src'), path.join(web, 'index.html'), path.join(web, 'vite.config.ts'), path.join(root, 'package-lock.json')];
-const builtAt = fs.statSync(built, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+// A build without its compressed copies (made by another config) is stale too: src/http/static.ts serves them.
+const complete = fs.existsSync(`${built}.br`) && fs.existsSync(`${built}.gz`);
+const builtAt = complete ? (fs.statSync(built, { throwIfNoEntry: false })?.mtimeMs ?? 0) : 0;
 const changedAt = Math.max(...sources.map(newest));
 
 if (!process.argv.includes('--force') && builtAt >= changedAt) {
