@@ -13,7 +13,8 @@ import type { Db } from '../../../db/client.ts';
 import { categories, units } from '../../../db/schema/index.ts';
 import { systemActor } from '../auth/actor.ts';
 import { CENTRE_METRIC_KEYS, METRIC_KEYS, type MetricKey, type MetricSettings, type MetricUnit, type MetricValue } from '../metrics/definitions.ts';
-import { CENTRE_CLOCKS, type CentreClock } from '../centre/clocks.ts';
+import { CENTRE_CLOCKS, centreClockOf, type CentreClock } from '../centre/clocks.ts';
+import { TICKET_ACTIONS } from '../tickets/status.ts';
 import { CHANNEL_NAMES, LEVEL_NAMES, metricsReport, RANKED_LEVELS, rankings, type MetricsRow, type RankedLevel } from '../metrics/queries.ts';
 import { rollupFreshness } from '../metrics/rollup.ts';
 import { rowsOf } from '../tickets/queries.ts';
@@ -301,6 +302,9 @@ export const CENTRE_CLOCK_NAMES: Record<CentreClock, string> = {
   callback: '回访（每轮首次）',
 };
 
+/** The actions that end a centre clock (src/domain/centre/clocks.ts), as event types. */
+const CENTRE_EVENT_TYPES = TICKET_ACTIONS.filter((a) => centreClockOf(a) !== null);
+
 /**
  * Each centre clock's decisions this month, from the `centre` payload of their events: a callback round counts
  * once, at its first attempt (as 回访及时率 does).
@@ -313,7 +317,7 @@ async function centreClocks(db: Db, span: MonthSpan): Promise<CentreClockFigure[
         avg((e.payload->'centre'->>'waitedMinutes')::numeric) as avg, max((e.payload->'centre'->>'waitedMinutes')::int) as max
       from ticket_events e
       where e.created_at >= ${span.from.toISOString()}::timestamptz and e.created_at < ${span.to.toISOString()}::timestamptz
-        and e.payload ? 'centre'
+        and e.type in ${CENTRE_EVENT_TYPES} and e.payload ? 'centre'
         and (e.type not like 'callback%' or not exists (
           select 1 from ticket_events p where p.ticket_id = e.ticket_id and p.id < e.id and p.type like 'callback%'
             and p.id > coalesce((select max(a.id) from ticket_events a where a.ticket_id = e.ticket_id and a.id < e.id and a.type = 'approve_reply'), 0)))
