@@ -132,6 +132,9 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'DELETE /api/calendar/days/:day': { scope: 'global', req: (f) => ({ params: { day: f.calendarDay } }) },
   'PUT /api/calendar/working-hours': { scope: 'global', req: empty },
   'POST /api/calendar/import': { scope: 'global', req: empty },
+  'GET /api/calendar/library': { scope: 'global' },
+  'GET /api/calendar/library/:year': { scope: 'global', req: () => ({ params: { year: '2024' } }) },
+  'POST /api/calendar/library/:year/import': { scope: 'global', req: () => ({ params: { year: '2024' } }) },
   // alerts, routing
   'GET /api/alerts': { scope: 'global' },
   'POST /api/alerts/:id/resolve': { scope: 'global', req: async (f) => ({ params: { id: await f.alert() } }) },
