@@ -81,5 +81,5 @@ describe('clocks awaiting the calendar on the screens (issue 11 §1, §2)', () =
     await expect.poll(() => up.locator('article.ticket [data-awaiting-calendar]').count()).toBe(0);
     await sp.locator('[data-metric="awaiting-calendar"] .value', { hasText: '0' }).waitFor();
     await expect.poll(() => sp.locator('[data-calendar-banner] [data-banner^="waiting-"]').count()).toBe(0);
-  });
+  }, 120_000); // three browsers on a shared two-core machine
 });
