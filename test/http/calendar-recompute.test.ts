@@ -303,6 +303,19 @@ describe('editing a day or the working hours recomputes the clocks it moves, nev
     expect((await eventsOf(running.id, 'sla_recomputed')).at(-1)!.payload).toMatchObject({ reason: 'calendar_day_deleted', changes: [{ clock: 'complete', to: iso('2027-03-08 17:30') }] });
   });
 
+  it('a correction after a deadline has passed does not turn the miss into time left', async () => {
+    setLocal('2027-03-03 09:00'); // Wednesday
+    const v = await dispatch(await create());
+    expect(leadOf(v).deadlines.response).toBe(iso('2027-03-03 14:30'));
+    setLocal('2027-03-04 10:00'); // the response deadline has passed, no contact: missed
+    expect((await api.call('PUT', '/api/calendar/days/2027-03-03', { token: w.admin.token, body: { kind: 'holiday', name: '更正：地方节日' } })).status).toBe(200);
+    const after = sla(leadOf(await flow.get(w.handlerA, v.id)));
+    expect(after.deadlines.response).toBe(iso('2027-03-03 14:30')); // judged: never rewritten (recomputed, it would be 3/4 14:30)
+    expect(after.sla.clocks.response).toMatchObject({ state: 'missed', level: 'overdue' });
+    expect((await eventsOf(v.id, 'sla_recomputed')).flatMap((e) => (e.payload.changes as { clock: string }[]).map((c) => c.clock))).not.toContain('response');
+    expect((await api.call('DELETE', '/api/calendar/days/2027-03-03', { token: w.admin.token })).status).toBe(204);
+  });
+
   it('new working hours move the working-hour clocks still running', async () => {
     setLocal('2027-03-02 10:00');
     const v = await dispatch(await create());
