@@ -6,7 +6,7 @@
  * alert — after the command's own event, in its transaction. A clock the calendar cannot place waits for it
  * (assignments.sla_waiting, with the instant it started) until an import recomputes it (recompute.ts).
  */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { assignmentRequests, assignments, slaAlerts, supervisionItems } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
