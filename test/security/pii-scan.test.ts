@@ -16,7 +16,7 @@ import { driver } from '../setup/db.ts';
 import { callBody } from '../setup/world.ts';
 import { EXPECTATIONS, SUBJECTS, routeKey, type Subject } from './expectations.ts';
 import { makeSecurityWorld, urlOf, type Req, type SecurityWorld } from './fixtures.ts';
-import { SEEDED, mask, scan } from './pii-scan.ts';
+import { IN_TEXT, SEEDED, centreSeesWhole, mask, routeOf, scan } from './pii-scan.ts';
 
 let sw: SecurityWorld;
 /** Every seeded caller's ticket: id and number */
@@ -39,13 +39,20 @@ beforeAll(async () => {
   };
   const review = (subject: Subject, v: any, action: string, body: Record<string, unknown> = {}) => ok(subject, 'POST', `/api/tickets/${v.id}/${action}`, { version: v.version, ...body });
 
-  // The plain caller again: replied, approved, called back dissatisfied → disputed.
-  let v = await dispatch(await create(SEEDED.plain));
+  // The plain caller again: replied, approved, called back dissatisfied → disputed. Phone numbers typed into
+  // every free text on the way (the caller's own among them).
+  let v = await dispatch(
+    await create(SEEDED.plain, {
+      title: `${IN_TEXT.title} 反映夜间施工噪音`,
+      content: `小区门口夜间施工噪音扰民，邻居电话${IN_TEXT.content}，物业座机${IN_TEXT.contentLandline}，我的电话${SEEDED.plain.phone}`,
+    }),
+  );
   v = await act('unit_handler@own', v, 'sign');
-  v = await act('unit_handler@own', v, 'contact', { method: 'phone', summary: '已电话联系诉求人' });
-  v = await act('unit_handler@own', v, 'reply', { content: '已协调施工单位调整作业时间。' });
-  v = await review('dispatcher', v, 'reply/approve');
-  v = await review('callback_agent', v, 'callback', { reached: true, solved: 'unsolved', satisfaction: 'dissatisfied' });
+  v = await act('unit_handler@own', v, 'contact', { method: 'phone', summary: `已拨打 ${IN_TEXT.contact} 联系诉求人` });
+  v = await act('unit_handler@own', v, 'note', { text: `物业经理电话 ${IN_TEXT.note}，已约现场` });
+  v = await act('unit_handler@own', v, 'reply', { content: `已协调施工单位调整作业时间，施工方电话${IN_TEXT.reply}。` });
+  v = await review('dispatcher', v, 'reply/approve', { note: `答复可，回访时可联系${IN_TEXT.decision}`, publicReply: `已协调施工单位调整作业时间，如有疑问请致电${IN_TEXT.publicReply}。` });
+  v = await review('callback_agent', v, 'callback', { reached: true, solved: 'unsolved', satisfaction: 'dissatisfied', comment: `诉求人另留号码${IN_TEXT.callback}` });
   tickets.push({ id: v.id, number: v.number, phone: SEEDED.plain.phone });
   // The confidential caller's report (from the fixtures): through to a satisfied callback, closed.
   let c = await ok('dispatcher', 'GET', `/api/tickets/${sw.fx.confidentialA.id}`);
@@ -54,13 +61,22 @@ beforeAll(async () => {
   c = await review('dispatcher', c, 'reply/approve');
   c = await review('callback_agent', c, 'callback', { reached: true, solved: 'solved', satisfaction: 'satisfied' });
   // A second confidential ticket that stays with street B.
-  const c2 = await dispatch(await create(SEEDED.confidential, { confidential: true, type: 'report' }), sw.fx.units.streetB);
+  const c2 = await dispatch(
+    await create(SEEDED.confidential, { confidential: true, type: 'report', content: `举报某餐馆违规经营，举报人电话${SEEDED.confidential.phone}，请保密处理` }),
+    sw.fx.units.streetB,
+  );
   tickets.push({ id: c.id, number: c.number, phone: SEEDED.confidential.phone }, { id: c2.id, number: c2.number, phone: SEEDED.confidential.phone });
   // A repeat caller: three more calls, one of them dispatched to street B.
   for (let i = 0; i < 3; i++) {
-    const r = await create(SEEDED.waiting, { address: '乙区乙街道和平里5号' });
+    const r = await create(SEEDED.waiting, { address: '乙区乙街道和平里5号', title: `${IN_TEXT.title} 再次反映噪音` });
     tickets.push({ id: r.id, number: r.number, phone: SEEDED.waiting.phone });
-    if (i === 0) await dispatch(r, sw.fx.units.streetB);
+    if (i === 0) {
+      // Street B asks to return it: the reason, with a number, waits for the dispatcher.
+      // Supervised (督办) first, so it is one of March's typical cases, whose title the report prints.
+      const d = await act('unit_handler@other', await dispatch(r, sw.fx.units.streetB), 'sign');
+      await ok('supervisor', 'POST', `/api/tickets/${d.id}/supervise`, { version: d.version, reason: `请尽快办理，现场联系人 ${IN_TEXT.supervision}` });
+      await act('unit_handler@other', await ok('unit_handler@other', 'GET', `/api/tickets/${d.id}`), 'return', { reason: `不属本街道，请联系 ${IN_TEXT.reason} 转办` });
+    }
   }
   tickets.push({ id: sw.fx.ticketA.id, number: sw.fx.ticketA.number, phone: SEEDED.plain.phone }, { id: sw.fx.portalTicket, number: '', phone: SEEDED.portal.phone });
   // Governance: a topic linking the confidential and the repeat tickets, with a note.
@@ -189,6 +205,15 @@ it('no response, export or event leaked a caller’s number or a confidential ca
   expect(entries.some((e) => e.subject === 'dispatcher' && e.url === `/api/tickets/${sw.fx.ticketA.id}` && e.text.includes(SEEDED.plain.phone))).toBe(true);
   expect(entries.some((e) => e.subject === 'unit_handler@own' && e.text.includes(mask(SEEDED.plain.phone)))).toBe(true);
   expect(entries.some((e) => e.subject === 'supervisor' && e.text.includes(SEEDED.confidential.name))).toBe(true);
+  // Every number typed into free text reached a centre role whole where it reads one ticket, and a unit masked.
+  const centre = entries.filter((e) => ['dispatcher', 'supervisor', 'callback_agent'].includes(e.subject) && centreSeesWhole(routeOf(e.method, e.url) ?? ''));
+  for (const n of Object.values(IN_TEXT)) expect(centre.some((e) => e.text.includes(n)), n).toBe(true);
+  expect(entries.some((e) => e.subject === 'unit_handler@own' && e.text.includes('邻居电话159****4321，物业座机(****)**** 4321'))).toBe(true);
+  expect(entries.some((e) => e.subject === 'unit_handler@other' && e.text.includes('请联系 ****-****0000 转办'))).toBe(true);
+  expect(entries.some((e) => e.subject === 'dispatcher' && e.url.startsWith('/api/tickets?') && e.text.includes('136 **** 0404'))).toBe(true);
+  expect(entries.some((e) => e.subject === 'supervisor' && e.url.startsWith('/api/sla/supervision') && e.text.includes('现场联系人 ****-****7777'))).toBe(true);
+  // The report's typical case prints the title with the number gone, for whoever reads it.
+  expect(entries.some((e) => e.subject === 'supervisor' && e.url === '/api/reports/monthly/2026-03' && e.text.includes('**** 再次反映噪音'))).toBe(true);
   expect(scan(entries)).toEqual([]);
   const subjects = new Set(entries.map((e) => e.subject));
   const { bodies, bytes } = sw.recorder.size;

@@ -8,6 +8,11 @@
  *   the intake aids, the callback queues, the audit log, the SMS outbox: centreSeesFullContact); lists mask;
  * - units see masked numbers (no seeded caller allowed direct contact) and nothing of a confidential caller;
  * - intake clients, the public look-up, Open311 and anonymous callers see no contact details at all.
+ *
+ * Numbers typed into free text (IN_TEXT: demands, titles, contact summaries, notes, replies, reasons, decision
+ * notes, callback comments, public replies — none a caller's own field) follow the caller's number: whole for the
+ * centre only where it reads one ticket (the routes of centreSeesFullContact and the ticket's timeline), never
+ * whole for anyone else, nor in any list, export, report or public text.
  */
 import { apiRoutes } from '../../src/http/routes/index.ts';
 import { CENTRE_ROLES } from '../../src/domain/vocab.ts';
@@ -23,6 +28,25 @@ export const SEEDED = {
 
 export const mask = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 const FULL_NUMBERS = Object.values(SEEDED).map((c) => c.phone);
+
+/** Phone numbers written into tickets' free text, as typed (several spellings); each names where it was typed. */
+export const IN_TEXT = {
+  content: '15987654321',
+  contentLandline: '(0531)8765 4321',
+  title: '136 5555 0404',
+  contact: '+86 136-5555-0101',
+  note: '0531-86661234-88',
+  reply: '13655550202',
+  publicReply: '010-62345678',
+  reason: '0531-86660000',
+  decision: '13655550505',
+  callback: '１３６５５５５０６０６',
+  supervision: '0531-86667777',
+} as const;
+const TEXT_NUMBERS = Object.values(IN_TEXT);
+
+/** Where a centre role reads one ticket in full: numbers in its free text are whole there (the timeline too). */
+export const centreSeesWhole = (key: string) => centreSeesFullContact(key) || key === 'GET /api/tickets/:id/events';
 
 export type Recorded = { subject: Subject | 'open311' | 'public'; method: string; url: string; status: number; text: string };
 
@@ -49,9 +73,9 @@ export function forbiddenIn(r: Pick<Recorded, 'subject' | 'method' | 'url'>): st
   const centre = (CENTRE_ROLES as readonly string[]).includes(r.subject);
   if (centre) {
     const key = routeOf(r.method, r.url);
-    return key && centreSeesFullContact(key) ? [] : FULL_NUMBERS;
+    return key && centreSeesWhole(key) ? [] : [...FULL_NUMBERS, ...TEXT_NUMBERS];
   }
-  return [...FULL_NUMBERS, SEEDED.confidential.name, mask(SEEDED.confidential.phone)];
+  return [...FULL_NUMBERS, ...TEXT_NUMBERS, SEEDED.confidential.name, mask(SEEDED.confidential.phone)];
 }
 
 export function scan(entries: Recorded[]): Leak[] {

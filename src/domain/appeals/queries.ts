@@ -3,8 +3,9 @@ import type { Db } from '../../../db/client.ts';
 import { appeals, tickets, units, users } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../errors.ts';
-import { readsAll } from '../tickets/policy.ts';
+import { readsAll, textMask } from '../tickets/policy.ts';
 import { mayDecideAppeal, type AppealRow } from './commands.ts';
+import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
 
 /** Supervisors see every appeal; unit users those of their unit and the units below it. */
 function appealScope(actor: Actor): SQL {
@@ -47,7 +48,7 @@ export async function presentAppeals(db: Db, actor: Actor, rows: AppealRow[]) {
   if (rows.length === 0) return [];
   const [ticketRows, unitRows, userRows] = await Promise.all([
     db
-      .select({ id: tickets.id, number: tickets.number, title: tickets.title, status: tickets.status })
+      .select({ id: tickets.id, number: tickets.number, title: tickets.title, status: tickets.status, confidential: tickets.confidential, allowDirectContact: tickets.allowDirectContact })
       .from(tickets)
       .where(inArray(tickets.id, [...new Set(rows.map((r) => r.ticketId))])),
     db
@@ -63,21 +64,26 @@ export async function presentAppeals(db: Db, actor: Actor, rows: AppealRow[]) {
   const u = new Map(unitRows.map((r) => [r.id, r]));
   const p = new Map(userRows.map((r) => [r.id, r]));
   const person = (id: number | null) => (id ? { id, name: p.get(id)?.name ?? null } : null);
-  return rows.map((r) => ({
-    id: r.id,
-    ticket: t.get(r.ticketId) ?? { id: r.ticketId },
-    assignmentId: r.assignmentId,
-    unit: u.get(r.unitId) ?? { id: r.unitId },
-    reasonCode: r.reasonCode,
-    reason: r.reason,
-    attachmentIds: r.attachmentIds,
-    status: r.status,
-    requestedBy: person(r.requestedBy),
-    createdAt: r.createdAt.toISOString(),
-    decidedBy: person(r.decidedBy),
-    decidedAt: iso(r.decidedAt),
-    decisionNote: r.decisionNote,
-    abilities: r.status === 'pending' && mayDecideAppeal(actor) ? ['approve', 'reject'] : [],
-  }));
+  // Appeals are read as list entries: phone numbers in their texts masked as a ticket list masks them.
+  return rows.map((r) => {
+    const ticket = t.get(r.ticketId);
+    const text = (s: string | null) => (s === null ? null : maskPhoneNumbers(s, ticket ? textMask(actor, ticket, 'list') : 'redact'));
+    return {
+      id: r.id,
+      ticket: ticket ? { id: ticket.id, number: ticket.number, title: text(ticket.title)!, status: ticket.status } : { id: r.ticketId },
+      assignmentId: r.assignmentId,
+      unit: u.get(r.unitId) ?? { id: r.unitId },
+      reasonCode: r.reasonCode,
+      reason: text(r.reason),
+      attachmentIds: r.attachmentIds,
+      status: r.status,
+      requestedBy: person(r.requestedBy),
+      createdAt: r.createdAt.toISOString(),
+      decidedBy: person(r.decidedBy),
+      decidedAt: iso(r.decidedAt),
+      decisionNote: text(r.decisionNote),
+      abilities: r.status === 'pending' && mayDecideAppeal(actor) ? ['approve', 'reject'] : [],
+    };
+  });
 }
 

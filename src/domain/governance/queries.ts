@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors.ts';
 import type { TopicRow } from './commands.ts';
 import type { ListTopicsQuery } from './inputs.ts';
 import { topicActions, type TopicStatus } from './status.ts';
+import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
 
 const owner = alias(units, 'owner');
 const street = alias(units, 'street');
@@ -95,7 +96,8 @@ export async function topicTickets(db: Db, id: number) {
     .where(eq(governanceTopicTickets.topicId, id))
     .orderBy(desc(tickets.createdAt), desc(tickets.id))
     .limit(1000);
-  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), linkedAt: r.linkedAt.toISOString() }));
+  // A list, and only centre staff read topics: phone numbers in titles partly masked, as every list masks them.
+  return rows.map((r) => ({ ...r, title: maskPhoneNumbers(r.title, 'partial'), createdAt: r.createdAt.toISOString(), linkedAt: r.linkedAt.toISOString() }));
 }
 
 /** The topic's timeline, oldest first, with who did each step. */

@@ -5,6 +5,7 @@ import type { Config } from '../../config.ts';
 import { MOBILE } from '../tickets/inputs.ts';
 import { currentReferences } from '../reference.ts';
 import { enqueueNotification } from './outbox.ts';
+import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
 
 /**
  * The messages the ticket lifecycle sends. Each is called inside the transaction of the change that
@@ -73,7 +74,8 @@ export async function notifyUnitsOfDispatch(tx: Db, t: TicketLike, assigned: { u
         unitId: u.id,
         recipient: to,
         template: 'unit_dispatch',
-        params: { number: t.number, title: excerpt(t.title, 30), unitName: u.name, role: a.role === 'lead' ? '主办' : '协办' },
+        // An SMS leaves the system: numbers in the title replaced (before cutting, so no half number survives).
+        params: { number: t.number, title: excerpt(maskPhoneNumbers(t.title, 'redact'), 30), unitName: u.name, role: a.role === 'lead' ? '主办' : '协办' },
         at: now,
       });
     }),

@@ -6,17 +6,11 @@
  * scrubbed of the caller's name and of anything shaped like a phone number, e-mail or ID-card number.
  */
 import { shanghaiMinute } from '../clock.ts';
+import { REDACTED, redactContactDetails } from '../privacy/phone-numbers.ts';
 import type { CloseReason } from '../vocab.ts';
 import type { TicketStatus } from '../tickets/status.ts';
 
-export const MASK = '***';
-
-const PATTERNS = [
-  /(?<![\d*])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?![\d*])/g, // mobile, also written 138-1234-5678
-  /(?<![\d*])0\d{2,3}[-\s]?[2-9]\d{6,7}(?![\d*])/g, // landline with area code
-  /(?<![\d*])\d{17}[\dXx](?![\d*])/g, // resident ID card
-  /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, // e-mail
-];
+export const MASK = REDACTED;
 
 export type Identity = { callerName: string | null; callerPhone: string | null };
 
@@ -27,8 +21,7 @@ export function scrub(text: string, who: Identity): string {
     // A one-character "name" would mask every occurrence of a common character.
     if (secret && [...secret].length >= 2) out = out.split(secret).join(MASK);
   }
-  for (const p of PATTERNS) out = out.replace(p, MASK);
-  return out;
+  return redactContactDetails(out);
 }
 
 export type PublicTicket = Identity & {

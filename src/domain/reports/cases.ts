@@ -18,6 +18,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import type { MonthSpan } from './months.ts';
+import { redactContactDetails } from '../privacy/phone-numbers.ts';
 
 export const CASES = 6;
 const SHORTLIST = 3;
@@ -68,10 +69,12 @@ const CLOSE_NAMES: Record<string, string> = {
 const SOLVED_NAMES: Record<string, string> = { solved: '已解决', partly: '部分解决', unsolved: '未解决' };
 const SATISFACTION_NAMES: Record<string, string> = { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' };
 
-/** A text fit for a widely read report: digit runs of 5+ (phones, ID cards) and forms of address removed. */
+/**
+ * A text fit for a widely read report, whoever reads it: phone numbers, ID numbers and e-mails replaced
+ * (redactContactDetails), forms of address made anonymous.
+ */
 export function scrubPersonal(text: string, max = 60): string {
-  const s = text
-    .replace(/\d[\d\s-]{3,}\d[\dXx]?/g, '****')
+  const s = redactContactDetails(text)
     .replace(/[\u4e00-\u9fa5](先生|女士|小姐|阿姨|大爷|大妈|师傅|老师)/g, '某$1')
     .replace(/\s+/g, ' ')
     .trim();

@@ -7,6 +7,8 @@ import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { loadTicket } from '../tickets/queries.ts';
+import { textMask } from '../tickets/policy.ts';
+import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
 import { inTransaction } from '../tickets/record.ts';
 
 export const SUPERVISION_KINDS = ['reminder', 'supervision'] as const;
@@ -14,8 +16,8 @@ export type SupervisionKind = (typeof SUPERVISION_KINDS)[number];
 
 export type SupervisionFilter = { kind?: SupervisionKind; open?: boolean; unitId?: number; before?: number; limit: number };
 
-/** Newest first, keyset-paginated by id (`before`). */
-export async function listSupervisionItems(db: Db, f: SupervisionFilter) {
+/** Newest first, keyset-paginated by id (`before`); ticket titles as a ticket list shows them to `viewer`. */
+export async function listSupervisionItems(db: Db, f: SupervisionFilter, viewer: Pick<Actor, 'role'>) {
   const where: SQL[] = [];
   if (f.kind) where.push(eq(supervisionItems.kind, f.kind));
   if (f.open === true) where.push(isNull(supervisionItems.resolvedAt));
@@ -23,24 +25,35 @@ export async function listSupervisionItems(db: Db, f: SupervisionFilter) {
   if (f.unitId !== undefined) where.push(eq(supervisionItems.unitId, f.unitId));
   if (f.before) where.push(lt(supervisionItems.id, f.before));
   const rows = await db
-    .select({ s: supervisionItems, ticketNumber: tickets.number, ticketTitle: tickets.title, ticketStatus: tickets.status, unitName: units.name })
+    .select({
+      s: supervisionItems,
+      ticketNumber: tickets.number,
+      ticketTitle: tickets.title,
+      ticketStatus: tickets.status,
+      unitName: units.name,
+      confidential: tickets.confidential,
+      allowDirectContact: tickets.allowDirectContact,
+    })
     .from(supervisionItems)
     .innerJoin(tickets, eq(tickets.id, supervisionItems.ticketId))
     .leftJoin(units, eq(units.id, supervisionItems.unitId))
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(supervisionItems.id))
     .limit(f.limit);
-  return rows.map(({ s, ticketNumber, ticketTitle, ticketStatus, unitName }) => ({
-    id: s.id,
-    kind: s.kind,
-    ticket: { id: s.ticketId, number: ticketNumber, title: ticketTitle, status: ticketStatus },
-    assignmentId: s.assignmentId,
-    unit: s.unitId ? { id: s.unitId, name: unitName } : null,
-    clock: s.clock,
-    reason: s.reason,
-    createdAt: s.createdAt.toISOString(),
-    resolvedAt: s.resolvedAt?.toISOString() ?? null,
-  }));
+  return rows.map(({ s, ticketNumber, ticketTitle, ticketStatus, unitName, confidential, allowDirectContact }) => {
+    const mask = textMask(viewer, { confidential, allowDirectContact }, 'list');
+    return {
+      id: s.id,
+      kind: s.kind,
+      ticket: { id: s.ticketId, number: ticketNumber, title: maskPhoneNumbers(ticketTitle, mask), status: ticketStatus },
+      assignmentId: s.assignmentId,
+      unit: s.unitId ? { id: s.unitId, name: unitName } : null,
+      clock: s.clock,
+      reason: maskPhoneNumbers(s.reason, mask),
+      createdAt: s.createdAt.toISOString(),
+      resolvedAt: s.resolvedAt?.toISOString() ?? null,
+    };
+  });
 }
 
 /** A supervisor marks an item dealt with. Audited. */

@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { categories, ticketEvents, tickets } from '../../../db/schema/index.ts';
 import { NotFoundError } from '../errors.ts';
+import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
 
 /**
  * The citizen look-up: a ticket number plus the last four digits of the caller's phone. Returns the
@@ -48,7 +49,8 @@ export async function publicLookup(db: Db, number: string, last4: string) {
     closeReason: t.closeReason,
     createdAt: t.createdAt.toISOString(),
     closedAt: t.closedAt ? t.closedAt.toISOString() : null,
-    publicReply: t.publicReply,
+    // Whoever knows a ticket number and four digits is not necessarily the caller: numbers in the reply masked.
+    publicReply: t.publicReply === null ? null : maskPhoneNumbers(t.publicReply, 'partial'),
     events: events.map((e) => ({ type: e.type, status: e.toStatus, at: e.at.toISOString(), ...(e.dueAt ? { dueAt: new Date(e.dueAt).toISOString() } : {}) })),
   };
 }

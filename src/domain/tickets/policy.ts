@@ -2,6 +2,7 @@ import type { Actor } from '../auth/actor.ts';
 import { isCentre, isUnit } from '../auth/actor.ts';
 import type { Role } from '../vocab.ts';
 import type { AssignmentAction, TicketAction } from './status.ts';
+import type { TextMask } from '../privacy/phone-numbers.ts';
 
 /** Which roles may perform each ticket-level action (legality is the transition table's business). */
 export const TICKET_ACTION_ROLES: Record<TicketAction, readonly Role[]> = {
@@ -54,4 +55,16 @@ export function callerVisibility(actor: Pick<Actor, 'role'>, t: { confidential: 
   if (isCentre(actor)) return 'full';
   if (t.confidential) return 'hidden';
   return t.allowDirectContact ? 'full' : 'masked';
+}
+
+/**
+ * How phone numbers in a ticket's free text (demand, title, notes, contact summaries, replies, reasons) are shown:
+ * whole exactly where the caller's own number is shown whole — one ticket's detail and history, to whoever sees
+ * the caller in full (centre staff; a unit when the caller allowed direct contact). Lists mask them for everyone,
+ * as they mask the caller's number; a ticket whose caller is hidden (confidential, for units) loses them entirely.
+ */
+export function textMask(actor: Pick<Actor, 'role'>, t: { confidential: boolean; allowDirectContact: boolean }, view: 'detail' | 'list'): TextMask {
+  const vis = callerVisibility(actor, t);
+  if (vis === 'hidden') return 'redact';
+  return vis === 'full' && view === 'detail' ? 'none' : 'partial';
 }

@@ -4,7 +4,8 @@ import { audit } from '../audit.ts';
 import { completionHolds, firedAlerts } from '../sla/assignment-clocks.ts';
 import { clockStates, maxLevel, type CompletionHold } from '../sla/clocks.ts';
 import { maskPhone } from './inputs.ts';
-import { callerVisibility, mayAssignment, mayTicket } from './policy.ts';
+import { callerVisibility, mayAssignment, mayTicket, textMask } from './policy.ts';
+import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
 import { categoryPath, contactCount, pendingRequests, ticketAssignments, type TicketRow } from './queries.ts';
 import {
   ASSIGNMENT_ACTIONS,
@@ -57,7 +58,7 @@ export function summary(actor: Actor, t: TicketRow & { awaitingCalendar?: boolea
     type: t.type,
     urgency: t.urgency,
     categoryId: t.categoryId,
-    title: t.title,
+    title: maskPhoneNumbers(t.title, textMask(actor, t, 'list')),
     address: t.address,
     caller: presentCaller(actor, t, { list: true }),
     warningLevel: t.warningLevel,
@@ -107,12 +108,15 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
   if (!caller.masked && t.callerPhone) {
     await audit(db, actor, 'read_caller_contact', { type: 'ticket', id: t.id }, { number: t.number });
   }
+  // Phone numbers typed into the ticket's texts: whole only for those who see the caller's number whole.
+  const text = (s: string | null) => (s === null ? null : maskPhoneNumbers(s, textMask(actor, t, 'detail')));
   return {
     ...summary(actor, t),
+    title: text(t.title)!,
     warningLevel: maxLevel(t.warningLevel, ...assignmentRows.filter(({ a }) => LIVE_ASSIGNMENT.includes(a.status as AssignmentStatus)).map(({ a }) => levelOf(a))),
     caller,
     category: { id: t.categoryId, path: category.map((c) => c.name) },
-    content: t.content,
+    content: text(t.content)!,
     lat: t.lat,
     lng: t.lng,
     streetUnitId: t.streetUnitId,
@@ -120,17 +124,17 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
     /** How the street was found: operator / coordinates / address (routing) */
     streetSource: t.streetSource,
     allowDirectContact: t.allowDirectContact,
-    window: t.windowMatter ? { matter: t.windowMatter, hallDepartment: t.windowHallDepartment, reason: t.windowReason } : null,
+    window: t.windowMatter ? { matter: text(t.windowMatter), hallDepartment: t.windowHallDepartment, reason: t.windowReason } : null,
     close: t.closeReason
       ? {
           reason: t.closeReason,
-          note: t.closeNote,
+          note: text(t.closeNote),
           kbArticleId: t.kbArticleId,
           transferredTo: t.transferredTo,
           mergedIntoTicketId: t.mergedIntoTicketId,
         }
       : null,
-    publicReply: t.publicReply,
+    publicReply: text(t.publicReply),
     /** The callback round (1, +1 with every reopen) and the attempts made in it */
     callbackRound: t.callbackRound,
     callbackAttempts: t.callbackAttempts,
@@ -152,7 +156,7 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
       firstContactAt: iso(a.firstContactAt),
       firstContactRecordedAt: iso(a.firstContactRecordedAt),
       repliedAt: iso(a.repliedAt),
-      replyContent: a.replyContent,
+      replyContent: text(a.replyContent),
       deadlines: {
         sign: iso(a.signDueAt),
         response: iso(a.responseDueAt),
@@ -189,7 +193,7 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
       id: r.id,
       kind: r.kind,
       assignmentId: r.assignmentId,
-      reason: r.reason,
+      reason: text(r.reason),
       requestedDueAt: iso(r.requestedDueAt),
       requestedAt: iso(r.requestedAt),
     })),

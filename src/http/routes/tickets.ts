@@ -2,6 +2,8 @@ import { ValidationError } from '../../domain/errors.ts';
 import { z } from 'zod';
 import { ticketEventsOf, findTicketIdByNumber, listTickets, loadTicket } from '../../domain/tickets/queries.ts';
 import { presentTicket, summary } from '../../domain/tickets/presenter.ts';
+import { textMask } from '../../domain/tickets/policy.ts';
+import { maskPhoneNumbersDeep } from '../../domain/privacy/phone-numbers.ts';
 import * as inputs from '../../domain/tickets/inputs.ts';
 import { createTicket } from '../../domain/tickets/commands/intake.ts';
 import * as lc from '../../domain/tickets/commands/lifecycle.ts';
@@ -114,6 +116,8 @@ export const ticketRoutes: AnyRoute[] = [
       const t = await loadTicket(deps.db, actor, params.id);
       const events = await ticketEventsOf(deps.db, t.id);
       const internal = isCentre(actor) || actor.role === 'unit_handler' || actor.role === 'unit_leader';
+      // Notes, contact summaries, replies, reasons: phone numbers in them as the ticket's detail shows them.
+      const mask = textMask(actor, t, 'detail');
       return {
         body: {
           items: events
@@ -126,7 +130,7 @@ export const ticketRoutes: AnyRoute[] = [
               to: e.toStatus,
               version: e.version,
               assignmentId: e.assignmentId,
-              payload: e.payload,
+              payload: maskPhoneNumbersDeep(e.payload, mask),
               public: e.public,
               at: e.createdAt.toISOString(),
               // from which address (audit): admins only
