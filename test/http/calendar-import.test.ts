@@ -4,12 +4,13 @@
  * nothing written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, gte } from 'drizzle-orm';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
 import { makeWorld, seedCalendar, type World } from '../setup/world.ts';
 import type { Database } from '../../db/client.ts';
-import { auditLog, calendarDays } from '../../db/schema/index.ts';
+import { auditLog, calendarDays, calendarYears } from '../../db/schema/index.ts';
+import { addPolicy, assignmentById, dispatchNew } from '../setup/sla.ts';
 import { libraryDays, libraryYears } from '../../src/domain/calendar/library.ts';
 import { diffYear } from '../../src/domain/calendar/preview.ts';
 
@@ -187,5 +188,44 @@ describe('iCalendar and JSON imports refuse what would misplace a day (422, noth
     const r = await postIcs(file);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect((await year(2030)).days.map((d: any) => d.day)).toEqual(['2030-01-02', '2030-01-04', '2030-02-01', '2030-02-03']);
+  });
+});
+
+describe('a centre that never imported 2026: the installed tables have it', () => {
+  let db2: Database;
+  let deps2: TestDeps;
+  let api2: Api;
+  let w2: World;
+
+  beforeAll(async () => {
+    db2 = await freshDatabase();
+    // New Year's Eve 2025 after working hours, with only 2025 in the table.
+    deps2 = makeDeps(db2, {}, '2025-12-31T10:00:00Z');
+    await seedCalendar(deps2.db);
+    await deps2.db.delete(calendarYears).where(eq(calendarYears.year, 2026));
+    await deps2.db.delete(calendarDays).where(gte(calendarDays.day, '2026-01-01'));
+    api2 = await startApi(deps2);
+    w2 = await makeWorld(deps2.db);
+    await addPolicy(deps2, w2, { sign: { amount: 1, unit: 'working_days' }, response: { amount: 4, unit: 'working_hours' }, complete: { amount: 5, unit: 'working_days' } });
+  });
+  afterAll(async () => {
+    await api2?.close();
+    await db2?.close();
+  });
+
+  it('the preview counts the clocks waiting for the year, and the one-action import recomputes them', async () => {
+    const { assignments: [a] } = await dispatchNew(deps2, w2);
+    expect(a!.slaWaiting.map((x) => x.clock)).toEqual(['sign', 'response', 'complete']);
+    const preview = await api2.call('GET', '/api/calendar/library/2026', { token: w2.admin.token });
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body.waiting).toEqual({ clocks: 3, tickets: 1 });
+    expect(preview.body.current).toMatchObject({ covered: false, days: 0 });
+    const r = await api2.call('POST', '/api/calendar/library/2026/import', { token: w2.admin.token });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const after = await assignmentById(deps2.db, a!.id);
+    expect(after.slaWaiting).toEqual([]);
+    // 1 working day from 2025-12-31 18:00: 1/1–1/3 are off in 2026, 1/4 (Sunday) is a make-up day → 1/4 17:30
+    expect(after.signDueAt?.toISOString()).toBe('2026-01-04T09:30:00.000Z');
+    expect((await api2.call('GET', '/api/calendar/library/2026', { token: w2.admin.token })).body.waiting).toEqual({ clocks: 0, tickets: 0 });
   });
 });

@@ -2,9 +2,8 @@
  * What importing a year would do, shown before it is done: the year's days as they would be imported, the
  * consistency check, how they differ from the table in effect, and how many clocks wait for that year.
  */
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { rowsOf } from '../tickets/queries.ts';
+import { waitingByYear } from '../sla/awaiting-calendar.ts';
 import { calendarTables } from './queries.ts';
 import { checkYear, type YearDay } from './year.ts';
 
@@ -27,22 +26,12 @@ export function diffYear(current: readonly YearDay[], next: readonly YearDay[]):
   return { added, removed, changed };
 }
 
-/** Clocks (and their tickets) waiting for the calendar to cover `year`. */
-export async function clocksWaitingForYear(db: Db, year: number): Promise<{ clocks: number; tickets: number }> {
-  const [r] = rowsOf<{ clocks: string | number; tickets: string | number }>(
-    await db.execute(sql`
-      select count(*) as clocks, count(distinct a.ticket_id) as tickets
-      from assignments a, jsonb_array_elements(a.sla_waiting) w
-      where a.sla_waiting <> '[]'::jsonb and substr(w->>'date', 1, 4) = ${String(year)}`),
-  );
-  return { clocks: Number(r?.clocks ?? 0), tickets: Number(r?.tickets ?? 0) };
-}
-
 /** The preview of importing `days` as `year`: nothing is written. */
 export async function previewYear(db: Db, input: { year: number; source: string; days: YearDay[] }) {
   const { issues, warnings } = checkYear(input.year, input.days);
   const t = await calendarTables(db, input.year);
   const covered = t.years.find((y) => y.year === input.year) ?? null;
+  const [waiting] = await waitingByYear(db, [input.year]);
   const holidays = input.days.filter((d) => d.kind === 'holiday').length;
   return {
     year: input.year,
@@ -56,6 +45,6 @@ export async function previewYear(db: Db, input: { year: number; source: string;
     current: { covered: !!covered, source: covered?.source ?? null, importedAt: covered?.importedAt ?? null, days: t.days.length },
     changes: diffYear(t.days, input.days),
     /** Clocks the import would recompute at once. */
-    waiting: await clocksWaitingForYear(db, input.year),
+    waiting: { clocks: waiting?.clocks ?? 0, tickets: waiting?.tickets ?? 0 },
   };
 }
