@@ -196,6 +196,10 @@ export const ERROR_MESSAGES = {
   sla_preset_not_found: { 'zh-CN': '没有名为“{name}”的时限预设。', en: 'There is no SLA preset named "{name}".' },
   supervision_item_not_found: { 'zh-CN': '未找到催办/督办事项 {id}。', en: 'Reminder or supervision item {id} not found.' },
   supervision_item_resolved: { 'zh-CN': '催办/督办事项 {id} 已办结。', en: 'Reminder or supervision item {id} is already resolved.' },
+  search_digits_refused: {
+    'zh-CN': '为保护诉求人隐私，单位用户不能按连续4位以上的数字搜索工单内容；查找工单请用工单号。',
+    en: "To protect callers' privacy, unit users cannot search ticket text by 4 or more digits in a row; find a ticket by its number instead.",
+  },
   // citizen look-up and telephony (web workbenches)
   rate_limited: { 'zh-CN': '查询过于频繁，请 {seconds} 秒后再试。', en: 'Too many requests; try again in {seconds} seconds.' },
   lookup_not_found: {

@@ -119,6 +119,20 @@ describe('the ticket itself', () => {
   });
 });
 
+describe('searching', () => {
+  it('a unit cannot search ticket text by 4 or more digits (the hidden ones would come out one by one); the centre can', async () => {
+    const v = await worked();
+    for (const q of ['1365', '136 5', MOBILE, '8888']) {
+      const r = await api.call('GET', `/api/tickets?q=${encodeURIComponent(q)}`, { token: w.handlerA.token });
+      expect(r.status, q).toBe(422);
+      expect(r.body.code).toBe('search_digits_refused');
+    }
+    expect((await get(w.handlerA.token, `/api/tickets?q=${encodeURIComponent('夜间噪音')}`)).items.some((i: { id: number }) => i.id === v.id)).toBe(true);
+    expect((await get(w.handlerA.token, '/api/tickets?q=136')).items.some((i: { id: number }) => i.id === v.id)).toBe(true);
+    expect((await get(w.dispatcher.token, `/api/tickets?q=${MOBILE}`)).items.some((i: { id: number }) => i.id === v.id)).toBe(true);
+  });
+});
+
 describe('around the ticket', () => {
   it('appeals and reminders mask the ticket’s title and their own texts, for the unit and the supervisor alike', async () => {
     const v = await worked();

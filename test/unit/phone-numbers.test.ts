@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPhoneNumbers, maskPhoneNumbers, maskPhoneNumbersDeep, redactContactDetails } from '../../src/domain/privacy/phone-numbers.ts';
+import { findPhoneNumbers, maskPhoneNumbers, maskPhoneNumbersDeep, probesDigits, redactContactDetails } from '../../src/domain/privacy/phone-numbers.ts';
 import { maskPhone } from '../../src/domain/tickets/inputs.ts';
 import { textMask } from '../../src/domain/tickets/policy.ts';
 
@@ -148,4 +148,9 @@ describe('textMask: who sees numbers in free text', () => {
     ['unit_leader', secret, 'list', 'redact'],
     ['intake_client', plain, 'detail', 'partial'],
   ] as const)('%s, %o, %s → %s', (role, t, view, mask) => expect(textMask({ role }, t, view)).toBe(mask));
+});
+
+describe('probesDigits (searches by those who see numbers masked)', () => {
+  it.each(['1381', '13812345678', '138-1', '138 1', '5678', '物业电话8888', '１３８１', '2026'])('%s probes', (q) => expect(probesDigits(q)).toBe(true));
+  it.each(['138', '噪音', '3号楼2单元301室', '12-3', 'a1b2c3d4', ''])('%s does not', (q) => expect(probesDigits(q)).toBe(false));
 });

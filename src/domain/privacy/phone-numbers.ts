@@ -118,6 +118,15 @@ export function maskPhoneNumbersDeep<T>(value: T, mode: TextMask): T {
   return value;
 }
 
+/**
+ * A search term with 4 or more digits in a row (spaces, dots and hyphens between them count as nothing). Whoever
+ * sees numbers masked must not search free text by them: '1381', '13812', '138123'… would find the hidden
+ * digits one at a time.
+ */
+export function probesDigits(term: string): boolean {
+  return /\d(?:[ .-]?\d){3}/.test(normalise(term));
+}
+
 const ID_CARD = /(?<![\d*])\d{17}[\dXx](?![\d*])/g;
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 

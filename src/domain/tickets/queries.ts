@@ -2,7 +2,8 @@ import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'dri
 import type { Db } from '../../../db/client.ts';
 import { assignmentRequests, assignments, categories, contacts, ticketEvents, tickets, units } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, UnprocessableError } from '../errors.ts';
+import { probesDigits } from '../privacy/phone-numbers.ts';
 import { readsAll, readsScoped } from './policy.ts';
 import { categoryAncestry, currentReferences } from '../reference.ts';
 
@@ -98,6 +99,8 @@ export async function listTickets(
   if (f.statuses?.length) where.push(inArray(tickets.status, f.statuses as never[]));
   if (f.channels?.length) where.push(inArray(tickets.channel, f.channels as never[]));
   if (f.number) where.push(eq(tickets.number, f.number));
+  // Numbers in free text are masked for every reader but the centre: a search by digits would undo that.
+  if (f.q && !readsAll(actor) && probesDigits(f.q)) throw new UnprocessableError('search_digits_refused');
   if (f.q) where.push(sql`(${tickets.title} like ${'%' + escapeLike(f.q) + '%'} or ${tickets.content} like ${'%' + escapeLike(f.q) + '%'})`);
   if (f.mine) where.push(eq(tickets.createdBy, actor.userId));
   if (f.before) where.push(sql`${tickets.id} < ${f.before}`);
