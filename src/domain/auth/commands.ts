@@ -84,9 +84,8 @@ export async function logout(deps: Deps, actor: Actor, everywhere: boolean) {
     await audit(tx, actor, everywhere ? 'logout_everywhere' : 'logout', { type: 'user', id: actor.userId });
     return rows.map((r) => r.id);
   });
-  // A session revoked earlier may still have a socket (a broadcast lost): "everywhere" means all of them.
-  const sessionIds = everywhere || !actor.sessionId ? ended : [actor.sessionId];
-  if (sessionIds.length) deps.bus.endAccess({ reason: 'signed_out', sessionIds });
+  // The sessions this sign-out ended; a socket of one revoked earlier is the periodic re-check's to cut.
+  if (ended.length) deps.bus.endAccess({ reason: 'signed_out', sessionIds: ended });
 }
 
 export async function sessionInfo(deps: Deps, actor: Actor) {
