@@ -156,7 +156,9 @@ export async function attachRealtime(
   // disconnects the sockets in those rooms — through the postgres adapter, on every instance.
   const unsubscribeEnded = deps.bus.onAccessEnded((ended) => {
     const to = roomsEnded(ended);
-    if (to.length) io.in(to).disconnectSockets(true);
+    if (!to.length) return;
+    deps.logger.info({ reason: ended.reason, rooms: to.length }, 'access ended: disconnecting its sockets on every instance');
+    io.in(to).disconnectSockets(true);
   });
   // The net under it: every SOCKET_RECHECK_MS each instance asks, in one query, which of its sockets' sessions and
   // tokens are still live, and disconnects the rest — expiry (nobody publishes it), a broadcast lost with a
