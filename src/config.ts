@@ -146,7 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return { ...rest, PUBLIC_BASE_URL: PUBLIC_BASE_URL ?? (rest.PORT ? listenBaseUrl(rest.HOST, rest.PORT) : '') };
 }
 
-/** Defaults for tests and embedded use. */
+/** Defaults for tests and embedded use; PUBLIC_BASE_URL is the test server's own once it listens (test/setup/server.ts). */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), LOG_LEVEL: 'silent', SEED_DEMO: false, ...overrides };
+  return { ...loadConfig({}), LOG_LEVEL: 'silent', SEED_DEMO: false, PUBLIC_BASE_URL: '', ...overrides };
 }

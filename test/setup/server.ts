@@ -20,6 +20,8 @@ export async function startApi(deps: Deps, opts: { realtime?: boolean } = {}): P
   if (realtime) deps.io = realtime.io;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // As src/main.ts does: links for citizens point at this server unless the test named a public URL.
+  if (!deps.config.PUBLIC_BASE_URL) deps.config.PUBLIC_BASE_URL = base;
   return {
     base,
     async call(method, path, opts = {}) {
