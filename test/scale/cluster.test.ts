@@ -332,12 +332,12 @@ describe('primary + replica + pgbouncer + two instances behind nginx', { timeout
 
   it('dashboards read the replica: its figures follow the primary, its connections are the read pools, and without it intake goes on', async () => {
     // The rollup (every second) counts on the primary; the replica streams it; /api/metrics reads it there.
-    // The twelve assignments dispatched to street A above are today's reply-rate denominator.
+    // The twelve assignments dispatched to street A above are today's denominator of 回复率（按派单） (the dispatch-day basis; 回复率 counts by the deadline's day).
     const metrics = await waitFor('metrics with today’s dispatches, read from the replica', async () => {
       const r = await call('GET', `/api/metrics?period=day&unitId=${w.units.streetA.id}`, w.supervisor.token);
-      return r.status === 200 && r.body.freshness.pendingEvents === 0 && r.body.rows[0]?.metrics.reply_rate.denominator === 12 ? r : undefined;
+      return r.status === 200 && r.body.freshness.pendingEvents === 0 && r.body.rows[0]?.metrics.reply_rate_dispatched.denominator === 12 ? r : undefined;
     });
-    expect(metrics.body.rows[0].metrics.reply_rate).toMatchObject({ numerator: 0, denominator: 12 });
+    expect(metrics.body.rows[0].metrics.reply_rate_dispatched).toMatchObject({ numerator: 0, denominator: 12 });
     const ranking = await call('GET', '/api/metrics/rankings?level=street', w.supervisor.token);
     expect(ranking.status, JSON.stringify(ranking.body)).toBe(200);
 
