@@ -38,7 +38,7 @@ describe('工作日历 screen', () => {
     const admin = await signIn(browser, app, 'admin', '/wallboard');
     pages.push(admin);
     const { page } = admin;
-    await page.getByRole('link', { name: '工作日历' }).click();
+    await page.getByRole('link', { name: '工作日历', exact: true }).click();
     await page.waitForURL('**/calendar');
     const warning = page.locator('[data-coverage-warning="true"]');
     await warning.waitFor();
@@ -72,7 +72,7 @@ describe('工作日历 screen', () => {
   it('a supervisor reads the screen but is not offered the import', async () => {
     const sup = await signIn(browser, app, 'supervisor1', '/wallboard');
     pages.push(sup);
-    await sup.page.getByRole('link', { name: '工作日历' }).click();
+    await sup.page.getByRole('link', { name: '工作日历', exact: true }).click();
     await sup.page.waitForURL('**/calendar');
     await sup.page.locator('#cal-coverage').waitFor();
     await expect(sup.page.getByLabel('从文件导入（JSON 或 iCalendar）').count()).resolves.toBe(0);
