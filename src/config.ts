@@ -29,6 +29,11 @@ const Env = z.object({
   DATA_DIR: z.string().default('./data'),
   /** Seed the demo city on first start */
   SEED_DEMO: bool.default(true),
+  /**
+   * With SEED_DEMO: days of simulated history the first start adds to the new city (tickets handled through
+   * the real commands up to now; src/demo/, docs/demo.md). 0: the city alone.
+   */
+  DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(365).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   /**

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { pino } from 'pino';
 import { connect, migrate, DataDirLockedError, type Database } from '../db/client.ts';
 import { seedDemo } from '../db/seed.ts';
+import { seedDemoHistory } from './demo/history.ts';
 import { listenBaseUrl, loadConfig, type Config } from './config.ts';
 import { systemClock } from './domain/clock.ts';
 import { EventBus } from './domain/events.ts';
@@ -31,7 +32,11 @@ export async function start(config: Config = loadConfig()) {
   await migrate(database, config.DATABASE_SESSION_URL ?? config.DATABASE_URL);
   if (config.SEED_DEMO) {
     const r = await seedDemo(database.db, { log: (m) => logger.info(m) });
-    if (r.seeded) logger.info('demo city seeded');
+    if (r.seeded) {
+      logger.info('demo city seeded');
+      // Only right after the city: a history is never added twice, nor to a city already in use.
+      await seedDemoHistory({ db: database.db, database, config, logger }, { days: config.DEMO_HISTORY_DAYS });
+    }
   }
   // Heavy reads (metrics, reports) go to the streaming replica when one is configured; writes never do.
   const readDatabase = config.DATABASE_READ_URL
