@@ -33,7 +33,7 @@ let base: string;
 beforeAll(async () => {
   pg = startPgServer({ port: process.env.FAULT_PG_PORT_CRASH ? Number(process.env.FAULT_PG_PORT_CRASH) : undefined });
   app = await start(
-    loadConfig({ DATABASE_URL: pg.url, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', JOBS: 'true', LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'silent', DATA_DIR: '/nonexistent' }),
+    loadConfig({ DATABASE_URL: pg.url, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', DEMO_HISTORY_DAYS: '0', JOBS: 'true', LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'silent', DATA_DIR: '/nonexistent' }),
   );
   base = `http://127.0.0.1:${app.port}`;
 }, 90_000);

@@ -30,7 +30,7 @@ describe('SIGTERM', () => {
   it('drains the in-flight request, refuses new connections, disconnects sockets, stops jobs, exits 0 and unlocks', async () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir, SEED_DEMO: 'true', JOBS: 'true', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '10000' },
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir, SEED_DEMO: 'true', DEMO_HISTORY_DAYS: '0', JOBS: 'true', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '10000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

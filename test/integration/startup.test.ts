@@ -33,12 +33,14 @@ function run(env: Record<string, string>, untilLine: RegExp, timeoutMs = 60_000)
 }
 
 describe('embedded start-up (PGlite data folder)', () => {
-  it('migrates, seeds the demo city once, and refuses a second process on the same folder', async () => {
+  it('migrates, seeds the demo city and its history once, and refuses a second process on the same folder', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiesu-data-'));
-    const env = { DATABASE_URL: '', DATA_DIR: dir, SEED_DEMO: 'true' };
+    // A week of history keeps the start short; test/integration/demo-history.test.ts covers the full one.
+    const env = { DATABASE_URL: '', DATA_DIR: dir, SEED_DEMO: 'true', DEMO_HISTORY_DAYS: '7' };
     const first = run(env, /jiesu listening/);
     const r1 = await first.done;
     expect(r1.out).toContain('demo city seeded');
+    expect(r1.out).toMatch(/demo history seeded: \d+ contacts, \d+ tickets/);
     expect(fs.existsSync(path.join(dir, '.jiesu.lock'))).toBe(true);
 
     const second = run(env, /in use by another jiesu process/);
@@ -54,6 +56,7 @@ describe('embedded start-up (PGlite data folder)', () => {
     const third = run(env, /jiesu listening/);
     const r3 = await third.done;
     expect(r3.out).not.toContain('demo city seeded');
+    expect(r3.out).not.toContain('demo history seeded');
     third.child.kill('SIGTERM');
     await new Promise((r) => third.child.once('exit', r));
     fs.rmSync(dir, { recursive: true, force: true });
