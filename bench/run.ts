@@ -4,7 +4,7 @@
  * Starts (or reuses) the bench PostgreSQL server, generates or reuses the datasets, runs each benchmark
  * with its baseline in the same run, prints a table and writes bench/results/<date>.json.
  * --quick: tiny scale and short loads (seconds): 500 tickets for the dashboards, with the generator's
- * rollups checked against the real rollup job, 2,000 assignments for the sweep, 50 realtime clients — what
+ * rollups checked against the real rollup job and its events against the product's commands, 2,000 assignments for the sweep, 50 realtime clients — what
  * the CI smoke test runs.
  */
 import fs from 'node:fs';
@@ -14,6 +14,7 @@ import postgres from 'postgres';
 import { ensureDataset } from './lib/datasets.ts';
 import { BENCH_DIR, ensurePostgres, PG_SETTINGS } from './lib/pg.ts';
 import { verifyRollups } from './lib/verify.ts';
+import { checkEventShapes } from './lib/shapes.ts';
 import { benchIntake } from './intake.ts';
 import { benchDashboards } from './dashboards.ts';
 import { benchSweep, ensureSweepDataset } from './sweep.ts';
@@ -72,6 +73,10 @@ export async function runBench(opts: { only?: Bench[]; scales?: string[]; quick?
         const v = await verifyRollups(sql, ds.url).finally(() => sql.end());
         results.rollupCheck = v;
         checks.rollups = v.ok;
+        // The generated events against the ones the product's commands write for the same lifecycles.
+        const shapes = await checkEventShapes(server);
+        results.eventShapes = shapes;
+        checks.event_shapes = shapes.ok;
       }
       log(`dashboards at ${scale}…`);
       const d = await benchDashboards(ds.url, n, quick ? 3 : 20);

@@ -28,6 +28,7 @@ import { EventBus } from '../src/domain/events.ts';
 import { CalendarStore } from '../src/domain/calendar/store.ts';
 import type { Deps } from '../src/deps.ts';
 import { sweep } from '../src/jobs/sla-sweep.ts';
+import { LIVE_ASSIGNMENT, UNIT_ACTIVE } from '../src/domain/tickets/status.ts';
 import { sweep as rowwiseSweep } from './lib/sweep-rowwise.ts';
 import { freshSeededDb, silentLogger } from './lib/datasets.ts';
 import { addSyntheticUnits } from './lib/generate.ts';
@@ -54,14 +55,21 @@ export type SweepFigures = {
   check: { ok: boolean; expected: number; alerts: number; events: number; distinct: number; orphans: number; supervision: number; sms: number; leftDue: number; secondPass: number; published: number };
 };
 
-/** The naive pass: every live assignment × clock × level whose threshold (from its deadlines) has passed and has no alert. */
+/**
+ * The naive pass: every live assignment × clock × level whose threshold (from its deadlines) has passed and has no alert —
+ * with the sweep's rules of what may fire: clocks not stopped, the ticket in the units' hands, the lead's completion
+ * clock not held by a pending termination request.
+ */
 const NAIVE = (now: string) => `
   select count(*)::int as n from assignments a
+  join tickets t on t.id = a.ticket_id
   cross join lateral (values ('sign', a.dispatched_at, a.sign_due_at, a.signed_at),
                              ('response', a.dispatched_at, a.response_due_at, a.first_contact_at),
                              ('complete', a.complete_started_at, a.complete_due_at, a.replied_at)) c(clock, start, due, stopped)
   cross join lateral (values ('yellow'::warning_level, 0.75), ('red'::warning_level, 0.9), ('overdue'::warning_level, 1.0)) l(level, f)
-  where a.status in ('awaiting_sign', 'in_progress', 'replied') and c.due is not null and c.stopped is null
+  where a.status in (${LIVE_ASSIGNMENT.map((x) => `'${x}'`).join(', ')}) and a.clocks_stopped_at is null
+    and t.status in (${UNIT_ACTIVE.map((x) => `'${x}'`).join(', ')}) and not (a.role = 'lead' and t.status = 'termination_requested' and c.clock = 'complete')
+    and c.due is not null and c.stopped is null
     and c.start + (c.due - c.start) * l.f <= '${now}'::timestamptz
     and not exists (select 1 from sla_alerts s where s.assignment_id = a.id and s.clock = c.clock and s.level = l.level and s.cycle = a.sla_cycle)`;
 

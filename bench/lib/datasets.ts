@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { connect, migrate } from '../../db/client.ts';
 import { seedDemo } from '../../db/seed.ts';
 import { adminQuery, dbExists, type PgServer } from './pg.ts';
-import { generate, type GenerateResult } from './generate.ts';
+import { generate, GENERATOR_VERSION, type GenerateResult } from './generate.ts';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -40,8 +40,9 @@ export async function ensureDataset(server: PgServer, label: string, n: number, 
     const sql = postgres(server.url(name), { max: 1, onnotice: () => {} });
     try {
       const rows = await sql`select value from bench.meta where key = 'generated'`.catch(() => []);
-      const meta = rows[0]?.value as (GenerateResult & { at: string; requested: number }) | undefined;
-      if (meta && meta.requested === n) {
+      const meta = rows[0]?.value as (GenerateResult & { at: string; requested: number; generator?: number }) | undefined;
+      // A dataset from another version of the generator is generated again (its events and rollups differ).
+      if (meta && meta.requested === n && meta.generator === GENERATOR_VERSION) {
         // Kept datasets follow the schema: pending migrations run (a new rollup grain backfills itself from
         // the existing rollups in its migration), so a schema change does not mean regenerating 10 M tickets.
         await migrateKept(server.url(name));
@@ -56,8 +57,8 @@ export async function ensureDataset(server: PgServer, label: string, n: number, 
   const url = await freshSeededDb(server, name);
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const r = await generate(sql, n, log);
-    const generated = { ...r, at: new Date().toISOString(), requested: n, totalSeconds: Math.round((performance.now() - t0) / 100) / 10 };
+    const r = await generate(sql, url, n, log);
+    const generated = { ...r, at: new Date().toISOString(), requested: n, generator: GENERATOR_VERSION, totalSeconds: Math.round((performance.now() - t0) / 100) / 10 };
     await sql.unsafe(`create table if not exists bench.meta (key text primary key, value jsonb not null)`);
     await sql`insert into bench.meta (key, value) values ('generated', ${sql.json(generated as never)}) on conflict (key) do update set value = excluded.value`;
     log(`  total: ${generated.totalSeconds} s`);

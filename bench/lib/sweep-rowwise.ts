@@ -1,6 +1,9 @@
 /**
  * BASELINE for the sweep benchmark: the row-by-row sweep as it was before the set-based rewrite of
- * src/jobs/sla-sweep.ts (≈ 6–7 statements per due assignment), kept verbatim apart from imports.
+ * src/jobs/sla-sweep.ts (≈ 6–7 statements per due assignment), kept as it was apart from imports and the
+ * product's later firing rules, so that it does the same work: nothing fires on a clock the unit can no
+ * longer act on (an ended assignment, stopped clocks, a ticket out of the units' hands) nor on the lead's
+ * completion clock while its termination request waits.
  *
  * The SLA sweep: fires every warning mark whose time has come, exactly once.
  *
@@ -21,7 +24,7 @@ import { systemActor } from '../../src/domain/auth/actor.ts';
 import { dueMarks, levelRank, maxLevel, nextCheckAt, type Clock, type Level, type Mark, type WarningLevel } from '../../src/domain/sla/clocks.ts';
 import { enqueueNotification } from '../../src/domain/notifications/outbox.ts';
 import { inTransaction, type Recorder } from '../../src/domain/tickets/record.ts';
-import { LIVE_ASSIGNMENT, type AssignmentStatus } from '../../src/domain/tickets/status.ts';
+import { LIVE_ASSIGNMENT, UNIT_ACTIVE, type AssignmentStatus, type TicketStatus } from '../../src/domain/tickets/status.ts';
 import { shanghaiMinute } from '../../src/domain/clock.ts';
 import { CLOCK_LABEL, LEVEL_LABEL, type SweepResult } from '../../src/jobs/sla-sweep.ts';
 
@@ -32,7 +35,7 @@ export type SweepOptions = {
   maxBatches?: number;
 };
 
-type Row = { a: typeof assignments.$inferSelect; ticketNumber: string; ticketLevel: WarningLevel; ticketVersion: number; notifyPhone: string | null };
+type Row = { a: typeof assignments.$inferSelect; ticketNumber: string; ticketStatus: string; ticketLevel: WarningLevel; ticketVersion: number; notifyPhone: string | null };
 
 function dueOf(a: Row['a'], clock: Clock): Date | null {
   return clock === 'sign' ? a.signDueAt : clock === 'response' ? a.responseDueAt : a.completeDueAt;
@@ -41,9 +44,11 @@ function dueOf(a: Row['a'], clock: Clock): Date | null {
 /** Fires one assignment's due marks; returns the levels it fired. */
 async function fireAssignment(tx: Db, record: Recorder, row: Row, now: Date): Promise<{ fired: Mark[]; level: WarningLevel }> {
   const { a } = row;
-  const live = LIVE_ASSIGNMENT.includes(a.status as AssignmentStatus);
-  // A clock whose assignment has ended fires nothing (its marks should already be gone; this tidies up).
-  const { due, rest } = live ? dueMarks(a.slaMarks, now) : { due: [], rest: [] };
+  // Nothing fires on a clock the unit can no longer act on, nor on the lead's completion clock while its
+  // termination request waits (their marks should already be gone; this tidies up) — as the product's sweep.
+  const live = LIVE_ASSIGNMENT.includes(a.status as AssignmentStatus) && UNIT_ACTIVE.includes(row.ticketStatus as TicketStatus) && !a.clocksStoppedAt;
+  const held = a.role === 'lead' && row.ticketStatus === 'termination_requested';
+  const { due, rest } = dueMarks(live ? a.slaMarks.filter((m) => !(held && m.clock === 'complete')) : [], now);
   const fired: Mark[] = [];
   let level = a.warningLevel;
   // One insert for all of them; the rows that come back are the levels firing now (a conflict means it
@@ -118,6 +123,7 @@ async function sweepBatch(deps: Deps, now: Date, batchSize: number): Promise<Omi
       .select({
         a: assignments,
         ticketNumber: tickets.number,
+        ticketStatus: tickets.status,
         ticketLevel: tickets.warningLevel,
         ticketVersion: tickets.version,
         notifyPhone: units.notifyPhone,

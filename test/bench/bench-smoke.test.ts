@@ -5,7 +5,9 @@
  *
  * Asserts the output shape and the correctness checks of every benchmark: intake answered only 201s, one
  * auto-dispatched ticket each; the generator's rollups (500 tickets) equal what the real rollup job computes
- * from their events and the dashboards agree with the raw aggregate; the sweep (2,000 open assignments)
+ * from their events, counter for counter, with every counter the generated lifecycles can move moved; the
+ * generated events have the shape of those the product's commands write for the same lifecycles; the
+ * dashboards agree with the raw aggregate; the sweep (2,000 open assignments)
  * fires every expected warning exactly once with its event, reminder, supervision item and SMS, and a second
  * pass fires nothing; one realtime event reaches each of 50 authenticated clients exactly once.
  */
@@ -13,6 +15,9 @@ import { describe, expect, it } from 'vitest';
 import { runBench } from '../../bench/run.ts';
 import type { SweepFigures } from '../../bench/sweep.ts';
 import type { RealtimeFigures } from '../../bench/realtime.ts';
+import type { RollupCheck } from '../../bench/lib/verify.ts';
+import type { ShapeCheck } from '../../bench/lib/shapes.ts';
+import { COUNTERS } from '../../src/domain/metrics/counters.ts';
 
 describe('bench harness (quick)', () => {
   it('runs every PostgreSQL benchmark at a tiny scale with every check passing', { timeout: 240_000 }, async () => {
@@ -22,9 +27,19 @@ describe('bench harness (quick)', () => {
     expect(out.rows.map((r) => r.bench)).toEqual(['intake', 'intake', 'dashboards quick', 'dashboards quick', 'sweep quick', 'sweep quick', 'realtime', 'realtime']);
     for (const r of out.rows) expect(r).toMatchObject({ figure: expect.any(String), value: expect.any(String), baseline: expect.any(String), goal: expect.any(String) });
 
-    const rollup = out.results.rollupCheck as { ok: boolean; rows: number; mismatches: number };
+    const rollup = out.results.rollupCheck as RollupCheck;
     expect(rollup.rows).toBeGreaterThan(0);
     expect(rollup.mismatches).toBe(0);
+    // The generated lifecycles exercise every counter the happy path can move (due-day cohorts, 按时办结率 judged,
+    // callback attempts, the centre's clocks…); only those of clocks awaiting the calendar, returns and reopens stay 0.
+    const outOfScope = ['signPending', 'responsePending', 'leadResponsePending', 'completePending', 'leadCompletePending', 'leadReturned', 'leadCompleteReturned', 'closedRedone', 'reopened'];
+    for (const c of COUNTERS) {
+      if (outOfScope.includes(c)) expect(rollup.totals[c], c).toBe(0);
+      else expect(rollup.totals[c], c).toBeGreaterThan(0);
+    }
+    expect(rollup.totals.leadRespondedOnTime).toBeLessThan(rollup.totals.leadResponseDue);
+    expect(rollup.totals.closedOnTime).toBeLessThan(rollup.totals.completionJudged);
+    expect(rollup.totals.callbacksValid).toBeLessThan(rollup.totals.callbackAttempts);
     const intake = out.results.intake as { app: { ok: number; non2xx: number }; bare: { ok: number }; check: { ok: boolean } };
     expect(intake.app.ok).toBeGreaterThan(0);
     expect(intake.bare.ok).toBeGreaterThan(0);
@@ -45,6 +60,11 @@ describe('bench harness (quick)', () => {
     expect(rt.app.rssMB).toBeGreaterThan(0);
     expect(rt.app.p99).toBeGreaterThan(0);
 
-    expect(out.checks).toEqual({ intake: true, rollups: true, dashboards_quick: true, sweep_quick: true, realtime: true });
+    // The generated events are the ones the product's commands write for the same lifecycles, kind by kind.
+    const shapes = out.results.eventShapes as ShapeCheck;
+    expect(shapes.differences).toEqual([]);
+    expect(shapes.types).toEqual(expect.arrayContaining(['ticket_created', 'contact_linked', 'dispatch', 'sign', 'contact', 'sla_warning:complete:overdue', 'reply', 'approve_reply', 'callback_retry', 'callback_close', 'callback_dispute', 'close']));
+
+    expect(out.checks).toEqual({ intake: true, rollups: true, event_shapes: true, dashboards_quick: true, sweep_quick: true, realtime: true });
   });
 });
