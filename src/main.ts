@@ -1,8 +1,7 @@
 import http from 'node:http';
 import { pino } from 'pino';
 import { connect, migrate, DataDirLockedError, type Database } from '../db/client.ts';
-import { seedDemo } from '../db/seed.ts';
-import { seedDemoHistory } from './demo/history.ts';
+import { seedDemoOnce } from './demo/seed.ts';
 import { listenBaseUrl, loadConfig, type Config } from './config.ts';
 import { systemClock } from './domain/clock.ts';
 import { EventBus } from './domain/events.ts';
@@ -30,14 +29,8 @@ export async function start(config: Config = loadConfig()) {
   logger.info({ driver: database.driver, dataDir: database.driver === 'pglite' ? config.DATA_DIR : undefined }, 'database connected');
   // The migration lock is a session lock: through the session URL when DATABASE_URL is a transaction pool.
   await migrate(database, config.DATABASE_SESSION_URL ?? config.DATABASE_URL);
-  if (config.SEED_DEMO) {
-    const r = await seedDemo(database.db, { log: (m) => logger.info(m) });
-    if (r.seeded) {
-      logger.info('demo city seeded');
-      // Only right after the city: a history is never added twice, nor to a city already in use.
-      await seedDemoHistory({ db: database.db, database, config, logger }, { days: config.DEMO_HISTORY_DAYS });
-    }
-  }
+  // The demo city and, right after it, its history (src/demo/seed.ts).
+  if (config.SEED_DEMO) await seedDemoOnce({ db: database.db, database, config, logger }, { historyDays: config.DEMO_HISTORY_DAYS });
   // Heavy reads (metrics, reports) go to the streaming replica when one is configured; writes never do.
   const readDatabase = config.DATABASE_READ_URL
     ? await connect({ url: config.DATABASE_READ_URL, max: config.DATABASE_POOL_MAX, applicationName: instanceAppName(config, 'jiesu-read'), prepare: config.DATABASE_PREPARE })

@@ -185,10 +185,10 @@ type Plan = {
   leadUnitCode?: string;
 };
 
-export async function seedHistory(
-  base: { db: Deps['db']; database: Database; config: Config; logger: Logger },
-  opts: HistoryOptions,
-): Promise<HistoryReport> {
+/** What the history needs of the composition root; the rest of its deps (a settable clock, its own bus) it makes. */
+export type HistoryBase = { db: Deps['db']; database: Database; config: Config; logger: Logger };
+
+export async function seedHistory(base: HistoryBase, opts: HistoryOptions): Promise<HistoryReport> {
   const t0 = performance.now();
   const days = opts.days ?? 90;
   const end = opts.now.getTime();
@@ -202,7 +202,7 @@ export async function seedHistory(
   const sh = shifts(cal);
   const rng = new Rng(`${opts.seed ?? DEMO_HISTORY_SEED}|${opts.now.toISOString()}|${days}`);
   const sim = new Sim(deps, start, end);
-  const h = new History(deps, sim, world, cal, sh, rng, opts.volume ?? { before: 0.8, recent: 2.9, recentDays: 36 });
+  const h = new History(deps, sim, world, cal, sh, rng, opts.volume ?? { before: 0.6, recent: 2.4, recentDays: 36 });
   h.plan(start, end);
   await sim.run();
   // The jobs of the first minute, at "now": metrics counted, hotspots detected.
@@ -223,13 +223,10 @@ export async function seedHistory(
 }
 
 /**
- * The first start's history, after the demo city was just seeded (main.ts, npm run db:seed): `days` back to
- * now, one line in the log; a step that failed is logged as a warning (the rest of the history stands).
+ * The first start's history, after the demo city was just seeded (seed.ts): `days` back to now, one line in
+ * the log; a step that failed is logged as a warning (the rest of the history stands).
  */
-export async function seedDemoHistory(
-  base: { db: Deps['db']; database: Database; config: Config; logger: Logger },
-  opts: { days: number; now?: Date },
-): Promise<HistoryReport | null> {
+export async function seedDemoHistory(base: HistoryBase, opts: { days: number; now?: Date }): Promise<HistoryReport | null> {
   if (opts.days <= 0) return null;
   const r = await seedHistory(base, { now: opts.now ?? new Date(), days: opts.days });
   base.logger.info(
@@ -293,6 +290,19 @@ class History {
         if (at >= end) continue;
         const windowOpen = !online && onShift(this.cal, this.sh.window, at) && this.r.chance(0.25);
         this.sim.spawn(at, 'call', () => this.call(online ? 'online' : windowOpen ? 'window' : 'phone'));
+      }
+    }
+    // A few residents call again and again about what troubles them at home (重复来电): each a new ticket.
+    for (const regular of this.regulars) {
+      for (let i = this.r.int(2, 4); i > 0; i--) {
+        const day = midnight(end, -this.r.int(1, Math.min(60, Math.round((end - start) / DAY) - 1)));
+        const at = day + this.r.int(8 * 60, 21 * 60) * MINUTE;
+        if (at < start || at >= end) continue;
+        this.sim.spawn(at, 'regular caller', async () => {
+          const place = { ...placeIn(this.r, regular.place.street), compound: regular.place.compound, building: regular.place.building };
+          const s = this.newStory(regular.leaf, regular.place.street, regular.caller, place);
+          await this.intake(s, this.r.chance(0.8) ? 'phone' : 'online', this.drawPlan(s.leaf));
+        });
       }
     }
     // Supervisors' routine and the daily jobs.
@@ -428,14 +438,12 @@ class History {
   /** One ordinary contact: triage decides what becomes of it. */
   private async call(channel: 'phone' | 'online' | 'window') {
     // Consultations the knowledge base answers on the call (直接答复): 40–75 % of contacts in real centres.
-    if (channel === 'phone' && this.r.chance(0.45)) {
+    if (channel === 'phone' && this.r.chance(0.5)) {
       const leaf = this.pickLeaf((l) => !!l.questions);
       return this.directAnswer(this.newStory(leaf, this.street()));
     }
-    // A few residents call again and again about what troubles them at home (重复来电).
-    const regular = channel !== 'window' && this.r.chance(0.1) ? this.r.pick(this.regulars) : null;
-    const leaf = regular && this.leafActive(regular.leaf, this.sim.time) ? regular.leaf : this.pickLeaf(channel === 'window' ? (l) => !!l.window : undefined);
-    const s = regular ? this.newStory(leaf, regular.place.street, regular.caller, { ...placeIn(this.r, regular.place.street), compound: regular.place.compound, building: regular.place.building }) : this.newStory(leaf, this.street());
+    const leaf = this.pickLeaf(channel === 'window' ? (l) => !!l.window : undefined);
+    const s = this.newStory(leaf, this.street());
     const d = this.r.next();
     if (channel === 'phone') {
       if (leaf.questions && d < 0.3) return this.directAnswer(s);
@@ -978,9 +986,9 @@ class History {
   private placeClusters(start: number, end: number) {
     // Two in the current week (the board's 7 days ending today), one five weeks back that becomes a topic.
     const clusters = [
-      { leaf: '公用事业/供水/停水', street: 's-liulang', from: end - 4 * DAY, hours: 30, count: 7, repeats: 2 },
-      { leaf: '生态环境/噪声污染/施工噪声', street: 's-nanhu', from: end - 5 * DAY, hours: 90, count: 6, repeats: 1 },
-      { leaf: '城市管理/市容环境/占道经营', street: 's-hubin', from: end - 38 * DAY, hours: 80, count: 6, repeats: 1 },
+      { leaf: '公用事业/供水/停水', street: 's-liulang', from: end - 4 * DAY, hours: 30, count: 6, repeats: 2 },
+      { leaf: '生态环境/噪声污染/施工噪声', street: 's-nanhu', from: end - 5 * DAY, hours: 90, count: 5, repeats: 1 },
+      { leaf: '城市管理/市容环境/占道经营', street: 's-hubin', from: end - 38 * DAY, hours: 80, count: 5, repeats: 1 },
     ];
     for (const c of clusters) {
       if (c.from < start + 7 * DAY) continue;

@@ -9,6 +9,10 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../db/seed.ts';
 import { seedHistory, type HistoryReport } from '../../src/demo/history.ts';
+import { seedDemoOnce } from '../../src/demo/seed.ts';
+import { connect } from '../../db/client.ts';
+import { testConfig } from '../../src/config.ts';
+import { pino } from 'pino';
 import { LEAVES } from '../../src/demo/demands.ts';
 import { checkReportMonth, lastMonth } from '../../src/domain/reports/commands.ts';
 import { computeMonthlyFigures } from '../../src/domain/reports/figures.ts';
@@ -124,20 +128,17 @@ describe('the history itself', () => {
   });
 
   it('weights calls to working hours, with fewer on weekends and holidays', async () => {
+    // Each day of the period as the calendar table has it (a holiday, a make-up working day, else the weekday).
     const [r] = await rows<{ working: number; off: number; working_days: number; off_days: number; office: number; total: number }>(sql`
-      with d as (
-        select (created_at at time zone 'Asia/Shanghai') as local,
-          exists (select 1 from calendar_days c where c.day = (created_at at time zone 'Asia/Shanghai')::date and c.kind = 'holiday')
-            or (extract(isodow from created_at at time zone 'Asia/Shanghai') in (6, 7)
-                and not exists (select 1 from calendar_days c where c.day = (created_at at time zone 'Asia/Shanghai')::date and c.kind = 'workday')) as off
-        from contacts)
-      select count(*) filter (where not off)::int as working, count(*) filter (where off)::int as off,
-        count(*) filter (where extract(hour from local) between 8 and 17)::int as office, count(*)::int as total,
-        (select count(*) from generate_series(${report.from}::timestamptz, ${NOW}::timestamptz, '1 day') g
-          where extract(isodow from g at time zone 'Asia/Shanghai') between 1 and 5)::int as working_days,
-        (select count(*) from generate_series(${report.from}::timestamptz, ${NOW}::timestamptz, '1 day') g
-          where extract(isodow from g at time zone 'Asia/Shanghai') in (6, 7))::int as off_days
-      from d`);
+      with days as (
+        select g::date as day,
+          coalesce((select c.kind = 'holiday' from calendar_days c where c.day = g::date), extract(isodow from g) in (6, 7)) as off
+        from generate_series((${report.from}::timestamptz at time zone 'Asia/Shanghai')::date + 1, (${NOW}::timestamptz at time zone 'Asia/Shanghai')::date - 1, '1 day') g),
+      c as (select (created_at at time zone 'Asia/Shanghai') as local from contacts)
+      select count(*) filter (where not d.off)::int as working, count(*) filter (where d.off)::int as off,
+        (select count(*) from days where not off)::int as working_days, (select count(*) from days where off)::int as off_days,
+        count(*) filter (where extract(hour from c.local) between 8 and 17)::int as office, count(*)::int as total
+      from c join days d on d.day = c.local::date`);
     expect(r!.working / r!.working_days).toBeGreaterThan((1.5 * r!.off) / r!.off_days);
     expect(r!.office / r!.total).toBeGreaterThan(0.6);
   });
@@ -289,6 +290,34 @@ describe('at an awkward hour', () => {
         await count(sql`select count(*)::int as n from assignments a join units u on u.id = a.unit_id where u.code = 's-donghua' and a.status = 'awaiting_sign'`),
       ).toBeGreaterThan(0);
     } finally {
+      await db.close();
+    }
+  }, 120_000);
+});
+
+describe('several instances starting together', () => {
+  it('one seeds the city and its history; the others wait for it, then find the city and seed nothing', async () => {
+    const at = new Date(NOW);
+    const db = await freshDatabase();
+    // A second instance has a pool of its own (PGlite: one process per data folder, so the same database).
+    const other = driver === 'postgres' ? await connect({ url: (db as Database & { url: string }).url, max: 4 }) : db;
+    try {
+      const base = (d: Database) => ({ db: d.db, database: d, config: testConfig({}), logger: pino({ level: 'silent' }) });
+      const done: string[] = [];
+      const [a, b] = await Promise.all([
+        seedDemoOnce(base(db), { historyDays: 6, now: at }).then((r) => (done.push('a'), r)),
+        seedDemoOnce(base(other), { historyDays: 6, now: at }).then((r) => (done.push('b'), r)),
+      ]);
+      expect([a.seeded, b.seeded].sort()).toEqual([false, true]);
+      const winner = a.seeded ? a : b;
+      expect(winner.history!.failures).toEqual([]);
+      expect((a.seeded ? b : a).history).toBeNull();
+      const [n] = rowsOf<{ n: number }>(await db.db.execute(sql`select count(*)::int as n from tickets`));
+      expect(n!.n).toBe(winner.history!.tickets);
+      // On PostgreSQL the other instance waited for the history, not only for the city.
+      if (driver === 'postgres') expect(done).toEqual(a.seeded ? ['a', 'b'] : ['b', 'a']);
+    } finally {
+      if (other !== db) await other.close();
       await db.close();
     }
   }, 120_000);

@@ -163,8 +163,8 @@ beforeAll(async () => {
   const env = {
     DATABASE_URL: primary.url,
     DATABASE_READ_URL: replica.url,
-    // Both seed the demo city at once: one does, the other finds it there. Without the history: the other
-    // instance's jobs would sweep the history's tickets at the real now while the first still simulates the past.
+    // Both seed the demo city at once: one does, the other finds it there (waiting for it: src/demo/seed.ts).
+    // Without the history, which test/integration/demo-history.test.ts covers: it would only lengthen the start.
     SEED_DEMO: 'true',
     DEMO_HISTORY_DAYS: '0',
     JOBS: 'true',
