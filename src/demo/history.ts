@@ -1022,19 +1022,21 @@ class History {
 
   private placePinned(start: number, end: number) {
     const unit = this.sh.unit;
-    const pin = (at: number, leafPath: string, streetCode: string, plan: Partial<Plan>, channel: 'phone' | 'online' | 'window' = 'phone', caller?: Caller) => {
+    const pin = (at: number, leafPath: string, streetCode: string, plan: Partial<Plan>, channel: 'phone' | 'online' | 'window' = 'phone', caller?: Caller, home?: Partial<Place>) => {
       if (at < start) return; // a short history has room for the recent ones only
       this.sim.spawn(at, `pinned ${plan.stopAt ?? plan.path}`, async () => {
-        const s = this.newStory(this.leaf(leafPath), this.street(streetCode), caller);
+        const street = this.street(streetCode);
+        const s = this.newStory(this.leaf(leafPath), street, caller, home && { ...placeIn(this.r, street), ...home });
         const base: Plan = { path: 'reply', callback: 'satisfied', community: false, signLate: false, noContact: false, replyRejected: false, supervise: false };
         await this.intake(s, channel, { ...base, ...plan });
       });
     };
     // The README's caller (王先生, 13812345678) has called before about 东华街道: his history and duplicate hints show at once.
     const wang: Caller = { name: '王先生', phone: '13812345678' };
-    pin(midnight(end, -40) + 10 * HOUR, '城市管理/市容环境/垃圾清运', 's-donghua', { path: 'reply', callback: 'satisfied' }, 'phone', wang);
-    pin(midnight(end, -19) + 15 * HOUR, '生态环境/噪声污染/社会生活噪声', 's-donghua', { path: 'reply', callback: 'basic' }, 'phone', wang);
-    pin(retreat(this.cal, unit, end, 900), '城市管理/市容环境/垃圾清运', 's-donghua', { path: 'reply', brisk: true, stopAt: 'reply', leadUnitCode: 's-donghua' }, 'phone', wang);
+    const home: Partial<Place> = { compound: '幸福里小区', building: '3号楼', road: '翠微路', no: 3, address: '东城区东华街道幸福里小区3号楼' };
+    pin(midnight(end, -40) + 10 * HOUR, '城市管理/市容环境/垃圾清运', 's-donghua', { path: 'reply', callback: 'satisfied' }, 'phone', wang, home);
+    pin(midnight(end, -19) + 15 * HOUR, '生态环境/噪声污染/社会生活噪声', 's-donghua', { path: 'reply', callback: 'basic' }, 'phone', wang, home);
+    pin(retreat(this.cal, unit, end, 900), '城市管理/市容环境/垃圾清运', 's-donghua', { path: 'reply', brisk: true, stopAt: 'reply', leadUnitCode: 's-donghua' }, 'phone', wang, home);
 
     // Awaiting dispatch: the last hour's calls (one past the centre's 30 minutes).
     pin(end - 12 * MINUTE, '城市管理/市政设施/道路破损', 's-hepingli', { stopAt: 'dispatch' });

@@ -189,9 +189,9 @@ describe('the wallboard (supervisor1)', () => {
     expect(spikes).toContain('噪声污染@南湖街道');
     expect(h.repeats.length).toBeGreaterThan(0);
     // An earlier spike became a governance topic, in progress.
-    const [topic] = await rows<{ status: string; n: number }>(sql`
-      select t.status, (select count(*)::int from governance_topic_tickets g where g.topic_id = t.id) as n from governance_topics t`);
-    expect(topic).toMatchObject({ status: 'in_progress' });
+    const [topic] = await rows<{ title: string; status: string; n: number }>(sql`
+      select t.title, t.status, (select count(*)::int from governance_topic_tickets g where g.topic_id = t.id) as n from governance_topics t`);
+    expect(topic).toMatchObject({ title: '湖滨街道市容环境问题综合治理', status: 'in_progress' });
     expect(topic!.n).toBeGreaterThanOrEqual(5);
   });
 
@@ -243,12 +243,27 @@ describe("every role's workbench holds work", () => {
   it("operator1: the README's caller (13812345678) has called before", async () => {
     const h = await get('operator1', '/api/intake/caller-history?phone=13812345678');
     expect(h.items.length).toBeGreaterThanOrEqual(3);
+    const [w] = await rows<{ n: number; open: number }>(sql`
+      select count(*)::int as n, count(*) filter (where status <> 'closed')::int as open from tickets
+      where caller_phone = '13812345678' and address like '%东华街道幸福里%'`);
+    expect(w).toEqual({ n: 3, open: 1 });
   });
 
-  it('unit leaders see their appeals', async () => {
-    const [u] = await rows<{ code: string }>(sql`select u.code from appeals a join units u on u.id = a.unit_id where a.status = 'pending' limit 1`);
-    const a = await get(`leader.${u!.code}`, '/api/appeals?status=pending');
-    expect(a.items.length).toBeGreaterThan(0);
+  it('leader.s-donghua and leader.s-yunling (the README) each see a pending appeal of their unit', async () => {
+    for (const code of ['s-donghua', 's-yunling']) {
+      const a = await get(`leader.${code}`, '/api/appeals?status=pending');
+      expect(a.items.length, code).toBeGreaterThan(0);
+    }
+  });
+
+  it('clerk1 logged window complaints; admin reads the SMS outbox the history left, delivered', async () => {
+    const w = await get('clerk1', '/api/tickets?channel=window&mine=true');
+    expect(w.items.length).toBeGreaterThan(0);
+    const [n] = await rows<{ sent: number; pending: number }>(sql`
+      select count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status = 'pending')::int as pending from notifications`);
+    expect(n!.sent).toBeGreaterThan(50);
+    const outbox = await get('admin', '/api/admin/notifications');
+    expect(outbox.items.length).toBeGreaterThan(0);
   });
 });
 
