@@ -915,6 +915,9 @@ class History {
 
   /** The unit's leader asks for the ticket to be left out of its score; a supervisor decides days later. */
   private async appeal(s: Story, assignmentId: number, decision: 'approve' | 'reject' | 'pending', why: 'overdue' | 'disputed') {
+    // One appeal per story: a late reply whose callback is then closed as disputed is appealed once.
+    if (s.memo.has('appealed')) return;
+    s.memo.set('appealed', true);
     const a = await this.assignment(assignmentId);
     const leader = this.w.leaderOf(a.unitId);
     if (!leader) return;
