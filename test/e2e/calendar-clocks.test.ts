@@ -28,7 +28,7 @@ async function dispatchedToDonghua(content: string) {
   return { v, sessions: { operator, dispatcher, unit } };
 }
 
-describe('clocks awaiting the calendar on the screens (issue 11 §1, §2)', () => {
+describe('clocks awaiting the calendar on the screens', () => {
   it('the unit desk, the ticket view, the dispatch desk, the wallboard and the banner say so; importing 2027 updates the unit desk live', async () => {
     const first = await dispatchedToDonghua('小区门口垃圾桶满溢，元旦前无人清运');
     const waiting = first.v;

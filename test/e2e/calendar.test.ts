@@ -1,5 +1,5 @@
 /**
- * The working-day calendar screen in a real browser (issue 11 §3): with the table ending in 27 days an admin sees
+ * The working-day calendar screen in a real browser: with the table ending in 27 days an admin sees
  * the coverage warning, learns that the installed tables lack next year, imports it from a JSON file; a year the
  * installed tables have is previewed and imported in one action. A supervisor reads the screen but cannot import.
  */

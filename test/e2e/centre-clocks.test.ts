@@ -1,5 +1,5 @@
 /**
- * The centre's own clocks in a real browser (issue 11 §9): the dispatcher's queue shows how long each ticket
+ * The centre's own clocks in a real browser: the dispatcher's queue shows how long each ticket
  * has waited and its level against the 30-minute limit, live (the browser's clock runs on); the wallboard
  * shows what waits per clock and this month's centre figures.
  */

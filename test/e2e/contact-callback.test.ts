@@ -34,7 +34,7 @@ async function signedAtDonghua(content: string) {
   return { id: v.id as number, number: v.number as string, sessions: { operator, dispatcher, unit } };
 }
 
-describe('contact time on the unit desk (issue 11 §6)', () => {
+describe('contact time on the unit desk', () => {
   it('refuses a time before the dispatch and a late entry without its reason, in Chinese; the reason shows in the history', async () => {
     const { number } = await signedAtDonghua('小区门口垃圾桶满溢，已经两天无人清运');
     (suite.app.deps as TestDeps).clock = runningClock(TWO_DAYS_LATER) as TestDeps['clock'];
@@ -72,7 +72,7 @@ describe('contact time on the unit desk (issue 11 §6)', () => {
   }, 120_000);
 });
 
-describe('callback rounds on the callback desk (issue 11 §7)', () => {
+describe('callback rounds on the callback desk', () => {
   it('after a reopen the queue shows round 2 with its own attempts, and one unreached call keeps the ticket', async () => {
     const { id, number, sessions } = await signedAtDonghua('楼道垃圾长期堆放，多次反映未处理');
     const [agent, supervisor] = await Promise.all([apiSession(suite.app.api.base, 'callback1'), apiSession(suite.app.api.base, 'supervisor1')]);

@@ -1,5 +1,5 @@
 /**
- * Served like a product (issue 12 §4), as a browser meets it: every role's home screen loads without the
+ * Served like a product, as a browser meets it: every role's home screen loads without the
  * OpenAPI document (120 KB, once fetched by a feature probe), and the app's script and styles arrive
  * brotli-compressed from the build's precompressed copies, cached for a year.
  */

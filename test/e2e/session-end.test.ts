@@ -1,5 +1,5 @@
 /**
- * Issue 11 §10 in the browser: when the user signs out everywhere from another device, the open tab's live
+ * In the browser: when the user signs out everywhere from another device, the open tab's live
  * connection is cut by the server and the tab goes to the sign-in screen by itself — no click, no request of
  * its own needed. (The socket side, on one and on several instances: test/realtime/session-end*.test.ts.)
  */

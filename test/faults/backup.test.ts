@@ -1,5 +1,5 @@
 /**
- * Issue 6 §6 — backup and restore of the embedded database, as docs/operations.md tells an operator to do it:
+ * Backup and restore of the embedded database, as docs/operations.md tells an operator to do it:
  * `npm run db:backup` (dumpDataDir) and `db:restore` into a new folder, and a plain copy of the stopped app's
  * folder: both open with the same tickets. The PostgreSQL round trip (pg_dump/pg_restore, which no npm package
  * ships) is test/faults/pg-dump.test.ts, run by `npm run test:debian`.

@@ -1,5 +1,5 @@
 /**
- * Issue 6 §6 — PostgreSQL killed (-9) under load and restarted, while the app keeps running.
+ * PostgreSQL killed (-9) under load and restarted, while the app keeps running.
  *
  * Its own throw-away server (it kills it), so this runs in both CI passes and needs the PostgreSQL server
  * binaries: without them it fails loudly. Eight workers create tickets through the API for ~10 s; after ~2.5 s

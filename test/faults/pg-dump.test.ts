@@ -1,5 +1,5 @@
 /**
- * Issue 6 §6 — the PostgreSQL backup, as docs/operations.md tells an operator to do it: pg_dump -Fc, pg_restore
+ * The PostgreSQL backup, as docs/operations.md tells an operator to do it: pg_dump -Fc, pg_restore
  * into a new database, the app started on it reads the same tickets through the API, and the audit log is still
  * append-only (its trigger came along). Its own throw-away server from Debian's binaries: pg_dump and pg_restore
  * come with no npm package, so this runs under `npm run test:debian` (apt-get install postgresql) and fails

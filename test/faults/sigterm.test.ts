@@ -1,5 +1,5 @@
 /**
- * Issue 6 §6 — SIGTERM drains: the app (a child process on a PGlite data folder) gets SIGTERM while a request
+ * SIGTERM drains: the app (a child process on a PGlite data folder) gets SIGTERM while a request
  * is in flight (its body still arriving) and a socket is connected. The request still completes with 201 and
  * its ticket is in the database; new connections are refused at once; the socket is disconnected; the cron
  * jobs are stopped; the process exits 0 within seconds and releases the data-folder lock.

@@ -1,5 +1,5 @@
 /**
- * Importing next year is easy and safe (issue 11 §3): a year the installed holiday tables have is previewed and
+ * Importing next year is easy and safe: a year the installed holiday tables have is previewed and
  * imported in one action; iCalendar files that would put days in the wrong place are refused with a 422 and
  * nothing written.
  */

@@ -1,6 +1,6 @@
 /**
- * No silent clock past the calendar (issue 11 point 1) and importing or editing the calendar recomputes
- * (point 2). The table covers 2025–2026 until the import in the second block: the tests run in order.
+ * No silent clock past the calendar and importing or editing the calendar recomputes.
+ * The table covers 2025–2026 until the import in the second block: the tests run in order.
  * Working-time policy throughout: sign 1 working day, response 4 working hours, completion 5 working days.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,7 +94,7 @@ const DAYS_2027 = [
 /** The tickets the New Year's Eve story follows (filled in order by the tests). */
 const nye: { main?: View; extended?: View; resumed?: View; reopened?: View } = {};
 
-describe("New Year's Eve 2026 after working hours: no 2027 in the table (point 1)", () => {
+describe("New Year's Eve 2026 after working hours: no 2027 in the table", () => {
   it('the coverage warning is raised when the jobs start, not only at the next 08:00', async () => {
     setLocal('2026-11-15 21:00');
     const scheduled = startJobs(deps, [calendarCoverageJob]);
@@ -197,7 +197,7 @@ describe("New Year's Eve 2026 after working hours: no 2027 in the table (point 1
   });
 });
 
-describe('importing 2027 recomputes every waiting clock in the same transaction (point 2)', () => {
+describe('importing 2027 recomputes every waiting clock in the same transaction', () => {
   it('deadlines, marks and events old → new; units hear it live; passed deadlines fire once at the next sweep; the alert resolves itself', async () => {
     const socket = connectClient(api.base, { auth: { token: w.handlerA.token }, transports: ['websocket'], reconnection: false, forceNew: true });
     sockets.push(socket);
@@ -272,7 +272,7 @@ describe('importing 2027 recomputes every waiting clock in the same transaction 
   });
 });
 
-describe('editing a day or the working hours recomputes the clocks it moves, never one already judged (point 2)', () => {
+describe('editing a day or the working hours recomputes the clocks it moves, never one already judged', () => {
   it('a local holiday moves running deadlines later, deleting it moves them back; stopped clocks and hand-set deadlines stay', async () => {
     setLocal('2027-03-01 10:00'); // Monday
     const running = await sign(await dispatch(await create()));

@@ -1,5 +1,5 @@
 /**
- * The centre's own clocks (issue 11 §9): every decision records how long its item waited against its limit
+ * The centre's own clocks: every decision records how long its item waited against its limit
  * (the `centre` payload the metrics count), and GET /api/centre/waiting shows what waits now, per clock and
  * warning level, for the dispatcher's, reviewer's and callback agent's screens and the wallboard.
  */

@@ -1,6 +1,6 @@
 /**
- * Clocks at the edges (issue 11): clocks stop when the unit can no longer act (point 5), extensions only
- * before expiry (point 4). Natural-minute clocks (sign 100, response 200, completion 400 min) so the
+ * Clocks at the edges: clocks stop when the unit can no longer act, extensions only
+ * before expiry. Natural-minute clocks (sign 100, response 200, completion 400 min) so the
  * arithmetic stays out of the way; the calendar edges are in calendar-recompute.test.ts.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -57,7 +57,7 @@ const sign = (v: View) => flow.assignment(w.handlerA, v, leadOf(v), 'sign');
 const contact = (v: View) => flow.assignment(w.handlerA, v, leadOf(v), 'contact', { method: 'phone', summary: '已电话联系诉求人' });
 const reply = (v: View) => flow.assignment(w.handlerA, v, leadOf(v), 'reply', { content: '已协调处理完毕，诉求人表示认可。' });
 
-describe('clocks stop when the unit can no longer act (point 5)', () => {
+describe('clocks stop when the unit can no longer act', () => {
   it("an approved reply stops every assignment's clocks: nothing fires afterwards, the units' reminders close, supervision items stay", async () => {
     let v = await dispatched([w.units.department.id]);
     advanceTo(101);
@@ -161,7 +161,7 @@ describe('clocks stop when the unit can no longer act (point 5)', () => {
   });
 });
 
-describe('extensions only before expiry (point 4)', () => {
+describe('extensions only before expiry', () => {
   it('an extension requested after the completion deadline is refused: 422 extension_deadline_passed, a message to act on, nothing written', async () => {
     const v = await contact(await sign(await dispatched()));
     advanceTo(400); // the deadline itself: the miss has happened

@@ -1,5 +1,5 @@
 /**
- * Served like a product (issue 12 §4): the build writes brotli and gzip copies of every text file, and the app
+ * Served like a product: the build writes brotli and gzip copies of every text file, and the app
  * sends the copy the browser accepts (Vary: Accept-Encoding), hashed files cached for a year, index.html
  * revalidated, fonts as they are.
  */

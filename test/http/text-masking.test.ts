@@ -1,5 +1,5 @@
 /**
- * Issue 11 §11: phone numbers typed into free text are masked for every role that may not see the caller's
+ * Phone numbers typed into free text are masked for every role that may not see the caller's
  * contact — in the ticket's detail, lists, history, appeals, reminders, the units' SMS, the look-up and
  * Open311 — and shown whole to the centre on the ticket itself. Masking happens where text is presented:
  * what is stored stays as typed. (The PII scan, test/security/pii-scan.test.ts, checks every route for leaks;

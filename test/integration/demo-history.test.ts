@@ -1,5 +1,5 @@
 /**
- * The demo's promises (issue 12 §3): after the city and its history are seeded with a fixed "now", every
+ * The demo's promises: after the city and its history are seeded with a fixed "now", every
  * screen a newcomer opens shows work — the wallboard's rates, trend, rankings and hotspots, last month's
  * report, each role's queue — the history is made of varied, plausible demands at plausible times, and it
  * takes a bounded time (logged as a benchmark line). Through the HTTP API as each demo account sees it.

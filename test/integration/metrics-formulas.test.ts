@@ -333,7 +333,7 @@ describe('Asia/Shanghai buckets', () => {
 });
 
 /**
- * Issue 11 §8 and §9, on a unit of their own (社区C) dispatched on Monday 3/30 with the same natural-hour clocks
+ * Due-based rates and the centre clocks, on a unit of their own (社区C) dispatched on Monday 3/30 with the same natural-hour clocks
  * (sign 2 h, response 4 h, completion 48 h: due Wednesday 4/1 10:00), so the due-based rates land in April while
  * the dispatch-day figures stay in March. Each expectation names what the old definition would have read.
  */
@@ -448,7 +448,7 @@ describe('due-based rates, 按时办结率 and the centre\'s clocks (hand-comput
 });
 
 /**
- * Clocks awaiting the calendar (issue 11 §1 and §8): dispatched on New Year's Eve after working hours under a
+ * Clocks awaiting the calendar: dispatched on New Year's Eve after working hours under a
  * working-day policy, every deadline lies in 2027, which the table does not have. The metrics never count them
  * as met: they are pending — a count beside the value, out of numerator and denominator — until importing 2027
  * recomputes them, and then they are due on their new days.

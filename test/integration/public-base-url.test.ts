@@ -1,5 +1,5 @@
 /**
- * PUBLIC_BASE_URL defaults to where the server listens (issue 12 §4): the look-up link in SMS and Open311
+ * PUBLIC_BASE_URL defaults to where the server listens: the look-up link in SMS and Open311
  * discovery point at this server — its real port when PORT=0, its host — unless the operator names a public URL.
  */
 import fs from 'node:fs';

@@ -113,7 +113,7 @@ describe('figures of a hand-computed month', () => {
     expect(level('department').units[0]).toMatchObject({ unit: { id: department.id }, rank: null, composite: null, leadDispatched: 1 });
   });
 
-  it("the centre's own timeliness (issue 11 §9): dispatch waits, reviews and callback rounds against their limits", () => {
+  it("the centre's own timeliness: dispatch waits, reviews and callback rounds against their limits", () => {
     const rate = (k: string) => figures.centre.rates.find((r) => r.key === k)!;
     // Seven tickets dispatched 10 min after intake (limit 30); reviews 60 min after the request or reply (0 for B2's second);
     // callbacks the day after approval, within the callback day.

@@ -1,5 +1,5 @@
 /**
- * Issue 11 §10 across instances: three app instances (Koa + Socket.IO, in this process, each with its own
+ * Across instances: three app instances (Koa + Socket.IO, in this process, each with its own
  * connection pool, event bus and @socket.io/postgres-adapter) on one PostgreSQL database. A sign-out,
  * sign-out everywhere, deactivation or token revocation made through instance A cuts the sockets held by
  * instance B within seconds — B's own re-check is set to 5 minutes and B's bus never hears of the command, so

@@ -1,5 +1,5 @@
 /**
- * Issue 11 §10 on one instance (both drivers): a socket lives only as long as the credential it was opened with.
+ * On one instance (both drivers): a socket lives only as long as the credential it was opened with.
  * Signing out (this session or everywhere), deactivation and a revoked token cut the sockets at once (the
  * broadcast: the periodic re-check is set to 5 minutes here, so only the broadcast can do it in time); expiry
  * and a change nobody broadcast are caught by the re-check (called directly, and once through its timer).

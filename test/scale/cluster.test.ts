@@ -1,5 +1,5 @@
 /**
- * Scale-out, end to end (issue 7 §3): a PostgreSQL primary partitioned by `npm run db:partition`, a
+ * Scale-out, end to end: a PostgreSQL primary partitioned by `npm run db:partition`, a
  * streaming replica, two app instances (`src/main.ts`) reading dashboards from the replica — the second one
  * through pgbouncer in transaction mode — and Debian's nginx in front. It starts its own servers whatever DATABASE_URL says, so it runs in both CI passes; without
  * PostgreSQL's server binaries or nginx it fails (never skips).

@@ -1,5 +1,5 @@
 /**
- * Issue 6 §2 — audit: every read of a caller's full contact details and every change is recorded with who,
+ * Audit: every read of a caller's full contact details and every change is recorded with who,
  * when, what and from which address; admins query it with filters; nothing in the product — not even the
  * application's own database user — can edit or delete it.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 6 §5 — concurrency, over HTTP on the real database (PGlite and, in CI's second pass, PostgreSQL with a
+ * Concurrency, over HTTP on the real database (PGlite and, in CI's second pass, PostgreSQL with a
  * pool of 10, where the requests really run at once): two users acting on one assignment at once → exactly one
  * succeeds and the other gets 409; concurrent retries of one intake with one Idempotency-Key → one ticket.
  * (Two identical signs are in test/http/endpoints.test.ts; the SLA sweep on two instances in

@@ -1,5 +1,5 @@
 /**
- * Issue 6 §3 — what every answer carries: security headers (HSTS only behind HTTPS), CORS closed (no
+ * What every answer carries: security headers (HSTS only behind HTTPS), CORS closed (no
  * Access-Control-Allow-Origin for any origin, on the API and on the socket.io handshake), and the body checks
  * following configuration (BODY_LIMIT → 413, non-JSON → 415). The default-limit 413, invalid JSON and CSRF
  * cases are in test/http/endpoints.test.ts.

@@ -1,5 +1,5 @@
 /**
- * Issue 6 §3 — sign-in and sessions: failed-login throttling per account and per address (growing back-off,
+ * Sign-in and sessions: failed-login throttling per account and per address (growing back-off,
  * shared by instances through the database, audited, the same answer for unknown accounts), session expiry.
  * Already proven elsewhere, not repeated here: CSRF on cookie writes, logout and logout-everywhere
  * (test/http/endpoints.test.ts "cookie sessions"), the password policy (test/http/access.test.ts).

@@ -29,7 +29,7 @@ function expand(from: string, to: string): string[] {
 }
 
 /**
- * Every 2025–2026 holiday of domain.md §4, written out by hand: the last working day before the break
+ * Every 2025–2026 holiday of docs/domain.md §6, written out by hand: the last working day before the break
  * (its eve), the days off, and the first working day after it.
  */
 const BREAKS = [
@@ -48,7 +48,7 @@ const BREAKS = [
   { name: '2026 国庆', eve: '2026-09-30', off: ['2026-10-01', '2026-10-07'], after: '2026-10-08' },
 ] as const;
 
-/** Every make-up working day (调休上班) of domain.md §4, with its weekday. */
+/** Every make-up working day (调休上班) of docs/domain.md §6, with its weekday. */
 const MAKE_UP_DAYS = [
   ['2025-01-26', 'Sun'],
   ['2025-02-08', 'Sat'],

@@ -14,7 +14,7 @@ const MIN = 60_000;
 const since = new Date('2026-03-10T02:00:00.000Z'); // Tuesday 10:00 in Shanghai
 const plus = (m: number) => new Date(since.getTime() + m * MIN);
 
-describe('the centre clocks (issue 11 §9)', () => {
+describe('the centre clocks', () => {
   it('each decision ends one wait; other actions end none', () => {
     expect(Object.fromEntries(TICKET_ACTIONS.map((a) => [a, centreClockOf(a)]))).toEqual({
       dispatch: 'dispatch',

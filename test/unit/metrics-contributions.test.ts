@@ -169,7 +169,7 @@ describe('ticketDeltas', () => {
   });
 });
 
-describe('due-day cohorts (issue 11 §8)', () => {
+describe('due-day cohorts', () => {
   const created = () => ev(0, 'ticket_created', { toStatus: 'awaiting_dispatch', payload: { channel: 'phone', disposition: 'dispatch' } });
   const leadOnly = (over: Record<string, unknown> = {}) => dispatch(1, { assistUnitIds: [], ...over });
 

@@ -80,7 +80,7 @@ describe('mayAssignment', () => {
 });
 
 describe('mayTicket', () => {
-  /** Who may do what: written out from domain.md §1. Everyone else: no. */
+  /** Who may do what: written out from docs/domain.md §2. Everyone else: no. */
   const ALLOWED: Record<TicketAction, Role> = {
     dispatch: 'dispatcher',
     decline: 'dispatcher',

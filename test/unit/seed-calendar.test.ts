@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { demoCalendar } from '../../db/seed.ts';
 
-/** The State Council tables as written in docs/domain.md §4: days off (inclusive ranges) and make-up working days. */
+/** The State Council tables as written in docs/domain.md §6: days off (inclusive ranges) and make-up working days. */
 const DOMAIN_TABLES: Record<number, { off: [string, string][]; makeUp: string[] }> = {
   2025: {
     off: [
@@ -44,7 +44,7 @@ describe('demoCalendar', () => {
   const rows = demoCalendar();
 
   for (const [year, table] of Object.entries(DOMAIN_TABLES)) {
-    it(`matches the ${year} table of domain.md §4 day for day`, () => {
+    it(`matches the ${year} table of docs/domain.md §6 day for day`, () => {
       const ofYear = rows.filter((r) => r.day.startsWith(`${year}-`));
       const holidays = ofYear.filter((r) => r.kind === 'holiday').map((r) => r.day).sort();
       const workdays = ofYear.filter((r) => r.kind === 'workday').map((r) => r.day).sort();

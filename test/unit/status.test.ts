@@ -14,7 +14,7 @@ import {
 } from '../../src/domain/tickets/status.ts';
 
 /**
- * The lifecycle of docs/domain.md §3, written out by hand. Deliberately NOT derived from TICKET_TABLE /
+ * The lifecycle of docs/domain.md §4, written out by hand. Deliberately NOT derived from TICKET_TABLE /
  * ASSIGNMENT_TABLE: if the table drifts from the design, these tests fail.
  */
 

@@ -53,7 +53,7 @@ async function uploadTarget(tx: Db, actor: Actor, ticket: TicketRow, assignmentI
 
 /**
  * Call recordings carry the caller's voice and often name and number: a unit hears them only where it
- * may see the caller's full contact details (domain §7: not on confidential or masked tickets).
+ * may see the caller's full contact details (docs/domain.md §9: not on confidential or masked tickets).
  */
 function mayOpen(actor: Actor, ticket: TicketRow, a: Pick<AttachmentRow, 'mimeType'>): boolean {
   if (!a.mimeType.startsWith('audio/')) return true;

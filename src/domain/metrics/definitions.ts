@@ -1,5 +1,5 @@
 /**
- * The rates of domain.md §5, each a numerator and a denominator over the rollup counters, with the
+ * The rates of docs/domain.md §7, each a numerator and a denominator over the rollup counters, with the
  * choices the centre may configure (metric settings). Pure: no database. docs/metrics.md explains each.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * SLA presets modelled on the rules in docs/domain.md §4, for admins to start from (then edit).
+ * SLA presets modelled on the rules in docs/domain.md §5, for admins to start from (then edit).
  * Data only: categories are named by keywords and resolved against the centre's own category tree when a
  * preset is applied, so the same preset serves any city's tree. Values not stated by the sources are our
  * own choices and say so in `note`.
@@ -50,7 +50,7 @@ export const PRESETS: Preset[] = [
     name: 'tianjin',
     title: '天津模式',
     description: '危及生命财产安全的特急件15分钟签收，水电气热30分钟签收（不论是否工作日），其余1个工作日内签收；一般诉求5个工作日办结。',
-    source: 'docs/domain.md §4（天津签收时限；办结5个工作日）',
+    source: 'docs/domain.md §5（天津签收时限；办结5个工作日）',
     rules: [
       { name: '天津：一般诉求', sign: wd(1), response: wd(1), complete: wd(5), note: '响应时限按1个工作日（设计取值）' },
       { name: '天津：危及生命财产安全（特急）', urgency: 'emergency', ...TIANJIN_EMERGENCY, note: '响应30分钟、办结24小时为设计取值' },
@@ -64,7 +64,7 @@ export const PRESETS: Preset[] = [
     name: 'beijing-draft',
     title: '北京（标准征求意见稿）模式',
     description: '办结时限：特急2小时，水电气热24小时，一般诉求7个自然日，复杂诉求15个自然日（次日起算）。',
-    source: 'docs/domain.md §4（北京标准征求意见稿）',
+    source: 'docs/domain.md §5（北京标准征求意见稿）',
     rules: [
       { name: '北京：一般诉求', sign: wh(2), response: h(24), complete: d(7), note: '签收2个工作小时、响应24小时为设计取值' },
       { name: '北京：特急', urgency: 'emergency', ...BEIJING_EMERGENCY },
@@ -88,7 +88,7 @@ export const PRESETS: Preset[] = [
     name: 'shandong',
     title: '山东（济南、潍坊）模式',
     description: '办结时限5个工作日；签收、响应各1个工作日；特急件15分钟签收。',
-    source: 'docs/domain.md §4（济南、潍坊5个工作日）',
+    source: 'docs/domain.md §5（济南、潍坊5个工作日）',
     rules: [
       { name: '山东：一般诉求', sign: wd(1), response: wd(1), complete: wd(5), note: '签收、响应时限为设计取值' },
       { name: '山东：特急', urgency: 'emergency', ...SHANDONG_EMERGENCY, note: '特急时限为设计取值' },

@@ -1,5 +1,5 @@
 /**
- * The ticket lifecycle of domain.md §3 as a pure transition table.
+ * The ticket lifecycle of docs/domain.md §4 as a pure transition table.
  *
  * Two levels: the ticket's status, and each assignment's status. An action performed on an
  * assignment by the lead unit moves the ticket too (the lead's sign moves the ticket to in progress);

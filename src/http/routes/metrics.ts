@@ -72,7 +72,7 @@ export const metricRoutes: AnyRoute[] = [
     method: 'get',
     path: '/api/metrics',
     summary:
-      'The rates of domain.md §5 per period (day / week / month, Asia/Shanghai), optionally grouped by unit (with its subtree), category, channel or unit level; each as {value, numerator, denominator, definition}. From the rollups (see freshness).',
+      'The rates of docs/domain.md §7 per period (day / week / month, Asia/Shanghai), optionally grouped by unit (with its subtree), category, channel or unit level; each as {value, numerator, denominator, definition}. From the rollups (see freshness).',
     tag: 'metrics',
     access: READERS,
     query: metricsQuery,
