@@ -4,7 +4,6 @@ import type { Config } from './config.ts';
 import type { Clock } from './domain/clock.ts';
 import type { EventBus } from './domain/events.ts';
 import type { CalendarStore } from './domain/calendar/store.ts';
-import type { RealtimeServer } from './realtime/server.ts';
 
 /** Everything commands and routes need, built once in main.ts (or a test). No DI container. */
 export type Deps = {
@@ -19,8 +18,6 @@ export type Deps = {
   clock: Clock;
   bus: EventBus;
   calendar: CalendarStore;
-  /** The Socket.IO server, set once it is attached (main.ts, realtime tests): for emits that are not ticket events (telephony pop). */
-  io?: RealtimeServer;
 };
 
 /** The connection for heavy reads (metrics, reports): the replica when configured, else the primary. */

@@ -51,7 +51,6 @@ export async function start(config: Config = loadConfig()) {
   const app = createApp(deps);
   const server = http.createServer(app.callback());
   const realtime = await attachRealtime(server, deps);
-  deps.io = realtime.io;
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;

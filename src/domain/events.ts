@@ -36,7 +36,21 @@ export class EventBus {
     this.emitter.on('access-ended', fn);
     return () => this.emitter.off('access-ended', fn);
   }
+  /**
+   * A call put through to an operator (the telephony hook): realtime pops the caller on that operator's screens,
+   * on every instance. False when nothing listens (no realtime server attached to this process).
+   */
+  popCall(call: CallPop): boolean {
+    return this.emitter.emit('call-pop', call);
+  }
+  onCallPop(fn: (call: CallPop) => void): () => void {
+    this.emitter.on('call-pop', fn);
+    return () => this.emitter.off('call-pop', fn);
+  }
 }
+
+/** An incoming call for one operator (users.id), with the number and the agent name the telephony system sent. */
+export type CallPop = { userId: number; phone: string; agent: string; at: string };
 
 /**
  * Sessions (by id, the cookie's hash), API tokens (by id) or whole users whose access ended: signed out,

@@ -152,6 +152,9 @@ export async function attachRealtime(
   });
   if (pool) io.sockets.on('ticket:event', (to, msg) => void io.local.to(to).emit('ticket:event', msg));
 
+  // A call put through to an operator (telephony): to their user room through the postgres adapter, so it reaches
+  // the operator's screens on whichever instance holds them.
+  const unsubscribeCallPop = deps.bus.onCallPop(({ userId, ...call }) => void io.to(rooms.user(userId)).emit('call:incoming', call));
   // Access ended (sign-out, sign-out everywhere, deactivation, a revoked token): the instance where it happened
   // disconnects the sockets in those rooms — through the postgres adapter, on every instance.
   const unsubscribeEnded = deps.bus.onAccessEnded((ended) => {
@@ -202,6 +205,7 @@ export async function attachRealtime(
       clearInterval(timer);
       unsubscribe();
       unsubscribeEnded();
+      unsubscribeCallPop();
       io.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
       // pool.end() waits for every checked-out client, and the adapter never gives back a LISTEN client that

@@ -4,6 +4,7 @@ import type { Database } from '../../db/client.ts';
 import { driver, freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
 import { callBody, makeWorld, TEST_PASSWORD, type World } from '../setup/world.ts';
+import { expectProblem } from '../setup/ticket-flow.ts';
 import type { TicketEventMessage } from '../../src/realtime/types.ts';
 
 let database: Database & { url?: string };
@@ -167,6 +168,25 @@ describe('several app instances', () => {
         await api2.close();
       }
     });
+
+    it("a call posted to one instance pops on the operator's screen held by another, once", async () => {
+      const deps2 = makeDeps(database, { DATABASE_URL: database.url });
+      const api2 = await startApi(deps2, { realtime: true });
+      try {
+        const screen = await connect(api2.base, { token: w.operator.token });
+        const calls: unknown[] = [];
+        screen.on('call:incoming', (c) => calls.push(c));
+        await new Promise((r) => setTimeout(r, 300)); // let the adapter's LISTEN settle
+        const r = await api.call('POST', '/api/telephony/call-events', { token: w.admin.token, body: { phone: '13900008888', agent: w.operator.username } });
+        expect(r.status).toBe(202);
+        const end = Date.now() + 5000;
+        while (!calls.length && Date.now() < end) await new Promise((res) => setTimeout(res, 20));
+        await new Promise((res) => setTimeout(res, 300)); // a duplicate would land here
+        expect(calls).toEqual([{ phone: '13900008888', agent: w.operator.username, at: r.body.at }]);
+      } finally {
+        await api2.close();
+      }
+    });
   } else {
     it('on the embedded database there is one instance and the in-memory adapter', async () => {
       const deps2 = makeDeps(database);
@@ -184,4 +204,19 @@ describe('several app instances', () => {
       }
     });
   }
+});
+
+describe('telephony screen pop without a realtime server', () => {
+  it('an instance with no realtime attached refuses the call (503 realtime_unavailable) instead of dropping it', async () => {
+    const apiOnly = await startApi(makeDeps(database, database.url ? { DATABASE_URL: database.url } : {}));
+    try {
+      expectProblem(
+        await apiOnly.call('POST', '/api/telephony/call-events', { token: w.admin.token, body: { phone: '13900009999', agent: w.operator.username } }),
+        503,
+        'realtime_unavailable',
+      );
+    } finally {
+      await apiOnly.close();
+    }
+  });
 });

@@ -17,7 +17,6 @@ export type Api = {
 export async function startApi(deps: Deps, opts: { realtime?: boolean } = {}): Promise<Api> {
   const server = http.createServer(createApp(deps).callback());
   const realtime = opts.realtime ? await attachRealtime(server, deps) : null;
-  if (realtime) deps.io = realtime.io;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // As src/main.ts does: links for citizens point at this server unless the test named a public URL.

@@ -3,7 +3,6 @@ import { and, eq } from 'drizzle-orm';
 import { users } from '../../../db/schema/index.ts';
 import { ForbiddenError, UnavailableError, UnprocessableError } from '../../domain/errors.ts';
 import { phone } from '../../domain/tickets/inputs.ts';
-import { rooms } from '../../realtime/rooms.ts';
 import { route, type AnyRoute } from '../route.ts';
 
 /** The intake client the telephony system (CTI / ACD) signs in as; other intake clients (portals) may not pop screens. */
@@ -28,9 +27,10 @@ export const telephonyRoutes: AnyRoute[] = [
         .from(users)
         .where(and(eq(users.username, body.agent), eq(users.role, 'operator'), eq(users.active, true)));
       if (!agent) throw new UnprocessableError('agent_unknown', { agent: body.agent });
-      if (!deps.io) throw new UnavailableError('realtime_unavailable');
       const at = deps.clock.now().toISOString();
-      deps.io.to(rooms.user(agent.id)).emit('call:incoming', { phone: body.phone, agent: body.agent, at });
+      // Realtime (src/realtime/server.ts) emits it to the operator's user room; nothing listens when this process
+      // has no realtime server attached (an API-only test server): then say so rather than drop the call.
+      if (!deps.bus.popCall({ userId: agent.id, phone: body.phone, agent: body.agent, at })) throw new UnavailableError('realtime_unavailable');
       return { status: 202, body: { agent: body.agent, at } };
     },
   }),
