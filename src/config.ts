@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import cron from 'node-cron';
-import { SMS_GATEWAYS } from './domain/notifications/gateway.ts';
+import { SMS_GATEWAYS } from './adapters/sms-gateway.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])

@@ -10,9 +10,9 @@
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { rowsOf } from '../domain/tickets/queries.ts';
-import { sweep } from '../jobs/sla-sweep.ts';
+import { sweep } from '../domain/sla/sweep.ts';
 import { deliver } from '../jobs/notify.ts';
-import { smsGatewayFor } from '../domain/notifications/gateway.ts';
+import { smsGatewayFor } from '../adapters/sms-gateway.ts';
 import type { fixedClock } from '../domain/clock.ts';
 
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { notifications } from '../../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
-import { smsGatewayFor, type SendResult, type SmsGateway } from '../domain/notifications/gateway.ts';
+import { smsGatewayFor, type SendResult, type SmsGateway } from '../adapters/sms-gateway.ts';
 import type { Job } from './schedule.ts';
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Browser tests: the real app (Koa + Socket.IO, built web app) in-process on a fresh database with the demo
- * city, driven by playwright-core in the Chromium src/ops/chromium.ts finds (CHROMIUM_PATH, Debian's, else npm's,
+ * city, driven by playwright-core in the Chromium src/adapters/chromium/chromium.ts finds (CHROMIUM_PATH, Debian's, else npm's,
  * with the packaged Chinese font). One browser, one context per user.
  */
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { Database } from '../../db/client.ts';
 import { seedDemo } from '../../db/seed.ts';
 import type { Clock } from '../../src/domain/clock.ts';
-import { resolveChromium } from '../../src/ops/chromium.ts';
+import { resolveChromium } from '../../src/adapters/chromium/chromium.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
 

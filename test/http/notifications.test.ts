@@ -5,7 +5,7 @@ import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
 import { makeKbArticle, makeWorld, type World } from '../setup/world.ts';
 import { expectProblem, leadOf, ticketFlow, userOfRole } from '../setup/ticket-flow.ts';
-import { RecordingGateway } from '../../src/domain/notifications/gateway.ts';
+import { RecordingGateway } from '../../src/adapters/sms-gateway.ts';
 import { DEFAULT_TEMPLATES } from '../../src/domain/notifications/outbox.ts';
 import { deliver } from '../../src/jobs/notify.ts';
 import { ROLES } from '../../src/domain/vocab.ts';

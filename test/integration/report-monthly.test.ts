@@ -12,7 +12,7 @@ import { auditLog, monthlyReports } from '../../db/schema/index.ts';
 import { driver, freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { computeMonthlyFigures, type MonthlyFigures } from '../../src/domain/reports/figures.ts';
 import { generateMonthlyReport, getReportFile, getReportFigures, listReports } from '../../src/domain/reports/commands.ts';
-import { SHEETS } from '../../src/domain/reports/xlsx.ts';
+import { SHEETS } from '../../src/adapters/reports/xlsx.ts';
 import { DEFAULT_METRIC_SETTINGS } from '../../src/domain/metrics/definitions.ts';
 import { runMonthlyReport } from '../../src/jobs/monthly-report.ts';
 import { APRIL_1ST_2AM, PRIVATE_NAME, PRIVATE_PHONE, seedReportMonth, type ReportFixture } from './report-fixture.ts';

@@ -1,12 +1,12 @@
 /**
  * The report's PDF carries its Chinese in an embedded CJK font on any machine: the machine's own (fonts-noto-cjk)
- * or the packaged Noto Sans SC that src/ops/cjk-font.ts hands to fontconfig when it has none. Without a font that
+ * or the packaged Noto Sans SC that src/adapters/chromium/cjk-font.ts hands to fontconfig when it has none. Without a font that
  * has the glyphs, Chromium embeds no Chinese-capable font at all (and prints empty boxes or nothing).
  */
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { launchPrinter } from '../../src/domain/reports/pdf.ts';
-import { woffToSfnt } from '../../src/ops/cjk-font.ts';
+import { launchPrinter } from '../../src/adapters/chromium/pdf.ts';
+import { woffToSfnt } from '../../src/adapters/chromium/cjk-font.ts';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 

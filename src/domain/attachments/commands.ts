@@ -14,7 +14,7 @@ import { inTransaction } from '../tickets/record.ts';
 import { LIVE_ASSIGNMENT } from '../tickets/status.ts';
 import type { Role } from '../vocab.ts';
 import { displayName, receive, sniff } from './content.ts';
-import { attachmentStorageFor, newStorageKey, type AttachmentStorage } from './storage.ts';
+import { newStorageKey, type AttachmentStorage } from './storage.ts';
 
 export const ATTACHMENT_KINDS = ['evidence', 'document'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
@@ -81,7 +81,7 @@ export async function uploadAttachment(
   actor: Actor,
   ticketId: number,
   input: UploadInput,
-  storage: AttachmentStorage = attachmentStorageFor(deps.config),
+  storage: AttachmentStorage,
 ): Promise<AttachmentRow> {
   const max = deps.config.ATTACHMENT_MAX_BYTES;
   const first = await loadTicket(deps.db, actor, ticketId);
@@ -174,7 +174,7 @@ export async function openAttachment(
   deps: Deps,
   actor: Actor,
   id: number,
-  storage: AttachmentStorage = attachmentStorageFor(deps.config),
+  storage: AttachmentStorage,
 ): Promise<{ row: AttachmentRow; stream: Readable }> {
   const [row] = await deps.db.select().from(attachments).where(eq(attachments.id, id));
   if (!row) throw new NotFoundError('attachment_not_found');

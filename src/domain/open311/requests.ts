@@ -19,17 +19,11 @@ const columns = {
 };
 type Row = { t: typeof tickets.$inferSelect; serviceCode: string; serviceName: string };
 
-/** W3C datetime as the spec writes it: UTC+8 (the city's time, no daylight saving), seconds precision. */
-export function w3c(d: Date | null | undefined): string | null {
-  if (!d) return null;
-  return `${new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-}
-
 export type RequestFilter =
   | { ids: string[] }
   | { serviceCodes?: string[]; statuses?: ('open' | 'closed')[]; from: Date; to: Date };
 
-export async function findRequests(db: Db, f: RequestFilter) {
+export async function findRequests(db: Db, f: RequestFilter): Promise<PublicRequest[]> {
   const where: SQL[] = [publicTickets];
   if ('ids' in f) {
     // The spec: service_request_id "overrides all other arguments".
@@ -56,7 +50,7 @@ export async function findRequest(db: Db, number: string) {
 }
 
 /**
- * Tokens: a client that sends an Idempotency-Key with its POST can later ask which request that key
+ * Tokens: a client that sends an Idempotency-Key with its POST can later ask which requests (their numbers) that key
  * created (useful when the POST's answer was lost). Keys are stored per user; looking one up among the
  * intake-client users probes the (user, key) primary key a few times rather than scanning the table.
  */
@@ -75,7 +69,7 @@ export async function findToken(db: Db, token: string) {
     )
     .orderBy(asc(idempotencyKeys.createdAt));
   if (!rows.length) throw Open311Error.of(404, 'token_not_found', { token });
-  return rows.map((r) => ({ service_request_id: r.number, token }));
+  return rows.map((r) => r.number);
 }
 
 /** The unit now (or last) leading each ticket, and its completion deadline. */
@@ -99,8 +93,27 @@ async function numbersOf(db: Db, ids: number[]) {
   return new Map(rows.map((r) => [r.id, r.number]));
 }
 
-/** A GeoReport service request: every field of the spec's list, null where this system has no value. */
-async function present(db: Db, rows: Row[]) {
+/**
+ * What the public may read of a request: a closed one's last update is the time it was closed; the lead
+ * unit's deadline is the expected time. Free text is scrubbed (public-text.ts).
+ */
+export type PublicRequest = {
+  number: string;
+  closed: boolean;
+  statusNotes: string;
+  serviceName: string;
+  serviceCode: string;
+  description: string;
+  agency: string | null;
+  requestedAt: Date;
+  updatedAt: Date;
+  expectedAt: Date | null;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+};
+
+async function present(db: Db, rows: Row[]): Promise<PublicRequest[]> {
   const [lead, merged] = await Promise.all([
     leads(db, rows.map((r) => r.t.id)),
     numbersOf(db, [...new Set(rows.map((r) => r.t.mergedIntoTicketId).filter((x): x is number => x !== null))]),
@@ -109,25 +122,19 @@ async function present(db: Db, rows: Row[]) {
     const l = lead.get(t.id);
     const closed = t.status === 'closed';
     return {
-      service_request_id: t.number,
-      status: closed ? 'closed' : 'open',
-      status_notes: statusNotes(t, { unitName: l?.unitName ?? null, mergedIntoNumber: t.mergedIntoTicketId ? (merged.get(t.mergedIntoTicketId) ?? null) : null }),
-      service_name: serviceName,
-      service_code: serviceCode,
+      number: t.number,
+      closed,
+      statusNotes: statusNotes(t, { unitName: l?.unitName ?? null, mergedIntoNumber: t.mergedIntoTicketId ? (merged.get(t.mergedIntoTicketId) ?? null) : null }),
+      serviceName,
+      serviceCode,
       description: scrub(t.content, t),
-      agency_responsible: l?.unitName ?? null,
-      service_notice: null,
-      requested_datetime: w3c(t.createdAt),
-      // The spec: for a closed request, the time it was closed.
-      updated_datetime: w3c(closed ? (t.closedAt ?? t.updatedAt) : t.updatedAt),
-      expected_datetime: w3c(l?.completeDueAt),
+      agency: l?.unitName ?? null,
+      requestedAt: t.createdAt,
+      updatedAt: closed ? (t.closedAt ?? t.updatedAt) : t.updatedAt,
+      expectedAt: l?.completeDueAt ?? null,
       address: t.address === null ? null : scrub(t.address, t),
-      address_id: null,
-      zipcode: null,
       lat: t.lat,
-      long: t.lng,
-      media_url: null,
+      lng: t.lng,
     };
   });
 }
-export type ServiceRequest = Awaited<ReturnType<typeof findRequests>>[number];

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { categories } from '../../../db/schema/index.ts';
 import { rowsOf } from '../tickets/queries.ts';
-import { TICKET_TYPES, type TicketType } from '../vocab.ts';
+import type { TicketType } from '../vocab.ts';
 
 /**
  * Open311 services are the category leaves offered to the public: a leaf is a service when it and every
@@ -69,34 +69,3 @@ export const TYPE_LABELS: Record<TicketType, string> = {
 };
 /** A report through Open311 is most often "please fix this" (a pothole, a broken lamp): 求助. */
 export const DEFAULT_TYPE: TicketType = 'help';
-
-export function serviceDefinition(s: Service) {
-  return {
-    service_code: s.code,
-    attributes: [
-      {
-        variable: true,
-        code: 'type',
-        datatype: 'singlevaluelist',
-        required: false,
-        datatype_description: `诉求类型，默认“${TYPE_LABELS[DEFAULT_TYPE]}”(${DEFAULT_TYPE})`,
-        order: 1,
-        description: '诉求类型：咨询、求助、投诉、举报或建议',
-        values: TICKET_TYPES.map((t) => ({ key: t, name: TYPE_LABELS[t] })),
-      },
-    ],
-  };
-}
-
-/** A GeoReport service list entry. */
-export function serviceEntry(s: Service) {
-  return {
-    service_code: s.code,
-    service_name: s.name,
-    description: s.description || [...s.ancestors, s.name].join(' / '),
-    metadata: true,
-    type: 'realtime',
-    keywords: [...s.ancestors, s.name].join(','),
-    group: s.ancestors[0] ?? s.name,
-  };
-}

@@ -2,13 +2,16 @@ import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { ticketEvents, tickets, units } from '../../../db/schema/index.ts';
 import { updateText } from './public-text.ts';
-import { MAX_ROWS, publicTickets, w3c } from './requests.ts';
+import { MAX_ROWS, publicTickets } from './requests.ts';
+
+/** One public event of a public ticket, its text fit for the public (public-text.ts). */
+export type PublicUpdate = { id: number; number: string; closed: boolean; at: Date; description: string };
 
 /**
  * mySociety's servicerequestupdates: the public events of public tickets between two instants, oldest
  * first, so a client that polls can resume from the last updated_datetime it saw.
  */
-export async function findUpdates(db: Db, f: { from: Date; to: Date }) {
+export async function findUpdates(db: Db, f: { from: Date; to: Date }): Promise<PublicUpdate[]> {
   const rows = await db
     .select({ e: ticketEvents, t: tickets })
     .from(ticketEvents)
@@ -27,11 +30,10 @@ export async function findUpdates(db: Db, f: { from: Date; to: Date }) {
   const unit = (id: unknown) => (typeof id === 'number' ? (names.get(id) ?? null) : null);
 
   return rows.map(({ e, t }) => ({
-    update_id: String(e.id),
-    service_request_id: t.number,
-    status: (e.toStatus ?? t.status) === 'closed' ? 'closed' : 'open',
-    updated_datetime: w3c(e.createdAt),
+    id: e.id,
+    number: t.number,
+    closed: (e.toStatus ?? t.status) === 'closed',
+    at: e.createdAt,
     description: updateText({ type: e.type, toStatus: e.toStatus, payload: e.payload }, t, { unit }),
-    media_url: null,
   }));
 }

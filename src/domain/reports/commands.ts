@@ -13,6 +13,8 @@ import { and, desc, eq, lt, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../../db/client.ts';
 import { monthlyReports, users } from '../../../db/schema/index.ts';
+import { launchPrinter } from '../../adapters/chromium/pdf.ts';
+import { reportXlsx } from '../../adapters/reports/xlsx.ts';
 import { readerOf, type Deps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
@@ -22,8 +24,6 @@ import { rowsOf } from '../tickets/queries.ts';
 import { computeMonthlyFigures, type MonthlyFigures } from './figures.ts';
 import { reportHtml, reportTitle } from './html.ts';
 import { MONTH_PATTERN, monthOf, monthSpan, previousMonth } from './months.ts';
-import { launchPrinter } from './pdf.ts';
-import { reportXlsx } from './xlsx.ts';
 
 /** A generation still "generating" after this long is taken to have died with its instance. */
 export const CLAIM_TTL_MS = 30 * 60_000;

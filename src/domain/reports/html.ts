@@ -2,7 +2,7 @@
  * The report as one self-contained HTML page (Chinese, A4, charts inlined as SVG), which Chromium prints
  * to PDF. Every value from the data is escaped; nothing is fetched from anywhere.
  */
-import { channelPie, categoryBar, dailyLine, unitRankingBar } from './charts.ts';
+import { channelPie, categoryBar, dailyLine, unitRankingBar } from '../../adapters/reports/charts.ts';
 import { CASE_RULE } from './cases.ts';
 import { UNIT_RATE_KEYS, type LevelFigure, type MonthlyFigures, type RankedFigure, type RateFigure } from './figures.ts';
 import { changeOf, changeText, figureText, int, pct, pointsText, shanghaiTime } from './format.ts';

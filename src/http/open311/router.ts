@@ -8,26 +8,35 @@
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware, Next } from 'koa';
+import {
+  createdRequest,
+  discovery,
+  encode,
+  errorEntry,
+  requestUpdate,
+  serviceDefinition,
+  serviceEntry,
+  serviceRequest,
+  tokenEntry,
+  type Format,
+} from '../../adapters/open311/georeport.ts';
 import type { Deps } from '../../deps.ts';
 import { DomainError, ValidationError } from '../../domain/errors.ts';
 import { Open311Error, open311Message, type Open311MessageKey } from '../../domain/open311/errors.ts';
 import { open311Actor, submitServiceRequest } from '../../domain/open311/intake.ts';
 import { dateWindow, requestFilter, type Params } from '../../domain/open311/inputs.ts';
 import { findRequest, findRequests, findToken } from '../../domain/open311/requests.ts';
-import { findPublicService, publicServices, serviceDefinition, serviceEntry } from '../../domain/open311/services.ts';
+import { findPublicService, publicServices } from '../../domain/open311/services.ts';
 import { findUpdates } from '../../domain/open311/updates.ts';
 import { message, pickLocale, type Locale } from '../../i18n/messages.ts';
 import { translate } from '../problem.ts';
-import { toXml } from './xml.ts';
 
 export const OPEN311_PREFIX = '/open311/v2';
-export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 /** Bumped when the service list or definitions change shape (the discovery document's changeset). */
 export const CHANGESET = '2026-03-10T00:00:00+08:00';
 const BODY_LIMIT = '100kb';
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._~-]{8,200}$/;
 
-type Format = 'json' | 'xml';
 const formatOfPath = (path: string): Format => (/\.json$/i.test(path) ? 'json' : 'xml');
 
 function format(ctx: Context): Format {
@@ -36,16 +45,12 @@ function format(ctx: Context): Format {
   return f;
 }
 
-/** One response in the asked format; `root` is the XML document element (the JSON is the value itself). */
+/** One response in the asked format (georeport.ts); `root` is the XML document element. */
 function send(ctx: Context, fmt: Format, root: string, value: unknown, status = 200) {
+  const { type, body } = encode(fmt, root, value);
   ctx.status = status;
-  if (fmt === 'xml') {
-    ctx.type = 'text/xml; charset=utf-8';
-    ctx.body = toXml(root, value);
-  } else {
-    ctx.type = 'application/json; charset=utf-8';
-    ctx.body = JSON.stringify(value);
-  }
+  ctx.type = type;
+  ctx.body = body;
 }
 
 const params = (ctx: Context): Params => ({ ...(ctx.query as Params) });
@@ -59,20 +64,17 @@ function routes(deps: Deps): Router {
 
   router.get('/discovery.:format', (ctx) => {
     const base = deps.config.PUBLIC_BASE_URL.replace(/\/+$/, '');
-    send(ctx, format(ctx), 'discovery', {
-      changeset: CHANGESET,
-      contact: '12345 政务服务便民热线中心（接口问题请联系中心系统管理员）',
-      key_service: 'api_key 由热线中心系统管理员为接入方签发：管理员为 intake_client 账号调用 POST /api/admin/tokens，吊销用 DELETE /api/admin/tokens/{id}。',
-      endpoints: [
-        {
-          specification: SPECIFICATION,
-          url: base + OPEN311_PREFIX,
-          changeset: CHANGESET,
-          type: 'production',
-          formats: ['text/xml', 'application/json'],
-        },
-      ],
-    });
+    send(
+      ctx,
+      format(ctx),
+      'discovery',
+      discovery({
+        url: base + OPEN311_PREFIX,
+        changeset: CHANGESET,
+        contact: '12345 政务服务便民热线中心（接口问题请联系中心系统管理员）',
+        keyService: 'api_key 由热线中心系统管理员为接入方签发：管理员为 intake_client 账号调用 POST /api/admin/tokens，吊销用 DELETE /api/admin/tokens/{id}。',
+      }),
+    );
   });
 
   router.get('/services.:format', async (ctx) => {
@@ -102,35 +104,30 @@ function routes(deps: Deps): Router {
       ctx,
       fmt,
       'service_requests',
-      [
-        {
-          service_request_id: number,
-          service_notice: `诉求已受理，编号 ${number}。热线中心将交承办单位办理并回访；可凭编号查询办理进度。`,
-          account_id: null,
-        },
-      ],
+      [createdRequest(number, `诉求已受理，编号 ${number}。热线中心将交承办单位办理并回访；可凭编号查询办理进度。`)],
       r.replayed ? 200 : 201,
     );
   });
 
   router.get('/requests.:format', async (ctx) => {
     const fmt = format(ctx);
-    send(ctx, fmt, 'service_requests', await findRequests(deps.db, requestFilter(params(ctx), deps.clock.now())));
+    send(ctx, fmt, 'service_requests', (await findRequests(deps.db, requestFilter(params(ctx), deps.clock.now()))).map(serviceRequest));
   });
 
   router.get('/requests/:id.:format', async (ctx) => {
     const fmt = format(ctx);
-    send(ctx, fmt, 'service_requests', [await findRequest(deps.db, ctx.params.id!)]);
+    send(ctx, fmt, 'service_requests', [serviceRequest(await findRequest(deps.db, ctx.params.id!))]);
   });
 
   router.get('/tokens/:token.:format', async (ctx) => {
     const fmt = format(ctx);
-    send(ctx, fmt, 'service_requests', await findToken(deps.db, ctx.params.token!));
+    const token = ctx.params.token!;
+    send(ctx, fmt, 'service_requests', (await findToken(deps.db, token)).map((number) => tokenEntry(number, token)));
   });
 
   router.get('/servicerequestupdates.:format', async (ctx) => {
     const fmt = format(ctx);
-    send(ctx, fmt, 'service_request_updates', await findUpdates(deps.db, dateWindow(params(ctx), deps.clock.now())));
+    send(ctx, fmt, 'service_request_updates', (await findUpdates(deps.db, dateWindow(params(ctx), deps.clock.now()))).map(requestUpdate));
   });
 
   return router;
@@ -175,7 +172,7 @@ function writeErrors(ctx: Context, fmt: Format, se: SpecError) {
     ctx,
     fmt,
     'errors',
-    se.errors.map((e) => ({ code: se.status, description: describe(e, locale) })),
+    se.errors.map((e) => errorEntry(se.status, describe(e, locale))),
     se.status,
   );
 }

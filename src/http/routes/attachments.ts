@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentStorageFor } from '../../adapters/disk-storage.ts';
 import { ATTACHMENT_KINDS, listAttachments, openAttachment, presentAttachment, uploadAttachment } from '../../domain/attachments/commands.ts';
 import { contentDisposition } from '../../domain/attachments/content.ts';
 import { idParam } from '../../domain/tickets/inputs.ts';
@@ -38,7 +39,7 @@ export const attachmentRoutes: AnyRoute[] = [
           fileName: ctx.get('x-file-name') || undefined,
           kind: query.kind,
           assignmentId: query.assignmentId,
-        });
+        }, attachmentStorageFor(deps.config));
         return { status: 201, body: presentAttachment(row, { role: actor.role, unitId: actor.unitId }), headers: { Location: `/api/attachments/${row.id}` } };
       } catch (err) {
         // Refused before the whole body was read: close the connection after answering rather than
@@ -66,7 +67,7 @@ export const attachmentRoutes: AnyRoute[] = [
     params: z.object({ id: bigId }),
     responseDescription: 'The bytes, with the type sniffed at upload',
     handler: async ({ deps, actor, params }) => {
-      const { row, stream } = await openAttachment(deps, actor, params.id);
+      const { row, stream } = await openAttachment(deps, actor, params.id, attachmentStorageFor(deps.config));
       return {
         body: stream,
         headers: {

@@ -4,11 +4,11 @@
  * Every unit of every level is here, communities included, where the PDF keeps to the lists.
  */
 import ExcelJS from 'exceljs';
-import { METRIC_NAMES } from '../metrics/definitions.ts';
-import { CASE_RULE } from './cases.ts';
-import { UNIT_RATE_KEYS, type MonthlyFigures } from './figures.ts';
-import { reportTitle } from './html.ts';
-import { shanghaiTime } from './format.ts';
+import { METRIC_NAMES } from '../../domain/metrics/definitions.ts';
+import { CASE_RULE } from '../../domain/reports/cases.ts';
+import { UNIT_RATE_KEYS, type MonthlyFigures } from '../../domain/reports/figures.ts';
+import { reportTitle } from '../../domain/reports/html.ts';
+import { shanghaiTime } from '../../domain/reports/format.ts';
 
 type Col = { header: string; width?: number; fmt?: 'pct' | 'int' | 'dec' };
 type Cell = string | number | null;

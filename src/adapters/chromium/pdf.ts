@@ -1,12 +1,12 @@
 /**
  * HTML → PDF through a real Chromium (playwright-core driving CHROMIUM_PATH, the system's or npm's browser:
- * src/ops/chromium.ts, with a packaged Chinese font when the machine has none).
+ * chromium.ts, with a packaged Chinese font when the machine has none).
  * Behind a small interface so the rest of the report code never touches the browser; a missing or broken
  * browser is a logged 503 `pdf_renderer_unavailable`, never a silent failure.
  */
 import type { Logger } from 'pino';
-import { resolveChromium, type ChromiumLaunch } from '../../ops/chromium.ts';
-import { UnavailableError } from '../errors.ts';
+import { resolveChromium, type ChromiumLaunch } from './chromium.ts';
+import { UnavailableError } from '../../domain/errors.ts';
 
 export interface PdfPrinter {
   /** One A4 PDF of a self-contained HTML page (nothing is fetched); `footer` is plain text, on every page with the page number. */

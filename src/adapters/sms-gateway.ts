@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../../config.ts';
+import type { Config } from '../config.ts';
 
 /** What a gateway answers for one message. `retryable: false` means trying again cannot help (bad number…). */
 export type SendResult = { ok: true; id: string } | { ok: false; error: string; retryable: boolean };
