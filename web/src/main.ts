@@ -11,7 +11,7 @@ import type { Role, SessionInfo } from './types.ts';
 import { Announcer, lbl } from './ui/common.ts';
 import { CalendarBanner } from './ui/calendar-banner.ts';
 import { Login } from './screens/login.ts';
-import { Intake } from './screens/intake.ts';
+import { Intake } from './screens/intake/index.ts';
 import { Dispatch } from './screens/dispatch.ts';
 import { UnitDesk } from './screens/unit.ts';
 import { Callback } from './screens/callback.ts';

@@ -1,0 +1,69 @@
+import { useState } from 'preact/hooks';
+
+export const TYPES = ['consult', 'help', 'complaint', 'report', 'suggestion'] as const;
+export const URGENCIES = ['normal', 'urgent', 'emergency'] as const;
+export const WINDOW_REASONS = ['policy', 'it_system', 'documents', 'attitude', 'process', 'other'] as const;
+export const EMERGENCY_LINES = ['110', '119', '120', '122'] as const;
+export const DISPOSITIONS = ['dispatch', 'direct_answer', 'emergency_transfer', 'not_accepted', 'repeat'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
+
+export type IntakeMode = 'phone' | 'window';
+
+/** What the operator has typed for the call in hand. */
+export type Draft = {
+  phone: string;
+  name: string;
+  type: string;
+  urgency: string;
+  categoryId: number | null;
+  content: string;
+  address: string;
+  confidential: boolean;
+  allowDirectContact: boolean;
+  matter: string;
+  hallDepartment: string;
+  reason: string;
+  disposition: Disposition;
+  transferredTo: string;
+  notAcceptedReason: string;
+  repeatTicket: { id: number; number: string } | null;
+};
+
+export const emptyDraft = (phone = ''): Draft => ({
+  phone,
+  name: '',
+  type: 'consult',
+  urgency: 'normal',
+  categoryId: null,
+  content: '',
+  address: '',
+  confidential: false,
+  allowDirectContact: false,
+  matter: '',
+  hallDepartment: '',
+  reason: 'policy',
+  disposition: 'dispatch',
+  transferredTo: '110',
+  notAcceptedReason: '',
+  repeatTicket: null,
+});
+
+export type DraftState = ReturnType<typeof useDraft>;
+
+/**
+ * The draft of the call in hand. `formKey` changes with every new call: it remounts the form (so the
+ * browser forgets what it validated) and keys the save's idempotency.
+ */
+export function useDraft() {
+  const [form, setForm] = useState<Draft>(emptyDraft);
+  const [formKey, setFormKey] = useState(0);
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setForm((f) => ({ ...f, [k]: v }));
+  /** Starts the next call, with its number when telephony already knows it. */
+  const reset = (phone = '') => {
+    setForm(emptyDraft(phone));
+    setFormKey((k) => k + 1);
+  };
+  /** Takes the call as a repeat of an open ticket (a duplicate hint's "并入此单"). */
+  const linkTo = (ticket: { id: number; number: string }) => setForm((f) => ({ ...f, disposition: 'repeat', repeatTicket: ticket }));
+  return { form, formKey, set, reset, linkTo };
+}
