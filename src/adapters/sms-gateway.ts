@@ -26,10 +26,7 @@ export class RecordingGateway implements SmsGateway {
   }
 }
 
-export const SMS_GATEWAYS = ['record'] as const;
-export type SmsGatewayName = (typeof SMS_GATEWAYS)[number];
-
-/** The gateway named by the configuration. A real one is added here (and to SMS_GATEWAYS) when a contract exists. */
+/** The gateway named by the configuration. A real one is added here (and to SMS_GATEWAYS in src/config.ts) when a contract exists. */
 export function smsGatewayFor(config: Pick<Config, 'SMS_GATEWAY'>): SmsGateway {
   switch (config.SMS_GATEWAY) {
     case 'record':
