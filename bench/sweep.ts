@@ -27,7 +27,7 @@ import { fixedClock } from '../src/domain/clock.ts';
 import { EventBus } from '../src/domain/events.ts';
 import { CalendarStore } from '../src/domain/calendar/store.ts';
 import type { Deps } from '../src/deps.ts';
-import { sweep } from '../src/jobs/sla-sweep.ts';
+import { sweep } from '../src/domain/sla/sweep.ts';
 import { LIVE_ASSIGNMENT, UNIT_ACTIVE } from '../src/domain/tickets/status.ts';
 import { sweep as rowwiseSweep } from './lib/sweep-rowwise.ts';
 import { freshSeededDb, silentLogger } from './lib/datasets.ts';

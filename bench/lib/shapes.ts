@@ -18,7 +18,7 @@ import type { Deps } from '../../src/deps.ts';
 import { createTicket } from '../../src/domain/tickets/commands/intake.ts';
 import { createTicketInput } from '../../src/domain/tickets/inputs.ts';
 import * as lc from '../../src/domain/tickets/commands/lifecycle.ts';
-import { sweep } from '../../src/jobs/sla-sweep.ts';
+import { sweep } from '../../src/domain/sla/sweep.ts';
 import { freshSeededDb, silentLogger } from './datasets.ts';
 import { generate } from './generate.ts';
 import type { PgServer } from './pg.ts';

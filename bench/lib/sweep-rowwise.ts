@@ -1,9 +1,9 @@
 /**
  * BASELINE for the sweep benchmark: the row-by-row sweep as it was before the set-based rewrite of
- * src/jobs/sla-sweep.ts (≈ 6–7 statements per due assignment), kept as it was apart from imports and the
- * product's later firing rules, so that it does the same work: nothing fires on a clock the unit can no
- * longer act on (an ended assignment, stopped clocks, a ticket out of the units' hands) nor on the lead's
- * completion clock while its termination request waits.
+ * the SLA sweep (now src/domain/sla/sweep.ts; ≈ 6–7 statements per due assignment), kept as it was apart
+ * from imports and the product's later firing rules, so that it does the same work: nothing fires on a
+ * clock the unit can no longer act on (an ended assignment, stopped clocks, a ticket out of the units'
+ * hands) nor on the lead's completion clock while its termination request waits.
  *
  * The SLA sweep: fires every warning mark whose time has come, exactly once.
  *
@@ -26,7 +26,8 @@ import { enqueueNotification } from '../../src/domain/notifications/outbox.ts';
 import { inTransaction, type Recorder } from '../../src/domain/tickets/record.ts';
 import { LIVE_ASSIGNMENT, UNIT_ACTIVE, type AssignmentStatus, type TicketStatus } from '../../src/domain/tickets/status.ts';
 import { shanghaiMinute } from '../../src/domain/clock.ts';
-import { CLOCK_LABEL, LEVEL_LABEL, type SweepResult } from '../../src/jobs/sla-sweep.ts';
+import { CLOCK_LABEL, LEVEL_LABEL } from '../../src/domain/sla/escalation.ts';
+import type { SweepResult } from '../../src/domain/sla/sweep.ts';
 
 /** The product's result type, labels and time format: the baseline differs from it in how it writes, not in what. */
 export type SweepOptions = {

@@ -14,7 +14,7 @@ import { makeCategoryLeaf, makeWorld, seedCalendar, type World } from '../setup/
 import { assistOf, leadOf, ticketFlow, type View } from '../setup/ticket-flow.ts';
 import { addPolicy, assignmentById, warningsOf } from '../setup/sla.ts';
 import { shanghai } from '../setup/calendar.ts';
-import { sweep } from '../../src/jobs/sla-sweep.ts';
+import { sweep } from '../../src/domain/sla/sweep.ts';
 import { calendarCoverageJob } from '../../src/jobs/calendar-coverage.ts';
 import { startJobs } from '../../src/jobs/schedule.ts';
 import type { PublishedEvent } from '../../src/domain/events.ts';

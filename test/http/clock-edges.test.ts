@@ -13,7 +13,7 @@ import { makeCategoryLeaf, makeWorld, seedCalendar, type World } from '../setup/
 import { assistOf, expectProblem, leadOf, ticketFlow, type View } from '../setup/ticket-flow.ts';
 import { MIN, addPolicy, assignmentById, at, supervisionOf, ticketById, warningsOf } from '../setup/sla.ts';
 import { shanghaiLocal } from '../setup/calendar.ts';
-import { sweep } from '../../src/jobs/sla-sweep.ts';
+import { sweep } from '../../src/domain/sla/sweep.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z'; // Tuesday 10:00 in Shanghai
 

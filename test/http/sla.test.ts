@@ -7,7 +7,7 @@ import { startApi, type Api } from '../setup/server.ts';
 import { makeCategoryLeaf, makeWorld, seedCalendar, type World } from '../setup/world.ts';
 import { expectProblem, leadOf, ticketFlow, userOfRole, type View } from '../setup/ticket-flow.ts';
 import { MIN, at } from '../setup/sla.ts';
-import { sweep } from '../../src/jobs/sla-sweep.ts';
+import { sweep } from '../../src/domain/sla/sweep.ts';
 import { ROLES } from '../../src/domain/vocab.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z'; // Tuesday 10:00 in Shanghai

@@ -13,7 +13,7 @@ import { metricsReport, rankings, type MetricsFilter } from '../../src/domain/me
 import { DEFAULT_METRIC_SETTINGS, type MetricKey, type MetricSettings } from '../../src/domain/metrics/definitions.ts';
 import { loadMetricSettings, updateMetricSettings } from '../../src/domain/metrics/settings.ts';
 import type { Actor } from '../../src/domain/auth/actor.ts';
-import { sweep } from '../../src/jobs/sla-sweep.ts';
+import { sweep } from '../../src/domain/sla/sweep.ts';
 import { createPolicy } from '../../src/domain/sla/policies.ts';
 import { policyInput } from '../../src/domain/sla/inputs.ts';
 import { makeUnit, makeUser } from '../setup/world.ts';

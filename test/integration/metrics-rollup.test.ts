@@ -17,7 +17,7 @@ import { driver as dbDriver, freshDatabase, makeDeps, type TestDeps } from '../s
 import { makeKbArticle, makeWorld, seedCalendar, type World } from '../setup/world.ts';
 import { journeyDriver, naturalHoursPolicy, type JourneyDriver } from './metrics-journeys.ts';
 import { ROLLUP_LOCK_KEY, rollup } from '../../src/domain/metrics/rollup.ts';
-import { sweep } from '../../src/jobs/sla-sweep.ts';
+import { sweep } from '../../src/domain/sla/sweep.ts';
 import { COUNTERS, type Counter } from '../../src/domain/metrics/counters.ts';
 import { GRAINS, monthOf, type Grain } from '../../src/domain/metrics/grains.ts';
 import { DomainError } from '../../src/domain/errors.ts';

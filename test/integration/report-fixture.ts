@@ -30,7 +30,7 @@
 import { createTicket } from '../../src/domain/tickets/commands/intake.ts';
 import { createTicketInput } from '../../src/domain/tickets/inputs.ts';
 import { superviseTicket } from '../../src/domain/sla/supervision.ts';
-import { sweep } from '../../src/jobs/sla-sweep.ts';
+import { sweep } from '../../src/domain/sla/sweep.ts';
 import { rollup } from '../../src/domain/metrics/rollup.ts';
 import type { TestDeps } from '../setup/db.ts';
 import { callBody, makeCategoryLeaf, makeWorld, seedCalendar, type TestUser, type World } from '../setup/world.ts';

@@ -18,7 +18,7 @@ import {
   signAssignment,
   dispatchTicket,
 } from '../../src/domain/tickets/commands/lifecycle.ts';
-import { sweep } from '../../src/jobs/sla-sweep.ts';
+import { sweep } from '../../src/domain/sla/sweep.ts';
 import type { Mark } from '../../src/domain/sla/clocks.ts';
 
 let database: Database;

@@ -6,7 +6,7 @@ import { driver, freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { makeCategoryLeaf, makeWorld, type World } from '../setup/world.ts';
 import { MIN, addPolicy, alertsOf, assignmentById, at, dispatchNew, eventsOf, supervisionOf, ticketById, warningsOf } from '../setup/sla.ts';
 import { requestTermination, reviewTermination, signAssignment } from '../../src/domain/tickets/commands/lifecycle.ts';
-import { sweep, type SweepResult } from '../../src/jobs/sla-sweep.ts';
+import { sweep, type SweepResult } from '../../src/domain/sla/sweep.ts';
 import { startAllClocks, nextCheckAt } from '../../src/domain/sla/clocks.ts';
 import { termsOf } from '../../src/domain/sla/matching.ts';
 import type { PublishedEvent } from '../../src/domain/events.ts';

@@ -27,9 +27,10 @@ import { dayNumberOf, localInstant, type CalendarData } from '../calendar/calend
 import { rowsOf } from '../tickets/queries.ts';
 import { LIVE_ASSIGNMENT, UNIT_ACTIVE, type AssignmentStatus, type TicketStatus } from '../tickets/status.ts';
 import { CLOCKS, clockMarks, nextCheckAt, sortMarks, startClock, type Clock, type Mark, type SlaTerms, type WarningLevel } from './clocks.ts';
+import { isoText, jsonRows } from './batch-sql.ts';
 import { termsOf } from './matching.ts';
 import { listPolicies } from './policies.ts';
-import { toPublished, type EventRow } from './system-events.ts';
+import { audienceColumns, toPublished, type EventRow } from '../tickets/audience.ts';
 
 export type RecomputeReason = 'calendar_import' | 'calendar_day_set' | 'calendar_day_deleted' | 'working_hours';
 /** The local dates whose meaning changed (inclusive), or every date (working hours). */
@@ -73,10 +74,8 @@ type Waiting = { clock: Clock; date: string; start: string };
 type Written = { id: number; s: string | null; r: string | null; c: string | null; m: Mark[]; n: string | null; w: Waiting[] };
 type NewEvent = { t: number; a: number; v: number; p: Record<string, unknown> };
 
-const isoText = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
-const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
 /** `a.id` among (or not among) these ids, as one parameter whatever their number. */
-const idsIn = (ids: number[], not = false) => sql`and ${sql.raw(not ? 'not ' : '')}(a.id = any(array(select jsonb_array_elements_text(${json(ids)})::bigint)))`;
+const idsIn = (ids: number[], not = false) => sql`and ${sql.raw(not ? 'not ' : '')}(a.id = any(array(select jsonb_array_elements_text(${jsonRows(ids)})::bigint)))`;
 
 /**
  * Which assignments may need recomputing: those with waiting clocks, and those of a policy with a
@@ -241,7 +240,7 @@ export async function recomputeClocks(
       await tx.execute(sql`
         update assignments set sign_due_at = u.s::timestamptz, response_due_at = u.r::timestamptz, complete_due_at = u.c::timestamptz,
           sla_marks = u.m, next_check_at = u.n::timestamptz, sla_waiting = u.w
-        from jsonb_to_recordset(${json(written)}) as u(id bigint, s text, r text, c text, m jsonb, n text, w jsonb)
+        from jsonb_to_recordset(${jsonRows(written)}) as u(id bigint, s text, r text, c text, m jsonb, n text, w jsonb)
         where assignments.id = u.id`);
     }
     if (events.length) {
@@ -251,16 +250,15 @@ export async function recomputeClocks(
           with ev as (
             insert into ticket_events (ticket_id, assignment_id, type, version, payload, public, created_at)
             select e.t, e.a, 'sla_recomputed', e.v, e.p, false, ${at}::timestamptz
-            from jsonb_to_recordset(${json(events)}) as e(t bigint, a bigint, v int, p jsonb)
+            from jsonb_to_recordset(${jsonRows(events)}) as e(t bigint, a bigint, v int, p jsonb)
             order by e.a
-            returning id, ticket_id, assignment_id, type, version
+            returning id, ticket_id, assignment_id, version
           )
-          select ev.id, ev.ticket_id, ev.assignment_id, ev.type, ev.version, tk.created_by,
-            (select string_agg(un.path, '/' order by asg.id) from assignments asg join units un on un.id = asg.unit_id where asg.ticket_id = ev.ticket_id) as paths
-          from ev join tickets tk on tk.id = ev.ticket_id
+          select ev.id, ev.ticket_id, ev.assignment_id, ev.version, ${audienceColumns(sql`ev.ticket_id`)}
+          from ev
           order by ev.id`),
       );
-      summary.events.push(...rowsOut.map((e) => toPublished(e, at)));
+      summary.events.push(...rowsOut.map((e) => toPublished(e, 'sla_recomputed', at)));
     }
     return { rows: rows.length, last: ids.at(-1)! };
   };

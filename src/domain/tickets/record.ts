@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { assignments, ticketEvents, tickets, units } from '../../../db/schema/index.ts';
+import { ticketEvents } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { PublishedEvent } from '../events.ts';
+import { creatorOf, toPublished, unitPathsOf } from './audience.ts';
 
 export type EventInput = {
   ticketId: number;
@@ -44,26 +45,17 @@ export async function inTransaction<T>(deps: Deps, fn: (tx: Db, record: Recorder
           requestId: actor?.requestId ?? null,
           createdAt: deps.clock.now(),
         })
-        // Who should hear of it: every unit on the path of an assigned unit (a district hears of its streets),
-        // and the creator — read in the insert's own RETURNING, so an event costs one round trip. The paths
-        // come back concatenated ("/1/4//1/5/"): every path starts and ends with '/'.
+        // Who should hear of it, read in the insert's own RETURNING: an event costs one round trip.
         .returning({
           id: ticketEvents.id,
+          ticket_id: ticketEvents.ticketId,
+          assignment_id: ticketEvents.assignmentId,
+          version: ticketEvents.version,
           createdAt: ticketEvents.createdAt,
-          createdBy: sql<number | null>`(select t.created_by from ${tickets} t where t.id = ${e.ticketId})`,
-          paths: sql<string | null>`(select string_agg(u.path, '') from ${assignments} a join ${units} u on u.id = a.unit_id where a.ticket_id = ${e.ticketId})`,
+          created_by: creatorOf(sql`${ticketEvents.ticketId}`),
+          paths: unitPathsOf(sql`${ticketEvents.ticketId}`),
         });
-      pending.push({
-        id: row!.id,
-        type: e.type,
-        ticketId: e.ticketId,
-        assignmentId: e.assignmentId ?? null,
-        version: e.version,
-        toStatus: e.toStatus ?? null,
-        unitIds: [...new Set((row!.paths ?? '').split('/').filter(Boolean).map(Number))],
-        createdBy: row!.createdBy === null ? null : Number(row!.createdBy),
-        createdAt: row!.createdAt.toISOString(),
-      });
+      pending.push(toPublished(row!, e.type, row!.createdAt.toISOString(), e.toStatus ?? null));
     };
     return fn(tx as unknown as Db, record);
   });
