@@ -32,9 +32,6 @@ const zh = {
   'cal.name': '名称',
   'cal.before': '现行',
   'cal.after': '导入后',
-
-  'dayKind.holiday': '放假',
-  'dayKind.workday': '调休上班',
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -70,9 +67,6 @@ const en: Record<keyof typeof zh, string> = {
   'cal.name': 'Name',
   'cal.before': 'In effect',
   'cal.after': 'After import',
-
-  'dayKind.holiday': 'day off',
-  'dayKind.workday': 'make-up working day',
 };
 
 export default { zh, en };

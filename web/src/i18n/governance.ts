@@ -29,16 +29,6 @@ const zh = {
   'gov.noted': '已记录进展。',
   'gov.timeline': '专题进展',
 
-  'topicStatus.open': '待处理',
-  'topicStatus.in_progress': '治理中',
-  'topicStatus.resolved': '已解决',
-  'topicStatus.closed': '已关闭',
-
-  'topicAction.start': '开始治理',
-  'topicAction.resolve': '标记已解决',
-  'topicAction.reopen': '重新治理',
-  'topicAction.close': '关闭专题',
-
   'topicEvent.topic_opened': '立题',
   'topicEvent.topic_updated': '修改专题',
   'topicEvent.tickets_linked': '关联工单',
@@ -79,16 +69,6 @@ const en: Record<keyof typeof zh, string> = {
   'gov.addNote': 'Add note',
   'gov.noted': 'Note added.',
   'gov.timeline': 'Timeline',
-
-  'topicStatus.open': 'open',
-  'topicStatus.in_progress': 'in progress',
-  'topicStatus.resolved': 'resolved',
-  'topicStatus.closed': 'closed',
-
-  'topicAction.start': 'Start',
-  'topicAction.resolve': 'Resolve',
-  'topicAction.reopen': 'Reopen',
-  'topicAction.close': 'Close',
 
   'topicEvent.topic_opened': 'opened',
   'topicEvent.topic_updated': 'edited',

@@ -8,9 +8,7 @@ import type { Page, TicketSummary, TicketView } from '../types.ts';
 import { Empty, ErrorBox, StatusBadge, announce, arrowNav, lbl } from '../ui/common.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
 import { CentreWait, useCentreWaiting } from '../ui/centre.ts';
-
-const SOLVED = ['solved', 'partly', 'unsolved'] as const;
-const SATISFACTION = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+import { SATISFACTIONS, SOLVED_RESULTS } from '../../../src/contract/vocab.ts';
 
 /** From the callback queue: the round (a reopen starts a new one) with its attempts so far and left. */
 type QueueItem = { ticket: TicketSummary; callbackDueAt?: string; overdue?: boolean; round?: number; attempts?: number; attemptsLeft?: number };
@@ -116,8 +114,8 @@ function CallbackForm({ view, onDone }: { view: TicketView; onDone: () => void }
     ${view.callbackRound > 1 ? html`<p class="muted small">${t('callback.roundNote', { round: view.callbackRound })}</p>` : null}
     ${view.callbackAttempts > 0 ? html`<p class="muted small">${t('callback.attempts', { n: view.callbackAttempts })}</p>` : null}
     <fieldset><legend>${t('callback.reached')}</legend>${radios('reached', ['yes', 'no'], reached, (v) => setReached(v as 'yes' | 'no'), 'yesno')}</fieldset>
-    <fieldset disabled=${reached === 'no'}><legend>${t('callback.solved')}</legend>${radios('solved', SOLVED, solved, setSolved, 'solved')}</fieldset>
-    <fieldset disabled=${reached === 'no'}><legend>${t('callback.satisfaction')}</legend>${radios('satisfaction', SATISFACTION, satisfaction, setSatisfaction, 'satisfaction')}</fieldset>
+    <fieldset disabled=${reached === 'no'}><legend>${t('callback.solved')}</legend>${radios('solved', SOLVED_RESULTS, solved, setSolved, 'solved')}</fieldset>
+    <fieldset disabled=${reached === 'no'}><legend>${t('callback.satisfaction')}</legend>${radios('satisfaction', SATISFACTIONS, satisfaction, setSatisfaction, 'satisfaction')}</fieldset>
     <div class="field">
       <label for="cb-comment">${t('callback.comment')}</label>
       <input id="cb-comment" value=${comment} onInput=${(e: Event) => setComment((e.target as HTMLInputElement).value)} />

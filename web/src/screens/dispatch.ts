@@ -8,7 +8,8 @@ import type { Page, Suggestions, TicketSummary, TicketView, Unit } from '../type
 import { Empty, ErrorBox, StatusBadge, WarningBadge, announce, arrowNav, lbl } from '../ui/common.ts';
 import { AwaitingBadge } from '../ui/clock.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
-import { CentreWait, useCentreWaiting, type CentreClock } from '../ui/centre.ts';
+import { CentreWait, useCentreWaiting } from '../ui/centre.ts';
+import type { CentreClock } from '../../../src/contract/vocab.ts';
 
 type Tab = 'dispatch' | 'return' | 'extension' | 'termination' | 'reply';
 const TABS: Tab[] = ['dispatch', 'return', 'extension', 'termination', 'reply'];

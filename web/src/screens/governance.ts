@@ -6,6 +6,7 @@ import { shortTime } from '../format.ts';
 import { linkClick, navigate, useLocation } from '../router.ts';
 import type { Page, SessionInfo, TicketSummary, Unit } from '../types.ts';
 import { Empty, ErrorBox, Panel, announce, lbl } from '../ui/common.ts';
+import { TOPIC_STATUSES } from '../../../src/contract/vocab.ts';
 
 type Named = { id: number; name: string } | null;
 export type Topic = {
@@ -55,8 +56,6 @@ function takeDraft(): HotspotDraft | null {
   }
 }
 
-const STATUSES = ['open', 'in_progress', 'resolved', 'closed'];
-
 /** 未诉先办 governance topics: list, open one (from a hotspot), link tickets, move it along, note progress. */
 export function Governance({ session }: { session: SessionInfo }) {
   const loc = useLocation();
@@ -81,7 +80,7 @@ export function Governance({ session }: { session: SessionInfo }) {
         <label for="gov-status" class="inline-label">${t('gov.status')}</label>
         <select id="gov-status" value=${status} onChange=${(e: Event) => setStatus((e.target as HTMLSelectElement).value)}>
           <option value="">${t('gov.all')}</option>
-          ${STATUSES.map((s) => html`<option value=${s}>${lbl('topicStatus', s)}</option>`)}
+          ${TOPIC_STATUSES.map((s) => html`<option value=${s}>${lbl('topicStatus', s)}</option>`)}
         </select>
         ${canWrite ? html`<a class="button small" href="/governance?new=1" onClick=${linkClick}>${t('gov.new')}</a>` : null}
         ${items === null

@@ -6,8 +6,8 @@ import { shortTime } from '../format.ts';
 import type { Assignment } from '../types.ts';
 import { ErrorBox, lbl } from '../ui/common.ts';
 import { contactRecordedLater } from '../ui/ticket.ts';
+import { CONTACT_METHODS } from '../../../src/contract/vocab.ts';
 
-const CONTACT_METHODS = ['phone', 'visit', 'sms', 'other'] as const;
 /** Refusals of the contact time itself, and of a late entry without its reason (see docs/sla.md). */
 const TIME_REFUSALS = ['contact_before_dispatch', 'contact_time_in_future'];
 const REASON_REFUSAL = 'contact_backdate_reason_required';

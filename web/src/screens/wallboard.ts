@@ -10,11 +10,10 @@ import type { Chart } from '../charts.ts';
 import type { SessionInfo } from '../types.ts';
 import { HotspotPanel } from './hotspots-panel.ts';
 import { levelAt, spanText, useCentreWaiting } from '../ui/centre.ts';
+import { CHANNELS, LEVELS } from '../../../src/contract/vocab.ts';
 
-const CHANNELS = ['phone', 'window', 'online', 'open311', 'bad_review'];
-const WARNINGS = ['yellow', 'red', 'overdue'];
 const GAUGES = ['response_rate', 'solved_rate', 'satisfaction_rate', 'reply_rate', 'completion_rate'] as const;
-/** The centre's own figures this month (issue 11 §9): an average in minutes and three rates. */
+/** The centre's own figures this month: an average in minutes and three rates. */
 const CENTRE_RATES = ['avg_dispatch_minutes', 'timely_dispatch_rate', 'timely_review_rate', 'timely_callback_rate'] as const;
 const TREND_DAYS = 14;
 /** How many of the newest tickets the list-based counts read (until the metrics API serves counts). */
@@ -64,7 +63,7 @@ export async function boardFromTickets(now: Date): Promise<Board> {
     todayTotal: 0,
     todayByChannel: Object.fromEntries(CHANNELS.map((c) => [c, 0])),
     open: 0,
-    byWarning: Object.fromEntries(WARNINGS.map((w) => [w, 0])),
+    byWarning: Object.fromEntries(LEVELS.map((w) => [w, 0])),
     closedToday: 0,
     trend: [],
     overdue: [],
@@ -181,7 +180,7 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
               <span class="sub">${CHANNELS.filter((c) => board.todayByChannel[c]).map((c) => `${lbl('channel', c)} ${board.todayByChannel[c]}`).join(' · ') || '—'}</span>
             </div>
             <div class="counter" data-metric="open"><span class="label">${t('wall.open')}</span><span class="value">${board.open}</span></div>
-            ${WARNINGS.map(
+            ${LEVELS.map(
               (w) => html`<div class=${`counter warn-${w}`} data-metric=${w}><span class="label">${lbl('warning', w)}</span><span class="value">${board.byWarning[w]}</span></div>`,
             )}
             <div class="counter" data-metric="closed-today"><span class="label">${t('wall.closedToday')}</span><span class="value">${board.closedToday}</span></div>

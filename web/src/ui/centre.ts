@@ -1,5 +1,5 @@
 /**
- * The centre's own clocks on the desks (issue 11 §9): how long each item has waited — for dispatch, a review
+ * The centre's own clocks on the desks (docs/domain.md §5): how long each item has waited — for dispatch, a review
  * or a callback — and its warning level against the clock's limit, recomputed every few seconds from the
  * instants the server sends (GET /api/centre/waiting), refetched when tickets change.
  */
@@ -10,14 +10,13 @@ import { get, qs } from '../api.ts';
 import { shortTime, useDebounced } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import { lbl } from './common.ts';
+import type { CentreClock, WarningLevel } from '../../../src/contract/vocab.ts';
 
-export type CentreClock = 'dispatch' | 'reply_review' | 'return_review' | 'extension_review' | 'termination_review' | 'callback';
-export type CentreLevel = 'none' | 'yellow' | 'red' | 'overdue';
-export type CentreItem = { ticketId: number; number: string; since: string; yellowAt: string; redAt: string; dueAt: string; waitedMinutes: number; level: CentreLevel };
-export type WaitingClock = { clock: CentreClock; limitMinutes: number | null; total: number; levels: Record<CentreLevel, number>; oldest: CentreItem[] };
+export type CentreItem = { ticketId: number; number: string; since: string; yellowAt: string; redAt: string; dueAt: string; waitedMinutes: number; level: WarningLevel };
+export type WaitingClock = { clock: CentreClock; limitMinutes: number | null; total: number; levels: Record<WarningLevel, number>; oldest: CentreItem[] };
 
 /** The level at `now` from the item's instants (the server's rule: yellow, red from their instants, overdue past the deadline). */
-export function levelAt(item: Pick<CentreItem, 'yellowAt' | 'redAt' | 'dueAt'>, now: number): CentreLevel {
+export function levelAt(item: Pick<CentreItem, 'yellowAt' | 'redAt' | 'dueAt'>, now: number): WarningLevel {
   if (now > Date.parse(item.dueAt)) return 'overdue';
   if (now >= Date.parse(item.redAt)) return 'red';
   if (now >= Date.parse(item.yellowAt)) return 'yellow';

@@ -7,16 +7,6 @@ import { useIncomingCalls } from '../../live.ts';
 import type { Page, TicketSummary } from '../../types.ts';
 import { Empty, StatusBadge } from '../../ui/common.ts';
 
-const MOBILE = /^1[3-9]\d{9}$/;
-const LANDLINE = /^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$/;
-/** The server's phone normalisation, enough to know when to look the caller up. */
-export function normalisePhone(raw: string): string | null {
-  const s = raw.replace(/[\s()]/g, '').replace(/^(\+86|0086)-?/, '');
-  const digits = s.replace(/-/g, '');
-  if (MOBILE.test(digits)) return digits;
-  return LANDLINE.test(s) ? s : null;
-}
-
 /** The caller's earlier tickets, as soon as the number is complete (null while it is not). */
 export function useCallerHistory(phone: string | null): TicketSummary[] | null {
   const [history, setHistory] = useState<TicketSummary[] | null>(null);

@@ -1,11 +1,5 @@
 import { useState } from 'preact/hooks';
-
-export const TYPES = ['consult', 'help', 'complaint', 'report', 'suggestion'] as const;
-export const URGENCIES = ['normal', 'urgent', 'emergency'] as const;
-export const WINDOW_REASONS = ['policy', 'it_system', 'documents', 'attitude', 'process', 'other'] as const;
-export const EMERGENCY_LINES = ['110', '119', '120', '122'] as const;
-export const DISPOSITIONS = ['dispatch', 'direct_answer', 'emergency_transfer', 'not_accepted', 'repeat'] as const;
-export type Disposition = (typeof DISPOSITIONS)[number];
+import type { Disposition, EmergencyLine, TicketType, Urgency, WindowReason } from '../../../../src/contract/vocab.ts';
 
 export type IntakeMode = 'phone' | 'window';
 
@@ -13,8 +7,8 @@ export type IntakeMode = 'phone' | 'window';
 export type Draft = {
   phone: string;
   name: string;
-  type: string;
-  urgency: string;
+  type: TicketType;
+  urgency: Urgency;
   categoryId: number | null;
   content: string;
   address: string;
@@ -22,9 +16,9 @@ export type Draft = {
   allowDirectContact: boolean;
   matter: string;
   hallDepartment: string;
-  reason: string;
+  reason: WindowReason;
   disposition: Disposition;
-  transferredTo: string;
+  transferredTo: EmergencyLine;
   notAcceptedReason: string;
   repeatTicket: { id: number; number: string } | null;
 };

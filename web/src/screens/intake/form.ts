@@ -4,7 +4,8 @@ import { t } from '../../i18n.ts';
 import type { KbArticle } from '../../types.ts';
 import { Combobox, type Option } from '../../ui/combobox.ts';
 import { ErrorBox, lbl } from '../../ui/common.ts';
-import { DISPOSITIONS, EMERGENCY_LINES, TYPES, URGENCIES, WINDOW_REASONS, type DraftState, type IntakeMode } from './draft.ts';
+import { DISPOSITIONS, EMERGENCY_LINES, TICKET_TYPES, URGENCIES, WINDOW_REASONS } from '../../../../src/contract/vocab.ts';
+import type { DraftState, IntakeMode } from './draft.ts';
 import { enterSubmits } from './shortcuts.ts';
 
 type Props = {
@@ -46,7 +47,7 @@ export function DraftForm({ mode, title, draft, phone, categories, article, erro
       <div class="field">
         <label for="in-type">${t('field.type')}</label>
         <select id="in-type" value=${form.type} onChange=${onInput('type')}>
-          ${TYPES.map((v) => html`<option value=${v}>${lbl('type', v)}</option>`)}
+          ${TICKET_TYPES.map((v) => html`<option value=${v}>${lbl('type', v)}</option>`)}
         </select>
       </div>
       <div class="field">
