@@ -1,0 +1,50 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import madge from 'madge';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * What `npx madge --circular --extensions ts --ts-config tsconfig.json src web/src db` does: every import
+ * counts — `import type`, `import('…').T` in a type position and dynamic `import()` alike — because a cycle
+ * closed by a type still ties the two modules' meaning together.
+ */
+const options: madge.MadgeConfig = {
+  baseDir: root,
+  fileExtensions: ['ts'],
+  tsConfig: path.join(root, 'tsconfig.json'),
+  detectiveOptions: { ts: { skipTypeImports: false, skipAsyncImports: false } },
+};
+
+describe('module graph', () => {
+  it('src, web/src and db import one another without a cycle, type imports included', { timeout: 120_000 }, async () => {
+    const graph = await madge(['src', 'web/src', 'db'].map((d) => path.join(root, d)), options);
+    expect(graph.circular()).toEqual([]);
+    // The graph is the real one: every local import resolved, and the composition root's edges are in it.
+    expect(graph.warnings().skipped).toEqual([]);
+    expect(Object.keys(graph.obj()).length).toBeGreaterThan(200);
+    expect(graph.obj()['src/main.ts']).toEqual(expect.arrayContaining(['src/config.ts', 'src/deps.ts', 'src/realtime/server.ts']));
+  });
+
+  const tmp: string[] = [];
+  afterAll(() => Promise.all(tmp.map((d) => fs.rm(d, { recursive: true, force: true }))));
+
+  it('sees a cycle that only a type closes: `import type` or `import(…)` in a type position', { timeout: 60_000 }, async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jiesu-cycle-'));
+    tmp.push(dir);
+    const files = {
+      'settings.ts': "import { build } from './gateway.ts';\nexport type Settings = { name: 'a' };\nexport const made = build;\n",
+      'gateway.ts': "import type { Settings } from './settings.ts';\nexport const build = (s: Settings) => s.name;\n",
+      'server.ts': "import { hub } from './hub.ts';\nexport type Server = { port: number };\nexport const started = hub;\n",
+      'hub.ts': "export const hub = (s: import('./server.ts').Server) => s.port;\n",
+    };
+    for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(dir, name), text);
+    const graph = await madge(dir, { ...options, baseDir: dir });
+    expect(graph.circular().map((c) => c.sort()).sort()).toEqual([
+      ['gateway.ts', 'settings.ts'],
+      ['hub.ts', 'server.ts'],
+    ]);
+  });
+});
