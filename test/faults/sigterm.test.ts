@@ -37,7 +37,7 @@ describe('SIGTERM', () => {
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     const exited = new Promise<{ code: number | null; at: number }>((r) => child!.once('exit', (code) => r({ code, at: Date.now() })));
-    for (let i = 0; i < 600 && !/jiesu listening/.test(out); i++) {
+    for (let i = 0; i < 1500 && !/jiesu listening/.test(out); i++) {
       if (child.exitCode !== null) throw new Error(`the app exited before listening:\n${out}`);
       await sleep(100);
     }
@@ -114,5 +114,5 @@ describe('SIGTERM', () => {
     } finally {
       await db.close();
     }
-  }, 120_000);
+  }, 240_000);
 });

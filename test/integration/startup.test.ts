@@ -7,7 +7,7 @@ import { connect, DataDirLockedError } from '../../db/client.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-function run(env: Record<string, string>, untilLine: RegExp, timeoutMs = 60_000) {
+function run(env: Record<string, string>, untilLine: RegExp, timeoutMs = 150_000) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', ...env },
@@ -60,7 +60,7 @@ describe('embedded start-up (PGlite data folder)', () => {
     third.child.kill('SIGTERM');
     await new Promise((r) => third.child.once('exit', r));
     fs.rmSync(dir, { recursive: true, force: true });
-  }, 120_000);
+  }, 360_000);
 
   it('takes over a lock left by a process that no longer exists', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiesu-data-'));
