@@ -1,11 +1,10 @@
 import { and, desc, eq, gte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { kbArticles, tickets } from '../../../db/schema/index.ts';
+import { tickets } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
-import { searchTerms, queryTerms } from '../kb/search-terms.ts';
+import { searchTerms } from '../kb/search-terms.ts';
 import { summary } from './presenter.ts';
-import { rowsOf } from './queries.ts';
 
 /** Caller history: the caller's tickets, open ones first, then newest. The read is audited. */
 export async function callerHistory(db: Db, actor: Actor, phone: string, limit: number) {
@@ -89,21 +88,4 @@ export async function duplicateHints(
   }
   hints.sort((a, b) => Number(b.ticket.status !== 'closed') - Number(a.ticket.status !== 'closed') || b.score - a.score);
   return hints.slice(0, 20);
-}
-
-/** Knowledge-base search in Chinese: bigram terms ranked by ts_rank; the same on PGlite and PostgreSQL. */
-export async function searchKb(db: Db, query: string, limit: number) {
-  const tsq = queryTerms(query);
-  if (!tsq) return [];
-  const result = await db.execute(sql`
-    select id, title, body, category_id as "categoryId", keywords,
-           ts_rank(to_tsvector('simple', search_terms), to_tsquery('simple', ${tsq})) as rank
-    from ${kbArticles}
-    where active and to_tsvector('simple', search_terms) @@ to_tsquery('simple', ${tsq})
-    order by rank desc, id
-    limit ${limit}`);
-  return rowsOf<{ id: number; title: string; body: string; categoryId: number | null; keywords: string; rank: number }>(result).map((r) => ({
-    ...r,
-    rank: Number(r.rank),
-  }));
 }

@@ -5,6 +5,7 @@ import { adminRoutes } from './admin.ts';
 import { alertRoutes } from './alerts.ts';
 import { calendarRoutes } from './calendar.ts';
 import { aidRoutes } from './aids.ts';
+import { kbRoutes } from './kb.ts';
 import { authRoutes } from './auth.ts';
 import { routingRoutes } from './routing.ts';
 import { assignmentRoutes, ticketRoutes } from './tickets.ts';
@@ -20,4 +21,4 @@ import { reportRoutes } from './reports.ts';
 import { centreRoutes } from './centre.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
-export const apiRoutes: AnyRoute[] = [...authRoutes, ...aidRoutes, ...ticketRoutes, ...assignmentRoutes, ...adminRoutes, ...calendarRoutes, ...alertRoutes, ...routingRoutes, ...notificationRoutes, ...attachmentRoutes, ...slaRoutes, ...publicRoutes, ...telephonyRoutes, ...callbackRoutes, ...appealRoutes, ...metricRoutes, ...hotspotRoutes, ...governanceRoutes, ...reportRoutes, ...centreRoutes];
+export const apiRoutes: AnyRoute[] = [...authRoutes, ...aidRoutes, ...kbRoutes, ...ticketRoutes, ...assignmentRoutes, ...adminRoutes, ...calendarRoutes, ...alertRoutes, ...routingRoutes, ...notificationRoutes, ...attachmentRoutes, ...slaRoutes, ...publicRoutes, ...telephonyRoutes, ...callbackRoutes, ...appealRoutes, ...metricRoutes, ...hotspotRoutes, ...governanceRoutes, ...reportRoutes, ...centreRoutes];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
-import { contacts, idempotencyKeys, kbArticles, referenceVersion, tickets } from '../../../../db/schema/index.ts';
+import { contacts, idempotencyKeys, referenceVersion, tickets } from '../../../../db/schema/index.ts';
 import type { Deps } from '../../../deps.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { shanghaiDate } from '../../clock.ts';
@@ -12,6 +12,7 @@ import type { CreateTicketInput } from '../inputs.ts';
 import { loadTicket, rowsOf, type TicketRow } from '../queries.ts';
 import { inTransaction } from '../record.ts';
 import { lockOpenTarget, recordLinkedInto } from '../link.ts';
+import { isActiveArticle } from '../../kb/queries.ts';
 import { notifyIntakeReceipt } from '../../notifications/notices.ts';
 import { autoDispatchPlan } from '../../routing/auto-dispatch.ts';
 import { systemActor } from '../../auth/actor.ts';
@@ -133,8 +134,7 @@ async function checkReferences(db: Db, refs: References, input: CreateTicketInpu
   if (problem) throw problem;
   if (input.disposition.kind === 'direct_answer') {
     const id = input.disposition.kbArticleId;
-    const [a] = await db.select({ id: kbArticles.id }).from(kbArticles).where(and(eq(kbArticles.id, id), eq(kbArticles.active, true)));
-    if (!a) throw new UnprocessableError('kb_article_unknown', { articleId: id });
+    if (!(await isActiveArticle(db, id))) throw new UnprocessableError('kb_article_unknown', { articleId: id });
   }
 }
 
