@@ -3,6 +3,7 @@ import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqu
 import { appealStatus, satisfaction, solvedResult } from './enums.ts';
 import { assignments, tickets } from './tickets.ts';
 import { units, users } from './org.ts';
+import type { AppealReasonCode } from '../../src/contract/vocab.ts';
 
 const ts = () => timestamp({ withTimezone: true });
 
@@ -40,7 +41,7 @@ export const appeals = pgTable(
     unitId: integer()
       .notNull()
       .references(() => units.id),
-    reasonCode: text().notNull(),
+    reasonCode: text().$type<AppealReasonCode>().notNull(),
     reason: text().notNull(),
     status: appealStatus().notNull().default('pending'),
     requestedBy: integer().references(() => users.id),

@@ -4,6 +4,7 @@ import { categories } from './catalog.ts';
 import { calendarDayKind, channel, timeUnit, urgency, warningLevel } from './enums.ts';
 import { assignments, tickets } from './tickets.ts';
 import { units, users } from './org.ts';
+import type { AttachmentKind } from '../../src/contract/vocab.ts';
 
 const ts = () => timestamp({ withTimezone: true });
 
@@ -134,7 +135,7 @@ export const attachments = pgTable(
       .references(() => tickets.id),
     assignmentId: bigint({ mode: 'number' }).references(() => assignments.id),
     /** evidence (proof of contact, photos of the result) | document */
-    kind: text().notNull().default('document'),
+    kind: text().$type<AttachmentKind>().notNull().default('document'),
     fileName: text().notNull(),
     mimeType: text().notNull(),
     size: integer().notNull(),

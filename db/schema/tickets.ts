@@ -30,6 +30,8 @@ import {
   windowReason,
 } from './enums.ts';
 import { units, users } from './org.ts';
+import type { TicketEventType } from '../../src/contract/events.ts';
+import type { TicketStatus } from '../../src/contract/vocab.ts';
 
 const ts = () => timestamp({ withTimezone: true });
 
@@ -233,12 +235,12 @@ export const ticketEvents = pgTable(
       .notNull()
       .references(() => tickets.id),
     assignmentId: bigint({ mode: 'number' }),
-    type: text().notNull(),
+    type: text().$type<TicketEventType>().notNull(),
     actorId: integer().references(() => users.id),
     actorRole: role(),
     actorUnitId: integer(),
-    fromStatus: text(),
-    toStatus: text(),
+    fromStatus: text().$type<TicketStatus>(),
+    toStatus: text().$type<TicketStatus>(),
     /** Ticket version after this change. */
     version: integer().notNull(),
     payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),

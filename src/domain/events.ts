@@ -1,13 +1,15 @@
 import { EventEmitter } from 'node:events';
+import type { TicketEventType } from '../contract/events.ts';
+import type { TicketStatus } from '../contract/vocab.ts';
 
 /** A ticket event as published after commit: ids and version only; clients refetch over HTTP. */
 export type PublishedEvent = {
   id: number;
-  type: string;
+  type: TicketEventType;
   ticketId: number;
   assignmentId: number | null;
   version: number;
-  toStatus: string | null;
+  toStatus: TicketStatus | null;
   /** Units whose members should hear of it: the assigned units and every unit above them. */
   unitIds: number[];
   /** The user who logged the ticket (operators follow their own tickets). */

@@ -8,6 +8,7 @@ import { io as connectClient, type Socket } from 'socket.io-client';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { slaPolicies, systemAlerts, ticketEvents } from '../../db/schema/index.ts';
+import type { TicketEventType } from '../../src/contract/events.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
 import { makeCategoryLeaf, makeWorld, seedCalendar, type World } from '../setup/world.ts';
@@ -57,7 +58,7 @@ type SlaView = View['assignments'][number] & {
 const sla = (a: View['assignments'][number]) => a as SlaView;
 const iso = (local: string) => shanghai(local).toISOString();
 const setLocal = (local: string) => deps.clock.set(iso(local));
-const eventsOf = (ticketId: number, type: string) =>
+const eventsOf = (ticketId: number, type: TicketEventType) =>
   deps.db
     .select()
     .from(ticketEvents)

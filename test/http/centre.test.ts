@@ -10,6 +10,7 @@ import { startApi, type Api } from '../setup/server.ts';
 import { makeWorld, type World } from '../setup/world.ts';
 import { expectProblem, leadOf, ticketFlow, type View } from '../setup/ticket-flow.ts';
 import { ticketEvents } from '../../db/schema/index.ts';
+import type { TicketEventType } from '../../src/contract/events.ts';
 import { callbackDueAt } from '../../src/domain/callbacks/queries.ts';
 import type { Database } from '../../db/client.ts';
 
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 const after = (minutes: number) => deps.clock.advance(minutes * MIN);
-async function centreOf(ticketId: number, type: string) {
+async function centreOf(ticketId: number, type: TicketEventType) {
   const [e] = await deps.db
     .select({ payload: ticketEvents.payload })
     .from(ticketEvents)

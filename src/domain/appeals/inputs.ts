@@ -1,15 +1,8 @@
 import { z } from 'zod';
-import { APPEAL_STATUSES } from '../vocab.ts';
+import { APPEAL_REASON_CODES, APPEAL_STATUSES } from '../vocab.ts';
 
-/** Why a unit asks to be exempted (申诉/免考 reasons). */
-export const APPEAL_REASON_CODES = [
-  'unreasonable_demand', // 诉求不合理
-  'malicious', // 恶意诉求
-  'outside_duties', // 不属于本单位职责
-  'duplicate', // 重复诉求
-  'other', // 其他
-] as const;
-export type AppealReasonCode = (typeof APPEAL_REASON_CODES)[number];
+/** Why a unit asks to be exempted: a vocabulary of the contract. */
+export { APPEAL_REASON_CODES, type AppealReasonCode } from '../vocab.ts';
 
 const text = (min: number, max: number) => z.string().trim().min(min).max(max);
 const bigId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);

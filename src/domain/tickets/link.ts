@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor.ts';
 import { UnprocessableError } from '../errors.ts';
 import { loadTicket, type TicketRow } from './queries.ts';
 import type { Recorder } from './record.ts';
+import type { TicketEventPayloads } from '../../contract/events.ts';
 
 /** The open ticket a contact or another ticket is linked into (并单), locked; anything else is 422. */
 export async function lockOpenTarget(tx: Db, actor: Actor, id: number): Promise<TicketRow> {
@@ -14,14 +15,14 @@ export async function lockOpenTarget(tx: Db, actor: Actor, id: number): Promise<
 }
 
 /** Something was linked into the target: bump its version and record why, without moving its status. */
-export async function recordLinkedInto(
+export async function recordLinkedInto<K extends 'contact_linked' | 'ticket_merged_in'>(
   tx: Db,
   record: Recorder,
   actor: Actor,
   target: TicketRow,
   now: Date,
-  type: string,
-  payload: Record<string, unknown>,
+  type: K,
+  payload: TicketEventPayloads[K],
 ): Promise<TicketRow> {
   const [updated] = await tx
     .update(tickets)

@@ -1,29 +1,35 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { ticketEvents } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { TxDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { PublishedEvent } from '../events.ts';
+import type { TicketEventPayloads, TicketEventType } from '../../contract/events.ts';
+import type { TicketStatus } from '../../contract/vocab.ts';
 import { creatorOf, toPublished, unitPathsOf } from './audience.ts';
 
-export type EventInput = {
+/**
+ * One ticket event to record: its type decides its payload (src/contract/events.ts). With a union of types (an
+ * approve-or-reject action), the payload is one of theirs.
+ */
+export type EventInput<K extends TicketEventType = TicketEventType> = {
   ticketId: number;
   assignmentId?: number | null;
-  type: string;
-  fromStatus?: string | null;
-  toStatus?: string | null;
+  type: K;
+  fromStatus?: TicketStatus | null;
+  toStatus?: TicketStatus | null;
   version: number;
-  payload?: Record<string, unknown>;
+  payload: TicketEventPayloads[K];
   public?: boolean;
 };
 
-export type Recorder = (actor: Actor | null, e: EventInput) => Promise<void>;
+export type Recorder = <K extends TicketEventType>(actor: Actor | null, e: EventInput<K>) => Promise<void>;
 
 /**
  * Runs fn in one transaction. Events recorded through `record` are inserted in that transaction
  * and published on the bus only after it commits; nothing is published for a rolled-back change.
  */
-export async function inTransaction<T>(deps: Deps, fn: (tx: Db, record: Recorder) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(deps: TxDeps, fn: (tx: Db, record: Recorder) => Promise<T>): Promise<T> {
   const pending: PublishedEvent[] = [];
   const result = await deps.db.transaction(async (tx) => {
     const record: Recorder = async (actor, e) => {

@@ -7,61 +7,23 @@
  * Nothing here touches the database, the clock or the actor: permission lives in policy.ts.
  */
 
-export const TICKET_STATUSES = [
-  'awaiting_dispatch', // 待派单
-  'awaiting_sign', // 待签收
-  'in_progress', // 办理中
-  'return_requested', // 退单待审核
-  'termination_requested', // 终止待审核
-  'awaiting_review', // 答复待审核
-  'awaiting_callback', // 待回访
-  'callback_disputed', // 回访不满意/未解决, awaiting a supervisor's decision
-  'closed', // 已办结 (see close_reason)
-] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
+import {
+  ASSIGNMENT_ACTIONS,
+  ASSIGNMENT_STATUSES,
+  TICKET_ACTIONS,
+  TICKET_STATUSES,
+  type AssignmentAction,
+  type AssignmentRole,
+  type AssignmentStatus,
+  type Satisfaction,
+  type SolvedResult,
+  type TicketAction,
+  type TicketStatus,
+} from '../../contract/vocab.ts';
 
-export const ASSIGNMENT_STATUSES = [
-  'awaiting_sign', // 待签收
-  'in_progress', // 已签收, 办理中
-  'replied', // 已答复
-  'returned', // 退单已批准: this unit no longer holds the ticket
-  'closed', // the ticket closed while this assignment was live
-] as const;
-export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
-
-/** Actions on the ticket as a whole, by centre staff. */
-export const TICKET_ACTIONS = [
-  'dispatch',
-  'decline', // 不予受理 after intake
-  'merge', // 并单 into another open ticket
-  'approve_return',
-  'reject_return',
-  'approve_extension',
-  'reject_extension',
-  'approve_termination',
-  'reject_termination',
-  'approve_reply',
-  'reject_reply',
-  'callback_close', // callback: solved and satisfied (or basically)
-  'callback_dispute', // callback: unsolved or dissatisfied → supervisor decides
-  'callback_retry', // callback: caller not reached, attempts remain
-  'callback_unreached', // callback: caller not reached, no attempts left
-  'reopen', // 重办
-  'close', // supervisor closes a disputed ticket with an explanation
-] as const;
-export type TicketAction = (typeof TICKET_ACTIONS)[number];
-
-/** Actions a unit performs on its own assignment. */
-export const ASSIGNMENT_ACTIONS = [
-  'sign',
-  'contact',
-  'note',
-  'reply',
-  'request_return',
-  'request_extension',
-  'request_termination',
-] as const;
-export type AssignmentAction = (typeof ASSIGNMENT_ACTIONS)[number];
+/** The statuses and actions are vocabularies of the contract (src/contract/vocab.ts); the table below is over them. */
+export { ASSIGNMENT_ACTIONS, ASSIGNMENT_STATUSES, TICKET_ACTIONS, TICKET_STATUSES };
+export type { AssignmentAction, AssignmentStatus, TicketAction, TicketStatus };
 
 type TicketRule = { from: readonly TicketStatus[]; to: TicketStatus | 'same' };
 
@@ -135,7 +97,7 @@ export function ticketTransition(status: TicketStatus, action: TicketAction): Tr
 
 export function assignmentTransition(
   ticket: TicketStatus,
-  assignment: { role: 'lead' | 'assist'; status: AssignmentStatus },
+  assignment: { role: AssignmentRole; status: AssignmentStatus },
   action: AssignmentAction,
 ): { ok: true; ticketTo: TicketStatus; assignmentTo: AssignmentStatus } | { ok: false } {
   const rule = ASSIGNMENT_TABLE[action];
@@ -155,8 +117,8 @@ export const LIVE_ASSIGNMENT: readonly AssignmentStatus[] = ['awaiting_sign', 'i
 /** Pick the callback sub-action from what the callback agent recorded (pure). */
 export function callbackAction(input: {
   reached: boolean;
-  solved?: 'solved' | 'partly' | 'unsolved' | null;
-  satisfaction?: 'satisfied' | 'basically_satisfied' | 'dissatisfied' | null;
+  solved?: SolvedResult | null;
+  satisfaction?: Satisfaction | null;
   attempts: number;
   maxAttempts: number;
 }): TicketAction {

@@ -4,7 +4,8 @@ import { assignmentRequests, assignments, callbacks, contacts, tickets, units } 
 import type { Deps } from '../../../deps.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../errors.ts';
-import type { CloseReason, RequestKind } from '../../vocab.ts';
+import type { CloseReason, ContactMethod, RequestKind } from '../../vocab.ts';
+import type { AssignmentActionPayloads, AssignmentStamp, DispatchPayload, TicketActionPayloads, TicketEventPayloads } from '../../../contract/events.ts';
 import { isUniqueViolation } from '../../db-errors.ts';
 import { mayAssignment, mayTicket } from '../policy.ts';
 import { loadTicket, type AssignmentRow, type TicketRow } from '../queries.ts';
@@ -43,15 +44,15 @@ type TicketStep = {
  * → 404) → policy (403) → version (409) → transition table (409) → apply → versioned update + event,
  * all in one transaction; the event is published after commit.
  */
-async function runTicketAction(
+async function runTicketAction<A extends TicketAction>(
   deps: Deps,
   actor: Actor,
   ticketId: number,
-  action: TicketAction,
+  action: A,
   expectedVersion: number,
   apply: (
     s: TicketStep,
-  ) => Promise<{ set?: Partial<typeof tickets.$inferInsert>; payload?: Record<string, unknown>; public?: boolean; after?: () => Promise<void>; centreSince?: Date } | void>,
+  ) => Promise<{ set?: Partial<typeof tickets.$inferInsert>; payload: TicketActionPayloads[A]; public?: boolean; after?: () => Promise<void>; centreSince?: Date }>,
   opts: { permission?: TicketAction } = {},
 ) {
   return inTransaction(deps, async (tx, record) => {
@@ -61,11 +62,12 @@ async function runTicketAction(
     const t = ticketTransition(ticket.status, action);
     if (!t.ok) throw invalid(ticket.status, action, ticket.version);
     const now = deps.clock.now();
-    const out = (await apply({ tx, ticket, to: t.to, now, record })) ?? {};
+    const out = await apply({ tx, ticket, to: t.to, now, record });
     // The centre's own clock this action ends (a dispatch, a review, a callback): the wait since the ticket
-    // entered its status (an extension: since its request), recorded once here for the metrics.
+    // entered its status (an extension: since its request), recorded once here for the metrics. Exactly the
+    // actions of CENTRE_CLOCK_OF, as the event's payload type says (TicketEventPayloads).
     const clock = centreClockOf(action);
-    const payload = clock ? { ...out.payload, centre: centreDecision(deps.config, clock, out.centreSince ?? ticket.statusChangedAt, now) } : out.payload;
+    const payload = (clock ? { ...out.payload, centre: centreDecision(deps.config, clock, out.centreSince ?? ticket.statusChangedAt, now) } : out.payload) as TicketEventPayloads[A];
     const [updated] = await tx
       .update(tickets)
       .set({ ...out.set, status: t.to, version: ticket.version + 1, updatedAt: now, ...(t.to !== ticket.status ? { statusChangedAt: now } : {}) })
@@ -192,8 +194,8 @@ export async function dispatchWrites(deps: Deps, tx: Db, actor: Actor, ticket: T
       // and the clocks that wait for the calendar instead.
       deadlines: { sign: iso(sla.values.signDueAt), response: iso(sla.values.responseDueAt), complete: iso(sla.values.completeDueAt) },
       awaitingCalendar: sla.values.slaWaiting.map((w) => ({ clock: w.clock, date: w.date })),
-      ...(input.auto ? { auto: true, ruleId: input.auto.ruleId, copyUnitIds: input.auto.copyUnitIds } : {}),
-    },
+      ...(input.auto ? { auto: true as const, ruleId: input.auto.ruleId, copyUnitIds: input.auto.copyUnitIds } : {}),
+    } satisfies DispatchPayload,
   };
 }
 
@@ -438,16 +440,26 @@ export async function closeTicket(deps: Deps, actor: Actor, ticketId: number, in
 type AssignmentStep = { tx: Db; ticket: TicketRow; assignment: AssignmentRow; now: Date };
 
 /**
+ * A unit action's event payload: what the command recorded and whose assignment it was. The event map gives
+ * every unit action exactly this shape (TicketEventPayloads); for a generic action the compiler cannot look
+ * the map up, hence the one assertion.
+ */
+const withStamp = <A extends AssignmentAction>(payload: AssignmentActionPayloads[A], stamp: AssignmentStamp) =>
+  ({ ...payload, ...stamp }) as TicketEventPayloads[A];
+
+/**
  * Same order as runTicketAction, for a unit acting on its assignment: the ticket row is locked first
  * (always ticket, then assignment, so two units never deadlock), the assignment's own version is checked.
  */
-async function runAssignmentAction(
+async function runAssignmentAction<A extends AssignmentAction>(
   deps: Deps,
   actor: Actor,
   assignmentId: number,
-  action: AssignmentAction,
+  action: A,
   expectedVersion: number,
-  apply: (s: AssignmentStep) => Promise<{ set?: Partial<typeof assignments.$inferInsert>; ticketSet?: Partial<typeof tickets.$inferInsert>; payload?: Record<string, unknown>; public?: boolean } | void>,
+  apply: (
+    s: AssignmentStep,
+  ) => Promise<{ set?: Partial<typeof assignments.$inferInsert>; ticketSet?: Partial<typeof tickets.$inferInsert>; payload: AssignmentActionPayloads[A]; public?: boolean }>,
 ) {
   return inTransaction(deps, async (tx, record) => {
     const [ref] = await tx.select({ ticketId: assignments.ticketId }).from(assignments).where(eq(assignments.id, assignmentId));
@@ -466,7 +478,7 @@ async function runAssignmentAction(
       currentVersion: a.version,
     });
     const now = deps.clock.now();
-    const out = (await apply({ tx, ticket, assignment: a, now })) ?? {};
+    const out = await apply({ tx, ticket, assignment: a, now });
     const [updatedA] = await tx
       .update(assignments)
       .set({ ...out.set, status: t.assignmentTo, version: a.version + 1 })
@@ -484,7 +496,7 @@ async function runAssignmentAction(
       fromStatus: ticket.status,
       toStatus: t.ticketTo,
       version: updatedT!.version,
-      payload: { ...out.payload, unitId: a.unitId, role: a.role, assignmentFrom: a.status, assignmentTo: t.assignmentTo },
+      payload: withStamp<A>(out.payload, { unitId: a.unitId, role: a.role, assignmentFrom: a.status, assignmentTo: t.assignmentTo }),
       public: out.public ?? false,
     });
     return { ticket: updatedT!, assignment: updatedA! };
@@ -494,6 +506,7 @@ async function runAssignmentAction(
 export async function signAssignment(deps: Deps, actor: Actor, id: number, input: { version: number }) {
   return runAssignmentAction(deps, actor, id, 'sign', input.version, async ({ assignment, now }) => ({
     set: { signedAt: now, signedBy: actor.userId, ...stopClock(assignment, 'sign') },
+    payload: {},
     public: true,
   }));
 }
@@ -502,7 +515,7 @@ export async function contactCaller(
   deps: Deps,
   actor: Actor,
   id: number,
-  input: { version: number; method: string; summary: string; contactedAt?: string; backdateReason?: string },
+  input: { version: number; method: ContactMethod; summary: string; contactedAt?: string; backdateReason?: string },
 ) {
   return runAssignmentAction(deps, actor, id, 'contact', input.version, async ({ assignment, now }) => {
     const claim = contactClaim(input, assignment, now, deps.config.CONTACT_BACKDATE_HOURS);
