@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { rowsOf } from '../domain/tickets/queries.ts';
 import { sweep } from '../domain/sla/sweep.ts';
-import { deliver } from '../jobs/notify.ts';
+import { deliver } from '../domain/notifications/delivery.ts';
 import { smsGatewayFor } from '../adapters/sms-gateway.ts';
 import type { fixedClock } from '../domain/clock.ts';
 

@@ -30,7 +30,7 @@ import { suggestionsFor } from '../domain/routing/suggest.ts';
 import { openTopic, transitionTopic } from '../domain/governance/commands.ts';
 import { openTopicInput } from '../domain/governance/inputs.ts';
 import { rollup } from '../domain/metrics/rollup.ts';
-import { detectHotspots } from '../jobs/hotspots.ts';
+import { detectHotspots } from '../domain/hotspots/spike-alerts.ts';
 import { findSpikes } from '../domain/hotspots/detect.ts';
 import { UNIT_ACTIVE, type TicketStatus } from '../domain/tickets/status.ts';
 import type { AssignmentRow, TicketRow } from '../domain/tickets/queries.ts';

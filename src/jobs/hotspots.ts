@@ -1,47 +1,5 @@
-import type { Deps } from '../deps.ts';
-import { readerOf } from '../deps.ts';
-import { raiseSystemAlert } from '../domain/alerts.ts';
-import { shanghaiDate } from '../domain/clock.ts';
-import { findSpikes, shanghaiMidnight } from '../domain/hotspots/detect.ts';
-import { DEFAULT_SPIKE_RULE } from '../domain/hotspots/rule.ts';
-import { isoWeekLabel, weekStart } from '../domain/metrics/periods.ts';
+import { detectHotspots } from '../domain/hotspots/spike-alerts.ts';
 import type { Job } from './schedule.ts';
 
-const DAY = 86_400_000;
-
-/**
- * Daily spike detection over the 7 complete Asia/Shanghai days before `now`: each spike becomes a system alert
- * (kind hotspot_spike) for supervisors. One alert per (category, street) per ISO week of the run, so a spike
- * that lasts several days is raised once; running twice, or on several instances, adds nothing.
- */
-export async function detectHotspots(deps: Deps, now: Date) {
-  const to = shanghaiMidnight(now);
-  const from = new Date(to.getTime() - 7 * DAY);
-  const spikes = await findSpikes(readerOf(deps), { from, to, rule: DEFAULT_SPIKE_RULE });
-  const week = isoWeekLabel(weekStart(shanghaiDate(now)));
-  let raised = 0;
-  for (const s of spikes) {
-    const fresh = await raiseSystemAlert(deps.db, {
-      kind: 'hotspot_spike',
-      dedupeKey: `hotspot_spike:${s.categoryId}:${s.streetUnitId}:${week}`,
-      message: `未诉先办：${s.streetName}「${s.categoryName}」近7天 ${s.count} 件，此前${s.baseline.length}周平均 ${s.mean} 件（阈值 ${s.threshold}）`,
-      details: {
-        categoryId: s.categoryId,
-        streetUnitId: s.streetUnitId,
-        count: s.count,
-        mean: s.mean,
-        threshold: s.threshold,
-        score: s.score,
-        window: { from: from.toISOString(), to: to.toISOString() },
-        ticketIds: s.ticketIds.slice(0, 50),
-      },
-      at: now,
-    });
-    if (fresh) raised++;
-  }
-  if (raised) deps.logger.info({ raised, spikes: spikes.length }, 'hotspot spikes raised');
-  return { spikes: spikes.length, raised };
-}
-
-/** Daily at 07:30 Asia/Shanghai, before the 08:00 supervisors' morning read. */
+/** Daily at 07:30 Asia/Shanghai, before the 08:00 supervisors' morning read: this week's spikes as alerts (src/domain/hotspots/spike-alerts.ts). */
 export const hotspotsJob: Job = { name: 'hotspots', cron: '30 7 * * *', run: detectHotspots };

@@ -8,7 +8,7 @@ import type { Database } from '../../db/client.ts';
 import { auditLog, systemAlerts } from '../../db/schema/index.ts';
 import { demoCalendar } from '../../db/seed.ts';
 import { addWorkingDays } from '../../src/domain/calendar/calendar.ts';
-import { checkCalendarCoverage } from '../../src/jobs/calendar-coverage.ts';
+import { checkCalendarCoverage } from '../../src/domain/calendar/coverage-alert.ts';
 import { jobs } from '../../src/jobs/index.ts';
 
 let database: Database;

@@ -8,7 +8,7 @@ import { categories, systemAlerts } from '../../db/schema/index.ts';
 import { createTicket } from '../../src/domain/tickets/commands/intake.ts';
 import { createTicketInput } from '../../src/domain/tickets/inputs.ts';
 import { hotspotsForPeriod, type RepeatedDemand } from '../../src/domain/hotspots/detect.ts';
-import { detectHotspots } from '../../src/jobs/hotspots.ts';
+import { detectHotspots } from '../../src/domain/hotspots/spike-alerts.ts';
 import type { Database } from '../../db/client.ts';
 
 // Tuesday 2026-03-10 12:00 Asia/Shanghai. The current week is Shanghai 03-04 … 03-10; the 8 weeks before it the baseline.

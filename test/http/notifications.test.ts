@@ -7,7 +7,7 @@ import { makeKbArticle, makeWorld, type World } from '../setup/world.ts';
 import { expectProblem, leadOf, ticketFlow, userOfRole } from '../setup/ticket-flow.ts';
 import { RecordingGateway } from '../../src/adapters/sms-gateway.ts';
 import { DEFAULT_TEMPLATES } from '../../src/domain/notifications/outbox.ts';
-import { deliver } from '../../src/jobs/notify.ts';
+import { deliver } from '../../src/domain/notifications/delivery.ts';
 import { ROLES } from '../../src/domain/vocab.ts';
 import type { Database } from '../../db/client.ts';
 

@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { apiRoutes } from '../../src/http/routes/index.ts';
 import { runMetricsRollup } from '../../src/jobs/metrics-rollup.ts';
-import { detectHotspots } from '../../src/jobs/hotspots.ts';
+import { detectHotspots } from '../../src/domain/hotspots/spike-alerts.ts';
 import { driver } from '../setup/db.ts';
 import { callBody } from '../setup/world.ts';
 import { EXPECTATIONS, SUBJECTS, routeKey, type Subject } from './expectations.ts';

@@ -5,7 +5,8 @@ import { notifications } from '../../db/schema/index.ts';
 import { driver, freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { RecordingGateway, type SendResult, type SmsGateway } from '../../src/adapters/sms-gateway.ts';
 import { enqueueNotification } from '../../src/domain/notifications/outbox.ts';
-import { BACKOFF_MS, LEASE_MS, deliver, notifyJob } from '../../src/jobs/notify.ts';
+import { BACKOFF_MS, LEASE_MS, deliver } from '../../src/domain/notifications/delivery.ts';
+import { notifyJob } from '../../src/jobs/notify.ts';
 
 const T0 = new Date('2026-03-10T02:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);

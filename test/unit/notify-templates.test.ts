@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES, render } from '../../src/domain/notifications/outbox.ts';
 import { TEMPLATE_KEYS, TEMPLATE_PARAMS, placeholdersOf } from '../../src/domain/notifications/templates.ts';
 import { lookupUrl } from '../../src/domain/notifications/notices.ts';
-import { BACKOFF_MS, LEASE_MS, backoff } from '../../src/jobs/notify.ts';
+import { BACKOFF_MS, LEASE_MS, backoff } from '../../src/domain/notifications/delivery.ts';
 import { smsGatewayFor, RecordingGateway } from '../../src/adapters/sms-gateway.ts';
 import { loadConfig } from '../../src/config.ts';
 
