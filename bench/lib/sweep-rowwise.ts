@@ -26,7 +26,8 @@ import { enqueueNotification } from '../../src/domain/notifications/outbox.ts';
 import { inTransaction, type Recorder } from '../../src/domain/tickets/record.ts';
 import { LIVE_ASSIGNMENT, UNIT_ACTIVE, type AssignmentStatus, type TicketStatus } from '../../src/domain/tickets/status.ts';
 import { shanghaiMinute } from '../../src/domain/clock.ts';
-import { CLOCK_LABEL, LEVEL_LABEL } from '../../src/domain/sla/escalation.ts';
+import { CLOCK_LABELS } from '../../src/contract/labels.ts';
+import { LEVEL_LABEL } from '../../src/domain/sla/escalation.ts';
 import type { SweepResult } from '../../src/domain/sla/sweep.ts';
 
 /** The product's result type, labels and time format: the baseline differs from it in how it writes, not in what. */
@@ -68,7 +69,7 @@ async function fireAssignment(tx: Db, record: Recorder, row: Row, now: Date): Pr
     const dueAt = dueOf(a, m.clock);
     let items: { id: number; kind: string }[] = [];
     if (m.level === 'overdue') {
-      const reason = `${CLOCK_LABEL[m.clock]}已超期（期限 ${dueAt ? shanghaiMinute(dueAt) : '—'}）`;
+      const reason = `${CLOCK_LABELS[m.clock]}已超期（期限 ${dueAt ? shanghaiMinute(dueAt) : '—'}）`;
       const common = { ticketId: a.ticketId, assignmentId: a.id, clock: m.clock, createdAt: now };
       items = await tx
         .insert(supervisionItems)
@@ -107,7 +108,7 @@ async function fireAssignment(tx: Db, record: Recorder, row: Row, now: Date): Pr
         unitId: a.unitId,
         recipient: phone,
         template: 'unit_warning',
-        params: { number: row.ticketNumber, clock: CLOCK_LABEL[clock], level: LEVEL_LABEL[worst.level], dueAt: dueAt ? shanghaiMinute(dueAt) : '' },
+        params: { number: row.ticketNumber, clock: CLOCK_LABELS[clock], level: LEVEL_LABEL[worst.level], dueAt: dueAt ? shanghaiMinute(dueAt) : '' },
       });
     }
   }

@@ -18,13 +18,13 @@
  *
  * Pure: src/domain/sla/sweep.ts claims the assignments, asks `escalate`, and writes the answer.
  */
+import { CLOCK_LABELS } from '../../contract/labels.ts';
 import { shanghaiMinute } from '../clock.ts';
 import { DEFAULT_TEMPLATES, render } from '../notifications/outbox.ts';
 import { LIVE_ASSIGNMENT, UNIT_ACTIVE, type AssignmentStatus, type TicketStatus } from '../tickets/status.ts';
 import { dueMarks, levelRank, nextCheckAt, type Clock, type Level, type Mark } from './clocks.ts';
 
-/** How the warning texts (SMS, reminder reasons) name a clock and a level. */
-export const CLOCK_LABEL: Record<Clock, string> = { sign: '签收', response: '响应', complete: '办结' };
+/** How the warning SMS names a level (a clock is named by its label, CLOCK_LABELS). */
 export const LEVEL_LABEL: Record<Level, string> = { yellow: '即将到期（黄色预警）', red: '临近超期（红色预警）', overdue: '已超期' };
 
 /** One claimed assignment with its ticket and unit, as the sweep's claim returns it (plain columns: no row mapping, the same on both drivers). */
@@ -104,10 +104,10 @@ export function escalate(rows: readonly ClaimedAssignment[], now: Date): { firin
         y: row.sla_cycle,
         v: row.version,
         p: { clock: m.clock, level: m.level, dueAt, markAt: m.at, cycle: row.sla_cycle, unitId: Number(row.unit_id) },
-        why: m.level === 'overdue' ? `${CLOCK_LABEL[m.clock]}已超期（期限 ${local ?? '—'}）` : null,
+        why: m.level === 'overdue' ? `${CLOCK_LABELS[m.clock]}已超期（期限 ${local ?? '—'}）` : null,
         ph: phone,
         b: phone
-          ? render(row.template ?? DEFAULT_TEMPLATES.unit_warning!, { number: row.number, clock: CLOCK_LABEL[m.clock], level: LEVEL_LABEL[m.level], dueAt: local ?? '' })
+          ? render(row.template ?? DEFAULT_TEMPLATES.unit_warning!, { number: row.number, clock: CLOCK_LABELS[m.clock], level: LEVEL_LABEL[m.level], dueAt: local ?? '' })
           : null,
       });
     }
