@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { TicketEventType } from '../contract/events.ts';
+import type { IncomingCall } from '../contract/socket.ts';
 import type { TicketStatus } from '../contract/vocab.ts';
 
 /** A ticket event as published after commit: ids and version only; clients refetch over HTTP. */
@@ -52,7 +53,7 @@ export class EventBus {
 }
 
 /** An incoming call for one operator (users.id), with the number and the agent name the telephony system sent. */
-export type CallPop = { userId: number; phone: string; agent: string; at: string };
+export type CallPop = { userId: number } & IncomingCall;
 
 /**
  * Sessions (by id, the cookie's hash), API tokens (by id) or whole users whose access ended: signed out,

@@ -1,16 +1,16 @@
 import { io, type Socket } from 'socket.io-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ClientToServerEvents, HandshakeAuth, IncomingCall, ServerToClientEvents, TicketEventMessage } from '../../src/contract/socket.ts';
 import { sessionEnded } from './api.ts';
 
-/** What the server pushes: ids and versions only; screens refetch over HTTP, where policies apply. */
-export type TicketEvent = { id: number; type: string; ticketId: number; assignmentId: number | null; version: number; toStatus: string | null; at: string };
-export type IncomingCall = { phone: string; agent: string; at: string };
 export type LiveStatus = 'connecting' | 'online' | 'offline';
 
-let socket: Socket | null = null;
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+let socket: LiveSocket | null = null;
 let lastEventId: number | undefined;
 let status: LiveStatus = 'offline';
-const eventListeners = new Set<(e: TicketEvent) => void>();
+const eventListeners = new Set<(e: TicketEventMessage) => void>();
 const resyncListeners = new Set<() => void>();
 const callListeners = new Set<(c: IncomingCall) => void>();
 const statusListeners = new Set<(s: LiveStatus) => void>();
@@ -29,7 +29,7 @@ export function connectLive() {
   setStatus('connecting');
   socket = io({
     transports: ['websocket', 'polling'],
-    auth: (cb: (data: object) => void) => cb(lastEventId === undefined ? {} : { lastEventId }),
+    auth: (cb: (data: HandshakeAuth) => void) => cb(lastEventId === undefined ? {} : { lastEventId }),
   });
   let connectedBefore = false;
   socket.on('connect', () => {
@@ -45,20 +45,20 @@ export function connectLive() {
     if (reason === 'io server disconnect') void afterServerDisconnect(socket);
   });
   socket.on('connect_error', () => setStatus('offline'));
-  socket.on('ticket:event', (e: TicketEvent) => {
+  socket.on('ticket:event', (e) => {
     if (lastEventId === undefined || e.id > lastEventId) lastEventId = e.id;
     for (const l of eventListeners) l(e);
   });
-  socket.on('caught-up', (info: { lastEventId: number; complete: boolean }) => {
+  socket.on('caught-up', (info) => {
     lastEventId = Math.max(lastEventId ?? 0, info.lastEventId);
     if (!info.complete) for (const l of resyncListeners) l();
   });
-  socket.on('call:incoming', (c: IncomingCall) => {
+  socket.on('call:incoming', (c) => {
     for (const l of callListeners) l(c);
   });
 }
 
-async function afterServerDisconnect(cut: Socket | null) {
+async function afterServerDisconnect(cut: LiveSocket | null) {
   const res = await fetch('/api/auth/session', { credentials: 'same-origin', headers: { accept: 'application/json' } }).catch(() => null);
   if (cut !== socket) return; // signed out meanwhile, or a new socket
   if (res?.status === 401) {
@@ -83,11 +83,11 @@ export function subscribeTicket(ticketId: number) {
  * Calls `onEvent` for every ticket event and `onResync` when the screen should reload everything (a
  * catch-up that could not be complete). The latest callbacks are used without resubscribing.
  */
-export function useTicketEvents(onEvent: (e: TicketEvent) => void, onResync?: () => void) {
+export function useTicketEvents(onEvent: (e: TicketEventMessage) => void, onResync?: () => void) {
   const ref = useRef({ onEvent, onResync });
   ref.current = { onEvent, onResync };
   useEffect(() => {
-    const ev = (e: TicketEvent) => ref.current.onEvent(e);
+    const ev = (e: TicketEventMessage) => ref.current.onEvent(e);
     const rs = () => ref.current.onResync?.();
     eventListeners.add(ev);
     resyncListeners.add(rs);

@@ -1,18 +1,29 @@
-/** The API's shapes as the web app reads them (only what it uses). */
+/** The API's shapes as the web app reads them (only what it uses); vocabularies and events from the shared contract. */
+import type { TicketEventPayloads, TicketEventType } from '../../src/contract/events.ts';
+import type {
+  AssignmentAction,
+  AssignmentRole,
+  AssignmentStatus,
+  Channel,
+  Clock,
+  ClockStatus,
+  CloseReason,
+  RequestKind,
+  Role,
+  SupervisionKind,
+  TicketAction,
+  TicketStatus,
+  TicketType,
+  UnitKind,
+  Urgency,
+  WarningLevel,
+  WindowReason,
+} from '../../src/contract/vocab.ts';
 
-export type Role =
-  | 'operator'
-  | 'window_clerk'
-  | 'dispatcher'
-  | 'unit_handler'
-  | 'unit_leader'
-  | 'callback_agent'
-  | 'supervisor'
-  | 'admin'
-  | 'intake_client';
+export type { ClockStatus, Role };
 
 export type SessionInfo = {
-  user: { id: number; username: string; displayName: string; role: Role; unit: { id: number; name: string; kind: string } };
+  user: { id: number; username: string; displayName: string; role: Role; unit: { id: number; name: string; kind: UnitKind } };
   csrfToken: string;
   /** PUBLIC_BASE_URL: where citizens open look-up links (the SMS receipt's, the QR code's) */
   publicBaseUrl?: string;
@@ -23,18 +34,18 @@ export type Caller = { name: string | null; phone: string | null; masked: boolea
 export type TicketSummary = {
   id: number;
   number: string;
-  status: string;
+  status: TicketStatus;
   version: number;
-  channel: string;
-  type: string;
-  urgency: string;
+  channel: Channel;
+  type: TicketType;
+  urgency: Urgency;
   categoryId: number;
   title: string;
   address: string | null;
   caller: Caller;
-  warningLevel: string;
+  warningLevel: WarningLevel;
   redoCount: number;
-  closeReason: string | null;
+  closeReason: CloseReason | null;
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
@@ -43,25 +54,24 @@ export type TicketSummary = {
 };
 
 /** Where one SLA clock stands (the server decides; the screens show it). */
-export type ClockStatus = 'running' | 'paused' | 'awaiting_calendar' | 'met' | 'missed' | 'stopped' | 'none';
 export type ClockState = {
   dueAt: string | null;
-  level: string;
+  level: WarningLevel;
   stoppedAt: string | null;
   state: ClockStatus;
   /** For a clock awaiting the calendar: the first date it needs and that date's year (the year to import) */
   awaitingCalendar: { date: string; year: number } | null;
   missedAt: string | null;
 };
-export type ClockName = 'sign' | 'response' | 'complete';
+export type ClockName = Clock;
 
 export type Deadlines = { sign: string | null; response: string | null; complete: string | null; originalComplete: string | null };
 
 export type Assignment = {
   id: number;
-  unit: { id: number; name: string; kind: string };
-  role: 'lead' | 'assist';
-  status: string;
+  unit: { id: number; name: string; kind: UnitKind };
+  role: AssignmentRole;
+  status: AssignmentStatus;
   version: number;
   designated: boolean;
   dispatchedAt: string | null;
@@ -72,8 +82,8 @@ export type Assignment = {
   repliedAt: string | null;
   replyContent: string | null;
   deadlines: Deadlines;
-  warningLevel: string;
-  abilities: string[];
+  warningLevel: WarningLevel;
+  abilities: AssignmentAction[];
   sla?: {
     clocks: Record<ClockName, ClockState>;
     /** Every clock stopped here: the ticket left the units' hands */
@@ -84,13 +94,13 @@ export type Assignment = {
   awaitingCalendar?: { clock: ClockName; date: string; year: number }[];
 };
 
-export type PendingRequest = { id: number; kind: 'return' | 'extension' | 'termination'; assignmentId: number; reason: string; requestedDueAt: string | null; requestedAt: string };
+export type PendingRequest = { id: number; kind: RequestKind; assignmentId: number; reason: string; requestedDueAt: string | null; requestedAt: string };
 
 export type TicketView = TicketSummary & {
   category: { id: number; path: string[] };
   content: string;
-  window: { matter: string; hallDepartment: string; reason: string } | null;
-  close: { reason: string; note: string | null } | null;
+  window: { matter: string; hallDepartment: string; reason: WindowReason } | null;
+  close: { reason: CloseReason; note: string | null } | null;
   publicReply: string | null;
   /** The callback round (+1 with every reopen) and the attempts made in it */
   callbackRound: number;
@@ -100,30 +110,34 @@ export type TicketView = TicketSummary & {
   repliedAt: string | null;
   assignments: Assignment[];
   pendingRequests: PendingRequest[];
-  abilities: string[];
+  /** The ticket actions this user may take now; the callback's four outcomes show as one 'callback' */
+  abilities: (Exclude<TicketAction, `callback_${string}`> | 'callback')[];
   linked?: boolean;
   /** Clocks of this ticket awaiting the calendar: the first date needed, its year, how many */
   awaitingCalendar?: { date: string; year: number; clocks: number } | null;
 };
 
+/** One entry of a ticket's history: its type decides its payload (phone numbers in texts masked as the detail shows them). */
 export type TicketEventItem = {
-  id: number;
-  type: string;
-  actor: { id: number; role: string; unitId: number | null } | null;
-  from: string | null;
-  to: string | null;
-  payload: Record<string, unknown>;
-  public: boolean;
-  at: string;
-};
+  [K in TicketEventType]: {
+    id: number;
+    type: K;
+    actor: { id: number; role: Role; unitId: number | null } | null;
+    from: TicketStatus | null;
+    to: TicketStatus | null;
+    payload: TicketEventPayloads[K];
+    public: boolean;
+    at: string;
+  };
+}[TicketEventType];
 
-export type Unit = { id: number; code: string; name: string; kind: string; parentId: number | null; path: string; active: boolean };
+export type Unit = { id: number; code: string; name: string; kind: UnitKind; parentId: number | null; path: string; active: boolean };
 export type Category = { id: number; code: string; name: string; parentId: number | null; level: number; public: boolean };
 export type KbArticle = { id: number; title: string; body: string; categoryId: number | null; keywords: string; rank: number };
 export type DuplicateHint = { ticket: TicketSummary; reasons: string[]; score: number };
 export type Page<T> = { items: T[]; nextBefore?: number | null };
 
-export type UnitRef = { id: number; name: string | null; kind: string | null };
+export type UnitRef = { id: number; name: string | null; kind: UnitKind | null };
 export type Suggestions = {
   ticketId: number;
   place: { street: UnitRef | null; district: UnitRef | null; streetSource: string | null };
@@ -132,23 +146,23 @@ export type Suggestions = {
 
 export type PublicLookup = {
   number: string;
-  status: string;
-  channel: string;
+  status: TicketStatus;
+  channel: Channel;
   category: string | null;
-  closeReason: string | null;
+  closeReason: CloseReason | null;
   createdAt: string;
   closedAt: string | null;
   publicReply: string | null;
   /** An approved extension carries the new deadline (dueAt) */
-  events: { type: string; status: string | null; at: string; dueAt?: string }[];
+  events: { type: TicketEventType; status: TicketStatus | null; at: string; dueAt?: string }[];
 };
 
 export type SupervisionItem = {
   id: number;
-  kind: 'reminder' | 'supervision';
-  ticket: { id: number; number: string; title: string; status: string };
+  kind: SupervisionKind;
+  ticket: { id: number; number: string; title: string; status: TicketStatus };
   unit: { id: number; name: string | null } | null;
-  clock: string;
+  clock: Clock | null;
   reason: string | null;
   createdAt: string;
   resolvedAt: string | null;

@@ -164,7 +164,7 @@ function DeskActions({ view, tab, onDone }: { view: TicketView; tab: Tab; onDone
       setBusy(false);
     }
   };
-  const can = (a: string) => view.abilities.includes(a);
+  const can = (a: TicketView['abilities'][number]) => view.abilities.includes(a);
   const props = { view, act, busy, can };
   return html`<div class="actions-panel">
     ${tab === 'dispatch' && can('dispatch') ? html`<${DispatchForm} ...${props} />` : null}

@@ -168,7 +168,7 @@ function UnitActions({ view, a, reload }: { view: TicketView; a: Assignment; rel
   const [reply, setReply] = useState('');
   const [reason, setReason] = useState('');
   const [due, setDue] = useState(a.deadlines.complete ? toLocalInput(new Date(new Date(a.deadlines.complete).getTime() + 3 * 86_400_000).toISOString()) : '');
-  const can = (x: string) => a.abilities.includes(x);
+  const can = (x: Assignment['abilities'][number]) => a.abilities.includes(x);
   /** Runs one action; on success clears only the draft that action used, so typing elsewhere survives. */
   const act = async (path: string, body: Record<string, unknown>, done: MsgKey, clear?: (v: string) => void) => {
     setBusy(true);

@@ -40,9 +40,10 @@ export function useTicket(id: number | null) {
 
 /** A note worth showing from an event's payload (reasons, replies, notes). */
 function noteOf(e: TicketEventItem): string | null {
-  const p = e.payload ?? {};
-  const special = e.type === 'contact' ? contactNote(e) : e.type.startsWith('callback_') ? callbackNote(e) : null;
+  const special = e.type === 'contact' ? contactNote(e) : isCallback(e) ? callbackNote(e) : null;
   if (special) return special;
+  // Whichever text the event carries, by the names its payloads give them.
+  const p: Record<string, unknown> = e.payload;
   for (const k of ['reason', 'content', 'summary', 'text', 'note', 'comment']) {
     const v = p[k];
     if (typeof v === 'string' && v.trim()) return v;
@@ -50,11 +51,15 @@ function noteOf(e: TicketEventItem): string | null {
   return null;
 }
 
-const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
+const str = (v: string | null | undefined) => (v?.trim() ? v : null);
+
+type EventOf<K extends TicketEventItem['type']> = Extract<TicketEventItem, { type: K }>;
+type CallbackEvent = EventOf<'callback_close' | 'callback_dispute' | 'callback_retry' | 'callback_unreached'>;
+const isCallback = (e: TicketEventItem): e is CallbackEvent => e.type.startsWith('callback_');
 
 /** A contact: what was said, when it happened if recorded later, and the reason for a late entry (补录). */
-function contactNote(e: TicketEventItem): string | null {
-  const p = e.payload ?? {};
+function contactNote(e: EventOf<'contact'>): string | null {
+  const p = e.payload;
   const at = str(p.contactedAt);
   const reason = str(p.backdateReason);
   const parts = [
@@ -66,9 +71,8 @@ function contactNote(e: TicketEventItem): string | null {
 }
 
 /** A callback attempt: its round and number, then the agent's comment. */
-function callbackNote(e: TicketEventItem): string | null {
-  const p = e.payload ?? {};
-  if (typeof p.round !== 'number' || typeof p.attempt !== 'number') return null;
+function callbackNote(e: CallbackEvent): string | null {
+  const p = e.payload;
   return [t('callback.attemptNote', { round: p.round, attempt: p.attempt }), str(p.comment)].filter(Boolean).join(' · ');
 }
 
