@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { aggregate, ticketDeltas, type AssignmentFacts, type Delta, type StreamEvent, type TicketFacts } from '../../src/domain/metrics/contributions.ts';
+import type { AwaitingCalendar, CentreDecision, DispatchPayload, TicketEventType } from '../../src/contract/events.ts';
 
 const H = 3600_000;
 const T0 = Date.parse('2026-03-10T02:00:00Z'); // 10:00 in Shanghai
@@ -14,19 +15,21 @@ const assignments: AssignmentFacts[] = [
   { id: 102, unitId: D, role: 'assist', dispatchedAt: at(1), signDueAt: at(3), responseDueAt: at(5), completeDueAt: at(49) },
 ];
 let nextId = 1;
-const ev = (h: number, type: string, extra: Partial<StreamEvent> = {}): StreamEvent => ({
-  id: nextId++,
-  ticketId: 1,
-  assignmentId: null,
-  type,
-  fromStatus: null,
-  toStatus: null,
-  payload: {},
-  createdAt: at(h),
-  ...extra,
-});
+/** An event of one type, its payload as given (the fold reads only what the test sets). */
+const ev = <K extends TicketEventType>(h: number, type: K, extra: Partial<Omit<StreamEvent<K>, 'type'>> = {}) =>
+  ({
+    id: nextId++,
+    ticketId: 1,
+    assignmentId: null,
+    type,
+    fromStatus: null,
+    toStatus: null,
+    payload: {},
+    createdAt: at(h),
+    ...extra,
+  }) as StreamEvent<K>;
 /** The dispatch payload: the deadlines every assignment starts with (sign 3 h, response 5 h, completion 49 h by default). */
-const dispatch = (h: number, over: Record<string, unknown> = {}) =>
+const dispatch = (h: number, over: Partial<DispatchPayload> = {}) =>
   ev(h, 'dispatch', { payload: { leadUnitId: A, assistUnitIds: [D], deadlines: { sign: iso(3), response: iso(5), complete: iso(49) }, awaitingCalendar: [], ...over } });
 /** A full journey: created, dispatched to A with D assisting, worked, a disputed callback, reopen, closed satisfied. */
 const stream: StreamEvent[] = [
@@ -171,7 +174,7 @@ describe('ticketDeltas', () => {
 
 describe('due-day cohorts', () => {
   const created = () => ev(0, 'ticket_created', { toStatus: 'awaiting_dispatch', payload: { channel: 'phone', disposition: 'dispatch' } });
-  const leadOnly = (over: Record<string, unknown> = {}) => dispatch(1, { assistUnitIds: [], ...over });
+  const leadOnly = (over: Partial<DispatchPayload> = {}) => dispatch(1, { assistUnitIds: [], ...over });
 
   it('a completion clock is counted on its deadline\'s day and moves with an extension and a recomputation (−1 old day, +1 new)', () => {
     const events = [
@@ -193,7 +196,7 @@ describe('due-day cohorts', () => {
   });
 
   it('a clock awaiting the calendar is pending, out of the rates, until recomputed; then it is due on its new day', () => {
-    const waiting = [
+    const waiting: AwaitingCalendar[] = [
       { clock: 'response', date: '2027-01-01' },
       { clock: 'complete', date: '2027-01-01' },
     ];
@@ -317,7 +320,7 @@ describe('按时办结率: judged once, open-and-overdue counts as late', () => 
 
 describe('callbacks and the centre\'s own clocks', () => {
   it('有效回访率 counts every attempt; the centre\'s decisions count from their payload (minutes summed, the first callback of a round)', () => {
-    const centre = (clock: string, waitedMinutes: number, onTime: boolean) => ({ centre: { clock, since: iso(0), waitedMinutes, limitMinutes: 30, onTime } });
+    const centre = (clock: CentreDecision['clock'], waitedMinutes: number, onTime: boolean) => ({ centre: { clock, since: iso(0), waitedMinutes, limitMinutes: 30, onTime } });
     const events = [
       ev(0, 'ticket_created', { toStatus: 'awaiting_dispatch', payload: {} }),
       ev(0.75, 'dispatch', { payload: { leadUnitId: A, assistUnitIds: [], deadlines: { sign: iso(3), response: iso(5), complete: iso(49) }, awaitingCalendar: [], ...centre('dispatch', 45, false) } }),

@@ -26,19 +26,27 @@
  * An approved appeal (免考) for unit U moves everything U has been credited with for this ticket to the
  * `appealed` side, and everything U is credited with later goes there too.
  */
+import type { TicketEventPayloads, TicketEventType } from '../../contract/events.ts';
+import type { Clock, TicketStatus } from '../../contract/vocab.ts';
 import { shanghaiDate } from '../clock.ts';
 import { INTAKE_UNIT, type Counter } from './counters.ts';
 
-export type StreamEvent = {
-  id: number;
-  ticketId: number;
-  assignmentId: number | null;
-  type: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  payload: Record<string, unknown>;
-  createdAt: Date;
-};
+/**
+ * One stored event as the fold reads it: its type decides its payload (src/contract/events.ts). Any field may
+ * be absent — an event written before the field existed (a dispatch before `deadlines`) — and the fold falls back.
+ */
+export type StreamEvent<K extends TicketEventType = TicketEventType> = {
+  [T in K]: {
+    id: number;
+    ticketId: number;
+    assignmentId: number | null;
+    type: T;
+    fromStatus: TicketStatus | null;
+    toStatus: TicketStatus | null;
+    payload: Partial<TicketEventPayloads[T]>;
+    createdAt: Date;
+  };
+}[K];
 
 export type TicketFacts = { id: number; categoryId: number; channel: string; createdAt: Date };
 
@@ -91,20 +99,16 @@ export const COUNTED_EVENT_TYPES = [
   'appeal_approved',
   'sla_uncomputable',
   'sla_recomputed',
-] as const;
+] as const satisfies readonly TicketEventType[];
 /** Of the SLA sweep's warnings, only a completion clock going overdue counts (a miss for 按时办结率). */
-export const isCountedWarning = (e: Pick<StreamEvent, 'type' | 'payload'>) => e.type === 'sla_warning' && e.payload.level === 'overdue' && e.payload.clock === 'complete';
+export const isCountedWarning = (e: StreamEvent<'sla_warning'>) => e.payload.level === 'overdue' && e.payload.clock === 'complete';
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
-const date = (v: unknown): Date | null => {
-  const s = str(v);
-  if (!s) return null;
-  const d = new Date(s);
+const date = (v: string | null | undefined): Date | null => {
+  if (!v) return null;
+  const d = new Date(v);
   return Number.isNaN(d.getTime()) ? null : d;
 };
 
-type ClockName = 'sign' | 'response' | 'complete';
 /** A clock's deadline: an instant; or awaiting the calendar (`waiting`: the first day it lacks); or none (no policy: cannot be missed). */
 type Due = { at: Date | null; waiting: string | null };
 const NONE: Due = { at: null, waiting: null };
@@ -181,7 +185,7 @@ type AState = {
   facts: AssignmentFacts;
   lead: boolean;
   dispatchDay: string;
-  due: Record<ClockName, Due>;
+  due: Record<Clock, Due>;
   /** Start of the completion clock (dispatch or the latest reopen): its day is the cohort of a clock without deadline. */
   completeStartDay: string;
   live: boolean;
@@ -253,7 +257,7 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
     placeComplete(s);
   };
 
-  const newState = (a: AssignmentFacts, day: string, due: Record<ClockName, Due>): AState => {
+  const newState = (a: AssignmentFacts, day: string, due: Record<Clock, Due>): AState => {
     const isLead = a.role === 'lead';
     const s: AState = {
       facts: a,
@@ -292,27 +296,21 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
       return [a];
     });
 
-  const deadlinesOf = (e: StreamEvent, a: AssignmentFacts): Record<ClockName, Due> => {
-    const d = e.payload.deadlines as Record<string, unknown> | undefined;
-    const waiting = new Map<string, string>();
-    if (Array.isArray(e.payload.awaitingCalendar)) {
-      for (const w of e.payload.awaitingCalendar as { clock?: unknown; date?: unknown }[]) {
-        const clock = str(w?.clock);
-        const day = str(w?.date);
-        if (clock && day) waiting.set(clock, day);
-      }
-    }
-    const pick = (clock: ClockName, fallback: Date | null | undefined): Due => {
+  const deadlinesOf = (e: StreamEvent<'dispatch'>, a: AssignmentFacts): Record<Clock, Due> => {
+    const d = e.payload.deadlines;
+    const waiting = new Map<Clock, string>();
+    for (const w of e.payload.awaitingCalendar ?? []) if (w.date) waiting.set(w.clock, w.date);
+    const pick = (clock: Clock, fallback: Date | null | undefined): Due => {
       const w = waiting.get(clock);
       if (w) return { at: null, waiting: w };
-      if (d && typeof d === 'object') return { at: date(d[clock]), waiting: null };
+      if (d) return { at: date(d[clock]), waiting: null };
       return { at: fallback ?? null, waiting: null };
     };
     return { sign: pick('sign', a.signDueAt), response: pick('response', a.responseDueAt), complete: pick('complete', a.originalCompleteDueAt ?? a.completeDueAt) };
   };
 
   /** A clock's deadline became known (a recomputation, an extension, a reopen) or moved. */
-  const setDeadline = (s: AState, clock: ClockName, due: Due) => {
+  const setDeadline = (s: AState, clock: Clock, due: Due) => {
     s.due[clock] = due;
     if (clock === 'sign') {
       if (!s.sign.pending || due.waiting) return;
@@ -346,19 +344,20 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
     const add = (counter: Counter, unitId: number, onDay: string, channel = ticket.channel, delta = 1) =>
       mine.push({ day: onDay, unitId, categoryId: ticket.categoryId, channel, appealed: false, counter, delta });
     const s = e.assignmentId !== null ? states.get(e.assignmentId) : undefined;
-    const byPayload = () => states.get(num(e.payload.assignmentId) ?? -1);
+    /** The assignment a centre decision names in its payload. */
+    const named = (assignmentId: number | undefined) => (assignmentId === undefined ? undefined : states.get(assignmentId));
 
     switch (e.type) {
       case 'ticket_created': {
         createdDay = day;
-        const channel = str(e.payload.channel) ?? ticket.channel;
+        const channel = e.payload.channel ?? ticket.channel;
         add('contacts', INTAKE_UNIT, day, channel);
         if (e.payload.disposition === 'direct_answer') add('directAnswers', INTAKE_UNIT, day, channel);
         if (e.payload.disposition === 'not_accepted') add('notAccepted', INTAKE_UNIT, day, channel);
         break;
       }
       case 'contact_linked': {
-        const channel = str(e.payload.channel) ?? ticket.channel;
+        const channel = e.payload.channel ?? ticket.channel;
         add('contacts', INTAKE_UNIT, day, channel);
         add('repeatContacts', INTAKE_UNIT, day, channel);
         break;
@@ -371,9 +370,9 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
         add('repeatContacts', INTAKE_UNIT, createdDay);
         break;
       case 'dispatch': {
-        const leadUnitId = num(e.payload.leadUnitId);
-        const assists = Array.isArray(e.payload.assistUnitIds) ? e.payload.assistUnitIds.map(num).filter((n): n is number => n !== null) : [];
-        if (leadUnitId === null) break;
+        const leadUnitId = e.payload.leadUnitId;
+        const assists = e.payload.assistUnitIds ?? [];
+        if (leadUnitId === undefined) break;
         for (const unitId of [leadUnitId, ...assists]) add('dispatched', unitId, day);
         add('leadDispatched', leadUnitId, day);
         lead = null;
@@ -432,7 +431,7 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
         break;
       }
       case 'approve_extension': {
-        const st = byPayload();
+        const st = named(e.payload.assignmentId);
         if (!st) break;
         const missedAt = date(e.payload.missedAt);
         if (missedAt) missCompletion(st, missedAt, day);
@@ -442,12 +441,9 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
       }
       case 'sla_uncomputable': {
         // A deadline the calendar could not place now waits for it (a dispatch's own list already says so).
-        if (!s || !Array.isArray(e.payload.clocks)) break;
-        const waitingFrom = str(e.payload.date);
-        if (!waitingFrom) break;
-        for (const c of e.payload.clocks as unknown[]) {
-          const clock = str(c) as ClockName | null;
-          if (!clock || !(clock in s.due)) continue;
+        const { clocks, date: waitingFrom } = e.payload;
+        if (!s || !clocks || !waitingFrom) break;
+        for (const clock of clocks) {
           const d = s.due[clock];
           if (d.at || d.waiting) continue;
           if (clock === 'sign') {
@@ -463,14 +459,13 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
         break;
       }
       case 'sla_recomputed': {
-        if (!s || !Array.isArray(e.payload.changes)) break;
-        for (const ch of e.payload.changes as Record<string, unknown>[]) {
-          const clock = str(ch?.clock) as ClockName | null;
-          if (!clock || !(clock in s.due)) continue;
+        if (!s || !e.payload.changes) break;
+        for (const ch of e.payload.changes) {
+          const clock = ch.clock;
           const to = date(ch.to);
-          // null = awaiting the calendar again; its first missing day when given, else the old deadline's day.
+          // null = awaiting the calendar again: pending from the old deadline's day (or this day, had it none).
           const from = date(ch.from);
-          const due: Due = to ? { at: to, waiting: null } : { at: null, waiting: str(ch.date) ?? (from ? shanghaiDate(from) : day) };
+          const due: Due = to ? { at: to, waiting: null } : { at: null, waiting: from ? shanghaiDate(from) : day };
           if (clock === 'sign' && !to) {
             if (s.sign.done || s.sign.final || s.sign.pending) continue;
             s.due.sign = due;
@@ -493,7 +488,7 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
         }
         break;
       case 'approve_return': {
-        const returned = byPayload();
+        const returned = named(e.payload.assignmentId);
         if (returned) {
           add('leadReturned', returned.facts.unitId, returned.dispatchDay);
           returned.complete.cohort.add('leadCompleteReturned');
@@ -510,7 +505,7 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
       case 'reopen': {
         reopened = true;
         if (lead) add('reopened', lead.facts.unitId, day);
-        const st = byPayload() ?? lead;
+        const st = named(e.payload.assignmentId) ?? lead;
         if (!st) break;
         st.complete.terminationAt = null;
         // The completion clock restarts (or resumes, under a policy that keeps the old deadline).
@@ -524,8 +519,8 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
       case 'callback_close':
       case 'callback_dispute': {
         if (!lead) break;
-        const solved = str(e.payload.solved);
-        const satisfaction = str(e.payload.satisfaction);
+        const solved = e.payload.solved ?? null;
+        const satisfaction = e.payload.satisfaction ?? null;
         add('callbacksConcluded', lead.facts.unitId, day);
         add('callbackAttempts', lead.facts.unitId, day);
         if (solved || satisfaction) add('callbacksValid', lead.facts.unitId, day);
@@ -547,8 +542,8 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
         }
         break;
       case 'appeal_approved': {
-        const unitId = num(e.payload.unitId);
-        if (unitId === null || appealedUnits.has(unitId)) break;
+        const unitId = e.payload.unitId;
+        if (unitId === undefined || appealedUnits.has(unitId)) break;
         appealedUnits.add(unitId);
         for (const d of credited) {
           if (d.unitId !== unitId || d.appealed) continue;
@@ -587,9 +582,9 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
     }
 
     // The centre's own clock, decided by this event (a dispatcher's dispatch, a review, a callback).
-    const centre = e.payload.centre as { clock?: unknown; waitedMinutes?: unknown; onTime?: unknown } | undefined;
-    if (centre && typeof centre === 'object') {
-      const clock = str(centre.clock);
+    const centre = 'centre' in e.payload ? e.payload.centre : undefined;
+    if (centre) {
+      const clock = centre.clock;
       const onTime = centre.onTime === true;
       if (clock === 'dispatch') {
         add('dispatchDecisions', INTAKE_UNIT, day);
