@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { TicketEventType } from '../contract/events.ts';
+import type { TicketEventOf, TicketEventType } from '../contract/events.ts';
 import type { IncomingCall } from '../contract/socket.ts';
 import type { TicketStatus } from '../contract/vocab.ts';
 
@@ -60,3 +60,12 @@ export type CallPop = { userId: number } & IncomingCall;
  * signed out everywhere, deactivated, token revoked. Every socket opened with one of them is disconnected.
  */
 export type AccessEnded = { reason: 'signed_out' | 'deactivated' | 'token_revoked'; sessionIds?: string[]; tokenIds?: number[]; userIds?: number[] };
+
+/**
+ * A ticket_events row read back as the event it was written as. Every writer goes through the contract's types
+ * (record(), the SLA sweep, the recomputation), so the stored payload is the one of the row's type: readers
+ * switch on `type` and read that payload's fields without coercing them.
+ */
+export function storedEvent<R extends { type: TicketEventType; payload: unknown }>(row: R): Omit<R, 'type' | 'payload'> & TicketEventOf {
+  return row as Omit<R, 'type' | 'payload'> & TicketEventOf;
+}

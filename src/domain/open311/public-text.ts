@@ -9,6 +9,7 @@ import { shanghaiMinute } from '../clock.ts';
 import { REDACTED, redactContactDetails } from '../privacy/phone-numbers.ts';
 import type { CloseReason } from '../vocab.ts';
 import type { TicketStatus } from '../tickets/status.ts';
+import type { TicketEventOf } from '../../contract/events.ts';
 
 export const MASK = REDACTED;
 
@@ -73,29 +74,38 @@ export function statusNotes(t: PublicTicket, extra: { unitName: string | null; m
   }
 }
 
-export type PublicEvent = { type: string; toStatus: string | null; payload: Record<string, unknown> };
+export type PublicEvent = TicketEventOf & { toStatus: TicketStatus | null };
+
+/** The unit a public text names: the lead of a dispatch, the unit that signed or replied. */
+export function namedUnitId(e: TicketEventOf): number | null {
+  if (e.type === 'dispatch') return e.payload.leadUnitId;
+  if (e.type === 'sign' || e.type === 'reply') return e.payload.unitId;
+  return null;
+}
 
 /**
  * The public text of one ticket event (mySociety's servicerequestupdates). Payload fields are read
- * only where they were written for the citizen; unknown event types get a neutral phrase, so an event
+ * only where they were written for the citizen; other event types get a neutral phrase, so an event
  * another part of the system adds later is never published with its payload.
  */
-export function updateText(e: PublicEvent, t: PublicTicket, names: { unit: (id: unknown) => string | null }): string {
-  const p = e.payload;
-  const unit = names.unit(p.leadUnitId ?? p.unitId) ?? '承办单位';
+export function updateText(e: PublicEvent, t: PublicTicket, names: { unit: (id: number) => string | null }): string {
+  const id = namedUnitId(e);
+  const unit = (id === null ? null : names.unit(id)) ?? '承办单位';
   const reply = t.publicReply ? scrub(t.publicReply, t) : null;
   switch (e.type) {
-    case 'ticket_created':
+    case 'ticket_created': {
+      const p = e.payload;
       if (p.disposition === 'direct_answer') return reply ? `已直接答复：${reply}` : '已直接答复。';
-      if (p.disposition === 'emergency_transfer') return `已转${typeof p.transferredTo === 'string' ? p.transferredTo : '应急部门'}处理。`;
-      if (p.disposition === 'not_accepted') return typeof p.reason === 'string' ? `不予受理：${scrub(p.reason, t)}` : '不予受理。';
+      if (p.disposition === 'emergency_transfer') return `已转${p.transferredTo ?? '应急部门'}处理。`;
+      if (p.disposition === 'not_accepted') return p.reason !== undefined ? `不予受理：${scrub(p.reason, t)}` : '不予受理。';
       return '诉求已受理。';
+    }
     case 'dispatch':
       return `已派至${unit}办理。`;
     case 'decline':
-      return typeof p.reason === 'string' ? `不予受理：${scrub(p.reason, t)}` : '不予受理。';
+      return `不予受理：${scrub(e.payload.reason, t)}`;
     case 'merge':
-      return typeof p.intoNumber === 'string' ? `已并入诉求 ${p.intoNumber} 一并办理。` : '已并入其他诉求一并办理。';
+      return `已并入诉求 ${e.payload.intoNumber} 一并办理。`;
     case 'sign':
       return `${unit}已签收。`;
     case 'reply':
@@ -103,7 +113,7 @@ export function updateText(e: PublicEvent, t: PublicTicket, names: { unit: (id: 
     case 'approve_reply':
       return reply ? `答复已审核：${reply}` : '答复已审核。';
     case 'approve_extension':
-      return typeof p.newDueAt === 'string' ? `办理期限延长至 ${minuteOf(p.newDueAt)}。` : '办理期限已延长。';
+      return e.payload.newDueAt !== null ? `办理期限延长至 ${minuteOf(e.payload.newDueAt)}。` : '办理期限已延长。';
     case 'approve_termination':
       return '已终止办理。';
     case 'callback_close':

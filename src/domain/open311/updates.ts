@@ -1,7 +1,8 @@
 import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { ticketEvents, tickets, units } from '../../../db/schema/index.ts';
-import { updateText } from './public-text.ts';
+import { storedEvent } from '../events.ts';
+import { namedUnitId, updateText } from './public-text.ts';
 import { MAX_ROWS, publicTickets } from './requests.ts';
 
 /** One public event of a public ticket, its text fit for the public (public-text.ts). */
@@ -20,20 +21,18 @@ export async function findUpdates(db: Db, f: { from: Date; to: Date }): Promise<
     .orderBy(asc(ticketEvents.createdAt), asc(ticketEvents.id))
     .limit(MAX_ROWS);
 
-  const unitIds = new Set<number>();
-  for (const { e } of rows) {
-    for (const v of [e.payload.leadUnitId, e.payload.unitId]) if (typeof v === 'number') unitIds.add(v);
-  }
+  const events = rows.map(({ e, t }) => ({ e: storedEvent(e), t }));
+  const unitIds = new Set(events.map(({ e }) => namedUnitId(e)).filter((id) => id !== null));
   const names = new Map(
     unitIds.size ? (await db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, [...unitIds]))).map((u) => [u.id, u.name]) : [],
   );
-  const unit = (id: unknown) => (typeof id === 'number' ? (names.get(id) ?? null) : null);
+  const unit = (id: number) => names.get(id) ?? null;
 
-  return rows.map(({ e, t }) => ({
+  return events.map(({ e, t }) => ({
     id: e.id,
     number: t.number,
     closed: (e.toStatus ?? t.status) === 'closed',
     at: e.createdAt,
-    description: updateText({ type: e.type, toStatus: e.toStatus, payload: e.payload }, t, { unit }),
+    description: updateText(e, t, { unit }),
   }));
 }
