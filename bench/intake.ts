@@ -9,9 +9,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
-import { DEMO_API_TOKEN } from '../db/seed.ts';
+import { DEMO_API_TOKEN } from '../src/seed/city.ts';
 import { connect, migrate } from '../db/client.ts';
-import { seedDemo } from '../db/seed.ts';
+import { seedDemo } from '../src/seed/city.ts';
 import { freshSeededDb } from './lib/datasets.ts';
 import { postLoad, type LoadResult } from './lib/load.ts';
 import { startChild, type Child } from './lib/proc.ts';

@@ -2,7 +2,7 @@
 import postgres from 'postgres';
 import { pino } from 'pino';
 import { connect, migrate } from '../../db/client.ts';
-import { seedDemo } from '../../db/seed.ts';
+import { seedDemo } from '../../src/seed/city.ts';
 import { adminQuery, dbExists, type PgServer } from './pg.ts';
 import { generate, GENERATOR_VERSION, type GenerateResult } from './generate.ts';
 

@@ -8,7 +8,7 @@ export type SendResult = { ok: true; id: string } | { ok: false; error: string; 
  * An SMS gateway: the one true external of notifications. A real provider (an operator's SMS platform,
  * a government messaging hub) implements this and is chosen by SMS_GATEWAY. It must not throw for an
  * ordinary refusal; a throw is treated as a retryable failure. It should time out well within the
- * deliverer's lease (LEASE_MS in src/jobs/notify.ts).
+ * deliverer's lease (LEASE_MS in src/domain/notifications/delivery.ts).
  */
 export interface SmsGateway {
   readonly name: string;

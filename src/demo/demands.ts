@@ -1,5 +1,5 @@
 /**
- * What the demo city's callers say and what its units answer, per leaf category of db/seed.ts: several
+ * What the demo city's callers say and what its units answer, per leaf category of src/seed/categories.ts: several
  * demands per category, each composed from parts (the place of the call — street, community, road,
  * compound, landmark — a duration, a time of night, a company, a sum) so no two read alike; the units'
  * replies and the reasons they give for returns, extensions and terminations; the questions a direct
@@ -24,7 +24,7 @@ type Text = (c: Ctx) => string;
 type Demand = { title: Text; content: Text };
 
 export type LeafSpec = {
-  /** Path of names from level 1, as in db/seed.ts's CATEGORY_TREE */
+  /** Path of names from level 1, as in src/seed/categories.ts's CATEGORY_TREE */
   path: string;
   /** Relative share of the calls (before seasons) */
   weight: number;

@@ -223,7 +223,7 @@ export async function seedHistory(base: HistoryBase, opts: HistoryOptions): Prom
 }
 
 /**
- * The first start's history, after the demo city was just seeded (seed.ts): `days` back to now, one line in
+ * The first start's history, after the demo city was just seeded (src/seed/city.ts): `days` back to now, one line in
  * the log; a step that failed is logged as a warning (the rest of the history stands).
  */
 export async function seedDemoHistory(base: HistoryBase, opts: { days: number; now?: Date }): Promise<HistoryReport | null> {

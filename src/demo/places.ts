@@ -1,7 +1,7 @@
 /**
  * Where the demo city's callers live and what they name: roads, residential compounds and landmarks of
- * each street of db/seed.ts, made up like the city itself. No name here contains another street's or
- * district's name or alias (db/seed-routing.ts), so the address alone finds the right street, as routing
+ * each street of src/seed/units.ts, made up like the city itself. No name here contains another street's or
+ * district's name or alias (src/seed/routing.ts), so the address alone finds the right street, as routing
  * would for a real call (test/integration/demo-history.test.ts checks it for every ticket).
  */
 import type { Rng } from './random.ts';
@@ -92,7 +92,7 @@ export type Place = {
   landmark: string;
   site: string;
   address: string;
-  /** A point inside the street's boundary (the demo boundaries are rectangles, db/seed-routing.ts) */
+  /** A point inside the street's boundary (the demo boundaries are rectangles, src/seed/routing.ts) */
   lat: number;
   lng: number;
 };

@@ -1,5 +1,5 @@
 /**
- * The demo on a first start (main.ts, npm run db:seed): the city (db/seed.ts) and, right after it and only
+ * The demo on a first start (main.ts, npm run db:seed): the city (src/seed/city.ts) and, right after it and only
  * then, its history (history.ts) — never twice, never onto a city already in use.
  *
  * Several instances starting together on one empty PostgreSQL: each takes this transaction-scoped advisory
@@ -8,7 +8,7 @@
  * SLA sweep would fire the history's warnings at the real "now". (PGlite is one process per data folder.)
  */
 import { sql } from 'drizzle-orm';
-import { seedDemo } from '../../db/seed.ts';
+import { seedDemo } from '../seed/city.ts';
 import type { HistoryReport } from './history.ts';
 import { seedDemoHistory, type HistoryBase } from './history.ts';
 

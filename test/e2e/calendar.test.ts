@@ -82,6 +82,6 @@ describe('工作日历 screen', () => {
 
 /** The demo API token of the integration client: any signed-in reader of the calendar will do. */
 async function token(): Promise<string> {
-  const { DEMO_API_TOKEN } = await import('../../db/seed.ts');
+  const { DEMO_API_TOKEN } = await import('../../src/seed/city.ts');
   return DEMO_API_TOKEN;
 }

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Database } from '../../db/client.ts';
-import { seedDemo } from '../../db/seed.ts';
+import { seedDemo } from '../../src/seed/city.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import { resolveChromium } from '../../src/adapters/chromium/chromium.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { connect } from '../../db/client.ts';
-import { DEMO_PASSWORD } from '../../db/seed.ts';
+import { DEMO_PASSWORD } from '../../src/seed/city.ts';
 import { loadConfig } from '../../src/config.ts';
 import { start } from '../../src/main.ts';
 import { startPgServer, type PgServer } from '../setup/postgres.ts';

@@ -6,7 +6,7 @@ import { makeWorld, seedCalendar, type World } from '../setup/world.ts';
 import { shanghai, shanghaiLocal } from '../setup/calendar.ts';
 import type { Database } from '../../db/client.ts';
 import { auditLog, systemAlerts } from '../../db/schema/index.ts';
-import { demoCalendar } from '../../db/seed.ts';
+import { demoCalendar } from '../../src/seed/calendar.ts';
 import { addWorkingDays } from '../../src/domain/calendar/calendar.ts';
 import { checkCalendarCoverage } from '../../src/domain/calendar/coverage-alert.ts';
 import { jobs } from '../../src/jobs/index.ts';

@@ -5,7 +5,7 @@ import { startApi, type Api } from '../setup/server.ts';
 import { callBody, makeCategoryLeaf, makeUnit, makeUser, makeWorld, type TestUser, type World } from '../setup/world.ts';
 import { expectProblem, leadOf, ticketFlow, type View } from '../setup/ticket-flow.ts';
 import { categories, dispatchRules, units } from '../../db/schema/index.ts';
-import { seedDemo } from '../../db/seed.ts';
+import { seedDemo } from '../../src/seed/city.ts';
 import type { Database } from '../../db/client.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z';

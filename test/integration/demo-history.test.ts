@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { DEMO_PASSWORD, seedDemo } from '../../db/seed.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../src/seed/city.ts';
 import { seedHistory, type HistoryReport } from '../../src/demo/history.ts';
 import { seedDemoOnce } from '../../src/demo/seed.ts';
 import { connect } from '../../db/client.ts';

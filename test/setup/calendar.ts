@@ -1,4 +1,4 @@
-import { demoCalendar, DEMO_CALENDAR_YEARS, DEMO_WORKING_HOURS } from '../../db/seed.ts';
+import { demoCalendar, DEMO_CALENDAR_YEARS, DEMO_WORKING_HOURS } from '../../src/seed/calendar.ts';
 import { makeCalendar, type CalendarData } from '../../src/domain/calendar/calendar.ts';
 
 /** The 2025–2026 calendar and working hours the demo seed ships, as the pure arithmetic takes it. */

@@ -108,7 +108,7 @@ export function callBody(categoryId: number, over: Record<string, unknown> = {})
 
 /** The 2025–2026 calendar and working hours (the same data the demo seed uses). */
 export async function seedCalendar(db: Db) {
-  const { demoCalendar, DEMO_CALENDAR_YEARS, DEMO_WORKING_HOURS } = await import('../../db/seed.ts');
+  const { demoCalendar, DEMO_CALENDAR_YEARS, DEMO_WORKING_HOURS } = await import('../../src/seed/calendar.ts');
   const { calendarDays, calendarYears, workingHours } = await import('../../db/schema/index.ts');
   await db.insert(calendarDays).values(demoCalendar()).onConflictDoNothing();
   await db.insert(calendarYears).values(DEMO_CALENDAR_YEARS).onConflictDoNothing();

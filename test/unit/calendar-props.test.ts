@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DEMO_WORKING_HOURS } from '../../db/seed.ts';
+import { DEMO_WORKING_HOURS } from '../../src/seed/calendar.ts';
 import { demoCalendarData } from '../setup/calendar.ts';
 import {
   addWorkingDays,

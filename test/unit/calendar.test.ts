@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoCalendar } from '../../db/seed.ts';
+import { demoCalendar } from '../../src/seed/calendar.ts';
 import { demoCalendarData, shanghai, shanghaiLocal } from '../setup/calendar.ts';
 import {
   addWorkingDays,

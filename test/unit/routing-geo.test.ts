@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bboxOf, containsPoint, geometryIssues, type StreetGeometry } from '../../src/domain/routing/geo.ts';
-import { DEMO_BOUNDARIES } from '../../db/seed-routing.ts';
+import { DEMO_BOUNDARIES } from '../../src/seed/routing.ts';
 
 const square = (x1: number, y1: number, x2: number, y2: number) => [
   [x1, y1],

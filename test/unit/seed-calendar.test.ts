@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { demoCalendar } from '../../db/seed.ts';
+import { demoCalendar } from '../../src/seed/calendar.ts';
 
 /** The State Council tables as written in docs/domain.md §6: days off (inclusive ranges) and make-up working days. */
 const DOMAIN_TABLES: Record<number, { off: [string, string][]; makeUp: string[] }> = {
@@ -72,7 +72,7 @@ describe('demoCalendar', () => {
   });
 
   it('does not depend on the process time zone (chinese-days shifts its own lookups west of UTC)', () => {
-    const seed = fileURLToPath(new URL('../../db/seed.ts', import.meta.url));
+    const seed = fileURLToPath(new URL('../../src/seed/calendar.ts', import.meta.url));
     const script = `const m = await import(${JSON.stringify(pathToFileURL(seed).href)}); console.log(JSON.stringify(m.demoCalendar()));`;
     for (const tz of ['America/Los_Angeles', 'Pacific/Kiritimati']) {
       const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DEMO_CALENDAR_YEARS, DEMO_WORKING_HOURS, demoCalendar } from '../../db/seed.ts';
+import { DEMO_CALENDAR_YEARS, DEMO_WORKING_HOURS, demoCalendar } from '../../src/seed/calendar.ts';
 import { isWorkingDay, localDayNumber, makeCalendar } from '../../src/domain/calendar/calendar.ts';
 import {
   clockStates,

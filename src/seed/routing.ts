@@ -5,9 +5,9 @@
  * Plain data through the same tables admins edit; called from seedDemo inside its first-run transaction.
  */
 import { eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from './client.ts';
-import { categories, dispatchRules, streetBoundaries, units } from './schema/index.ts';
-import { bboxOf, geometryIssues, type StreetGeometry } from '../src/domain/routing/geo.ts';
+import type { Db } from '../../db/client.ts';
+import { categories, dispatchRules, streetBoundaries, units } from '../../db/schema/index.ts';
+import { bboxOf, geometryIssues, type StreetGeometry } from '../domain/routing/geo.ts';
 
 /** Other names a unit goes by in addresses. */
 export const DEMO_ALIASES: Record<string, string[]> = {
@@ -71,7 +71,7 @@ type RuleSeed = {
   priority?: number;
 };
 
-/** Unit codes from db/seed.ts. */
+/** Unit codes from units.ts. */
 export const DEMO_RULES: RuleSeed[] = [
   // 城市管理: Beijing style, straight to the street, the district copied.
   { name: '城市管理类直派属地街道（抄送区）', category: '城市管理', leadMode: 'street', copyDistrict: true },
