@@ -2,6 +2,9 @@
  * Every message a person reads from the API, by stable code. Chinese first; English by Accept-Language.
  * `{name}` placeholders are filled from the error's params.
  */
+import { ACTION_LABELS, EVENT_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS, TOPIC_ACTION_LABELS, TOPIC_STATUS_LABELS } from '../contract/labels.ts';
+import type { AssignmentAction, AssignmentStatus, RequestKind, TicketAction, TicketStatus, TopicAction, TopicStatus } from '../contract/vocab.ts';
+
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
@@ -242,55 +245,64 @@ export const ERROR_MESSAGES = {
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 
-/** Labels used inside messages (status and action names). */
+/** English names of what messages mention, keyed by the contract's vocabularies; the Chinese are the contract's. */
+const EN_STATUS: Record<TicketStatus | AssignmentStatus, string> = {
+  awaiting_dispatch: 'awaiting dispatch',
+  awaiting_sign: 'awaiting sign-in',
+  in_progress: 'in progress',
+  return_requested: 'return requested',
+  termination_requested: 'termination requested',
+  awaiting_review: 'reply awaiting review',
+  awaiting_callback: 'awaiting callback',
+  callback_disputed: 'callback disputed',
+  closed: 'closed',
+  replied: 'replied',
+  returned: 'returned',
+};
+const EN_ACTION: Record<TicketAction | AssignmentAction, string> = {
+  dispatch: 'dispatch',
+  decline: 'decline',
+  merge: 'merge',
+  sign: 'sign',
+  contact: 'contact the caller',
+  note: 'note',
+  reply: 'reply',
+  request_return: 'request return',
+  request_extension: 'request extension',
+  request_termination: 'request termination',
+  approve_return: 'approve return',
+  reject_return: 'reject return',
+  approve_extension: 'approve extension',
+  reject_extension: 'reject extension',
+  approve_termination: 'approve termination',
+  reject_termination: 'reject termination',
+  approve_reply: 'approve reply',
+  reject_reply: 'reject reply',
+  callback_close: 'callback: close',
+  callback_dispute: 'callback: dispute',
+  callback_retry: 'callback: retry',
+  callback_unreached: 'callback: unreached',
+  reopen: 'reopen',
+  close: 'close',
+};
+const EN_REQUEST: Record<RequestKind, string> = { return: 'return', extension: 'extension', termination: 'termination' };
+const EN_TOPIC_STATUS: Record<TopicStatus, string> = { open: 'open', in_progress: 'in progress', resolved: 'resolved', closed: 'closed' };
+const EN_TOPIC_ACTION: Record<TopicAction, string> = { start: 'start', resolve: 'resolve', reopen: 'reopen', close: 'close' };
+
+/** A name table in both languages: the contract's Chinese names with the English beside them, by the same keys. */
+export function bilingual<K extends string>(zh: Record<K, string>, en: Record<K, string>): Record<K, Record<Locale, string>> {
+  return Object.fromEntries(Object.entries<string>(zh).map(([k, v]) => [k, { 'zh-CN': v, en: en[k as K] }])) as Record<K, Record<Locale, string>>;
+}
+const prefixed = (prefix: string, m: Messages): Messages => Object.fromEntries(Object.entries(m).map(([k, v]) => [prefix + k, v]));
+
+/** Labels used inside messages: ticket and assignment statuses and actions, request kinds, topic states. */
 export const LABELS: Messages = {
-  topic_open: { 'zh-CN': '待处理', en: 'open' },
-  topic_in_progress: { 'zh-CN': '治理中', en: 'in progress' },
-  topic_resolved: { 'zh-CN': '已解决', en: 'resolved' },
-  topic_closed: { 'zh-CN': '已关闭', en: 'closed' },
-  topic_start: { 'zh-CN': '开始治理', en: 'start' },
-  topic_resolve: { 'zh-CN': '标记已解决', en: 'resolve' },
-  topic_reopen: { 'zh-CN': '重新治理', en: 'reopen' },
-  topic_close: { 'zh-CN': '关闭专题', en: 'close' },
-  awaiting_dispatch: { 'zh-CN': '待派单', en: 'awaiting dispatch' },
-  awaiting_sign: { 'zh-CN': '待签收', en: 'awaiting sign-in' },
-  in_progress: { 'zh-CN': '办理中', en: 'in progress' },
-  return_requested: { 'zh-CN': '退单待审核', en: 'return requested' },
-  termination_requested: { 'zh-CN': '终止待审核', en: 'termination requested' },
-  awaiting_review: { 'zh-CN': '答复待审核', en: 'reply awaiting review' },
-  awaiting_callback: { 'zh-CN': '待回访', en: 'awaiting callback' },
-  callback_disputed: { 'zh-CN': '回访不满意待处理', en: 'callback disputed' },
-  closed: { 'zh-CN': '已办结', en: 'closed' },
-  replied: { 'zh-CN': '已答复', en: 'replied' },
-  returned: { 'zh-CN': '已退单', en: 'returned' },
-  dispatch: { 'zh-CN': '派单', en: 'dispatch' },
-  decline: { 'zh-CN': '不予受理', en: 'decline' },
-  merge: { 'zh-CN': '并单', en: 'merge' },
-  sign: { 'zh-CN': '签收', en: 'sign' },
-  contact: { 'zh-CN': '联系诉求人', en: 'contact the caller' },
-  note: { 'zh-CN': '办理记录', en: 'note' },
-  reply: { 'zh-CN': '答复', en: 'reply' },
-  request_return: { 'zh-CN': '申请退单', en: 'request return' },
-  request_extension: { 'zh-CN': '申请延期', en: 'request extension' },
-  request_termination: { 'zh-CN': '申请终止', en: 'request termination' },
-  approve_return: { 'zh-CN': '同意退单', en: 'approve return' },
-  reject_return: { 'zh-CN': '驳回退单', en: 'reject return' },
-  approve_extension: { 'zh-CN': '同意延期', en: 'approve extension' },
-  reject_extension: { 'zh-CN': '驳回延期', en: 'reject extension' },
-  approve_termination: { 'zh-CN': '同意终止', en: 'approve termination' },
-  reject_termination: { 'zh-CN': '驳回终止', en: 'reject termination' },
-  approve_reply: { 'zh-CN': '答复审核通过', en: 'approve reply' },
-  reject_reply: { 'zh-CN': '答复退回重办', en: 'reject reply' },
-  callback_close: { 'zh-CN': '回访办结', en: 'callback: close' },
-  callback_dispute: { 'zh-CN': '回访不满意', en: 'callback: dispute' },
-  callback_retry: { 'zh-CN': '回访未接通', en: 'callback: retry' },
-  callback_unreached: { 'zh-CN': '回访无法联系', en: 'callback: unreached' },
-  reopen: { 'zh-CN': '重办', en: 'reopen' },
-  supervise: { 'zh-CN': '督办', en: 'supervise' },
-  close: { 'zh-CN': '办结', en: 'close' },
-  return: { 'zh-CN': '退单', en: 'return' },
-  extension: { 'zh-CN': '延期', en: 'extension' },
-  termination: { 'zh-CN': '终止', en: 'termination' },
+  ...prefixed('topic_', bilingual(TOPIC_STATUS_LABELS, EN_TOPIC_STATUS)),
+  ...prefixed('topic_', bilingual(TOPIC_ACTION_LABELS, EN_TOPIC_ACTION)),
+  ...bilingual(STATUS_LABELS, EN_STATUS),
+  ...bilingual(ACTION_LABELS, EN_ACTION),
+  supervise: { 'zh-CN': EVENT_LABELS.supervise, en: 'supervise' },
+  ...bilingual(REQUEST_KIND_LABELS, EN_REQUEST),
 };
 
 export function pickLocale(acceptLanguage: string | undefined): Locale {

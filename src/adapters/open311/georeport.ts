@@ -5,9 +5,10 @@
  * names their fields the way the spec does, in the spec's order, and writes them as JSON or XML.
  */
 import type { PublicRequest } from '../../domain/open311/requests.ts';
-import { DEFAULT_TYPE, TYPE_LABELS, type Service } from '../../domain/open311/services.ts';
+import { DEFAULT_TYPE, type Service } from '../../domain/open311/services.ts';
 import type { PublicUpdate } from '../../domain/open311/updates.ts';
 import { TICKET_TYPES } from '../../domain/vocab.ts';
+import { TICKET_TYPE_LABELS } from '../../contract/labels.ts';
 import { toXml } from './xml.ts';
 
 export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
@@ -66,10 +67,10 @@ export function serviceDefinition(s: Service) {
         code: 'type',
         datatype: 'singlevaluelist',
         required: false,
-        datatype_description: `诉求类型，默认“${TYPE_LABELS[DEFAULT_TYPE]}”(${DEFAULT_TYPE})`,
+        datatype_description: `诉求类型，默认“${TICKET_TYPE_LABELS[DEFAULT_TYPE]}”(${DEFAULT_TYPE})`,
         order: 1,
         description: '诉求类型：咨询、求助、投诉、举报或建议',
-        values: TICKET_TYPES.map((t) => ({ key: t, name: TYPE_LABELS[t] })),
+        values: TICKET_TYPES.map((t) => ({ key: t, name: TICKET_TYPE_LABELS[t] })),
       },
     ],
   };

@@ -7,7 +7,8 @@ import type { Db } from '../../../db/client.ts';
 import { categories, units } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { ForbiddenError, UnprocessableError } from '../errors.ts';
-import type { Locale } from '../../i18n/messages.ts';
+import { bilingual, type Locale } from '../../i18n/messages.ts';
+import { CHANNEL_LABELS, UNIT_KIND_LABELS } from '../../contract/labels.ts';
 import { readsAll } from '../tickets/policy.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import { CHANNELS, type Channel, type UnitKind } from '../vocab.ts';
@@ -38,20 +39,9 @@ export type MetricsFilter = {
 export type Group = { type: GroupBy; id: number | string; name: string; kind?: string; code?: string };
 export type MetricsRow = { bucket: string; start: string; end: string; group: Group | null; metrics: Record<MetricKey, MetricValue>; counters: Counters };
 
-export const LEVEL_NAMES: Record<UnitKind, Record<Locale, string>> = {
-  centre: { 'zh-CN': '热线中心', en: 'Centre' },
-  district: { 'zh-CN': '区县', en: 'Districts' },
-  department: { 'zh-CN': '部门', en: 'Departments' },
-  street: { 'zh-CN': '街道乡镇', en: 'Streets and townships' },
-  community: { 'zh-CN': '社区', en: 'Communities' },
-};
-export const CHANNEL_NAMES: Record<Channel, Record<Locale, string>> = {
-  phone: { 'zh-CN': '电话', en: 'Phone' },
-  window: { 'zh-CN': '“办不成事”窗口', en: 'Service window' },
-  online: { 'zh-CN': '网络', en: 'Online' },
-  open311: { 'zh-CN': 'Open311', en: 'Open311' },
-  bad_review: { 'zh-CN': '好差评差评', en: 'Bad review' },
-};
+/** Unit kinds as groups and channels, in both languages (the Chinese are the contract's). */
+export const LEVEL_NAMES = bilingual(UNIT_KIND_LABELS, { centre: 'Centre', district: 'Districts', department: 'Departments', street: 'Streets and townships', community: 'Communities' });
+export const CHANNEL_NAMES = bilingual(CHANNEL_LABELS, { phone: 'Phone', window: 'Service window', online: 'Online', open311: 'Open311', bad_review: 'Bad review' });
 /** Unit 0: the centre itself — its intake (直接答复率, 重复来电率) and its own clocks (dispatch, reviews, callbacks). */
 const INTAKE_NAME: Record<Locale, string> = { 'zh-CN': '热线中心', en: 'Hotline centre' };
 

@@ -2,7 +2,9 @@ import { inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { units } from '../../../db/schema/index.ts';
 import type { Config } from '../../config.ts';
-import { MOBILE } from '../tickets/inputs.ts';
+import { MOBILE } from '../../contract/phone.ts';
+import { ASSIGNMENT_ROLE_LABELS } from '../../contract/labels.ts';
+import type { AssignmentRole } from '../../contract/vocab.ts';
 import { currentReferences } from '../reference.ts';
 import { enqueueNotification } from './outbox.ts';
 import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
@@ -55,7 +57,7 @@ export async function notifyExtensionApproved(tx: Db, config: Pick<Config, 'PUBL
  * New dispatch (新派单) to each assigned unit that has a notify phone. Only the number and title travel:
  * never the caller's details, so a confidential ticket leaks nothing by SMS.
  */
-export async function notifyUnitsOfDispatch(tx: Db, t: TicketLike, assigned: { unitId: number; role: 'lead' | 'assist' }[], now: Date): Promise<void> {
+export async function notifyUnitsOfDispatch(tx: Db, t: TicketLike, assigned: { unitId: number; role: AssignmentRole }[], now: Date): Promise<void> {
   if (!assigned.length) return;
   const ids = assigned.map((a) => a.unitId);
   const refs = currentReferences();
@@ -75,7 +77,7 @@ export async function notifyUnitsOfDispatch(tx: Db, t: TicketLike, assigned: { u
         recipient: to,
         template: 'unit_dispatch',
         // An SMS leaves the system: numbers in the title replaced (before cutting, so no half number survives).
-        params: { number: t.number, title: excerpt(maskPhoneNumbers(t.title, 'redact'), 30), unitName: u.name, role: a.role === 'lead' ? '主办' : '协办' },
+        params: { number: t.number, title: excerpt(maskPhoneNumbers(t.title, 'redact'), 30), unitName: u.name, role: ASSIGNMENT_ROLE_LABELS[a.role] },
         at: now,
       });
     }),

@@ -60,12 +60,5 @@ export const publicCategoryIds = sql`(${chain} select id from chain where public
 
 // ---- the one service attribute: the kind of request (诉求类型)
 
-export const TYPE_LABELS: Record<TicketType, string> = {
-  consult: '咨询',
-  help: '求助',
-  complaint: '投诉',
-  report: '举报',
-  suggestion: '建议',
-};
 /** A report through Open311 is most often "please fix this" (a pothole, a broken lamp): 求助. */
 export const DEFAULT_TYPE: TicketType = 'help';

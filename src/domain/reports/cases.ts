@@ -19,6 +19,8 @@ import type { Db } from '../../../db/client.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import type { MonthSpan } from './months.ts';
 import { redactContactDetails } from '../privacy/phone-numbers.ts';
+import { CLOSE_REASON_LABELS, SATISFACTION_LABELS, SOLVED_LABELS, STATUS_LABELS } from '../../contract/labels.ts';
+import type { CloseReason, Satisfaction, SolvedResult, TicketStatus } from '../../contract/vocab.ts';
 
 export const CASES = 6;
 const SHORTLIST = 3;
@@ -44,30 +46,6 @@ export type TypicalCase = {
 
 export const CASE_RULE =
   '从本月受理并派单的工单中，按重办次数、超期时长（截至月末）、重复来电次数、督办级别各取前三名，依次轮流选取（每项先取第一名，再取第二名……，已入选的跳过），共选 6 件。';
-
-const STATUS_NAMES: Record<string, string> = {
-  awaiting_dispatch: '待派单',
-  awaiting_sign: '待签收',
-  in_progress: '办理中',
-  return_requested: '退单待审核',
-  termination_requested: '终止待审核',
-  awaiting_review: '答复待审核',
-  awaiting_callback: '待回访',
-  callback_disputed: '回访不满意待处理',
-  closed: '已办结',
-};
-const CLOSE_NAMES: Record<string, string> = {
-  completed: '办结',
-  terminated: '终止办理',
-  unreached: '回访无法联系',
-  supervisor_closed: '督办办结',
-  not_accepted: '不予受理',
-  merged: '已并单',
-  direct_answer: '直接答复',
-  emergency_transfer: '已转紧急热线',
-};
-const SOLVED_NAMES: Record<string, string> = { solved: '已解决', partly: '部分解决', unsolved: '未解决' };
-const SATISFACTION_NAMES: Record<string, string> = { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' };
 
 /**
  * A text fit for a widely read report, whoever reads it: phone numbers, ID numbers and e-mails replaced
@@ -120,8 +98,8 @@ export async function typicalCases(db: Db, span: MonthSpan): Promise<TypicalCase
     id: number;
     number: string;
     title: string;
-    status: string;
-    close_reason: string | null;
+    status: TicketStatus;
+    close_reason: CloseReason | null;
     redo_count: number;
     supervision_level: number;
     category: string;
@@ -129,8 +107,8 @@ export async function typicalCases(db: Db, span: MonthSpan): Promise<TypicalCase
     lead_unit: string | null;
     repeats: number;
     late_hours: number | null;
-    solved: string | null;
-    satisfaction: string | null;
+    solved: SolvedResult | null;
+    satisfaction: Satisfaction | null;
   }>(
     await db.execute(sql`
       select t.id, t.number, t.title, t.status, t.close_reason, t.redo_count, t.supervision_level, c.name as category,
@@ -159,9 +137,9 @@ export async function typicalCases(db: Db, span: MonthSpan): Promise<TypicalCase
       repeatContacts > 0 ? `重复来电 ${repeatContacts} 次` : null,
       supervisionLevel > 0 ? `督办 ${supervisionLevel} 级` : null,
     ].filter((r): r is string => r !== null);
-    const callback = [d.solved ? SOLVED_NAMES[d.solved] : null, d.satisfaction ? SATISFACTION_NAMES[d.satisfaction] : null].filter(Boolean).join('、');
-    const status = STATUS_NAMES[d.status] ?? d.status;
-    const outcome = [d.status === 'closed' && d.close_reason ? CLOSE_NAMES[d.close_reason] ?? d.close_reason : status, callback ? `回访：${callback}` : null].filter(Boolean).join('；');
+    const callback = [d.solved ? SOLVED_LABELS[d.solved] : null, d.satisfaction ? SATISFACTION_LABELS[d.satisfaction] : null].filter(Boolean).join('、');
+    const status = STATUS_LABELS[d.status];
+    const outcome = [d.status === 'closed' && d.close_reason ? CLOSE_REASON_LABELS[d.close_reason] : status, callback ? `回访：${callback}` : null].filter(Boolean).join('；');
     return {
       number: d.number,
       category: d.category,

@@ -20,6 +20,7 @@ import { rollupFreshness } from '../metrics/rollup.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import { CHANNELS, type Channel } from '../vocab.ts';
 import { APPEAL_REASON_CODES } from '../appeals/inputs.ts';
+import { APPEAL_REASON_LABELS } from '../../contract/labels.ts';
 import { monthSpan, previousMonth, type MonthSpan } from './months.ts';
 import { reportHotspots, type ReportHotspots } from './hotspots.ts';
 import { typicalCases, type TypicalCase } from './cases.ts';
@@ -100,13 +101,6 @@ export type MonthlyFigures = {
   typicalCases: TypicalCase[];
 };
 
-export const APPEAL_REASON_NAMES: Record<(typeof APPEAL_REASON_CODES)[number], string> = {
-  unreasonable_demand: '诉求不合理',
-  malicious: '恶意诉求',
-  outside_duties: '不属于本单位职责',
-  duplicate: '重复诉求',
-  other: '其他',
-};
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 export const change = (current: number, previous: number): Change => ({ current, previous, change: current - previous, changeRate: previous > 0 ? round((current - previous) / previous) : null });
@@ -405,7 +399,7 @@ function appealFigures(events: EventCount[], refs: Map<number, UnitRef>): Monthl
     filed: sum(events, is('appeal_filed')),
     approved: sum(events, is('appeal_approved')),
     rejected: sum(events, is('appeal_rejected')),
-    byReason: APPEAL_REASON_CODES.map((code) => ({ code, name: APPEAL_REASON_NAMES[code], count: sum(filed, (e) => e.reasonCode === code) })).filter((r) => r.count > 0),
+    byReason: APPEAL_REASON_CODES.map((code) => ({ code, name: APPEAL_REASON_LABELS[code], count: sum(filed, (e) => e.reasonCode === code) })).filter((r) => r.count > 0),
     byUnit: topUnits(events, refs, { filed: is('appeal_filed'), approved: is('appeal_approved'), rejected: is('appeal_rejected') }, 'filed').map(({ filed: _f, ...x }) => x),
   };
 }

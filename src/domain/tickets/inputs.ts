@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { MOBILE, normalisePhone } from '../../contract/phone.ts';
+
+export { MOBILE };
 import { TICKET_STATUSES } from './status.ts';
 import {
   CHANNELS,
@@ -11,21 +14,12 @@ import {
   WINDOW_REASONS,
 } from '../vocab.ts';
 
-/** Chinese mobile (1[3-9]x, 11 digits) or landline (0 + 2–3 digit area code + 7–8 digits, optional extension). */
-export const MOBILE = /^1[3-9]\d{9}$/;
-const LANDLINE = /^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$/;
-
-/** Normalises separators and an optional +86 / 0086 prefix, then checks the format. */
+/** A caller's number, normalised as the contract says (src/contract/phone.ts): the operator's screen does the same. */
 export const phone = z
   .string()
   .trim()
-  .transform((s) => {
-    const t = s.replace(/[\s()]/g, '').replace(/^(\+86|0086)-?/, '');
-    const digits = t.replace(/-/g, '');
-    return MOBILE.test(digits) ? digits : t; // 138-1234-5678 is a mobile written with hyphens
-  })
-  .refine((s) => MOBILE.test(s) || LANDLINE.test(s), { message: '请输入有效的手机号（11位）或座机号（区号-号码）' })
-  .transform((s) => (MOBILE.test(s) ? s : s.replace(/^(0(?:10|2\d|[3-9]\d{2}))-?/, '$1-')));
+  .refine((s) => normalisePhone(s) !== null, { message: '请输入有效的手机号（11位）或座机号（区号-号码）' })
+  .transform((s) => normalisePhone(s)!);
 
 export function maskPhone(p: string): string {
   if (MOBILE.test(p)) return `${p.slice(0, 3)}****${p.slice(7)}`;
