@@ -166,7 +166,17 @@ export type Level = (typeof LEVELS)[number];
 export const WARNING_LEVELS = ['none', ...LEVELS] as const;
 export type WarningLevel = (typeof WARNING_LEVELS)[number];
 
-/** Where one clock stands, as the presenter tells the screens. */
+/**
+ * Where one clock stands, as the presenter tells the screens:
+ * - `running`: counting towards its deadline (a running clock past its deadline is `missed` — still open to act);
+ * - `paused`: the lead's completion clock while its termination request waits for review;
+ * - `awaiting_calendar`: its deadline lies past the calendar table — not computed, never guessed — until the year is imported;
+ * - `met`: stopped by the unit's own act (sign, first contact, reply, termination request) before the deadline;
+ * - `missed`: the deadline passed before the clock stopped, or a reply came with no contact recorded before it
+ *   (the response clock), or an extension came after the deadline had passed (the completion clock keeps the miss);
+ * - `stopped`: stopped in time because the ticket left the units' hands (reply approved, return, close…): no act, no miss;
+ * - `none`: no deadline (no policy applied).
+ */
 export const CLOCK_STATUSES = ['running', 'paused', 'awaiting_calendar', 'met', 'missed', 'stopped', 'none'] as const;
 export type ClockStatus = (typeof CLOCK_STATUSES)[number];
 

@@ -12,12 +12,11 @@ import { callerVisibility } from '../tickets/policy.ts';
 import { loadTicket, type TicketRow } from '../tickets/queries.ts';
 import { inTransaction } from '../tickets/record.ts';
 import { LIVE_ASSIGNMENT } from '../tickets/status.ts';
-import type { Role } from '../vocab.ts';
+import type { AttachmentKind, Role } from '../vocab.ts';
 import { displayName, receive, sniff } from './content.ts';
 import { newStorageKey, type AttachmentStorage } from './storage.ts';
 
-export const ATTACHMENT_KINDS = ['evidence', 'document'] as const;
-export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+export { ATTACHMENT_KINDS, type AttachmentKind } from '../vocab.ts';
 
 /** Centre staff who work on tickets and so may attach files (call recordings, window paperwork, dispatch notes). */
 export const CENTRE_UPLOADERS: readonly Role[] = ['operator', 'window_clerk', 'dispatcher'];

@@ -10,13 +10,14 @@
  * Internally everything is integer milliseconds (instants, and offsets since local midnight), so adding
  * and measuring working time round-trips exactly; the public API speaks minutes.
  */
+import type { DayKind, TimeUnit } from '../../contract/vocab.ts';
 import { DomainError } from '../errors.ts';
 
 export const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86400_000;
 const MINUTE_MS = 60_000;
 
-export type DayKind = 'holiday' | 'workday';
+export type { DayKind };
 export type CalendarData = {
   /** Exceptions to the weekday rule, by local date YYYY-MM-DD */
   exceptions: ReadonlyMap<string, DayKind>;
@@ -210,7 +211,7 @@ export const workingMinutesPerDay = (cal: CalendarData) => cal.hours.reduce((s, 
 
 // ---- limits ----
 
-export type TimeUnit = 'natural_minutes' | 'natural_hours' | 'natural_days' | 'working_hours' | 'working_days';
+export type { TimeUnit };
 export type Limit = { amount: number; unit: TimeUnit };
 
 /**

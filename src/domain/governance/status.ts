@@ -8,11 +8,11 @@
  *
  * closed is final: a closed topic takes no links, notes or status changes.
  */
-export const TOPIC_STATUSES = ['open', 'in_progress', 'resolved', 'closed'] as const;
-export type TopicStatus = (typeof TOPIC_STATUSES)[number];
+import { TOPIC_ACTIONS, TOPIC_STATUSES, type TopicAction, type TopicStatus } from '../../contract/vocab.ts';
 
-export const TOPIC_ACTIONS = ['start', 'resolve', 'reopen', 'close'] as const;
-export type TopicAction = (typeof TOPIC_ACTIONS)[number];
+/** The statuses and actions are vocabularies of the contract (src/contract/vocab.ts); the table below is over them. */
+export { TOPIC_ACTIONS, TOPIC_STATUSES };
+export type { TopicAction, TopicStatus };
 
 const TABLE: Record<TopicAction, Partial<Record<TopicStatus, TopicStatus>>> = {
   start: { open: 'in_progress' },

@@ -15,12 +15,11 @@ import {
   type Limit,
   type TimeUnit,
 } from '../calendar/calendar.ts';
+import { CLOCKS, LEVELS, type Clock, type ClockStatus, type Level, type WarningLevel } from '../../contract/vocab.ts';
 
-export const CLOCKS = ['sign', 'response', 'complete'] as const;
-export type Clock = (typeof CLOCKS)[number];
-export const LEVELS = ['yellow', 'red', 'overdue'] as const;
-export type Level = (typeof LEVELS)[number];
-export type WarningLevel = 'none' | Level;
+/** The clocks and their levels are vocabularies of the contract (src/contract/vocab.ts). */
+export { CLOCKS, LEVELS };
+export type { Clock, ClockStatus, Level, WarningLevel };
 export type Mark = { clock: Clock; level: Level; at: string };
 export type Thresholds = { yellow: number; red: number };
 
@@ -133,19 +132,7 @@ export function dueMarks(marks: readonly Mark[], now: Date): { due: Mark[]; rest
 
 // ---------------------------------------------------------------- what the ticket view shows
 
-/**
- * Where a clock stands:
- * - `running`: counting towards its deadline (a running clock past its deadline is `missed` — still open to act);
- * - `paused`: the lead's completion clock while its termination request waits for review;
- * - `awaiting_calendar`: its deadline lies past the calendar table — not computed, never guessed — until the year is imported;
- * - `met`: stopped by the unit's own act (sign, first contact, reply, termination request) before the deadline;
- * - `missed`: the deadline passed before the clock stopped, or a reply came with no contact recorded before it
- *   (the response clock), or an extension came after the deadline had passed (the completion clock keeps the miss);
- * - `stopped`: stopped in time because the ticket left the units' hands (reply approved, return, close…): no act, no miss;
- * - `none`: no deadline (no policy applied).
- */
-export type ClockStatus = 'running' | 'paused' | 'awaiting_calendar' | 'met' | 'missed' | 'stopped' | 'none';
-
+/** One clock as the ticket view shows it: its deadline, where it stands (ClockStatus, src/contract/vocab.ts), level and miss. */
 export type ClockState = {
   dueAt: Date | null;
   /** When the clock stopped (signed, caller contacted, replied; termination requested; or the ticket left the units), else null */

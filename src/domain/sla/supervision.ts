@@ -10,9 +10,9 @@ import { loadTicket } from '../tickets/queries.ts';
 import { textMask } from '../tickets/policy.ts';
 import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
 import { inTransaction } from '../tickets/record.ts';
+import type { SupervisionKind } from '../vocab.ts';
 
-export const SUPERVISION_KINDS = ['reminder', 'supervision'] as const;
-export type SupervisionKind = (typeof SUPERVISION_KINDS)[number];
+export { SUPERVISION_KINDS, type SupervisionKind } from '../vocab.ts';
 
 export type SupervisionFilter = { kind?: SupervisionKind; open?: boolean; unitId?: number; before?: number; limit: number };
 
