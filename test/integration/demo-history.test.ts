@@ -17,7 +17,7 @@ import { LEAVES } from '../../src/demo/demands.ts';
 import { checkReportMonth, lastMonth } from '../../src/domain/reports/commands.ts';
 import { computeMonthlyFigures } from '../../src/domain/reports/figures.ts';
 import { loadMetricSettings } from '../../src/domain/metrics/settings.ts';
-import { MOBILE } from '../../src/domain/tickets/inputs.ts';
+import { MOBILE } from '../../src/contract/phone.ts';
 import { rowsOf } from '../../src/domain/tickets/queries.ts';
 import { driver, freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';

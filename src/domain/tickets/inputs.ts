@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import { MOBILE, normalisePhone } from '../../contract/phone.ts';
-
-export { MOBILE };
 import { TICKET_STATUSES } from './status.ts';
 import {
   CHANNELS,
