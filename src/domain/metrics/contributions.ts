@@ -27,7 +27,7 @@
  * `appealed` side, and everything U is credited with later goes there too.
  */
 import type { TicketEventPayloads, TicketEventType } from '../../contract/events.ts';
-import type { Clock, TicketStatus } from '../../contract/vocab.ts';
+import type { AssignmentRole, Clock, TicketStatus } from '../../contract/vocab.ts';
 import { shanghaiDate } from '../clock.ts';
 import { INTAKE_UNIT, type Counter } from './counters.ts';
 
@@ -53,7 +53,7 @@ export type TicketFacts = { id: number; categoryId: number; channel: string; cre
 export type AssignmentFacts = {
   id: number;
   unitId: number;
-  role: 'lead' | 'assist';
+  role: AssignmentRole;
   dispatchedAt: Date;
   /** Read only for events written before the dispatch and reopen payloads carried deadlines. */
   signDueAt: Date | null;

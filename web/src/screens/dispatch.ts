@@ -9,7 +9,7 @@ import { Empty, ErrorBox, StatusBadge, WarningBadge, announce, arrowNav, lbl } f
 import { AwaitingBadge } from '../ui/clock.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
 import { CentreWait, useCentreWaiting } from '../ui/centre.ts';
-import type { CentreClock } from '../../../src/contract/vocab.ts';
+import type { CentreClock, RequestKind } from '../../../src/contract/vocab.ts';
 
 type Tab = 'dispatch' | 'return' | 'extension' | 'termination' | 'reply';
 const TABS: Tab[] = ['dispatch', 'return', 'extension', 'termination', 'reply'];
@@ -281,7 +281,7 @@ function DispatchForm({ view, act, busy, can }: ActProps) {
 }
 
 /** Return, extension and termination requests: approve or reject, with a note. */
-function Review({ view, act, busy, kind }: ActProps & { kind: 'return' | 'extension' | 'termination' }) {
+function Review({ view, act, busy, kind }: ActProps & { kind: RequestKind }) {
   const req = view.pendingRequests.find((r) => r.kind === kind);
   const [note, setNote] = useState('');
   const [due, setDue] = useState(req?.requestedDueAt ? toLocalInput(req.requestedDueAt) : '');

@@ -4,7 +4,7 @@ import { t, type MsgKey } from '../i18n.ts';
 import { get, mapLimit, post, qs, request } from '../api.ts';
 import { shortTime, toLocalInput } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
-import type { Assignment, Page, SessionInfo, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
+import type { Assignment, ClockName, Page, SessionInfo, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
 import { Empty, ErrorBox, Panel, StatusBadge, WarningBadge, announce, arrowNav, lbl } from '../ui/common.ts';
 import { ClockCell } from '../ui/clock.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
@@ -21,7 +21,7 @@ export function myAssignment(v: TicketView, unitId: number): Assignment | undefi
 }
 
 /** The clock that matters now: sign-in until signed, then first contact, then completion. */
-export function nextDeadline(a: Assignment): { kind: 'sign' | 'response' | 'complete'; at: string | null } {
+export function nextDeadline(a: Assignment): { kind: ClockName; at: string | null } {
   if (a.status === 'awaiting_sign') return { kind: 'sign', at: a.deadlines.sign };
   // A response clock awaiting the calendar has no deadline yet, but it is still the one that matters.
   if (!a.firstContactAt && (a.deadlines.response || a.sla?.clocks.response.state === 'awaiting_calendar')) return { kind: 'response', at: a.deadlines.response };
