@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { systemAlerts } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
-import type { Deps } from '../deps.ts';
+import type { DbClockDeps } from '../deps.ts';
 import type { Actor } from './auth/actor.ts';
 import { audit } from './audit.ts';
 import { NotFoundError } from './errors.ts';
@@ -40,7 +40,7 @@ export async function openSystemAlerts(db: Db, opts: { kind?: string; limit: num
  * awaiting the calendar cannot be resolved while they still wait: it is raised again at once (open, with
  * `reraisedAt` in its details), and resolves itself when the year is imported.
  */
-export async function resolveSystemAlert(deps: Deps, actor: Actor, id: number) {
+export async function resolveSystemAlert(deps: DbClockDeps, actor: Actor, id: number) {
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const now = deps.clock.now();

@@ -8,7 +8,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { appeals, assignments, attachments } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { TxDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { isUniqueViolation } from '../db-errors.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../errors.ts';
@@ -23,7 +23,7 @@ export const mayAppeal = (actor: Pick<Actor, 'role' | 'unitId'>, unitId: number)
 export const mayDecideAppeal = (actor: Pick<Actor, 'role'>) => actor.role === 'supervisor';
 
 export async function fileAppeal(
-  deps: Deps,
+  deps: TxDeps,
   actor: Actor,
   assignmentId: number,
   input: { reasonCode: AppealReasonCode; reason: string; attachmentIds?: number[] },
@@ -95,7 +95,7 @@ export async function fileAppeal(
 }
 
 /** Approve or reject a pending appeal, with the supervisor's note. */
-export async function decideAppeal(deps: Deps, actor: Actor, appealId: number, approve: boolean, input: { note: string }): Promise<AppealRow> {
+export async function decideAppeal(deps: TxDeps, actor: Actor, appealId: number, approve: boolean, input: { note: string }): Promise<AppealRow> {
   return inTransaction(deps, async (tx, record) => {
     const [ref] = await tx.select({ ticketId: appeals.ticketId }).from(appeals).where(eq(appeals.id, appealId));
     if (!ref) throw new NotFoundError('appeal_not_found');

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { apiTokens, sessions, units, users } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { DbDeps, DbClockDeps, TxDeps, WithConfig } from '../../deps.ts';
 import { audit } from '../audit.ts';
 import { DomainError, ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors.ts';
 import type { Role } from '../vocab.ts';
@@ -8,14 +8,14 @@ import type { Role } from '../vocab.ts';
 import type { Actor } from './actor.ts';
 import { hashPassword, passwordProblems, verifyPassword } from './password.ts';
 import { hashToken, newToken } from './tokens.ts';
-import { assertNotThrottled, clearAccount, LoginThrottledError, recordFailure, throttleKeys } from './throttle.ts';
+import { assertNotThrottled, clearAccount, LoginThrottledError, recordFailure, throttleKeys, type ThrottleConfig } from './throttle.ts';
 import { isUniqueViolation } from '../db-errors.ts';
 
 // A fixed hash verified when the user does not exist, so timing does not reveal valid usernames.
 let dummyHash: Promise<string> | null = null;
 
 export async function login(
-  deps: Deps,
+  deps: DbClockDeps & WithConfig<keyof ThrottleConfig | 'SESSION_TTL_HOURS'>,
   input: { username: string; password: string },
   meta: { ip: string | null; userAgent: string | null; requestId: string | null },
 ) {
@@ -76,7 +76,7 @@ export async function login(
  * an ended session is disconnected, on every instance. API tokens are not sessions: they end when an admin
  * revokes them (or the user is deactivated), and so do their sockets.
  */
-export async function logout(deps: Deps, actor: Actor, everywhere: boolean) {
+export async function logout(deps: TxDeps, actor: Actor, everywhere: boolean) {
   const now = deps.clock.now();
   const ended = await deps.db.transaction(async (tx) => {
     const where = everywhere ? and(eq(sessions.userId, actor.userId), isNull(sessions.revokedAt)) : actor.sessionId ? eq(sessions.id, actor.sessionId) : undefined;
@@ -88,7 +88,7 @@ export async function logout(deps: Deps, actor: Actor, everywhere: boolean) {
   if (ended.length) deps.bus.endAccess({ reason: 'signed_out', sessionIds: ended });
 }
 
-export async function sessionInfo(deps: Deps, actor: Actor) {
+export async function sessionInfo(deps: DbDeps, actor: Actor) {
   const [unit] = await deps.db.select({ id: units.id, name: units.name, kind: units.kind }).from(units).where(eq(units.id, actor.unitId));
   let csrfToken: string | null = null;
   if (actor.sessionId) {
@@ -115,7 +115,7 @@ const UNIT_KINDS_FOR_ROLE: Record<Role, readonly string[]> = {
 };
 
 export async function createUser(
-  deps: Deps,
+  deps: DbDeps,
   actor: Actor,
   input: { username: string; displayName: string; password: string; role: Role; unitId: number },
 ) {
@@ -139,7 +139,7 @@ export async function createUser(
 }
 
 /** Deactivation revokes the user's sessions and, after the commit, disconnects every socket of the user (tokens' too). */
-export async function setUserActive(deps: Deps, actor: Actor, userId: number, active: boolean) {
+export async function setUserActive(deps: TxDeps, actor: Actor, userId: number, active: boolean) {
   const u = await deps.db.transaction(async (tx) => {
     const [row] = await tx.update(users).set({ active }).where(eq(users.id, userId)).returning();
     if (!row) throw new NotFoundError('user_not_found');
@@ -151,7 +151,7 @@ export async function setUserActive(deps: Deps, actor: Actor, userId: number, ac
   return u;
 }
 
-export async function issueToken(deps: Deps, actor: Actor, input: { userId: number; name: string; expiresAt?: string }) {
+export async function issueToken(deps: DbDeps, actor: Actor, input: { userId: number; name: string; expiresAt?: string }) {
   const [u] = await deps.db.select().from(users).where(eq(users.id, input.userId));
   if (!u) throw new UnprocessableError('user_not_found');
   const token = newToken('jst');
@@ -163,7 +163,7 @@ export async function issueToken(deps: Deps, actor: Actor, input: { userId: numb
   return { token, id: row!.id, prefix: row!.prefix, name: row!.name, userId: u.id };
 }
 
-export async function revokeToken(deps: Deps, actor: Actor, id: number) {
+export async function revokeToken(deps: TxDeps, actor: Actor, id: number) {
   await deps.db.transaction(async (tx) => {
     const [row] = await tx.update(apiTokens).set({ revokedAt: deps.clock.now() }).where(eq(apiTokens.id, id)).returning();
     if (!row) throw new NotFoundError();

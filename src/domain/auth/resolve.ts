@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { apiTokens, sessions, units, users } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { DbClockDeps } from '../../deps.ts';
 import type { Actor } from './actor.ts';
 import { hashToken } from './tokens.ts';
 
@@ -29,7 +29,7 @@ const liveSession = (now: Date): SQL => and(isNull(sessions.revokedAt), gt(sessi
 const liveToken = (now: Date): SQL => and(isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)), eq(users.active, true))!;
 
 /** The actor behind a bearer token, or null (unknown, revoked, expired, or the user is inactive). */
-export async function resolveBearer(deps: Deps, token: string, meta: Meta): Promise<Actor | null> {
+export async function resolveBearer(deps: DbClockDeps, token: string, meta: Meta): Promise<Actor | null> {
   const now = deps.clock.now();
   const [row] = await deps.db
     .select({ user: users, unitPath: units.path, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
@@ -52,7 +52,7 @@ export async function resolveBearer(deps: Deps, token: string, meta: Meta): Prom
 }
 
 /** The actor behind a session cookie and the session's CSRF token, or null (unknown, revoked, expired, inactive). */
-export async function resolveSession(deps: Deps, cookie: string, meta: Meta): Promise<{ actor: Actor; csrfToken: string } | null> {
+export async function resolveSession(deps: DbClockDeps, cookie: string, meta: Meta): Promise<{ actor: Actor; csrfToken: string } | null> {
   const now = deps.clock.now();
   const id = hashToken(cookie);
   const [row] = await deps.db

@@ -15,7 +15,7 @@ import { DomainError } from '../errors.ts';
 export type ThrottleKind = 'account' | 'address';
 export type ThrottleKey = { kind: ThrottleKind; key: string };
 
-type ThrottleConfig = Pick<
+export type ThrottleConfig = Pick<
   Config,
   'LOGIN_FREE_FAILURES_ACCOUNT' | 'LOGIN_FREE_FAILURES_ADDRESS' | 'LOGIN_BACKOFF_BASE_MS' | 'LOGIN_BACKOFF_MAX_MS' | 'LOGIN_FAILURE_FORGET_HOURS'
 >;

@@ -9,7 +9,7 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { calendarDays, calendarYears, workingHours } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { CalendarTxDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
@@ -25,7 +25,7 @@ const CALENDAR_LOCK = 0x6a_63_61_6c;
 
 type CalendarChange = { reason: RecomputeReason; scope: RecomputeScope };
 
-async function calendarTx<T>(deps: Deps, change: CalendarChange, fn: (tx: Db) => Promise<T>): Promise<{ result: T; recomputed: RecomputeSummary }> {
+async function calendarTx<T>(deps: CalendarTxDeps, change: CalendarChange, fn: (tx: Db) => Promise<T>): Promise<{ result: T; recomputed: RecomputeSummary }> {
   let pending: PublishedEvent[] = [];
   const result = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
@@ -50,7 +50,7 @@ async function isCovered(db: Db, year: number): Promise<boolean> {
 }
 
 /** Mark one date a holiday or a make-up working day (a local holiday, a correction). */
-export async function setCalendarDay(deps: Deps, actor: Actor, day: string, input: { kind: DayKind; name: string }) {
+export async function setCalendarDay(deps: CalendarTxDeps, actor: Actor, day: string, input: { kind: DayKind; name: string }) {
   if (input.kind === 'workday' && !isWeekend(day)) throw new UnprocessableError('calendar_workday_not_weekend', { day });
   const { result, recomputed } = await calendarTx(deps, { reason: 'calendar_day_set', scope: { from: day, to: day } }, async (tx) => {
     // A day of a year that was never imported would still be refused by the arithmetic: import the year first.
@@ -68,7 +68,7 @@ export async function setCalendarDay(deps: Deps, actor: Actor, day: string, inpu
 }
 
 /** Remove a date's exception: it follows the weekday rule again. */
-export async function deleteCalendarDay(deps: Deps, actor: Actor, day: string) {
+export async function deleteCalendarDay(deps: CalendarTxDeps, actor: Actor, day: string) {
   const { result } = await calendarTx(deps, { reason: 'calendar_day_deleted', scope: { from: day, to: day } }, async (tx) => {
     const [removed] = await tx.delete(calendarDays).where(eq(calendarDays.day, day)).returning();
     if (!removed) throw new NotFoundError('calendar_day_not_found', { day });
@@ -79,7 +79,7 @@ export async function deleteCalendarDay(deps: Deps, actor: Actor, day: string) {
 }
 
 /** Replace the working-hour segments of a working day. */
-export async function setWorkingHours(deps: Deps, actor: Actor, segments: { start: string; end: string }[]) {
+export async function setWorkingHours(deps: CalendarTxDeps, actor: Actor, segments: { start: string; end: string }[]) {
   const hours = normaliseHours(segments);
   if (!hours) throw new UnprocessableError('working_hours_invalid');
   const { result } = await calendarTx(deps, { reason: 'working_hours', scope: 'all' }, async (tx) => {
@@ -103,7 +103,7 @@ export async function setWorkingHours(deps: Deps, actor: Actor, segments: { star
  * single holiday is refused, because marking it covered would turn it into the weekday guess we forbid.
  */
 export async function importCalendarYear(
-  deps: Deps,
+  deps: CalendarTxDeps,
   actor: Actor,
   input: { year: number; source: string; days: YearDay[]; format: 'json' | 'ical' | 'library' },
 ) {

@@ -45,7 +45,8 @@ export const WAITING_STATUS: Record<Exclude<CentreClock, 'extension_review'>, Ti
   callback: 'awaiting_callback',
 };
 
-type Limits = Pick<
+/** The configuration the centre's clocks read: each clock's limit, and when a callback falls due. */
+export type CentreLimits = Pick<
   Config,
   | 'CENTRE_DISPATCH_LIMIT_MINUTES'
   | 'CENTRE_REPLY_REVIEW_LIMIT_MINUTES'
@@ -59,7 +60,7 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 /** When a wait that started at `since` is due. */
-export function centreDueAt(config: Limits, clock: CentreClock, since: Date): Date {
+export function centreDueAt(config: CentreLimits, clock: CentreClock, since: Date): Date {
   if (clock === 'callback') return new Date(callbackDueAt(since, config.CALLBACK_DUE_DAYS).getTime() + DAY);
   const minutes = {
     dispatch: config.CENTRE_DISPATCH_LIMIT_MINUTES,
@@ -72,7 +73,7 @@ export function centreDueAt(config: Limits, clock: CentreClock, since: Date): Da
 }
 
 /** A waiting item's clock: when it started, its warning instants (yellow and red at the SLA's default fractions) and its deadline. */
-export function centreWait(config: Limits, clock: CentreClock, since: Date) {
+export function centreWait(config: CentreLimits, clock: CentreClock, since: Date) {
   const dueAt = centreDueAt(config, clock, since);
   const span = Math.max(0, dueAt.getTime() - since.getTime());
   return {
@@ -96,7 +97,7 @@ export function centreLevel(w: { yellowAt: Date; redAt: Date; dueAt: Date }, now
 /** What a decision records in its event payload as `centre`: the wait it ended, against its limit. */
 export type CentreDecision = { clock: CentreClock; since: string; waitedMinutes: number; limitMinutes: number; onTime: boolean };
 
-export function centreDecision(config: Limits, clock: CentreClock, since: Date, now: Date): CentreDecision {
+export function centreDecision(config: CentreLimits, clock: CentreClock, since: Date, now: Date): CentreDecision {
   const w = centreWait(config, clock, since);
   return {
     clock,

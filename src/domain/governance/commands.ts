@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { categories, governanceTopicEvents, governanceTopics, governanceTopicTickets, tickets, units } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { DbClockDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.ts';
@@ -73,7 +73,7 @@ async function insertLinks(tx: Db, actor: Actor, topicId: number, ids: number[],
 const unique = (ids: number[]) => [...new Set(ids)];
 
 /** A supervisor opens a topic, usually from a hotspot with its tickets linked at once. */
-export async function openTopic(deps: Deps, actor: Actor, input: OpenTopicInput): Promise<TopicRow> {
+export async function openTopic(deps: DbClockDeps, actor: Actor, input: OpenTopicInput): Promise<TopicRow> {
   const ids = unique(input.ticketIds);
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
@@ -104,7 +104,7 @@ export async function openTopic(deps: Deps, actor: Actor, input: OpenTopicInput)
 }
 
 /** Title, description and owner unit (version-checked). */
-export async function updateTopic(deps: Deps, actor: Actor, id: number, input: UpdateTopicInput): Promise<TopicRow> {
+export async function updateTopic(deps: DbClockDeps, actor: Actor, id: number, input: UpdateTopicInput): Promise<TopicRow> {
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const t = await lockTopic(tx, id);
@@ -128,7 +128,7 @@ export async function updateTopic(deps: Deps, actor: Actor, id: number, input: U
 }
 
 /** open → in_progress → resolved → closed (status.ts), version-checked, with an optional note. */
-export async function transitionTopic(deps: Deps, actor: Actor, id: number, action: TopicAction, input: { version: number; note?: string }): Promise<TopicRow> {
+export async function transitionTopic(deps: DbClockDeps, actor: Actor, id: number, action: TopicAction, input: { version: number; note?: string }): Promise<TopicRow> {
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const t = await lockTopic(tx, id);
@@ -155,7 +155,7 @@ export async function transitionTopic(deps: Deps, actor: Actor, id: number, acti
 }
 
 /** Link tickets (idempotent: already linked ones are skipped; a ticket may be in several topics). */
-export async function linkTickets(deps: Deps, actor: Actor, id: number, ticketIds: number[]): Promise<{ topic: TopicRow; linked: number[] }> {
+export async function linkTickets(deps: DbClockDeps, actor: Actor, id: number, ticketIds: number[]): Promise<{ topic: TopicRow; linked: number[] }> {
   const ids = unique(ticketIds);
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
@@ -173,7 +173,7 @@ export async function linkTickets(deps: Deps, actor: Actor, id: number, ticketId
 }
 
 /** Unlink one ticket; unlinking one that is not linked changes nothing. */
-export async function unlinkTicket(deps: Deps, actor: Actor, id: number, ticketId: number): Promise<{ topic: TopicRow; unlinked: boolean }> {
+export async function unlinkTicket(deps: DbClockDeps, actor: Actor, id: number, ticketId: number): Promise<{ topic: TopicRow; unlinked: boolean }> {
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const t = await lockTopic(tx, id);
@@ -192,7 +192,7 @@ export async function unlinkTicket(deps: Deps, actor: Actor, id: number, ticketI
 }
 
 /** A progress note (进展) on the topic's timeline. */
-export async function addTopicNote(deps: Deps, actor: Actor, id: number, text: string): Promise<TopicRow> {
+export async function addTopicNote(deps: DbClockDeps, actor: Actor, id: number, text: string): Promise<TopicRow> {
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const t = await lockTopic(tx, id);

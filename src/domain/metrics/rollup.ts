@@ -15,7 +15,7 @@
 import { and, asc, eq, inArray, or, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { assignments, metricsDaily, metricsRollupState, ticketEvents, tickets, units } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { DbDeps, WithConfig } from '../../deps.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import { aggregate, COUNTED_EVENT_TYPES, ticketDeltas, type AssignmentFacts, type StreamEvent } from './contributions.ts';
 import { COUNTERS, counterColumn, INTAKE_UNIT, type Counter } from './counters.ts';
@@ -163,7 +163,7 @@ export async function applyDeltas(tx: Db, grain: Grain, rows: GrainRow[]) {
 }
 
 /** One batch in one transaction; `skipped` when another instance holds the lock. */
-export async function rollupBatch(deps: Deps, now: Date, batchSize: number): Promise<{ events: number; keys: number; skipped: boolean }> {
+export async function rollupBatch(deps: DbDeps, now: Date, batchSize: number): Promise<{ events: number; keys: number; skipped: boolean }> {
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     if (!(await takeLock(tx))) return { events: 0, keys: 0, skipped: true };
@@ -186,7 +186,7 @@ export async function rollupBatch(deps: Deps, now: Date, batchSize: number): Pro
 }
 
 /** Batches until the queue is empty (or maxBatches: the next run continues). */
-export async function rollup(deps: Deps, now: Date, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<RollupResult> {
+export async function rollup(deps: DbDeps & WithConfig<'METRICS_ROLLUP_BATCH_SIZE'>, now: Date, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<RollupResult> {
   const batchSize = opts.batchSize ?? deps.config.METRICS_ROLLUP_BATCH_SIZE;
   const total: RollupResult = { events: 0, keys: 0, batches: 0, skipped: false };
   for (let i = 0; i < (opts.maxBatches ?? 200); i++) {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { metricSettings } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { DbClockDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { DEFAULT_METRIC_SETTINGS, metricSettingsSchema, type MetricSettings } from './definitions.ts';
@@ -23,7 +23,7 @@ export async function loadMetricSettings(db: Db): Promise<MetricSettings> {
 export const metricSettingsPatch = metricSettingsSchema.partial().strict();
 
 /** Admins change the definitions; every figure, past ones included, follows at once (rates are computed when read). */
-export async function updateMetricSettings(deps: Deps, actor: Actor, patch: Partial<MetricSettings>): Promise<MetricSettings> {
+export async function updateMetricSettings(deps: DbClockDeps, actor: Actor, patch: Partial<MetricSettings>): Promise<MetricSettings> {
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const before = await loadMetricSettings(tx);

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { messageTemplates } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { DbClockDeps } from '../../deps.ts';
 import { audit } from '../audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
@@ -43,7 +43,7 @@ export async function listTemplates(db: Db) {
 }
 
 /** Replace a template's body; messages queued from now on use it (already queued ones keep their text). Audited. */
-export async function updateTemplate(deps: Deps, actor: Actor, key: string, body: string) {
+export async function updateTemplate(deps: DbClockDeps, actor: Actor, key: string, body: string) {
   if (!TEMPLATE_KEYS.includes(key)) throw new NotFoundError('template_not_found', { key });
   const allowed = TEMPLATE_PARAMS[key] ?? [];
   const unknown = placeholdersOf(body).filter((p) => !allowed.includes(p));

@@ -2,7 +2,7 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { streetBoundaries, units } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { DbDeps, DbClockDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { NotFoundError, UnprocessableError, ValidationError, type ValidationIssue } from '../errors.ts';
@@ -31,7 +31,7 @@ async function save(tx: Db, unitId: number, geometry: StreetGeometry, now: Date)
   return box;
 }
 
-export async function setBoundary(deps: Deps, actor: Actor, unitId: number, input: BoundaryInput) {
+export async function setBoundary(deps: DbClockDeps, actor: Actor, unitId: number, input: BoundaryInput) {
   const geometry = geometryOf(input);
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
@@ -45,7 +45,7 @@ export async function setBoundary(deps: Deps, actor: Actor, unitId: number, inpu
 }
 
 /** All or nothing: one bad feature (shape, unknown code, not a street, code twice) loads none. */
-export async function importBoundaries(deps: Deps, actor: Actor, input: BoundaryCollectionInput) {
+export async function importBoundaries(deps: DbClockDeps, actor: Actor, input: BoundaryCollectionInput) {
   const issues: ValidationIssue[] = [];
   const geometries = input.features.map((f, i) => {
     try {
@@ -76,7 +76,7 @@ export async function importBoundaries(deps: Deps, actor: Actor, input: Boundary
   });
 }
 
-export async function deleteBoundary(deps: Deps, actor: Actor, unitId: number) {
+export async function deleteBoundary(deps: DbDeps, actor: Actor, unitId: number) {
   await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const [gone] = await tx.delete(streetBoundaries).where(eq(streetBoundaries.unitId, unitId)).returning({ unitId: streetBoundaries.unitId });

@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { categories, dispatchRules, units } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { DbDeps, DbClockDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
@@ -72,7 +72,7 @@ const values = (input: RuleInput) => ({
   active: input.active,
 });
 
-export async function createRule(deps: Deps, actor: Actor, input: RuleInput): Promise<DispatchRuleRow> {
+export async function createRule(deps: DbClockDeps, actor: Actor, input: RuleInput): Promise<DispatchRuleRow> {
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     await checkReferences(tx, input);
@@ -87,7 +87,7 @@ export async function createRule(deps: Deps, actor: Actor, input: RuleInput): Pr
 }
 
 /** PUT: the rule is replaced as a whole; the audit row keeps what it was. */
-export async function updateRule(deps: Deps, actor: Actor, id: number, input: RuleInput): Promise<DispatchRuleRow> {
+export async function updateRule(deps: DbClockDeps, actor: Actor, id: number, input: RuleInput): Promise<DispatchRuleRow> {
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const [before] = await tx.select().from(dispatchRules).where(eq(dispatchRules.id, id)).for('update');
@@ -103,7 +103,7 @@ export async function updateRule(deps: Deps, actor: Actor, id: number, input: Ru
   });
 }
 
-export async function deleteRule(deps: Deps, actor: Actor, id: number): Promise<void> {
+export async function deleteRule(deps: DbDeps, actor: Actor, id: number): Promise<void> {
   await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const [before] = await tx.delete(dispatchRules).where(eq(dispatchRules.id, id)).returning();
