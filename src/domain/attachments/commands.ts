@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { assignments, attachments, tickets, users } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { Deps, DbDeps, TxDeps, WithConfig } from '../../deps.ts';
 import { audit } from '../audit.ts';
 import { isUnit, type Actor } from '../auth/actor.ts';
 import { DomainError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.ts';
@@ -76,7 +76,7 @@ export type UploadInput = {
  * transaction — if that fails, the stored bytes are removed again.
  */
 export async function uploadAttachment(
-  deps: Deps,
+  deps: TxDeps & Pick<Deps, 'logger'> & WithConfig<'ATTACHMENT_MAX_BYTES'>,
   actor: Actor,
   ticketId: number,
   input: UploadInput,
@@ -141,7 +141,7 @@ export async function uploadAttachment(
 }
 
 /** The ticket's attachments the actor may open, oldest first. */
-export async function listAttachments(deps: Deps, actor: Actor, ticketId: number) {
+export async function listAttachments(deps: DbDeps, actor: Actor, ticketId: number) {
   const ticket = await loadTicket(deps.db, actor, ticketId);
   const rows = await deps.db
     .select({ a: attachments, uploaderRole: users.role, uploaderUnitId: users.unitId })
@@ -170,7 +170,7 @@ export function presentAttachment(a: AttachmentRow, uploader: { role: Role | nul
 
 /** One attachment's bytes, for an actor who may read its ticket (404 otherwise, as for the ticket). Audited. */
 export async function openAttachment(
-  deps: Deps,
+  deps: Pick<Deps, 'db' | 'logger'>,
   actor: Actor,
   id: number,
   storage: AttachmentStorage,

@@ -12,7 +12,7 @@ import { coverageAlertKey, coverageAlertMessage, coverageStatus, COVERAGE_WARNIN
 import { loadCalendar } from './store.ts';
 
 /** The awaiting-calendar alerts brought up to date, then the coverage at `now`, and whether this call raised its alert. */
-export async function checkCalendarCoverage(deps: Deps, now: Date) {
+export async function checkCalendarCoverage(deps: Pick<Deps, 'db' | 'logger'>, now: Date) {
   await syncAwaitingCalendarAlerts(deps.db, now);
   // Straight from the table, not the per-process cache: another instance may have imported a year.
   const status = coverageStatus(await loadCalendar(deps.db), now);

@@ -16,7 +16,7 @@ import { DEFAULT_SPIKE_RULE } from './rule.ts';
 const DAY = 86_400_000;
 
 /** Raises this week's spikes over the 7 complete days before `now`; returns how many were found and how many were new. */
-export async function detectHotspots(deps: Deps, now: Date) {
+export async function detectHotspots(deps: Pick<Deps, 'db' | 'logger' | 'readDb'>, now: Date) {
   const to = shanghaiMidnight(now);
   const from = new Date(to.getTime() - 7 * DAY);
   const spikes = await findSpikes(readerOf(deps), { from, to, rule: DEFAULT_SPIKE_RULE });

@@ -8,7 +8,7 @@
  */
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { notifications } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { Deps, DbDeps, WithConfig } from '../../deps.ts';
 import type { SendResult, SmsGateway } from '../../adapters/sms-gateway.ts';
 
 /**
@@ -40,7 +40,7 @@ type Claimed = typeof notifications.$inferSelect;
  * disjoint rows; the claim (attempts + 1, nextAttemptAt + lease) commits before anything is sent, so no
  * transaction stays open while the gateway talks to the network.
  */
-async function claim(deps: Deps, now: Date, batchSize: number): Promise<Claimed[]> {
+async function claim(deps: DbDeps, now: Date, batchSize: number): Promise<Claimed[]> {
   return deps.db.transaction(async (tx) => {
     const due = await tx
       .select({ id: notifications.id })
@@ -71,7 +71,7 @@ async function send(gateway: SmsGateway, n: Claimed): Promise<SendResult> {
  * tried again after a back-off; a permanent one, or the last allowed attempt, marks the message failed.
  * Each outcome is written only if the row is still as claimed (same attempt, still pending).
  */
-export async function deliver(deps: Deps, now: Date, opts: DeliverOptions): Promise<DeliverReport> {
+export async function deliver(deps: Pick<Deps, 'db' | 'logger'> & WithConfig<'NOTIFY_MAX_ATTEMPTS'>, now: Date, opts: DeliverOptions): Promise<DeliverReport> {
   const maxAttempts = opts.maxAttempts ?? deps.config.NOTIFY_MAX_ATTEMPTS;
   const report: DeliverReport = { sent: 0, retrying: 0, failed: 0 };
   for (let batch = 0; batch < (opts.maxBatches ?? 20); batch++) {

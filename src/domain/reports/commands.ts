@@ -15,7 +15,7 @@ import type { Db } from '../../../db/client.ts';
 import { monthlyReports, users } from '../../../db/schema/index.ts';
 import { launchPrinter } from '../../adapters/chromium/pdf.ts';
 import { reportXlsx } from '../../adapters/reports/xlsx.ts';
-import { readerOf, type Deps } from '../../deps.ts';
+import { readerOf, type Deps, type DbClockDeps, type WithConfig } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { ConflictError, DomainError, NotFoundError, UnprocessableError, ValidationError } from '../errors.ts';
@@ -47,7 +47,7 @@ export async function checkReportMonth(db: Db, month: string, now: Date): Promis
 }
 
 /** Takes the month's row for this generation, or says who has it. */
-async function claim(deps: Deps, month: string, trigger: ReportTrigger, requestedBy: number | null): Promise<{ id: number; token: string } | null> {
+async function claim(deps: DbClockDeps, month: string, trigger: ReportTrigger, requestedBy: number | null): Promise<{ id: number; token: string } | null> {
   const now = deps.clock.now();
   const token = randomUUID();
   const set = { status: 'generating', trigger, claimToken: token, claimedAt: now, requestedBy, updatedAt: now };
@@ -70,7 +70,7 @@ export type GenerateResult = { generated: true; report: ReportMeta } | { generat
  * Generates (or regenerates) one month's report. `actor` null: the scheduled job, which skips a month
  * that already has a report, is being generated, or has no data; a person gets an error for those.
  */
-export async function generateMonthlyReport(deps: Deps, actor: Actor | null, month: string, trigger: ReportTrigger = actor ? 'manual' : 'cron'): Promise<GenerateResult> {
+export async function generateMonthlyReport(deps: DbClockDeps & Pick<Deps, 'logger' | 'readDb'> & WithConfig<'CHROMIUM_PATH'>, actor: Actor | null, month: string, trigger: ReportTrigger = actor ? 'manual' : 'cron'): Promise<GenerateResult> {
   const now = deps.clock.now();
   try {
     await checkReportMonth(deps.db, month, now);
@@ -144,7 +144,7 @@ export async function generateMonthlyReport(deps: Deps, actor: Actor | null, mon
 }
 
 /** The two files of one set of figures: the HTML printed by Chromium (one browser, closed after) and the workbook. */
-async function renderReport(deps: Deps, figures: MonthlyFigures): Promise<{ pdf: Buffer; xlsx: Buffer }> {
+async function renderReport(deps: Pick<Deps, 'logger'> & WithConfig<'CHROMIUM_PATH'>, figures: MonthlyFigures): Promise<{ pdf: Buffer; xlsx: Buffer }> {
   const printer = await launchPrinter(deps.config.CHROMIUM_PATH, deps.logger);
   let pdf: Buffer;
   try {

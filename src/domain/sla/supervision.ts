@@ -2,7 +2,7 @@
 import { and, desc, eq, inArray, isNotNull, isNull, lt, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { assignments, supervisionItems, tickets, units } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { DbClockDeps, TxDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
@@ -57,7 +57,7 @@ export async function listSupervisionItems(db: Db, f: SupervisionFilter, viewer:
 }
 
 /** A supervisor marks an item dealt with. Audited. */
-export async function resolveSupervisionItem(deps: Deps, actor: Actor, id: number) {
+export async function resolveSupervisionItem(deps: DbClockDeps, actor: Actor, id: number) {
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const [item] = await tx.select().from(supervisionItems).where(eq(supervisionItems.id, id)).for('update');
@@ -78,7 +78,7 @@ const SUPERVISABLE = ['awaiting_sign', 'in_progress', 'return_requested', 'termi
  * supervision level raised by one, and an event — one transaction, guarded by the ticket's version.
  * Supervision is a flag, not a state, so the lifecycle table is not involved; a ticket no unit holds is 409.
  */
-export async function superviseTicket(deps: Deps, actor: Actor, ticketId: number, input: { version: number; reason?: string }) {
+export async function superviseTicket(deps: TxDeps, actor: Actor, ticketId: number, input: { version: number; reason?: string }) {
   return inTransaction(deps, async (tx, record) => {
     const ticket = await loadTicket(tx, actor, ticketId, { lock: true });
     if (actor.role !== 'supervisor') throw new ForbiddenError();

@@ -20,7 +20,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import type { Deps } from '../../deps.ts';
+import type { Deps, TxDeps, WithConfig } from '../../deps.ts';
 import type { PublishedEvent } from '../events.ts';
 import { audienceColumns, toPublished, type EventRow } from '../tickets/audience.ts';
 import { rowsOf } from '../tickets/queries.ts';
@@ -139,7 +139,7 @@ const write = (firings: Firing[], left: MarksLeft[], at: string, createdAt: stri
   order by ev.id`;
 
 /** One batch, one transaction, two statements: the claim, then the write; the events are published after the commit. */
-async function sweepBatch(deps: Deps, now: Date, batchSize: number): Promise<Omit<SweepResult, 'batches'>> {
+async function sweepBatch(deps: TxDeps, now: Date, batchSize: number): Promise<Omit<SweepResult, 'batches'>> {
   let pending: PublishedEvent[] = [];
   const result = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
@@ -163,7 +163,7 @@ async function sweepBatch(deps: Deps, now: Date, batchSize: number): Promise<Omi
  * On PostgreSQL `concurrency` batches run at once on separate connections (SKIP LOCKED gives each its own
  * rows, as it does two instances); PGlite is one session, so there they run one after another.
  */
-export async function sweep(deps: Deps, now: Date, opts: SweepOptions = {}): Promise<SweepResult> {
+export async function sweep(deps: TxDeps & Pick<Deps, 'database' | 'logger'> & WithConfig<'SLA_SWEEP_BATCH_SIZE'>, now: Date, opts: SweepOptions = {}): Promise<SweepResult> {
   const batchSize = opts.batchSize ?? deps.config.SLA_SWEEP_BATCH_SIZE;
   const maxBatches = opts.maxBatches ?? 200;
   const workers = deps.database.driver === 'postgres' ? Math.max(1, opts.concurrency ?? 2) : 1;
