@@ -13,6 +13,7 @@ import type {
   AppealReasonCode,
   AttachmentKind,
   CENTRE_CLOCK_OF,
+  CentreClock,
   Channel,
   Clock,
   ContactMethod,
@@ -31,7 +32,7 @@ type Exactly<K extends PropertyKey, T extends Record<K, unknown> & Record<Exclud
 type NoFields = Record<never, never>;
 
 /** What a centre decision records as `centre`: the wait it ended (since when, how long), against its limit. */
-export type CentreDecision = { clock: (typeof CENTRE_CLOCK_OF)[keyof typeof CENTRE_CLOCK_OF]; since: string; waitedMinutes: number; limitMinutes: number; onTime: boolean };
+export type CentreDecision = { clock: CentreClock; since: string; waitedMinutes: number; limitMinutes: number; onTime: boolean };
 
 /** A clock that waits for the calendar: the first date its deadline needs that the calendar lacks. */
 export type AwaitingCalendar = { clock: Clock; date: string };

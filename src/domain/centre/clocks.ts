@@ -13,27 +13,16 @@ import type { Config } from '../../config.ts';
 import { callbackDueAt } from '../callbacks/queries.ts';
 import { DEFAULT_THRESHOLDS } from '../sla/clocks.ts';
 import type { TicketAction, TicketStatus } from '../tickets/status.ts';
+import { CENTRE_CLOCK_OF, CENTRE_CLOCKS, type CentreClock, type WarningLevel } from '../vocab.ts';
+import type { CentreDecision } from '../../contract/events.ts';
 
-export const CENTRE_CLOCKS = ['dispatch', 'reply_review', 'return_review', 'extension_review', 'termination_review', 'callback'] as const;
-export type CentreClock = (typeof CENTRE_CLOCKS)[number];
-export type CentreLevel = 'none' | 'yellow' | 'red' | 'overdue';
+/** The centre's clocks, and which action decides each, are vocabularies of the contract. */
+export { CENTRE_CLOCKS, type CentreClock };
+/** A wait's level, as the SLA clocks' warning levels. */
+export type CentreLevel = WarningLevel;
 
 /** The centre clock each ticket action decides (the action ends that wait). */
-const DECIDED_BY: Partial<Record<TicketAction, CentreClock>> = {
-  dispatch: 'dispatch',
-  approve_reply: 'reply_review',
-  reject_reply: 'reply_review',
-  approve_return: 'return_review',
-  reject_return: 'return_review',
-  approve_extension: 'extension_review',
-  reject_extension: 'extension_review',
-  approve_termination: 'termination_review',
-  reject_termination: 'termination_review',
-  callback_close: 'callback',
-  callback_dispute: 'callback',
-  callback_retry: 'callback',
-  callback_unreached: 'callback',
-};
+const DECIDED_BY: Partial<Record<TicketAction, CentreClock>> = CENTRE_CLOCK_OF;
 export const centreClockOf = (action: TicketAction): CentreClock | null => DECIDED_BY[action] ?? null;
 
 /** The ticket status in which each clock runs (an extension waits beside the ticket's status, as a pending request). */
@@ -94,9 +83,7 @@ export function centreLevel(w: { yellowAt: Date; redAt: Date; dueAt: Date }, now
   return 'none';
 }
 
-/** What a decision records in its event payload as `centre`: the wait it ended, against its limit. */
-export type CentreDecision = { clock: CentreClock; since: string; waitedMinutes: number; limitMinutes: number; onTime: boolean };
-
+/** What a decision records in its event payload as `centre` (src/contract/events.ts): the wait it ended, against its limit. */
 export function centreDecision(config: CentreLimits, clock: CentreClock, since: Date, now: Date): CentreDecision {
   const w = centreWait(config, clock, since);
   return {
