@@ -18,6 +18,7 @@
  *
  * Pure: src/domain/sla/sweep.ts claims the assignments, asks `escalate`, and writes the answer.
  */
+import type { TicketEventPayloads } from '../../contract/events.ts';
 import { CLOCK_LABELS } from '../../contract/labels.ts';
 import { shanghaiMinute } from '../clock.ts';
 import { DEFAULT_TEMPLATES, render } from '../notifications/outbox.ts';
@@ -65,8 +66,8 @@ export type Firing = {
   y: number;
   /** the ticket's version, recorded on the event */
   v: number;
-  /** the event's payload */
-  p: Record<string, unknown>;
+  /** the event's payload, but for the items' ids, which the statement adds */
+  p: Omit<TicketEventPayloads['sla_warning'], 'reminderId' | 'supervisionId'>;
   /** the reason of the reminder and supervision item (overdue only) */
   why: string | null;
   /** the unit's notify phone */

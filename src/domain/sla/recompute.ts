@@ -22,6 +22,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
+import type { TicketEventPayloads } from '../../contract/events.ts';
 import type { PublishedEvent } from '../events.ts';
 import { dayNumberOf, localInstant, type CalendarData } from '../calendar/calendar.ts';
 import { rowsOf } from '../tickets/queries.ts';
@@ -72,7 +73,7 @@ type Row = {
 };
 type Waiting = { clock: Clock; date: string; start: string };
 type Written = { id: number; s: string | null; r: string | null; c: string | null; m: Mark[]; n: string | null; w: Waiting[] };
-type NewEvent = { t: number; a: number; v: number; p: Record<string, unknown> };
+type NewEvent = { t: number; a: number; v: number; p: TicketEventPayloads['sla_recomputed'] };
 
 /** `a.id` among (or not among) these ids, as one parameter whatever their number. */
 const idsIn = (ids: number[], not = false) => sql`and ${sql.raw(not ? 'not ' : '')}(a.id = any(array(select jsonb_array_elements_text(${jsonRows(ids)})::bigint)))`;
