@@ -24,6 +24,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import type { TicketEventPayloads } from '../../contract/events.ts';
 import type { PublishedEvent } from '../events.ts';
+import type { RecomputeReason } from '../vocab.ts';
 import { dayNumberOf, localInstant, type CalendarData } from '../calendar/calendar.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import { LIVE_ASSIGNMENT, UNIT_ACTIVE, type AssignmentStatus, type TicketStatus } from '../tickets/status.ts';
@@ -33,7 +34,7 @@ import { termsOf } from './matching.ts';
 import { listPolicies } from './policies.ts';
 import { audienceColumns, toPublished, type EventRow } from '../tickets/audience.ts';
 
-export type RecomputeReason = 'calendar_import' | 'calendar_day_set' | 'calendar_day_deleted' | 'working_hours';
+export type { RecomputeReason } from '../vocab.ts';
 /** The local dates whose meaning changed (inclusive), or every date (working hours). */
 export type RecomputeScope = { from: string; to: string } | 'all';
 export type Change = { clock: Clock; from: string | null; to: string | null };
