@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { ticketEvents, tickets } from '../../db/schema/index.ts';
-import type { Deps } from '../deps.ts';
+import type { Deps, WithConfig } from '../deps.ts';
 import { liveCredentials, resolveBearer, resolveSession } from '../domain/auth/resolve.ts';
 import { loadTicket, visibleTo } from '../domain/tickets/queries.ts';
 import { SESSION_COOKIE } from '../http/middleware/auth.ts';
@@ -31,7 +31,7 @@ function cookieValue(header: string | undefined, name: string): string | null {
  */
 export async function attachRealtime(
   server: http.Server,
-  deps: Deps,
+  deps: Pick<Deps, 'db' | 'database' | 'clock' | 'bus' | 'logger'> & WithConfig<'INSTANCE_ID' | 'DATABASE_URL' | 'DATABASE_SESSION_URL' | 'SOCKET_RECHECK_MS'>,
 ): Promise<{ io: RealtimeServer; close(): Promise<void>; /** the periodic credential check, run now: how many sockets it cut */ recheck(): Promise<number> }> {
   // perMessageDeflate off (engine.io's default, kept explicit): a broadcast's websocket frame is then built once
   // and the same bytes written to every socket; compressing would deflate ~150 bytes once per socket.
