@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps.ts';
+import type { Deps, DbClockDeps, CalendarTxDeps, WithConfig } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { resolveBearer } from '../auth/resolve.ts';
 import { createTicket } from '../tickets/commands/intake.ts';
@@ -9,7 +9,7 @@ import { one, type Params, type Problem } from './inputs.ts';
 import { DEFAULT_TYPE, findPublicService } from './services.ts';
 
 /** The api_key must be a live bearer token of an intake client (the same tokens admins issue at /api/admin/tokens). */
-export async function open311Actor(deps: Deps, apiKey: string | undefined, meta: { ip: string | null; requestId: string | null }): Promise<Actor> {
+export async function open311Actor(deps: DbClockDeps, apiKey: string | undefined, meta: { ip: string | null; requestId: string | null }): Promise<Actor> {
   if (!apiKey) throw Open311Error.of(403, 'api_key_missing');
   const actor = await resolveBearer(deps, apiKey, meta);
   if (!actor) throw Open311Error.of(403, 'api_key_invalid');
@@ -42,7 +42,7 @@ const PARAM_OF: Record<string, string> = {
  * by the same schema and created by the same command, on channel "open311". Returns the new ticket (or,
  * for a retried Idempotency-Key, the ticket the first attempt created).
  */
-export async function submitServiceRequest(deps: Deps, actor: Actor, params: Params, opts: { idempotencyKey?: string } = {}) {
+export async function submitServiceRequest(deps: CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL'>, actor: Actor, params: Params, opts: { idempotencyKey?: string } = {}) {
   const problems: Problem[] = [];
   const code = one(params, 'service_code', problems);
   const lat = one(params, 'lat', problems);

@@ -63,7 +63,7 @@ const noReport: SlaReport = async () => {};
  * assignment of one dispatch shares them (same ticket, same instant). No policy: no deadlines, and an
  * alert that the centre's policies leave this kind of ticket uncovered.
  */
-export async function dispatchClocks(deps: Deps, tx: Db, ticket: TicketRow, now: Date) {
+export async function dispatchClocks(deps: Pick<Deps, 'calendar'>, tx: Db, ticket: TicketRow, now: Date) {
   const policy = await matchPolicy(tx, ticket);
   const base = { slaCycle: 0, warningLevel: 'none' as const, completeStartedAt: now, originalCompleteDueAt: null, slaWaiting: [], clocksStoppedAt: null, completeMissedAt: null };
   if (!policy) {
@@ -109,7 +109,7 @@ async function levelWithoutCompletion(tx: Db, assignmentId: number): Promise<War
 }
 
 /** Completion marks from the clock's start to `due` under the assignment's policy (defaults when it has none). */
-async function completionMarks(deps: Deps, tx: Db, a: AssignmentRow, due: Date) {
+async function completionMarks(deps: Pick<Deps, 'calendar'>, tx: Db, a: AssignmentRow, due: Date) {
   const policy = await policyById(tx, a.slaPolicyId);
   const cal = await deps.calendar.get(tx);
   const start = a.completeStartedAt ?? a.dispatchedAt;
@@ -129,7 +129,7 @@ function withMarks(a: AssignmentRow, added: Mark[]) {
  * had already passed stays a miss (completeMissedAt, kept until a reopen restarts the clock), and the
  * assignment stays overdue. A deadline set by hand waits for no calendar.
  */
-export async function extendCompletion(deps: Deps, tx: Db, ticket: TicketRow, a: AssignmentRow, newDueAt: Date, now: Date) {
+export async function extendCompletion(deps: Pick<Deps, 'calendar'>, tx: Db, ticket: TicketRow, a: AssignmentRow, newDueAt: Date, now: Date) {
   const running = (a.status === 'awaiting_sign' || a.status === 'in_progress') && !a.clocksStoppedAt;
   const { marks, uncovered } = running ? await completionMarks(deps, tx, a, newDueAt) : { marks: [], uncovered: [] };
   const cycle = a.slaCycle + 1;
@@ -155,7 +155,7 @@ export async function extendCompletion(deps: Deps, tx: Db, ticket: TicketRow, a:
  * level can fire again); otherwise the old deadline stands and its remaining marks come back. Either way
  * the lead's clocks were stopped when the ticket left the units; the command clears clocksStoppedAt.
  */
-export async function reopenCompletion(deps: Deps, tx: Db, ticket: TicketRow, a: AssignmentRow, now: Date) {
+export async function reopenCompletion(deps: Pick<Deps, 'calendar'>, tx: Db, ticket: TicketRow, a: AssignmentRow, now: Date) {
   const policy = await policyById(tx, a.slaPolicyId);
   if (!policy) return { set: {} satisfies AssignmentSet, report: noReport };
   if (!policy.reopenRestartsClock) return resumeCompletion(deps, tx, ticket, a, now);
@@ -183,7 +183,7 @@ export async function reopenCompletion(deps: Deps, tx: Db, ticket: TicketRow, a:
  * a reopen under a policy that does not restart the clock). Levels already fired in this cycle stay fired
  * (the sweep's unique key makes them no-ops); a deadline passed meanwhile fires at the next sweep.
  */
-export async function resumeCompletion(deps: Deps, tx: Db, ticket: TicketRow, a: AssignmentRow, now: Date) {
+export async function resumeCompletion(deps: Pick<Deps, 'calendar'>, tx: Db, ticket: TicketRow, a: AssignmentRow, now: Date) {
   if (!a.completeDueAt) return { set: {} satisfies AssignmentSet, report: noReport };
   const { marks, uncovered } = await completionMarks(deps, tx, a, a.completeDueAt);
   return {

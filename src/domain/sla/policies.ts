@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { categories, slaPolicies } from '../../../db/schema/index.ts';
-import type { Deps } from '../../deps.ts';
+import type { DbDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.ts';
@@ -119,7 +119,7 @@ async function checkKey(tx: Db, input: PolicyInput, exceptId?: number) {
   if (dup) throw new ConflictError('sla_policy_duplicate', { id: dup.id }, { existingPolicyId: dup.id });
 }
 
-export async function createPolicy(deps: Deps, actor: Actor, input: PolicyInput): Promise<PolicyRow> {
+export async function createPolicy(deps: DbDeps, actor: Actor, input: PolicyInput): Promise<PolicyRow> {
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     await lockPolicies(tx);
@@ -131,7 +131,7 @@ export async function createPolicy(deps: Deps, actor: Actor, input: PolicyInput)
 }
 
 /** Replaces a policy's terms. Deadlines already stored on assignments keep the terms they were computed with. */
-export async function updatePolicy(deps: Deps, actor: Actor, id: number, input: PolicyInput): Promise<PolicyRow> {
+export async function updatePolicy(deps: DbDeps, actor: Actor, id: number, input: PolicyInput): Promise<PolicyRow> {
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     await lockPolicies(tx);
@@ -148,7 +148,7 @@ export async function updatePolicy(deps: Deps, actor: Actor, id: number, input: 
  * Deactivates a policy (the row stays: assignments name the policy their deadlines came from, and a
  * reopen restarts the completion clock under those same terms).
  */
-export async function deactivatePolicy(deps: Deps, actor: Actor, id: number): Promise<void> {
+export async function deactivatePolicy(deps: DbDeps, actor: Actor, id: number): Promise<void> {
   await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     await lockPolicies(tx);
@@ -200,7 +200,7 @@ export async function installPreset(tx: Db, preset: Preset) {
   return { deactivated: deactivated.map((d) => d.id), created, unmatched: plan.unmatched };
 }
 
-export async function applyPreset(deps: Deps, actor: Actor, name: string) {
+export async function applyPreset(deps: DbDeps, actor: Actor, name: string) {
   const preset = findPreset(name);
   if (!preset) throw new NotFoundError('sla_preset_not_found', { name });
   return deps.db.transaction(async (t) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
 import { contacts, idempotencyKeys, referenceVersion, tickets } from '../../../../db/schema/index.ts';
-import type { Deps } from '../../../deps.ts';
+import type { Deps, DbDeps, TxDeps, CalendarTxDeps, WithConfig } from '../../../deps.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { shanghaiDate } from '../../clock.ts';
 import { ForbiddenError, UnprocessableError, ValidationError } from '../../errors.ts';
@@ -100,7 +100,7 @@ async function head(db: Db, actor: Actor, key: string | undefined, allocate: boo
   };
 }
 
-async function replay(deps: Deps, actor: Actor, key: string, hash: string, known?: IdempotencyRow | null): Promise<IntakeResult | null> {
+async function replay(deps: DbDeps, actor: Actor, key: string, hash: string, known?: IdempotencyRow | null): Promise<IntakeResult | null> {
   const [row] =
     known !== undefined
       ? known
@@ -157,7 +157,7 @@ const CLOSED_BY: Record<Exclude<CreateTicketInput['disposition']['kind'], 'dispa
  * existing open ticket.
  */
 export async function createTicket(
-  deps: Deps,
+  deps: CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL'>,
   actor: Actor,
   input: CreateTicketInput,
   opts: { idempotencyKey?: string; channel?: Extract<Channel, 'online' | 'open311'> } = {},
@@ -187,7 +187,7 @@ export async function createTicket(
 }
 
 async function intake(
-  deps: Deps,
+  deps: CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL'>,
   actor: Actor,
   input: CreateTicketInput,
   refs: References,
@@ -317,7 +317,7 @@ async function intake(
 }
 
 async function linkRepeat(
-  deps: Deps,
+  deps: TxDeps,
   actor: Actor,
   input: CreateTicketInput,
   targetId: number,

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
 import { assignmentRequests, assignments, callbacks, contacts, tickets, units } from '../../../../db/schema/index.ts';
-import type { Deps } from '../../../deps.ts';
+import type { Deps, TxDeps, CalendarTxDeps, WithConfig } from '../../../deps.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../errors.ts';
 import type { CloseReason, ContactMethod, RequestKind } from '../../vocab.ts';
@@ -17,7 +17,7 @@ import { notifyExtensionApproved, notifyReplyApproved, notifyUnitsOfDispatch } f
 import { shanghaiMinute } from '../../clock.ts';
 import { dispatchClocks, extendCompletion, liveTicketLevel, reopenCompletion, resumeCompletion, stopTicketClocks } from '../../sla/assignment-clocks.ts';
 import { stopClock } from '../../sla/clocks.ts';
-import { centreClockOf, centreDecision } from '../../centre/clocks.ts';
+import { centreClockOf, centreDecision, type CentreLimits } from '../../centre/clocks.ts';
 import {
   LIVE_ASSIGNMENT,
   assignmentTransition,
@@ -45,7 +45,7 @@ type TicketStep = {
  * all in one transaction; the event is published after commit.
  */
 async function runTicketAction<A extends TicketAction>(
-  deps: Deps,
+  deps: TxDeps & WithConfig<keyof CentreLimits>,
   actor: Actor,
   ticketId: number,
   action: A,
@@ -157,7 +157,7 @@ export async function assignableUnits(tx: Db, ids: number[]) {
  * deadlines and marks, and the units' SMS. Shared by the dispatcher's command and intake's auto-dispatch,
  * which writes a new ticket already dispatched (the writes are issued together and awaited by the caller).
  */
-export async function dispatchWrites(deps: Deps, tx: Db, actor: Actor, ticket: TicketRow, input: Omit<DispatchInput, 'version'>, now: Date) {
+export async function dispatchWrites(deps: Pick<Deps, 'calendar'>, tx: Db, actor: Actor, ticket: TicketRow, input: Omit<DispatchInput, 'version'>, now: Date) {
   const all = [input.leadUnitId, ...input.assistUnitIds]; // distinct: both callers refuse repeats first
   await assignableUnits(tx, all);
   const sla = await dispatchClocks(deps, tx, ticket, now);
@@ -199,7 +199,7 @@ export async function dispatchWrites(deps: Deps, tx: Db, actor: Actor, ticket: T
   };
 }
 
-export async function dispatchTicket(deps: Deps, actor: Actor, ticketId: number, input: DispatchInput) {
+export async function dispatchTicket(deps: CalendarTxDeps & WithConfig<keyof CentreLimits>, actor: Actor, ticketId: number, input: DispatchInput) {
   const all = [input.leadUnitId, ...input.assistUnitIds];
   if (new Set(all).size !== all.length) throw new UnprocessableError('units_repeated');
   return runTicketAction(deps, actor, ticketId, 'dispatch', input.version, async ({ tx, ticket, now, record }) => {
@@ -209,7 +209,7 @@ export async function dispatchTicket(deps: Deps, actor: Actor, ticketId: number,
   });
 }
 
-export async function declineTicket(deps: Deps, actor: Actor, ticketId: number, input: { version: number; reason: string }) {
+export async function declineTicket(deps: TxDeps & WithConfig<keyof CentreLimits>, actor: Actor, ticketId: number, input: { version: number; reason: string }) {
   return runTicketAction(deps, actor, ticketId, 'decline', input.version, async ({ now }) => ({
     set: { closeReason: 'not_accepted', closeNote: input.reason, closedAt: now },
     payload: { reason: input.reason },
@@ -217,7 +217,7 @@ export async function declineTicket(deps: Deps, actor: Actor, ticketId: number, 
   }));
 }
 
-export async function mergeTicket(deps: Deps, actor: Actor, ticketId: number, input: { version: number; intoTicketId: number }) {
+export async function mergeTicket(deps: TxDeps & WithConfig<keyof CentreLimits>, actor: Actor, ticketId: number, input: { version: number; intoTicketId: number }) {
   if (input.intoTicketId === ticketId) throw new UnprocessableError('merge_target_invalid');
   return runTicketAction(deps, actor, ticketId, 'merge', input.version, async ({ tx, ticket, now, record }) => {
     const target = await lockOpenTarget(tx, actor, input.intoTicketId);
@@ -249,7 +249,7 @@ async function decide(tx: Db, id: number, approved: boolean, actor: Actor, now: 
     .where(eq(assignmentRequests.id, id));
 }
 
-export async function reviewReturn(deps: Deps, actor: Actor, ticketId: number, approve: boolean, input: { version: number; note?: string }) {
+export async function reviewReturn(deps: TxDeps & WithConfig<keyof CentreLimits>, actor: Actor, ticketId: number, approve: boolean, input: { version: number; note?: string }) {
   return runTicketAction(deps, actor, ticketId, approve ? 'approve_return' : 'reject_return', input.version, async ({ tx, ticket, now }) => {
     const req = await pendingRequest(tx, ticket.id, 'return');
     await decide(tx, req.id, approve, actor, now, input.note);
@@ -264,7 +264,7 @@ export async function reviewReturn(deps: Deps, actor: Actor, ticketId: number, a
 }
 
 export async function reviewExtension(
-  deps: Deps,
+  deps: CalendarTxDeps & WithConfig<keyof CentreLimits | 'PUBLIC_BASE_URL'>,
   actor: Actor,
   ticketId: number,
   approve: boolean,
@@ -301,7 +301,7 @@ export async function reviewExtension(
   });
 }
 
-export async function reviewTermination(deps: Deps, actor: Actor, ticketId: number, approve: boolean, input: { version: number; note?: string }) {
+export async function reviewTermination(deps: CalendarTxDeps & WithConfig<keyof CentreLimits>, actor: Actor, ticketId: number, approve: boolean, input: { version: number; note?: string }) {
   return runTicketAction(deps, actor, ticketId, approve ? 'approve_termination' : 'reject_termination', input.version, async ({ tx, ticket, now, record }) => {
     const req = await pendingRequest(tx, ticket.id, 'termination');
     await decide(tx, req.id, approve, actor, now, input.note);
@@ -325,7 +325,7 @@ export async function reviewTermination(deps: Deps, actor: Actor, ticketId: numb
 }
 
 export async function reviewReply(
-  deps: Deps,
+  deps: CalendarTxDeps & WithConfig<keyof CentreLimits | 'PUBLIC_BASE_URL'>,
   actor: Actor,
   ticketId: number,
   approve: boolean,
@@ -351,7 +351,7 @@ export async function reviewReply(
 }
 
 export async function recordCallback(
-  deps: Deps,
+  deps: TxDeps & WithConfig<keyof CentreLimits | 'CALLBACK_MAX_ATTEMPTS'>,
   actor: Actor,
   ticketId: number,
   input: { version: number; reached: boolean; solved?: 'solved' | 'partly' | 'unsolved'; satisfaction?: 'satisfied' | 'basically_satisfied' | 'dissatisfied'; comment?: string },
@@ -397,7 +397,7 @@ export async function recordCallback(
   );
 }
 
-export async function reopenTicket(deps: Deps, actor: Actor, ticketId: number, input: { version: number; reason: string }) {
+export async function reopenTicket(deps: CalendarTxDeps & WithConfig<keyof CentreLimits>, actor: Actor, ticketId: number, input: { version: number; reason: string }) {
   return runTicketAction(deps, actor, ticketId, 'reopen', input.version, async ({ tx, ticket, now, record }) => {
     const lead = await leadAssignment(tx, ticket.id);
     const sla = await reopenCompletion(deps, tx, ticket, lead, now);
@@ -428,7 +428,7 @@ export async function reopenTicket(deps: Deps, actor: Actor, ticketId: number, i
   });
 }
 
-export async function closeTicket(deps: Deps, actor: Actor, ticketId: number, input: { version: number; note: string }) {
+export async function closeTicket(deps: TxDeps & WithConfig<keyof CentreLimits>, actor: Actor, ticketId: number, input: { version: number; note: string }) {
   return runTicketAction(deps, actor, ticketId, 'close', input.version, async ({ tx, ticket, now }) => {
     await endLiveAssignments(tx, ticket.id, 'closed', now);
     return { set: { closeReason: 'supervisor_closed' as CloseReason, closeNote: input.note, closedAt: now }, payload: { note: input.note }, public: true };
@@ -452,7 +452,7 @@ const withStamp = <A extends AssignmentAction>(payload: AssignmentActionPayloads
  * (always ticket, then assignment, so two units never deadlock), the assignment's own version is checked.
  */
 async function runAssignmentAction<A extends AssignmentAction>(
-  deps: Deps,
+  deps: TxDeps,
   actor: Actor,
   assignmentId: number,
   action: A,
@@ -503,7 +503,7 @@ async function runAssignmentAction<A extends AssignmentAction>(
   });
 }
 
-export async function signAssignment(deps: Deps, actor: Actor, id: number, input: { version: number }) {
+export async function signAssignment(deps: TxDeps, actor: Actor, id: number, input: { version: number }) {
   return runAssignmentAction(deps, actor, id, 'sign', input.version, async ({ assignment, now }) => ({
     set: { signedAt: now, signedBy: actor.userId, ...stopClock(assignment, 'sign') },
     payload: {},
@@ -512,7 +512,7 @@ export async function signAssignment(deps: Deps, actor: Actor, id: number, input
 }
 
 export async function contactCaller(
-  deps: Deps,
+  deps: TxDeps & WithConfig<'CONTACT_BACKDATE_HOURS'>,
   actor: Actor,
   id: number,
   input: { version: number; method: ContactMethod; summary: string; contactedAt?: string; backdateReason?: string },
@@ -537,11 +537,11 @@ export async function contactCaller(
   });
 }
 
-export async function addNote(deps: Deps, actor: Actor, id: number, input: { version: number; text: string }) {
+export async function addNote(deps: TxDeps, actor: Actor, id: number, input: { version: number; text: string }) {
   return runAssignmentAction(deps, actor, id, 'note', input.version, async () => ({ payload: { text: input.text } }));
 }
 
-export async function replyAssignment(deps: Deps, actor: Actor, id: number, input: { version: number; content: string }) {
+export async function replyAssignment(deps: TxDeps, actor: Actor, id: number, input: { version: number; content: string }) {
   // The reply stops this unit's completion clock and its response clock: with no contact recorded before
   // it, the response is a miss (the ticket view shows it so).
   return runAssignmentAction(deps, actor, id, 'reply', input.version, async ({ assignment, now }) => ({
@@ -568,7 +568,7 @@ async function openRequest(tx: Db, actor: Actor, a: AssignmentRow, kind: Request
   }
 }
 
-export async function requestReturn(deps: Deps, actor: Actor, id: number, input: { version: number; reason: string }) {
+export async function requestReturn(deps: TxDeps, actor: Actor, id: number, input: { version: number; reason: string }) {
   return runAssignmentAction(deps, actor, id, 'request_return', input.version, async ({ tx, assignment, now }) => {
     if (assignment.designated) throw new ConflictError('designated_cannot_return');
     const requestId = await openRequest(tx, actor, assignment, 'return', input.reason, now);
@@ -576,7 +576,7 @@ export async function requestReturn(deps: Deps, actor: Actor, id: number, input:
   });
 }
 
-export async function requestExtension(deps: Deps, actor: Actor, id: number, input: { version: number; reason: string; requestedDueAt: string }) {
+export async function requestExtension(deps: TxDeps, actor: Actor, id: number, input: { version: number; reason: string; requestedDueAt: string }) {
   return runAssignmentAction(deps, actor, id, 'request_extension', input.version, async ({ tx, assignment, now }) => {
     // Extensions are asked for before the deadline: once it has passed, the miss has happened.
     if (assignment.completeDueAt && assignment.completeDueAt <= now) {
@@ -589,7 +589,7 @@ export async function requestExtension(deps: Deps, actor: Actor, id: number, inp
   });
 }
 
-export async function requestTermination(deps: Deps, actor: Actor, id: number, input: { version: number; reason: string }) {
+export async function requestTermination(deps: TxDeps, actor: Actor, id: number, input: { version: number; reason: string }) {
   return runAssignmentAction(deps, actor, id, 'request_termination', input.version, async ({ tx, assignment, now }) => {
     const requestId = await openRequest(tx, actor, assignment, 'termination', input.reason, now);
     // The completion clock is held while the centre reviews (no overdue for the reviewer's delay); a
