@@ -9,10 +9,10 @@
  * it. So a change committed before a request starts is always seen by that request: no TTL, no staleness
  * window, no LISTEN connection to lose.
  *
- * Read paths (routing, SLA matching, the presenter) use the copy only inside `withReferences`, an async
- * scope opened by the command; called anywhere else they run their usual SQL.
+ * Passed explicitly: a command that has a copy (intake, the hottest path) hands it down as the optional last
+ * `refs` argument of the read paths it calls — routing (locate, suggest), auto-dispatch, the dispatch's unit
+ * check, SLA policy matching, category paths and SMS templates. Called without it, they run their usual SQL.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { categories, dispatchRules, messageTemplates, referenceVersion, slaPolicies, streetBoundaries, units } from '../../db/schema/index.ts';
@@ -79,21 +79,6 @@ export function referencesAt(db: Db, version: number): Promise<References> {
     if (cache.get(db)?.data === data) cache.delete(db);
   });
   return data;
-}
-
-const scope = new AsyncLocalStorage<References>();
-
-/** Runs fn with the reference data current as of `version` available to the read paths below it. */
-export async function withReferences<T>(db: Db, version: number, fn: (refs: References) => Promise<T>): Promise<T> {
-  const outer = scope.getStore();
-  if (outer && outer.version >= version) return fn(outer);
-  const refs = await referencesAt(db, version);
-  return scope.run(refs, () => fn(refs));
-}
-
-/** The copy of the enclosing `withReferences`, or undefined (then read the database as usual). */
-export function currentReferences(): References | undefined {
-  return scope.getStore();
 }
 
 /** A category and its ancestors, root first (what the recursive queries return), from the copy. */

@@ -5,7 +5,7 @@ import type { Config } from '../../config.ts';
 import { MOBILE } from '../../contract/phone.ts';
 import { ASSIGNMENT_ROLE_LABELS } from '../../contract/labels.ts';
 import type { AssignmentRole } from '../../contract/vocab.ts';
-import { currentReferences } from '../reference.ts';
+import type { References } from '../reference.ts';
 import { enqueueNotification } from './outbox.ts';
 import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
 
@@ -32,35 +32,41 @@ function excerpt(s: string | null | undefined, max: number): string {
 }
 
 /** A message to the caller's mobile, if the caller gave one (none to landlines). */
-async function toCaller(tx: Db, t: TicketLike, template: 'intake_receipt' | 'reply_notice' | 'extension_notice', params: Record<string, string>, now: Date): Promise<void> {
+async function toCaller(
+  tx: Db,
+  t: TicketLike,
+  message: { template: 'intake_receipt' | 'reply_notice' | 'extension_notice'; params: Record<string, string> },
+  now: Date,
+  refs?: References,
+): Promise<void> {
   const to = smsRecipient(t.callerPhone);
   if (!to) return;
-  await enqueueNotification(tx, { ticketId: t.id, audience: 'citizen', recipient: to, template, params, at: now });
+  await enqueueNotification(tx, { ticketId: t.id, audience: 'citizen', recipient: to, ...message, at: now }, refs);
 }
 
-/** Intake receipt (受理回执) to the caller: the ticket number and the look-up link. */
-export async function notifyIntakeReceipt(tx: Db, config: Pick<Config, 'PUBLIC_BASE_URL'>, t: TicketLike, now: Date): Promise<void> {
-  await toCaller(tx, t, 'intake_receipt', { number: t.number, lookupUrl: lookupUrl(config, t.number) }, now);
+/** Intake receipt (受理回执) to the caller: the ticket number and the look-up link; the template from intake's copy of the reference data. */
+export async function notifyIntakeReceipt(tx: Db, config: Pick<Config, 'PUBLIC_BASE_URL'>, t: TicketLike, now: Date, refs?: References): Promise<void> {
+  await toCaller(tx, t, { template: 'intake_receipt', params: { number: t.number, lookupUrl: lookupUrl(config, t.number) } }, now, refs);
 }
 
 /** Reply notice (答复告知) to the caller once the centre has approved the lead unit's reply. */
 export async function notifyReplyApproved(tx: Db, config: Pick<Config, 'PUBLIC_BASE_URL'>, t: TicketLike, reply: string | null, now: Date): Promise<void> {
-  await toCaller(tx, t, 'reply_notice', { number: t.number, reply: excerpt(reply, REPLY_CHARS), lookupUrl: lookupUrl(config, t.number) }, now);
+  await toCaller(tx, t, { template: 'reply_notice', params: { number: t.number, reply: excerpt(reply, REPLY_CHARS), lookupUrl: lookupUrl(config, t.number) } }, now);
 }
 
 /** Extension notice (延期告知) to the caller once the centre has approved a new completion deadline (Asia/Shanghai minute). */
 export async function notifyExtensionApproved(tx: Db, config: Pick<Config, 'PUBLIC_BASE_URL'>, t: TicketLike, dueAt: string, now: Date): Promise<void> {
-  await toCaller(tx, t, 'extension_notice', { number: t.number, dueAt, lookupUrl: lookupUrl(config, t.number) }, now);
+  await toCaller(tx, t, { template: 'extension_notice', params: { number: t.number, dueAt, lookupUrl: lookupUrl(config, t.number) } }, now);
 }
 
 /**
  * New dispatch (新派单) to each assigned unit that has a notify phone. Only the number and title travel:
- * never the caller's details, so a confidential ticket leaks nothing by SMS.
+ * never the caller's details, so a confidential ticket leaks nothing by SMS. `refs`: the dispatching
+ * command's copy of the reference data (units, templates), read instead of the tables when given.
  */
-export async function notifyUnitsOfDispatch(tx: Db, t: TicketLike, assigned: { unitId: number; role: AssignmentRole }[], now: Date): Promise<void> {
+export async function notifyUnitsOfDispatch(tx: Db, t: TicketLike, assigned: { unitId: number; role: AssignmentRole }[], now: Date, refs?: References): Promise<void> {
   if (!assigned.length) return;
   const ids = assigned.map((a) => a.unitId);
-  const refs = currentReferences();
   const rows = refs
     ? ids.flatMap((id) => refs.units.get(id) ?? [])
     : await tx.select({ id: units.id, name: units.name, notifyPhone: units.notifyPhone }).from(units).where(inArray(units.id, ids));
@@ -79,7 +85,7 @@ export async function notifyUnitsOfDispatch(tx: Db, t: TicketLike, assigned: { u
         // An SMS leaves the system: numbers in the title replaced (before cutting, so no half number survives).
         params: { number: t.number, title: excerpt(maskPhoneNumbers(t.title, 'redact'), 30), unitName: u.name, role: ASSIGNMENT_ROLE_LABELS[a.role] },
         at: now,
-      });
+      }, refs);
     }),
   );
 }

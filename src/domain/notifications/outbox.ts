@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { messageTemplates, notifications } from '../../../db/schema/index.ts';
-import { currentReferences } from '../reference.ts';
+import type { References } from '../reference.ts';
 
 /** Default SMS templates; admins override them in message_templates without a release. */
 export const DEFAULT_TEMPLATES: Record<string, string> = {
@@ -27,10 +27,11 @@ export function render(body: string, params: NotificationInput['params']): strin
   return body.replace(/\{(\w+)\}/g, (_, k: string) => (params[k] === undefined || params[k] === null ? '' : String(params[k])));
 }
 
-/** Queue a message in the same transaction as the change that causes it; a worker delivers it later. */
-export async function enqueueNotification(tx: Db, n: NotificationInput): Promise<void> {
-  // The template from the command's reference data when it has them (reference.ts), else from the table.
-  const refs = currentReferences();
+/**
+ * Queue a message in the same transaction as the change that causes it; a worker delivers it later. The
+ * template comes from `refs`, the command's copy of the reference data (reference.ts), when given, else from the table.
+ */
+export async function enqueueNotification(tx: Db, n: NotificationInput, refs?: References): Promise<void> {
   const override = refs ? refs.templates.get(n.template) : (await tx.select({ body: messageTemplates.body }).from(messageTemplates).where(eq(messageTemplates.key, n.template)))[0]?.body;
   const body = render(override ?? DEFAULT_TEMPLATES[n.template] ?? n.template, n.params);
   await tx.insert(notifications).values({

@@ -13,7 +13,7 @@ import { streetBoundaries, units } from '../../../db/schema/index.ts';
 import { UnprocessableError } from '../errors.ts';
 import type { UnitKind } from '../vocab.ts';
 import { bboxArea, containsPoint, type BBox, type StreetGeometry } from './geo.ts';
-import { currentReferences, type References } from '../reference.ts';
+import type { References } from '../reference.ts';
 
 export const STREET_SOURCES = ['operator', 'coordinates', 'address'] as const;
 export type StreetSource = (typeof STREET_SOURCES)[number];
@@ -32,11 +32,13 @@ export type Place = {
 
 const unitCols = { id: units.id, code: units.code, name: units.name, kind: units.kind, path: units.path };
 
-/** The district above a unit (or the unit itself when it is one), through its materialised path. */
-export async function districtOf(db: Db, unit: Pick<UnitRef, 'path'>): Promise<UnitRef | null> {
+/**
+ * The district above a unit (or the unit itself when it is one), through its materialised path. `refs`: the
+ * command's copy of the reference data (reference.ts), read instead of the tables when given — as below.
+ */
+export async function districtOf(db: Db, unit: Pick<UnitRef, 'path'>, refs?: References): Promise<UnitRef | null> {
   const ids = unit.path.split('/').filter(Boolean).map(Number);
   if (ids.length === 0) return null;
-  const refs = currentReferences();
   if (refs) {
     // The deepest district on the path (active or not, as below).
     let best: UnitRef | null = null;
@@ -56,8 +58,7 @@ export async function districtOf(db: Db, unit: Pick<UnitRef, 'path'>): Promise<U
 }
 
 /** The street whose boundary contains the point; on a shared edge the smaller boundary, then the lower id. */
-export async function streetAt(db: Db, lat: number, lng: number): Promise<UnitRef | null> {
-  const refs = currentReferences();
+export async function streetAt(db: Db, lat: number, lng: number, refs?: References): Promise<UnitRef | null> {
   const rows = refs ? boundariesAt(refs, lat, lng) : await db
     .select({ ...unitCols, geometry: streetBoundaries.geometry, minLat: streetBoundaries.minLat, minLng: streetBoundaries.minLng, maxLat: streetBoundaries.maxLat, maxLng: streetBoundaries.maxLng })
     .from(streetBoundaries)
@@ -100,7 +101,7 @@ const unitRef = (u: UnitRef): UnitRef => ({ id: u.id, code: u.code, name: u.name
  * A community stands for its street. Two different streets matched equally well → no street, though
  * their common district (if any) is still returned.
  */
-export async function placeFromAddress(db: Db, address: string): Promise<Place> {
+export async function placeFromAddress(db: Db, address: string, refs?: References): Promise<Place> {
   const text = address.trim();
   if (!text) return { street: null, district: null, source: null, matched: null };
   const rows = await db
@@ -147,8 +148,8 @@ export async function placeFromAddress(db: Db, address: string): Promise<Place> 
     const rivals = streetHits.filter(
       (s) => s.street.id !== top.street.id && s.length === top.length && inNamedDistrict(s.street) === inNamedDistrict(top.street),
     );
-    if (rivals.length === 0) return { street: top.street, district: await districtOf(db, top.street), source: 'address', matched: top.matched };
-    const districts = await Promise.all([top, ...rivals].map((s) => districtOf(db, s.street)));
+    if (rivals.length === 0) return { street: top.street, district: await districtOf(db, top.street, refs), source: 'address', matched: top.matched };
+    const districts = await Promise.all([top, ...rivals].map((s) => districtOf(db, s.street, refs)));
     const same = districts.every((d) => d && d.id === districts[0]!.id);
     return { street: null, district: same ? districts[0]! : null, source: null, matched: null };
   }
@@ -164,9 +165,8 @@ export async function placeFromAddress(db: Db, address: string): Promise<Place> 
  * The ticket's place, in the order of trust: the operator's choice, the coordinates, the address.
  * An operator's choice must be an active street (422 otherwise).
  */
-export async function locate(db: Db, q: PlaceQuery): Promise<Place> {
+export async function locate(db: Db, q: PlaceQuery, refs?: References): Promise<Place> {
   if (q.streetUnitId) {
-    const refs = currentReferences();
     const cached = refs?.units.get(q.streetUnitId);
     const [u] = refs
       ? cached?.active
@@ -178,18 +178,22 @@ export async function locate(db: Db, q: PlaceQuery): Promise<Place> {
           .where(and(eq(units.id, q.streetUnitId), eq(units.active, true)));
     if (!u) throw new UnprocessableError('unit_unknown', { unitId: q.streetUnitId });
     if (u.kind !== 'street') throw new UnprocessableError('unit_not_street', { unitId: q.streetUnitId });
-    return { street: u, district: await districtOf(db, u), source: 'operator', matched: null };
+    return { street: u, district: await districtOf(db, u, refs), source: 'operator', matched: null };
   }
   if (q.lat !== undefined && q.lat !== null && q.lng !== undefined && q.lng !== null) {
-    const street = await streetAt(db, q.lat, q.lng);
-    if (street) return { street, district: await districtOf(db, street), source: 'coordinates', matched: null };
+    const street = await streetAt(db, q.lat, q.lng, refs);
+    if (street) return { street, district: await districtOf(db, street, refs), source: 'coordinates', matched: null };
   }
-  if (q.address) return placeFromAddress(db, q.address);
+  if (q.address) return placeFromAddress(db, q.address, refs);
   return { street: null, district: null, source: null, matched: null };
 }
 
 /** The three ticket columns routing fills in at intake. */
-export async function ticketPlace(db: Db, q: PlaceQuery): Promise<{ streetUnitId: number | null; districtUnitId: number | null; streetSource: StreetSource | null }> {
-  const p = await locate(db, q);
+export async function ticketPlace(
+  db: Db,
+  q: PlaceQuery,
+  refs?: References,
+): Promise<{ streetUnitId: number | null; districtUnitId: number | null; streetSource: StreetSource | null }> {
+  const p = await locate(db, q, refs);
   return { streetUnitId: p.street?.id ?? null, districtUnitId: p.district?.id ?? null, streetSource: p.street ? p.source : null };
 }

@@ -4,12 +4,11 @@ import type { Db } from '../../../db/client.ts';
 import { assignments, categories, dispatchRules, units } from '../../../db/schema/index.ts';
 import type { TicketRow } from '../tickets/queries.ts';
 import { rowsOf } from '../tickets/queries.ts';
-import { categoryAncestry, currentReferences } from '../reference.ts';
+import { categoryAncestry, type References } from '../reference.ts';
 import { suggest, unitIdsToLoad, type Candidate, type Exclusion, type RoutingTicket, type UnitInfo } from './match.ts';
 
-/** The ticket's category and every category above it, with levels. */
-export async function categoryChain(db: Db, categoryId: number): Promise<{ id: number; level: number; autoDispatch: boolean }[]> {
-  const refs = currentReferences();
+/** The ticket's category and every category above it, with levels; from `refs`, the command's copy of the reference data, when given. */
+export async function categoryChain(db: Db, categoryId: number, refs?: References): Promise<{ id: number; level: number; autoDispatch: boolean }[]> {
   if (refs) return categoryAncestry(refs, categoryId).map((c) => ({ id: c.id, level: c.level, autoDispatch: c.autoDispatch }));
   const rows = await db.execute(sql`
     with recursive up as (
@@ -21,11 +20,10 @@ export async function categoryChain(db: Db, categoryId: number): Promise<{ id: n
 }
 
 /** Units by id, with every ancestor (through the materialised paths) so districts can be found. */
-async function unitsWithAncestors(db: Db, ids: number[]): Promise<Map<number, UnitInfo>> {
+async function unitsWithAncestors(db: Db, ids: number[], refs?: References): Promise<Map<number, UnitInfo>> {
   const map = new Map<number, UnitInfo>();
   const cols = { id: units.id, name: units.name, kind: units.kind, path: units.path, active: units.active };
   if (ids.length === 0) return map;
-  const refs = currentReferences();
   if (refs) {
     const info = (u: NonNullable<ReturnType<typeof refs.units.get>>): UnitInfo => ({ id: u.id, name: u.name, kind: u.kind, path: u.path, active: u.active });
     for (const id of ids) {
@@ -50,12 +48,13 @@ export type Suggestions = { candidates: Candidate[]; excluded: Exclusion[]; unit
 
 /**
  * Ranked candidates for a ticket the caller has already loaded (visibility is the caller's business).
- * Only rules that could match are read: any category or one of the ticket's category chain.
+ * Only rules that could match are read: any category or one of the ticket's category chain. `refs`: the
+ * command's copy of the reference data (categories, units, rules), read instead of the tables when given.
  */
-export async function suggestionsFor(db: Db, ticket: TicketRow, opts: { neverDispatched?: boolean } = {}): Promise<Suggestions> {
-  const chain = await categoryChain(db, ticket.categoryId);
+export async function suggestionsFor(db: Db, ticket: TicketRow, opts: { neverDispatched?: boolean; refs?: References } = {}): Promise<Suggestions> {
+  const { refs } = opts;
+  const chain = await categoryChain(db, ticket.categoryId, refs);
   const chainIds = chain.map((c) => c.id);
-  const refs = currentReferences();
   const rules = refs
     ? refs.rules.filter((r) => r.categoryId === null || chainIds.includes(r.categoryId))
     : await db
@@ -76,7 +75,7 @@ export async function suggestionsFor(db: Db, ticket: TicketRow, opts: { neverDis
     title: ticket.title,
     content: ticket.content,
   };
-  const unitMap = await unitsWithAncestors(db, unitIdsToLoad(rt, rules));
+  const unitMap = await unitsWithAncestors(db, unitIdsToLoad(rt, rules), refs);
   const { candidates, excluded } = suggest({ ticket: rt, rules, units: unitMap, returnedUnitIds: new Set(returned.map((r) => r.unitId)) });
   const leaf = chain.find((c) => c.id === ticket.categoryId);
   return { candidates, excluded, units: unitMap, categoryAutoDispatch: !!leaf?.autoDispatch };

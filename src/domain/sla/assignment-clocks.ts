@@ -32,6 +32,7 @@ import {
 import { raiseAwaitingCalendar } from './awaiting-calendar.ts';
 import { termsOf } from './matching.ts';
 import { matchPolicy, policyById } from './policies.ts';
+import type { References } from '../reference.ts';
 
 type AssignmentSet = Partial<typeof assignments.$inferInsert>;
 export type SlaReport = (record: Recorder, version: number) => Promise<void>;
@@ -63,8 +64,8 @@ const noReport: SlaReport = async () => {};
  * assignment of one dispatch shares them (same ticket, same instant). No policy: no deadlines, and an
  * alert that the centre's policies leave this kind of ticket uncovered.
  */
-export async function dispatchClocks(deps: Pick<Deps, 'calendar'>, tx: Db, ticket: TicketRow, now: Date) {
-  const policy = await matchPolicy(tx, ticket);
+export async function dispatchClocks(deps: Pick<Deps, 'calendar'>, tx: Db, ticket: TicketRow, now: Date, refs?: References) {
+  const policy = await matchPolicy(tx, ticket, refs);
   const base = { slaCycle: 0, warningLevel: 'none' as const, completeStartedAt: now, originalCompleteDueAt: null, slaWaiting: [], clocksStoppedAt: null, completeMissedAt: null };
   if (!policy) {
     await raiseSystemAlert(tx, {

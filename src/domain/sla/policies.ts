@@ -10,15 +10,17 @@ import { categoryPath } from '../tickets/queries.ts';
 import type { Channel, Urgency } from '../vocab.ts';
 import { policyInput, type PolicyInput } from './inputs.ts';
 import { pickPolicy } from './matching.ts';
-import { currentReferences } from '../reference.ts';
+import type { References } from '../reference.ts';
 import { PRESETS, findPreset, resolveCategories, type Preset } from './presets.ts';
 
 export type PolicyRow = typeof slaPolicies.$inferSelect;
 
-/** The policy that governs a ticket now (the most specific active one), or null when none fits. */
-export async function matchPolicy(db: Db, t: { categoryId: number; urgency: Urgency; channel: Channel }): Promise<PolicyRow | null> {
-  const path = (await categoryPath(db, t.categoryId)).map((c) => c.id);
-  const refs = currentReferences();
+/**
+ * The policy that governs a ticket now (the most specific active one), or null when none fits. `refs`: the
+ * command's copy of the reference data (categories, active policies), read instead of the tables when given.
+ */
+export async function matchPolicy(db: Db, t: { categoryId: number; urgency: Urgency; channel: Channel }, refs?: References): Promise<PolicyRow | null> {
+  const path = (await categoryPath(db, t.categoryId, refs)).map((c) => c.id);
   if (refs) {
     // The same filter as the query below, over the cached active policies.
     const fits = refs.policies.filter(

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
 import { probesDigits } from '../privacy/phone-numbers.ts';
 import { readsAll, readsScoped } from './policy.ts';
-import { categoryAncestry, currentReferences } from '../reference.ts';
+import { categoryAncestry, type References } from '../reference.ts';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type AssignmentRow = typeof assignments.$inferSelect;
@@ -61,8 +61,8 @@ export async function pendingRequests(db: Db, ticketId: number) {
     .orderBy(asc(assignmentRequests.id));
 }
 
-export async function categoryPath(db: Db, categoryId: number): Promise<{ id: number; name: string }[]> {
-  const refs = currentReferences();
+/** A category and its ancestors, root first; from `refs`, the command's copy of the reference data, when given. */
+export async function categoryPath(db: Db, categoryId: number, refs?: References): Promise<{ id: number; name: string }[]> {
   if (refs) return categoryAncestry(refs, categoryId).map((c) => ({ id: c.id, name: c.name }));
   const rows = await db.execute<{ id: number; name: string }>(sql`
     with recursive up as (

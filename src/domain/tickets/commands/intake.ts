@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto';
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
-import { contacts, idempotencyKeys, referenceVersion, tickets } from '../../../../db/schema/index.ts';
+import { contacts, idempotencyKeys, tickets } from '../../../../db/schema/index.ts';
 import type { Deps, DbDeps, TxDeps, CalendarTxDeps, WithConfig } from '../../../deps.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { shanghaiDate } from '../../clock.ts';
 import { ForbiddenError, UnprocessableError, ValidationError } from '../../errors.ts';
 import type { Channel, CloseReason } from '../../vocab.ts';
 import { isUniqueViolation } from '../../db-errors.ts';
 import type { CreateTicketInput } from '../inputs.ts';
-import { loadTicket, rowsOf, type TicketRow } from '../queries.ts';
+import { loadTicket, type TicketRow } from '../queries.ts';
+import { intakeHead, nextTicketNumber, requestHash, type Allocated, type IdempotencyRow } from '../numbering.ts';
 import { inTransaction } from '../record.ts';
 import { lockOpenTarget, recordLinkedInto } from '../link.ts';
 import { isActiveArticle } from '../../kb/queries.ts';
@@ -19,7 +18,7 @@ import { systemActor } from '../../auth/actor.ts';
 import { dispatchWrites } from './lifecycle.ts';
 import { ticketTransition, type TicketStatus } from '../status.ts';
 import { ticketPlace } from '../../routing/locate.ts';
-import { categoryAncestry, referencesAt, withReferences, type References } from '../../reference.ts';
+import { categoryAncestry, referencesAt, type References } from '../../reference.ts';
 import type { PresentKnown } from '../presenter.ts';
 
 const CHANNEL_OF_ROLE: Partial<Record<Actor['role'], Channel>> = {
@@ -39,67 +38,7 @@ export type IntakeResult = {
   known?: PresentKnown;
 };
 
-/** Key-sorted JSON, so the same request hashes the same whatever its key order. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-/** The readable number from the Asia/Shanghai date and that day's counter value. */
-const ticketNumber = (day: string, n: number) => `${day.replace(/-/g, '')}-${String(n).padStart(6, '0')}`;
-
-/** Readable numbers: the Asia/Shanghai date and that day's counter, taken outside the intake transaction
- * so the counter row is locked only for a moment (a rolled-back intake leaves a gap, never a duplicate). */
-export async function nextTicketNumber(db: Db, now: Date): Promise<string> {
-  const day = shanghaiDate(now);
-  const result = await db.execute<{ last: number }>(countUp(day, sql`true`));
-  return ticketNumber(day, Number(rowsOf<{ last: number }>(result)[0]!.last));
-}
-
-/** The day's counter, one up (from 1 on a new day) when `when` holds; returns the new value as `last`. */
-const countUp = (day: string, when: SQL) => sql`
-  insert into ticket_number_counters (day, last) select ${day}, 1 where ${when}
-  on conflict (day) do update set last = ticket_number_counters.last + 1
-  returning last`;
-
-type IdempotencyRow = Pick<typeof idempotencyKeys.$inferSelect, 'requestHash' | 'ticketId' | 'contactId' | 'linked'>;
-
-type Head = { version: number; earlier: IdempotencyRow | null; allocated: { id: number; number: string } | null };
-
-/**
- * One round trip before any work: the reference-data version (is the cached copy current?), any earlier
- * use of this Idempotency-Key, and — when asked and the key is new — the new ticket's id (from its
- * identity sequence) and its number (the day's counter, committed at once as before), so the intake's
- * writes need not wait for one another.
- */
-async function head(db: Db, actor: Actor, key: string | undefined, allocate: boolean, now: Date): Promise<Head> {
-  const day = shanghaiDate(now);
-  const rows = rowsOf<{ version: string | number; request_hash: string | null; ticket_id: string | number | null; contact_id: string | number | null; linked: boolean | null; n: string | number | null; new_id: string | number | null }>(
-    await db.execute(sql`
-      with e as (
-        select request_hash, ticket_id, contact_id, linked from ${idempotencyKeys}
-        where ${key ? sql`user_id = ${actor.userId} and key = ${key}` : sql`false`}),
-      n as (${countUp(day, sql`${allocate} and not exists (select 1 from e)`)})
-      select v.version, e.request_hash, e.ticket_id, e.contact_id, e.linked, n.last as n,
-        case when n.last is not null then nextval(pg_get_serial_sequence('tickets', 'id')) end as new_id
-      from ${referenceVersion} v left join e on true left join n on true`),
-  );
-  const r = rows[0];
-  if (!r) return { version: 0, earlier: null, allocated: null };
-  return {
-    version: Number(r.version),
-    earlier: r.request_hash === null ? null : { requestHash: r.request_hash, ticketId: Number(r.ticket_id), contactId: r.contact_id === null ? null : Number(r.contact_id), linked: !!r.linked },
-    allocated: r.n === null ? null : { id: Number(r.new_id), number: ticketNumber(day, Number(r.n)) },
-  };
-}
-
+/** The earlier result of a retried Idempotency-Key (`known`: its row, already read), or null when the key is new. */
 async function replay(deps: DbDeps, actor: Actor, key: string, hash: string, known?: IdempotencyRow | null): Promise<IntakeResult | null> {
   const [row] =
     known !== undefined
@@ -144,7 +83,10 @@ function inFlight<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-const CLOSED_BY: Record<Exclude<CreateTicketInput['disposition']['kind'], 'dispatch' | 'repeat'>, CloseReason> = {
+/** What becomes of a new ticket: dispatched, or closed at once (a repeat makes none). */
+type NewDisposition = Exclude<CreateTicketInput['disposition'], { kind: 'repeat' }>;
+
+const CLOSED_BY: Record<Exclude<NewDisposition['kind'], 'dispatch'>, CloseReason> = {
   direct_answer: 'direct_answer',
   emergency_transfer: 'emergency_transfer',
   not_accepted: 'not_accepted',
@@ -172,140 +114,43 @@ export async function createTicket(
   if (channel !== 'window' && input.window) {
     throw new ValidationError([{ path: 'body.window', code: 'not_allowed', message: '只有“办不成事”窗口可以登记窗口字段' }]);
   }
-  const hash = createHash('sha256').update(canonical(input)).digest('hex');
+  const hash = requestHash(input);
   const key = opts.idempotencyKey;
   const now = deps.clock.now();
   // The number and id are taken up front only when the copy of the references at hand (current or not)
   // accepts the input, so a request refused for its category or street does not use up a number.
   const allocate = input.disposition.kind !== 'repeat' && referenceProblem(await referencesAt(deps.db, 0), input) === null;
-  const h = await head(deps.db, actor, key, allocate, now);
+  const h = await intakeHead(deps.db, actor, key, allocate, now);
   if (key && h.earlier) {
     const earlier = await replay(deps, actor, key, hash, h.earlier);
     if (earlier) return earlier;
   }
-  return withReferences(deps.db, h.version, (refs) => intake(deps, actor, input, refs, channel, key, hash, now, h.allocated));
+  // The copy of the reference data current as of the version just read, passed down to every read path.
+  const refs = await referencesAt(deps.db, h.version);
+  return intake(deps, { actor, input, channel, refs, now, key, hash, allocated: h.allocated });
 }
 
-async function intake(
-  deps: CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL'>,
-  actor: Actor,
-  input: CreateTicketInput,
-  refs: References,
-  channel: Channel,
-  key: string | undefined,
-  hash: string,
-  now: Date,
-  allocated: Head['allocated'],
-): Promise<IntakeResult> {
-  await checkReferences(deps.db, refs, input);
+/** One intake request, as createTicket has prepared it. */
+type IntakeRequest = {
+  actor: Actor;
+  input: CreateTicketInput;
+  channel: Channel;
+  /** The reference data (reference.ts) at least as new as the version read before: categories, units, routing, SLA, templates. */
+  refs: References;
+  now: Date;
+  /** The Idempotency-Key, if the client sent one, and the hash of the request it must match on a retry. */
+  key: string | undefined;
+  hash: string;
+  /** The new ticket's id and number when they were taken up front (numbering.ts); else taken here. */
+  allocated: Allocated | null;
+};
 
+async function intake(deps: CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL'>, req: IntakeRequest): Promise<IntakeResult> {
+  const { actor, input, refs, key, hash } = req;
+  await checkReferences(deps.db, refs, input);
+  const d = input.disposition;
   try {
-    if (input.disposition.kind === 'repeat') return await linkRepeat(deps, actor, input, input.disposition.ticketId, channel, key, hash);
-    // Street and district: the operator's choice, else the coordinates, else the address (routing).
-    const place = await ticketPlace(deps.db, input);
-    const d = input.disposition;
-    const closeReason = d.kind === 'dispatch' ? null : CLOSED_BY[d.kind];
-    const { id, number } = allocated ?? { id: 0, number: await nextTicketNumber(deps.db, now) };
-    const values = {
-      number,
-      status: (closeReason ? 'closed' : 'awaiting_dispatch') as TicketStatus,
-      version: 1,
-      channel,
-      type: input.type,
-      urgency: input.urgency,
-      categoryId: input.categoryId,
-      title: input.title ?? [...input.content].slice(0, 30).join(''),
-      content: input.content,
-      address: input.address ?? null,
-      lat: input.lat ?? null,
-      lng: input.lng ?? null,
-      ...place,
-      callerName: input.caller.name ?? null,
-      callerPhone: input.caller.phone,
-      callerPhoneLast4: input.caller.phone.slice(-4),
-      confidential: input.confidential,
-      allowDirectContact: input.allowDirectContact,
-      windowMatter: input.window?.matter ?? null,
-      windowHallDepartment: input.window?.hallDepartment ?? null,
-      windowReason: input.window?.reason ?? null,
-      closeReason,
-      closeNote: d.kind === 'direct_answer' ? d.answer : d.kind === 'not_accepted' ? d.reason : d.kind === 'emergency_transfer' ? (d.note ?? null) : null,
-      kbArticleId: d.kind === 'direct_answer' ? d.kbArticleId : null,
-      transferredTo: d.kind === 'emergency_transfer' ? d.transferredTo : null,
-      publicReply: d.kind === 'direct_answer' ? d.answer : null,
-      createdBy: actor.userId,
-      createdAt: now,
-      updatedAt: now,
-      statusChangedAt: now,
-      closedAt: closeReason ? now : null,
-    } satisfies typeof tickets.$inferInsert;
-    // The ticket as it will be logged, for routing and the SLA policy to read before anything is written.
-    const draft = { ...values, id, dispatchedAt: null, warningLevel: 'none' } as TicketRow;
-    // Safe categories with a clear catalogue match are dispatched at once, in this same transaction.
-    const plan = d.kind === 'dispatch' ? await autoDispatchPlan(deps, draft) : null;
-    const transition = plan ? ticketTransition(values.status, 'dispatch') : null;
-    const dispatchedTo = transition?.ok ? transition.to : null;
-    const created = await inTransaction(deps, async (tx, record) => {
-      const system = systemActor('dispatcher');
-      // With the id known, every row below is sent at once: postgres.js pipelines a transaction's queries
-      // (one round trip on PostgreSQL; PGlite runs them in turn), in this order — the ticket first for the
-      // foreign keys, the idempotency key last so its unique violation (a concurrent retry) is the error reported.
-      const row0 = dispatchedTo ? { ...values, status: dispatchedTo, version: 2, dispatchedAt: now, warningLevel: 'none' as const } : values;
-      const ticketRow = inFlight(
-        (allocated ? tx.insert(tickets).overridingSystemValue().values({ ...row0, id }) : tx.insert(tickets).values(row0)).returning().then((r) => r[0]!),
-      );
-      const ticketId = allocated ? id : (await ticketRow).id;
-      const contactRow = inFlight(
-        tx
-          .insert(contacts)
-          .values({ ticketId, channel, isRepeat: false, callerName: input.caller.name ?? null, callerPhone: input.caller.phone, content: input.content, createdBy: actor.userId, createdAt: now })
-          .returning({ id: contacts.id })
-          .then((r) => r[0]!),
-      );
-      const createdEvent = inFlight(record(actor, {
-        ticketId,
-        type: 'ticket_created',
-        fromStatus: null,
-        toStatus: values.status,
-        version: 1,
-        public: true,
-        payload: {
-          channel,
-          categoryId: input.categoryId,
-          disposition: d.kind,
-          ...(d.kind === 'direct_answer' ? { kbArticleId: d.kbArticleId } : {}),
-          ...(d.kind === 'emergency_transfer' ? { transferredTo: d.transferredTo } : {}),
-          ...(d.kind === 'not_accepted' ? { reason: d.reason } : {}),
-        },
-      }));
-      const row = { ...draft, id: ticketId };
-      // Notifications (issue 3 §5): SMS receipt with the number and look-up link to a mobile caller, queued in
-      // this transaction. Only for tickets that go on to units; one closed at intake was settled on the call.
-      const receipt = d.kind === 'dispatch' ? inFlight(notifyIntakeReceipt(tx, deps.config, row, now)) : null;
-      // Auto-dispatch: the dispatcher's writes (assignments, SLA, the units' SMS) and its event, as version 2.
-      const dispatched = plan && dispatchedTo ? await dispatchWrites(deps, tx, system, row, plan, now) : null;
-      const dispatchEvent = dispatched
-        ? record(system, { ticketId, type: 'dispatch', fromStatus: values.status, toStatus: dispatchedTo, version: 2, payload: dispatched.payload, public: true })
-        : null;
-      // Its contact by a subquery: the contact's insert runs before it on the same connection.
-      const idem = key
-        ? tx.insert(idempotencyKeys).values({ userId: actor.userId, key, requestHash: hash, ticketId, contactId: sql`(select max(id) from ${contacts} where ticket_id = ${ticketId})` })
-        : null;
-      const [ticket, contact, , , assigned = []] = await Promise.all([ticketRow, contactRow, createdEvent, receipt, dispatched?.written, dispatchEvent, idem]);
-      if (dispatched) await dispatched.report(record, 2, assigned.map((a) => a.id));
-      return { ticket, contactId: contact.id, linked: false, replayed: false, assigned };
-    });
-    // What the presenter would read back is known here: one contact, no requests, and no SLA alert yet on
-    // assignments made a moment ago (only the sweep writes them, when a mark falls due).
-    const { assigned, ...result } = created;
-    const known: PresentKnown = {
-      assignments: assigned.map((a) => ({ a, unitName: refs.units.get(a.unitId)!.name, unitKind: refs.units.get(a.unitId)!.kind })),
-      categoryPath: categoryAncestry(refs, input.categoryId).map((c) => ({ id: c.id, name: c.name })),
-      contacts: 1,
-      pendingRequests: [],
-      firedAlerts: [],
-    };
-    return { ...result, known };
+    return d.kind === 'repeat' ? await linkRepeat(deps, req, d.ticketId) : await logTicket(deps, req, d);
   } catch (err) {
     // A concurrent retry with the same key committed first: answer with its result.
     if (key && isUniqueViolation(err, 'idempotency_keys_user_id_key_pk')) {
@@ -316,15 +161,127 @@ async function intake(
   }
 }
 
-async function linkRepeat(
-  deps: TxDeps,
-  actor: Actor,
-  input: CreateTicketInput,
-  targetId: number,
-  channel: Channel,
-  key: string | undefined,
-  hash: string,
-): Promise<IntakeResult> {
+/** The ticket row a new contact makes, before any auto-dispatch: awaiting dispatch, or closed at once. */
+function ticketValues(req: IntakeRequest, d: NewDisposition, place: Awaited<ReturnType<typeof ticketPlace>>, number: string) {
+  const { actor, input, channel, now } = req;
+  const closeReason = d.kind === 'dispatch' ? null : CLOSED_BY[d.kind];
+  return {
+    number,
+    status: (closeReason ? 'closed' : 'awaiting_dispatch') as TicketStatus,
+    version: 1,
+    channel,
+    type: input.type,
+    urgency: input.urgency,
+    categoryId: input.categoryId,
+    title: input.title ?? [...input.content].slice(0, 30).join(''),
+    content: input.content,
+    address: input.address ?? null,
+    lat: input.lat ?? null,
+    lng: input.lng ?? null,
+    ...place,
+    callerName: input.caller.name ?? null,
+    callerPhone: input.caller.phone,
+    callerPhoneLast4: input.caller.phone.slice(-4),
+    confidential: input.confidential,
+    allowDirectContact: input.allowDirectContact,
+    windowMatter: input.window?.matter ?? null,
+    windowHallDepartment: input.window?.hallDepartment ?? null,
+    windowReason: input.window?.reason ?? null,
+    closeReason,
+    closeNote: d.kind === 'direct_answer' ? d.answer : d.kind === 'not_accepted' ? d.reason : d.kind === 'emergency_transfer' ? (d.note ?? null) : null,
+    kbArticleId: d.kind === 'direct_answer' ? d.kbArticleId : null,
+    transferredTo: d.kind === 'emergency_transfer' ? d.transferredTo : null,
+    publicReply: d.kind === 'direct_answer' ? d.answer : null,
+    createdBy: actor.userId,
+    createdAt: now,
+    updatedAt: now,
+    statusChangedAt: now,
+    closedAt: closeReason ? now : null,
+  } satisfies typeof tickets.$inferInsert;
+}
+
+/**
+ * A new ticket: placed (street and district), numbered, auto-dispatched when the catalogue is sure, and
+ * written with its contact, events, SMS and idempotency key in one transaction.
+ */
+async function logTicket(deps: CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL'>, req: IntakeRequest, d: NewDisposition): Promise<IntakeResult> {
+  const { actor, input, channel, refs, now, key, hash, allocated } = req;
+  // Street and district: the operator's choice, else the coordinates, else the address (routing).
+  const place = await ticketPlace(deps.db, input, refs);
+  const { id, number } = allocated ?? { id: 0, number: await nextTicketNumber(deps.db, now) };
+  const values = ticketValues(req, d, place, number);
+  // The ticket as it will be logged, for routing and the SLA policy to read before anything is written.
+  const draft = { ...values, id, dispatchedAt: null, warningLevel: 'none' } as TicketRow;
+  // Safe categories with a clear catalogue match are dispatched at once, in this same transaction.
+  const plan = d.kind === 'dispatch' ? await autoDispatchPlan(deps, draft, refs) : null;
+  const transition = plan ? ticketTransition(values.status, 'dispatch') : null;
+  const dispatchedTo = transition?.ok ? transition.to : null;
+  const created = await inTransaction(deps, async (tx, record) => {
+    const system = systemActor('dispatcher');
+    // With the id known, every row below is sent at once: postgres.js pipelines a transaction's queries
+    // (one round trip on PostgreSQL; PGlite runs them in turn), in this order — the ticket first for the
+    // foreign keys, the idempotency key last so its unique violation (a concurrent retry) is the error reported.
+    const row0 = dispatchedTo ? { ...values, status: dispatchedTo, version: 2, dispatchedAt: now, warningLevel: 'none' as const } : values;
+    const ticketRow = inFlight(
+      (allocated ? tx.insert(tickets).overridingSystemValue().values({ ...row0, id }) : tx.insert(tickets).values(row0)).returning().then((r) => r[0]!),
+    );
+    const ticketId = allocated ? id : (await ticketRow).id;
+    const contactRow = inFlight(
+      tx
+        .insert(contacts)
+        .values({ ticketId, channel, isRepeat: false, callerName: input.caller.name ?? null, callerPhone: input.caller.phone, content: input.content, createdBy: actor.userId, createdAt: now })
+        .returning({ id: contacts.id })
+        .then((r) => r[0]!),
+    );
+    const createdEvent = inFlight(record(actor, {
+      ticketId,
+      type: 'ticket_created',
+      fromStatus: null,
+      toStatus: values.status,
+      version: 1,
+      public: true,
+      payload: {
+        channel,
+        categoryId: input.categoryId,
+        disposition: d.kind,
+        ...(d.kind === 'direct_answer' ? { kbArticleId: d.kbArticleId } : {}),
+        ...(d.kind === 'emergency_transfer' ? { transferredTo: d.transferredTo } : {}),
+        ...(d.kind === 'not_accepted' ? { reason: d.reason } : {}),
+      },
+    }));
+    const row = { ...draft, id: ticketId };
+    // Notifications: an SMS receipt with the number and look-up link to a mobile caller, queued in
+    // this transaction. Only for tickets that go on to units; one closed at intake was settled on the call.
+    const receipt = d.kind === 'dispatch' ? inFlight(notifyIntakeReceipt(tx, deps.config, row, now, refs)) : null;
+    // Auto-dispatch: the dispatcher's writes (assignments, SLA, the units' SMS) and its event, as version 2.
+    const dispatched = plan && dispatchedTo ? await dispatchWrites(deps, tx, { actor: system, ticket: row, input: plan, now, refs }) : null;
+    const dispatchEvent = dispatched
+      ? record(system, { ticketId, type: 'dispatch', fromStatus: values.status, toStatus: dispatchedTo, version: 2, payload: dispatched.payload, public: true })
+      : null;
+    // Its contact by a subquery: the contact's insert runs before it on the same connection.
+    const idem = key
+      ? tx.insert(idempotencyKeys).values({ userId: actor.userId, key, requestHash: hash, ticketId, contactId: sql`(select max(id) from ${contacts} where ticket_id = ${ticketId})` })
+      : null;
+    const [ticket, contact, , , assigned = []] = await Promise.all([ticketRow, contactRow, createdEvent, receipt, dispatched?.written, dispatchEvent, idem]);
+    if (dispatched) await dispatched.report(record, 2, assigned.map((a) => a.id));
+    return { ticket, contactId: contact.id, linked: false, replayed: false, assigned };
+  });
+  // What the presenter would read back is known here: one contact, no requests, and no SLA alert yet on
+  // assignments made a moment ago (only the sweep writes them, when a mark falls due).
+  const { assigned, ...result } = created;
+  const known: PresentKnown = {
+    assignments: assigned.map((a) => ({ a, unitName: refs.units.get(a.unitId)!.name, unitKind: refs.units.get(a.unitId)!.kind })),
+    categoryPath: categoryAncestry(refs, input.categoryId).map((c) => ({ id: c.id, name: c.name })),
+    contacts: 1,
+    pendingRequests: [],
+    firedAlerts: [],
+  };
+  return { ...result, known };
+}
+
+/** A repeat (并单): the contact joins an open ticket instead of making a new one. */
+async function linkRepeat(deps: TxDeps, req: IntakeRequest, targetId: number): Promise<IntakeResult> {
+  const { actor, input, channel, key, hash } = req;
   return inTransaction(deps, async (tx, record) => {
     const target = await lockOpenTarget(tx, actor, targetId);
     const now = deps.clock.now();

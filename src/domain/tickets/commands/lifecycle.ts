@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../../db-errors.ts';
 import { mayAssignment, mayTicket } from '../policy.ts';
 import { loadTicket, type AssignmentRow, type TicketRow } from '../queries.ts';
 import { inTransaction, type Recorder } from '../record.ts';
-import { currentReferences } from '../../reference.ts';
+import type { References } from '../../reference.ts';
 import { lockOpenTarget, recordLinkedInto } from '../link.ts';
 import { contactClaim } from '../contact-time.ts';
 import { notifyExtensionApproved, notifyReplyApproved, notifyUnitsOfDispatch } from '../../notifications/notices.ts';
@@ -139,9 +139,8 @@ export type DispatchInput = {
   auto?: { ruleId: number; copyUnitIds: number[] };
 };
 
-/** The units a dispatch may go to: active, not the centre. From the command's reference data when it has them. */
-export async function assignableUnits(tx: Db, ids: number[]) {
-  const refs = currentReferences();
+/** The units a dispatch may go to: active, not the centre. From `refs`, the command's copy of the reference data, when given. */
+export async function assignableUnits(tx: Db, ids: number[], refs?: References) {
   const found = refs
     ? ids.flatMap((id) => refs.units.get(id) ?? []).filter((u) => u.active)
     : await tx.select({ id: units.id, kind: units.kind }).from(units).where(and(inArray(units.id, ids), eq(units.active, true)));
@@ -155,12 +154,14 @@ export async function assignableUnits(tx: Db, ids: number[]) {
 /**
  * What a dispatch writes besides the ticket's own update and event: the assignments with their SLA
  * deadlines and marks, and the units' SMS. Shared by the dispatcher's command and intake's auto-dispatch,
- * which writes a new ticket already dispatched (the writes are issued together and awaited by the caller).
+ * which writes a new ticket already dispatched (the writes are issued together and awaited by the caller)
+ * and passes its copy of the reference data (`refs`) for the units, the SLA policy and the SMS template.
  */
-export async function dispatchWrites(deps: Pick<Deps, 'calendar'>, tx: Db, actor: Actor, ticket: TicketRow, input: Omit<DispatchInput, 'version'>, now: Date) {
+export async function dispatchWrites(deps: Pick<Deps, 'calendar'>, tx: Db, d: { actor: Actor; ticket: TicketRow; input: Omit<DispatchInput, 'version'>; now: Date; refs?: References }) {
+  const { actor, ticket, input, now, refs } = d;
   const all = [input.leadUnitId, ...input.assistUnitIds]; // distinct: both callers refuse repeats first
-  await assignableUnits(tx, all);
-  const sla = await dispatchClocks(deps, tx, ticket, now);
+  await assignableUnits(tx, all, refs);
+  const sla = await dispatchClocks(deps, tx, ticket, now, refs);
   const inserted = tx
     .insert(assignments)
     .values(
@@ -178,7 +179,7 @@ export async function dispatchWrites(deps: Pick<Deps, 'calendar'>, tx: Db, actor
     .returning()
     .then((rows) => rows);
   // Notifications (issue 3 §5): a new-dispatch SMS to each assigned unit's notify phone, queued in this transaction.
-  const notified = notifyUnitsOfDispatch(tx, ticket, all.map((unitId, i) => ({ unitId, role: i === 0 ? ('lead' as const) : ('assist' as const) })), now);
+  const notified = notifyUnitsOfDispatch(tx, ticket, all.map((unitId, i) => ({ unitId, role: i === 0 ? ('lead' as const) : ('assist' as const) })), now, refs);
   return {
     /** The assignments, once every row is written. */
     written: Promise.all([inserted, notified]).then(([rows]) => rows),
@@ -203,7 +204,7 @@ export async function dispatchTicket(deps: CalendarTxDeps & WithConfig<keyof Cen
   const all = [input.leadUnitId, ...input.assistUnitIds];
   if (new Set(all).size !== all.length) throw new UnprocessableError('units_repeated');
   return runTicketAction(deps, actor, ticketId, 'dispatch', input.version, async ({ tx, ticket, now, record }) => {
-    const d = await dispatchWrites(deps, tx, actor, ticket, input, now);
+    const d = await dispatchWrites(deps, tx, { actor, ticket, input, now });
     const ids = (await d.written).map((a) => a.id);
     return { set: d.set, after: () => d.report(record, ticket.version + 1, ids), payload: d.payload, public: true };
   });
