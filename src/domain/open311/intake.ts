@@ -1,7 +1,7 @@
-import type { Deps, DbClockDeps, CalendarTxDeps, WithConfig } from '../../deps.ts';
+import type { DbClockDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { resolveBearer } from '../auth/resolve.ts';
-import { createTicket } from '../tickets/commands/intake.ts';
+import { createTicket, type IntakeDeps } from '../tickets/commands/intake.ts';
 import { createTicketInput, phone as phoneSchema } from '../tickets/inputs.ts';
 import { TICKET_TYPES, type TicketType } from '../vocab.ts';
 import { Open311Error } from './errors.ts';
@@ -42,7 +42,7 @@ const PARAM_OF: Record<string, string> = {
  * by the same schema and created by the same command, on channel "open311". Returns the new ticket (or,
  * for a retried Idempotency-Key, the ticket the first attempt created).
  */
-export async function submitServiceRequest(deps: CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL'>, actor: Actor, params: Params, opts: { idempotencyKey?: string } = {}) {
+export async function submitServiceRequest(deps: IntakeDeps, actor: Actor, params: Params, opts: { idempotencyKey?: string } = {}) {
   const problems: Problem[] = [];
   const code = one(params, 'service_code', problems);
   const lat = one(params, 'lat', problems);

@@ -27,6 +27,9 @@ const CHANNEL_OF_ROLE: Partial<Record<Actor['role'], Channel>> = {
   intake_client: 'online',
 };
 
+/** What intake uses: the database and clock, the calendar (auto-dispatch deadlines), the logger and the look-up link's base. */
+export type IntakeDeps = CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL'>;
+
 export type IntakeResult = {
   ticket: TicketRow;
   contactId: number;
@@ -99,7 +102,7 @@ const CLOSED_BY: Record<Exclude<NewDisposition['kind'], 'dispatch'>, CloseReason
  * existing open ticket.
  */
 export async function createTicket(
-  deps: CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL'>,
+  deps: IntakeDeps,
   actor: Actor,
   input: CreateTicketInput,
   opts: { idempotencyKey?: string; channel?: Extract<Channel, 'online' | 'open311'> } = {},
@@ -145,7 +148,7 @@ type IntakeRequest = {
   allocated: Allocated | null;
 };
 
-async function intake(deps: CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL'>, req: IntakeRequest): Promise<IntakeResult> {
+async function intake(deps: IntakeDeps, req: IntakeRequest): Promise<IntakeResult> {
   const { actor, input, refs, key, hash } = req;
   await checkReferences(deps.db, refs, input);
   const d = input.disposition;
@@ -204,7 +207,7 @@ function ticketValues(req: IntakeRequest, d: NewDisposition, place: Awaited<Retu
  * A new ticket: placed (street and district), numbered, auto-dispatched when the catalogue is sure, and
  * written with its contact, events, SMS and idempotency key in one transaction.
  */
-async function logTicket(deps: CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL'>, req: IntakeRequest, d: NewDisposition): Promise<IntakeResult> {
+async function logTicket(deps: IntakeDeps, req: IntakeRequest, d: NewDisposition): Promise<IntakeResult> {
   const { actor, input, channel, refs, now, key, hash, allocated } = req;
   // Street and district: the operator's choice, else the coordinates, else the address (routing).
   const place = await ticketPlace(deps.db, input, refs);
