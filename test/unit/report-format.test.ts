@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scrubPersonal } from '../../src/domain/reports/cases.ts';
-import { change } from '../../src/domain/reports/figures.ts';
+import { change } from '../../src/domain/reports/contents.ts';
 import { changeText, pct, pointsText, shanghaiTime } from '../../src/domain/reports/format.ts';
 import { monthSpan, monthTitle, previousMonth } from '../../src/domain/reports/months.ts';
 

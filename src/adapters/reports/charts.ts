@@ -3,7 +3,7 @@
  * same SVG goes into the HTML that Chromium prints, so the PDF carries vector charts.
  */
 import * as echarts from 'echarts';
-import type { MonthlyFigures } from '../../domain/reports/figures.ts';
+import type { MonthlyFigures } from '../../domain/reports/contents.ts';
 
 const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
 const PALETTE = ['#1f5fa8', '#e07b39', '#3a9b5c', '#c0392b', '#7d5ba6', '#8c6d31', '#2a9d8f', '#6c757d'];

@@ -6,7 +6,7 @@
 import ExcelJS from 'exceljs';
 import { METRIC_NAMES } from '../../domain/metrics/definitions.ts';
 import { CASE_RULE } from '../../domain/reports/cases.ts';
-import { UNIT_RATE_KEYS, type MonthlyFigures } from '../../domain/reports/figures.ts';
+import { UNIT_RATE_KEYS, type MonthlyFigures } from '../../domain/reports/contents.ts';
 import { reportTitle } from '../../domain/reports/html.ts';
 import { shanghaiTime } from '../../domain/reports/format.ts';
 

@@ -21,7 +21,8 @@ import { audit } from '../audit.ts';
 import { ConflictError, DomainError, NotFoundError, UnprocessableError, ValidationError } from '../errors.ts';
 import { loadMetricSettings } from '../metrics/settings.ts';
 import { rowsOf } from '../tickets/queries.ts';
-import { computeMonthlyFigures, type MonthlyFigures } from './figures.ts';
+import type { MonthlyFigures } from './contents.ts';
+import { computeMonthlyFigures } from './figures.ts';
 import { reportHtml, reportTitle } from './html.ts';
 import { MONTH_PATTERN, monthOf, monthSpan, previousMonth } from './months.ts';
 

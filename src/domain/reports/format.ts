@@ -1,5 +1,5 @@
 /** How the report writes numbers, in the HTML (PDF) and wherever text is needed; the XLSX keeps raw values. */
-import type { Change } from './figures.ts';
+import type { Change } from './contents.ts';
 
 export const int = (n: number) => n.toLocaleString('zh-CN');
 /** A fraction as a percentage with one decimal; — when there is nothing to divide. */

@@ -4,7 +4,7 @@
  */
 import { channelPie, categoryBar, dailyLine, unitRankingBar } from '../../adapters/reports/charts.ts';
 import { CASE_RULE } from './cases.ts';
-import { UNIT_RATE_KEYS, type LevelFigure, type MonthlyFigures, type RankedFigure, type RateFigure } from './figures.ts';
+import { UNIT_RATE_KEYS, type LevelFigure, type MonthlyFigures, type RankedFigure, type RateFigure } from './contents.ts';
 import { changeOf, changeText, figureText, int, pct, pointsText, shanghaiTime } from './format.ts';
 import { monthTitle } from './months.ts';
 import { METRIC_NAMES } from '../metrics/definitions.ts';
