@@ -5,7 +5,7 @@
  * waits for a dispatcher.
  */
 import type { Deps } from '../../deps.ts';
-import { assignableUnits, type DispatchInput } from '../tickets/commands/lifecycle.ts';
+import { assignableUnits, type DispatchInput } from '../tickets/commands/dispatch.ts';
 import type { TicketRow } from '../tickets/queries.ts';
 import type { References } from '../reference.ts';
 import { autoDispatchChoice } from './match.ts';

@@ -15,7 +15,7 @@ import { isActiveArticle } from '../../kb/queries.ts';
 import { notifyIntakeReceipt } from '../../notifications/notices.ts';
 import { autoDispatchPlan } from '../../routing/auto-dispatch.ts';
 import { systemActor } from '../../auth/actor.ts';
-import { dispatchWrites } from './lifecycle.ts';
+import { dispatchWrites } from './dispatch.ts';
 import { ticketTransition, type TicketStatus } from '../status.ts';
 import { ticketPlace } from '../../routing/locate.ts';
 import { categoryAncestry, referencesAt, type References } from '../../reference.ts';
