@@ -29,28 +29,22 @@
  * nothing of returns, extensions, terminations, reopens or appeals. The rollup rows are what the rollup job
  * derives from those events (contributions.ts; checked against the real rollup code by `verifyRollups`,
  * which the smoke test runs).
+ *
+ * Here the order of the work; its parts in generate/: deadlines.ts (SLA and centre clocks), events.ts (the
+ * event streams), rollups.ts (the rollup rows), sql.ts (what they share).
  */
 import os from 'node:os';
 import postgres, { type Sql } from 'postgres';
-import { connect } from '../../db/client.ts';
-import { testConfig } from '../../src/config.ts';
-import { dayNumberOf, dayString, hhmmOf, localInstant, type TimeUnit } from '../../src/domain/calendar/calendar.ts';
-import { loadCalendar } from '../../src/domain/calendar/store.ts';
-import { COUNTERS, counterColumn, type Counter } from '../../src/domain/metrics/counters.ts';
-import { CLOCKS, startAllClocks, type Clock, type SlaTerms } from '../../src/domain/sla/clocks.ts';
-import { termsOf } from '../../src/domain/sla/matching.ts';
-import { matchPolicy } from '../../src/domain/sla/policies.ts';
-import type { CentreClock } from '../../src/domain/centre/clocks.ts';
+import { CLOCKS } from '../../src/domain/sla/clocks.ts';
+import { deadline, slaLookups } from './generate/deadlines.ts';
+import { CONTACT_ID, eventsSql, GAPS, HANDLER, REPEAT_CONTACT_ID, REPLY_TEXT, STAFF, STATUS_NOW, TICKET_VERSION } from './generate/events.ts';
+import { computeRollups } from './generate/rollups.ts';
+import { ceilMinute, CONFIG, day, NOW, YEAR_START } from './generate/sql.ts';
 
-export const DATASET_NOW = '2026-01-01T00:00:00+08:00';
-const YEAR_START = '2025-01-01T00:00:00+08:00';
 /** Bumped whenever what the generator writes changes: a kept dataset of another version is generated again. */
 export const GENERATOR_VERSION = 2;
 
 const DIURNAL = [0.5, 0.3, 0.2, 0.2, 0.2, 0.3, 0.8, 2, 4, 6, 6.5, 6, 4.5, 4.5, 6, 6, 5.5, 5, 4, 3.5, 3, 2.5, 1.8, 1];
-const CHANNELS = ['phone', 'online', 'window', 'open311', 'bad_review'] as const;
-/** The product's default limits (src/config.ts): the centre's clocks, the callback day, the attempts. */
-const CONFIG = testConfig();
 
 export type GenerateResult = { tickets: number; assignments: number; events: number; callbacks: number; rollupRows: number; seconds: Record<string, number> };
 
@@ -113,125 +107,6 @@ async function slotTables(sql: Sql) {
       select (row_number() over (order by id) - 1)::int as i, id as unit_id from units where kind = 'department' and active;
     create unique index on bench.dep_slots (i);`);
 }
-
-const NOW = `'${DATASET_NOW}'::timestamptz`;
-const day = (col: string) => `((${col}) at time zone 'Asia/Shanghai')::date`;
-/** An instant as the product writes it in payloads (Date.toISOString()). */
-const iso = (col: string) => `to_char((${col}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-/** The sweep's first run at or after an instant (it runs every minute). */
-const ceilMinute = (col: string) => `(date_trunc('minute', ${col}) + case when ${col} > date_trunc('minute', ${col}) then interval '1 minute' else interval '0' end)`;
-
-// ---------------------------------------------------------------- SLA deadlines as dispatch sets them
-
-const DAY_UNITS: readonly TimeUnit[] = ['natural_days', 'working_days'];
-/** A deadline as ISO text; a clock the calendar cannot place (its year not imported) is beyond what the generator writes. */
-const deadlineIso = (due: Record<Clock, Date | null>, clock: Clock, at: string) => {
-  const d = due[clock];
-  if (!d) throw new Error(`bench generator: the calendar does not cover the ${clock} deadline of a dispatch at ${at}; import the year first`);
-  return d.toISOString();
-};
-
-/**
- * The policy of every (leaf category, channel) the generator draws, matched by the product (urgency normal),
- * and its deadlines from the product's clock arithmetic: per dispatch day for day limits (two answers a day:
- * before and after the working day's end, which 含本数 counting tells apart), per dispatch instant for
- * working-hour limits (`instant`, once the dispatches are staged); natural minutes and hours are added in SQL.
- */
-async function slaLookups(sql: Sql, url: string): Promise<{ dayEnd: string; instant: (sql: Sql) => Promise<void> }> {
-  const cats = await sql<{ id: number }[]>`select distinct category_id as id from bench.cat_slots order by 1`;
-  const terms = new Map<number, SlaTerms>();
-  const map: { c: number; ch: string; p: number | null }[] = [];
-  const database = await connect({ url, max: 1 });
-  let cal: Awaited<ReturnType<typeof loadCalendar>>;
-  try {
-    cal = await loadCalendar(database.db);
-    for (const { id } of cats) {
-      for (const channel of CHANNELS) {
-        const p = await matchPolicy(database.db, { categoryId: Number(id), urgency: 'normal', channel });
-        if (p) terms.set(p.id, termsOf(p));
-        map.push({ c: Number(id), ch: channel, p: p?.id ?? null });
-      }
-    }
-  } finally {
-    await database.close();
-  }
-  const dayEnd = cal.hours.at(-1)!.end;
-  const days: Record<string, unknown>[] = [];
-  for (const [p, t] of terms) {
-    for (let n = dayNumberOf(YEAR_START.slice(0, 10)); n <= dayNumberOf(DATASET_NOW.slice(0, 10)) - 1; n++) {
-      for (const late of [false, true]) {
-        const start = localInstant(n, late ? dayEnd : 0);
-        const c = startAllClocks(cal, t, start);
-        const pick = (clock: Clock) => (DAY_UNITS.includes(t[clock].unit) ? deadlineIso(c.due, clock, start.toISOString()) : null);
-        days.push({ p, day: dayString(n), late, sign: pick('sign'), response: pick('response'), complete: pick('complete') });
-      }
-    }
-  }
-  const policies = [...terms].map(([p, t]) => Object.assign({ p }, ...CLOCKS.map((c) => ({ [`${c}_unit`]: t[c].unit, [`${c}_amount`]: t[c].amount }))));
-  await sql.unsafe(`drop table if exists bench.policy_map, bench.policy_terms, bench.day_due, bench.instant_due`);
-  await sql`create table bench.policy_map as select * from jsonb_to_recordset(${sql.json(map as never)}) as x(c int, ch text, p int)`;
-  await sql`create table bench.policy_terms as select * from jsonb_to_recordset(${sql.json(policies as never)})
-    as x(p int, sign_unit text, sign_amount numeric, response_unit text, response_amount numeric, complete_unit text, complete_amount numeric)`;
-  await sql`create table bench.day_due as select * from jsonb_to_recordset(${sql.json(days as never)})
-    as x(p int, day date, late boolean, sign timestamptz, response timestamptz, complete timestamptz)`;
-  await sql.unsafe(`
-    create table bench.instant_due (p int, at timestamptz, sign timestamptz, response timestamptz, complete timestamptz);
-    create unique index on bench.policy_map (c, ch);
-    create unique index on bench.day_due (p, day, late);`);
-  const working = [...terms].filter(([, t]) => CLOCKS.some((c) => t[c].unit === 'working_hours')).map(([p]) => p);
-  return {
-    dayEnd: hhmmOf(dayEnd),
-    instant: async (sql: Sql) => {
-      if (!working.length) return;
-      const starts = await sql<{ p: number; at: Date }[]>`
-        select distinct m.p, t0.dispatched0 as at from bench.t0 join bench.policy_map m on m.c = t0.category_id and m.ch = t0.channel::text
-        where m.p = any(${working}) and t0.disp = 'dispatch' and t0.dispatched0 <= ${DATASET_NOW}::timestamptz`;
-      for (let i = 0; i < starts.length; i += 20_000) {
-        const chunk = starts.slice(i, i + 20_000).map(({ p, at }) => {
-          const t = terms.get(p)!;
-          const c = startAllClocks(cal, t, at);
-          const pick = (clock: Clock) => (t[clock].unit === 'working_hours' ? deadlineIso(c.due, clock, at.toISOString()) : null);
-          return { p, at: at.toISOString(), sign: pick('sign'), response: pick('response'), complete: pick('complete') };
-        });
-        await sql`insert into bench.instant_due select * from jsonb_to_recordset(${sql.json(chunk as never)})
-          as x(p int, at timestamptz, sign timestamptz, response timestamptz, complete timestamptz)`;
-      }
-      await sql.unsafe(`create unique index on bench.instant_due (p, at)`);
-    },
-  };
-}
-
-/** A clock's deadline from the dispatch instant `d` under the joined policy terms `pt` and lookups `dd` (day) and `iu` (instant). */
-const deadline = (clock: Clock, d: string) => `case pt.${clock}_unit
-      when 'natural_minutes' then ${d} + round(pt.${clock}_amount * 60000) * interval '1 millisecond'
-      when 'natural_hours' then ${d} + round(pt.${clock}_amount * 3600000) * interval '1 millisecond'
-      when 'working_hours' then iu.${clock} else dd.${clock} end`;
-
-// ---------------------------------------------------------------- the centre's own clocks (centre/clocks.ts)
-
-type CentreSql = { waited: string; onTime: string; json: string };
-const waitedMinutes = (since: string, at: string) => `greatest(0, round(extract(epoch from (${at}) - (${since})) / 60))::int`;
-/** What centreDecision records for a wait from `since` ended at `at`, due at `due`, in SQL over bench.t's columns. */
-function centre(clock: CentreClock, since: string, at: string, due: string, limit: string): CentreSql {
-  const waited = waitedMinutes(since, at);
-  const onTime = `((${at}) <= (${due}))`;
-  return {
-    waited,
-    onTime,
-    json: `jsonb_build_object('clock', '${clock}', 'since', ${iso(since)}, 'waitedMinutes', ${waited}, 'limitMinutes', ${limit}, 'onTime', ${onTime})`,
-  };
-}
-const minutesClock = (clock: CentreClock, since: string, at: string, minutes: number) => centre(clock, since, at, `(${since}) + interval '${minutes} minutes'`, String(minutes));
-/** The callback falls due at 00:00 CALLBACK_DUE_DAYS after the approval and is late once that day is over. */
-const CALLBACK_DUE = `((((approved_at at time zone 'Asia/Shanghai')::date + ${CONFIG.CALLBACK_DUE_DAYS + 1})::timestamp) at time zone 'Asia/Shanghai')`;
-const callbackClock = (at: string) => centre('callback', 'approved_at', at, CALLBACK_DUE, waitedMinutes('approved_at', CALLBACK_DUE));
-const CENTRE = {
-  dispatch: minutesClock('dispatch', 'created_at', 'dispatched_at', CONFIG.CENTRE_DISPATCH_LIMIT_MINUTES),
-  review: minutesClock('reply_review', 'replied_at', 'approved_at', CONFIG.CENTRE_REPLY_REVIEW_LIMIT_MINUTES),
-  retry: callbackClock('retry_at'),
-  call: callbackClock('cb_at'),
-  firstCall: callbackClock('coalesce(retry_at, cb_at)'),
-};
 
 // ---------------------------------------------------------------- staging
 
@@ -325,119 +200,6 @@ async function lifecycles(sql: Sql, dayEnd: string) {
       case when r_rep < 0.05 and disp = 'dispatch' then date_trunc('second', created_at + interval '1 second' + (coalesce(closed_at, ${NOW}) - created_at - interval '2 seconds') * r_rpt) end as repeat_at,
       solved, satisfaction, disputed and cb_at is not null as disputed
     from n) x`);
-}
-
-// ---------------------------------------------------------------- the event streams
-
-/** The ticket's status at an instant before its close (for an event that does not move it). */
-const statusAt = (at: string) => `case when dispatched_at is null or ${at} < dispatched_at then 'awaiting_dispatch'
-  when signed_at is null or ${at} < signed_at then 'awaiting_sign' when replied_at is null or ${at} < replied_at then 'in_progress'
-  when approved_at is null or ${at} < approved_at then 'awaiting_review' when cb_at is null or ${at} < cb_at then 'awaiting_callback' else 'callback_disputed' end`;
-const STATUS_NOW = `case when closed_at is not null then 'closed' when cb_at is not null then 'callback_disputed' when approved_at is not null then 'awaiting_callback'
-  when replied_at is not null then 'awaiting_review' when signed_at is not null then 'in_progress' when dispatched_at is not null then 'awaiting_sign' else 'awaiting_dispatch' end`;
-const unitAct = (from: string, to: string) => `'unitId', lead_unit_id, 'role', 'lead', 'assignmentFrom', '${from}', 'assignmentTo', '${to}'`;
-const REPLY_TEXT = '已联系诉求人，问题已处理完毕。（合成答复）';
-/** Contacts' ids: the ticket's own, then its repeat. */
-const CONTACT_ID = 'id * 2';
-const REPEAT_CONTACT_ID = 'id * 2 + 1';
-
-type Staff = 'operator' | 'dispatcher' | 'callback_agent' | 'supervisor' | 'unit_handler';
-/**
- * One kind of event. `chain`: its place among the lifecycle's own events, which happen in this order (those
- * present are the first ones, but for the optional callback_retry); the others (`float`: the sweep's warning, a
- * repeat contact) fall between them, after the chain events at or before their time.
- */
-type EventSpec = { type: string; at: string; from: string; to: string; payload: string; public: string; assignment?: true; bump?: false; actor?: Staff } & (
-  | { chain: string }
-  | { float: 'warning' | 'repeat' }
-);
-const q = (s: string) => `'${s}'`;
-/** In the order of a lifecycle. */
-const EVENTS: EventSpec[] = [
-  {
-    type: q('ticket_created'), chain: '0', at: 'created_at', from: 'null', to: `case when disp in ('direct_answer', 'not_accepted') then 'closed' else 'awaiting_dispatch' end`, public: 'true', actor: 'operator',
-    payload: `jsonb_build_object('channel', channel, 'categoryId', category_id, 'disposition', case when disp = 'pending' then 'dispatch' else disp end)
-      || case disp when 'direct_answer' then jsonb_build_object('kbArticleId', s.kb_id) when 'not_accepted' then jsonb_build_object('reason', '不属于受理范围（合成）') else '{}'::jsonb end`,
-  },
-  {
-    type: q('dispatch'), chain: '1', at: 'dispatched_at', from: q('awaiting_dispatch'), to: q('awaiting_sign'), public: 'true', actor: 'dispatcher',
-    payload: `jsonb_build_object('leadUnitId', lead_unit_id, 'assistUnitIds', '[]'::jsonb, 'designate', false, 'note', null,
-      'deadlines', jsonb_build_object(${CLOCKS.map((c) => `'${c}', ${iso(`${c}_due_at`)}`).join(', ')}), 'awaitingCalendar', '[]'::jsonb, 'centre', ${CENTRE.dispatch.json})`,
-  },
-  { type: q('sign'), chain: '2', at: 'signed_at', from: q('awaiting_sign'), to: q('in_progress'), public: 'true', assignment: true, actor: 'unit_handler', payload: `jsonb_build_object(${unitAct('awaiting_sign', 'in_progress')})` },
-  {
-    type: q('contact'), chain: '3', at: 'contact_at', from: q('in_progress'), to: q('in_progress'), public: 'false', assignment: true, actor: 'unit_handler',
-    payload: `jsonb_build_object('method', 'phone', 'summary', '已电话联系诉求人，了解诉求详情。', 'contactedAt', ${iso('contact_at')}, 'recordedAt', ${iso('contact_at')},
-      'backdateReason', null, ${unitAct('in_progress', 'in_progress')})`,
-  },
-  {
-    type: q('sla_warning'), float: 'warning', at: 'warned_at', from: 'null', to: 'null', public: 'false', assignment: true, bump: false,
-    payload: `jsonb_build_object('clock', 'complete', 'level', 'overdue', 'dueAt', ${iso('complete_due_at')}, 'markAt', ${iso('complete_due_at')}, 'cycle', 0,
-      'unitId', lead_unit_id, 'reminderId', null, 'supervisionId', null)`,
-  },
-  { type: q('reply'), chain: '4', at: 'replied_at', from: q('in_progress'), to: q('awaiting_review'), public: 'true', assignment: true, actor: 'unit_handler', payload: `jsonb_build_object('content', '${REPLY_TEXT}', ${unitAct('in_progress', 'replied')})` },
-  { type: q('approve_reply'), chain: '5', at: 'approved_at', from: q('awaiting_review'), to: q('awaiting_callback'), public: 'true', actor: 'dispatcher', payload: `jsonb_build_object('note', null, 'centre', ${CENTRE.review.json})` },
-  {
-    type: q('callback_retry'), chain: '6', at: 'retry_at', from: q('awaiting_callback'), to: q('awaiting_callback'), public: 'false', actor: 'callback_agent',
-    payload: `jsonb_build_object('round', 1, 'attempt', 1, 'reached', false, 'solved', null, 'satisfaction', null, 'comment', null, 'centre', ${CENTRE.retry.json})`,
-  },
-  {
-    type: `case when disputed then 'callback_dispute' else 'callback_close' end`, chain: '6 + (retry_at is not null)::int', at: 'cb_at', from: q('awaiting_callback'), to: `case when disputed then 'callback_disputed' else 'closed' end`,
-    public: 'not disputed', actor: 'callback_agent',
-    payload: `jsonb_build_object('round', 1, 'attempt', 1 + (retry_at is not null)::int, 'reached', true, 'solved', solved, 'satisfaction', satisfaction, 'comment', null, 'centre', ${CENTRE.call.json})`,
-  },
-  { type: q('close'), chain: '7 + (retry_at is not null)::int', at: 'case when disputed then closed_at end', from: q('callback_disputed'), to: q('closed'), public: 'true', actor: 'supervisor', payload: `jsonb_build_object('note', '已向诉求人解释说明，予以办结。（合成）')` },
-  { type: q('contact_linked'), float: 'repeat', at: 'repeat_at', from: statusAt('repeat_at'), to: statusAt('repeat_at'), public: 'false', actor: 'operator', payload: `jsonb_build_object('contactId', ${REPEAT_CONTACT_ID}, 'channel', channel)` },
-];
-/**
- * Ids and versions follow time, as the product's do: a chain event's id is 3 × its place; a warning or repeat
- * contact falls into the gap after the last chain event at or before it (+1, +2; by time when both fall into
- * the same gap). The version counts the events that bump it (all but the sweep's warning, which records the
- * version it found). Ids leave gaps within a ticket, as the product's do.
- */
-const EVENT_SLOTS = 32;
-const FLOATS = ['warning', 'repeat'] as const;
-const floatAt = (kind: (typeof FLOATS)[number]) => EVENTS.find((e) => 'float' in e && e.float === kind)!.at;
-/** The gap a warning or repeat contact falls into: the chain events at or before it (a column of bench.t, computed once). */
-const gapOf = (kind: (typeof FLOATS)[number]) => `${kind}_gap`;
-const GAPS = () => FLOATS.map((f) => `${EVENTS.flatMap((e) => ('chain' in e ? [`coalesce((${e.at}) <= (${floatAt(f)}), false)::int`] : [])).join(' + ')} as ${gapOf(f)}`).join(', ');
-/** Whether a repeat contact came first, both in the same gap. */
-const REPEAT_FIRST = `coalesce(${gapOf('repeat')} = ${gapOf('warning')} and (${floatAt('repeat')}) < (${floatAt('warning')}), false)`;
-const REPEAT_BEFORE = (t: string) => `coalesce((${floatAt('repeat')}) < (${t}), false)::int`;
-function order(e: EventSpec): { pos: string; version: string } {
-  if ('chain' in e) return { pos: `3 * (${e.chain})`, version: `(${e.chain}) + 1 + ${REPEAT_BEFORE(e.at)}` };
-  const k = gapOf(e.float);
-  const offset = e.float === 'warning' ? `case when ${REPEAT_FIRST} then 2 else 1 end` : `case when ${REPEAT_FIRST} then 1 else 2 end`;
-  return { pos: `3 * (${k} - 1) + ${offset}`, version: e.float === 'warning' ? `${k} + ${REPEAT_BEFORE(e.at)}` : `${k} + 1` };
-}
-/** The ticket's version at now: every event but the warning bumps it. */
-const TICKET_VERSION = EVENTS.filter((e) => e.bump !== false).map((e) => `(${e.at} is not null)::int`).join(' + ');
-
-const STAFF = `(select (select id from users where username = 'operator1') as operator, (select id from users where username = 'dispatcher1') as dispatcher,
-  (select id from users where username = 'callback1') as callback_agent, (select id from users where username = 'supervisor1') as supervisor,
-  (select id from units where kind = 'centre' order by id limit 1) as centre_unit, (select min(id) from kb_articles) as kb_id) s`;
-/** Each unit's handler (the first), who signs, contacts and replies for it. */
-const HANDLER = `left join (select unit_id, min(id) as user_id from users where role = 'unit_handler' and active group by unit_id) h on h.unit_id = t.lead_unit_id`;
-const actorOf = (a: Staff | undefined) =>
-  !a ? ['null::int', 'null::role', 'null::int'] : a === 'unit_handler' ? ['h.user_id', `case when h.user_id is not null then 'unit_handler'::role end`, 'case when h.user_id is not null then lead_unit_id end'] : [`s.${a}`, `'${a}'::role`, 's.centre_unit'];
-
-/** The events of the tickets with ids lo–hi. */
-function eventsSql(lo: number, hi: number) {
-  // Only for the events that happened: every row of the list is computed for every ticket.
-  const ifAny = (e: EventSpec, x: string) => `case when (${e.at}) is not null then ${x} end`;
-  const values = EVENTS.map((e) => {
-    const o = order(e);
-    return `((${e.type})::text, (${e.at})::timestamptz, ${e.assignment ? 'id' : 'null::bigint'}, (${ifAny(e, e.from)})::text, (${ifAny(e, e.to)})::text,
-      (${ifAny(e, o.version)})::int, (${ifAny(e, o.pos)})::int, ${ifAny(e, e.payload)}, (${e.public})::boolean, ${actorOf(e.actor).join(', ')})`;
-  });
-  return `
-    insert into ticket_events (id, ticket_id, assignment_id, type, actor_id, actor_role, actor_unit_id, from_status, to_status, version, payload, public, created_at)
-    overriding system value
-    select t.id * ${EVENT_SLOTS} + e.pos, t.id, e.assignment_id, e.type, e.actor_id, e.actor_role, e.actor_unit_id, e.from_status, e.to_status, e.version, e.payload, e.public, e.at
-    from bench.t t cross join ${STAFF} ${HANDLER} cross join lateral (values
-      ${values.join(',\n      ')}
-    ) as e(type, at, assignment_id, from_status, to_status, version, pos, payload, public, actor_id, actor_role, actor_unit_id)
-    where t.id between ${lo} and ${hi} and e.at is not null`;
 }
 
 /**
@@ -561,89 +323,4 @@ export async function generate(sql: Sql, url: string, n: number, log: (m: string
   const [c] = await sql.unsafe(`select (select count(*) from tickets)::bigint as tickets, (select count(*) from assignments)::bigint as assignments,
     (select count(*) from ticket_events)::bigint as events, (select count(*) from callbacks)::bigint as callbacks`);
   return { tickets: Number(c!.tickets), assignments: Number(c!.assignments), events: Number(c!.events), callbacks: Number(c!.callbacks), rollupRows, seconds };
-}
-
-// ---------------------------------------------------------------- the rollups
-
-/** One kind of contribution: the rows of bench.t it comes from, its day and unit, and what it adds to which counter. */
-type Contribution = { where: string; day: string; unit: string; counts: Partial<Record<Counter, string>> };
-
-/** The lead's completion clock judged missed: the sweep's overdue, or a reply after the deadline (on the deadline's day). */
-const MISSED = `coalesce(complete_due_at is not null and (warned_at is not null or replied_at > complete_due_at), false)`;
-const RESPONDED = `(contact_at is not null and (response_due_at is null or contact_at <= response_due_at))::int`;
-const SIGNED = `(signed_at is not null and (sign_due_at is null or signed_at <= sign_due_at))::int`;
-const DISPATCHED = 'dispatched_at is not null';
-
-/** What the fold (contributions.ts) adds for the lifecycles above, event by event, as counters over bench.t. */
-const CONTRIBUTIONS: Contribution[] = [
-  // ticket_created, contact_linked (the centre, on the contact's day)
-  { where: 'true', day: day('created_at'), unit: '0', counts: { contacts: '1', directAnswers: `(disp = 'direct_answer')::int`, notAccepted: `(disp = 'not_accepted')::int` } },
-  { where: 'repeat_at is not null', day: day('repeat_at'), unit: '0', counts: { contacts: '1', repeatContacts: '1' } },
-  // dispatch-day cohort: dispatch, sign, reply, close
-  { where: DISPATCHED, day: day('dispatched_at'), unit: 'lead_unit_id', counts: { dispatched: '1', leadDispatched: '1', signedOnTime: SIGNED, replied: '(replied_at is not null)::int', completed: '(closed_at is not null)::int' } },
-  // due-day cohorts: the response clock (met by the contact), the completion clock (replied, closed); no deadline: the dispatch day
-  { where: DISPATCHED, day: day('coalesce(response_due_at, dispatched_at)'), unit: 'lead_unit_id', counts: { responseDue: '1', leadResponseDue: '1', respondedOnTime: RESPONDED, leadRespondedOnTime: RESPONDED } },
-  {
-    where: DISPATCHED, day: day('coalesce(complete_due_at, dispatched_at)'), unit: 'lead_unit_id',
-    counts: { completeDue: '1', leadCompleteDue: '1', repliedDue: '(replied_at is not null)::int', completedDue: '(closed_at is not null)::int' },
-  },
-  // 按时办结率: missed on the deadline's day, else judged at the close
-  { where: `${DISPATCHED} and ${MISSED}`, day: day('complete_due_at'), unit: 'lead_unit_id', counts: { completionJudged: '1' } },
-  { where: `${DISPATCHED} and closed_at is not null`, day: day('closed_at'), unit: 'lead_unit_id', counts: { closed: '1', completionJudged: `(not ${MISSED})::int`, closedOnTime: `(not ${MISSED})::int` } },
-  // callback attempts (the lead unit, on the call's day)
-  { where: 'retry_at is not null', day: day('retry_at'), unit: 'lead_unit_id', counts: { callbackAttempts: '1' } },
-  {
-    where: 'cb_at is not null', day: day('cb_at'), unit: 'lead_unit_id',
-    counts: {
-      callbacksConcluded: '1', callbackAttempts: '1', callbacksValid: '(solved is not null or satisfaction is not null)::int', solvedAnswers: '(solved is not null)::int',
-      solved: `(solved = 'solved')::int`, partlySolved: `(solved = 'partly')::int`, rated: '(satisfaction is not null)::int',
-      satisfied: `(satisfaction = 'satisfied')::int`, basicallySatisfied: `(satisfaction = 'basically_satisfied')::int`,
-    },
-  },
-  // the centre's own clocks, on the decision's day: the dispatch, the reply's review, the round's first call
-  { where: DISPATCHED, day: day('dispatched_at'), unit: '0', counts: { dispatchDecisions: '1', dispatchWaitMinutes: CENTRE.dispatch.waited, dispatchOnTime: `${CENTRE.dispatch.onTime}::int` } },
-  { where: 'approved_at is not null', day: day('approved_at'), unit: '0', counts: { reviewsDecided: '1', reviewsOnTime: `${CENTRE.review.onTime}::int` } },
-  { where: 'coalesce(retry_at, cb_at) is not null', day: day('coalesce(retry_at, cb_at)'), unit: '0', counts: { callbackRounds: '1', callbacksOnTime: `${CENTRE.firstCall.onTime}::int` } },
-];
-
-const COLUMNS = COUNTERS.map(counterColumn);
-
-/**
- * The rollup rows the rollup job would derive from the generated events (contributions.ts, for the
- * lifecycles the generator writes), at every grain (the subtree grain: each unit's monthly row also
- * counted for every unit on its path, all channels together). Replaces whatever the rollup tables held.
- * Each kind of contribution is summed on its own (a narrow aggregate), then the kinds are added per key.
- */
-export async function computeRollups(sql: Sql): Promise<number> {
-  const list = COLUMNS.join(', ');
-  const sums = COLUMNS.map((c) => `sum(${c})::int`).join(', ');
-  const parts = CONTRIBUTIONS.map(
-    (k) => `select ${k.day} as day, (${k.unit})::int as unit_id, category_id, channel, ${COUNTERS.map((c, i) => `${k.counts[c] ? `sum(${k.counts[c]})::int` : '0'} as ${COLUMNS[i]}`).join(', ')}
-      from bench.t where ${k.where} group by 1, 2, 3, 4`,
-  );
-  // The finest grain into a table of its own first: CREATE TABLE AS may run in parallel (INSERT … SELECT may not).
-  await sql.unsafe(`
-    set jit = off;
-    drop table if exists bench.daily;
-    create unlogged table bench.daily as
-    select day, unit_id, category_id, channel, ${COLUMNS.map((c) => `sum(${c})::int as ${c}`).join(', ')} from (
-      ${parts.join('\n      union all\n      ')}
-    ) d group by 1, 2, 3, 4;
-    truncate metrics_daily, metrics_unit_daily, metrics_unit_monthly, metrics_subtree_monthly, metrics_category_monthly, metrics_queue;
-    insert into metrics_daily (day, unit_id, category_id, channel, appealed, ${list}) select day, unit_id, category_id, channel, false, ${list} from bench.daily;
-    drop table bench.daily;
-    insert into metrics_unit_daily (day, unit_id, channel, appealed, ${list})
-      select day, unit_id, channel, appealed, ${sums} from metrics_daily group by 1, 2, 3, 4;
-    insert into metrics_unit_monthly (month, unit_id, channel, appealed, ${list})
-      select date_trunc('month', day)::date, unit_id, channel, appealed, ${sums} from metrics_daily group by 1, 2, 3, 4;
-    insert into metrics_subtree_monthly (month, unit_id, appealed, ${list})
-      select m.month, a.id::int, m.appealed, ${sums} from metrics_unit_monthly m
-        left join units u on u.id = m.unit_id
-        cross join lateral unnest(case when m.unit_id = 0 then array['0'] else string_to_array(trim(both '/' from u.path), '/') end) as a(id)
-      where a.id ~ '^[0-9]+$'
-      group by 1, 2, 3;
-    insert into metrics_category_monthly (month, category_id, channel, appealed, ${list})
-      select date_trunc('month', day)::date, category_id, channel, appealed, ${sums} from metrics_daily group by 1, 2, 3, 4;`);
-  const [r] = await sql.unsafe(`select count(*)::int as n from metrics_daily`);
-  return r!.n;
 }

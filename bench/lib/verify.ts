@@ -13,7 +13,7 @@ import { CalendarStore } from '../../src/domain/calendar/store.ts';
 import { rollup } from '../../src/domain/metrics/rollup.ts';
 import { GRAINS } from '../../src/domain/metrics/grains.ts';
 import { COUNTERS, counterColumn, type Counter } from '../../src/domain/metrics/counters.ts';
-import { computeRollups } from './generate.ts';
+import { computeRollups } from './generate/rollups.ts';
 import { silentLogger } from './datasets.ts';
 
 const TABLES = GRAINS.map((g) => g.tableName);
