@@ -1,16 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { TicketEventOf, TicketEventType } from '../contract/events.ts';
-import type { IncomingCall } from '../contract/socket.ts';
-import type { TicketStatus } from '../contract/vocab.ts';
+import type { IncomingCall, TicketEventMessage } from '../contract/socket.ts';
 
 /** A ticket event as published after commit: ids and version only; clients refetch over HTTP. */
-export type PublishedEvent = {
-  id: number;
-  type: TicketEventType;
-  ticketId: number;
-  assignmentId: number | null;
-  version: number;
-  toStatus: TicketStatus | null;
+export type PublishedEvent = Omit<TicketEventMessage, 'at'> & {
   /** Units whose members should hear of it: the assigned units and every unit above them. */
   unitIds: number[];
   /** The user who logged the ticket (operators follow their own tickets). */
