@@ -109,12 +109,22 @@ export async function benchDashboards(url: string, tickets: number, runs: number
   const locale = 'zh-CN' as const;
   const loadStart = Math.round(os.loadavg()[0]! * 100) / 100;
   try {
-    const month = () => metricsReport(database.db, actor, { period: 'month', from: '2025-06-01', groupBy: 'unit', includeAppealed: false }, DEFAULT_METRIC_SETTINGS, locale);
-    const year = () => metricsReport(database.db, actor, { period: 'month', from: '2025-01-01', to: '2025-12-31', groupBy: 'unit', includeAppealed: false }, DEFAULT_METRIC_SETTINGS, locale);
+    const month = () =>
+      metricsReport(database.db, actor, { period: 'month', from: '2025-06-01', groupBy: 'unit', includeAppealed: false }, DEFAULT_METRIC_SETTINGS, locale);
+    const year = () =>
+      metricsReport(
+        database.db,
+        actor,
+        { period: 'month', from: '2025-01-01', to: '2025-12-31', groupBy: 'unit', includeAppealed: false },
+        DEFAULT_METRIC_SETTINGS,
+        locale,
+      );
     const monthApi = await time(runs, month);
     const monthRaw = await time(Math.max(3, Math.round(runs / 4)), () => sql.unsafe(RAW('2025-06-01T00:00:00+08:00', '2025-07-01T00:00:00+08:00')));
     const yearApi = await time(runs, year);
-    const yearCounters = await time(runs, () => metricCounters(database.db, actor, { period: 'month', from: '2025-01-01', to: '2025-12-31', groupBy: 'unit', includeAppealed: false }));
+    const yearCounters = await time(runs, () =>
+      metricCounters(database.db, actor, { period: 'month', from: '2025-01-01', to: '2025-12-31', groupBy: 'unit', includeAppealed: false }),
+    );
     const yearRaw = await time(Math.max(3, Math.round(runs / 10)), () => sql.unsafe(RAW('2025-01-01T00:00:00+08:00', '2026-01-01T00:00:00+08:00')));
     // Correctness: the API's dispatched and closed counts per unit for June equal the raw aggregate's.
     const api = await month();

@@ -68,7 +68,13 @@ async function measure(
   backends: () => Promise<number[]>,
 ) {
   const url = `http://127.0.0.1:${child.port}${pathName}`;
-  const warm = await postLoad({ url, connections: o.connections, seconds: 1, body: (i) => body(1_000_000 + i), headers: headers && ((i) => headers(1_000_000 + i)) });
+  const warm = await postLoad({
+    url,
+    connections: o.connections,
+    seconds: 1,
+    body: (i) => body(1_000_000 + i),
+    headers: headers && ((i) => headers(1_000_000 + i)),
+  });
   const pids = await backends();
   const cpu = async () => (await child.request<{ cpu: NodeJS.CpuUsage }>({ type: 'cpu' }, 'cpu')).cpu;
   const [c0, d0] = [await cpu(), procCpuMs(pids)];
@@ -79,7 +85,10 @@ async function measure(
   return { ...load, warmupOk: warm.ok, cpu: { serverMs: per(serverMs), databaseMs: pids.length ? per(d1 - d0) : null } };
 }
 
-export async function benchIntake(target: { driver: 'postgres'; server: PgServer } | { driver: 'pglite' }, o: { connections: number; seconds: number }): Promise<IntakeFigures> {
+export async function benchIntake(
+  target: { driver: 'postgres'; server: PgServer } | { driver: 'pglite' },
+  o: { connections: number; seconds: number },
+): Promise<IntakeFigures> {
   const run = String(Date.now());
   let env: Record<string, string>;
   let query: <T>(text: string) => Promise<T[]>;
@@ -90,7 +99,7 @@ export async function benchIntake(target: { driver: 'postgres'; server: PgServer
     const url = await freshSeededDb(target.server, 'bench_intake');
     env = { DATABASE_URL: url };
     const sql = postgres(url, { max: 1, onnotice: () => {} });
-    query = async <T,>(text: string) => (await sql.unsafe(text)) as unknown as T[];
+    query = async <T>(text: string) => (await sql.unsafe(text)) as unknown as T[];
     close = () => sql.end();
     // The server children's connections (not this one's), when the database server runs on this machine.
     backends = async () =>
@@ -106,7 +115,7 @@ export async function benchIntake(target: { driver: 'postgres'; server: PgServer
     await seedDemo(database.db);
     await database.close();
     env = { DATA_DIR: dataDir, DATABASE_URL: '' };
-    query = async <T,>(text: string) => {
+    query = async <T>(text: string) => {
       const d = await connect({ dataDir });
       try {
         return await d.query<T>(text);
@@ -126,7 +135,14 @@ export async function benchIntake(target: { driver: 'postgres'; server: PgServer
   await bare.stop();
 
   const app = await startChild('app-server.ts', env, 120_000);
-  const appLoad = await measure(app, '/api/tickets', body, (i) => ({ authorization: `Bearer ${DEMO_API_TOKEN}`, 'idempotency-key': `bench-${run}-${i}` }), o, backends);
+  const appLoad = await measure(
+    app,
+    '/api/tickets',
+    body,
+    (i) => ({ authorization: `Bearer ${DEMO_API_TOKEN}`, 'idempotency-key': `bench-${run}-${i}` }),
+    o,
+    backends,
+  );
   const appRss = await app.rss();
   await app.stop();
 

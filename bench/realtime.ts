@@ -46,7 +46,15 @@ export type RealtimeSide = {
   lastClientP50: number;
   lastClientP99: number;
   /** per round, from the servers' probe (p50 / p99 over rounds, ms) */
-  parts: { ipc: P; triggerToPublish: P; publishToFirstWrite: P; fanout: P; lastWriteToLastClient: P; serverGcMs: { rounds: number; max: number; kinds: string[] }; clientGcMs: number };
+  parts: {
+    ipc: P;
+    triggerToPublish: P;
+    publishToFirstWrite: P;
+    fanout: P;
+    lastWriteToLastClient: P;
+    serverGcMs: { rounds: number; max: number; kinds: string[] };
+    clientGcMs: number;
+  };
   /** the server's CPU time (user + system) per round: the event's whole cost to the server, whatever the load */
   serverCpuMs: P;
   rssMB: number;
@@ -60,7 +68,14 @@ export type RealtimeSide = {
   wrong: number;
   timedOut: number;
 };
-export type RealtimeFigures = { clients: number; rounds: number; rooms: Record<string, number>; app: RealtimeSide; bare: RealtimeSide; check: { ok: boolean; detail: string } };
+export type RealtimeFigures = {
+  clients: number;
+  rounds: number;
+  rooms: Record<string, number>;
+  app: RealtimeSide;
+  bare: RealtimeSide;
+  check: { ok: boolean; detail: string };
+};
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -100,19 +115,25 @@ export async function measure(server: Child, auths: Record<string, unknown>[], r
 
     // Each worker's 'done' for the current round: its receive times, mapped to this process's clock.
     let pending: { version: number; times: number[][]; left: number; resolve: () => void } | null = null;
-    workers.forEach((w, i) =>
+    for (const [i, w] of workers.entries()) {
       w.proc.on('message', (m: { type: string; version?: number; times?: number[] }) => {
         if (m.type !== 'done' || !pending || m.version !== pending.version) return;
         pending.times.push(m.times!.map((t) => t + clocks[i]!.offset));
         if (--pending.left === 0) pending.resolve();
-      }),
-    );
+      });
+    }
 
     const fromTrigger: number[] = [];
     const fromPublish: number[] = [];
     const fromFirstWrite: number[] = [];
     const lastClient: number[] = [];
-    const part = { ipc: [] as number[], triggerToPublish: [] as number[], publishToFirstWrite: [] as number[], fanout: [] as number[], lastWriteToLastClient: [] as number[] };
+    const part = {
+      ipc: [] as number[],
+      triggerToPublish: [] as number[],
+      publishToFirstWrite: [] as number[],
+      fanout: [] as number[],
+      lastWriteToLastClient: [] as number[],
+    };
     const gcRounds: number[] = [];
     const gcKinds = new Set<string>();
     const cpu: number[] = [];
@@ -136,11 +157,17 @@ export async function measure(server: Child, auths: Record<string, unknown>[], r
       const sr = (await server.request<{ round: ServerRound | null }>({ type: 'timeline' }, 'timeline')).round;
       if (r < warmup) continue;
       if (!complete) timedOut++;
-      const s = sr && { ...sr, trigger: sr.trigger + serverClock.offset, publish: sr.publish + serverClock.offset, firstWrite: sr.firstWrite + serverClock.offset, lastWrite: sr.lastWrite + serverClock.offset };
+      const s = sr && {
+        ...sr,
+        trigger: sr.trigger + serverClock.offset,
+        publish: sr.publish + serverClock.offset,
+        firstWrite: sr.firstWrite + serverClock.offset,
+        lastWrite: sr.lastWrite + serverClock.offset,
+      };
       const got = times.flat();
       for (const at of got) {
         fromTrigger.push(at - t0);
-        if (s) (fromPublish.push(at - s.publish), fromFirstWrite.push(at - s.firstWrite));
+        if (s) fromPublish.push(at - s.publish), fromFirstWrite.push(at - s.firstWrite);
       }
       const last = Math.max(...got, t0);
       lastClient.push(last - t0);
@@ -156,7 +183,9 @@ export async function measure(server: Child, auths: Record<string, unknown>[], r
       }
       if (process.env.BENCH_RT_TRACE && s) {
         const f = (x: number) => x.toFixed(1);
-        process.stderr.write(`round ${r - warmup}: ipc ${f(s.trigger - t0)} → publish ${f(s.publish - s.trigger)} → first write ${f(s.firstWrite - s.publish)} → last write ${f(s.lastWrite - s.firstWrite)} (${s.writes}) → last client ${f(last - s.lastWrite)}; server cpu ${s.cpuMs} ms, gc ${s.gcMs}/${s.gcMax} ms ${s.gcKinds.join(',')}\n`);
+        process.stderr.write(
+          `round ${r - warmup}: ipc ${f(s.trigger - t0)} → publish ${f(s.publish - s.trigger)} → first write ${f(s.firstWrite - s.publish)} → last write ${f(s.lastWrite - s.firstWrite)} (${s.writes}) → last client ${f(last - s.lastWrite)}; server cpu ${s.cpuMs} ms, gc ${s.gcMs}/${s.gcMax} ms ${s.gcKinds.join(',')}\n`,
+        );
       }
     }
     const counts = await Promise.all(workers.map((w) => w.request<{ duplicates: number; wrong: number; gcMs: number }>({ type: 'counts' }, 'counts')));
@@ -223,7 +252,11 @@ async function ensureRealtimeDb(server: PgServer, n: number, rooms: Record<strin
       const token = newToken('jst');
       tokens.push(token);
       const [role, unit] =
-        i < rooms.staff! ? [staffRoles[i % 3]!, centre!.id] : i < rooms.staff! + rooms.district! ? ['unit_handler', street!.parent_id] : [i % 10 ? 'unit_handler' : 'unit_leader', street!.id];
+        i < rooms.staff!
+          ? [staffRoles[i % 3]!, centre!.id]
+          : i < rooms.staff! + rooms.district!
+            ? ['unit_handler', street!.parent_id]
+            : [i % 10 ? 'unit_handler' : 'unit_leader', street!.id];
       return { i, username: `rt-${i}`, role, unit: Number(unit), hash: hashToken(token), token };
     });
     await sql`
@@ -254,24 +287,42 @@ export async function benchRealtime(server: PgServer, opts: { clients: number; r
   const app = await startChild('realtime-server.ts', { DATABASE_URL: url });
   let appSide: RealtimeSide;
   try {
-    appSide = await measure(app, tokens.map((token) => ({ token })), opts.rounds, ticketId);
+    appSide = await measure(
+      app,
+      tokens.map((token) => ({ token })),
+      opts.rounds,
+      ticketId,
+    );
   } finally {
     await app.stop();
   }
   const bare = await startChild('bare-io-server.ts', {});
   let bareSide: RealtimeSide;
   try {
-    bareSide = await measure(bare, tokens.map(() => ({})), opts.rounds, ticketId);
+    bareSide = await measure(
+      bare,
+      tokens.map(() => ({})),
+      opts.rounds,
+      ticketId,
+    );
   } finally {
     await bare.stop();
   }
-  const ok = appSide.received === appSide.expected && appSide.duplicates === 0 && appSide.wrong === 0 && bareSide.received === bareSide.expected && bareSide.duplicates === 0;
+  const ok =
+    appSide.received === appSide.expected &&
+    appSide.duplicates === 0 &&
+    appSide.wrong === 0 &&
+    bareSide.received === bareSide.expected &&
+    bareSide.duplicates === 0;
   return {
     clients: n,
     rounds: opts.rounds,
     rooms,
     app: appSide,
     bare: bareSide,
-    check: { ok, detail: `jiesu: ${appSide.received}/${appSide.expected} deliveries, ${appSide.duplicates} duplicated, ${appSide.wrong} unexpected; bare: ${bareSide.received}/${bareSide.expected}` },
+    check: {
+      ok,
+      detail: `jiesu: ${appSide.received}/${appSide.expected} deliveries, ${appSide.duplicates} duplicated, ${appSide.wrong} unexpected; bare: ${bareSide.received}/${bareSide.expected}`,
+    },
   };
 }

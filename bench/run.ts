@@ -26,14 +26,23 @@ const SCALES: Record<string, number> = { quick: 2_000, '100k': 100_000, '1m': 1_
 const QUICK_DASHBOARD_TICKETS = 500;
 
 export type Row = { bench: string; figure: string; value: string; baseline: string; ratio: string; goal: string; pass: boolean | null };
-export type BenchOutput = { machine: Record<string, unknown>; command: string; quick: boolean; rows: Row[]; results: Record<string, unknown>; checks: Record<string, boolean> };
+export type BenchOutput = {
+  machine: Record<string, unknown>;
+  command: string;
+  quick: boolean;
+  rows: Row[];
+  results: Record<string, unknown>;
+  checks: Record<string, boolean>;
+};
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-export async function runBench(opts: { only?: Bench[]; scales?: string[]; quick?: boolean; log?: (m: string) => void; write?: boolean } = {}): Promise<BenchOutput> {
+export async function runBench(
+  opts: { only?: Bench[]; scales?: string[]; quick?: boolean; log?: (m: string) => void; write?: boolean } = {},
+): Promise<BenchOutput> {
   const log = opts.log ?? ((m: string) => console.error(m));
   const quick = !!opts.quick;
   const only = opts.only ?? [...BENCHES];
@@ -60,8 +69,24 @@ export async function runBench(opts: { only?: Bench[]; scales?: string[]; quick?
     const r = await benchIntake({ driver: 'postgres', server }, load);
     results.intake = r;
     checks.intake = r.check.ok;
-    rows.push({ bench: 'intake', figure: `tickets/s at ${r.connections} conns`, value: f(r.app.rps), baseline: f(r.bare.rps), ratio: f(r.ratio), goal: 'ratio ≥ 0.5', pass: r.ratio >= 0.5 });
-    rows.push({ bench: 'intake', figure: 'p99 latency', value: f(r.app.p99, ' ms'), baseline: f(r.bare.p99, ' ms'), ratio: '', goal: '< 50 ms', pass: r.app.p99 < 50 });
+    rows.push({
+      bench: 'intake',
+      figure: `tickets/s at ${r.connections} conns`,
+      value: f(r.app.rps),
+      baseline: f(r.bare.rps),
+      ratio: f(r.ratio),
+      goal: 'ratio ≥ 0.5',
+      pass: r.ratio >= 0.5,
+    });
+    rows.push({
+      bench: 'intake',
+      figure: 'p99 latency',
+      value: f(r.app.p99, ' ms'),
+      baseline: f(r.bare.p99, ' ms'),
+      ratio: '',
+      goal: '< 50 ms',
+      pass: r.app.p99 < 50,
+    });
   }
   if (only.includes('dashboards')) {
     for (const scale of scales) {
@@ -83,8 +108,24 @@ export async function runBench(opts: { only?: Bench[]; scales?: string[]; quick?
       results[`dashboards_${scale}`] = { ...d, generation: ds.generated, reused: ds.reused };
       checks[`dashboards_${scale}`] = d.check.ok;
       const tenM = n >= 10_000_000;
-      rows.push({ bench: `dashboards ${scale}`, figure: 'month, every unit (p50 / p99)', value: `${d.month.api.p50} / ${d.month.api.p99} ms`, baseline: `${d.month.raw.p50} ms`, ratio: f(d.month.ratio, '×'), goal: '< 50 ms at 10 M', pass: tenM ? d.month.api.p99 < 50 : null });
-      rows.push({ bench: `dashboards ${scale}`, figure: 'year by month, every unit', value: `${d.year.api.p50} / ${d.year.api.p99} ms`, baseline: `${d.year.raw.p50} ms`, ratio: f(d.year.ratio, '×'), goal: '< 100 ms at 10 M', pass: tenM ? d.year.api.p99 < 100 : null });
+      rows.push({
+        bench: `dashboards ${scale}`,
+        figure: 'month, every unit (p50 / p99)',
+        value: `${d.month.api.p50} / ${d.month.api.p99} ms`,
+        baseline: `${d.month.raw.p50} ms`,
+        ratio: f(d.month.ratio, '×'),
+        goal: '< 50 ms at 10 M',
+        pass: tenM ? d.month.api.p99 < 50 : null,
+      });
+      rows.push({
+        bench: `dashboards ${scale}`,
+        figure: 'year by month, every unit',
+        value: `${d.year.api.p50} / ${d.year.api.p99} ms`,
+        baseline: `${d.year.raw.p50} ms`,
+        ratio: f(d.year.ratio, '×'),
+        goal: '< 100 ms at 10 M',
+        pass: tenM ? d.year.api.p99 < 100 : null,
+      });
     }
   }
   if (only.includes('sweep')) {
@@ -98,8 +139,24 @@ export async function runBench(opts: { only?: Bench[]; scales?: string[]; quick?
       checks[`sweep_${scale}`] = r.check.ok;
       const full = n >= 1_000_000;
       const b = r.moving_pass.baseline;
-      rows.push({ bench: `sweep ${scale}`, figure: `steady pass, ${n.toLocaleString('en')} open (p50 / p99)`, value: `${r.steady.sweep.p50} / ${r.steady.sweep.p99} ms`, baseline: `${r.steady.naive.p50} ms (no watermark)`, ratio: f(r.steady.ratio, '×'), goal: '< 50 ms', pass: full ? r.steady.sweep.p99 < 50 : null });
-      rows.push({ bench: `sweep ${scale}`, figure: `${r.moving.toLocaleString('en')} move to overdue`, value: `${r.moving_pass.seconds} s (${r.moving_pass.perSecond}/s)`, baseline: `${b.extrapolatedSeconds} s (row-by-row, ${b.perSecond}/s)`, ratio: f(Math.round((b.extrapolatedSeconds / r.moving_pass.seconds) * 10) / 10, '×'), goal: '< 3 s', pass: full ? r.moving_pass.seconds < 3 : null });
+      rows.push({
+        bench: `sweep ${scale}`,
+        figure: `steady pass, ${n.toLocaleString('en')} open (p50 / p99)`,
+        value: `${r.steady.sweep.p50} / ${r.steady.sweep.p99} ms`,
+        baseline: `${r.steady.naive.p50} ms (no watermark)`,
+        ratio: f(r.steady.ratio, '×'),
+        goal: '< 50 ms',
+        pass: full ? r.steady.sweep.p99 < 50 : null,
+      });
+      rows.push({
+        bench: `sweep ${scale}`,
+        figure: `${r.moving.toLocaleString('en')} move to overdue`,
+        value: `${r.moving_pass.seconds} s (${r.moving_pass.perSecond}/s)`,
+        baseline: `${b.extrapolatedSeconds} s (row-by-row, ${b.perSecond}/s)`,
+        ratio: f(Math.round((b.extrapolatedSeconds / r.moving_pass.seconds) * 10) / 10, '×'),
+        goal: '< 3 s',
+        pass: full ? r.moving_pass.seconds < 3 : null,
+      });
     }
   }
   if (only.includes('realtime')) {
@@ -109,15 +166,39 @@ export async function runBench(opts: { only?: Bench[]; scales?: string[]; quick?
     results.realtime = r;
     checks.realtime = r.check.ok;
     const full = clients >= 1000;
-    rows.push({ bench: 'realtime', figure: `one event → ${clients} clients (p50 / p99)`, value: `${r.app.p50} / ${r.app.p99} ms`, baseline: `${r.bare.p50} / ${r.bare.p99} ms (bare io.emit)`, ratio: f(Math.round((r.app.p99 / Math.max(r.bare.p99, 0.1)) * 10) / 10, '×'), goal: 'p99 < 50 ms', pass: full ? r.app.p99 < 50 : null });
-    rows.push({ bench: 'realtime', figure: `server RSS at ${clients} sockets`, value: `${r.app.rssMB} MB`, baseline: `${r.bare.rssMB} MB`, ratio: '', goal: '< 300 MB', pass: full ? r.app.rssMB < 300 : null });
+    rows.push({
+      bench: 'realtime',
+      figure: `one event → ${clients} clients (p50 / p99)`,
+      value: `${r.app.p50} / ${r.app.p99} ms`,
+      baseline: `${r.bare.p50} / ${r.bare.p99} ms (bare io.emit)`,
+      ratio: f(Math.round((r.app.p99 / Math.max(r.bare.p99, 0.1)) * 10) / 10, '×'),
+      goal: 'p99 < 50 ms',
+      pass: full ? r.app.p99 < 50 : null,
+    });
+    rows.push({
+      bench: 'realtime',
+      figure: `server RSS at ${clients} sockets`,
+      value: `${r.app.rssMB} MB`,
+      baseline: `${r.bare.rssMB} MB`,
+      ratio: '',
+      goal: '< 300 MB',
+      pass: full ? r.app.rssMB < 300 : null,
+    });
   }
   if (only.includes('embedded')) {
     log('embedded (PGlite)…');
     const r = await benchIntake({ driver: 'pglite' }, quick ? load : { connections: 10, seconds: 20 });
     results.embedded = r;
     checks.embedded = r.check.ok;
-    rows.push({ bench: 'embedded', figure: `tickets/s at ${r.connections} conns (PGlite)`, value: f(r.app.rps), baseline: f(r.bare.rps), ratio: f(r.ratio), goal: 'report', pass: null });
+    rows.push({
+      bench: 'embedded',
+      figure: `tickets/s at ${r.connections} conns (PGlite)`,
+      value: f(r.app.rps),
+      baseline: f(r.bare.rps),
+      ratio: f(r.ratio),
+      goal: 'report',
+      pass: null,
+    });
   }
   machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const out: BenchOutput = { machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), quick, rows, results, checks };
@@ -135,8 +216,8 @@ export function table(rows: Row[]): string {
   const head = ['benchmark', 'figure', 'jiesu', 'baseline', 'ratio', 'goal', 'pass'];
   const body = rows.map((r) => [r.bench, r.figure, r.value, r.baseline, r.ratio, r.goal, r.pass === null ? '—' : r.pass ? 'pass' : 'MISS']);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(w[i]!)).join(' | ') + ' |';
-  return [line(head), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...body.map(line)].join('\n');
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i]!)).join(' | ')} |`;
+  return [line(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...body.map(line)].join('\n');
 }
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
@@ -144,6 +225,8 @@ if (isMain) {
   const only = arg('only')?.split(',') as Bench[] | undefined;
   const out = await runBench({ only, scales: arg('scale')?.split(','), quick: process.argv.includes('--quick') });
   console.log(table(out.rows));
-  console.log(`checks: ${JSON.stringify(out.checks)}  load average ${JSON.stringify(out.machine.loadAverageAtStart)} → ${JSON.stringify(out.machine.loadAverageAtEnd)}`);
+  console.log(
+    `checks: ${JSON.stringify(out.checks)}  load average ${JSON.stringify(out.machine.loadAverageAtStart)} → ${JSON.stringify(out.machine.loadAverageAtEnd)}`,
+  );
   process.exit(Object.values(out.checks).every(Boolean) ? 0 : 1);
 }

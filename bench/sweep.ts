@@ -52,7 +52,19 @@ export type SweepFigures = {
     perSecond: number;
     baseline: { assignments: number; seconds: number; perSecond: number; extrapolatedSeconds: number };
   };
-  check: { ok: boolean; expected: number; alerts: number; events: number; distinct: number; orphans: number; supervision: number; sms: number; leftDue: number; secondPass: number; published: number };
+  check: {
+    ok: boolean;
+    expected: number;
+    alerts: number;
+    events: number;
+    distinct: number;
+    orphans: number;
+    supervision: number;
+    sms: number;
+    leftDue: number;
+    secondPass: number;
+    published: number;
+  };
 };
 
 /**
@@ -73,7 +85,12 @@ const NAIVE = (now: string) => `
     and c.start + (c.due - c.start) * l.f <= '${now}'::timestamptz
     and not exists (select 1 from sla_alerts s where s.assignment_id = a.id and s.clock = c.clock and s.level = l.level and s.cycle = a.sla_cycle)`;
 
-export async function ensureSweepDataset(server: PgServer, label: string, n: number, log: (m: string) => void): Promise<{ url: string; reused: boolean; seconds: number }> {
+export async function ensureSweepDataset(
+  server: PgServer,
+  label: string,
+  n: number,
+  log: (m: string) => void,
+): Promise<{ url: string; reused: boolean; seconds: number }> {
   const name = `bench_sweep_${label}`;
   const url = server.url(name);
   if (await dbExists(server, name)) {
@@ -125,8 +142,8 @@ export async function ensureSweepDataset(server: PgServer, label: string, n: num
         case grp when 'overdue' then '[]'::jsonb
                  when 'moving' then jsonb_build_array(jsonb_build_object('clock', 'complete', 'level', 'overdue', 'at', ${iso('due_at')}))
                  else jsonb_build_array(
-                   jsonb_build_object('clock', 'complete', 'level', 'yellow', 'at', ${iso("started_at + (due_at - started_at) * 0.75")}),
-                   jsonb_build_object('clock', 'complete', 'level', 'red', 'at', ${iso("started_at + (due_at - started_at) * 0.9")}),
+                   jsonb_build_object('clock', 'complete', 'level', 'yellow', 'at', ${iso('started_at + (due_at - started_at) * 0.75')}),
+                   jsonb_build_object('clock', 'complete', 'level', 'red', 'at', ${iso('started_at + (due_at - started_at) * 0.9')}),
                    jsonb_build_object('clock', 'complete', 'level', 'overdue', 'at', ${iso('due_at')})) end,
         case grp when 'overdue' then null when 'moving' then date_trunc('milliseconds', due_at)
                  else date_trunc('milliseconds', started_at + (due_at - started_at) * 0.75) end
@@ -165,7 +182,8 @@ export async function reset(sql: postgres.Sql) {
     where complete_due_at = '${T}'::timestamptz + interval '30 minutes' and (warning_level <> 'red' or next_check_at is null);
     update tickets set warning_level = 'red', reminder_count = 0, supervision_level = 0 where id in (
       select ticket_id from assignments where complete_due_at = '${T}'::timestamptz + interval '30 minutes') and (warning_level <> 'red' or reminder_count <> 0);`);
-  for (const t of ['assignments', 'tickets', 'sla_alerts', 'ticket_events', 'supervision_items', 'notifications']) await sql.unsafe(`vacuum analyze ${t}`).simple();
+  for (const t of ['assignments', 'tickets', 'sla_alerts', 'ticket_events', 'supervision_items', 'notifications'])
+    await sql.unsafe(`vacuum analyze ${t}`).simple();
 }
 
 export async function benchSweep(url: string, opts: { steadyRuns: number; baselineLimit: number }): Promise<SweepFigures> {

@@ -97,7 +97,9 @@ function preparing(sql: PgClient): PgClient {
     get(target, prop, receiver) {
       if (prop === 'unsafe') {
         return (text: string, args?: unknown[], options?: Record<string, unknown>) =>
-          Array.isArray(args) && args.length ? target.unsafe(text, args as never[], { ...options, prepare: true }) : target.unsafe(text, args as never[], options);
+          Array.isArray(args) && args.length
+            ? target.unsafe(text, args as never[], { ...options, prepare: true })
+            : target.unsafe(text, args as never[], options);
       }
       if (prop === 'begin' || prop === 'savepoint') {
         return (...a: unknown[]) => {
@@ -129,7 +131,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<Database> {
     return {
       db,
       driver: 'postgres',
-      query: async <T,>(text: string, params: unknown[] = []) => (await sql.unsafe(text, params as never[])) as unknown as T[],
+      query: async <T>(text: string, params: unknown[] = []) => (await sql.unsafe(text, params as never[])) as unknown as T[],
       close: () => sql.end({ timeout: 5 }),
     };
   }
@@ -137,7 +139,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const dataDir = opts.dataDir ?? 'memory://';
   const unlock = dataDir.startsWith('memory://') ? () => {} : lockDataDir(path.resolve(dataDir));
-  let client;
+  let client: InstanceType<typeof PGlite>;
   try {
     client = await PGlite.create({ dataDir, loadDataDir: opts.loadDataDir });
   } catch (e) {
@@ -148,7 +150,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<Database> {
   return {
     db,
     driver: 'pglite',
-    query: async <T,>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
+    query: async <T>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
     dump: async () => (await client.dumpDataDir('gzip')) as Blob,
     close: async () => {
       await client.close();

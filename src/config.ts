@@ -8,135 +8,184 @@ import cron from 'node-cron';
  */
 export const SMS_GATEWAYS = ['record'] as const;
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const Env = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
-  /** postgres:// URL; unset → embedded PGlite in DATA_DIR */
-  DATABASE_URL: z.string().url().optional(),
-  /**
-   * postgres:// URL of a streaming replica for heavy reads (metrics, rankings, reports); unset → they read the
-   * primary. Needs DATABASE_URL. Writes and operational lists (which refetch on live events) stay on the primary.
-   */
-  DATABASE_READ_URL: z.string().url().optional(),
-  /** postgres.js pool size per instance (primary; the read pool gets the same). Mind max_connections / pgbouncer. */
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
-  /**
-   * A connection to the primary that keeps its session — direct, or a session-mode pool — for what needs one:
-   * the Socket.IO adapter's LISTEN/NOTIFY and the migration lock. Unset → DATABASE_URL. Set it when
-   * DATABASE_URL goes through pgbouncer in transaction mode.
-   */
-  DATABASE_SESSION_URL: z.string().url().optional(),
-  /** Named prepared statements (postgres.js); false behind pgbouncer's transaction mode before 1.21 */
-  DATABASE_PREPARE: bool.default(true),
-  DATA_DIR: z.string().default('./data'),
-  /** Seed the demo city on first start */
-  SEED_DEMO: bool.default(true),
-  /**
-   * With SEED_DEMO: days of simulated history the first start adds to the new city (tickets handled through
-   * the real commands up to now; src/demo/, docs/demo.md). 0: the city alone.
-   */
-  DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(365).default(90),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
-  /**
-   * How often each instance re-checks the credentials of all its sockets (one query) and disconnects those whose
-   * session or token expired, was revoked or whose user was deactivated — the net under the sign-out broadcast
-   */
-  SOCKET_RECHECK_MS: z.coerce.number().int().min(100).max(300_000).default(5000),
-  COOKIE_SECURE: bool.default(false),
-  /** Trust X-Forwarded-* from a reverse proxy (nginx) for client addresses */
-  TRUST_PROXY: bool.default(false),
-  /** With TRUST_PROXY: how many proxies in front append to X-Forwarded-For; the client is the entry that many from the right (a client cannot spoof it) */
-  PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
-  // ---- failed-login throttling (issue 6 §3), shared by all instances through the database
-  /** Failed sign-ins allowed per account (username) before back-off starts */
-  LOGIN_FREE_FAILURES_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
-  /** Failed sign-ins allowed per client address (any usernames) before back-off starts */
-  LOGIN_FREE_FAILURES_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
-  /** First back-off; each further failure doubles it */
-  LOGIN_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(1000),
-  /** Longest back-off */
-  LOGIN_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(15 * 60_000),
-  /** A key's failure count starts over after this long without failures */
-  LOGIN_FAILURE_FORGET_HOURS: z.coerce.number().positive().default(24),
-  /** SIGTERM: how long in-flight requests may take before the remaining connections are cut */
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-  /** Days back that duplicate hints look for the same caller or the same category near the same address */
-  DUPLICATE_WINDOW_DAYS: z.coerce.number().int().positive().default(30),
-  /** Callback attempts before a ticket is closed as unreached */
-  CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(3),
-  /** Callbacks fall due this many days after the reply is approved, at the start of that Asia/Shanghai day (1 = the next day) */
-  CALLBACK_DUE_DAYS: z.coerce.number().int().min(0).max(30).default(1),
-  // ---- time at the edges (issue 11)
-  /** A first contact claimed more than this many hours before it is recorded needs a reason (shown in the history) */
-  CONTACT_BACKDATE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
-  /** The centre's own clocks, in natural minutes: a ticket waiting for dispatch (待派单) */
-  CENTRE_DISPATCH_LIMIT_MINUTES: z.coerce.number().int().positive().max(7 * 1440).default(30),
-  /** … a reply waiting for review (答复审核) */
-  CENTRE_REPLY_REVIEW_LIMIT_MINUTES: z.coerce.number().int().positive().max(7 * 1440).default(240),
-  /** … a return request waiting for review (退单审核) */
-  CENTRE_RETURN_REVIEW_LIMIT_MINUTES: z.coerce.number().int().positive().max(7 * 1440).default(120),
-  /** … an extension request waiting for review (延期审核) */
-  CENTRE_EXTENSION_REVIEW_LIMIT_MINUTES: z.coerce.number().int().positive().max(7 * 1440).default(240),
-  /** … a termination request waiting for review (终止审核) */
-  CENTRE_TERMINATION_REVIEW_LIMIT_MINUTES: z.coerce.number().int().positive().max(7 * 1440).default(240),
-  /** Metrics rollup: when it runs (node-cron, Asia/Shanghai) and how many events one transaction counts */
-  METRICS_ROLLUP_CRON: z.string().default('* * * * *'),
-  METRICS_ROLLUP_BATCH_SIZE: z.coerce.number().int().positive().max(20_000).default(2000),
-  /**
-   * Base URL citizens and clients see (the look-up link in SMS, Open311 discovery); unset → where this server
-   * listens: http://localhost:PORT for a wildcard HOST, else http://HOST:PORT (with PORT=0, the real port once
-   * listening: src/main.ts)
-   */
-  PUBLIC_BASE_URL: z.string().url().optional(),
-  /** Run the scheduled jobs (SLA sweep, notification delivery, calendar checks) in this instance */
-  JOBS: bool.default(true),
-  /** Largest accepted JSON body */
-  BODY_LIMIT: z.string().default('256kb'),
-  // ---- SLA sweep (issue 3 §4)
-  /** When the SLA sweep runs (node-cron, Asia/Shanghai); every minute by default */
-  SLA_SWEEP_CRON: z.string().refine((s) => cron.validate(s), { message: 'not a valid cron expression' }).default('* * * * *'),
-  /** Assignments the sweep locks and fires per transaction */
-  SLA_SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
-  // ---- notifications and attachments (issue 3 §5–6)
-  /** SMS gateway: 'record' keeps messages in the outbox for admins to read (no SMS leaves the system) */
-  SMS_GATEWAY: z.enum(SMS_GATEWAYS).default('record'),
-  /** Outbox rows the deliverer claims per batch */
-  NOTIFY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
-  /** Attempts before a message is marked failed (retryable failures back off: 1 min, 5 min, 15 min, 1 h) */
-  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
-  /** Largest accepted attachment, in bytes (checked while streaming) */
-  ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
-  /** Folder of the local-disk attachment store */
-  ATTACHMENTS_DIR: z.string().default('./data/attachments'),
-  // ---- monthly analysis report (issue 4 §4)
-  /** The Chromium that prints the report's PDF; unset → /usr/bin/chromium when installed, else the one npm installed (@sparticuz/chromium) */
-  CHROMIUM_PATH: z.string().optional(),
-  /** When the monthly report job looks for last month's report (node-cron, Asia/Shanghai): daily, so it is made on the 1st or the first run after */
-  MONTHLY_REPORT_CRON: z.string().refine((s) => cron.validate(s), { message: 'not a valid cron expression' }).default('0 2 * * *'),
-  // ---- scale-out (issue 7 §3)
-  /** This instance's name, sent as X-Served-By on every response (behind nginx: which instance answered); unset → no header */
-  INSTANCE_ID: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)').optional(),
-  /** Monthly partitions (npm run db:partition): how many months ahead the job keeps created */
-  PARTITION_AHEAD_MONTHS: z.coerce.number().int().min(1).max(24).default(3),
-  /** When the partition job runs (node-cron, Asia/Shanghai); a no-op while the tables are not partitioned */
-  PARTITION_CRON: z.string().refine((s) => cron.validate(s), { message: 'not a valid cron expression' }).default('17 3 * * *'),
-}).superRefine((env, ctx) => {
-  if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['DATABASE_READ_URL'],
-      message: 'needs DATABASE_URL: a read replica follows a PostgreSQL primary (the embedded PGlite has no replicas)',
-    });
-  }
-  if (env.DATABASE_SESSION_URL && !env.DATABASE_URL) {
-    ctx.addIssue({ code: 'custom', path: ['DATABASE_SESSION_URL'], message: 'needs DATABASE_URL: it is a second way to the same PostgreSQL primary' });
-  }
-});
+const Env = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    /** postgres:// URL; unset → embedded PGlite in DATA_DIR */
+    DATABASE_URL: z.string().url().optional(),
+    /**
+     * postgres:// URL of a streaming replica for heavy reads (metrics, rankings, reports); unset → they read the
+     * primary. Needs DATABASE_URL. Writes and operational lists (which refetch on live events) stay on the primary.
+     */
+    DATABASE_READ_URL: z.string().url().optional(),
+    /** postgres.js pool size per instance (primary; the read pool gets the same). Mind max_connections / pgbouncer. */
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+    /**
+     * A connection to the primary that keeps its session — direct, or a session-mode pool — for what needs one:
+     * the Socket.IO adapter's LISTEN/NOTIFY and the migration lock. Unset → DATABASE_URL. Set it when
+     * DATABASE_URL goes through pgbouncer in transaction mode.
+     */
+    DATABASE_SESSION_URL: z.string().url().optional(),
+    /** Named prepared statements (postgres.js); false behind pgbouncer's transaction mode before 1.21 */
+    DATABASE_PREPARE: bool.default(true),
+    DATA_DIR: z.string().default('./data'),
+    /** Seed the demo city on first start */
+    SEED_DEMO: bool.default(true),
+    /**
+     * With SEED_DEMO: days of simulated history the first start adds to the new city (tickets handled through
+     * the real commands up to now; src/demo/, docs/demo.md). 0: the city alone.
+     */
+    DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(365).default(90),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+    /**
+     * How often each instance re-checks the credentials of all its sockets (one query) and disconnects those whose
+     * session or token expired, was revoked or whose user was deactivated — the net under the sign-out broadcast
+     */
+    SOCKET_RECHECK_MS: z.coerce.number().int().min(100).max(300_000).default(5000),
+    COOKIE_SECURE: bool.default(false),
+    /** Trust X-Forwarded-* from a reverse proxy (nginx) for client addresses */
+    TRUST_PROXY: bool.default(false),
+    /** With TRUST_PROXY: how many proxies in front append to X-Forwarded-For; the client is the entry that many from the right (a client cannot spoof it) */
+    PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+    // ---- failed-login throttling (issue 6 §3), shared by all instances through the database
+    /** Failed sign-ins allowed per account (username) before back-off starts */
+    LOGIN_FREE_FAILURES_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+    /** Failed sign-ins allowed per client address (any usernames) before back-off starts */
+    LOGIN_FREE_FAILURES_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** First back-off; each further failure doubles it */
+    LOGIN_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(1000),
+    /** Longest back-off */
+    LOGIN_BACKOFF_MAX_MS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(15 * 60_000),
+    /** A key's failure count starts over after this long without failures */
+    LOGIN_FAILURE_FORGET_HOURS: z.coerce.number().positive().default(24),
+    /** SIGTERM: how long in-flight requests may take before the remaining connections are cut */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    /** Days back that duplicate hints look for the same caller or the same category near the same address */
+    DUPLICATE_WINDOW_DAYS: z.coerce.number().int().positive().default(30),
+    /** Callback attempts before a ticket is closed as unreached */
+    CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(3),
+    /** Callbacks fall due this many days after the reply is approved, at the start of that Asia/Shanghai day (1 = the next day) */
+    CALLBACK_DUE_DAYS: z.coerce.number().int().min(0).max(30).default(1),
+    // ---- time at the edges (issue 11)
+    /** A first contact claimed more than this many hours before it is recorded needs a reason (shown in the history) */
+    CONTACT_BACKDATE_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(24),
+    /** The centre's own clocks, in natural minutes: a ticket waiting for dispatch (待派单) */
+    CENTRE_DISPATCH_LIMIT_MINUTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(7 * 1440)
+      .default(30),
+    /** … a reply waiting for review (答复审核) */
+    CENTRE_REPLY_REVIEW_LIMIT_MINUTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(7 * 1440)
+      .default(240),
+    /** … a return request waiting for review (退单审核) */
+    CENTRE_RETURN_REVIEW_LIMIT_MINUTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(7 * 1440)
+      .default(120),
+    /** … an extension request waiting for review (延期审核) */
+    CENTRE_EXTENSION_REVIEW_LIMIT_MINUTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(7 * 1440)
+      .default(240),
+    /** … a termination request waiting for review (终止审核) */
+    CENTRE_TERMINATION_REVIEW_LIMIT_MINUTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(7 * 1440)
+      .default(240),
+    /** Metrics rollup: when it runs (node-cron, Asia/Shanghai) and how many events one transaction counts */
+    METRICS_ROLLUP_CRON: z.string().default('* * * * *'),
+    METRICS_ROLLUP_BATCH_SIZE: z.coerce.number().int().positive().max(20_000).default(2000),
+    /**
+     * Base URL citizens and clients see (the look-up link in SMS, Open311 discovery); unset → where this server
+     * listens: http://localhost:PORT for a wildcard HOST, else http://HOST:PORT (with PORT=0, the real port once
+     * listening: src/main.ts)
+     */
+    PUBLIC_BASE_URL: z.string().url().optional(),
+    /** Run the scheduled jobs (SLA sweep, notification delivery, calendar checks) in this instance */
+    JOBS: bool.default(true),
+    /** Largest accepted JSON body */
+    BODY_LIMIT: z.string().default('256kb'),
+    // ---- SLA sweep (issue 3 §4)
+    /** When the SLA sweep runs (node-cron, Asia/Shanghai); every minute by default */
+    SLA_SWEEP_CRON: z
+      .string()
+      .refine((s) => cron.validate(s), { message: 'not a valid cron expression' })
+      .default('* * * * *'),
+    /** Assignments the sweep locks and fires per transaction */
+    SLA_SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
+    // ---- notifications and attachments (issue 3 §5–6)
+    /** SMS gateway: 'record' keeps messages in the outbox for admins to read (no SMS leaves the system) */
+    SMS_GATEWAY: z.enum(SMS_GATEWAYS).default('record'),
+    /** Outbox rows the deliverer claims per batch */
+    NOTIFY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+    /** Attempts before a message is marked failed (retryable failures back off: 1 min, 5 min, 15 min, 1 h) */
+    NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+    /** Largest accepted attachment, in bytes (checked while streaming) */
+    ATTACHMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
+    /** Folder of the local-disk attachment store */
+    ATTACHMENTS_DIR: z.string().default('./data/attachments'),
+    // ---- monthly analysis report (issue 4 §4)
+    /** The Chromium that prints the report's PDF; unset → /usr/bin/chromium when installed, else the one npm installed (@sparticuz/chromium) */
+    CHROMIUM_PATH: z.string().optional(),
+    /** When the monthly report job looks for last month's report (node-cron, Asia/Shanghai): daily, so it is made on the 1st or the first run after */
+    MONTHLY_REPORT_CRON: z
+      .string()
+      .refine((s) => cron.validate(s), { message: 'not a valid cron expression' })
+      .default('0 2 * * *'),
+    // ---- scale-out (issue 7 §3)
+    /** This instance's name, sent as X-Served-By on every response (behind nginx: which instance answered); unset → no header */
+    INSTANCE_ID: z
+      .string()
+      .regex(/^[\w.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)')
+      .optional(),
+    /** Monthly partitions (npm run db:partition): how many months ahead the job keeps created */
+    PARTITION_AHEAD_MONTHS: z.coerce.number().int().min(1).max(24).default(3),
+    /** When the partition job runs (node-cron, Asia/Shanghai); a no-op while the tables are not partitioned */
+    PARTITION_CRON: z
+      .string()
+      .refine((s) => cron.validate(s), { message: 'not a valid cron expression' })
+      .default('17 3 * * *'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_READ_URL'],
+        message: 'needs DATABASE_URL: a read replica follows a PostgreSQL primary (the embedded PGlite has no replicas)',
+      });
+    }
+    if (env.DATABASE_SESSION_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_SESSION_URL'], message: 'needs DATABASE_URL: it is a second way to the same PostgreSQL primary' });
+    }
+  });
 
 export type Config = Omit<z.infer<typeof Env>, 'PUBLIC_BASE_URL'> & { PUBLIC_BASE_URL: string };
 

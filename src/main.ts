@@ -17,7 +17,13 @@ export async function start(config: Config = loadConfig()) {
   const logger = pino({ level: config.LOG_LEVEL, base: { app: 'jiesu' } });
   let database: Database;
   try {
-    database = await connect({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, max: config.DATABASE_POOL_MAX, applicationName: instanceAppName(config, 'jiesu'), prepare: config.DATABASE_PREPARE });
+    database = await connect({
+      url: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      max: config.DATABASE_POOL_MAX,
+      applicationName: instanceAppName(config, 'jiesu'),
+      prepare: config.DATABASE_PREPARE,
+    });
   } catch (err) {
     if (err instanceof DataDirLockedError) {
       logger.fatal(err.message);
@@ -33,7 +39,12 @@ export async function start(config: Config = loadConfig()) {
   if (config.SEED_DEMO) await seedDemoOnce({ db: database.db, database, config, logger }, { historyDays: config.DEMO_HISTORY_DAYS });
   // Heavy reads (metrics, reports) go to the streaming replica when one is configured; writes never do.
   const readDatabase = config.DATABASE_READ_URL
-    ? await connect({ url: config.DATABASE_READ_URL, max: config.DATABASE_POOL_MAX, applicationName: instanceAppName(config, 'jiesu-read'), prepare: config.DATABASE_PREPARE })
+    ? await connect({
+        url: config.DATABASE_READ_URL,
+        max: config.DATABASE_POOL_MAX,
+        applicationName: instanceAppName(config, 'jiesu-read'),
+        prepare: config.DATABASE_PREPARE,
+      })
     : undefined;
   if (readDatabase) logger.info({ replica: redactUrl(config.DATABASE_READ_URL!) }, 'read replica connected (metrics and reports read there)');
   const deps: Deps = {

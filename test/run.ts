@@ -49,7 +49,12 @@ function vitest(driver: Driver, env: NodeJS.ProcessEnv): Promise<Outcome> {
       child = null;
       const counts = { passed: 0, failed: 0, skipped: 0 };
       try {
-        const r = JSON.parse(fs.readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+        const r = JSON.parse(fs.readFileSync(report, 'utf8')) as {
+          numPassedTests: number;
+          numFailedTests: number;
+          numPendingTests: number;
+          numTodoTests: number;
+        };
         Object.assign(counts, { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests });
       } catch {
         /* no report: the exit code speaks */

@@ -58,7 +58,13 @@ export async function ensureDataset(server: PgServer, label: string, n: number, 
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     const r = await generate(sql, url, n, log);
-    const generated = { ...r, at: new Date().toISOString(), requested: n, generator: GENERATOR_VERSION, totalSeconds: Math.round((performance.now() - t0) / 100) / 10 };
+    const generated = {
+      ...r,
+      at: new Date().toISOString(),
+      requested: n,
+      generator: GENERATOR_VERSION,
+      totalSeconds: Math.round((performance.now() - t0) / 100) / 10,
+    };
     await sql.unsafe(`create table if not exists bench.meta (key text primary key, value jsonb not null)`);
     await sql`insert into bench.meta (key, value) values ('generated', ${sql.json(generated as never)}) on conflict (key) do update set value = excluded.value`;
     log(`  total: ${generated.totalSeconds} s`);

@@ -231,24 +231,39 @@ export async function generate(sql: Sql, url: string, n: number, log: (m: string
   const chunk = 1_000_000;
   // Long generated expressions: JIT compiling them took longer than running them (40 s for 20,000 tickets).
   await sql.unsafe(`set jit = off`);
-  const sla = await timed(seconds, 'setup', async () => {
-    await addSyntheticUnits(sql);
-    await slotTables(sql);
-    await sql.unsafe(`
+  const sla = await timed(
+    seconds,
+    'setup',
+    async () => {
+      await addSyntheticUnits(sql);
+      await slotTables(sql);
+      await sql.unsafe(`
       drop table if exists bench.t0;
       create unlogged table bench.t0 (id bigint, created_at timestamptz, category_id int, street_id int, district_id int, lead_unit_id int, channel channel, disp text,
         dispatched0 timestamptz, r_sign float8, r_ct float8, r_reply float8, r_rev float8, r_cbt float8, r_cb float8, r_sol float8, r_sat float8, r_cl float8, r_rep float8, r_rpt float8)`);
-    return slaLookups(sql, url);
-  }, log);
-  await timed(seconds, 'stage', async () => {
-    for (let lo = 1; lo <= n; lo += chunk) await stage(sql, lo, Math.min(n, lo + chunk - 1));
-    await sla.instant(sql);
-    await sql.unsafe(`analyze bench.t0, bench.policy_map, bench.policy_terms, bench.day_due, bench.instant_due`);
-  }, log);
-  await timed(seconds, 'lifecycles', async () => {
-    await lifecycles(sql, sla.dayEnd);
-    await sql.unsafe(`drop table bench.t0`);
-  }, log);
+      return slaLookups(sql, url);
+    },
+    log,
+  );
+  await timed(
+    seconds,
+    'stage',
+    async () => {
+      for (let lo = 1; lo <= n; lo += chunk) await stage(sql, lo, Math.min(n, lo + chunk - 1));
+      await sla.instant(sql);
+      await sql.unsafe(`analyze bench.t0, bench.policy_map, bench.policy_terms, bench.day_due, bench.instant_due`);
+    },
+    log,
+  );
+  await timed(
+    seconds,
+    'lifecycles',
+    async () => {
+      await lifecycles(sql, sla.dayEnd);
+      await sql.unsafe(`drop table bench.t0`);
+    },
+    log,
+  );
   // Bulk load: triggers (the metrics queue) and foreign-key checks off for this session, and the big tables'
   // secondary indexes dropped and rebuilt afterwards (one sorted build each instead of ~10 M random inserts).
   const secondary = await sql.unsafe<{ name: string; def: string }[]>(`
@@ -257,8 +272,11 @@ export async function generate(sql: Sql, url: string, n: number, log: (m: string
       and indexname not in (select conname from pg_constraint where contype in ('p', 'u', 'x'))`);
   for (const ix of secondary) await sql.unsafe(`drop index ${ix.name}`);
   await sql.unsafe(`set session_replication_role = replica`);
-  await timed(seconds, 'tickets', () =>
-    sql.unsafe(`
+  await timed(
+    seconds,
+    'tickets',
+    () =>
+      sql.unsafe(`
       insert into tickets (id, number, status, version, channel, type, urgency, category_id, title, content, street_unit_id, district_unit_id, street_source,
         caller_phone, caller_phone_last4, close_reason, close_note, kb_article_id, public_reply, callback_attempts, warning_level, created_by,
         created_at, updated_at, status_changed_at, dispatched_at, replied_at, closed_at)
@@ -273,9 +291,13 @@ export async function generate(sql: Sql, url: string, n: number, log: (m: string
         created_at, greatest(created_at, dispatched_at, signed_at, contact_at, replied_at, approved_at, retry_at, cb_at, closed_at, repeat_at),
         coalesce(closed_at, cb_at, approved_at, replied_at, signed_at, dispatched_at, created_at), dispatched_at, replied_at, closed_at
       from bench.t cross join ${STAFF}`),
-  log);
-  await timed(seconds, 'assignments', () =>
-    sql.unsafe(`
+    log,
+  );
+  await timed(
+    seconds,
+    'assignments',
+    () =>
+      sql.unsafe(`
       insert into assignments (id, ticket_id, unit_id, role, status, version, dispatched_by, dispatched_at, signed_at, signed_by, first_contact_at, first_contact_recorded_at,
         reply_content, replied_at, replied_by, ended_at, sla_policy_id, sign_due_at, response_due_at, complete_due_at, complete_started_at, warning_level, clocks_stopped_at)
       overriding system value
@@ -286,40 +308,59 @@ export async function generate(sql: Sql, url: string, n: number, log: (m: string
         replied_at, case when replied_at is not null then h.user_id end, closed_at,
         policy_id, sign_due_at, response_due_at, complete_due_at, dispatched_at, (case when warned_at is not null then 'overdue' else 'none' end)::warning_level, approved_at
       from bench.t t cross join ${STAFF} ${HANDLER} where dispatched_at is not null`),
-  log);
-  await timed(seconds, 'contacts', () =>
-    sql.unsafe(`
+    log,
+  );
+  await timed(
+    seconds,
+    'contacts',
+    () =>
+      sql.unsafe(`
       insert into contacts (id, ticket_id, channel, is_repeat, caller_phone, content, created_by, created_at)
       overriding system value
       select c.id, t.id, t.channel, c.repeat, '13' || lpad((t.id % 1000000000)::text, 9, '0'), '合成的诉求内容，用于性能测试。编号 ' || t.id, s.operator, c.at
       from bench.t t cross join ${STAFF}
         cross join lateral (values (${CONTACT_ID}, false, created_at), (${REPEAT_CONTACT_ID}, true, repeat_at)) as c(id, repeat, at)
       where c.at is not null`),
-  log);
-  await timed(seconds, 'callbacks', () =>
-    sql.unsafe(`
+    log,
+  );
+  await timed(
+    seconds,
+    'callbacks',
+    () =>
+      sql.unsafe(`
       insert into callbacks (ticket_id, round, attempt, reached, solved, satisfaction, agent_id, created_at)
       select id, 1, 1, false, null, null, s.callback_agent, retry_at from bench.t cross join ${STAFF} where retry_at is not null
       union all
       select id, 1, 1 + (retry_at is not null)::int, true, solved::solved_result, satisfaction::satisfaction, s.callback_agent, cb_at from bench.t cross join ${STAFF} where cb_at is not null;
       insert into sla_alerts (assignment_id, clock, level, cycle, fired_at) select id, 'complete', 'overdue', 0, warned_at from bench.t where warned_at is not null`),
-  log);
+    log,
+  );
   await timed(seconds, 'events', () => inParallel(url, n, eventsSql), log);
   await sql.unsafe(`set session_replication_role = origin`);
-  await timed(seconds, 'indexes', async () => {
-    for (const ix of secondary) await sql.unsafe(ix.def);
-  }, log);
+  await timed(
+    seconds,
+    'indexes',
+    async () => {
+      for (const ix of secondary) await sql.unsafe(ix.def);
+    },
+    log,
+  );
   const rollupRows = await timed(seconds, 'rollups', () => computeRollups(sql), log);
-  await timed(seconds, 'sequences+analyze', async () => {
-    await sql.unsafe(`
+  await timed(
+    seconds,
+    'sequences+analyze',
+    async () => {
+      await sql.unsafe(`
       select setval(pg_get_serial_sequence('tickets', 'id'), (select max(id) from tickets));
       select setval(pg_get_serial_sequence('assignments', 'id'), (select max(id) from assignments));
       select setval(pg_get_serial_sequence('ticket_events', 'id'), (select max(id) from ticket_events));
       select setval(pg_get_serial_sequence('contacts', 'id'), (select max(id) from contacts));
       insert into metrics_rollup_state (id, last_run_at, events_processed) values (1, now(), (select count(*) from ticket_events))
         on conflict (id) do update set last_run_at = excluded.last_run_at, events_processed = excluded.events_processed;`);
-    await sql.unsafe(`vacuum analyze`);
-  }, log);
+      await sql.unsafe(`vacuum analyze`);
+    },
+    log,
+  );
   const [c] = await sql.unsafe(`select (select count(*) from tickets)::bigint as tickets, (select count(*) from assignments)::bigint as assignments,
     (select count(*) from ticket_events)::bigint as events, (select count(*) from callbacks)::bigint as callbacks`);
   return { tickets: Number(c!.tickets), assignments: Number(c!.assignments), events: Number(c!.events), callbacks: Number(c!.callbacks), rollupRows, seconds };

@@ -1,7 +1,18 @@
 /** autocannon, driven programmatically: POSTs whose bodies and headers come from a function of the request index. */
 import autocannon from 'autocannon';
 
-export type LoadResult = { rps: number; p50: number; p99: number; max: number; requests: number; ok: number; non2xx: number; errors: number; timeouts: number; seconds: number };
+export type LoadResult = {
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  requests: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  seconds: number;
+};
 
 export async function postLoad(opts: {
   url: string;

@@ -3,22 +3,33 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { BENCH_DIR } from './pg.ts';
 
-export type Child = { port: number; proc: ChildProcess; rss(): Promise<number>; request<T>(msg: Record<string, unknown>, reply: string): Promise<T>; stop(): Promise<void> };
+export type Child = {
+  port: number;
+  proc: ChildProcess;
+  rss(): Promise<number>;
+  request<T>(msg: Record<string, unknown>, reply: string): Promise<T>;
+  stop(): Promise<void>;
+};
 
 export async function startChild(file: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Child> {
   const proc = fork(path.join(BENCH_DIR, 'servers', file), [], {
     env: { ...process.env, ...env },
-    execArgv: ['--import', 'tsx', '--max-old-space-size=2048', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--max-old-space-size=2048',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${file} did not start in ${timeoutMs} ms`)), timeoutMs);
     proc.on('message', (m: { type: string; port?: number }) => {
-      if (m.type === 'ready') (clearTimeout(t), resolve(m.port!));
+      if (m.type === 'ready') clearTimeout(t), resolve(m.port!);
     });
     proc.once('exit', (code) => (clearTimeout(t), reject(new Error(`${file} exited with ${code}`))));
   });
-  const request = <T,>(msg: Record<string, unknown>, reply: string) =>
+  const request = <T>(msg: Record<string, unknown>, reply: string) =>
     new Promise<T>((resolve) => {
       const on = (m: { type: string }) => {
         if (m.type !== reply) return;

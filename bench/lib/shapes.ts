@@ -25,7 +25,16 @@ import type { PgServer } from './pg.ts';
 
 export type ShapeCheck = { ok: boolean; types: string[]; differences: string[] };
 
-type EventRow = { type: string; from_status: string | null; to_status: string | null; public: boolean; actor_role: string | null; actor_unit_id: number | null; assignment_id: unknown; payload: Record<string, unknown> };
+type EventRow = {
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  public: boolean;
+  actor_role: string | null;
+  actor_unit_id: number | null;
+  assignment_id: unknown;
+  payload: Record<string, unknown>;
+};
 
 /** What must match; a repeat contact's statuses are the ticket's at the time, whatever they are. */
 function shape(e: EventRow): string {
@@ -45,8 +54,20 @@ export async function checkEventShapes(server: PgServer): Promise<ShapeCheck> {
     const clock = fixedClock(new Date('2025-06-02T09:00:00+08:00'));
     const deps: Deps = { db: database.db, database, config: testConfig(), logger: silentLogger, clock, bus: new EventBus(), calendar: new CalendarStore() };
     const actor = async (where: string): Promise<Actor> => {
-      const [u] = await sql.unsafe(`select u.id, u.username, u.role, u.unit_id, n.path from users u join units n on n.id = u.unit_id where ${where} order by u.id limit 1`);
-      return { userId: u!.id, username: u!.username, displayName: u!.username, role: u!.role, unitId: u!.unit_id, unitPath: u!.path, via: 'token', ip: null, requestId: null };
+      const [u] = await sql.unsafe(
+        `select u.id, u.username, u.role, u.unit_id, n.path from users u join units n on n.id = u.unit_id where ${where} order by u.id limit 1`,
+      );
+      return {
+        userId: u!.id,
+        username: u!.username,
+        displayName: u!.username,
+        role: u!.role,
+        unitId: u!.unit_id,
+        unitPath: u!.path,
+        via: 'token',
+        ip: null,
+        requestId: null,
+      };
     };
     const operator = await actor(`username = 'operator1'`);
     const dispatcher = await actor(`username = 'dispatcher1'`);
@@ -58,9 +79,18 @@ export async function checkEventShapes(server: PgServer): Promise<ShapeCheck> {
       from units u where u.kind = 'street' and exists (select 1 from users h where h.unit_id = u.id and h.role = 'unit_handler') order by u.id limit 1`;
     const handler = await actor(`u.role = 'unit_handler' and u.unit_id = ${Number(place!.street)}`);
     const intake = (disposition: Record<string, unknown>) =>
-      createTicket(deps, operator, createTicketInput.parse({
-        type: 'complaint', categoryId: place!.category, streetUnitId: place!.street, content: '小区门口路灯不亮已经三天，请尽快处理。', caller: { phone: '13800138000' }, disposition,
-      }));
+      createTicket(
+        deps,
+        operator,
+        createTicketInput.parse({
+          type: 'complaint',
+          categoryId: place!.category,
+          streetUnitId: place!.street,
+          content: '小区门口路灯不亮已经三天，请尽快处理。',
+          caller: { phone: '13800138000' },
+          disposition,
+        }),
+      );
     const later = (minutes: number) => clock.advance(minutes * 60_000);
 
     await intake({ kind: 'direct_answer', kbArticleId: place!.kb, answer: '已直接答复诉求人。' });
@@ -71,7 +101,12 @@ export async function checkEventShapes(server: PgServer): Promise<ShapeCheck> {
       ids.push(ticket.id);
       later(20);
       if (disputed) await intake({ kind: 'repeat', ticketId: ticket.id });
-      let t = await lc.dispatchTicket(deps, dispatcher, ticket.id, { version: (await sql`select version from tickets where id = ${ticket.id}`)[0]!.version, leadUnitId: handler.unitId, assistUnitIds: [], designate: false });
+      let t = await lc.dispatchTicket(deps, dispatcher, ticket.id, {
+        version: (await sql`select version from tickets where id = ${ticket.id}`)[0]!.version,
+        leadUnitId: handler.unitId,
+        assistUnitIds: [],
+        designate: false,
+      });
       const [a] = await sql`select id, version, complete_due_at from assignments where ticket_id = ${ticket.id}`;
       later(60);
       let r = await lc.signAssignment(deps, handler, Number(a!.id), { version: a!.version });
@@ -98,17 +133,22 @@ export async function checkEventShapes(server: PgServer): Promise<ShapeCheck> {
       }
     }
 
-    const rows = async (where: string) => (await sql.unsafe(`select type, from_status, to_status, public, actor_role::text, actor_unit_id, assignment_id, payload from ticket_events where ${where}`)) as unknown as EventRow[];
+    const rows = async (where: string) =>
+      (await sql.unsafe(
+        `select type, from_status, to_status, public, actor_role::text, actor_unit_id, assignment_id, payload from ticket_events where ${where}`,
+      )) as unknown as EventRow[];
     const product = new Map<string, Set<string>>();
     for (const e of await rows(`ticket_id > (select max(id) from bench.t)`)) product.set(kindOf(e), (product.get(kindOf(e)) ?? new Set()).add(shape(e)));
     const generated = new Map<string, Set<string>>();
     for (const e of await rows(`ticket_id <= (select max(id) from bench.t)`)) generated.set(kindOf(e), (generated.get(kindOf(e)) ?? new Set()).add(shape(e)));
     const differences: string[] = [];
     for (const [kind, shapes] of generated) {
-      for (const s of shapes) if (!product.get(kind)?.has(s)) differences.push(`${kind}: generated ${s}; the product wrote ${[...(product.get(kind) ?? [])].join(' | ') || 'none'}`);
+      for (const s of shapes)
+        if (!product.get(kind)?.has(s)) differences.push(`${kind}: generated ${s}; the product wrote ${[...(product.get(kind) ?? [])].join(' | ') || 'none'}`);
     }
     // Every kind of event the product wrote for these lifecycles is generated (of the sweep's warnings, the overdue of the completion clock).
-    for (const kind of product.keys()) if (!generated.has(kind) && !(kind.startsWith('sla_warning:') && kind !== 'sla_warning:complete:overdue')) differences.push(`${kind}: not generated`);
+    for (const kind of product.keys())
+      if (!generated.has(kind) && !(kind.startsWith('sla_warning:') && kind !== 'sla_warning:complete:overdue')) differences.push(`${kind}: not generated`);
     return { ok: differences.length === 0, types: [...generated.keys()].sort(), differences };
   } finally {
     await database.close();

@@ -21,7 +21,7 @@ import type { Db } from '../../db/client.ts';
 import { assignments, slaAlerts, supervisionItems, tickets, units } from '../../db/schema/index.ts';
 import type { Deps } from '../../src/deps.ts';
 import { systemActor } from '../../src/domain/auth/actor.ts';
-import { dueMarks, levelRank, maxLevel, nextCheckAt, type Clock, type Level, type Mark, type WarningLevel } from '../../src/domain/sla/clocks.ts';
+import { dueMarks, levelRank, maxLevel, nextCheckAt, type Clock, type Mark, type WarningLevel } from '../../src/domain/sla/clocks.ts';
 import { enqueueNotification } from '../../src/domain/notifications/outbox.ts';
 import { inTransaction, type Recorder } from '../../src/domain/tickets/record.ts';
 import { LIVE_ASSIGNMENT, UNIT_ACTIVE, type AssignmentStatus, type TicketStatus } from '../../src/domain/tickets/status.ts';
@@ -37,7 +37,14 @@ export type SweepOptions = {
   maxBatches?: number;
 };
 
-type Row = { a: typeof assignments.$inferSelect; ticketNumber: string; ticketStatus: string; ticketLevel: WarningLevel; ticketVersion: number; notifyPhone: string | null };
+type Row = {
+  a: typeof assignments.$inferSelect;
+  ticketNumber: string;
+  ticketStatus: string;
+  ticketLevel: WarningLevel;
+  ticketVersion: number;
+  notifyPhone: string | null;
+};
 
 function dueOf(a: Row['a'], clock: Clock): Date | null {
   return clock === 'sign' ? a.signDueAt : clock === 'response' ? a.responseDueAt : a.completeDueAt;

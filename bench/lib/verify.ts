@@ -34,7 +34,15 @@ export async function verifyRollups(sql: Sql, url: string): Promise<RollupCheck>
   const database = await connect({ url, max: 2 });
   const t0 = performance.now();
   try {
-    const deps = { db: database.db, database, config: testConfig(), logger: silentLogger, clock: systemClock, bus: new EventBus(), calendar: new CalendarStore() };
+    const deps = {
+      db: database.db,
+      database,
+      config: testConfig(),
+      logger: silentLogger,
+      clock: systemClock,
+      bus: new EventBus(),
+      calendar: new CalendarStore(),
+    };
     await rollup(deps, new Date(), { batchSize: 2000, maxBatches: 1_000_000 });
   } finally {
     await database.close();

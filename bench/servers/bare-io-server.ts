@@ -23,7 +23,15 @@ serveParent(server, {
       startRound();
       const publishedAt = now();
       markPublish();
-      io.emit('ticket:event', { id: ++id, type: 'note', ticketId: m.ticketId, assignmentId: null, version: m.version, toStatus: null, at: new Date().toISOString() });
+      io.emit('ticket:event', {
+        id: ++id,
+        type: 'note',
+        ticketId: m.ticketId,
+        assignmentId: null,
+        version: m.version,
+        toStatus: null,
+        at: new Date().toISOString(),
+      });
       process.send!({ type: 'triggered', publishedAt });
     }
   },

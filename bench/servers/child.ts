@@ -8,6 +8,7 @@ export type ParentMessage = { type: string; ticketId?: number; version?: number 
 
 export function serveParent(
   target: http.Server | number,
+  // biome-ignore lint/suspicious/noConfusingVoidType: stop and on may be synchronous and return nothing
   o: { stop: () => Promise<unknown> | void; rss?: () => Record<string, unknown>; on?: (m: ParentMessage) => Promise<void> | void },
 ) {
   process.on('message', async (m: ParentMessage) => {

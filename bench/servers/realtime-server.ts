@@ -25,7 +25,15 @@ import { endRound, installProbe, markPublish, now, startRound } from './rt-probe
 
 const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', JOBS: 'false', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
 const database = await connect({ url: process.env.DATABASE_URL!, max: 10 });
-const deps: Deps = { db: database.db, database, config, logger: pino({ level: 'silent' }), clock: systemClock, bus: new EventBus(), calendar: new CalendarStore() };
+const deps: Deps = {
+  db: database.db,
+  database,
+  config,
+  logger: pino({ level: 'silent' }),
+  clock: systemClock,
+  bus: new EventBus(),
+  calendar: new CalendarStore(),
+};
 installProbe();
 // Subscribed before the realtime layer: the instant each event is published (after commit), just before its emit.
 let publishedAt = 0;

@@ -37,8 +37,5 @@ export const kbArticles = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index('kb_articles_category_idx').on(t.categoryId),
-    index('kb_articles_search_idx').using('gin', sql`to_tsvector('simple', ${t.searchTerms})`),
-  ],
+  (t) => [index('kb_articles_category_idx').on(t.categoryId), index('kb_articles_search_idx').using('gin', sql`to_tsvector('simple', ${t.searchTerms})`)],
 );

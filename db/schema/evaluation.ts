@@ -60,4 +60,3 @@ export const appeals = pgTable(
     uniqueIndex('appeals_one_pending_uq').on(t.assignmentId).where(sql`${t.status} = 'pending'`),
   ],
 );
-

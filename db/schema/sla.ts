@@ -147,7 +147,6 @@ export const attachments = pgTable(
   (t) => [index('attachments_ticket_idx').on(t.ticketId)],
 );
 
-
 /** Alerts for supervisors that belong to no single ticket: calendar coverage running out, a deadline the calendar cannot compute. */
 export const systemAlerts = pgTable(
   'system_alerts',

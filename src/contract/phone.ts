@@ -15,7 +15,10 @@ export const LANDLINE = /^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$/;
  * code (010-12345678; 3-digit codes 010 and 02x, else 4 digits).
  */
 export function normalisePhone(raw: string): string | null {
-  const s = raw.trim().replace(/[\s()]/g, '').replace(/^(\+86|0086)-?/, '');
+  const s = raw
+    .trim()
+    .replace(/[\s()]/g, '')
+    .replace(/^(\+86|0086)-?/, '');
   const digits = s.replace(/-/g, '');
   if (MOBILE.test(digits)) return digits;
   if (!LANDLINE.test(s)) return null;

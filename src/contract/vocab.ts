@@ -110,15 +110,7 @@ export const TICKET_ACTIONS = [
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 /** Actions a unit performs on its own assignment; each is an endpoint and an event type. */
-export const ASSIGNMENT_ACTIONS = [
-  'sign',
-  'contact',
-  'note',
-  'reply',
-  'request_return',
-  'request_extension',
-  'request_termination',
-] as const;
+export const ASSIGNMENT_ACTIONS = ['sign', 'contact', 'note', 'reply', 'request_return', 'request_extension', 'request_termination'] as const;
 export type AssignmentAction = (typeof ASSIGNMENT_ACTIONS)[number];
 
 export const ASSIGNMENT_ROLES = ['lead', 'assist'] as const; // 主办 协办

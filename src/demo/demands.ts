@@ -21,4 +21,13 @@ export * from './demands/words.ts';
 export * from './demands/callers.ts';
 
 /** Every leaf category, in the catalogue's order (the history draws from it by position, so the order is part of the data). */
-export const LEAVES: readonly LeafSpec[] = [...CITY_MANAGEMENT, ...HOUSING, ...TRANSPORT, ...MARKET, ...GOVERNMENT_SERVICES, ...LABOUR, ...ENVIRONMENT, ...UTILITIES];
+export const LEAVES: readonly LeafSpec[] = [
+  ...CITY_MANAGEMENT,
+  ...HOUSING,
+  ...TRANSPORT,
+  ...MARKET,
+  ...GOVERNMENT_SERVICES,
+  ...LABOUR,
+  ...ENVIRONMENT,
+  ...UTILITIES,
+];

@@ -77,7 +77,13 @@ export const STREET_PLACES: Record<string, StreetPlaces> = {
   },
 };
 
-export type Street = { id: number; code: string; name: string; district: { id: number; name: string }; communities: { id: number; code: string; name: string }[] };
+export type Street = {
+  id: number;
+  code: string;
+  name: string;
+  district: { id: number; name: string };
+  communities: { id: number; code: string; name: string }[];
+};
 
 /** One concrete place in a street: the pieces demands are made of, and an address routing can read. */
 export type Place = {

@@ -12,6 +12,6 @@ function pgError(err: unknown): PgError | null {
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = pgError(err);
-  if (!e || e.code !== '23505') return false;
+  if (e?.code !== '23505') return false;
   return !constraint || (e.constraint ?? e.constraint_name) === constraint;
 }

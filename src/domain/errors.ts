@@ -17,7 +17,10 @@ export class DomainError extends Error {
 export type ValidationIssue = { path: string; code: string; message: string };
 
 export class ValidationError extends DomainError {
-  constructor(public readonly issues: ValidationIssue[], code = 'validation_failed') {
+  constructor(
+    public readonly issues: ValidationIssue[],
+    code = 'validation_failed',
+  ) {
     super(code, 400, {}, { issues });
   }
 }

@@ -40,7 +40,14 @@ export type References = {
 async function load(db: Db, version: number): Promise<References> {
   const [cats, unitRows, boundaries, rules, policies, templates] = await Promise.all([
     db
-      .select({ id: categories.id, name: categories.name, parentId: categories.parentId, level: categories.level, active: categories.active, autoDispatch: categories.autoDispatch })
+      .select({
+        id: categories.id,
+        name: categories.name,
+        parentId: categories.parentId,
+        level: categories.level,
+        active: categories.active,
+        autoDispatch: categories.autoDispatch,
+      })
       .from(categories),
     db.select().from(units),
     db.select().from(streetBoundaries).orderBy(asc(streetBoundaries.unitId)),

@@ -101,13 +101,7 @@ export function isConnectionError(err: unknown): boolean {
   return hasCode(err, CONNECTION_CODES);
 }
 
-export function writeProblem(
-  ctx: Context,
-  status: number,
-  code: string,
-  params: Record<string, unknown> = {},
-  details: Record<string, unknown> = {},
-) {
+export function writeProblem(ctx: Context, status: number, code: string, params: Record<string, unknown> = {}, details: Record<string, unknown> = {}) {
   const locale = pickLocale(ctx.get('accept-language'));
   ctx.status = status;
   ctx.type = 'application/problem+json';

@@ -23,6 +23,7 @@ export type RouteInput<P, Q, B> = {
   ctx: Context;
 };
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that answers 204 simply returns nothing
 export type RouteResult = { status?: number; body?: unknown; headers?: Record<string, string> } | void;
 
 export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
@@ -45,6 +46,7 @@ export type RouteDef<P = unknown, Q = unknown, B = unknown> = {
   handler: (input: RouteInput<P, Q, B>) => Promise<RouteResult>;
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: the route table holds routes of every parameter, query and body type
 export type AnyRoute = RouteDef<any, any, any>;
 
 export function route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(def: RouteDef<P, Q, B>): AnyRoute {
@@ -144,7 +146,11 @@ export function openApiDocument(routes: AnyRoute[]): Record<string, unknown> {
     else op.security = [];
     if (def.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(def.body) } } };
     else if (def.rawBody) {
-      op.requestBody = { required: true, description: def.rawBody.description, content: Object.fromEntries(def.rawBody.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) };
+      op.requestBody = {
+        required: true,
+        description: def.rawBody.description,
+        content: Object.fromEntries(def.rawBody.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+      };
     }
     (paths[p] ??= {})[def.method] = op;
   }

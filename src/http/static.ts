@@ -26,7 +26,7 @@ export function serveWeb(dist = WEB_DIST) {
       return next();
     }
     if (rel.includes('\0')) return next();
-    const file = path.resolve(root, '.' + path.posix.normalize(rel));
+    const file = path.resolve(root, `.${path.posix.normalize(rel)}`);
     if (file !== root && !file.startsWith(root + path.sep)) return next();
     const found = await statFile(file);
     if (found) return send(ctx, file, found, rel.startsWith('/assets/'));

@@ -40,7 +40,10 @@ export const ERROR_MESSAGES = {
   ticket_not_found: { 'zh-CN': '未找到该工单，或您无权查看。', en: 'Ticket not found, or you may not see it.' },
   assignment_not_found: { 'zh-CN': '未找到该派单，或您无权查看。', en: 'Assignment not found, or you may not see it.' },
   user_not_found: { 'zh-CN': '未找到该用户。', en: 'User not found.' },
-  category_unknown: { 'zh-CN': '诉求分类 {categoryId} 不存在或不是末级分类，请重新选择。', en: 'Category {categoryId} does not exist or is not a leaf; choose another.' },
+  category_unknown: {
+    'zh-CN': '诉求分类 {categoryId} 不存在或不是末级分类，请重新选择。',
+    en: 'Category {categoryId} does not exist or is not a leaf; choose another.',
+  },
   unit_unknown: { 'zh-CN': '承办单位 {unitId} 不存在或已停用。', en: 'Unit {unitId} does not exist or is inactive.' },
   kb_article_unknown: { 'zh-CN': '知识库条目 {articleId} 不存在。', en: 'Knowledge-base article {articleId} does not exist.' },
   merge_target_invalid: {
@@ -48,7 +51,10 @@ export const ERROR_MESSAGES = {
     en: 'A ticket can only be merged into another open ticket; check the target.',
   },
   units_repeated: { 'zh-CN': '同一单位不能既是主办又是协办，也不能重复出现。', en: 'A unit may appear only once, as lead or as assisting unit.' },
-  unit_not_assignable: { 'zh-CN': '不能派单给热线中心本身，请选择承办单位。', en: 'Tickets cannot be dispatched to the centre itself; choose a handling unit.' },
+  unit_not_assignable: {
+    'zh-CN': '不能派单给热线中心本身，请选择承办单位。',
+    en: 'Tickets cannot be dispatched to the centre itself; choose a handling unit.',
+  },
   designated_cannot_return: {
     'zh-CN': '本单位是退单争议后指定的承办单位，不能再次退单。',
     en: 'Your unit was designated after a disputed return and may not return this ticket again.',
@@ -224,7 +230,10 @@ export const ERROR_MESSAGES = {
     en: 'Attachment {attachmentId} does not exist or does not belong to this ticket.',
   },
   metrics_range_invalid: { 'zh-CN': '统计区间的结束不能早于开始。', en: 'The end of the range cannot be before its start.' },
-  metrics_range_too_large: { 'zh-CN': '统计区间过长：最多 {max} 个周期，请缩短区间或改用更长的周期。', en: 'The range is too long: at most {max} periods; shorten it or use a longer period.' },
+  metrics_range_too_large: {
+    'zh-CN': '统计区间过长：最多 {max} 个周期，请缩短区间或改用更长的周期。',
+    en: 'The range is too long: at most {max} periods; shorten it or use a longer period.',
+  },
   metrics_scope_forbidden: { 'zh-CN': '只能查看本单位及下级单位的统计。', en: 'You may only see the figures of your own unit and the units below it.' },
   // monthly analysis report
   report_month_not_over: {

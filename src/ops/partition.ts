@@ -142,7 +142,10 @@ async function createMonths(db: Db, t: MonthlyTable, from: Month, to: Month): Pr
   for (let m = from; monthIndex(m) <= monthIndex(to); m = addMonths(m, 1)) {
     const name = partitionName(t.table, m);
     if ((await relkind(db, name)) !== null) continue;
-    await q(db, `create table ${ident(name)} partition of ${ident(t.table)} for values from (${tsLit(monthStart(m))}) to (${tsLit(monthStart(addMonths(m, 1)))})`);
+    await q(
+      db,
+      `create table ${ident(name)} partition of ${ident(t.table)} for values from (${tsLit(monthStart(m))}) to (${tsLit(monthStart(addMonths(m, 1)))})`,
+    );
     await copyStatementTriggers(db, t.table, name);
     created.push(name);
   }
@@ -151,7 +154,10 @@ async function createMonths(db: Db, t: MonthlyTable, from: Month, to: Month): Pr
 
 /** The newest monthly partition of a partitioned table, if any. */
 async function latestMonth(db: Db, table: string): Promise<Month | null> {
-  const rows = await q<{ name: string }>(db, `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = ${lit(table)}::regclass`);
+  const rows = await q<{ name: string }>(
+    db,
+    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = ${lit(table)}::regclass`,
+  );
   let best: Month | null = null;
   for (const { name } of rows) {
     const m = PARTITION_RE(table).exec(name);
@@ -217,8 +223,14 @@ type Captured = {
 /** Refuses what an in-place conversion cannot carry over; returns what the parent must get. */
 async function inspect(db: Db, t: MonthlyTable, uniqueIdx: string, boundCheck: string): Promise<Captured> {
   const T = lit(t.table);
-  const refs = await q<{ name: string; tbl: string }>(db, `select conname as name, conrelid::regclass::text as tbl from pg_constraint where confrelid = ${T}::regclass and contype = 'f'`);
-  if (refs.length) throw new Error(`${t.table}: referenced by foreign keys (${refs.map((r) => `${r.tbl}.${r.name}`).join(', ')}); a partitioned table can only be referenced through a key that includes ${t.column}`);
+  const refs = await q<{ name: string; tbl: string }>(
+    db,
+    `select conname as name, conrelid::regclass::text as tbl from pg_constraint where confrelid = ${T}::regclass and contype = 'f'`,
+  );
+  if (refs.length)
+    throw new Error(
+      `${t.table}: referenced by foreign keys (${refs.map((r) => `${r.tbl}.${r.name}`).join(', ')}); a partitioned table can only be referenced through a key that includes ${t.column}`,
+    );
   const views = await q<{ name: string }>(
     db,
     `select distinct v.oid::regclass::text as name from pg_depend d join pg_rewrite r on r.oid = d.objid join pg_class v on v.oid = r.ev_class
@@ -246,7 +258,10 @@ async function inspect(db: Db, t: MonthlyTable, uniqueIdx: string, boundCheck: s
     db,
     `select conname as name, pg_get_constraintdef(oid) as def from pg_constraint where conrelid = ${T}::regclass and contype = 'c' and conname <> ${lit(boundCheck)}`,
   );
-  const fks = await q<{ name: string; def: string }>(db, `select conname as name, pg_get_constraintdef(oid) as def from pg_constraint where conrelid = ${T}::regclass and contype = 'f'`);
+  const fks = await q<{ name: string; def: string }>(
+    db,
+    `select conname as name, pg_get_constraintdef(oid) as def from pg_constraint where conrelid = ${T}::regclass and contype = 'f'`,
+  );
   const triggers = await q<{ name: string; def: string; row: boolean }>(
     db,
     `select tgname as name, pg_get_triggerdef(oid) as def, (tgtype & 1) = 1 as row from pg_trigger where tgrelid = ${T}::regclass and not tgisinternal order by tgname`,
@@ -279,11 +294,15 @@ async function convertTable(database: Database, t: MonthlyTable, opts: ConvertOp
   const cutoffMonth = addMonths(monthOf(new Date(latest)), 1);
   const cutoff = monthStart(cutoffMonth);
   // Rows stamped by the database (defaults) past the cutoff would be refused between the validation and the swap.
-  if (Number(dbnow) * 1000 >= cutoff.getTime()) log(`${t.table}: warning: the database clock is past ${cutoff.toISOString()}, the clock passed in is behind it`);
+  if (Number(dbnow) * 1000 >= cutoff.getTime())
+    log(`${t.table}: warning: the database clock is past ${cutoff.toISOString()}, the clock passed in is behind it`);
   log(`${t.table}: rows before ${cutoff.toISOString()} stay in ${legacy}; monthly partitions from ${partitionName(t.table, cutoffMonth)}`);
 
   // 1. (id, time) unique index beside the primary key; an invalid leftover of a failed concurrent build is redone.
-  const [existing] = await q<{ valid: boolean }>(db, `select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname = ${lit(uniqueIdx)}`);
+  const [existing] = await q<{ valid: boolean }>(
+    db,
+    `select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname = ${lit(uniqueIdx)}`,
+  );
   if (existing && !existing.valid) await database.query(`drop index ${ident(uniqueIdx)}`);
   const concurrently = database.driver === 'postgres' ? 'concurrently ' : '';
   await database.query(`create unique index ${concurrently}if not exists ${ident(uniqueIdx)} on ${T} (id, ${C})`);
@@ -363,7 +382,10 @@ async function cli() {
   try {
     if (!process.argv.includes('--status')) {
       const results = await partitionByMonth(database, { now: new Date(), aheadMonths: config.PARTITION_AHEAD_MONTHS, log: (m) => console.log(m) });
-      for (const r of results) console.log(`${r.table}: ${r.converted ? `converted (old rows in ${r.legacy}, before ${r.cutoff})` : 'already partitioned'}; new partitions: ${r.created.join(', ') || 'none'}`);
+      for (const r of results)
+        console.log(
+          `${r.table}: ${r.converted ? `converted (old rows in ${r.legacy}, before ${r.cutoff})` : 'already partitioned'}; new partitions: ${r.created.join(', ') || 'none'}`,
+        );
     }
     for (const s of await partitionStatus(database.db)) {
       console.log(`${s.table}: ${s.partitioned ? 'partitioned' : 'not partitioned'}`);

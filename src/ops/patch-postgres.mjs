@@ -43,7 +43,10 @@ for (const rel of ['src/connection.js', 'cjs/src/connection.js', 'cf/src/connect
     (_m, indent) =>
       `function nextWrite(fn) {\n${indent}${MARK}\n${indent}if (socket === null) {\n${indent}  chunk = nextWriteTimer = null\n${indent}  error(Errors.connection('CONNECTION_CLOSED', options))\n${indent}  return false\n${indent}}\n${indent}const x = socket.write(chunk, fn)`,
   );
-  s = s.replace(/\n(\s*)clearImmediate\(nextWriteTimer\)\n/g, (_m, indent) => `\n${indent}clearImmediate(nextWriteTimer)\n${indent}chunk = nextWriteTimer = null\n`);
+  s = s.replace(
+    /\n(\s*)clearImmediate\(nextWriteTimer\)\n/g,
+    (_m, indent) => `\n${indent}clearImmediate(nextWriteTimer)\n${indent}chunk = nextWriteTimer = null\n`,
+  );
   if (s === before || !s.includes(MARK)) {
     console.error(`patch-postgres: postgres ${version} ${rel} does not look as expected; the guard was not applied`);
     process.exitCode = 1;

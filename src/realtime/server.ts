@@ -32,7 +32,7 @@ function cookieValue(header: string | undefined, name: string): string | null {
 export async function attachRealtime(
   server: http.Server,
   deps: Pick<Deps, 'db' | 'database' | 'clock' | 'bus' | 'logger'> & WithConfig<'INSTANCE_ID' | 'DATABASE_URL' | 'DATABASE_SESSION_URL' | 'SOCKET_RECHECK_MS'>,
-): Promise<{ io: RealtimeServer; close(): Promise<void>; /** the periodic credential check, run now: how many sockets it cut */ recheck(): Promise<number> }> {
+): Promise<{ io: RealtimeServer; close(): Promise<void> /** the periodic credential check, run now: how many sockets it cut */; recheck(): Promise<number> }> {
   // perMessageDeflate off (engine.io's default, kept explicit): a broadcast's websocket frame is then built once
   // and the same bytes written to every socket; compressing would deflate ~150 bytes once per socket.
   const io: RealtimeServer = new Server(server, { serveClient: false, cors: undefined, connectionStateRecovery: undefined, perMessageDeflate: false });
@@ -44,7 +44,11 @@ export async function attachRealtime(
     const { default: pg } = await import('pg');
     const { createAdapter } = await import('@socket.io/postgres-adapter');
     // LISTEN/NOTIFY needs a session of its own: never through a transaction-mode pgbouncer (DATABASE_SESSION_URL).
-    pool = new pg.Pool({ connectionString: deps.config.DATABASE_SESSION_URL ?? deps.config.DATABASE_URL, max: 3, application_name: servedBy ? `jiesu-realtime:${servedBy}` : 'jiesu-realtime' });
+    pool = new pg.Pool({
+      connectionString: deps.config.DATABASE_SESSION_URL ?? deps.config.DATABASE_URL,
+      max: 3,
+      application_name: servedBy ? `jiesu-realtime:${servedBy}` : 'jiesu-realtime',
+    });
     pool.on('error', (err) => deps.logger.warn({ err }, 'realtime adapter pool error'));
     // The adapter keeps one client checked out for LISTEN and handles its 'end' (it reconnects) but not its
     // 'error': when the server dies that client's error would be uncaught and take the process down.

@@ -86,7 +86,15 @@ export const DEMO_RULES: RuleSeed[] = [
       copyDistrict: true,
     }),
   ),
-  { name: '湖滨街道市容环境由西湖区城管局主办', category: '城市管理/市容环境', district: 'd-xihu', street: 's-hubin', leadMode: 'unit', lead: 'dep-xihu-cgj', assist: ['s-hubin'] },
+  {
+    name: '湖滨街道市容环境由西湖区城管局主办',
+    category: '城市管理/市容环境',
+    district: 'd-xihu',
+    street: 's-hubin',
+    leadMode: 'unit',
+    lead: 'dep-xihu-cgj',
+    assist: ['s-hubin'],
+  },
   // 住房: the street, with the housing commission assisting; the provident fund and housing support to the commission.
   { name: '物业和房屋维修：街道主办、市住建委协办', category: '住房', leadMode: 'street', assist: ['dep-zjw'], copyDistrict: true },
   { name: '住房保障由市住建委主办', category: '住房/住房保障', leadMode: 'unit', lead: 'dep-zjw' },
@@ -127,7 +135,10 @@ export async function seedRouting(
   };
 
   for (const [code, aliases] of Object.entries(DEMO_ALIASES)) {
-    await tx.update(units).set({ aliases }).where(eq(units.id, unitId(code)));
+    await tx
+      .update(units)
+      .set({ aliases })
+      .where(eq(units.id, unitId(code)));
   }
 
   for (const [code, geometry] of Object.entries(DEMO_BOUNDARIES)) {
@@ -161,5 +172,7 @@ export async function seedRouting(
       })),
     );
   }
-  log(`Dispatch catalogue: ${DEMO_RULES.length} rules, ${Object.keys(DEMO_BOUNDARIES).length} street boundaries, auto-dispatch for ${DEMO_AUTO_DISPATCH.join('、')}`);
+  log(
+    `Dispatch catalogue: ${DEMO_RULES.length} rules, ${Object.keys(DEMO_BOUNDARIES).length} street boundaries, auto-dispatch for ${DEMO_AUTO_DISPATCH.join('、')}`,
+  );
 }

@@ -24,15 +24,35 @@ describe('bench harness (quick)', () => {
     const out = await runBench({ quick: true, only: ['intake', 'dashboards', 'sweep', 'realtime'], write: false, log: () => {} });
     expect(out.quick).toBe(true);
     expect(out.machine).toMatchObject({ cpus: expect.any(Number), postgres: expect.any(String) });
-    expect(out.rows.map((r) => r.bench)).toEqual(['intake', 'intake', 'dashboards quick', 'dashboards quick', 'sweep quick', 'sweep quick', 'realtime', 'realtime']);
-    for (const r of out.rows) expect(r).toMatchObject({ figure: expect.any(String), value: expect.any(String), baseline: expect.any(String), goal: expect.any(String) });
+    expect(out.rows.map((r) => r.bench)).toEqual([
+      'intake',
+      'intake',
+      'dashboards quick',
+      'dashboards quick',
+      'sweep quick',
+      'sweep quick',
+      'realtime',
+      'realtime',
+    ]);
+    for (const r of out.rows)
+      expect(r).toMatchObject({ figure: expect.any(String), value: expect.any(String), baseline: expect.any(String), goal: expect.any(String) });
 
     const rollup = out.results.rollupCheck as RollupCheck;
     expect(rollup.rows).toBeGreaterThan(0);
     expect(rollup.mismatches).toBe(0);
     // The generated lifecycles exercise every counter the happy path can move (due-day cohorts, 按时办结率 judged,
     // callback attempts, the centre's clocks…); only those of clocks awaiting the calendar, returns and reopens stay 0.
-    const outOfScope = ['signPending', 'responsePending', 'leadResponsePending', 'completePending', 'leadCompletePending', 'leadReturned', 'leadCompleteReturned', 'closedRedone', 'reopened'];
+    const outOfScope = [
+      'signPending',
+      'responsePending',
+      'leadResponsePending',
+      'completePending',
+      'leadCompletePending',
+      'leadReturned',
+      'leadCompleteReturned',
+      'closedRedone',
+      'reopened',
+    ];
     for (const c of COUNTERS) {
       if (outOfScope.includes(c)) expect(rollup.totals[c], c).toBe(0);
       else expect(rollup.totals[c], c).toBeGreaterThan(0);
@@ -51,7 +71,19 @@ describe('bench harness (quick)', () => {
     expect(sweep.steady.sweep.runs).toBeGreaterThan(0);
     expect(sweep.moving_pass.fired).toBe(200);
     expect(sweep.moving_pass.baseline.assignments).toBeGreaterThan(0);
-    expect(sweep.check).toEqual({ ok: true, expected: 200, alerts: 200, events: 200, distinct: 200, orphans: 0, supervision: 400, sms: 200, leftDue: 0, secondPass: 0, published: 200 });
+    expect(sweep.check).toEqual({
+      ok: true,
+      expected: 200,
+      alerts: 200,
+      events: 200,
+      distinct: 200,
+      orphans: 0,
+      supervision: 400,
+      sms: 200,
+      leftDue: 0,
+      secondPass: 0,
+      published: 200,
+    });
 
     const rt = out.results.realtime as RealtimeFigures;
     expect(rt.clients).toBe(50);
@@ -63,7 +95,22 @@ describe('bench harness (quick)', () => {
     // The generated events are the ones the product's commands write for the same lifecycles, kind by kind.
     const shapes = out.results.eventShapes as ShapeCheck;
     expect(shapes.differences).toEqual([]);
-    expect(shapes.types).toEqual(expect.arrayContaining(['ticket_created', 'contact_linked', 'dispatch', 'sign', 'contact', 'sla_warning:complete:overdue', 'reply', 'approve_reply', 'callback_retry', 'callback_close', 'callback_dispute', 'close']));
+    expect(shapes.types).toEqual(
+      expect.arrayContaining([
+        'ticket_created',
+        'contact_linked',
+        'dispatch',
+        'sign',
+        'contact',
+        'sla_warning:complete:overdue',
+        'reply',
+        'approve_reply',
+        'callback_retry',
+        'callback_close',
+        'callback_dispute',
+        'close',
+      ]),
+    );
 
     expect(out.checks).toEqual({ intake: true, rollups: true, event_shapes: true, dashboards_quick: true, sweep_quick: true, realtime: true });
   });

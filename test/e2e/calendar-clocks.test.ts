@@ -24,7 +24,8 @@ async function dispatchedToDonghua(content: string) {
     address: '东城区东华街道幸福里5号',
     caller: { name: '李女士', phone: '13911112222' },
   });
-  if (v.status === 'awaiting_dispatch') v = await ok(dispatcher, 'POST', `/api/tickets/${v.id}/dispatch`, { version: v.version, leadUnitId: units.find((u) => u.code === 's-donghua')!.id });
+  if (v.status === 'awaiting_dispatch')
+    v = await ok(dispatcher, 'POST', `/api/tickets/${v.id}/dispatch`, { version: v.version, leadUnitId: units.find((u) => u.code === 's-donghua')!.id });
   return { v, sessions: { operator, dispatcher, unit } };
 }
 
@@ -38,7 +39,11 @@ describe('clocks awaiting the calendar on the screens', () => {
     let r = second.v;
     const lead = () => r.assignments.at(-1);
     r = await ok(second.sessions.unit, 'POST', `/api/assignments/${lead().id}/sign`, { version: lead().version });
-    r = await ok(second.sessions.unit, 'POST', `/api/assignments/${lead().id}/contact`, { version: lead().version, method: 'phone', summary: '已电话联系诉求人' });
+    r = await ok(second.sessions.unit, 'POST', `/api/assignments/${lead().id}/contact`, {
+      version: lead().version,
+      method: 'phone',
+      summary: '已电话联系诉求人',
+    });
     r = await ok(second.sessions.unit, 'POST', `/api/assignments/${lead().id}/reply`, { version: lead().version, content: '已安排物业当晚清理楼道杂物。' });
     expect(r.status).toBe('awaiting_review');
 

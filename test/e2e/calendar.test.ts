@@ -50,7 +50,9 @@ describe('工作日历 screen', () => {
     await expectAllLabelled(page, 'calendar');
     await screenshot(page, 'calendar');
 
-    await page.getByLabel('从文件导入（JSON 或 iCalendar）').setInputFiles({ name: '2027.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(DAYS_2027)) });
+    await page
+      .getByLabel('从文件导入（JSON 或 iCalendar）')
+      .setInputFiles({ name: '2027.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(DAYS_2027)) });
     await page.getByRole('status').filter({ hasText: '2027 年节假日安排已导入' }).first().waitFor();
     await page.locator('tr[data-day="2027-01-01"]').waitFor();
     // Coverage now runs to the end of 2027: no warning.

@@ -12,7 +12,7 @@ const LOGGED = '2026-03-10T01:30:00Z'; // Tuesday 09:30 in Shanghai
 const suite = browserSuite(LOGGED);
 
 describe("the centre's own clocks on the desks and the wallboard", () => {
-  it('a ticket waiting for dispatch turns yellow, then overdue, on the dispatcher\'s queue; the wallboard counts it and shows the month\'s centre figures', async () => {
+  it("a ticket waiting for dispatch turns yellow, then overdue, on the dispatcher's queue; the wallboard counts it and shows the month's centre figures", async () => {
     const operator = await apiSession(suite.app.api.base, 'operator1');
     const cats = (await operator('GET', '/api/categories')).body.items as { id: number; name: string; code: string }[];
     // A ticket no catalogue rule places with certainty waits for a dispatcher.
@@ -44,7 +44,10 @@ describe("the centre's own clocks on the desks and the wallboard", () => {
     const dispatcher = await apiSession(suite.app.api.base, 'dispatcher1');
     const units = (await dispatcher('GET', '/api/units')).body.items as { id: number; code: string }[];
     (suite.app.deps as TestDeps).clock = runningClock('2026-03-10T02:10:00Z') as TestDeps['clock'];
-    const d = await dispatcher('POST', `/api/tickets/${created.body.id}/dispatch`, { version: created.body.version, leadUnitId: units.find((u) => u.code === 's-donghua')!.id });
+    const d = await dispatcher('POST', `/api/tickets/${created.body.id}/dispatch`, {
+      version: created.body.version,
+      leadUnitId: units.find((u) => u.code === 's-donghua')!.id,
+    });
     expect(d.status).toBe(200);
     await rollup(suite.app.deps, suite.app.deps.clock.now());
     const wall = suite.keep(await signIn(suite.browser, suite.app, 'supervisor1', '/wallboard'));

@@ -28,7 +28,8 @@ async function signedAtDonghua(content: string) {
     address: '东城区东华街道幸福里5号',
     caller: { name: '李女士', phone: '13911112222' },
   });
-  if (v.status === 'awaiting_dispatch') v = await ok(dispatcher, 'POST', `/api/tickets/${v.id}/dispatch`, { version: v.version, leadUnitId: units.find((u) => u.code === 's-donghua')!.id });
+  if (v.status === 'awaiting_dispatch')
+    v = await ok(dispatcher, 'POST', `/api/tickets/${v.id}/dispatch`, { version: v.version, leadUnitId: units.find((u) => u.code === 's-donghua')!.id });
   const lead = v.assignments.at(-1);
   v = await ok(unit, 'POST', `/api/assignments/${lead.id}/sign`, { version: lead.version });
   return { id: v.id as number, number: v.number as string, sessions: { operator, dispatcher, unit } };
@@ -49,13 +50,19 @@ describe('contact time on the unit desk', () => {
     await p.getByLabel('联系时间').fill('2026-03-10T09:00');
     await p.getByRole('button', { name: '记录联系' }).click();
     const form = p.locator('form[aria-labelledby="uc-h"]');
-    await form.getByRole('alert').getByText(/联系时间 2026-03-10 09:00 早于本单派给贵单位的时间 2026-03-10 09:3\d/).waitFor();
+    await form
+      .getByRole('alert')
+      .getByText(/联系时间 2026-03-10 09:00 早于本单派给贵单位的时间 2026-03-10 09:3\d/)
+      .waitFor();
     expect(await p.getByLabel('联系时间').getAttribute('aria-invalid')).toBe('true');
 
     // Two days back without a reason: refused, and the reason field asks for it.
     await p.getByLabel('联系时间').fill('2026-03-10T10:15');
     await p.getByRole('button', { name: '记录联系' }).click();
-    await form.getByRole('alert').getByText(/距现在已超过 24 小时，属于补录，请填写补录原因/).waitFor();
+    await form
+      .getByRole('alert')
+      .getByText(/距现在已超过 24 小时，属于补录，请填写补录原因/)
+      .waitFor();
     await expect.poll(() => p.evaluate('document.activeElement && document.activeElement.id')).toBe('uc-reason');
     await screenshot(p, '12-unit-contact-backdate');
     await expectAccessible(p, 'unit workbench: late contact refused');
@@ -77,7 +84,10 @@ describe('callback rounds on the callback desk', () => {
     const { id, number, sessions } = await signedAtDonghua('楼道垃圾长期堆放，多次反映未处理');
     const [agent, supervisor] = await Promise.all([apiSession(suite.app.api.base, 'callback1'), apiSession(suite.app.api.base, 'supervisor1')]);
     const reply = (v: { assignments: { id: number; version: number }[] }) =>
-      ok(sessions.unit, 'POST', `/api/assignments/${v.assignments.at(-1)!.id}/reply`, { version: v.assignments.at(-1)!.version, content: '已安排保洁清理楼道堆放物，并张贴告示。' });
+      ok(sessions.unit, 'POST', `/api/assignments/${v.assignments.at(-1)!.id}/reply`, {
+        version: v.assignments.at(-1)!.version,
+        content: '已安排保洁清理楼道堆放物，并张贴告示。',
+      });
     let v = await reply(await ok(sessions.unit, 'GET', `/api/tickets/${id}`));
     v = await ok(sessions.dispatcher, 'POST', `/api/tickets/${id}/reply/approve`, { version: v.version });
     // Round 1 uses all three attempts: two unreached, then a dissatisfied caller.

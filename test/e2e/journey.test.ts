@@ -116,7 +116,10 @@ describe('the journey of one call, live across browsers (one context per user)',
     const item = desk.page.locator('.queue button', { hasText: number });
     await item.waitFor();
     await item.click();
-    await desk.page.getByRole('button', { name: /采用建议/ }).first().click();
+    await desk.page
+      .getByRole('button', { name: /采用建议/ })
+      .first()
+      .click();
     await expect.poll(() => desk.page.locator('#dp-lead option:checked').innerText()).toContain('东华街道');
     await screenshot(desk.page, '04-dispatch');
     await expectAccessible(desk.page, 'dispatcher desk');
@@ -184,7 +187,10 @@ describe('the journey of one call, live across browsers (one context per user)',
     await expect.poll(() => activeId(citizen.page)).toBe('lk-last4');
     await citizen.page.keyboard.type('0000');
     await citizen.page.keyboard.press('Enter');
-    await citizen.page.getByRole('alert').getByText(/未查到该工单/).waitFor();
+    await citizen.page
+      .getByRole('alert')
+      .getByText(/未查到该工单/)
+      .waitFor();
     await citizen.page.locator('#lk-last4').fill(PHONE.slice(-4));
     await citizen.page.keyboard.press('Enter');
     const result = citizen.page.locator('.lookup-result');
@@ -260,7 +266,11 @@ describe('keyboard-first intake', () => {
     const disp = await apiSession(app.api.base, 'dispatcher1');
     const list = await disp('GET', `/api/tickets?number=${number}`);
     const view = await disp('GET', `/api/tickets/${list.body.items[0].id}`);
-    expect(view.body).toMatchObject({ channel: 'window', status: 'awaiting_dispatch', window: { matter: '居住证办理', hallDepartment: '公安户政窗口', reason: 'documents' } });
+    expect(view.body).toMatchObject({
+      channel: 'window',
+      status: 'awaiting_dispatch',
+      window: { matter: '居住证办理', hallDepartment: '公安户政窗口', reason: 'documents' },
+    });
 
     // The same screen in English, and back.
     await clerk.page.getByRole('button', { name: 'English' }).click();

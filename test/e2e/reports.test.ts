@@ -23,7 +23,16 @@ beforeAll(async () => {
   const [category] = await app.deps.db.query.categories.findMany({ where: (c, { eq }) => eq(c.level, 3), limit: 1 });
   const feb = { ...app.deps, clock: fixedClock('2026-02-20T02:00:00Z') };
   const actor = { ...systemActor('operator'), userId: operator!.id, unitId: operator!.unitId };
-  await createTicket(feb, actor, createTicketInput.parse({ type: 'complaint', categoryId: category!.id, content: '路灯不亮已经三天了，晚上出行很不方便', caller: { name: '李先生', phone: '13700001234' } }));
+  await createTicket(
+    feb,
+    actor,
+    createTicketInput.parse({
+      type: 'complaint',
+      categoryId: category!.id,
+      content: '路灯不亮已经三天了，晚上出行很不方便',
+      caller: { name: '李先生', phone: '13700001234' },
+    }),
+  );
   await rollup(app.deps, app.deps.clock.now());
 }, 120_000);
 
@@ -58,11 +67,13 @@ describe('月度分析报告 screen', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: '下载2026年2月报告 PDF' }).click()]);
     expect(download.suggestedFilename()).toMatch(/2026年2月热线分析报告\.pdf$/);
-    const bytes = Buffer.concat(await (async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of (await download.createReadStream())!) chunks.push(c as Buffer);
-      return chunks;
-    })());
+    const bytes = Buffer.concat(
+      await (async () => {
+        const chunks: Buffer[] = [];
+        for await (const c of (await download.createReadStream())!) chunks.push(c as Buffer);
+        return chunks;
+      })(),
+    );
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(supervisor.errors).toEqual([]);
   }, 120_000);

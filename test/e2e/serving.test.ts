@@ -29,7 +29,10 @@ describe('loading each home screen', () => {
     await u.page.waitForLoadState('networkidle');
 
     const paths = requests.map((r) => new URL(r.url()).pathname);
-    expect(paths.filter((p) => p.startsWith('/api/openapi')), 'screens must not fetch the OpenAPI document').toEqual([]);
+    expect(
+      paths.filter((p) => p.startsWith('/api/openapi')),
+      'screens must not fetch the OpenAPI document',
+    ).toEqual([]);
     expect(paths).toContain(home);
 
     const assets = requests.filter((r) => /^\/assets\/index-.*\.(js|css)$/.test(new URL(r.url()).pathname));

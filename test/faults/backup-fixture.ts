@@ -18,7 +18,10 @@ export async function makeTickets(database: Database) {
       ids.push(r.body.id);
     }
     const v = (await api.call('GET', `/api/tickets/${ids[0]}`, { token: w.dispatcher.token })).body;
-    expect((await api.call('POST', `/api/tickets/${v.id}/dispatch`, { token: w.dispatcher.token, body: { version: v.version, leadUnitId: w.units.streetA.id } })).status).toBe(200);
+    expect(
+      (await api.call('POST', `/api/tickets/${v.id}/dispatch`, { token: w.dispatcher.token, body: { version: v.version, leadUnitId: w.units.streetA.id } }))
+        .status,
+    ).toBe(200);
     return { w, ids, views: await readBack(database, w, ids) };
   } finally {
     await api.close();
@@ -55,4 +58,3 @@ export async function expectAuditAppendOnly(database: Database) {
   const [n] = await database.query<{ n: number }>('select count(*)::int as n from audit_log');
   expect(n!.n).toBeGreaterThan(0);
 }
-

@@ -24,7 +24,16 @@ const HANG_MS = 10_000;
 /** Keep the load going this long after the server is back (a slow restart must not end the run first). */
 const AFTER_MS = 3_000;
 
-type Outcome = { status: number | 'timeout' | 'network'; ms: number; code?: string; type?: string; retryAfter?: string | null; id?: number; number?: string; at: number };
+type Outcome = {
+  status: number | 'timeout' | 'network';
+  ms: number;
+  code?: string;
+  type?: string;
+  retryAfter?: string | null;
+  id?: number;
+  number?: string;
+  at: number;
+};
 
 let pg: PgServer;
 let app: Awaited<ReturnType<typeof start>>;
@@ -33,7 +42,16 @@ let base: string;
 beforeAll(async () => {
   pg = startPgServer({ port: process.env.FAULT_PG_PORT_CRASH ? Number(process.env.FAULT_PG_PORT_CRASH) : undefined });
   app = await start(
-    loadConfig({ DATABASE_URL: pg.url, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', DEMO_HISTORY_DAYS: '0', JOBS: 'true', LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'silent', DATA_DIR: '/nonexistent' }),
+    loadConfig({
+      DATABASE_URL: pg.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SEED_DEMO: 'true',
+      DEMO_HISTORY_DAYS: '0',
+      JOBS: 'true',
+      LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'silent',
+      DATA_DIR: '/nonexistent',
+    }),
   );
   base = `http://127.0.0.1:${app.port}`;
 }, 90_000);
@@ -63,7 +81,10 @@ describe('PostgreSQL killed -9 and restarted under load', () => {
   it('loses no acknowledged ticket, half-writes none, fails cleanly with 503 and recovers by itself', async () => {
     const login = await json('POST', '/api/auth/login', { username: 'operator1', password: DEMO_PASSWORD });
     expect(login.res.status).toBe(200);
-    const cookie = login.res.headers.getSetCookie().find((c) => c.startsWith('jiesu_session='))!.split(';')[0]!;
+    const cookie = login.res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('jiesu_session='))!
+      .split(';')[0]!;
     const auth = { cookie, 'x-csrf-token': login.body.csrfToken as string };
     const cats = await json('GET', '/api/categories', undefined, auth);
     const leaf = (cats.body.items as { id: number; level: number }[]).find((c) => c.level === 3)?.id;
@@ -113,7 +134,7 @@ describe('PostgreSQL killed -9 and restarted under load', () => {
     };
     const prober = async () => {
       while (running()) {
-        const r = await fetch(base + '/readyz', { signal: AbortSignal.timeout(HANG_MS) }).catch(() => null);
+        const r = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(HANG_MS) }).catch(() => null);
         readyz.push({ at: Date.now() - t0, status: r?.status ?? 0 });
         await sleep(200);
       }
@@ -131,13 +152,19 @@ describe('PostgreSQL killed -9 and restarted under load', () => {
     // Recovery without touching the app: ready again, and an intake goes through.
     let ready = 0;
     for (let i = 0; i < 50 && ready !== 200; i++) {
-      ready = (await fetch(base + '/readyz')).status;
+      ready = (await fetch(`${base}/readyz`)).status;
       if (ready !== 200) await sleep(200);
     }
     const after = await json(
       'POST',
       '/api/tickets',
-      { type: 'complaint', categoryId: leaf, content: '重启后的工单：路灯不亮已经一周，请尽快维修', address: '东城区东华街道幸福里3号', caller: { phone: '13800009999' } },
+      {
+        type: 'complaint',
+        categoryId: leaf,
+        content: '重启后的工单：路灯不亮已经一周，请尽快维修',
+        address: '东城区东华街道幸福里3号',
+        caller: { phone: '13800009999' },
+      },
       auth,
     );
 
@@ -186,16 +213,33 @@ describe('PostgreSQL killed -9 and restarted under load', () => {
     expect(ready, '/readyz is 200 again after the restart').toBe(200);
     expect(after.res.status, 'the same app process takes intakes again').toBe(201);
     expect(created.length, 'tickets were created before and after the outage').toBeGreaterThan(WORKERS);
-    expect(created.some((o) => o.at > restartedAt!), 'intakes succeeded after the restart, during the load').toBe(true);
+    expect(
+      created.some((o) => o.at > restartedAt!),
+      'intakes succeeded after the restart, during the load',
+    ).toBe(true);
     expect(s503.length, 'some requests met the outage').toBeGreaterThan(0);
-    const unclean = failed.filter((o) => !(o.status === 503 && o.code === 'database_unavailable' && o.retryAfter && o.type?.startsWith('application/problem+json')));
+    const unclean = failed.filter(
+      (o) => !(o.status === 503 && o.code === 'database_unavailable' && o.retryAfter && o.type?.startsWith('application/problem+json')),
+    );
     expect(unclean, 'every failure is a 503 problem+json with Retry-After (no 500s, no hangs)').toEqual([]);
     expect(figures.slowestMs).toBeLessThan(HANG_MS);
-    expect(readyz.some((r) => r.status === 503 && r.at > CRASH_AT_MS && r.at < restartedAt!), '/readyz reports the outage').toBe(true);
-    expect(readyz.some((r) => r.at < CRASH_AT_MS && r.status === 200), '/readyz was 200 before the crash').toBe(true);
+    expect(
+      readyz.some((r) => r.status === 503 && r.at > CRASH_AT_MS && r.at < restartedAt!),
+      '/readyz reports the outage',
+    ).toBe(true);
+    expect(
+      readyz.some((r) => r.at < CRASH_AT_MS && r.status === 200),
+      '/readyz was 200 before the crash',
+    ).toBe(true);
     const byId = new Map(found.map((f) => [f.id, f]));
-    expect(created.filter((o) => byId.get(o.id!)?.number !== o.number), 'every 201 ticket exists with its number').toEqual([]);
-    expect(found.filter((f) => f.created !== 1 || f.contacts < 1), 'each with one creation event and its contact').toEqual([]);
+    expect(
+      created.filter((o) => byId.get(o.id!)?.number !== o.number),
+      'every 201 ticket exists with its number',
+    ).toEqual([]);
+    expect(
+      found.filter((f) => f.created !== 1 || f.contacts < 1),
+      'each with one creation event and its contact',
+    ).toEqual([]);
     expect(halfWritten, 'no half-written ticket').toBe(0);
   }, 120_000);
 });

@@ -66,7 +66,6 @@ describe('PostgreSQL: pg_dump -Fc and pg_restore into a new database', () => {
   }, 120_000);
 });
 
-
 async function createDatabase(pg: PgServer, name: string) {
   const admin = await connect({ url: pg.url, max: 1 });
   await admin.query(`create database ${name}`);

@@ -30,7 +30,18 @@ describe('SIGTERM', () => {
   it('drains the in-flight request, refuses new connections, disconnects sockets, stops jobs, exits 0 and unlocks', async () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir, SEED_DEMO: 'true', DEMO_HISTORY_DAYS: '0', JOBS: 'true', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '10000' },
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        DATA_DIR: dir,
+        SEED_DEMO: 'true',
+        DEMO_HISTORY_DAYS: '0',
+        JOBS: 'true',
+        LOG_LEVEL: 'info',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SHUTDOWN_TIMEOUT_MS: '10000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -57,12 +68,23 @@ describe('SIGTERM', () => {
     const cats = (await (await fetch(`${base}/api/categories`, { headers: { authorization: `Bearer ${PORTAL_TOKEN}` } })).json()) as { items: unknown[] };
     const leaf = (cats.items as { id: number; level: number; public: boolean }[]).find((c) => c.level === 3 && c.public !== false)!.id;
     const body = Buffer.from(
-      JSON.stringify({ type: 'complaint', categoryId: leaf, content: '关机测试：小区门口夜间施工噪音扰民，请尽快处理', address: '东城区东华街道幸福里3号', caller: { name: '测试', phone: '13800001234' } }),
+      JSON.stringify({
+        type: 'complaint',
+        categoryId: leaf,
+        content: '关机测试：小区门口夜间施工噪音扰民，请尽快处理',
+        address: '东城区东华街道幸福里3号',
+        caller: { name: '测试', phone: '13800001234' },
+      }),
     );
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = http.request(`${base}/api/tickets`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${PORTAL_TOKEN}`, 'content-type': 'application/json', 'content-length': body.length, 'idempotency-key': 'sigterm-test-1' },
+        headers: {
+          authorization: `Bearer ${PORTAL_TOKEN}`,
+          'content-type': 'application/json',
+          'content-length': body.length,
+          'idempotency-key': 'sigterm-test-1',
+        },
       });
       req.on('response', (res) => {
         let text = '';

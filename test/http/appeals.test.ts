@@ -71,7 +71,11 @@ describe('filing an appeal (申诉)', () => {
     });
     const filed = (await events(v.id)).filter((e) => e.type === 'appeal_filed');
     expect(filed).toEqual([
-      expect.objectContaining({ actor: expect.objectContaining({ id: w.leaderA.id }), assignmentId: leadOf(v).id, payload: expect.objectContaining({ appealId: r.body.id, reasonCode: 'unreasonable_demand' }) }),
+      expect.objectContaining({
+        actor: expect.objectContaining({ id: w.leaderA.id }),
+        assignmentId: leadOf(v).id,
+        payload: expect.objectContaining({ appealId: r.body.id, reasonCode: 'unreasonable_demand' }),
+      }),
     ]);
     // The ticket itself has not moved.
     expect(await flow.get(w.dispatcher, v.id)).toMatchObject({ status: v.status, version: v.version });
@@ -118,9 +122,20 @@ describe('deciding', () => {
     deps.clock.set('2026-03-11T01:00:00.000Z');
     const r = await post(w.supervisor.token, `/api/appeals/${filed.id}/approve`, { note: '经核实诉求不合理，同意免考' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body).toMatchObject({ status: 'approved', decidedBy: { id: w.supervisor.id }, decidedAt: '2026-03-11T01:00:00.000Z', decisionNote: '经核实诉求不合理，同意免考', abilities: [] });
+    expect(r.body).toMatchObject({
+      status: 'approved',
+      decidedBy: { id: w.supervisor.id },
+      decidedAt: '2026-03-11T01:00:00.000Z',
+      decisionNote: '经核实诉求不合理，同意免考',
+      abilities: [],
+    });
     const approved = (await events(v.id)).filter((e) => e.type === 'appeal_approved');
-    expect(approved).toEqual([expect.objectContaining({ actor: expect.objectContaining({ id: w.supervisor.id }), payload: expect.objectContaining({ appealId: filed.id, unitId: w.units.streetA.id, note: '经核实诉求不合理，同意免考' }) })]);
+    expect(approved).toEqual([
+      expect.objectContaining({
+        actor: expect.objectContaining({ id: w.supervisor.id }),
+        payload: expect.objectContaining({ appealId: filed.id, unitId: w.units.streetA.id, note: '经核实诉求不合理，同意免考' }),
+      }),
+    ]);
 
     const twice = await post(w.supervisor.token, `/api/appeals/${filed.id}/reject`, { note: '驳回' });
     expectProblem(twice, 409, 'appeal_not_pending');

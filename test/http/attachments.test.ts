@@ -41,7 +41,10 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** Every file under the storage folder (the bytes actually kept). */
 function storedFiles(): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 type Res = { status: number; body: any; headers: Headers };

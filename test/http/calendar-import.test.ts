@@ -139,13 +139,33 @@ describe('iCalendar and JSON imports refuse what would misplace a day (422, noth
   const rows2030 = () => deps.db.select().from(calendarDays).where(eq(calendarDays.day, '2030-01-01'));
 
   it.each([
-    ['an all-day event whose DTEND is before DTSTART', [vevent('a', 'DTSTART;VALUE=DATE:20300105', 'DTEND;VALUE=DATE:20300101', 'SUMMARY:元旦')], 'calendar_ical_end_before_start'],
-    ['an all-day event whose DTEND equals DTSTART', [vevent('a', 'DTSTART;VALUE=DATE:20300101', 'DTEND;VALUE=DATE:20300101', 'SUMMARY:元旦')], 'calendar_ical_end_before_start'],
-    ['a timed event that ends before it starts', [vevent('a', 'DTSTART:20300101T100000Z', 'DTEND:20300101T090000Z', 'SUMMARY:元旦')], 'calendar_ical_end_before_start'],
+    [
+      'an all-day event whose DTEND is before DTSTART',
+      [vevent('a', 'DTSTART;VALUE=DATE:20300105', 'DTEND;VALUE=DATE:20300101', 'SUMMARY:元旦')],
+      'calendar_ical_end_before_start',
+    ],
+    [
+      'an all-day event whose DTEND equals DTSTART',
+      [vevent('a', 'DTSTART;VALUE=DATE:20300101', 'DTEND;VALUE=DATE:20300101', 'SUMMARY:元旦')],
+      'calendar_ical_end_before_start',
+    ],
+    [
+      'a timed event that ends before it starts',
+      [vevent('a', 'DTSTART:20300101T100000Z', 'DTEND:20300101T090000Z', 'SUMMARY:元旦')],
+      'calendar_ical_end_before_start',
+    ],
     ['a negative DURATION', [vevent('a', 'DTSTART;VALUE=DATE:20300103', 'DURATION:-P2D', 'SUMMARY:元旦')], 'calendar_ical_negative_duration'],
     ['a zero DURATION', [vevent('a', 'DTSTART;VALUE=DATE:20300103', 'DURATION:P0D', 'SUMMARY:元旦')], 'calendar_ical_negative_duration'],
-    ['an unknown TZID', [vevent('a', 'DTSTART;TZID=Mars/Olympus_Mons:20300101T000000', 'DTEND;TZID=Mars/Olympus_Mons:20300102T000000', 'SUMMARY:元旦')], 'calendar_ical_unknown_tzid'],
-    ['an unknown TZID on DTEND only', [vevent('a', 'DTSTART:20300101T000000', 'DTEND;TZID=Nowhere/Town:20300102T000000', 'SUMMARY:元旦')], 'calendar_ical_unknown_tzid'],
+    [
+      'an unknown TZID',
+      [vevent('a', 'DTSTART;TZID=Mars/Olympus_Mons:20300101T000000', 'DTEND;TZID=Mars/Olympus_Mons:20300102T000000', 'SUMMARY:元旦')],
+      'calendar_ical_unknown_tzid',
+    ],
+    [
+      'an unknown TZID on DTEND only',
+      [vevent('a', 'DTSTART:20300101T000000', 'DTEND;TZID=Nowhere/Town:20300102T000000', 'SUMMARY:元旦')],
+      'calendar_ical_unknown_tzid',
+    ],
     ['an event in 1999', [vevent('a', 'DTSTART;VALUE=DATE:19990101', 'SUMMARY:元旦')], 'calendar_year_out_of_range'],
     ['an event in 2101', [vevent('a', 'DTSTART;VALUE=DATE:21010101', 'SUMMARY:元旦')], 'calendar_year_out_of_range'],
   ])('refuses %s', async (_what, events, code) => {
@@ -206,7 +226,11 @@ describe('a centre that never imported 2026: the installed tables have it', () =
     await deps2.db.delete(calendarDays).where(gte(calendarDays.day, '2026-01-01'));
     api2 = await startApi(deps2);
     w2 = await makeWorld(deps2.db);
-    await addPolicy(deps2, w2, { sign: { amount: 1, unit: 'working_days' }, response: { amount: 4, unit: 'working_hours' }, complete: { amount: 5, unit: 'working_days' } });
+    await addPolicy(deps2, w2, {
+      sign: { amount: 1, unit: 'working_days' },
+      response: { amount: 4, unit: 'working_hours' },
+      complete: { amount: 5, unit: 'working_days' },
+    });
   });
   afterAll(async () => {
     await api2?.close();
@@ -214,7 +238,9 @@ describe('a centre that never imported 2026: the installed tables have it', () =
   });
 
   it('the preview counts the clocks waiting for the year, and the one-action import recomputes them', async () => {
-    const { assignments: [a] } = await dispatchNew(deps2, w2);
+    const {
+      assignments: [a],
+    } = await dispatchNew(deps2, w2);
     expect(a!.slaWaiting.map((x) => x.clock)).toEqual(['sign', 'response', 'complete']);
     const preview = await api2.call('GET', '/api/calendar/library/2026', { token: w2.admin.token });
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);

@@ -121,7 +121,12 @@ describe("New Year's Eve 2026 after working hours: no 2027 in the table", () => 
     for (const a of v.assignments.map(sla)) {
       expect(a.deadlines).toMatchObject({ sign: null, response: null, complete: null });
       for (const clock of ['sign', 'response', 'complete'] as const) {
-        expect(a.sla.clocks[clock]).toMatchObject({ dueAt: null, state: 'awaiting_calendar', level: 'none', awaitingCalendar: { date: '2027-01-01', year: 2027 } });
+        expect(a.sla.clocks[clock]).toMatchObject({
+          dueAt: null,
+          state: 'awaiting_calendar',
+          level: 'none',
+          awaitingCalendar: { date: '2027-01-01', year: 2027 },
+        });
       }
       expect(a.awaitingCalendar.map((x) => `${x.clock}:${x.year}`)).toEqual(['sign:2027', 'response:2027', 'complete:2027']);
       expect(await assignmentById(deps.db, a.id)).toMatchObject({ slaMarks: [], nextCheckAt: null });
@@ -183,7 +188,11 @@ describe("New Year's Eve 2026 after working hours: no 2027 in the table", () => 
     const total = await waitingClocks();
     expect(total).toBeGreaterThanOrEqual(9);
     const [alert] = await alertsOpen();
-    expect(alert).toMatchObject({ dedupeKey: 'calendar_not_covered:2027', resolvedAt: null, details: { year: 2027, date: '2027-01-01', clocks: total, tickets: 4 } });
+    expect(alert).toMatchObject({
+      dedupeKey: 'calendar_not_covered:2027',
+      resolvedAt: null,
+      details: { year: 2027, date: '2027-01-01', clocks: total, tickets: 4 },
+    });
     expect(alert.details.sample.map((s: { number: string }) => s.number)).toContain(nye.main!.number);
     expect((await api.call('GET', '/api/alerts?kind=calendar_not_covered', { token: w.admin.token })).body.items).toHaveLength(1);
 
@@ -209,7 +218,10 @@ describe('importing 2027 recomputes every waiting clock in the same transaction'
     const off = deps.bus.subscribe((e) => published.push(e));
 
     setLocal('2027-01-05 09:00'); // imported late: the sign and response deadlines (1/4) have already passed
-    const r = await api.call('POST', '/api/calendar/import', { token: w.admin.token, body: { year: 2027, source: '国务院办公厅关于2027年部分节假日安排的通知', days: DAYS_2027 } });
+    const r = await api.call('POST', '/api/calendar/import', {
+      token: w.admin.token,
+      body: { year: 2027, source: '国务院办公厅关于2027年部分节假日安排的通知', days: DAYS_2027 },
+    });
     off();
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.recomputed).toMatchObject({ stillWaiting: 0 });
@@ -301,7 +313,10 @@ describe('editing a day or the working hours recomputes the clocks it moves, nev
 
     expect((await api.call('DELETE', '/api/calendar/days/2027-03-03', { token: w.admin.token })).status).toBe(204);
     expect(leadOf(await flow.get(w.handlerA, running.id)).deadlines.complete).toBe(iso('2027-03-08 17:30'));
-    expect((await eventsOf(running.id, 'sla_recomputed')).at(-1)!.payload).toMatchObject({ reason: 'calendar_day_deleted', changes: [{ clock: 'complete', to: iso('2027-03-08 17:30') }] });
+    expect((await eventsOf(running.id, 'sla_recomputed')).at(-1)!.payload).toMatchObject({
+      reason: 'calendar_day_deleted',
+      changes: [{ clock: 'complete', to: iso('2027-03-08 17:30') }],
+    });
   });
 
   it('a correction after a deadline has passed does not turn the miss into time left', async () => {
@@ -309,7 +324,9 @@ describe('editing a day or the working hours recomputes the clocks it moves, nev
     const v = await dispatch(await create());
     expect(leadOf(v).deadlines.response).toBe(iso('2027-03-03 14:30'));
     setLocal('2027-03-04 10:00'); // the response deadline has passed, no contact: missed
-    expect((await api.call('PUT', '/api/calendar/days/2027-03-03', { token: w.admin.token, body: { kind: 'holiday', name: '更正：地方节日' } })).status).toBe(200);
+    expect((await api.call('PUT', '/api/calendar/days/2027-03-03', { token: w.admin.token, body: { kind: 'holiday', name: '更正：地方节日' } })).status).toBe(
+      200,
+    );
     const after = sla(leadOf(await flow.get(w.handlerA, v.id)));
     expect(after.deadlines.response).toBe(iso('2027-03-03 14:30')); // judged: never rewritten (recomputed, it would be 3/4 14:30)
     expect(after.sla.clocks.response).toMatchObject({ state: 'missed', level: 'overdue' });
@@ -322,11 +339,21 @@ describe('editing a day or the working hours recomputes the clocks it moves, nev
     const v = await dispatch(await create());
     expect(leadOf(v).deadlines.response).toBe(iso('2027-03-02 15:30'));
     const hours = (h: { start: string; end: string }[]) => api.call('PUT', '/api/calendar/working-hours', { token: w.admin.token, body: { hours: h } });
-    expect((await hours([{ start: '08:30', end: '12:00' }, { start: '13:00', end: '17:00' }])).status).toBe(200);
+    expect(
+      (
+        await hours([
+          { start: '08:30', end: '12:00' },
+          { start: '13:00', end: '17:00' },
+        ])
+      ).status,
+    ).toBe(200);
     const after = leadOf(await flow.get(w.handlerA, v.id));
     expect(after.deadlines).toMatchObject({ response: iso('2027-03-02 15:00'), sign: iso('2027-03-03 17:00') });
     expect((await eventsOf(v.id, 'sla_recomputed')).at(-1)!.payload).toMatchObject({ reason: 'working_hours' });
-    await hours([{ start: '09:00', end: '12:00' }, { start: '13:30', end: '17:30' }]);
+    await hours([
+      { start: '09:00', end: '12:00' },
+      { start: '13:30', end: '17:30' },
+    ]);
   });
 });
 

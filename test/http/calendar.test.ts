@@ -122,7 +122,10 @@ describe('coverage warning job', () => {
     expect(again.body.resolvedAt).toBe('2026-03-10T02:00:00.000Z'); // the first resolution stands
     deps.clock.set('2026-03-10T02:00:00Z');
     expect((await checkCalendarCoverage(deps, new Date(at('2026-11-20 08:00')))).raised).toBe(false);
-    const resolved = await deps.db.select().from(auditLog).where(and(eq(auditLog.action, 'system_alert_resolved'), eq(auditLog.targetId, String(alert.id))));
+    const resolved = await deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'system_alert_resolved'), eq(auditLog.targetId, String(alert.id))));
     expect(resolved).toHaveLength(1);
     expect(resolved[0]!.userId).toBe(w.supervisor.id);
     expectProblem(await api.call('POST', '/api/alerts/999999/resolve', { token: w.supervisor.token }), 404, 'alert_not_found');
@@ -190,13 +193,20 @@ describe('PUT / DELETE /api/calendar/days/:day', () => {
     const days = (await api.call('GET', '/api/calendar?year=2026', { token: w.operator.token })).body.days;
     expect(days).toContainEqual({ day: '2026-03-11', kind: 'holiday', name: '地方节日' });
     const [a] = await audits('calendar_day_set');
-    expect(a).toMatchObject({ userId: w.admin.id, targetType: 'calendar_day', targetId: '2026-03-11', details: { kind: 'holiday', name: '地方节日', previous: null } });
+    expect(a).toMatchObject({
+      userId: w.admin.id,
+      targetType: 'calendar_day',
+      targetId: '2026-03-11',
+      details: { kind: 'holiday', name: '地方节日', previous: null },
+    });
   });
 
   it('renaming keeps one row; deleting restores the weekday rule; deleting again is 404', async () => {
     const r = await api.call('PUT', '/api/calendar/days/2026-03-11', { token: w.admin.token, body: { kind: 'holiday', name: '地方纪念日' } });
     expect(r.body.created).toBe(false);
-    expect((await api.call('GET', '/api/calendar?year=2026', { token: w.operator.token })).body.days.filter((d: any) => d.day === '2026-03-11')).toHaveLength(1);
+    expect((await api.call('GET', '/api/calendar?year=2026', { token: w.operator.token })).body.days.filter((d: any) => d.day === '2026-03-11')).toHaveLength(
+      1,
+    );
     expect((await api.call('DELETE', '/api/calendar/days/2026-03-11', { token: w.admin.token })).status).toBe(204);
     expect(await storeDeadline('2026-03-10 10:00', 1)).toBe('2026-03-11 17:30');
     expect((await audits('calendar_day_deleted')).map((a) => a.targetId)).toEqual(['2026-03-11']);
@@ -239,7 +249,12 @@ describe('PUT /api/calendar/working-hours', () => {
     expect(await deadline('2026-03-10 11:00', 2, 'working_hours')).toBe('2026-03-10 14:30');
     const r = await api.call('PUT', '/api/calendar/working-hours', {
       token: w.admin.token,
-      body: { hours: [{ start: '14:00', end: '18:00' }, { start: '08:30', end: '12:00' }] },
+      body: {
+        hours: [
+          { start: '14:00', end: '18:00' },
+          { start: '08:30', end: '12:00' },
+        ],
+      },
     });
     expect(r.status).toBe(200);
     expect(r.body.hours).toEqual([
@@ -250,9 +265,22 @@ describe('PUT /api/calendar/working-hours', () => {
     expect(await deadline('2026-03-10 10:00', 1, 'working_days')).toBe('2026-03-11 18:00');
     expect((await api.call('GET', '/api/calendar', { token: w.operator.token })).body.workingHours).toEqual(r.body.hours);
     const [a] = await audits('working_hours_set');
-    expect(a!.details).toMatchObject({ previous: [{ start: '09:00', end: '12:00' }, { start: '13:30', end: '17:30' }] });
+    expect(a!.details).toMatchObject({
+      previous: [
+        { start: '09:00', end: '12:00' },
+        { start: '13:30', end: '17:30' },
+      ],
+    });
     // back to the demo hours for the tests below
-    await api.call('PUT', '/api/calendar/working-hours', { token: w.admin.token, body: { hours: [{ start: '09:00', end: '12:00' }, { start: '13:30', end: '17:30' }] } });
+    await api.call('PUT', '/api/calendar/working-hours', {
+      token: w.admin.token,
+      body: {
+        hours: [
+          { start: '09:00', end: '12:00' },
+          { start: '13:30', end: '17:30' },
+        ],
+      },
+    });
     expect(await deadline('2026-03-10 11:00', 2, 'working_hours')).toBe('2026-03-10 14:30');
   });
 
@@ -261,7 +289,16 @@ describe('PUT /api/calendar/working-hours', () => {
     [{ hours: [{ start: '9:00', end: '12:00' }] }, 400, 'validation_failed'],
     [{ hours: [{ start: '09:00', end: '24:30' }] }, 400, 'validation_failed'],
     [{ hours: [{ start: '12:00', end: '09:00' }] }, 422, 'working_hours_invalid'],
-    [{ hours: [{ start: '09:00', end: '12:00' }, { start: '11:30', end: '17:00' }] }, 422, 'working_hours_invalid'],
+    [
+      {
+        hours: [
+          { start: '09:00', end: '12:00' },
+          { start: '11:30', end: '17:00' },
+        ],
+      },
+      422,
+      'working_hours_invalid',
+    ],
   ])('%j → %i %s', async (body, status, code) => {
     expectProblem(await api.call('PUT', '/api/calendar/working-hours', { token: w.admin.token, body }), status, code);
   });
@@ -297,7 +334,7 @@ describe('POST /api/calendar/import (JSON)', () => {
     expect(await deadline('2027-12-31 10:00', 1, 'working_days')).toBe('calendar_not_covered');
     const g = (await api.call('GET', '/api/calendar?year=2027', { token: w.operator.token })).body;
     expect(g).toMatchObject({ covered: true, source: '测试：2027 年安排', days: DAYS_2027, coverage: { end: '2027-12-31' } });
-    expect((await checkCalendarCoverage(deps, new Date(at('2026-11-15 08:00'))))).toMatchObject({ warn: false, raised: false, coverageEnd: '2027-12-31' });
+    expect(await checkCalendarCoverage(deps, new Date(at('2026-11-15 08:00')))).toMatchObject({ warn: false, raised: false, coverageEnd: '2027-12-31' });
     const [a] = await audits('calendar_year_imported');
     expect(a).toMatchObject({ userId: w.admin.id, targetId: '2027', details: { format: 'json', holidays: 5, workdays: 1, previousSource: null } });
   });
@@ -308,7 +345,9 @@ describe('POST /api/calendar/import (JSON)', () => {
     expect(r.body).toMatchObject({ holidays: 1, workdays: 0, replacedRows: 6 });
     expect((await api.call('GET', '/api/calendar?year=2027', { token: w.operator.token })).body.days).toEqual(days);
     expect(await deadline('2027-02-04 10:00', 1, 'working_days')).toBe('2027-02-05 17:30');
-    expect((await api.call('GET', '/api/calendar?year=2026', { token: w.operator.token })).body.days).toHaveLength(demoCalendar().filter((d) => d.day.startsWith('2026-')).length);
+    expect((await api.call('GET', '/api/calendar?year=2026', { token: w.operator.token })).body.days).toHaveLength(
+      demoCalendar().filter((d) => d.day.startsWith('2026-')).length,
+    );
     // and back, for the next tests
     await api.call('POST', '/api/calendar/import', { token: w.admin.token, body: { year: 2027, source: '测试：2027 年安排', days: DAYS_2027 } });
   });
@@ -322,9 +361,27 @@ describe('POST /api/calendar/import (JSON)', () => {
   });
 
   it.each([
-    ['a day of another year', { year: 2027, source: 's', days: [...DAYS_2027, { day: '2028-01-01', kind: 'holiday', name: '元旦' }] }, 422, 'calendar_import_inconsistent', ['outside_year']],
-    ['a day twice', { year: 2027, source: 's', days: [...DAYS_2027, { day: '2027-01-01', kind: 'holiday', name: '元旦' }] }, 422, 'calendar_import_inconsistent', ['duplicate_day']],
-    ['a make-up weekday', { year: 2027, source: 's', days: [...DAYS_2027, { day: '2027-02-22', kind: 'workday', name: '调休' }] }, 422, 'calendar_import_inconsistent', ['workday_not_weekend']],
+    [
+      'a day of another year',
+      { year: 2027, source: 's', days: [...DAYS_2027, { day: '2028-01-01', kind: 'holiday', name: '元旦' }] },
+      422,
+      'calendar_import_inconsistent',
+      ['outside_year'],
+    ],
+    [
+      'a day twice',
+      { year: 2027, source: 's', days: [...DAYS_2027, { day: '2027-01-01', kind: 'holiday', name: '元旦' }] },
+      422,
+      'calendar_import_inconsistent',
+      ['duplicate_day'],
+    ],
+    [
+      'a make-up weekday',
+      { year: 2027, source: 's', days: [...DAYS_2027, { day: '2027-02-22', kind: 'workday', name: '调休' }] },
+      422,
+      'calendar_import_inconsistent',
+      ['workday_not_weekend'],
+    ],
     ['no holiday at all', { year: 2027, source: 's', days: [] }, 422, 'calendar_import_empty', undefined],
     ['a year out of range', { year: 1999, source: 's', days: [] }, 422, 'calendar_year_out_of_range', undefined],
     ['an impossible date', { year: 2027, source: 's', days: [{ day: '2027-02-29', kind: 'holiday', name: 'x' }] }, 400, 'validation_failed', undefined],
@@ -340,7 +397,11 @@ describe('POST /api/calendar/import (JSON)', () => {
   });
 
   it('only admins import', async () => {
-    expectProblem(await api.call('POST', '/api/calendar/import', { token: w.supervisor.token, body: { year: 2027, source: 's', days: [DAYS_2027[0]] } }), 403, 'forbidden');
+    expectProblem(
+      await api.call('POST', '/api/calendar/import', { token: w.supervisor.token, body: { year: 2027, source: 's', days: [DAYS_2027[0]] } }),
+      403,
+      'forbidden',
+    );
     expect((await api.call('GET', '/api/calendar?year=2027', { token: w.operator.token })).body.days).toEqual(DAYS_2027);
   });
 });
@@ -417,8 +478,20 @@ describe('POST /api/calendar/import (iCalendar)', () => {
     ['no events', ics(), '', 400, 'invalid_ical'],
     ['a recurring event', ics(vevent('r', 'DTSTART;VALUE=DATE:20300101', 'RRULE:FREQ=YEARLY', 'SUMMARY:元旦')), '', 422, 'calendar_ical_recurrence'],
     ['an unknown X-JIESU-DAY-KIND', ics(vevent('x', 'DTSTART;VALUE=DATE:20300101', 'X-JIESU-DAY-KIND:maybe', 'SUMMARY:元旦')), '', 400, 'invalid_ical'],
-    ['a make-up weekday', ics(vevent('a', 'DTSTART;VALUE=DATE:20300101', 'SUMMARY:元旦'), vevent('b', 'DTSTART;VALUE=DATE:20300102', 'SUMMARY:补班')), '', 422, 'calendar_import_inconsistent'],
-    ['one day both off and working', ics(vevent('a', 'DTSTART;VALUE=DATE:20300105', 'SUMMARY:假'), vevent('b', 'DTSTART;VALUE=DATE:20300105', 'SUMMARY:补班')), '', 422, 'calendar_import_inconsistent'],
+    [
+      'a make-up weekday',
+      ics(vevent('a', 'DTSTART;VALUE=DATE:20300101', 'SUMMARY:元旦'), vevent('b', 'DTSTART;VALUE=DATE:20300102', 'SUMMARY:补班')),
+      '',
+      422,
+      'calendar_import_inconsistent',
+    ],
+    [
+      'one day both off and working',
+      ics(vevent('a', 'DTSTART;VALUE=DATE:20300105', 'SUMMARY:假'), vevent('b', 'DTSTART;VALUE=DATE:20300105', 'SUMMARY:补班')),
+      '',
+      422,
+      'calendar_import_inconsistent',
+    ],
     ['only make-up days', ics(vevent('b', 'DTSTART;VALUE=DATE:20300105', 'SUMMARY:补班')), '', 422, 'calendar_import_empty'],
     ['a year the file does not have', ics(vevent('a', 'DTSTART;VALUE=DATE:20300101', 'SUMMARY:元旦')), '?year=2031', 422, 'calendar_import_empty'],
     ['an event of 400 days', ics(vevent('a', 'DTSTART;VALUE=DATE:20300101', 'DTEND;VALUE=DATE:20310205', 'SUMMARY:x')), '', 400, 'invalid_ical'],
@@ -435,7 +508,11 @@ describe('POST /api/calendar/import (iCalendar)', () => {
       415,
       'unsupported_media_type',
     );
-    expectProblem(await api.call('POST', '/api/tickets', { token: w.operator.token, body: one, headers: { 'content-type': 'text/calendar' } }), 415, 'unsupported_media_type');
+    expectProblem(
+      await api.call('POST', '/api/tickets', { token: w.operator.token, body: one, headers: { 'content-type': 'text/calendar' } }),
+      415,
+      'unsupported_media_type',
+    );
     expectProblem(await postIcs(one + ' '.repeat(1024 * 1024)), 413, 'payload_too_large');
     const res = await fetch(`${api.base}/api/calendar/import`, {
       method: 'POST',

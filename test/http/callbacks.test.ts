@@ -157,7 +157,9 @@ describe('callback rounds: a reopen (重办) starts a new round with its own att
   const callbackEvents = async (id: number) =>
     ((await get(`/api/tickets/${id}/events`, w.supervisor.token)).body.items as Event[]).filter((e) => e.type.startsWith('callback_'));
   const disputedItem = async (id: number) =>
-    ((await get('/api/callbacks/disputed', w.supervisor.token)).body.items as { ticket: { id: number }; callback: Record<string, unknown> }[]).find((i) => i.ticket.id === id);
+    ((await get('/api/callbacks/disputed', w.supervisor.token)).body.items as { ticket: { id: number }; callback: Record<string, unknown> }[]).find(
+      (i) => i.ticket.id === id,
+    );
   /** Reopened, replied again and approved: awaiting the next round's callback. */
   async function nextRound(v: View, at: string) {
     v = await flow.ticket(w.supervisor, v, 'reopen', { reason: '诉求人不满意，要求重办' });
@@ -237,7 +239,16 @@ describe('disputed callbacks', () => {
     const item = r.body.items.find((i: { ticket: { id: number } }) => i.ticket.id === v.id);
     expect(item).toMatchObject({
       ticket: { status: 'callback_disputed' },
-      callback: { round: 1, attempt: 2, reached: true, solved: 'partly', satisfaction: 'dissatisfied', comment: '噪音减少但未停止', agent: { id: w.callbackAgent.id }, at: '2026-03-11T03:00:00.000Z' },
+      callback: {
+        round: 1,
+        attempt: 2,
+        reached: true,
+        solved: 'partly',
+        satisfaction: 'dissatisfied',
+        comment: '噪音减少但未停止',
+        agent: { id: w.callbackAgent.id },
+        at: '2026-03-11T03:00:00.000Z',
+      },
       abilities: ['reopen', 'close'],
     });
 
@@ -246,7 +257,9 @@ describe('disputed callbacks', () => {
     const after = await get('/api/callbacks/disputed', w.supervisor.token);
     expect(after.body.items.map((i: { ticket: { id: number } }) => i.ticket.id)).not.toContain(v.id);
     const events = (await get(`/api/tickets/${v.id}/events`, w.supervisor.token)).body.items as { type: string; payload: Record<string, unknown> }[];
-    expect(events.filter((e) => e.type === 'reopen')).toEqual([expect.objectContaining({ payload: expect.objectContaining({ redo: 1, assignmentId: leadOf(v).id }) })]);
+    expect(events.filter((e) => e.type === 'reopen')).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ redo: 1, assignmentId: leadOf(v).id }) }),
+    ]);
   });
 
   it('supervisors only', async () => {

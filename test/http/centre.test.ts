@@ -35,7 +35,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-const after = (minutes: number) => deps.clock.advance(minutes * MIN);
+const advanceMinutes = (minutes: number) => deps.clock.advance(minutes * MIN);
 async function centreOf(ticketId: number, type: TicketEventType) {
   const [e] = await deps.db
     .select({ payload: ticketEvents.payload })
@@ -45,7 +45,13 @@ async function centreOf(ticketId: number, type: TicketEventType) {
     .limit(1);
   return e?.payload.centre;
 }
-type Waiting = { clock: string; limitMinutes: number | null; total: number; levels: Record<string, number>; oldest: { ticketId: number; since: string; yellowAt: string; redAt: string; dueAt: string; waitedMinutes: number; level: string }[] };
+type Waiting = {
+  clock: string;
+  limitMinutes: number | null;
+  total: number;
+  levels: Record<string, number>;
+  oldest: { ticketId: number; since: string; yellowAt: string; redAt: string; dueAt: string; waitedMinutes: number; level: string }[];
+};
 const waiting = async (query = '') => {
   const r = await api.call('GET', `/api/centre/waiting${query}`, { token: w.dispatcher.token });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -85,13 +91,21 @@ describe('GET /api/centre/waiting', () => {
     deps.clock.set('2026-03-11T02:00:00.000Z'); // Wednesday 10:00
     const review = await flow.awaitingReview();
     const inProgress = await flow.inProgress();
-    const ext = await flow.assignment(w.handlerA, inProgress, leadOf(inProgress), 'extension', { reason: '需协调多个部门', requestedDueAt: '2026-03-20T02:00:00.000Z' });
+    const ext = await flow.assignment(w.handlerA, inProgress, leadOf(inProgress), 'extension', {
+      reason: '需协调多个部门',
+      requestedDueAt: '2026-03-20T02:00:00.000Z',
+    });
     const callback = await flow.awaitingCallback(); // approved Wednesday 10:00: falls due Thursday 00:00, late from Friday 00:00
-    after(60);
+    advanceMinutes(60);
     const clocks = await waiting('?limit=10');
     expect(clocks.map((c) => c.clock)).toEqual(['dispatch', 'reply_review', 'return_review', 'extension_review', 'termination_review', 'callback']);
     const of = (clock: string, id: number) => clocks.find((c) => c.clock === clock)!.oldest.find((x) => x.ticketId === id)!;
-    expect(of('reply_review', review.id)).toMatchObject({ since: '2026-03-11T02:00:00.000Z', waitedMinutes: 60, level: 'none', dueAt: '2026-03-11T06:00:00.000Z' });
+    expect(of('reply_review', review.id)).toMatchObject({
+      since: '2026-03-11T02:00:00.000Z',
+      waitedMinutes: 60,
+      level: 'none',
+      dueAt: '2026-03-11T06:00:00.000Z',
+    });
     expect(of('extension_review', ext.id)).toMatchObject({ since: '2026-03-11T02:00:00.000Z', dueAt: '2026-03-11T06:00:00.000Z' });
     const approvedAt = new Date('2026-03-11T02:00:00.000Z');
     expect(of('callback', callback.id)).toMatchObject({ dueAt: new Date(callbackDueAt(approvedAt, 1).getTime() + 24 * 60 * MIN).toISOString(), level: 'none' });
@@ -115,30 +129,42 @@ describe('each decision records its wait (payload `centre`)', () => {
   it('dispatch, return, extension (from its request), reply and termination reviews, and the callback', async () => {
     deps.clock.set('2026-03-16T02:00:00.000Z'); // Monday 10:00
     let v = await flow.create();
-    after(45);
+    advanceMinutes(45);
     v = await flow.ticket(w.dispatcher, v, 'dispatch', { leadUnitId: w.units.streetA.id });
-    expect(await centreOf(v.id, 'dispatch')).toEqual({ clock: 'dispatch', since: '2026-03-16T02:00:00.000Z', waitedMinutes: 45, limitMinutes: 30, onTime: false });
+    expect(await centreOf(v.id, 'dispatch')).toEqual({
+      clock: 'dispatch',
+      since: '2026-03-16T02:00:00.000Z',
+      waitedMinutes: 45,
+      limitMinutes: 30,
+      onTime: false,
+    });
 
     v = await flow.assignment(w.handlerA, v, leadOf(v), 'sign');
     v = await flow.assignment(w.handlerA, v, leadOf(v), 'return', { reason: '不属于本单位职责' });
-    after(60);
+    advanceMinutes(60);
     v = await flow.ticket(w.dispatcher, v, 'return/reject', { note: '属于本单位职责' });
     expect(await centreOf(v.id, 'reject_return')).toMatchObject({ clock: 'return_review', waitedMinutes: 60, limitMinutes: 120, onTime: true });
 
-    after(10);
+    advanceMinutes(10);
     const requestedAt = deps.clock.now().toISOString();
     v = await flow.assignment(w.handlerA, v, leadOf(v), 'extension', { reason: '需协调多个部门', requestedDueAt: '2026-03-30T02:00:00.000Z' });
-    after(250);
+    advanceMinutes(250);
     v = await flow.ticket(w.dispatcher, v, 'extension/approve');
-    expect(await centreOf(v.id, 'approve_extension')).toEqual({ clock: 'extension_review', since: requestedAt, waitedMinutes: 250, limitMinutes: 240, onTime: false });
+    expect(await centreOf(v.id, 'approve_extension')).toEqual({
+      clock: 'extension_review',
+      since: requestedAt,
+      waitedMinutes: 250,
+      limitMinutes: 240,
+      onTime: false,
+    });
 
     v = await flow.assignment(w.handlerA, v, leadOf(v), 'reply', { content: '已处理完毕，并向诉求人反馈。' });
-    after(10);
+    advanceMinutes(10);
     v = await flow.ticket(w.dispatcher, v, 'reply/reject', { reason: '答复不完整' });
     expect(await centreOf(v.id, 'reject_reply')).toMatchObject({ clock: 'reply_review', waitedMinutes: 10, limitMinutes: 240, onTime: true });
 
     v = await flow.assignment(w.handlerA, v, leadOf(v), 'termination', { reason: '诉求人已撤回' });
-    after(241);
+    advanceMinutes(241);
     v = await flow.ticket(w.dispatcher, v, 'termination/reject');
     expect(await centreOf(v.id, 'reject_termination')).toMatchObject({ clock: 'termination_review', waitedMinutes: 241, limitMinutes: 240, onTime: false });
 

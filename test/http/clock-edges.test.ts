@@ -96,7 +96,10 @@ describe('clocks stop when the unit can no longer act', () => {
     // As a row written before clocks stopped would be: the assisting unit's marks still there, its clocks not stopped.
     const assist = assistOf(v, w.units.department.id);
     const marks = [{ clock: 'sign' as const, level: 'overdue' as const, at: minutes(100).toISOString() }];
-    await deps.db.update(assignments).set({ slaMarks: marks, nextCheckAt: minutes(100), clocksStoppedAt: null }).where(eq(assignments.id, assist.id));
+    await deps.db
+      .update(assignments)
+      .set({ slaMarks: marks, nextCheckAt: minutes(100), clocksStoppedAt: null })
+      .where(eq(assignments.id, assist.id));
     advanceTo(200);
     expect(await sweep(deps, deps.clock.now())).toMatchObject({ assignments: 1, fired: 0 });
     expect(await warningsOf(deps.db, v.id)).toEqual([]);
@@ -197,7 +200,10 @@ describe('extensions only before expiry', () => {
       payload: { newDueAt: asked, previousDueAt: minutes(400).toISOString(), missedAt: minutes(400).toISOString() },
     });
 
-    const sms = await deps.db.select().from(notifications).where(and(eq(notifications.ticketId, v.id), eq(notifications.template, 'extension_notice')));
+    const sms = await deps.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.ticketId, v.id), eq(notifications.template, 'extension_notice')));
     expect(sms).toHaveLength(1);
     expect(sms[0]).toMatchObject({ audience: 'citizen', recipient: '13812345678' });
     expect(sms[0]!.body).toContain(shanghaiLocal(asked));
@@ -228,4 +234,3 @@ describe('extensions only before expiry', () => {
     expect(Number((Array.isArray(sent) ? sent : (sent as any).rows)[0].n)).toBe(1);
   });
 });
-

@@ -11,7 +11,7 @@ let database: Database;
 let deps: TestDeps;
 let api: Api;
 let w: World;
-let ids: number[] = [];
+const ids: number[] = [];
 
 beforeAll(async () => {
   database = await freshDatabase();
@@ -72,7 +72,10 @@ describe('governance topics over HTTP', () => {
     // unlink: idempotent too
     const un = await call('DELETE', `/api/governance/topics/${t.id}/tickets/${ids[0]}`, w.supervisor.token);
     expect(un.body).toMatchObject({ unlinked: true, ticketCount: 3 });
-    expect((await call('DELETE', `/api/governance/topics/${t.id}/tickets/${ids[0]}`, w.supervisor.token)).body).toMatchObject({ unlinked: false, ticketCount: 3 });
+    expect((await call('DELETE', `/api/governance/topics/${t.id}/tickets/${ids[0]}`, w.supervisor.token)).body).toMatchObject({
+      unlinked: false,
+      ticketCount: 3,
+    });
 
     // status: open → in_progress → resolved → (reopen) in_progress → resolved → closed
     let v = (await call('POST', `/api/governance/topics/${t.id}/start`, w.supervisor.token, { version: 1 })).body;
@@ -107,7 +110,10 @@ describe('governance topics over HTTP', () => {
     expectProblem(await call('POST', `/api/governance/topics/${t.id}/reopen`, w.supervisor.token, { version: 6 }), 409, 'topic_invalid_transition');
 
     // every change is audited
-    const audits = await deps.db.select().from(auditLog).where(and(eq(auditLog.targetType, 'governance_topic'), eq(auditLog.targetId, String(t.id))));
+    const audits = await deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetType, 'governance_topic'), eq(auditLog.targetId, String(t.id))));
     expect(audits.map((a) => a.action)).toEqual(v.events.map((e: { type: string }) => `governance_${e.type}`));
   });
 
@@ -115,9 +121,17 @@ describe('governance topics over HTTP', () => {
     const t = await openTopic({ ticketIds: [] });
     expectProblem(await call('POST', `/api/governance/topics/${t.id}/resolve`, w.supervisor.token, { version: 9 }), 409, 'version_conflict');
     expectProblem(await call('POST', `/api/governance/topics/${t.id}/reopen`, w.supervisor.token, { version: 1 }), 409, 'topic_invalid_transition');
-    const en = await api.call('POST', `/api/governance/topics/${t.id}/reopen`, { token: w.supervisor.token, body: { version: 1 }, headers: { 'accept-language': 'en' } });
+    const en = await api.call('POST', `/api/governance/topics/${t.id}/reopen`, {
+      token: w.supervisor.token,
+      body: { version: 1 },
+      headers: { 'accept-language': 'en' },
+    });
     expect(en.body.detail ?? en.body.title).toBeDefined();
-    expectProblem(await call('POST', `/api/governance/topics/${t.id}/tickets`, w.supervisor.token, { ticketIds: [ids[0], 99999999] }), 422, 'topic_ticket_unknown');
+    expectProblem(
+      await call('POST', `/api/governance/topics/${t.id}/tickets`, w.supervisor.token, { ticketIds: [ids[0], 99999999] }),
+      422,
+      'topic_ticket_unknown',
+    );
     expectProblem(await call('POST', '/api/governance/topics', w.supervisor.token, { title: '无主专题', ownerUnitId: 999999 }), 422, 'unit_unknown');
     expectProblem(await call('POST', '/api/governance/topics', w.supervisor.token, { title: 'x' }), 400, 'validation_failed');
     expectProblem(await call('POST', `/api/governance/topics/${t.id}/tickets`, w.supervisor.token, { ticketIds: [] }), 400, 'validation_failed');
@@ -128,7 +142,11 @@ describe('governance topics over HTTP', () => {
     expect((await call('GET', `/api/governance/topics/${t.id}`, w.supervisor.token)).body.ticketCount).toBe(0);
 
     // the owner unit and title can change, version-checked
-    const up = await call('PUT', `/api/governance/topics/${t.id}`, w.supervisor.token, { version: 1, title: '甲街道施工噪音（每月一题）', ownerUnitId: w.units.department.id });
+    const up = await call('PUT', `/api/governance/topics/${t.id}`, w.supervisor.token, {
+      version: 1,
+      title: '甲街道施工噪音（每月一题）',
+      ownerUnitId: w.units.department.id,
+    });
     expect(up.body).toMatchObject({ version: 2, title: '甲街道施工噪音（每月一题）', ownerUnit: { id: w.units.department.id } });
     expectProblem(await call('PUT', `/api/governance/topics/${t.id}`, w.supervisor.token, { version: 1, title: '再改' }), 409, 'version_conflict');
   });

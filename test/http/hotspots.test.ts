@@ -47,7 +47,10 @@ beforeAll(async () => {
   api = await startApi(deps);
   w = await makeWorld(deps.db);
   // A second leaf under the same level-2 category: spikes are counted at level 2.
-  const [leaf2] = await deps.db.insert(categories).values({ code: `t-leaf2-${Date.now()}`, name: '油烟扰民', level: 3, parentId: w.parentCategory.id }).returning();
+  const [leaf2] = await deps.db
+    .insert(categories)
+    .values({ code: `t-leaf2-${Date.now()}`, name: '油烟扰民', level: 3, parentId: w.parentCategory.id })
+    .returning();
   leaf2Id = leaf2!.id;
   const t0 = new Date(T0).getTime();
   const A = w.units.streetA.id;
@@ -170,7 +173,10 @@ describe('hotspots job', () => {
     const morning = new Date('2026-03-11T00:00:00Z'); // 08:00 Shanghai the next day: the 7 complete days before
     expect(await detectHotspots(deps, morning)).toEqual({ spikes: 1, raised: 1 });
     expect(await detectHotspots(deps, new Date(morning.getTime() + 24 * HOUR))).toMatchObject({ raised: 0 }); // same ISO week: no repeat alert
-    const rows = await deps.db.select().from(systemAlerts).where(and(eq(systemAlerts.kind, 'hotspot_spike')));
+    const rows = await deps.db
+      .select()
+      .from(systemAlerts)
+      .where(and(eq(systemAlerts.kind, 'hotspot_spike')));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.message).toContain('甲街道');
     expect(rows[0]!.details).toMatchObject({ categoryId: w.parentCategory.id, streetUnitId: w.units.streetA.id, count: 8 });

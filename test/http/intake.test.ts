@@ -181,9 +181,7 @@ describe('ticket numbers', () => {
 
   it('stay unique when tickets are created at the same moment', async () => {
     deps.clock.set('2026-04-02T03:00:00Z');
-    const rs = await Promise.all(
-      Array.from({ length: 8 }, () => intake(w.operator.token, callBody(w.category.id, { caller: { phone: '13900000014' } }))),
-    );
+    const rs = await Promise.all(Array.from({ length: 8 }, () => intake(w.operator.token, callBody(w.category.id, { caller: { phone: '13900000014' } }))));
     expect(rs.map((r) => r.status)).toEqual(Array(8).fill(201));
     const numbers = rs.map((r) => r.body.number as string);
     expect(new Set(numbers).size).toBe(8);
@@ -328,10 +326,11 @@ describe('Idempotency-Key', () => {
 
   it('10 concurrent requests with one key make exactly one ticket and all answer with it', async () => {
     const body = callBody(w.category.id, { caller: { phone: '13900000046' } });
-    const rs = await Promise.all(
-      Array.from({ length: 10 }, () => intake(w.operator.token, body, { 'Idempotency-Key': 'idem-concurrent' })),
-    );
-    expect(rs.map((r) => r.status), JSON.stringify(rs.find((r) => r.status !== 201)?.body)).toEqual(Array(10).fill(201));
+    const rs = await Promise.all(Array.from({ length: 10 }, () => intake(w.operator.token, body, { 'Idempotency-Key': 'idem-concurrent' })));
+    expect(
+      rs.map((r) => r.status),
+      JSON.stringify(rs.find((r) => r.status !== 201)?.body),
+    ).toEqual(Array(10).fill(201));
     expect(new Set(rs.map((r) => r.body.id)).size).toBe(1);
     expect(rs.filter((r) => r.headers.get('idempotent-replayed') !== 'true')).toHaveLength(1);
     expect(await ticketsOfPhone('13900000046')).toBe(1);
@@ -343,7 +342,10 @@ describe('Idempotency-Key', () => {
     const target = await newTicket({ caller: { phone: '13900000047' } });
     const body = callBody(w.category.id, { caller: { phone: '13900000048' }, disposition: { kind: 'repeat', ticketId: target.id } });
     const rs = await Promise.all(Array.from({ length: 6 }, () => intake(w.operator.token, body, { 'Idempotency-Key': 'idem-concurrent-repeat' })));
-    expect(rs.map((r) => r.status), JSON.stringify(rs.find((r) => r.status !== 200)?.body)).toEqual(Array(6).fill(200));
+    expect(
+      rs.map((r) => r.status),
+      JSON.stringify(rs.find((r) => r.status !== 200)?.body),
+    ).toEqual(Array(6).fill(200));
     expect(new Set(rs.map((r) => r.body.contactId)).size).toBe(1);
     expect(await rowCount('select count(*)::int as n from contacts where ticket_id = $1', [target.id])).toBe(2);
     expect(await rowCount("select count(*)::int as n from ticket_events where ticket_id = $1 and type = 'contact_linked'", [target.id])).toBe(1);
@@ -468,7 +470,7 @@ describe('knowledge-base search', () => {
     expect(r.body.items[0].title).toBe('社保卡挂失补办流程');
   });
 
-  it.each(["' | & ! ( ) :*", "社保' | & ! ( ) :*", "a:* & !b | (c", "\\'; drop table kb_articles; --", '<->', "''''"])(
+  it.each(["' | & ! ( ) :*", "社保' | & ! ( ) :*", 'a:* & !b | (c', "\\'; drop table kb_articles; --", '<->', "''''"])(
     'survives tsquery and SQL metacharacters: %s',
     async (q) => {
       const r = await api.call('GET', `/api/kb/search?q=${encodeURIComponent(q)}`, { token: w.operator.token });

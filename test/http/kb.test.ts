@@ -52,7 +52,10 @@ describe('knowledge-base articles', () => {
   it('replacing an article re-indexes it; retiring it hides it from search and direct answers (audited)', async () => {
     const { body } = await api.call('POST', '/api/kb', { token: w.admin.token, body: article });
     const id = body.id as number;
-    const replaced = await api.call('PUT', `/api/kb/${id}`, { token: w.admin.token, body: { ...article, title: '医保异地备案', body: '异地就医前请先办理备案。', keywords: '' } });
+    const replaced = await api.call('PUT', `/api/kb/${id}`, {
+      token: w.admin.token,
+      body: { ...article, title: '医保异地备案', body: '异地就医前请先办理备案。', keywords: '' },
+    });
     expect(replaced.status).toBe(200);
     expect(replaced.body).toEqual({ id });
     expect(await search('异地备案')).toContain(id);

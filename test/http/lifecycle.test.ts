@@ -32,7 +32,17 @@ const post = (token: string, path: string, body: unknown) => api.call('POST', pa
 const events = async (token: string, id: number) => {
   const r = await api.call('GET', `/api/tickets/${id}/events`, { token });
   expect(r.status).toBe(200);
-  return r.body.items as { id: number; type: string; actor: { id: number; role: string } | null; from: string | null; to: string; version: number; assignmentId: number | null; payload: Record<string, unknown>; at: string }[];
+  return r.body.items as {
+    id: number;
+    type: string;
+    actor: { id: number; role: string } | null;
+    from: string | null;
+    to: string;
+    version: number;
+    assignmentId: number | null;
+    payload: Record<string, unknown>;
+    at: string;
+  }[];
 };
 
 describe('the whole journey', () => {
@@ -155,7 +165,11 @@ describe('contact (联系诉求人): the time claimed beside the time recorded',
     deps.clock.set(at(31 * HOUR));
     const again = await flow.assignment(w.handlerA, ok.body, leadOf(ok.body), 'contact', { method: 'visit', summary: '上门回复处理进展' });
     expect(leadOf(again)).toMatchObject({ firstContactAt: claimed, firstContactRecordedAt: at(30 * HOUR) });
-    expect((await events(w.dispatcher.token, v.id)).at(-1)!.payload).toMatchObject({ contactedAt: at(31 * HOUR), recordedAt: at(31 * HOUR), backdateReason: null });
+    expect((await events(w.dispatcher.token, v.id)).at(-1)!.payload).toMatchObject({
+      contactedAt: at(31 * HOUR),
+      recordedAt: at(31 * HOUR),
+      backdateReason: null,
+    });
   });
 
   it('up to CONTACT_BACKDATE_HOURS before recording needs no reason; the limit is configurable', async () => {
@@ -182,7 +196,7 @@ describe('contact (联系诉求人): the time claimed beside the time recorded',
     v = await flow.assignment(w.handlerA, v, leadOf(v), 'reply', { content: '已处理完毕，问题已解决。' });
     deps.clock.set(at(3 * HOUR));
     v = await flow.assignment(w.handlerA, v, leadOf(v), 'contact', { method: 'phone', summary: '补记：答复前已电话联系', contactedAt: at(HOUR) });
-    const lead = leadOf(v) as typeof v.assignments[number] & { sla: { clocks: { response: { state: string } } } };
+    const lead = leadOf(v) as (typeof v.assignments)[number] & { sla: { clocks: { response: { state: string } } } };
     expect(lead).toMatchObject({ firstContactAt: null, firstContactRecordedAt: null });
     expect(lead.sla.clocks.response.state).toBe('missed');
     expect((await events(w.dispatcher.token, v.id)).at(-1)!.payload).toMatchObject({ contactedAt: at(HOUR), recordedAt: at(3 * HOUR) });
@@ -440,7 +454,11 @@ describe('decline and merge', () => {
 
     const t = await flow.get(w.dispatcher, target.id);
     expect(t).toMatchObject({ status: 'awaiting_dispatch', contacts: 2, version: target.version + 1 });
-    expect((await events(w.dispatcher.token, target.id)).at(-1)).toMatchObject({ type: 'ticket_merged_in', version: t.version, payload: { fromTicketId: v.id } });
+    expect((await events(w.dispatcher.token, target.id)).at(-1)).toMatchObject({
+      type: 'ticket_merged_in',
+      version: t.version,
+      payload: { fromTicketId: v.id },
+    });
 
     // Only into another open ticket.
     const other = await flow.create();

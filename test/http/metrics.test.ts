@@ -44,11 +44,19 @@ describe('GET /api/metrics', () => {
   it('every metric as {value, numerator, denominator, definition}, per period, with the settings and freshness', async () => {
     const r = await get('/api/metrics?period=month&from=2026-03&groupBy=unit', w.supervisor.token);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body).toMatchObject({ period: 'month', from: '2026-03-01', to: '2026-03-31', groupBy: 'unit', metrics: [...METRIC_KEYS], freshness: { pendingEvents: 0 } });
+    expect(r.body).toMatchObject({
+      period: 'month',
+      from: '2026-03-01',
+      to: '2026-03-31',
+      groupBy: 'unit',
+      metrics: [...METRIC_KEYS],
+      freshness: { pendingEvents: 0 },
+    });
     expect(r.body.freshness.lastRunAt).toBe(T0);
     const a = r.body.rows.find((x: { group: { id: number } }) => x.group.id === w.units.streetA.id);
     expect(a.bucket).toBe('2026-03');
-    for (const k of METRIC_KEYS) expect(Object.keys(a.metrics[k]).sort()).toEqual(['definition', 'denominator', 'name', 'numerator', 'pending', 'unit', 'value']);
+    for (const k of METRIC_KEYS)
+      expect(Object.keys(a.metrics[k]).sort()).toEqual(['definition', 'denominator', 'name', 'numerator', 'pending', 'unit', 'value']);
     expect(a.metrics.response_rate).toMatchObject({ unit: 'rate', pending: 0 });
     // The centre's own row (unit 0): its dispatch wait is an average in minutes.
     const centre = r.body.rows.find((x: { group: { id: number } }) => x.group.id === 0);
@@ -71,7 +79,9 @@ describe('GET /api/metrics', () => {
     expect(days.body.rows[0].metrics.reply_rate).toMatchObject({ value: null, denominator: 0 });
     expect(days.body.rows[1].metrics.reply_rate.denominator).toBe(3);
     const weeks = await get('/api/metrics?period=week&from=2026-W11', w.supervisor.token);
-    expect(weeks.body.rows.map((r: { bucket: string; start: string; end: string }) => [r.bucket, r.start, r.end])).toEqual([['2026-W11', '2026-03-09', '2026-03-15']]);
+    expect(weeks.body.rows.map((r: { bucket: string; start: string; end: string }) => [r.bucket, r.start, r.end])).toEqual([
+      ['2026-W11', '2026-03-09', '2026-03-15'],
+    ]);
   });
 
   it('after an admin changes whether 基本满意 counts, the same data reads differently', async () => {
@@ -167,7 +177,10 @@ describe('GET /api/metrics/rankings', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ level: 'street', month: '2026-03', weights: { response_rate: 30, solved_rate: 35, satisfaction_rate: 35 }, size: 5 });
     expect(r.body.ranked.map((x: { unit: { id: number } }) => x.unit.id)).toEqual([w.units.streetA.id]);
-    expect(r.body.ranked[0]).toMatchObject({ rank: 1, metrics: { response_rate: { denominator: 2 }, solved_rate: { value: 1 }, satisfaction_rate: { value: 1 } } });
+    expect(r.body.ranked[0]).toMatchObject({
+      rank: 1,
+      metrics: { response_rate: { denominator: 2 }, solved_rate: { value: 1 }, satisfaction_rate: { value: 1 } },
+    });
     expect(r.body.unranked.map((x: { unit: { id: number } }) => x.unit.id)).toContain(w.units.streetB.id);
     expect(r.body.red).toEqual([]); // one ranked unit: no list can be both top and bottom
     expectProblem(await get('/api/metrics/rankings?level=street&month=2026-03', w.leaderA.token), 403, 'forbidden');

@@ -40,7 +40,14 @@ beforeEach(() => deps.clock.set(T0));
 
 const outboxOf = (ticketId: number) =>
   deps.db
-    .select({ audience: notifications.audience, unitId: notifications.unitId, recipient: notifications.recipient, template: notifications.template, body: notifications.body, status: notifications.status })
+    .select({
+      audience: notifications.audience,
+      unitId: notifications.unitId,
+      recipient: notifications.recipient,
+      template: notifications.template,
+      body: notifications.body,
+      status: notifications.status,
+    })
     .from(notifications)
     .where(eq(notifications.ticketId, ticketId))
     .orderBy(asc(notifications.id));
@@ -64,7 +71,10 @@ describe('messages queued with the change that causes them', () => {
     const landline = await flow.create({ caller: { phone: '010-65123456' } });
     expect(await outboxOf(landline.id)).toEqual([]);
     const article = await makeKbArticle(deps.db, '公积金提取', '公积金提取须携带身份证到管理中心办理。');
-    const answered = await flow.create({ type: 'consult', disposition: { kind: 'direct_answer', kbArticleId: article.id, answer: '请携带身份证到公积金管理中心办理。' } });
+    const answered = await flow.create({
+      type: 'consult',
+      disposition: { kind: 'direct_answer', kbArticleId: article.id, answer: '请携带身份证到公积金管理中心办理。' },
+    });
     expect(answered.status).toBe('closed');
     expect(await outboxOf(answered.id)).toEqual([]);
     const declined = await flow.create({ disposition: { kind: 'not_accepted', reason: '不属于热线受理范围' } });
@@ -76,15 +86,32 @@ describe('messages queued with the change that causes them', () => {
     await flow.ticket(w.dispatcher, v, 'dispatch', { leadUnitId: w.units.streetA.id, assistUnitIds: [w.units.department.id, w.units.streetB.id] });
     const units = (await outboxOf(v.id)).filter((n) => n.audience === 'unit');
     expect(units).toEqual([
-      { audience: 'unit', unitId: w.units.streetA.id, recipient: STREET_A_PHONE, template: 'unit_dispatch', body: `【12345热线】贵单位有新派单${v.number}（夜间施工噪音），请及时签收办理。`, status: 'pending' },
-      { audience: 'unit', unitId: w.units.department.id, recipient: DEPT_PHONE, template: 'unit_dispatch', body: `【12345热线】贵单位有新派单${v.number}（夜间施工噪音），请及时签收办理。`, status: 'pending' },
+      {
+        audience: 'unit',
+        unitId: w.units.streetA.id,
+        recipient: STREET_A_PHONE,
+        template: 'unit_dispatch',
+        body: `【12345热线】贵单位有新派单${v.number}（夜间施工噪音），请及时签收办理。`,
+        status: 'pending',
+      },
+      {
+        audience: 'unit',
+        unitId: w.units.department.id,
+        recipient: DEPT_PHONE,
+        template: 'unit_dispatch',
+        body: `【12345热线】贵单位有新派单${v.number}（夜间施工噪音），请及时签收办理。`,
+        status: 'pending',
+      },
     ]);
     for (const n of units) expect(n.body).not.toMatch(/13900002222|李女士/);
   });
 
   it('a dispatch that fails queues nothing (same transaction)', async () => {
     const v = await flow.create();
-    const r = await api.call('POST', `/api/tickets/${v.id}/dispatch`, { token: w.dispatcher.token, body: { version: v.version, leadUnitId: w.units.streetA.id, assistUnitIds: [999_999] } });
+    const r = await api.call('POST', `/api/tickets/${v.id}/dispatch`, {
+      token: w.dispatcher.token,
+      body: { version: v.version, leadUnitId: w.units.streetA.id, assistUnitIds: [999_999] },
+    });
     expectProblem(r, 422, 'unit_unknown');
     expect((await outboxOf(v.id)).map((n) => n.template)).toEqual(['intake_receipt']);
   });

@@ -35,7 +35,10 @@ describe('a NUL character in text', () => {
 
   it("in a ticket's content is a 400, and no ticket is written", async () => {
     const before = await database.query<{ n: number }>('select count(*)::int as n from tickets');
-    const r = await api.call('POST', '/api/tickets', { token: w.operator.token, body: callBody(w.category.id, { content: '路灯不亮\u0000已经三天了，请尽快处理' }) });
+    const r = await api.call('POST', '/api/tickets', {
+      token: w.operator.token,
+      body: callBody(w.category.id, { content: '路灯不亮\u0000已经三天了，请尽快处理' }),
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(400);
     expect(r.body).toMatchObject({ code: 'text_nul_refused' });
     const after = await database.query<{ n: number }>('select count(*)::int as n from tickets');

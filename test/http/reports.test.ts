@@ -97,12 +97,18 @@ describe('refusals', () => {
     const broken = makeDeps(database, { CHROMIUM_PATH: '/nonexistent/chromium' }, MARCH_10);
     const api2 = await startApi(broken);
     try {
-      expectProblem(await api2.call('POST', '/api/reports/monthly', { token: w.supervisor.token, body: { month: '2026-02' } }), 503, 'pdf_renderer_unavailable');
+      expectProblem(
+        await api2.call('POST', '/api/reports/monthly', { token: w.supervisor.token, body: { month: '2026-02' } }),
+        503,
+        'pdf_renderer_unavailable',
+      );
     } finally {
       await api2.close();
     }
     const list = await get(w.supervisor, '/api/reports/monthly');
-    expect(list.body.items).toEqual([expect.objectContaining({ month: '2026-02', status: 'failed', error: 'pdf_renderer_unavailable', version: 0, pdf: null, xlsx: null })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ month: '2026-02', status: 'failed', error: 'pdf_renderer_unavailable', version: 0, pdf: null, xlsx: null }),
+    ]);
     expectProblem(await get(w.supervisor, '/api/reports/monthly/2026-02.pdf'), 404, 'report_not_found');
   });
 });
@@ -128,7 +134,12 @@ describe('generate, list, read, download', () => {
     });
     pdfSha = r.body.pdf.sha256;
     const audit = await get(w.admin, '/api/admin/audit?action=monthly_report_generated');
-    expect(audit.body.items[0]).toMatchObject({ userId: w.supervisor.id, targetType: 'monthly_report', targetId: '2026-02', details: expect.objectContaining({ trigger: 'manual', version: 1 }) });
+    expect(audit.body.items[0]).toMatchObject({
+      userId: w.supervisor.id,
+      targetType: 'monthly_report',
+      targetId: '2026-02',
+      details: expect.objectContaining({ trigger: 'manual', version: 1 }),
+    });
   }, 60_000);
 
   it('the list and the figures', async () => {
@@ -150,7 +161,9 @@ describe('generate, list, read, download', () => {
     expect(a.status).toBe(200);
     expect(a.headers.get('content-type')).toBe('application/pdf');
     expect(a.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    expect(a.headers.get('content-disposition')).toBe(`attachment; filename="monthly-report-2026-02.pdf"; filename*=UTF-8''${encodeURIComponent(`${FILE_NAME}.pdf`)}`);
+    expect(a.headers.get('content-disposition')).toBe(
+      `attachment; filename="monthly-report-2026-02.pdf"; filename*=UTF-8''${encodeURIComponent(`${FILE_NAME}.pdf`)}`,
+    );
     expect(sha(a.bytes)).toBe(pdfSha);
     expect(a.headers.get('etag')).toBe(`"${pdfSha}"`);
     const b = await download(w.admin, '/api/reports/monthly/2026-02.pdf');
@@ -180,7 +193,8 @@ describe('generate, list, read, download', () => {
 
   it('the OpenAPI document describes the downloads', async () => {
     const doc = (await get(w.admin, '/api/openapi.json')).body;
-    for (const p of ['/api/reports/monthly', '/api/reports/monthly/{month}', '/api/reports/monthly/{month}.pdf', '/api/reports/monthly/{month}.xlsx']) expect(doc.paths[p], p).toBeDefined();
+    for (const p of ['/api/reports/monthly', '/api/reports/monthly/{month}', '/api/reports/monthly/{month}.pdf', '/api/reports/monthly/{month}.xlsx'])
+      expect(doc.paths[p], p).toBeDefined();
     expect(doc.paths['/api/reports/monthly'].post['x-access']).toEqual(['supervisor', 'admin']);
   });
 });

@@ -62,7 +62,10 @@ type Suggestion = {
   score: number;
   reasons: string[];
 };
-async function suggestions(id: number, user: TestUser = w.dispatcher): Promise<{ items: Suggestion[]; excluded: { unit: { id: number } | null; reason: string }[]; place: any }> {
+async function suggestions(
+  id: number,
+  user: TestUser = w.dispatcher,
+): Promise<{ items: Suggestion[]; excluded: { unit: { id: number } | null; reason: string }[]; place: any }> {
   const r = await call(user, 'GET', `/api/tickets/${id}/suggestions`);
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body;
@@ -82,7 +85,12 @@ const rect = (lng1: number, lat1: number, lng2: number, lat2: number) => [
 describe('rules (admin)', () => {
   it('are created, read, replaced and deleted by admins, each change audited', async () => {
     const { leaf, root } = await category();
-    const created = await call(w.admin, 'POST', '/api/routing/rules', ruleBody({ name: '噪音由城管委主办', categoryId: root.id, leadUnitId: w.units.department.id, assistUnitIds: [w.units.streetA.id] }));
+    const created = await call(
+      w.admin,
+      'POST',
+      '/api/routing/rules',
+      ruleBody({ name: '噪音由城管委主办', categoryId: root.id, leadUnitId: w.units.department.id, assistUnitIds: [w.units.streetA.id] }),
+    );
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/api/routing/rules/${created.body.id}`);
     expect(created.body).toMatchObject({
@@ -104,9 +112,23 @@ describe('rules (admin)', () => {
     expect(list.status).toBe(200);
     expect(list.body.items.map((r: { id: number }) => r.id)).toEqual([id]);
 
-    const put = await call(w.admin, 'PUT', `/api/routing/rules/${id}`, ruleBody({ name: '噪音直派街道', categoryId: leaf.id, leadMode: 'street', copyDistrict: true, priority: 5 }));
+    const put = await call(
+      w.admin,
+      'PUT',
+      `/api/routing/rules/${id}`,
+      ruleBody({ name: '噪音直派街道', categoryId: leaf.id, leadMode: 'street', copyDistrict: true, priority: 5 }),
+    );
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ id, name: '噪音直派街道', categoryId: leaf.id, leadMode: 'street', leadUnitId: null, assistUnitIds: [], copyDistrict: true, priority: 5 });
+    expect(put.body).toMatchObject({
+      id,
+      name: '噪音直派街道',
+      categoryId: leaf.id,
+      leadMode: 'street',
+      leadUnitId: null,
+      assistUnitIds: [],
+      copyDistrict: true,
+      priority: 5,
+    });
     expect((await call(w.supervisor, 'GET', `/api/routing/rules/${id}`)).body.name).toBe('噪音直派街道');
 
     expect((await call(w.admin, 'DELETE', `/api/routing/rules/${id}`)).status).toBe(204);
@@ -145,7 +167,10 @@ describe('rules (admin)', () => {
     for (const [over, path] of cases) {
       const r = await call(w.admin, 'POST', '/api/routing/rules', ruleBody(over));
       expectProblem(r, 400, 'validation_failed');
-      expect(r.body.issues.map((i: { path: string }) => i.path), JSON.stringify(over)).toContain(path);
+      expect(
+        r.body.issues.map((i: { path: string }) => i.path),
+        JSON.stringify(over),
+      ).toContain(path);
     }
   });
 
@@ -178,7 +203,15 @@ describe('GET /api/tickets/:id/suggestions', () => {
     const byLeafKeyword = await addRule({ name: '小类+关键词', categoryId: leaf.id, keyword: '施工', leadUnitId: extraDept.id });
     const byParent = await addRule({ name: '中类', categoryId: parent.id, leadUnitId: u.districtB.id, priority: 100 });
     const byDistrict = await addRule({ name: '甲区', categoryId: root.id, districtUnitId: u.districtA.id, leadMode: 'district', leadUnitId: null });
-    const byStreet = await addRule({ name: '甲街道', categoryId: root.id, streetUnitId: u.streetA.id, leadMode: 'street', leadUnitId: null, copyDistrict: true, assistUnitIds: [u.department.id] });
+    const byStreet = await addRule({
+      name: '甲街道',
+      categoryId: root.id,
+      streetUnitId: u.streetA.id,
+      leadMode: 'street',
+      leadUnitId: null,
+      copyDistrict: true,
+      assistUnitIds: [u.department.id],
+    });
     await addRule({ name: '关键词不符', categoryId: leaf.id, keyword: '油烟', leadUnitId: u.streetB.id });
 
     const t = await createTicket(leaf.id, { streetUnitId: u.streetA.id });
@@ -224,9 +257,16 @@ describe('GET /api/tickets/:id/suggestions', () => {
 
     const s = await suggestions(v.id);
     expect(leads(s)).not.toContain(w.units.department.id);
-    expect(s.excluded).toEqual([{ rule: { id: rule.id, name: '测试规则' }, unit: { id: w.units.department.id, name: '城管委', kind: 'department' }, reason: 'returned' }]);
+    expect(s.excluded).toEqual([
+      { rule: { id: rule.id, name: '测试规则' }, unit: { id: w.units.department.id, name: '城管委', kind: 'department' }, reason: 'returned' },
+    ]);
     // With the rule's unit out, the street is next (Beijing), its district copied.
-    expect(s.items[0]).toMatchObject({ leadUnit: { id: w.units.streetA.id }, copyUnits: [{ id: w.units.districtA.id }], rule: null, reasons: ['no_rule', 'street_default', 'copy_district'] });
+    expect(s.items[0]).toMatchObject({
+      leadUnit: { id: w.units.streetA.id },
+      copyUnits: [{ id: w.units.districtA.id }],
+      rule: null,
+      reasons: ['no_rule', 'street_default', 'copy_district'],
+    });
 
     // And after the street returns it as well: the district, unit unclear.
     v = await flow.ticket(w.dispatcher, v, 'dispatch', { leadUnitId: w.units.streetA.id });
@@ -266,14 +306,17 @@ describe('GET /api/tickets/:id/suggestions', () => {
     const r = await addRule({ categoryId: leaf.id, leadMode: 'street', leadUnitId: null, copyDistrict: true });
     const t = await createTicket(leaf.id, { address: '甲区某某路1号' });
     const s = await suggestions(t.id);
-    expect(s.items.map((i) => [i.leadUnit.id, i.rule?.id, i.reasons])).toEqual([[w.units.districtA.id, r.id, ['category_match', 'street_unknown', 'unit_unclear']]]);
+    expect(s.items.map((i) => [i.leadUnit.id, i.rule?.id, i.reasons])).toEqual([
+      [w.units.districtA.id, r.id, ['category_match', 'street_unknown', 'unit_unclear']],
+    ]);
   });
 
   it('is for dispatchers and supervisors; an unknown ticket is 404', async () => {
     const { leaf } = await category();
     const t = await createTicket(leaf.id);
     expect((await call(w.supervisor, 'GET', `/api/tickets/${t.id}/suggestions`)).status).toBe(200);
-    for (const u of [w.operator, w.admin, w.callbackAgent, w.handlerA, w.portal]) expectProblem(await call(u, 'GET', `/api/tickets/${t.id}/suggestions`), 403, 'forbidden');
+    for (const u of [w.operator, w.admin, w.callbackAgent, w.handlerA, w.portal])
+      expectProblem(await call(u, 'GET', `/api/tickets/${t.id}/suggestions`), 403, 'forbidden');
     expectProblem(await call(w.dispatcher, 'GET', `/api/tickets/${MISSING_ID}/suggestions`), 404, 'ticket_not_found');
   });
 });
@@ -288,7 +331,10 @@ describe('street finding at intake', () => {
     districtC = await makeUnit(deps.db, 'district', '丙区', w.units.centre);
     streetC = await makeUnit(deps.db, 'street', '丙街道', districtC);
     await makeUnit(deps.db, 'community', '玉兰社区', streetC);
-    await deps.db.update(units).set({ aliases: ['丙坊'] }).where(eq(units.id, streetC.id));
+    await deps.db
+      .update(units)
+      .set({ aliases: ['丙坊'] })
+      .where(eq(units.id, streetC.id));
     for (const [id, ring] of [
       [w.units.streetA.id, rect(120.0, 30.0, 120.1, 30.1)],
       [streetC.id, rect(120.1, 30.0, 120.2, 30.1)],
@@ -312,7 +358,11 @@ describe('street finding at intake', () => {
 
   it('from the address: a street name, an alias, or a community (which implies its street)', async () => {
     const { leaf } = await category();
-    expect(await createTicket(leaf.id, { address: '丙坊菜市场东门' })).toMatchObject({ streetUnitId: streetC.id, districtUnitId: districtC.id, streetSource: 'address' });
+    expect(await createTicket(leaf.id, { address: '丙坊菜市场东门' })).toMatchObject({
+      streetUnitId: streetC.id,
+      districtUnitId: districtC.id,
+      streetSource: 'address',
+    });
     expect(await createTicket(leaf.id, { address: '玉兰社区12栋' })).toMatchObject({ streetUnitId: streetC.id, streetSource: 'address' });
     expect(await createTicket(leaf.id, { address: '甲社区活动中心' })).toMatchObject({ streetUnitId: w.units.streetA.id, streetSource: 'address' });
     expect(await createTicket(leaf.id, { address: '不知道在哪里' })).toMatchObject({ streetUnitId: null, districtUnitId: null, streetSource: null });
@@ -373,7 +423,11 @@ describe('boundaries (admin)', () => {
     const d = await makeUnit(deps.db, 'district', '戊区', w.units.centre);
     const s1 = await makeUnit(deps.db, 'street', '戊一街道', d);
     const s2 = await makeUnit(deps.db, 'street', '戊二街道', d);
-    const feature = (code: string, ring: number[][]) => ({ type: 'Feature', properties: { unitCode: code }, geometry: { type: 'Polygon', coordinates: [ring] } });
+    const feature = (code: string, ring: number[][]) => ({
+      type: 'Feature',
+      properties: { unitCode: code },
+      geometry: { type: 'Polygon', coordinates: [ring] },
+    });
     const bad = await call(w.admin, 'POST', '/api/routing/boundaries', {
       type: 'FeatureCollection',
       features: [feature(s1.code, rect(100, 10, 100.1, 10.1)), feature('no-such-code', rect(100.1, 10, 100.2, 10.1))],
@@ -382,19 +436,36 @@ describe('boundaries (admin)', () => {
     expect((await call(w.operator, 'POST', '/api/routing/locate', { lat: 10.05, lng: 100.05 })).body.street).toBeNull();
 
     expectProblem(
-      await call(w.admin, 'POST', '/api/routing/boundaries', { type: 'FeatureCollection', features: [feature(s1.code, rect(100, 10, 100.1, 10.1)), feature(s1.code, rect(100, 10, 100.1, 10.1))] }),
+      await call(w.admin, 'POST', '/api/routing/boundaries', {
+        type: 'FeatureCollection',
+        features: [feature(s1.code, rect(100, 10, 100.1, 10.1)), feature(s1.code, rect(100, 10, 100.1, 10.1))],
+      }),
       422,
       'boundary_code_repeated',
     );
-    expectProblem(await call(w.admin, 'POST', '/api/routing/boundaries', { type: 'FeatureCollection', features: [feature(d.code, rect(100, 10, 100.1, 10.1))] }), 422, 'unit_not_street');
+    expectProblem(
+      await call(w.admin, 'POST', '/api/routing/boundaries', { type: 'FeatureCollection', features: [feature(d.code, rect(100, 10, 100.1, 10.1))] }),
+      422,
+      'unit_not_street',
+    );
 
     const ok = await call(w.admin, 'POST', '/api/routing/boundaries', {
       type: 'FeatureCollection',
       features: [feature(s1.code, rect(100, 10, 100.1, 10.1)), feature(s2.code, rect(100.1, 10, 100.2, 10.1))],
     });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-    expect(ok.body).toEqual({ loaded: 2, items: [{ unitId: s1.id, unitCode: s1.code }, { unitId: s2.id, unitCode: s2.code }] });
-    expect((await call(w.operator, 'POST', '/api/routing/locate', { lat: 10.05, lng: 100.15 })).body).toMatchObject({ street: { id: s2.id }, district: { id: d.id }, source: 'coordinates' });
+    expect(ok.body).toEqual({
+      loaded: 2,
+      items: [
+        { unitId: s1.id, unitCode: s1.code },
+        { unitId: s2.id, unitCode: s2.code },
+      ],
+    });
+    expect((await call(w.operator, 'POST', '/api/routing/locate', { lat: 10.05, lng: 100.15 })).body).toMatchObject({
+      street: { id: s2.id },
+      district: { id: d.id },
+      source: 'coordinates',
+    });
 
     // Loading again replaces.
     await call(w.admin, 'POST', '/api/routing/boundaries', { type: 'FeatureCollection', features: [feature(s2.code, rect(100.5, 10, 100.6, 10.1))] });
@@ -404,7 +475,9 @@ describe('boundaries (admin)', () => {
   it('reject bad GeoJSON (400) and units that are not streets (422)', async () => {
     const s = w.units.streetB.id;
     const put = (body: unknown, id = s) => call(w.admin, 'PUT', `/api/routing/boundaries/${id}`, body);
-    const open = rect(120, 30, 120.1, 30.1).slice(0, 4).concat([[120.05, 30]]);
+    const open = rect(120, 30, 120.1, 30.1)
+      .slice(0, 4)
+      .concat([[120.05, 30]]);
 
     const notClosed = await put({ type: 'Polygon', coordinates: [open] });
     expectProblem(notClosed, 400, 'invalid_geometry');
@@ -415,8 +488,35 @@ describe('boundaries (admin)', () => {
     expect(swapped.body.issues[0]).toMatchObject({ path: 'body.geometry.coordinates.0.0.1', code: 'lat_out_of_range' });
 
     expectProblem(await put({ type: 'Point', coordinates: [120, 30] }), 400, 'validation_failed');
-    expectProblem(await put({ type: 'Polygon', coordinates: [[[120, 30], [120.1, 30], [120, 30]]] }), 400, 'validation_failed');
-    expectProblem(await put({ type: 'Polygon', coordinates: [[['a', 'b'], [1, 2], [3, 4], [5, 6]]] }), 400, 'validation_failed');
+    expectProblem(
+      await put({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [120, 30],
+            [120.1, 30],
+            [120, 30],
+          ],
+        ],
+      }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await put({
+        type: 'Polygon',
+        coordinates: [
+          [
+            ['a', 'b'],
+            [1, 2],
+            [3, 4],
+            [5, 6],
+          ],
+        ],
+      }),
+      400,
+      'validation_failed',
+    );
     expectProblem(await put({ type: 'FeatureCollection', features: [] }), 400, 'validation_failed');
 
     const good = { type: 'Polygon', coordinates: [rect(120, 30, 120.1, 30.1)] };
@@ -447,7 +547,13 @@ describe('auto-dispatch', () => {
 
   it('dispatches a safe category with a unique top rule at once, as the system, recording the rule', async () => {
     const { leaf, root } = await category({ autoDispatch: true });
-    const rule = await addRule({ name: '停水自动派单', categoryId: leaf.id, leadUnitId: w.units.department.id, assistUnitIds: [w.units.streetB.id], copyDistrict: true });
+    const rule = await addRule({
+      name: '停水自动派单',
+      categoryId: leaf.id,
+      leadUnitId: w.units.department.id,
+      assistUnitIds: [w.units.streetB.id],
+      copyDistrict: true,
+    });
     await addRule({ name: '大类兜底', categoryId: root.id, leadMode: 'street', leadUnitId: null });
     const t = await createTicket(leaf.id, { streetUnitId: w.units.streetA.id });
     expect(t.status).toBe('awaiting_sign');
@@ -456,7 +562,10 @@ describe('auto-dispatch', () => {
       [w.units.streetB.id, 'assist', 'awaiting_sign'],
     ]);
     const e = await dispatchEvent(t.id);
-    expect(e).toMatchObject({ actor: null, payload: { auto: true, ruleId: rule.id, leadUnitId: w.units.department.id, assistUnitIds: [w.units.streetB.id], copyUnitIds: [w.units.districtA.id] } });
+    expect(e).toMatchObject({
+      actor: null,
+      payload: { auto: true, ruleId: rule.id, leadUnitId: w.units.department.id, assistUnitIds: [w.units.streetB.id], copyUnitIds: [w.units.districtA.id] },
+    });
     // The unit sees it and can sign as usual.
     const signed = await flow.assignment(w.handlerDept, t, leadOf(t), 'sign');
     expect(signed.status).toBe('in_progress');
@@ -531,12 +640,22 @@ describe('the demo catalogue (seedDemo)', () => {
     const top = (id: number): number => (byId.get(id)!.parentId ? top(byId.get(id)!.parentId!) : id);
     const covered = new Set(rules.filter((r) => r.categoryId).map((r) => top(r.categoryId!)));
     expect(all.filter((c) => c.level === 1).every((c) => covered.has(c.id))).toBe(true);
-    expect(all.filter((c) => c.autoDispatch).map((c) => c.name).sort()).toEqual(['停水', '路灯故障'].sort());
+    expect(
+      all
+        .filter((c) => c.autoDispatch)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['停水', '路灯故障'].sort());
   });
 
   it('停水 from coordinates in 湖滨街道 goes straight to 市水务局', async () => {
     const t = await intake('停水', { lat: 30.205, lng: 120.105, address: '湖滨路1号' });
-    expect(t).toMatchObject({ streetUnitId: (await code('s-hubin')).id, districtUnitId: (await code('d-xihu')).id, streetSource: 'coordinates', status: 'awaiting_sign' });
+    expect(t).toMatchObject({
+      streetUnitId: (await code('s-hubin')).id,
+      districtUnitId: (await code('d-xihu')).id,
+      streetSource: 'coordinates',
+      status: 'awaiting_sign',
+    });
     expect(t.assignments[0]).toMatchObject({ role: 'lead', unit: { name: '市水务局' } });
   });
 
@@ -544,7 +663,11 @@ describe('the demo catalogue (seedDemo)', () => {
     const t = await intake('占道经营', { address: '东华向阳社区菜市场门口' });
     expect(t).toMatchObject({ streetUnitId: (await code('s-donghua')).id, streetSource: 'address', status: 'awaiting_dispatch' });
     const s = await demoApi.call('GET', `/api/tickets/${t.id}/suggestions`, { token: dispatcher.token });
-    expect(s.body.items[0]).toMatchObject({ leadUnit: { name: '东华街道' }, copyUnits: [{ name: '东城区' }], reasons: expect.arrayContaining(['lead_street', 'copy_district']) });
+    expect(s.body.items[0]).toMatchObject({
+      leadUnit: { name: '东华街道' },
+      copyUnits: [{ name: '东城区' }],
+      reasons: expect.arrayContaining(['lead_street', 'copy_district']),
+    });
 
     const lake = await demoApi.call('POST', '/api/routing/locate', { token: operator.token, body: { lat: 30.22, lng: 120.115 } });
     expect(lake.body.street).toBeNull();

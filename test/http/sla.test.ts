@@ -42,7 +42,12 @@ const policy = (over: Record<string, unknown> = {}) => ({
 });
 type SlaView = View['assignments'][number] & {
   warningLevel: string;
-  sla: { policyId: number | null; cycle: number; completeStartedAt: string | null; clocks: Record<'sign' | 'response' | 'complete', { dueAt: string | null; level: string; stoppedAt: string | null }> };
+  sla: {
+    policyId: number | null;
+    cycle: number;
+    completeStartedAt: string | null;
+    clocks: Record<'sign' | 'response' | 'complete', { dueAt: string | null; level: string; stoppedAt: string | null }>;
+  };
 };
 const lead = (v: View) => leadOf(v) as SlaView;
 const levels = (a: SlaView) => [a.sla.clocks.sign.level, a.sla.clocks.response.level, a.sla.clocks.complete.level];
@@ -62,12 +67,25 @@ describe('the ticket view shows every deadline and its current level', () => {
       originalComplete: null,
     });
     expect(a.sla).toMatchObject({ policyId: created.body.id, cycle: 0, completeStartedAt: T0 });
-    expect(a.sla.clocks.sign).toEqual({ dueAt: at(T0, 100 * MIN).toISOString(), level: 'none', stoppedAt: null, state: 'running', awaitingCalendar: null, missedAt: null });
+    expect(a.sla.clocks.sign).toEqual({
+      dueAt: at(T0, 100 * MIN).toISOString(),
+      level: 'none',
+      stoppedAt: null,
+      state: 'running',
+      awaitingCalendar: null,
+      missedAt: null,
+    });
     expect([...levels(a), a.warningLevel]).toEqual(['none', 'none', 'none', 'none']);
 
     deps.clock.set(at(T0, 80 * MIN)); // past the sign clock's 75 %; no sweep yet
     v = await flow.get(w.handlerA, v.id);
-    expect([...levels(lead(v)), lead(v).warningLevel, (v as View & { warningLevel: string }).warningLevel]).toEqual(['yellow', 'none', 'none', 'yellow', 'yellow']);
+    expect([...levels(lead(v)), lead(v).warningLevel, (v as View & { warningLevel: string }).warningLevel]).toEqual([
+      'yellow',
+      'none',
+      'none',
+      'yellow',
+      'yellow',
+    ]);
 
     deps.clock.set(at(T0, 101 * MIN));
     await sweep(deps, deps.clock.now());
@@ -85,11 +103,11 @@ describe('the ticket view shows every deadline and its current level', () => {
     expect(levels(lead(v))).toEqual(['overdue', 'red', 'none']);
 
     const events = await call('GET', `/api/tickets/${v.id}/events`, w.handlerA.token);
-    expect(events.body.items.filter((e: { type: string }) => e.type === 'sla_warning').map((e: { payload: { clock: string; level: string } }) => `${e.payload.clock}:${e.payload.level}`)).toEqual([
-      'sign:yellow',
-      'sign:red',
-      'sign:overdue',
-    ]);
+    expect(
+      events.body.items
+        .filter((e: { type: string }) => e.type === 'sla_warning')
+        .map((e: { payload: { clock: string; level: string } }) => `${e.payload.clock}:${e.payload.level}`),
+    ).toEqual(['sign:yellow', 'sign:red', 'sign:overdue']);
   });
 });
 
@@ -144,7 +162,12 @@ describe('policies API (admin only)', () => {
 
   it('create, list, replace, deactivate — each audited', async () => {
     const cat = await makeCategoryLeaf(deps.db, '策略接口');
-    const r = await call('POST', '/api/sla/policies', w.admin.token, policy({ categoryId: cat.parent.id, urgency: 'urgent', counting: { startNextWorkingDay: false } }));
+    const r = await call(
+      'POST',
+      '/api/sla/policies',
+      w.admin.token,
+      policy({ categoryId: cat.parent.id, urgency: 'urgent', counting: { startNextWorkingDay: false } }),
+    );
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
       categoryId: cat.parent.id,
@@ -160,7 +183,12 @@ describe('policies API (admin only)', () => {
     const id = r.body.id;
     expect((await call('GET', '/api/sla/policies', w.admin.token)).body.items.map((p: { id: number }) => p.id)).toContain(id);
 
-    const put = await call('PUT', `/api/sla/policies/${id}`, w.admin.token, policy({ categoryId: cat.parent.id, urgency: 'urgent', complete: { amount: 3, unit: 'working_days' }, thresholds: { yellow: 0.5, red: 0.8 } }));
+    const put = await call(
+      'PUT',
+      `/api/sla/policies/${id}`,
+      w.admin.token,
+      policy({ categoryId: cat.parent.id, urgency: 'urgent', complete: { amount: 3, unit: 'working_days' }, thresholds: { yellow: 0.5, red: 0.8 } }),
+    );
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ id, complete: { amount: 3, unit: 'working_days' }, thresholds: { yellow: 0.5, red: 0.8 } });
 

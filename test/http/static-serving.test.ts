@@ -115,7 +115,10 @@ describe('serving the build', () => {
   it('HEAD answers the headers of the copy it would send, without a body', async () => {
     const css = find(/^index-.*\.css$/);
     const head = await new Promise<http.IncomingMessage>((resolve, reject) =>
-      http.request(base + css, { method: 'HEAD', headers: { 'accept-encoding': 'gzip' } }, (res) => (res.resume(), resolve(res))).on('error', reject).end(),
+      http
+        .request(base + css, { method: 'HEAD', headers: { 'accept-encoding': 'gzip' } }, (res) => (res.resume(), resolve(res)))
+        .on('error', reject)
+        .end(),
     );
     expect(head.headers['content-encoding']).toBe('gzip');
     expect(Number(head.headers['content-length'])).toBe(fs.statSync(path.join(WEB_DIST, `${css}.gz`)).size);

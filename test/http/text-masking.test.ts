@@ -146,7 +146,14 @@ describe('around the ticket', () => {
       expect(mine.ticket.title).toBe(`${MOBILE_MASKED}反映夜间噪音`);
       expect(mine.reason).toBe(`诉求人要求超出范围，已请物业（${LANDLINE_MASKED}）说明`);
     }
-    await deps.db.insert(supervisionItems).values({ ticketId: v.id, assignmentId: leadOf(v).id, unitId: w.units.streetA.id, kind: 'reminder', reason: `请联系诉求人 ${MOBILE}`, clock: 'complete' });
+    await deps.db.insert(supervisionItems).values({
+      ticketId: v.id,
+      assignmentId: leadOf(v).id,
+      unitId: w.units.streetA.id,
+      kind: 'reminder',
+      reason: `请联系诉求人 ${MOBILE}`,
+      clock: 'complete',
+    });
     const reminder = (await get(w.handlerA.token, '/api/sla/reminders')).items.find((i: { ticket: { id: number } }) => i.ticket.id === v.id);
     expect(reminder).toMatchObject({ ticket: { title: `${MOBILE_MASKED}反映夜间噪音` }, reason: `请联系诉求人 ${MOBILE_MASKED}` });
   });

@@ -60,7 +60,9 @@ describe('GET /api/public/lookup (citizen look-up)', () => {
       createdAt: expect.any(String),
       closedAt: expect.any(String),
     });
-    expect(r.body.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['ticket_created', 'dispatch', 'approve_reply', 'callback_close']));
+    expect(r.body.events.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['ticket_created', 'dispatch', 'approve_reply', 'callback_close']),
+    );
     expect(r.body.events.map((e: { type: string }) => e.type)).not.toContain('note');
     for (const e of r.body.events) expect(Object.keys(e).sort()).toEqual(['at', 'status', 'type']);
     const text = JSON.stringify(r.body);
@@ -103,7 +105,8 @@ describe('GET /api/public/lookup (citizen look-up)', () => {
       d2.clock.advance(61_000);
       expect((await at('10.1.1.1', '6666')).status).toBe(200);
       // Per address: one address looking up many numbers.
-      const from = (ip: string, i: number) => api2.call('GET', `/api/public/lookup?number=20260101-1${String(i).padStart(5, '0')}&last4=1234`, { headers: { 'x-forwarded-for': ip } });
+      const from = (ip: string, i: number) =>
+        api2.call('GET', `/api/public/lookup?number=20260101-1${String(i).padStart(5, '0')}&last4=1234`, { headers: { 'x-forwarded-for': ip } });
       for (let i = 0; i < LOOKUP_LIMIT_PER_MINUTE; i++) expect((await from('10.2.0.1', i)).status).toBe(404);
       expectProblem(await from('10.2.0.1', 99), 429, 'rate_limited');
       expect((await from('10.2.0.2', 99)).status).toBe(404);
@@ -120,7 +123,9 @@ describe('POST /api/telephony/call-events (screen pop)', () => {
     telephony = await makeUser(deps.db, 'intake_client', w.units.centre);
     await deps.db.update(users).set({ username: 'telephony' }).where(eq(users.id, telephony.id));
   });
-  afterAll(() => sockets.forEach((s) => s.disconnect()));
+  afterAll(() => {
+    for (const s of sockets) s.disconnect();
+  });
 
   const connect = (token: string) =>
     new Promise<Socket>((resolve, reject) => {
@@ -136,7 +141,10 @@ describe('POST /api/telephony/call-events (screen pop)', () => {
     const got: unknown[] = [];
     theirs.on('call:incoming', (c) => got.push(c));
     const popped = new Promise((resolve) => mine.once('call:incoming', resolve));
-    const r = await api.call('POST', '/api/telephony/call-events', { token: telephony.token, body: { phone: '+86 138-1234-5678', agent: w.operator.username } });
+    const r = await api.call('POST', '/api/telephony/call-events', {
+      token: telephony.token,
+      body: { phone: '+86 138-1234-5678', agent: w.operator.username },
+    });
     expect(r.status).toBe(202);
     expect(await popped).toMatchObject({ phone: '13812345678', agent: w.operator.username, at: expect.any(String) });
     // The other operator's socket got nothing (an event to it would have arrived before this round trip).
@@ -153,13 +161,21 @@ describe('POST /api/telephony/call-events (screen pop)', () => {
   });
 
   it('refuses an unknown or non-operator agent (422) and a bad number (400)', async () => {
-    expectProblem(await api.call('POST', '/api/telephony/call-events', { token: telephony.token, body: { phone: '13812345678', agent: 'nobody' } }), 422, 'agent_unknown');
+    expectProblem(
+      await api.call('POST', '/api/telephony/call-events', { token: telephony.token, body: { phone: '13812345678', agent: 'nobody' } }),
+      422,
+      'agent_unknown',
+    );
     expectProblem(
       await api.call('POST', '/api/telephony/call-events', { token: telephony.token, body: { phone: '13812345678', agent: w.dispatcher.username } }),
       422,
       'agent_unknown',
     );
-    expectProblem(await api.call('POST', '/api/telephony/call-events', { token: telephony.token, body: { phone: '123', agent: w.operator.username } }), 400, 'validation_failed');
+    expectProblem(
+      await api.call('POST', '/api/telephony/call-events', { token: telephony.token, body: { phone: '123', agent: w.operator.username } }),
+      400,
+      'validation_failed',
+    );
   });
 });
 
@@ -198,7 +214,9 @@ describe('serveWeb (the built app from Koa)', () => {
     expect(await index.text()).toContain('<title>app</title>');
     // node:http, not fetch: fetch adds Cache-Control: no-cache to a conditional request.
     const status = await new Promise<number>((resolve, reject) =>
-      http.get(`${base}/`, { headers: { 'if-modified-since': index.headers.get('last-modified')! } }, (res) => (res.resume(), resolve(res.statusCode!))).on('error', reject),
+      http
+        .get(`${base}/`, { headers: { 'if-modified-since': index.headers.get('last-modified')! } }, (res) => (res.resume(), resolve(res.statusCode!)))
+        .on('error', reject),
     );
     expect(status).toBe(304);
   });

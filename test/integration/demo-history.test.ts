@@ -32,7 +32,7 @@ let api: Api;
 let report: HistoryReport;
 const cookies = new Map<string, string>();
 
-const rows = async <T,>(q: ReturnType<typeof sql>) => rowsOf<T>(await deps.db.execute(q));
+const rows = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await deps.db.execute(q));
 
 /** GET as a demo account (signed in once with the demo password). */
 async function get(username: string, path: string) {
@@ -44,7 +44,10 @@ async function get(username: string, path: string) {
       body: JSON.stringify({ username, password: DEMO_PASSWORD }),
     });
     expect(res.status, `sign in as ${username}`).toBe(200);
-    cookie = res.headers.getSetCookie().find((c) => c.startsWith('jiesu_session='))!.split(';')[0]!;
+    cookie = res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('jiesu_session='))!
+      .split(';')[0]!;
     cookies.set(username, cookie);
   }
   const r = await api.call('GET', path, { headers: { cookie } });
@@ -144,9 +147,12 @@ describe('the history itself', () => {
   });
 
   it('has every channel and every way of triage: direct answers, not accepted, transferred, merged, repeats, window, online', async () => {
-    const reasons = await rows<{ close_reason: string; n: number }>(sql`select close_reason, count(*)::int as n from tickets where close_reason is not null group by 1`);
+    const reasons = await rows<{ close_reason: string; n: number }>(
+      sql`select close_reason, count(*)::int as n from tickets where close_reason is not null group by 1`,
+    );
     const by = Object.fromEntries(reasons.map((r) => [r.close_reason, r.n]));
-    for (const r of ['direct_answer', 'not_accepted', 'emergency_transfer', 'merged', 'completed', 'terminated', 'supervisor_closed']) expect(by[r] ?? 0, r).toBeGreaterThan(0);
+    for (const r of ['direct_answer', 'not_accepted', 'emergency_transfer', 'merged', 'completed', 'terminated', 'supervisor_closed'])
+      expect(by[r] ?? 0, r).toBeGreaterThan(0);
     expect(by.direct_answer).toBeGreaterThan(report.contacts * 0.15);
     const channels = await rows<{ channel: string }>(sql`select distinct channel from tickets`);
     expect(channels.map((c) => c.channel).sort()).toEqual(['online', 'phone', 'window']);
@@ -295,14 +301,24 @@ describe('at an awkward hour', () => {
       expect(r.failures).toEqual([]);
       const count = async (q: ReturnType<typeof sql>) => Number(rowsOf<{ n: number }>(await d.db.execute(q))[0]!.n);
       const status = (s: string) => count(sql`select count(*)::int as n from tickets where status = ${s}`);
-      for (const s of ['awaiting_dispatch', 'awaiting_review', 'return_requested', 'termination_requested', 'awaiting_callback', 'callback_disputed', 'in_progress']) {
+      for (const s of [
+        'awaiting_dispatch',
+        'awaiting_review',
+        'return_requested',
+        'termination_requested',
+        'awaiting_callback',
+        'callback_disputed',
+        'in_progress',
+      ]) {
         expect(await status(s), s).toBeGreaterThan(0);
       }
       expect(await count(sql`select count(*)::int as n from assignment_requests where kind = 'extension' and status = 'pending'`)).toBeGreaterThan(0);
       expect(await count(sql`select count(*)::int as n from appeals where status = 'pending'`)).toBeGreaterThan(0);
       expect(await count(sql`select count(*)::int as n from tickets where warning_level = 'overdue' and status <> 'closed'`)).toBeGreaterThan(0);
       expect(
-        await count(sql`select count(*)::int as n from assignments a join units u on u.id = a.unit_id where u.code = 's-donghua' and a.status = 'awaiting_sign'`),
+        await count(
+          sql`select count(*)::int as n from assignments a join units u on u.id = a.unit_id where u.code = 's-donghua' and a.status = 'awaiting_sign'`,
+        ),
       ).toBeGreaterThan(0);
     } finally {
       await db.close();

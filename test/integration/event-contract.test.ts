@@ -118,7 +118,16 @@ describe('events as stored', () => {
   it('every action of the lifecycle was written as its own event, besides intake, links, supervision, appeals and the sweep', () => {
     const written = new Set(stored.map((e) => e.type));
     for (const t of [...TICKET_ACTIONS, ...ASSIGNMENT_ACTIONS]) expect(written.has(t), t).toBe(true);
-    for (const t of ['ticket_created', 'contact_linked', 'ticket_merged_in', 'supervise', 'appeal_filed', 'appeal_approved', 'appeal_rejected', 'sla_warning'] as const) {
+    for (const t of [
+      'ticket_created',
+      'contact_linked',
+      'ticket_merged_in',
+      'supervise',
+      'appeal_filed',
+      'appeal_approved',
+      'appeal_rejected',
+      'sla_warning',
+    ] as const) {
       expect(written.has(t), t).toBe(true);
     }
   });
@@ -139,7 +148,10 @@ describe('events as stored', () => {
   it("exactly the actions that end one of the centre's clocks record the decision", () => {
     for (const e of stored.filter((x) => (TICKET_ACTIONS as readonly string[]).includes(x.type))) {
       const clock = (CENTRE_CLOCK_OF as Record<string, string>)[e.type];
-      if (clock) expect(e.payload, e.type).toMatchObject({ centre: { clock, since: expect.any(String), waitedMinutes: expect.any(Number), onTime: expect.any(Boolean) } });
+      if (clock)
+        expect(e.payload, e.type).toMatchObject({
+          centre: { clock, since: expect.any(String), waitedMinutes: expect.any(Number), onTime: expect.any(Boolean) },
+        });
       else expect(e.payload, e.type).not.toHaveProperty('centre');
     }
   });

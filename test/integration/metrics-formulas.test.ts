@@ -180,10 +180,20 @@ describe('street A in March (hand-computed)', () => {
   it('every rate, without the appealed ticket', async () => {
     const row = await unitRow(w.units.streetA.id);
     expect(row.bucket).toBe('2026-03');
-    expect(fractions(row, [
-      'timely_sign_rate', 'response_rate', 'reply_rate', 'completion_rate', 'on_time_completion_rate', 'solved_rate',
-      'satisfaction_rate', 'valid_callback_rate', 'return_rate', 'redo_rate',
-    ])).toEqual({
+    expect(
+      fractions(row, [
+        'timely_sign_rate',
+        'response_rate',
+        'reply_rate',
+        'completion_rate',
+        'on_time_completion_rate',
+        'solved_rate',
+        'satisfaction_rate',
+        'valid_callback_rate',
+        'return_rate',
+        'redo_rate',
+      ]),
+    ).toEqual({
       timely_sign_rate: '3/4', // T1, T3, T5 in time; T2 late
       response_rate: '3/4', // T2 contacted after the 4 h limit
       reply_rate: '4/4',
@@ -203,7 +213,18 @@ describe('street A in March (hand-computed)', () => {
 
   it('the approved appeal (免考) is what keeps T4 out: with it counted, every figure of street A moves', async () => {
     const row = await unitRow(w.units.streetA.id, { includeAppealed: true });
-    expect(fractions(row, ['timely_sign_rate', 'response_rate', 'completion_rate', 'on_time_completion_rate', 'solved_rate', 'satisfaction_rate', 'valid_callback_rate', 'redo_rate'])).toEqual({
+    expect(
+      fractions(row, [
+        'timely_sign_rate',
+        'response_rate',
+        'completion_rate',
+        'on_time_completion_rate',
+        'solved_rate',
+        'satisfaction_rate',
+        'valid_callback_rate',
+        'redo_rate',
+      ]),
+    ).toEqual({
       timely_sign_rate: '4/5',
       response_rate: '4/5',
       completion_rate: '5/5',
@@ -337,7 +358,7 @@ describe('Asia/Shanghai buckets', () => {
  * (sign 2 h, response 4 h, completion 48 h: due Wednesday 4/1 10:00), so the due-based rates land in April while
  * the dispatch-day figures stay in March. Each expectation names what the old definition would have read.
  */
-describe('due-based rates, 按时办结率 and the centre\'s clocks (hand-computed)', () => {
+describe("due-based rates, 按时办结率 and the centre's clocks (hand-computed)", () => {
   const MON = Date.parse('2026-03-30T02:00:00.000Z'); // Monday 3/30 10:00 in Shanghai
   const on = (h: number) => deps.clock.set(new Date(MON + h * HOUR));
   let unitC: Awaited<ReturnType<typeof makeUnit>>;
@@ -403,7 +424,17 @@ describe('due-based rates, 按时办结率 and the centre\'s clocks (hand-comput
 
   it('March (dispatched): the response clocks fell due; the completion clocks did not — their rates are in April', async () => {
     const march = await month('2026-03', unitC.id);
-    expect(fractions(march, ['timely_sign_rate', 'response_rate', 'reply_rate', 'completion_rate', 'reply_rate_dispatched', 'completion_rate_dispatched', 'on_time_completion_rate'])).toEqual({
+    expect(
+      fractions(march, [
+        'timely_sign_rate',
+        'response_rate',
+        'reply_rate',
+        'completion_rate',
+        'reply_rate_dispatched',
+        'completion_rate_dispatched',
+        'on_time_completion_rate',
+      ]),
+    ).toEqual({
       timely_sign_rate: '5/5',
       response_rate: '4/5', // U5 replied without a contact before it
       reply_rate: '0/0', // nothing was due in March (by dispatch day it would read 3/5)
@@ -431,7 +462,7 @@ describe('due-based rates, 按时办结率 and the centre\'s clocks (hand-comput
     expect([counters.completionJudged, counters.closedOnTime, counters.closed]).toEqual([4, 2, 3]);
   });
 
-  it('the centre\'s own clocks (unit 0): dispatch wait, reviews and callbacks against their limits', async () => {
+  it("the centre's own clocks (unit 0): dispatch wait, reviews and callbacks against their limits", async () => {
     const march = await unitRow(0, { from: '2026-03' });
     // 11 dispatches by a dispatcher in March: T5's second after 60 min and U1 after 60 min; all others at once.
     expect(march.metrics.avg_dispatch_minutes).toMatchObject({ numerator: 120, denominator: 11, unit: 'minutes' });
@@ -463,7 +494,11 @@ describe('clocks awaiting the calendar are pending until recomputed (hand-comput
     d.handlers.set(unitD.id, await makeUser(deps.db, 'unit_handler', unitD));
     const cat = await makeCategoryLeaf(deps.db, '日历分类');
     const days = (amount: number) => ({ amount, unit: 'working_days' });
-    await createPolicy(deps, w.admin.actor, policyInput.parse({ name: '工作日 1/1/5', categoryId: cat.leaf.id, sign: days(1), response: days(1), complete: days(5) }));
+    await createPolicy(
+      deps,
+      w.admin.actor,
+      policyInput.parse({ name: '工作日 1/1/5', categoryId: cat.leaf.id, sign: days(1), response: days(1), complete: days(5) }),
+    );
     deps.clock.set('2026-12-31T10:00:00.000Z'); // 18:00 on Thursday 12/31 in Shanghai, after working hours
     const t1 = await d.create({ categoryId: cat.leaf.id });
     const t2 = await d.create({ categoryId: cat.leaf.id });
@@ -479,7 +514,10 @@ describe('clocks awaiting the calendar are pending until recomputed (hand-comput
   });
 
   it('the dispatch recorded every clock as awaiting 2027', async () => {
-    const [e] = await deps.db.select().from(ticketEvents).where(and(eq(ticketEvents.assignmentId, waiting), eq(ticketEvents.type, 'sla_uncomputable')));
+    const [e] = await deps.db
+      .select()
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.assignmentId, waiting), eq(ticketEvents.type, 'sla_uncomputable')));
     expect(e?.payload).toMatchObject({ date: '2027-01-01' });
     const [a] = await deps.db.select().from(assignmentsTable).where(eq(assignmentsTable.id, waiting));
     expect(a!.slaWaiting.map((x) => x.clock).sort()).toEqual(['complete', 'response', 'sign']);
@@ -497,7 +535,12 @@ describe('clocks awaiting the calendar are pending until recomputed (hand-comput
       completion_rate: '0/0',
       on_time_completion_rate: '0/0',
     });
-    expect([jan.metrics.response_rate.pending, jan.metrics.reply_rate.pending, jan.metrics.completion_rate.pending, jan.metrics.on_time_completion_rate.pending]).toEqual([1, 2, 2, 2]);
+    expect([
+      jan.metrics.response_rate.pending,
+      jan.metrics.reply_rate.pending,
+      jan.metrics.completion_rate.pending,
+      jan.metrics.on_time_completion_rate.pending,
+    ]).toEqual([1, 2, 2, 2]);
   });
 
   it('importing 2027 recomputes them: due on their new days, pending no more', async () => {

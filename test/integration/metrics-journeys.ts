@@ -21,7 +21,13 @@ export async function naturalHoursPolicy(deps: TestDeps, w: World, hours: { sign
   return createPolicy(
     deps,
     w.admin.actor,
-    policyInput.parse({ name: `自然小时 ${hours.sign}/${hours.response}/${hours.complete}`, categoryId: w.category.id, sign: limit(hours.sign), response: limit(hours.response), complete: limit(hours.complete) }),
+    policyInput.parse({
+      name: `自然小时 ${hours.sign}/${hours.response}/${hours.complete}`,
+      categoryId: w.category.id,
+      sign: limit(hours.sign),
+      response: limit(hours.response),
+      complete: limit(hours.complete),
+    }),
   );
 }
 
@@ -39,7 +45,14 @@ export async function journeyDriver(deps: TestDeps, w: World) {
   const assignment = async (id: number) => (await db.select().from(assignments).where(eq(assignments.id, id)))[0]!;
   const assignmentsOf = (ticketId: number) => db.select().from(assignments).where(eq(assignments.ticketId, ticketId)).orderBy(asc(assignments.id));
   const lead = async (ticketId: number) =>
-    (await db.select().from(assignments).where(and(eq(assignments.ticketId, ticketId), eq(assignments.role, 'lead'))).orderBy(desc(assignments.id)).limit(1))[0]!;
+    (
+      await db
+        .select()
+        .from(assignments)
+        .where(and(eq(assignments.ticketId, ticketId), eq(assignments.role, 'lead')))
+        .orderBy(desc(assignments.id))
+        .limit(1)
+    )[0]!;
   const unitActor = (unitId: number) => handlers.get(unitId)!.actor;
 
   const d = {
@@ -72,7 +85,12 @@ export async function journeyDriver(deps: TestDeps, w: World) {
     },
     async contact(assignmentId: number, contactedAt?: Date) {
       const a = await assignment(assignmentId);
-      return lc.contactCaller(deps, unitActor(a.unitId), a.id, { version: a.version, method: 'phone', summary: '已电话联系诉求人', contactedAt: contactedAt?.toISOString() });
+      return lc.contactCaller(deps, unitActor(a.unitId), a.id, {
+        version: a.version,
+        method: 'phone',
+        summary: '已电话联系诉求人',
+        contactedAt: contactedAt?.toISOString(),
+      });
     },
     async reply(assignmentId: number) {
       const a = await assignment(assignmentId);

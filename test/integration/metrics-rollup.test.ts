@@ -52,7 +52,15 @@ const SH = (col: string) => `to_char((${col} at time zone 'Asia/Shanghai')::date
  * Each fact keeps its ticket, so that an approved appeal for (ticket, unit) puts it on the appealed side.
  */
 async function oracle(): Promise<Map<string, Partial<Record<Counter, number>>>> {
-  const rows = await database.query<{ day: string; unit_id: number; category_id: number; channel: string; counter: Counter; appealed: boolean; n: string | number }>(`
+  const rows = await database.query<{
+    day: string;
+    unit_id: number;
+    category_id: number;
+    channel: string;
+    counter: Counter;
+    appealed: boolean;
+    n: string | number;
+  }>(`
     with a as (
       select a.*, ${SH('a.dispatched_at')} as dday, ${SH('coalesce(a.response_due_at, a.dispatched_at)')} as rday, ${SH('coalesce(a.complete_due_at, a.dispatched_at)')} as cday,
         t.category_id, t.channel::text as channel, t.closed_at, t.redo_count, t.close_reason,
@@ -188,7 +196,11 @@ function atGrain(figures: Figures, grain: Grain, paths: ReadonlyMap<number, stri
   const out: Figures = new Map();
   for (const [key, counts] of figures) {
     const [day, unit, category, channel, appealed] = key.split('|');
-    const unitIds = !grain.dims.includes('unitId') ? ['0'] : grain.subtree && unit !== '0' ? (paths.get(Number(unit)) ?? '').split('/').filter(Boolean) : [unit!];
+    const unitIds = !grain.dims.includes('unitId')
+      ? ['0']
+      : grain.subtree && unit !== '0'
+        ? (paths.get(Number(unit)) ?? '').split('/').filter(Boolean)
+        : [unit!];
     for (const u of unitIds) {
       const k = `${grain.time === 'day' ? day : monthOf(day!)}|${u}|${grain.dims.includes('categoryId') ? category : 0}|${grain.subtree ? '' : channel}|${appealed}`;
       const row = out.get(k) ?? {};
@@ -245,7 +257,10 @@ async function run(s: Step, own: number[]): Promise<string> {
   const openNow = await open();
   if (s.pick < 12 || openNow.length < 3) {
     const kind = s.variant % 10;
-    if (kind === 0) return (own.push((await d.create({ type: 'consult', disposition: { kind: 'direct_answer', kbArticleId: kbId, answer: '已直接答复诉求人。' } })).id), 'direct');
+    if (kind === 0)
+      return (
+        own.push((await d.create({ type: 'consult', disposition: { kind: 'direct_answer', kbArticleId: kbId, answer: '已直接答复诉求人。' } })).id), 'direct'
+      );
     if (kind === 1) return (own.push((await d.create({ disposition: { kind: 'not_accepted', reason: '不属于受理范围' } })).id), 'not accepted');
     if (kind === 2) {
       const o = await open();
@@ -262,7 +277,10 @@ async function run(s: Step, own: number[]): Promise<string> {
   const as = await d.assignmentsOf(t.id);
   const live = as.filter((a) => (LIVE_ASSIGNMENT as readonly string[]).includes(a.status));
   const lead = live.find((a) => a.role === 'lead');
-  const pending = await deps.db.select().from(assignmentRequests).where(sql`${assignmentRequests.ticketId} = ${t.id} and ${assignmentRequests.status} = 'pending'`);
+  const pending = await deps.db
+    .select()
+    .from(assignmentRequests)
+    .where(sql`${assignmentRequests.ticketId} = ${t.id} and ${assignmentRequests.status} = 'pending'`);
   const appealRows = await deps.db.select().from(appeals).where(eq(appeals.ticketId, t.id));
   const v = s.variant;
 
@@ -311,14 +329,19 @@ async function run(s: Step, own: number[]): Promise<string> {
     if (lead?.status === 'in_progress' && t.status === 'in_progress') {
       if (!lead.designated && !pending.length) main('request return', () => d.requestReturn(lead.id), 1);
       if (!pending.some((p) => p.kind === 'extension'))
-        options.push(['request extension', () => d.requestExtension(lead.id, new Date(Math.max(deps.clock.now().getTime(), lead.completeDueAt?.getTime() ?? 0) + 12 * 60 * MIN))]);
+        options.push([
+          'request extension',
+          () => d.requestExtension(lead.id, new Date(Math.max(deps.clock.now().getTime(), lead.completeDueAt?.getTime() ?? 0) + 12 * 60 * MIN)),
+        ]);
       if (!pending.length) options.push(['request termination', () => d.requestTermination(lead.id)]);
     }
     if (pending.some((p) => p.kind === 'extension') && ['in_progress', 'awaiting_review'].includes(t.status))
       main('approve extension', () => d.review(t.id, 'extension', true), 2), main('reject extension', () => d.review(t.id, 'extension', false), 1);
   }
   // Appeals at any point after dispatch, and decisions on them.
-  const appealable = as.filter((a) => !appealRows.some((p) => p.unitId === a.unitId && (p.status === 'approved' || (p.status === 'pending' && p.assignmentId === a.id))));
+  const appealable = as.filter(
+    (a) => !appealRows.some((p) => p.unitId === a.unitId && (p.status === 'approved' || (p.status === 'pending' && p.assignmentId === a.id))),
+  );
   if (appealable.length) options.push(['appeal', () => d.appeal(appealable[v % appealable.length]!.id)]);
   const undecided = appealRows.filter((p) => p.status === 'pending');
   if (undecided.length) main('decide appeal', () => d.decideAppeal(undecided[v % undecided.length]!.id, v % 3 !== 0), 3);
@@ -397,27 +420,31 @@ describe('the rollup equals a full recomputation', () => {
     await prelude();
     const seen = new Map<string, number>();
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 25, maxLength: 70 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }), async (steps, batches) => {
-        const own: number[] = [];
-        let b = 0;
-        const nextBatch = () => batches[b++ % batches.length]!;
-        for (const s of steps) {
-          deps.clock.advance(s.advance * MIN);
-          if (s.rollupFirst && s.pick % 3 === 0) await rollup(deps, deps.clock.now(), { batchSize: nextBatch(), maxBatches: 1 + (s.variant % 3) });
-          // The sweep fires what fell due: completion clocks go overdue while their tickets are open.
-          if (s.pick % 4 === 1) await sweep(deps, deps.clock.now());
-          try {
-            const name = await run(s, own);
-            seen.set(name, (seen.get(name) ?? 0) + 1);
-          } catch (err) {
-            // A random pick can still be refused (e.g. an extension date the engine rejects): refused is fine, anything else is not.
-            if (!(err instanceof DomainError)) throw err;
-            seen.set(`refused ${err.code}`, (seen.get(`refused ${err.code}`) ?? 0) + 1);
+      fc.asyncProperty(
+        fc.array(step, { minLength: 25, maxLength: 70 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }),
+        async (steps, batches) => {
+          const own: number[] = [];
+          let b = 0;
+          const nextBatch = () => batches[b++ % batches.length]!;
+          for (const s of steps) {
+            deps.clock.advance(s.advance * MIN);
+            if (s.rollupFirst && s.pick % 3 === 0) await rollup(deps, deps.clock.now(), { batchSize: nextBatch(), maxBatches: 1 + (s.variant % 3) });
+            // The sweep fires what fell due: completion clocks go overdue while their tickets are open.
+            if (s.pick % 4 === 1) await sweep(deps, deps.clock.now());
+            try {
+              const name = await run(s, own);
+              seen.set(name, (seen.get(name) ?? 0) + 1);
+            } catch (err) {
+              // A random pick can still be refused (e.g. an extension date the engine rejects): refused is fine, anything else is not.
+              if (!(err instanceof DomainError)) throw err;
+              seen.set(`refused ${err.code}`, (seen.get(`refused ${err.code}`) ?? 0) + 1);
+            }
           }
-        }
-        await rollup(deps, deps.clock.now(), { batchSize: nextBatch(), maxBatches: 10_000 });
-        await expectRollupsMatch();
-      }),
+          await rollup(deps, deps.clock.now(), { batchSize: nextBatch(), maxBatches: 10_000 });
+          await expectRollupsMatch();
+        },
+      ),
       { numRuns: dbDriver === 'postgres' ? 25 : 8, endOnFailure: true },
     );
     // The random journeys did go places (the prelude covers the rare roads).
@@ -464,31 +491,37 @@ describe('exactly once', () => {
     await expectRollupsMatch();
   }, 120_000); // the oracle reads every event of the random journeys: generous on a loaded machine
 
-  it.runIf(dbDriver === 'postgres')('an event committed after a later-numbered one is still counted, once; two instances never double-count', async () => {
-    const x = await d.create();
-    const y = await d.create();
-    await rollup(deps, deps.clock.now());
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let inserted!: () => void;
-    const insertedX = new Promise<void>((r) => (inserted = r));
-    // A slow transaction takes the lower event id and commits last.
-    const slow = deps.db.transaction(async (tx) => {
-      await tx.execute(sql`select id from tickets where id = ${x.id} for update`);
-      await tx.insert(ticketEvents).values({ ticketId: x.id, type: 'contact_linked', version: x.version, payload: { channel: 'phone' }, createdAt: deps.clock.now() });
-      inserted();
-      await held;
-    });
-    await insertedX;
-    await d.repeat(y.id); // a higher event id, committed first
-    const first = await rollup(deps, deps.clock.now());
-    expect(first.events).toBeGreaterThan(0);
-    release();
-    await slow;
-    const [r1, r2] = await Promise.all([rollup(deps, deps.clock.now(), { batchSize: 1 }), rollup(deps, deps.clock.now(), { batchSize: 1 })]);
-    expect(r1.events + r2.events).toBe(1);
-    await expectRollupsMatch();
-  }, 120_000); // the oracle reads every event of the random journeys: generous on a loaded machine
+  it.runIf(dbDriver === 'postgres')(
+    'an event committed after a later-numbered one is still counted, once; two instances never double-count',
+    async () => {
+      const x = await d.create();
+      const y = await d.create();
+      await rollup(deps, deps.clock.now());
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let inserted!: () => void;
+      const insertedX = new Promise<void>((r) => (inserted = r));
+      // A slow transaction takes the lower event id and commits last.
+      const slow = deps.db.transaction(async (tx) => {
+        await tx.execute(sql`select id from tickets where id = ${x.id} for update`);
+        await tx
+          .insert(ticketEvents)
+          .values({ ticketId: x.id, type: 'contact_linked', version: x.version, payload: { channel: 'phone' }, createdAt: deps.clock.now() });
+        inserted();
+        await held;
+      });
+      await insertedX;
+      await d.repeat(y.id); // a higher event id, committed first
+      const first = await rollup(deps, deps.clock.now());
+      expect(first.events).toBeGreaterThan(0);
+      release();
+      await slow;
+      const [r1, r2] = await Promise.all([rollup(deps, deps.clock.now(), { batchSize: 1 }), rollup(deps, deps.clock.now(), { batchSize: 1 })]);
+      expect(r1.events + r2.events).toBe(1);
+      await expectRollupsMatch();
+    },
+    120_000,
+  ); // the oracle reads every event of the random journeys: generous on a loaded machine
 });
 
 describe('the subtree grain when units move', () => {
@@ -498,7 +531,7 @@ describe('the subtree grain when units move', () => {
       const [u] = await tx.select({ path: units.path }).from(units).where(eq(units.id, unit.id));
       const newPath = `${to.path}${unit.id}/`;
       await tx.update(units).set({ parentId: to.id }).where(eq(units.id, unit.id));
-      await tx.execute(sql`update units set path = ${newPath} || substr(path, ${u!.path.length + 1}) where path like ${u!.path + '%'}`);
+      await tx.execute(sql`update units set path = ${newPath} || substr(path, ${u!.path.length + 1}) where path like ${`${u!.path}%`}`);
     });
   }
 

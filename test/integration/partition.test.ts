@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { audit } from '../../src/domain/audit.ts';
 import { rollup } from '../../src/domain/metrics/rollup.ts';
-import { addMonths, ensurePartitionsAhead, monthOf, monthStart, partitionByMonth, partitionName, partitionStatus, type ConvertResult } from '../../src/ops/partition.ts';
+import {
+  addMonths,
+  ensurePartitionsAhead,
+  monthOf,
+  monthStart,
+  partitionByMonth,
+  partitionName,
+  partitionStatus,
+  type ConvertResult,
+} from '../../src/ops/partition.ts';
 import { createPartitionsAhead } from '../../src/jobs/partitions.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
@@ -33,7 +42,7 @@ function retryingResets(a: Api): Api {
   return { ...a, call: (...args) => a.call(...args).catch((e) => (reset(e) ? a.call(...args) : Promise.reject(e))) };
 }
 
-const rows = <T,>(text: string, params: unknown[] = []) => database.query<T>(text, params);
+const rows = <T>(text: string, params: unknown[] = []) => database.query<T>(text, params);
 const partitionsOf = async (table: string, where: string, params: unknown[] = []) =>
   (await rows<{ p: string }>(`select distinct tableoid::regclass::text as p from ${table} where ${where} order by 1`, params)).map((r) => r.p);
 
@@ -64,7 +73,8 @@ describe('npm run db:partition: ticket_events and audit_log to monthly partition
   });
 
   it('converts both tables, keeps every row in the legacy partition and creates the months ahead', async () => {
-    const counts = async () => (await rows<{ e: number; a: number }>(`select (select count(*)::int from ticket_events) as e, (select count(*)::int from audit_log) as a`))[0];
+    const counts = async () =>
+      (await rows<{ e: number; a: number }>(`select (select count(*)::int from ticket_events) as e, (select count(*)::int from audit_log) as a`))[0];
     const n = await counts();
     results = await partitionByMonth(database, { now: deps.clock.now(), aheadMonths: 3 });
     expect(results).toEqual([
@@ -80,9 +90,13 @@ describe('npm run db:partition: ticket_events and audit_log to monthly partition
     ]);
     expect(await counts()).toEqual(n);
     expect(await partitionsOf('ticket_events', 'true')).toEqual(['ticket_events_legacy']);
-    const [kinds] = await rows<{ e: string; a: string }>(`select (select relkind::text from pg_class where relname = 'ticket_events') as e, (select relkind::text from pg_class where relname = 'audit_log') as a`);
+    const [kinds] = await rows<{ e: string; a: string }>(
+      `select (select relkind::text from pg_class where relname = 'ticket_events') as e, (select relkind::text from pg_class where relname = 'audit_log') as a`,
+    );
     expect(kinds).toEqual({ e: 'p', a: 'p' });
-    const pk = await rows<{ def: string }>(`select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'ticket_events'::regclass and contype = 'p'`);
+    const pk = await rows<{ def: string }>(
+      `select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'ticket_events'::regclass and contype = 'p'`,
+    );
     expect(pk).toEqual([{ def: 'PRIMARY KEY (id, created_at)' }]);
     // The parent has the schema's indexes under their own names (migrations keep finding them).
     const idx = await rows<{ n: string }>(`select indexname as n from pg_indexes where tablename = 'ticket_events' order by 1`);

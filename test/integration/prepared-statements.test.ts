@@ -24,7 +24,11 @@ describe.runIf(driver === 'postgres')('prepared statements (PostgreSQL)', () => 
     return db.transaction(async (tx) => {
       await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, 424242));
       await tx.execute(sql`select ${'probe'}::text as probe`);
-      const rows = rowsOf<{ statement: string }>(await tx.execute(sql`select statement from pg_prepared_statements where statement like ${'%424242%'} or statement like ${'%probe%'} or statement like ${'%"categories"%'}`));
+      const rows = rowsOf<{ statement: string }>(
+        await tx.execute(
+          sql`select statement from pg_prepared_statements where statement like ${'%424242%'} or statement like ${'%probe%'} or statement like ${'%"categories"%'}`,
+        ),
+      );
       return rows.map((r) => r.statement);
     });
   }

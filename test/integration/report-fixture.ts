@@ -76,7 +76,10 @@ export async function seedReportMonth(deps: TestDeps) {
   // ---- March
   at(T0, 0);
   const b1 = await create(catB.id);
-  const b2 = await create(catB.id, w.operator, { content: `垃圾三天没有清运，${PRIVATE_NAME}请回电${PRIVATE_PHONE}，小区门口气味很大`, title: `${PRIVATE_NAME}反映垃圾未清运 ${PRIVATE_PHONE}` });
+  const b2 = await create(catB.id, w.operator, {
+    content: `垃圾三天没有清运，${PRIVATE_NAME}请回电${PRIVATE_PHONE}，小区门口气味很大`,
+    title: `${PRIVATE_NAME}反映垃圾未清运 ${PRIVATE_PHONE}`,
+  });
   const b3 = await create(catB.id);
   const b4 = await create(catB.id);
   await create(catB.id, w.clerk, windowFields);

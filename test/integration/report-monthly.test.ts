@@ -40,7 +40,29 @@ afterAll(async () => {
  * come right with NFKC; the CJK Radicals Supplement (⻚ for 页) has no decomposition, hence this table of
  * the ones a report uses (Unicode's EquivalentUnifiedIdeograph.txt).
  */
-const RADICALS: Record<string, string> = { '⻚': '页', '⻔': '门', '⺠': '民', '⻅': '见', '⻓': '长', '⻋': '车', '⻛': '风', '⻩': '黄', '⻝': '食', '⻢': '马', '⻜': '飞', '⻆': '角', '⻘': '青', '⻥': '鱼', '⻦': '鸟', '⻉': '贝', '⺟': '母', '⻄': '西', '⻬': '齐', '⻙': '韦', '⻈': '讠' };
+const RADICALS: Record<string, string> = {
+  '⻚': '页',
+  '⻔': '门',
+  '⺠': '民',
+  '⻅': '见',
+  '⻓': '长',
+  '⻋': '车',
+  '⻛': '风',
+  '⻩': '黄',
+  '⻝': '食',
+  '⻢': '马',
+  '⻜': '飞',
+  '⻆': '角',
+  '⻘': '青',
+  '⻥': '鱼',
+  '⻦': '鸟',
+  '⻉': '贝',
+  '⺟': '母',
+  '⻄': '西',
+  '⻬': '齐',
+  '⻙': '韦',
+  '⻈': '讠',
+};
 
 /** All of a PDF's text, pages joined, radicals back to ideographs, without spaces. */
 async function pdfText(bytes: Buffer): Promise<{ pages: number; text: string }> {
@@ -53,7 +75,13 @@ async function pdfText(bytes: Buffer): Promise<{ pages: number; text: string }> 
   }
   const pages = doc.numPages;
   await doc.destroy();
-  return { pages, text: [...text.normalize('NFKC')].map((c) => RADICALS[c] ?? c).join('').replace(/\s+/g, '') };
+  return {
+    pages,
+    text: [...text.normalize('NFKC')]
+      .map((c) => RADICALS[c] ?? c)
+      .join('')
+      .replace(/\s+/g, ''),
+  };
 }
 
 describe('figures of a hand-computed month', () => {
@@ -108,7 +136,11 @@ describe('figures of a hand-computed month', () => {
     expect(level('district').red.map((r) => r.unit.id)).toEqual([districtB.id]);
     expect(level('district').black.map((r) => r.unit.id)).toEqual([districtA.id]);
     const a = level('street').units.find((u) => u.unit.id === streetA.id)!;
-    expect(a).toMatchObject({ rank: 2, leadDispatched: 3, rates: { response_rate: 0.666667, solved_rate: 0.666667, satisfaction_rate: 0.666667, redo_rate: 0.5 } });
+    expect(a).toMatchObject({
+      rank: 2,
+      leadDispatched: 3,
+      rates: { response_rate: 0.666667, solved_rate: 0.666667, satisfaction_rate: 0.666667, redo_rate: 0.5 },
+    });
     // The department replied but was never called back: no 解决率, so not ranked, and one unit makes no lists.
     expect(level('department')).toMatchObject({ red: [], black: [], unranked: 1 });
     expect(level('department').units[0]).toMatchObject({ unit: { id: department.id }, rank: null, composite: null, leadDispatched: 1 });
@@ -171,7 +203,14 @@ describe('figures of a hand-computed month', () => {
       [a1.number, 'overdue'],
     ]);
     const [redo, overdue] = figures.typicalCases;
-    expect(redo).toMatchObject({ category: '垃圾清运', street: '甲街道', leadUnit: '甲街道', redoCount: 1, reasons: ['重办 1 次'], outcome: '办结；回访：已解决、满意' });
+    expect(redo).toMatchObject({
+      category: '垃圾清运',
+      street: '甲街道',
+      leadUnit: '甲街道',
+      redoCount: 1,
+      reasons: ['重办 1 次'],
+      outcome: '办结；回访：已解决、满意',
+    });
     // A1: dispatched Mar 10 10:10, completion due 48 h later (Mar 12 10:10 Shanghai), never replied: overdue until the month's end (Apr 1 00:00) = 469.8 h.
     expect(overdue).toMatchObject({ overdueHours: 470, repeatContacts: 1, supervisionLevel: 4, status: '待签收' });
     expect(overdue!.reasons).toEqual(['超期 470 小时', '重复来电 1 次', '督办 4 级']);
@@ -197,7 +236,21 @@ describe('generation, storage and the files', () => {
     const { pages, text } = await pdfText(pdf);
     expect(pages).toBeGreaterThanOrEqual(1);
     const has = (s: string) => expect(text, s).toContain(s.normalize('NFKC').replace(/\s+/g, ''));
-    for (const heading of ['每月热线分析报告', '一、总体情况', '二、受理渠道', '三、诉求分类', '四、承办单位考核与红黑榜', '红榜', '黑榜', '五、超期与督办', '六、中心自身时效', '七、退回、重办与申诉', '八、热点问题', '九、典型案例', '附：指标口径']) {
+    for (const heading of [
+      '每月热线分析报告',
+      '一、总体情况',
+      '二、受理渠道',
+      '三、诉求分类',
+      '四、承办单位考核与红黑榜',
+      '红榜',
+      '黑榜',
+      '五、超期与督办',
+      '六、中心自身时效',
+      '七、退回、重办与申诉',
+      '八、热点问题',
+      '九、典型案例',
+      '附：指标口径',
+    ]) {
       has(heading);
     }
     has('测试热线中心·2026年3月（2026-03-01至2026-03-31）');
@@ -244,8 +297,20 @@ describe('generation, storage and the files', () => {
 
   it('stored, listed and re-downloadable byte for byte; figures as JSON', async () => {
     const [item] = await listReports(deps.db);
-    expect(item).toMatchObject({ month: '2026-03', status: 'ready', version: 1, trigger: 'cron', generatedBy: null, title: '测试热线中心2026年3月热线分析报告' });
-    expect(item!.pdf).toEqual({ size: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex'), mediaType: 'application/pdf', url: '/api/reports/monthly/2026-03.pdf' });
+    expect(item).toMatchObject({
+      month: '2026-03',
+      status: 'ready',
+      version: 1,
+      trigger: 'cron',
+      generatedBy: null,
+      title: '测试热线中心2026年3月热线分析报告',
+    });
+    expect(item!.pdf).toEqual({
+      size: pdf.length,
+      sha256: createHash('sha256').update(pdf).digest('hex'),
+      mediaType: 'application/pdf',
+      url: '/api/reports/monthly/2026-03.pdf',
+    });
     expect(item!.xlsx!.sha256).toBe(createHash('sha256').update(xlsx).digest('hex'));
     const again = await getReportFile(deps.db, '2026-03', 'pdf');
     expect(Buffer.compare(again.bytes, pdf)).toBe(0);
@@ -261,7 +326,12 @@ describe('generation, storage and the files', () => {
     expect(rows).toEqual([{ version: 1 }]);
     const audits = await deps.db.select().from(auditLog).where(eq(auditLog.action, 'monthly_report_generated'));
     expect(audits).toHaveLength(1);
-    expect(audits[0]).toMatchObject({ userId: null, targetType: 'monthly_report', targetId: '2026-03', details: expect.objectContaining({ trigger: 'cron', version: 1 }) });
+    expect(audits[0]).toMatchObject({
+      userId: null,
+      targetType: 'monthly_report',
+      targetId: '2026-03',
+      details: expect.objectContaining({ trigger: 'cron', version: 1 }),
+    });
   });
 
   it('a person regenerates: the figures and files are replaced, the version goes up', async () => {
@@ -281,7 +351,10 @@ describe('the job on several instances', () => {
       const results = await Promise.all([runMonthlyReport(deps, march1st), runMonthlyReport(deps2, march1st)]);
       expect(results.map((r) => r.generated).sort()).toEqual([false, true]);
       expect(results.find((r) => !r.generated)).toMatchObject({ month: '2026-02', reason: expect.stringMatching(/^(generating|exists)$/) });
-      const feb = await deps.db.select({ version: monthlyReports.version, status: monthlyReports.status }).from(monthlyReports).where(eq(monthlyReports.month, '2026-02'));
+      const feb = await deps.db
+        .select({ version: monthlyReports.version, status: monthlyReports.status })
+        .from(monthlyReports)
+        .where(eq(monthlyReports.month, '2026-02'));
       expect(feb).toEqual([{ version: 1, status: 'ready' }]);
     } finally {
       await other?.close();

@@ -24,7 +24,10 @@ describe('PDF fonts', () => {
     const raw = pdf.toString('latin1');
     // Font names from the font dictionaries and descriptors (Skia writes a CFF font such as Noto Sans CJK as Type 3 glyph procedures, with a descriptor).
     const fonts = [...raw.matchAll(/\/(?:BaseFont|FontName)\s*\/([\w+-]+)/g)].map((m) => m[1]!);
-    expect(fonts.some((f) => /NotoSans(CJK|SC)|SourceHanSans/i.test(f)), `fonts in the PDF: ${fonts.join(', ')}`).toBe(true);
+    expect(
+      fonts.some((f) => /NotoSans(CJK|SC)|SourceHanSans/i.test(f)),
+      `fonts in the PDF: ${fonts.join(', ')}`,
+    ).toBe(true);
     // Subsets only (ABCDEF+Name): Chromium embeds the glyphs used, not the whole font.
     expect(fonts.every((f) => /^[A-Z]{6}\+/.test(f))).toBe(true);
     expect(pdf.length).toBeLessThan(200_000);
@@ -33,7 +36,10 @@ describe('PDF fonts', () => {
     const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, useSystemFonts: false }).promise;
     const content = await (await doc.getPage(1)).getTextContent();
     // NFKC: Noto Sans CJK's ToUnicode maps some ideographs to their Kangxi-radical twins (⽉ for 月).
-    const text = content.items.map((i) => ('str' in i ? i.str : '')).join('').normalize('NFKC');
+    const text = content.items
+      .map((i) => ('str' in i ? i.str : ''))
+      .join('')
+      .normalize('NFKC');
     expect(text).toContain(TEXT.normalize('NFKC'));
     expect(text).toMatch(/第\s*1\s*\S\s*\/\s*共\s*1/); // the footer (页 may read back as its radical twin ⻚)
   });

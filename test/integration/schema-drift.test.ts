@@ -35,7 +35,10 @@ describe('schema and committed migrations', () => {
     try {
       for (const f of fs.readdirSync(path.join(root, 'db/schema'))) fs.copyFileSync(path.join(root, 'db/schema', f), path.join(tmp, f));
       const file = path.join(tmp, 'catalog.ts');
-      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("keywords: text().notNull().default(''),", "keywords: text().notNull().default(''),\n    driftProbe: text(),"));
+      fs.writeFileSync(
+        file,
+        fs.readFileSync(file, 'utf8').replace("keywords: text().notNull().default(''),", "keywords: text().notNull().default(''),\n    driftProbe: text(),"),
+      );
       expect(pendingMigrations(path.join(tmp, 'index.ts')).some((f) => f.endsWith('.sql'))).toBe(true);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });

@@ -72,7 +72,11 @@ describe('seedDemo', () => {
 
     // Users: every role, unit accounts per unit code, one shared password.
     const allUsers = await db.select().from(users);
-    for (const role of ROLES) expect(allUsers.some((u) => u.role === role), role).toBe(true);
+    for (const role of ROLES)
+      expect(
+        allUsers.some((u) => u.role === role),
+        role,
+      ).toBe(true);
     const usernames = new Set(allUsers.map((u) => u.username));
     for (const u of allUnits.filter((u) => ['district', 'street', 'department'].includes(u.kind))) {
       expect(usernames.has(`handler.${u.code}`), u.code).toBe(true);
@@ -109,10 +113,7 @@ describe('seedDemo', () => {
     }
 
     // Calendar equals the computed table.
-    const days = await db
-      .select({ day: calendarDays.day, kind: calendarDays.kind, name: calendarDays.name })
-      .from(calendarDays)
-      .orderBy(asc(calendarDays.day));
+    const days = await db.select({ day: calendarDays.day, kind: calendarDays.kind, name: calendarDays.name }).from(calendarDays).orderBy(asc(calendarDays.day));
     expect(days).toEqual(demoCalendar());
   }, 60_000);
 });

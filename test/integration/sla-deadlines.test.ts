@@ -51,7 +51,10 @@ const a = (id: number) => assignmentById(deps.db, id);
 describe('deadlines stored on dispatch', () => {
   it('no policy fits: the dispatch succeeds without deadlines and supervisors are alerted to configure one', async () => {
     const cat = await makeCategoryLeaf(deps.db, '无策略分类');
-    const { ticket, assignments: [lead] } = await dispatchNew(deps, w, { ticket: { categoryId: cat.leaf.id } });
+    const {
+      ticket,
+      assignments: [lead],
+    } = await dispatchNew(deps, w, { ticket: { categoryId: cat.leaf.id } });
     expect(ticket.status).toBe('awaiting_sign');
     expect(lead).toMatchObject({ slaPolicyId: null, signDueAt: null, responseDueAt: null, completeDueAt: null, slaMarks: [], nextCheckAt: null });
     const alerts = await deps.db.select().from(systemAlerts).where(eq(systemAlerts.kind, 'sla_no_policy'));
@@ -119,7 +122,10 @@ describe('deadlines stored on dispatch', () => {
       complete: { amount: 5, unit: 'working_days' },
     });
     deps.clock.set(local('2026-12-28T10:00'));
-    const { ticket: t, assignments: [lead] } = await dispatchNew(deps, w, { ticket });
+    const {
+      ticket: t,
+      assignments: [lead],
+    } = await dispatchNew(deps, w, { ticket });
     expect(t.status).toBe('awaiting_sign');
     expect(lead).toMatchObject({ signDueAt: new Date(local('2026-12-29T17:30')), responseDueAt: new Date(local('2026-12-29T10:00')), completeDueAt: null });
     expect(lead!.slaMarks.filter((m) => m.clock === 'complete')).toEqual([]);
@@ -136,7 +142,10 @@ describe('deadlines stored on dispatch', () => {
 describe('clocks stop as the unit acts', () => {
   it('sign removes the sign marks, first contact the response marks, the reply the completion marks (each assignment its own)', async () => {
     const { ticket } = await leafWithPolicy();
-    const { ticket: t, assignments: [lead, assist] } = await dispatchNew(deps, w, { ticket, assist: [w.units.department.id] });
+    const {
+      ticket: t,
+      assignments: [lead, assist],
+    } = await dispatchNew(deps, w, { ticket, assist: [w.units.department.id] });
     deps.clock.advance(10 * MIN);
     await signAssignment(deps, w.handlerA.actor, lead!.id, { version: lead!.version });
     let l = await a(lead!.id);
@@ -163,7 +172,10 @@ describe('clocks stop as the unit acts', () => {
 
   it('a rejected reply sends the completion clock back to its deadline; one that passed meanwhile fires at the next sweep', async () => {
     const { ticket } = await leafWithPolicy();
-    const { ticket: t, assignments: [lead] } = await dispatchNew(deps, w, { ticket });
+    const {
+      ticket: t,
+      assignments: [lead],
+    } = await dispatchNew(deps, w, { ticket });
     const s = await signAssignment(deps, w.handlerA.actor, lead!.id, { version: lead!.version });
     const r = await replyAssignment(deps, w.handlerA.actor, lead!.id, { version: s.assignment.version, content: '已处理。' });
     expect((await a(lead!.id)).slaMarks.filter((m) => m.clock === 'complete')).toEqual([]);
@@ -181,7 +193,10 @@ describe('clocks stop as the unit acts', () => {
 
   it('an approved return ends the assignment: its marks go, and the next dispatch starts the ticket afresh', async () => {
     const { ticket } = await leafWithPolicy();
-    const { ticket: t, assignments: [lead] } = await dispatchNew(deps, w, { ticket });
+    const {
+      ticket: t,
+      assignments: [lead],
+    } = await dispatchNew(deps, w, { ticket });
     deps.clock.advance(80 * MIN);
     await sweep(deps, deps.clock.now()); // sign yellow
     expect((await ticketById(deps.db, t.id)).warningLevel).toBe('yellow');
@@ -189,7 +204,12 @@ describe('clocks stop as the unit acts', () => {
     const rr = await requestReturn(deps, w.handlerA.actor, lead!.id, { version: s.assignment.version, reason: '不属于本街道辖区' });
     const back = await reviewReturn(deps, w.dispatcher.actor, t.id, true, { version: rr.ticket.version });
     expect(await a(lead!.id)).toMatchObject({ status: 'returned', slaMarks: [], nextCheckAt: null });
-    const again = await dispatchTicket(deps, w.dispatcher.actor, t.id, { version: back.version, leadUnitId: w.units.streetB.id, assistUnitIds: [], designate: false });
+    const again = await dispatchTicket(deps, w.dispatcher.actor, t.id, {
+      version: back.version,
+      leadUnitId: w.units.streetB.id,
+      assistUnitIds: [],
+      designate: false,
+    });
     expect(again.warningLevel).toBe('none');
   });
 });
@@ -197,7 +217,10 @@ describe('clocks stop as the unit acts', () => {
 describe('extension and reopen recompute the completion clock', () => {
   it('an approved extension moves the deadline, keeps the first, and starts a new cycle so the unit is warned again', async () => {
     const { ticket } = await leafWithPolicy();
-    const { ticket: t, assignments: [lead] } = await dispatchNew(deps, w, { ticket });
+    const {
+      ticket: t,
+      assignments: [lead],
+    } = await dispatchNew(deps, w, { ticket });
     const s = await signAssignment(deps, w.handlerA.actor, lead!.id, { version: lead!.version });
     const c = await contactCaller(deps, w.handlerA.actor, lead!.id, { version: s.assignment.version, method: 'phone', summary: '已联系' });
     deps.clock.set(at(T0, 310 * MIN));
@@ -205,7 +228,11 @@ describe('extension and reopen recompute the completion clock', () => {
     expect((await a(lead!.id)).warningLevel).toBe('yellow');
 
     const newDue = at(T0, 1000 * MIN);
-    const req = await requestExtension(deps, w.handlerA.actor, lead!.id, { version: c.assignment.version, reason: '需要协调', requestedDueAt: newDue.toISOString() });
+    const req = await requestExtension(deps, w.handlerA.actor, lead!.id, {
+      version: c.assignment.version,
+      reason: '需要协调',
+      requestedDueAt: newDue.toISOString(),
+    });
     await reviewExtension(deps, w.dispatcher.actor, t.id, true, { version: req.ticket.version });
     const l = await a(lead!.id);
     expect(l).toMatchObject({ completeDueAt: newDue, originalCompleteDueAt: at(T0, 400 * MIN), slaCycle: 1, warningLevel: 'none' });
@@ -226,21 +253,33 @@ describe('extension and reopen recompute the completion clock', () => {
 
     // a second extension keeps the very first deadline as the original
     const l2 = await a(lead!.id);
-    const req2 = await requestExtension(deps, w.handlerA.actor, lead!.id, { version: l2.version, reason: '仍需协调', requestedDueAt: at(T0, 2000 * MIN).toISOString() });
+    const req2 = await requestExtension(deps, w.handlerA.actor, lead!.id, {
+      version: l2.version,
+      reason: '仍需协调',
+      requestedDueAt: at(T0, 2000 * MIN).toISOString(),
+    });
     await reviewExtension(deps, w.dispatcher.actor, t.id, true, { version: req2.ticket.version });
     expect(await a(lead!.id)).toMatchObject({ completeDueAt: at(T0, 2000 * MIN), originalCompleteDueAt: at(T0, 400 * MIN), slaCycle: 2 });
   });
 
   async function toDisputed(policyOver: Record<string, unknown> = {}) {
     const { ticket } = await leafWithPolicy(policyOver);
-    const { ticket: t, assignments: [lead] } = await dispatchNew(deps, w, { ticket });
+    const {
+      ticket: t,
+      assignments: [lead],
+    } = await dispatchNew(deps, w, { ticket });
     const s = await signAssignment(deps, w.handlerA.actor, lead!.id, { version: lead!.version });
     const c = await contactCaller(deps, w.handlerA.actor, lead!.id, { version: s.assignment.version, method: 'phone', summary: '已联系' });
     deps.clock.set(at(T0, 500 * MIN));
     await sweep(deps, deps.clock.now()); // completion yellow, red and overdue
     const r = await replyAssignment(deps, w.handlerA.actor, lead!.id, { version: c.assignment.version, content: '已处理。' });
     const approved = await reviewReply(deps, w.dispatcher.actor, t.id, true, { version: r.ticket.version });
-    const disputed = await recordCallback(deps, w.callbackAgent.actor, t.id, { version: approved.version, reached: true, solved: 'unsolved', satisfaction: 'dissatisfied' });
+    const disputed = await recordCallback(deps, w.callbackAgent.actor, t.id, {
+      version: approved.version,
+      reached: true,
+      solved: 'unsolved',
+      satisfaction: 'dissatisfied',
+    });
     expect(disputed.status).toBe('callback_disputed');
     return { t: disputed, lead: lead! };
   }

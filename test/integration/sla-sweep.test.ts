@@ -142,7 +142,9 @@ describe('the sweep (injected clock, no sleeps)', () => {
     const r = await run(100);
     expect(r).toMatchObject({ assignments: 1, fired: 1, overdue: 0 });
     const events = await eventsOf(deps.db, ticket.id, 'sla_warning');
-    expect(events.slice(eventsBefore).map((e) => [e.payload.clock, e.payload.level, e.payload.reminderId, e.payload.supervisionId])).toEqual([['sign', 'red', null, null]]);
+    expect(events.slice(eventsBefore).map((e) => [e.payload.clock, e.payload.level, e.payload.reminderId, e.payload.supervisionId])).toEqual([
+      ['sign', 'red', null, null],
+    ]);
     expect(published.slice(from).map((e) => e.id)).toEqual(events.slice(eventsBefore).map((e) => e.id));
     expect(await supervisionOf(deps.db, ticket.id)).toEqual([]);
     const sms = (await deps.db.select().from(notifications).where(eq(notifications.ticketId, ticket.id))).filter((n) => n.template === 'unit_warning');
@@ -190,7 +192,10 @@ describe('the sweep (injected clock, no sleeps)', () => {
     expect(r).toEqual({ assignments: 0, fired: 0, overdue: 0, batches: 1 });
     expect(await snapshot()).toEqual(before);
     // what is left for the sweep is exactly what it will look at next: nothing at or before now
-    const due = await deps.db.select({ id: assignments.id }).from(assignments).where(lte(assignments.nextCheckAt, at(T0, 10_000 * MIN)));
+    const due = await deps.db
+      .select({ id: assignments.id })
+      .from(assignments)
+      .where(lte(assignments.nextCheckAt, at(T0, 10_000 * MIN)));
     expect(due).toEqual([]);
   });
 });
@@ -262,7 +267,7 @@ describe('exactly once under concurrency', () => {
       // Rows skipped because the other instance held them are taken by the next pass; drain to be sure.
       for (const d of instances) firedBy.set(d, firedBy.get(d)! + (await sweep(d, at(T0, 500 * MIN))).fired);
 
-      const q = <T,>(text: string) => primary.query<T>(text);
+      const q = <T>(text: string) => primary.query<T>(text);
       const [alerts] = await q<{ n: number; distinct_n: number }>(
         `select count(*)::int as n, count(distinct (assignment_id, clock, level, cycle))::int as distinct_n from sla_alerts`,
       );

@@ -40,7 +40,7 @@ function collector(s: Socket) {
   const waiters: { pred: (e: TicketEventMessage) => boolean; resolve: (e: TicketEventMessage) => void }[] = [];
   s.on('ticket:event', (e: TicketEventMessage) => {
     got.push(e);
-    for (const wt of [...waiters]) if (wt.pred(e)) (waiters.splice(waiters.indexOf(wt), 1), wt.resolve(e));
+    for (const wt of [...waiters]) if (wt.pred(e)) waiters.splice(waiters.indexOf(wt), 1), wt.resolve(e);
   });
   return {
     got,
@@ -85,7 +85,7 @@ describe('handshake', () => {
 });
 
 describe('live events', () => {
-  it("reach the assigned unit, its parent district, the creator and staff — and no other unit", async () => {
+  it('reach the assigned unit, its parent district, the creator and staff — and no other unit', async () => {
     const [a, district, b, op, disp] = await Promise.all([
       connect(api.base, { token: w.handlerA.token }),
       connect(api.base, { token: w.handlerDistrictA.token }),
@@ -132,7 +132,12 @@ describe('live events', () => {
     const t2 = await newTicket('13900005555');
     await dispatch(t2, w.units.streetB.id);
 
-    const again = connectClient(api.base, { auth: { token: w.handlerA.token, lastEventId: seen.id }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const again = connectClient(api.base, {
+      auth: { token: w.handlerA.token, lastEventId: seen.id },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     sockets.push(again);
     const c2 = collector(again);
     const caught = await new Promise<{ lastEventId: number; count: number; complete: boolean }>((r) => again.once('caught-up', r));

@@ -68,7 +68,11 @@ afterAll(async () => {
   }
   await primary?.close();
   pgServer?.stop();
-  console.log(`[realtime] sessions end across instances (${driver === 'postgres' ? 'CI PostgreSQL' : 'own PostgreSQL server'}): ${Object.entries(latencies).map(([k, ms]) => `${k} ${ms} ms`).join(', ')}`);
+  console.log(
+    `[realtime] sessions end across instances (${driver === 'postgres' ? 'CI PostgreSQL' : 'own PostgreSQL server'}): ${Object.entries(latencies)
+      .map(([k, ms]) => `${k} ${ms} ms`)
+      .join(', ')}`,
+  );
 }, 60_000);
 
 const newHandler = () => makeUser(a.deps.db, 'unit_handler', w.units.streetA);
@@ -108,14 +112,22 @@ describe('access ended on instance A cuts the sockets on instance B', () => {
     const u = await newHandler();
     const one = await signIn(b.api.base, u.username);
     const sockets = await Promise.all([pool.connect(b.api.base, one), pool.connect(b.api.base, { token: u.token })]);
-    await timed('deactivation', async () => expect((await a.api.call('POST', `/api/admin/users/${u.id}/deactivate`, { token: w.admin.token, body: {} })).status).toBe(200), ...sockets);
+    await timed(
+      'deactivation',
+      async () => expect((await a.api.call('POST', `/api/admin/users/${u.id}/deactivate`, { token: w.admin.token, body: {} })).status).toBe(200),
+      ...sockets,
+    );
   });
 
   it('a revoked API token: its sockets on B end', async () => {
     const u = await newHandler();
     const tok = await pool.connect(b.api.base, { token: u.token });
     const [row] = await a.deps.db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.userId, u.id));
-    await timed('token revoked', async () => expect((await a.api.call('DELETE', `/api/admin/tokens/${row!.id}`, { token: w.admin.token })).status).toBeLessThan(300), tok);
+    await timed(
+      'token revoked',
+      async () => expect((await a.api.call('DELETE', `/api/admin/tokens/${row!.id}`, { token: w.admin.token })).status).toBeLessThan(300),
+      tok,
+    );
   });
 });
 
@@ -125,7 +137,15 @@ describe('expiry, which nobody broadcasts', () => {
     const one = await signIn(a.api.base, u.username);
     const [onC, onB] = await Promise.all([pool.connect(c.api.base, one), pool.connect(b.api.base, one)]);
     await staysConnected(onC, 600); // C re-checked twice meanwhile: the session is live
-    await timed('expiry (re-check every 250 ms)', () => a.deps.db.update(sessions).set({ expiresAt: new Date(a.deps.clock.now().getTime() - 1) }).where(eq(sessions.id, sessionId(one))), onC);
+    await timed(
+      'expiry (re-check every 250 ms)',
+      () =>
+        a.deps.db
+          .update(sessions)
+          .set({ expiresAt: new Date(a.deps.clock.now().getTime() - 1) })
+          .where(eq(sessions.id, sessionId(one))),
+      onC,
+    );
     // B re-checks only every 5 minutes: its socket goes at its own next re-check (run now), not through C.
     expect(onB.connected).toBe(true);
     expect(await b.api.recheckSockets()).toBeGreaterThanOrEqual(1);

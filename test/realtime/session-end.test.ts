@@ -76,7 +76,11 @@ describe('the broadcast: access ends → sockets cut at once', () => {
   it('deactivation ends every socket of the user, its API token’s too; the user’s colleagues stay', async () => {
     const u = await newHandler();
     const one = await signIn(api.base, u.username);
-    const [s1, tok, colleague] = await Promise.all([pool.connect(api.base, one), pool.connect(api.base, { token: u.token }), pool.connect(api.base, { token: w.handlerA.token })]);
+    const [s1, tok, colleague] = await Promise.all([
+      pool.connect(api.base, one),
+      pool.connect(api.base, { token: u.token }),
+      pool.connect(api.base, { token: w.handlerA.token }),
+    ]);
     const r = await call('POST', `/api/admin/users/${u.id}/deactivate`, w.admin.token);
     expect(r.status).toBe(200);
     await Promise.all([cutWithin(s1, BROADCAST_MS), cutWithin(tok, BROADCAST_MS)]);
@@ -107,7 +111,10 @@ describe('the re-check: what nobody broadcasts', () => {
       pool.connect(api.base, { token: w.handlerA.token }),
     ]);
     const past = new Date(deps.clock.now().getTime() - 1000);
-    await deps.db.update(sessions).set({ expiresAt: past }).where(eq(sessions.id, sessionId(one)));
+    await deps.db
+      .update(sessions)
+      .set({ expiresAt: past })
+      .where(eq(sessions.id, sessionId(one)));
     await deps.db.update(apiTokens).set({ expiresAt: past }).where(eq(apiTokens.userId, v.id));
     await staysConnected(s1, 200); // nothing is broadcast on expiry
     expect(await api.recheckSockets()).toBeGreaterThanOrEqual(2);
@@ -130,7 +137,10 @@ describe('the re-check: what nobody broadcasts', () => {
     const v = await newHandler();
     const one = await signIn(api.base, u.username);
     const [s1, tok] = await Promise.all([pool.connect(api.base, one), pool.connect(api.base, { token: v.token })]);
-    await deps.db.update(sessions).set({ revokedAt: deps.clock.now() }).where(eq(sessions.id, sessionId(one)));
+    await deps.db
+      .update(sessions)
+      .set({ revokedAt: deps.clock.now() })
+      .where(eq(sessions.id, sessionId(one)));
     await deps.db.update(users).set({ active: false }).where(eq(users.id, v.id));
     await staysConnected(s1, 200);
     expect(await api.recheckSockets()).toBeGreaterThanOrEqual(2);
@@ -147,7 +157,10 @@ describe('the re-check: what nobody broadcasts', () => {
       const one = await signIn(quick.base, u.username);
       const s1 = await pool.connect(quick.base, one);
       await staysConnected(s1, 500);
-      await deps.db.update(sessions).set({ expiresAt: new Date(deps.clock.now().getTime() - 1) }).where(eq(sessions.id, sessionId(one)));
+      await deps.db
+        .update(sessions)
+        .set({ expiresAt: new Date(deps.clock.now().getTime() - 1) })
+        .where(eq(sessions.id, sessionId(one)));
       await cutWithin(s1, 3000);
     } finally {
       await quick.close();

@@ -7,10 +7,17 @@ export type SignIn = { cookie: string; csrf: string };
 
 /** A cookie session through the API at `base`, as the browser gets it. */
 export async function signIn(base: string, username: string): Promise<SignIn> {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: TEST_PASSWORD }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: TEST_PASSWORD }),
+  });
   expect(res.status).toBe(200);
   const body = (await res.json()) as { csrfToken: string };
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('jiesu_session='))!.split(';')[0]!;
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('jiesu_session='))!
+    .split(';')[0]!;
   return { cookie, csrf: body.csrfToken };
 }
 

@@ -114,7 +114,8 @@ class Poller {
         return;
       }
       for (const p of packets) {
-        if (p === '2') await this.post('3').catch((e) => (this.error = e)); // ping → pong
+        if (p === '2')
+          await this.post('3').catch((e) => (this.error = e)); // ping → pong
         else if (p.startsWith('42')) {
           const [name, payload] = JSON.parse(p.slice(2));
           if (name === 'ticket:event') this.events.push(payload);
@@ -153,7 +154,11 @@ beforeAll(async () => {
   await migrate(db, primary.url);
   // Partition the primary with the operational command, as an operator would (before the replica exists:
   // the replica then starts from the partitioned state and follows every change after it).
-  const part = spawnSync(process.execPath, ['--import', 'tsx', 'src/ops/partition.ts'], { cwd: root, env: { ...process.env, DATABASE_URL: primary.url }, encoding: 'utf8' });
+  const part = spawnSync(process.execPath, ['--import', 'tsx', 'src/ops/partition.ts'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: primary.url },
+    encoding: 'utf8',
+  });
   partitionOutput = part.stdout + part.stderr;
   if (part.status !== 0) throw new Error(`db:partition failed:\n${partitionOutput}`);
   replica = await onFreePort(PG_PORTS, (port) => startReplica(primary, port));
@@ -185,7 +190,13 @@ beforeAll(async () => {
     onFreePort(range(38100, 38139), (port) => startInstance('app1', port, env)),
     onFreePort(range(38140, 38179), (port) => startInstance('app2', port, { ...env, ...app2 })),
   ]);
-  nginx = await onFreePort(range(38180, 38199), (port) => startNginx(port, apps.map((a) => `127.0.0.1:${a.port}`), ATTACHMENT_MAX_BYTES));
+  nginx = await onFreePort(range(38180, 38199), (port) =>
+    startNginx(
+      port,
+      apps.map((a) => `127.0.0.1:${a.port}`),
+      ATTACHMENT_MAX_BYTES,
+    ),
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -205,7 +216,9 @@ describe('primary + replica + pgbouncer + two instances behind nginx', { timeout
   it('started from one partitioned primary; the demo city was seeded once although both instances seeded at once', async () => {
     expect(partitionOutput).toMatch(/ticket_events: converted/);
     expect(partitionOutput).toMatch(/audit_log: converted/);
-    const [kinds] = await db.query<{ e: string; a: string }>(`select (select relkind::text from pg_class where relname = 'ticket_events') e, (select relkind::text from pg_class where relname = 'audit_log') a`);
+    const [kinds] = await db.query<{ e: string; a: string }>(
+      `select (select relkind::text from pg_class where relname = 'ticket_events') e, (select relkind::text from pg_class where relname = 'audit_log') a`,
+    );
     expect(kinds).toEqual({ e: 'p', a: 'p' });
     const centres = await db.db.select().from(units).where(eq(units.code, 'centre'));
     expect(centres).toHaveLength(1);
@@ -231,14 +244,21 @@ describe('primary + replica + pgbouncer + two instances behind nginx', { timeout
       req.end(JSON.stringify({ username: 'xff-probe', password: 'wrong-password-1' }));
     });
     expect(status).toBe(401);
-    const audited = await db.query<{ ip: string; p: string }>(`select ip, tableoid::regclass::text as p from audit_log where action = 'login_failed' and target_id = 'xff-probe'`);
+    const audited = await db.query<{ ip: string; p: string }>(
+      `select ip, tableoid::regclass::text as p from audit_log where action = 'login_failed' and target_id = 'xff-probe'`,
+    );
     expect(audited).toEqual([{ ip: '127.0.0.7', p: expect.stringMatching(/^audit_log_/) }]);
   });
 
   it('intake through nginx lands on both instances, round-robin', async () => {
     const served: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const r = await call('POST', '/api/tickets', w.operator.token, callBody(w.category.id, { caller: { name: '钱先生', phone: `1390000${String(1000 + i)}` } }));
+      const r = await call(
+        'POST',
+        '/api/tickets',
+        w.operator.token,
+        callBody(w.category.id, { caller: { name: '钱先生', phone: `1390000${String(1000 + i)}` } }),
+      );
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       served.push(r.servedBy!);
     }
@@ -274,7 +294,12 @@ describe('primary + replica + pgbouncer + two instances behind nginx', { timeout
     // Create tickets until one is served by the other instance.
     let other: Res | undefined;
     for (let i = 0; i < 6 && !other; i++) {
-      const r = await call('POST', '/api/tickets', w.operator.token, callBody(w.category.id, { caller: { name: '孙女士', phone: `1370000${String(2000 + i)}` } }));
+      const r = await call(
+        'POST',
+        '/api/tickets',
+        w.operator.token,
+        callBody(w.category.id, { caller: { name: '孙女士', phone: `1370000${String(2000 + i)}` } }),
+      );
       expect(r.status).toBe(201);
       if (r.servedBy !== home) other = r;
     }
@@ -289,7 +314,12 @@ describe('primary + replica + pgbouncer + two instances behind nginx', { timeout
     const poller = pollers[0]!;
     const ticketIds: number[] = [];
     for (let i = 0; i < 12; i++) {
-      const t = await call('POST', '/api/tickets', w.operator.token, callBody(w.category.id, { caller: { name: '周先生', phone: `1360000${String(3000 + i)}` } }));
+      const t = await call(
+        'POST',
+        '/api/tickets',
+        w.operator.token,
+        callBody(w.category.id, { caller: { name: '周先生', phone: `1360000${String(3000 + i)}` } }),
+      );
       expect(t.status).toBe(201);
       const d = await call('POST', `/api/tickets/${t.body.id}/dispatch`, w.dispatcher.token, { version: t.body.version, leadUnitId: w.units.streetA.id });
       expect(d.status, JSON.stringify(d.body)).toBe(200);
@@ -301,7 +331,10 @@ describe('primary + replica + pgbouncer + two instances behind nginx', { timeout
     // Every level of the sign clock falls due now, for all twelve at once.
     const at = new Date(Date.now() - 1000).toISOString();
     const marks = (['yellow', 'red', 'overdue'] as const).map((level) => ({ clock: 'sign' as const, level, at }));
-    await db.db.update(assignments).set({ slaMarks: marks, nextCheckAt: new Date(at) }).where(inArray(assignments.id, ids));
+    await db.db
+      .update(assignments)
+      .set({ slaMarks: marks, nextCheckAt: new Date(at) })
+      .where(inArray(assignments.id, ids));
 
     await waitFor('both sweepers to finish', async () => {
       const [r] = await db.query<{ n: number }>(`select count(*)::int as n from assignments where id = any($1) and next_check_at is not null`, [ids]);
@@ -325,7 +358,9 @@ describe('primary + replica + pgbouncer + two instances behind nginx', { timeout
     const heard = warnings();
     expect(heard).toHaveLength(36);
     expect(new Set(heard.map((e) => e.id)).size).toBe(heard.length);
-    const fired = new Set((await db.query<{ id: number }>(`select id::int from ticket_events where type = 'sla_warning' and assignment_id = any($1)`, [ids])).map((r) => r.id));
+    const fired = new Set(
+      (await db.query<{ id: number }>(`select id::int from ticket_events where type = 'sla_warning' and assignment_id = any($1)`, [ids])).map((r) => r.id),
+    );
     expect(heard.every((e) => fired.has(e.id))).toBe(true);
     // The events landed in this month's partition.
     const parts = await db.query<{ p: string }>(`select distinct tableoid::regclass::text as p from ticket_events where assignment_id = any($1)`, [ids]);
@@ -346,14 +381,18 @@ describe('primary + replica + pgbouncer + two instances behind nginx', { timeout
     const onReplica = await (async () => {
       const r = await connect({ url: replica.url, max: 1 });
       try {
-        return (await r.query<{ app: string }>(`select distinct application_name as app from pg_stat_activity where application_name like 'jiesu%' order by 1`)).map((x) => x.app);
+        return (
+          await r.query<{ app: string }>(`select distinct application_name as app from pg_stat_activity where application_name like 'jiesu%' order by 1`)
+        ).map((x) => x.app);
       } finally {
         await r.close();
       }
     })();
     expect(onReplica).toEqual(expect.arrayContaining(['jiesu-read:app1', 'jiesu-read:app2']));
     expect(onReplica.filter((a) => !a.startsWith('jiesu-read:'))).toEqual([]);
-    const onPrimary = (await db.query<{ app: string }>(`select distinct application_name as app from pg_stat_activity where application_name like 'jiesu%'`)).map((x) => x.app);
+    const onPrimary = (
+      await db.query<{ app: string }>(`select distinct application_name as app from pg_stat_activity where application_name like 'jiesu%'`)
+    ).map((x) => x.app);
     expect(onPrimary.some((a) => a.startsWith('jiesu-read'))).toBe(false);
     // Both adapters LISTEN on the primary directly, app2's too (DATABASE_SESSION_URL bypasses pgbouncer).
     expect(onPrimary).toEqual(expect.arrayContaining(['jiesu:app1', 'jiesu-realtime:app1', 'jiesu-realtime:app2']));
@@ -379,7 +418,12 @@ describe('primary + replica + pgbouncer + two instances behind nginx', { timeout
     }
     const served = new Set<string>();
     for (let i = 0; i < 4; i++) {
-      const r = await call('POST', '/api/tickets', w.operator.token, callBody(w.category.id, { caller: { name: '吴女士', phone: `1350000${String(4000 + i)}` } }));
+      const r = await call(
+        'POST',
+        '/api/tickets',
+        w.operator.token,
+        callBody(w.category.id, { caller: { name: '吴女士', phone: `1350000${String(4000 + i)}` } }),
+      );
       expect(r.status).toBe(201);
       served.add(r.servedBy!);
     }

@@ -41,7 +41,10 @@ it('every route in the route table has an expectation, and every expectation a r
   const keys = apiRoutes.map(routeKey);
   const missing = keys.filter((k) => !EXPECTATIONS[k]);
   expect(missing, 'add these routes to test/security/expectations.ts').toEqual([]);
-  expect(Object.keys(EXPECTATIONS).filter((k) => !keys.includes(k)), 'expectations for routes that no longer exist').toEqual([]);
+  expect(
+    Object.keys(EXPECTATIONS).filter((k) => !keys.includes(k)),
+    'expectations for routes that no longer exist',
+  ).toEqual([]);
 });
 
 describe.each(apiRoutes.map((r) => ({ key: routeKey(r), route: r })))('$key', ({ key, route }: { key: string; route: AnyRoute }) => {
@@ -133,7 +136,12 @@ describe('Open311 (/open311/v2): reads are public, writes need an intake client�
     const services = JSON.parse((await o311('GET', '/open311/v2/services.json')).text) as { service_code: string }[];
     const code = services[0]?.service_code ?? 'none';
     for (const k of KEYS) {
-      const form: Record<string, string> = { service_code: code, description: '路灯不亮已经一周了，晚上出行不便', phone: '13512340088', address_string: '甲区甲街道幸福里' };
+      const form: Record<string, string> = {
+        service_code: code,
+        description: '路灯不亮已经一周了，晚上出行不便',
+        phone: '13512340088',
+        address_string: '甲区甲街道幸福里',
+      };
       const key = k.key();
       if (key !== undefined) form.api_key = key;
       const r = await o311('POST', '/open311/v2/requests.json', form);

@@ -35,9 +35,20 @@ describe('reads of full caller details', () => {
     const v = await ticketFlow(api, w).create();
     const r = await api.call('GET', `/api/tickets/${v.id}`, { token: w.dispatcher.token, headers: from('198.51.100.20') });
     expect(r.body.caller).toMatchObject({ phone: '13812345678', masked: false });
-    const rows = await deps.db.select().from(auditLog).where(eq(auditLog.requestId, r.headers.get('x-request-id')!));
+    const rows = await deps.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.requestId, r.headers.get('x-request-id')!));
     expect(rows).toEqual([
-      expect.objectContaining({ action: 'read_caller_contact', userId: w.dispatcher.id, role: 'dispatcher', ip: '198.51.100.20', targetType: 'ticket', targetId: String(v.id), at: expect.any(Date) }),
+      expect.objectContaining({
+        action: 'read_caller_contact',
+        userId: w.dispatcher.id,
+        role: 'dispatcher',
+        ip: '198.51.100.20',
+        targetType: 'ticket',
+        targetId: String(v.id),
+        at: expect.any(Date),
+      }),
     ]);
     // A masked list read is not a read of full details: nothing recorded.
     const list = await api.call('GET', '/api/tickets', { token: w.dispatcher.token, headers: from('198.51.100.21') });
@@ -63,7 +74,11 @@ describe('changes', () => {
       body: { version: v.version, leadUnitId: w.units.streetA.id },
     });
     expect(d.status).toBe(200);
-    const s = await api.call('POST', `/api/assignments/${leadOf(d.body).id}/sign`, { token: w.handlerA.token, headers: from('198.51.100.31'), body: { version: leadOf(d.body).version } });
+    const s = await api.call('POST', `/api/assignments/${leadOf(d.body).id}/sign`, {
+      token: w.handlerA.token,
+      headers: from('198.51.100.31'),
+      body: { version: leadOf(d.body).version },
+    });
     expect(s.status).toBe(200);
     const events = await deps.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, v.id)).orderBy(ticketEvents.id);
     expect(events.map((e) => [e.type, e.actorId, e.ip])).toEqual([

@@ -101,7 +101,10 @@ describe('retried intakes', () => {
     const key = `call-${Date.now()}-retry`;
     const body = callBody(w.category.id, { caller: { name: '赵女士', phone: '13900001111' } });
     const results = await Promise.all(Array.from({ length: 8 }, () => post(w.operator.token, '/api/tickets', body, { 'idempotency-key': key })));
-    expect(results.map((r) => r.status), JSON.stringify(results.map((r) => r.body))).toEqual(Array(8).fill(201));
+    expect(
+      results.map((r) => r.status),
+      JSON.stringify(results.map((r) => r.body)),
+    ).toEqual(Array(8).fill(201));
     const ids = new Set(results.map((r) => r.body.id));
     expect(ids.size).toBe(1);
     const id = [...ids][0] as number;
@@ -112,21 +115,31 @@ describe('retried intakes', () => {
     expect(rows.map((t) => t.id)).toEqual([id]);
     expect(await deps.db.select().from(contacts).where(eq(contacts.ticketId, id))).toHaveLength(1);
     expect((await eventsOf(id)).filter((e) => e.type === 'ticket_created')).toHaveLength(1);
-    expect(await deps.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.userId, w.operator.id), eq(idempotencyKeys.key, key)))).toHaveLength(1);
+    expect(
+      await deps.db
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.userId, w.operator.id), eq(idempotencyKeys.key, key))),
+    ).toHaveLength(1);
 
     // The same key with another body is refused, not silently answered with the first ticket.
-    const other = await post(w.operator.token, '/api/tickets', { ...body, content: body.content + '（补充）' }, { 'idempotency-key': key });
+    const other = await post(w.operator.token, '/api/tickets', { ...body, content: `${body.content}（补充）` }, { 'idempotency-key': key });
     expectProblem(other, 422, 'idempotency_key_reused');
   });
 
   it('concurrent intakes without a key (or with different keys) each make their own ticket, with unique numbers', async () => {
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => post(w.operator.token, '/api/tickets', callBody(w.category.id, { caller: { phone: '1390000222' + i } }), { 'idempotency-key': `k-${Date.now()}-${i}` })),
+      Array.from({ length: 8 }, (_, i) =>
+        post(w.operator.token, '/api/tickets', callBody(w.category.id, { caller: { phone: `1390000222${i}` } }), { 'idempotency-key': `k-${Date.now()}-${i}` }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
     expect(new Set(results.map((r) => r.body.number)).size).toBe(8);
     const ids = results.map((r) => r.body.id as number);
-    const created = await deps.db.select({ ticketId: ticketEvents.ticketId }).from(ticketEvents).where(and(inArray(ticketEvents.ticketId, ids), eq(ticketEvents.type, 'ticket_created')));
+    const created = await deps.db
+      .select({ ticketId: ticketEvents.ticketId })
+      .from(ticketEvents)
+      .where(and(inArray(ticketEvents.ticketId, ids), eq(ticketEvents.type, 'ticket_created')));
     expect(created).toHaveLength(8);
   });
 });

@@ -156,7 +156,11 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'POST /api/tickets/:id/attachments': {
     scope: 'unit',
     // an empty upload: the ticket's visibility is checked before the bytes are judged (415 for a unit of its own)
-    req: (f) => ({ params: { id: f.ticketA.id }, query: { kind: 'evidence' }, raw: { body: Buffer.alloc(0), headers: { 'content-type': 'application/octet-stream' } } }),
+    req: (f) => ({
+      params: { id: f.ticketA.id },
+      query: { kind: 'evidence' },
+      raw: { body: Buffer.alloc(0), headers: { 'content-type': 'application/octet-stream' } },
+    }),
   },
   'GET /api/tickets/:id/attachments': { scope: 'unit', req: (f) => ({ params: { id: f.ticketA.id } }) },
   'GET /api/attachments/:id': { scope: 'unit', req: (f) => ({ params: { id: f.attachmentA } }) },
@@ -179,7 +183,10 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'GET /api/centre/waiting': { scope: 'global' },
   'GET /api/callbacks/disputed': { scope: 'global' },
   // appeals
-  'POST /api/assignments/:id/appeal': { scope: 'unit', req: (f) => ({ params: { id: f.assignmentA }, body: { reasonCode: 'other', reason: '安全测试：第二次申诉' } }) },
+  'POST /api/assignments/:id/appeal': {
+    scope: 'unit',
+    req: (f) => ({ params: { id: f.assignmentA }, body: { reasonCode: 'other', reason: '安全测试：第二次申诉' } }),
+  },
   'GET /api/appeals': { scope: 'unit-query', req: (f) => ({ query: { unitId: String(f.units.streetA) } }) },
   'GET /api/appeals/:id': { scope: 'unit', req: (f) => ({ params: { id: f.appealA } }) },
   'POST /api/appeals/:id/approve': { scope: 'unit', req: (f) => ({ params: { id: f.appealA }, body: { note: '同意免考' } }) },
@@ -201,7 +208,10 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'POST /api/governance/topics/:id/reopen': { scope: 'global', req: (f) => ({ params: { id: f.topic }, body: {} }) },
   'POST /api/governance/topics/:id/close': { scope: 'global', req: (f) => ({ params: { id: f.topic }, body: {} }) },
   'POST /api/governance/topics/:id/tickets': { scope: 'global', req: (f) => ({ params: { id: f.topic }, body: {} }) },
-  'DELETE /api/governance/topics/:id/tickets/:ticketId': { scope: 'global', req: async (f) => ({ params: { id: await f.linkedTopic(), ticketId: f.ticketA.id } }) },
+  'DELETE /api/governance/topics/:id/tickets/:ticketId': {
+    scope: 'global',
+    req: async (f) => ({ params: { id: await f.linkedTopic(), ticketId: f.ticketA.id } }),
+  },
   'POST /api/governance/topics/:id/notes': { scope: 'global', req: (f) => ({ params: { id: f.topic }, body: {} }) },
   'POST /api/reports/monthly': { scope: 'global', req: empty },
   'GET /api/reports/monthly': { scope: 'global' },
@@ -215,7 +225,8 @@ export const EXPECTATIONS: Record<string, Entry> = {
  * besides the writes on a ticket, which answer with the ticket's detail view. Anywhere else — every list,
  * export and dashboard — a full number is a leak, even to the centre.
  */
-export const centreSeesFullContact = (key: string) => CENTRE_FULL_CONTACT.has(key) || /^POST \/api\/(tickets|tickets\/:id\/[\w/]+|assignments\/:id\/[\w/]+)$/.test(key);
+export const centreSeesFullContact = (key: string) =>
+  CENTRE_FULL_CONTACT.has(key) || /^POST \/api\/(tickets|tickets\/:id\/[\w/]+|assignments\/:id\/[\w/]+)$/.test(key);
 const CENTRE_FULL_CONTACT = new Set<string>([
   'GET /api/tickets/:id',
   'GET /api/tickets/by-number/:number',

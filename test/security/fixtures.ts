@@ -165,7 +165,9 @@ export async function makeSecurityWorld(opts: { realtime?: boolean; report?: boo
     .insert(supervisionItems)
     .values({ ticketId: tA.id, assignmentId: lead.id, unitId: w.units.streetA.id, kind: 'supervision', reason: '测试督办', clock: 'sign' })
     .returning();
-  const rule = await ok('admin', 'POST', '/api/routing/rules', { body: { name: '安全测试规则', leadMode: 'unit', categoryId: w.category.id, leadUnitId: w.units.streetA.id } });
+  const rule = await ok('admin', 'POST', '/api/routing/rules', {
+    body: { name: '安全测试规则', leadMode: 'unit', categoryId: w.category.id, leadUnitId: w.units.streetA.id },
+  });
   const policy = await ok('admin', 'POST', '/api/sla/policies', {
     body: {
       name: '安全测试策略',

@@ -15,7 +15,7 @@ import { driver } from '../setup/db.ts';
 import { callBody, TEST_PASSWORD } from '../setup/world.ts';
 import { ensureWebBuilt, launchBrowser } from '../e2e/harness.ts';
 import { EXPECTATIONS, SUBJECTS, roleOf, routeKey, type Subject } from './expectations.ts';
-import { makeSecurityWorld, urlOf, type Req, type SecurityWorld } from './fixtures.ts';
+import { makeSecurityWorld, type Req, type SecurityWorld } from './fixtures.ts';
 
 const BUDGET = Number(process.env.FUZZ_BUDGET ?? 5000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------- hostile values
 
-export const INJECTIONS = [
+const INJECTIONS = [
   "'); DROP TABLE tickets;--",
   "' OR '1'='1",
   '1 OR 1=1',
@@ -43,6 +43,7 @@ export const INJECTIONS = [
   '<img src=x onerror=alert(1)>',
   '"><svg onload=alert(1)>',
   'javascript:alert(1)',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent literally
   '{{7*7}}${7*7}<%= 7*7 %>',
 ];
 const WEIRD = [
@@ -81,7 +82,14 @@ const hostileString = fc.oneof(
 const hostileNumber = fc.constantFrom(0, -1, 1.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 63), 1e308, Number.MIN_VALUE, -0);
 const leaf = fc.oneof(hostileString, hostileNumber, fc.integer(), fc.boolean(), fc.constant(null));
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf')), tie('v'), { maxKeys: 4 })),
+  v: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('v'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf')), tie('v'), {
+      maxKeys: 4,
+    }),
+  ),
 })).v;
 
 /** Bodies that are not what JSON.stringify makes: broken, odd top-level values, pollution attempts, deep nesting. */
@@ -127,7 +135,15 @@ const HEADER_CHOICES: Record<string, fc.Arbitrary<string>> = {
     printable.map((s) => `Bearer jst_${s.replace(/\s/g, '')}`),
   ),
   cookie: fc.oneof(
-    fc.constantFrom('jiesu_session=garbage', 'jiesu_session=%ff%fe', 'jiesu_session=', 'jiesu_session="q"', 'a=b; jiesu_session=x; jiesu_session=y', `jiesu_session=${'a'.repeat(4000)}`, "jiesu_session=' OR 1=1"),
+    fc.constantFrom(
+      'jiesu_session=garbage',
+      'jiesu_session=%ff%fe',
+      'jiesu_session=',
+      'jiesu_session="q"',
+      'a=b; jiesu_session=x; jiesu_session=y',
+      `jiesu_session=${'a'.repeat(4000)}`,
+      "jiesu_session=' OR 1=1",
+    ),
     printable.map((s) => `jiesu_session=${encodeURIComponent(s)}`),
   ),
   'content-encoding': fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'compress', 'bogus', 'gzip, gzip'),
@@ -139,22 +155,46 @@ const HEADER_CHOICES: Record<string, fc.Arbitrary<string>> = {
   'x-forwarded-for': printable,
   accept: fc.constantFrom('*/*', 'text/csv', 'application/xml', 'image/png', ''),
 };
-const headers = fc.subarray(Object.keys(HEADER_CHOICES), { maxLength: 4 }).chain((names) =>
-  names.length ? fc.record(Object.fromEntries(names.map((n) => [n, HEADER_CHOICES[n]!]))) : fc.constant({} as Record<string, string>),
-);
+const headers = fc
+  .subarray(Object.keys(HEADER_CHOICES), { maxLength: 4 })
+  .chain((names) => (names.length ? fc.record(Object.fromEntries(names.map((n) => [n, HEADER_CHOICES[n]!]))) : fc.constant({} as Record<string, string>)));
 
-const HOSTILE_PARAMS = ['..', '../', '..%2F..', '1 OR 1=1', "1'--", '%00', '1%00', '-1', '0', '1.5', '1e9', '0x7fffffff', '%20999999999', '9'.repeat(30), '%ff', '%F0%9F%98%80', 'x'.repeat(3000), '%2e%2e', 'null', '__proto__'];
+const HOSTILE_PARAMS = [
+  '..',
+  '../',
+  '..%2F..',
+  '1 OR 1=1',
+  "1'--",
+  '%00',
+  '1%00',
+  '-1',
+  '0',
+  '1.5',
+  '1e9',
+  '0x7fffffff',
+  '%20999999999',
+  '9'.repeat(30),
+  '%ff',
+  '%F0%9F%98%80',
+  'x'.repeat(3000),
+  '%2e%2e',
+  'null',
+  '__proto__',
+];
 // No small plain numbers: those are real ids (a fuzzed admin would deactivate the very users the cases act as);
 // real ids come from the route's valid request instead.
 const paramValue = fc.oneof(fc.constantFrom(...HOSTILE_PARAMS), printable.filter((s) => s.length > 0 && !/^\s*\d{1,9}\s*$/.test(s)).map(encodeURIComponent));
 
 /** A query string of our own making (keys repeated, odd encodings, names the route knows and does not). */
 function queryArb(known: string[]) {
-  const key = fc.oneof(fc.constantFrom(...known, 'limit', 'before', '__proto__', 'a[b]', 'q'), printable.filter((s) => s.length > 0 && s.length < 20));
-  const val = fc.oneof(fc.constantFrom(...HOSTILE_PARAMS, ...INJECTIONS), printable, hostileNumber.map(String));
-  return fc.array(fc.tuple(key, val, fc.boolean()), { maxLength: 5 }).map((pairs) =>
-    pairs.map(([k, v, raw]) => (raw && !/[&#]/.test(v) ? `${k}=${v}` : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)).join('&'),
+  const key = fc.oneof(
+    fc.constantFrom(...known, 'limit', 'before', '__proto__', 'a[b]', 'q'),
+    printable.filter((s) => s.length > 0 && s.length < 20),
   );
+  const val = fc.oneof(fc.constantFrom(...HOSTILE_PARAMS, ...INJECTIONS), printable, hostileNumber.map(String));
+  return fc
+    .array(fc.tuple(key, val, fc.boolean()), { maxLength: 5 })
+    .map((pairs) => pairs.map(([k, v, raw]) => (raw && !/[&#]/.test(v) ? `${k}=${v}` : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)).join('&'));
 }
 
 // ---------------------------------------------------------------- one route's cases
@@ -163,7 +203,12 @@ type Case = {
   subject: Subject;
   params: Record<string, string | null>;
   query: string | null;
-  body: { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'raw'; text: string } | { kind: 'mutated'; key: string; value: unknown } | { kind: 'bytes'; bytes: Uint8Array };
+  body:
+    | { kind: 'none' }
+    | { kind: 'json'; value: unknown }
+    | { kind: 'raw'; text: string }
+    | { kind: 'mutated'; key: string; value: unknown }
+    | { kind: 'bytes'; bytes: Uint8Array };
   headers: Record<string, string>;
 };
 
@@ -174,18 +219,29 @@ function caseArb(route: AnyRoute): fc.Arbitrary<Case> {
     if (!role) return false;
     return route.access === 'authenticated' || route.access.includes(role);
   });
-  const subject = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...(allowed.length ? allowed : SUBJECTS)) }, { weight: 1, arbitrary: fc.constantFrom(...SUBJECTS) });
+  const subject = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...(allowed.length ? allowed : SUBJECTS)) },
+    { weight: 1, arbitrary: fc.constantFrom(...SUBJECTS) },
+  );
   const names = (route.path.match(/:(\w+)/g) ?? []).map((p) => p.slice(1));
   const params = fc.record(Object.fromEntries(names.map((n) => [n, fc.option(paramValue, { freq: 2 })]))) as fc.Arbitrary<Record<string, string | null>>;
   const known = Object.keys(((route.query as unknown as { shape?: Record<string, unknown> })?.shape ?? {}) as object);
   const knownBody = Object.keys(((route.body as unknown as { shape?: Record<string, unknown> })?.shape ?? {}) as object);
   const body = route.rawBody
-    ? fc.oneof(fc.constant({ kind: 'none' as const }), fc.uint8Array({ maxLength: 2048 }).map((bytes) => ({ kind: 'bytes' as const, bytes })))
+    ? fc.oneof(
+        fc.constant({ kind: 'none' as const }),
+        fc.uint8Array({ maxLength: 2048 }).map((bytes) => ({ kind: 'bytes' as const, bytes })),
+      )
     : fc.oneof(
         { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
         { weight: 3, arbitrary: value.map((v) => ({ kind: 'json' as const, value: v })) },
         { weight: 2, arbitrary: fc.constantFrom(...RAW_BODIES).map((text) => ({ kind: 'raw' as const, text })) },
-        { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...knownBody, '__proto__', 'constructor', 'extra'), value).map(([key, v]) => ({ kind: 'mutated' as const, key, value: v })) },
+        {
+          weight: 4,
+          arbitrary: fc
+            .tuple(fc.constantFrom(...knownBody, '__proto__', 'constructor', 'extra'), value)
+            .map(([key, v]) => ({ kind: 'mutated' as const, key, value: v })),
+        },
       );
   return fc.record({ subject, params, query: fc.option(queryArb(known), { freq: 2 }), body, headers });
 }
@@ -234,7 +290,8 @@ async function expectSane(url: string, r: Response, what: string) {
     } catch {
       /* not JSON */
     }
-    if (!/^application\/problem\+json/.test(type) || typeof code !== 'string') throw new Error(`${what} ${url} → ${r.status} not problem+json (${type}): ${text.slice(0, 300)}`);
+    if (!/^application\/problem\+json/.test(type) || typeof code !== 'string')
+      throw new Error(`${what} ${url} → ${r.status} not problem+json (${type}): ${text.slice(0, 300)}`);
   }
 }
 
@@ -340,47 +397,70 @@ describe('what the fuzzer found stays fixed', () => {
 const perRoute = Math.max(6, Math.floor((BUDGET * 0.9) / apiRoutes.length));
 
 describe('every route survives hostile requests', () => {
-  it.each(apiRoutes.map((r) => ({ key: routeKey(r), route: r })))('$key', async ({ key, route }: { key: string; route: AnyRoute }) => {
-    const entry = EXPECTATIONS[key];
-    expect(entry, `no expectation for ${key} (test/security/expectations.ts)`).toBeDefined();
-    // The route's valid request, made once: the cases swap hostile parts into it.
-    const valid = (await entry!.req?.(sw.fx)) ?? {};
-    await fc.assert(
-      fc.asyncProperty(caseArb(route), async (c) => {
-        const { url, init } = requestOf(route, valid, c);
-        if (route.access === 'public') sw.deps.clock.advance(61_000);
-        counts.api++;
-        let r: Response;
-        try {
-          // A hang is a failure with its case shown, not a test timeout.
-          r = await fetch(sw.api.base + url, { ...init, signal: AbortSignal.timeout(15_000) });
-        } catch (err) {
-          if (err instanceof DOMException && err.name === 'TimeoutError') throw new Error(`no answer in 15 s: ${init.method} ${url}`);
-          // The client itself refused (e.g. a header Node's fetch will not send): not a server answer.
-          if (err instanceof TypeError && /header|ByteString|Invalid/i.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message))) return;
-          throw err;
-        }
-        await expectSane(url, r, `${c.subject} ${init.method}`);
-      }),
-      { numRuns: perRoute, seed: SEED },
-    );
-  }, 120_000); // a slow CI machine: one route's cases (uploads among them) may take a while
+  it.each(apiRoutes.map((r) => ({ key: routeKey(r), route: r })))(
+    '$key',
+    async ({ key, route }: { key: string; route: AnyRoute }) => {
+      const entry = EXPECTATIONS[key];
+      expect(entry, `no expectation for ${key} (test/security/expectations.ts)`).toBeDefined();
+      // The route's valid request, made once: the cases swap hostile parts into it.
+      const valid = (await entry!.req?.(sw.fx)) ?? {};
+      await fc.assert(
+        fc.asyncProperty(caseArb(route), async (c) => {
+          const { url, init } = requestOf(route, valid, c);
+          if (route.access === 'public') sw.deps.clock.advance(61_000);
+          counts.api++;
+          let r: Response;
+          try {
+            // A hang is a failure with its case shown, not a test timeout.
+            r = await fetch(sw.api.base + url, { ...init, signal: AbortSignal.timeout(15_000) });
+          } catch (err) {
+            if (err instanceof DOMException && err.name === 'TimeoutError') throw new Error(`no answer in 15 s: ${init.method} ${url}`);
+            // The client itself refused (e.g. a header Node's fetch will not send): not a server answer.
+            if (
+              err instanceof TypeError &&
+              /header|ByteString|Invalid/i.test(String((err as Error).message) + String((err as { cause?: Error }).cause?.message))
+            )
+              return;
+            throw err;
+          }
+          await expectSane(url, r, `${c.subject} ${init.method}`);
+        }),
+        { numRuns: perRoute, seed: SEED },
+      );
+    },
+    120_000,
+  ); // a slow CI machine: one route's cases (uploads among them) may take a while
 
   it('unknown paths and methods under /api are problem+json, never a 5xx', async () => {
     const methods = ['PATCH', 'OPTIONS', 'HEAD', 'PROPFIND', 'PURGE', 'DELETE', 'PUT', 'POST', 'GET'];
-    const paths = ['/api/tickets', '/api/tickets/1', '/api/nope', '/api/', '/api/tickets/1/../../admin/users', '/api/%ff', '/api/tickets/%00', '/api//tickets', '/api/auth/login'];
+    const paths = [
+      '/api/tickets',
+      '/api/tickets/1',
+      '/api/nope',
+      '/api/',
+      '/api/tickets/1/../../admin/users',
+      '/api/%ff',
+      '/api/tickets/%00',
+      '/api//tickets',
+      '/api/auth/login',
+    ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...methods), fc.constantFrom(...paths), fc.constantFrom<Subject>('anonymous', 'admin', 'operator'), async (method, path, subject) => {
-        counts.methods++;
-        const h: Record<string, string> = subject === 'anonymous' ? {} : { authorization: `Bearer ${sw.users[subject].token}` };
-        const r = await fetch(sw.api.base + path, { method, headers: h });
-        if (method === 'HEAD' || method === 'OPTIONS') {
-          expect(r.status, `${method} ${path}`).toBeLessThan(500);
-          await r.arrayBuffer();
-          return;
-        }
-        await expectSane(path, r, method);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...methods),
+        fc.constantFrom(...paths),
+        fc.constantFrom<Subject>('anonymous', 'admin', 'operator'),
+        async (method, path, subject) => {
+          counts.methods++;
+          const h: Record<string, string> = subject === 'anonymous' ? {} : { authorization: `Bearer ${sw.users[subject].token}` };
+          const r = await fetch(sw.api.base + path, { method, headers: h });
+          if (method === 'HEAD' || method === 'OPTIONS') {
+            expect(r.status, `${method} ${path}`).toBeLessThan(500);
+            await r.arrayBuffer();
+            return;
+          }
+          await expectSane(path, r, method);
+        },
+      ),
       { numRuns: Math.max(40, Math.floor(BUDGET * 0.03)), seed: SEED },
     );
   });
@@ -388,30 +468,61 @@ describe('every route survives hostile requests', () => {
   it('Open311: hostile forms and queries get the spec’s error list, never a 5xx', async () => {
     const key = sw.users.intake_client.token;
     const formArb = fc.dictionary(
-      fc.constantFrom('service_code', 'description', 'phone', 'address_string', 'lat', 'long', 'first_name', 'last_name', 'email', 'api_key', 'attribute[x]', '__proto__', 'media_url'),
+      fc.constantFrom(
+        'service_code',
+        'description',
+        'phone',
+        'address_string',
+        'lat',
+        'long',
+        'first_name',
+        'last_name',
+        'email',
+        'api_key',
+        'attribute[x]',
+        '__proto__',
+        'media_url',
+      ),
       fc.oneof(hostileString, printable, hostileNumber.map(String)),
       { maxKeys: 8 },
     );
-    const endpoints = ['/open311/v2/requests.json', '/open311/v2/requests.xml', '/open311/v2/servicerequestupdates.json', '/open311/v2/services/x.json', '/open311/v2/requests/1.json', '/open311/v2/tokens/x.xml', '/open311/v2/discovery.json', '/open311/v2/nope.json', '/open311/v2/requests.csv'];
+    const endpoints = [
+      '/open311/v2/requests.json',
+      '/open311/v2/requests.xml',
+      '/open311/v2/servicerequestupdates.json',
+      '/open311/v2/services/x.json',
+      '/open311/v2/requests/1.json',
+      '/open311/v2/tokens/x.xml',
+      '/open311/v2/discovery.json',
+      '/open311/v2/nope.json',
+      '/open311/v2/requests.csv',
+    ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...endpoints), fc.constantFrom('GET', 'POST', 'PUT'), formArb, fc.boolean(), fc.option(HEADER_CHOICES['content-type']!), async (path, method, form, withKey, type) => {
-        counts.open311++;
-        const f = { ...form } as Record<string, string>;
-        if (withKey) f.api_key = key;
-        const encoded = new URLSearchParams(Object.entries(f)).toString();
-        const r = await fetch(sw.api.base + path + (method === 'GET' ? `?${encoded}` : ''), {
-          method,
-          headers: method === 'GET' ? {} : { 'content-type': type ?? 'application/x-www-form-urlencoded' },
-          body: method === 'GET' ? undefined : encoded,
-        });
-        const text = await r.text();
-        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-        expect(r.status, `${method} ${path} → ${text.slice(0, 300)}`).toBeLessThan(500);
-        if (r.status >= 400 && /json/.test(r.headers.get('content-type') ?? '')) {
-          const list = JSON.parse(text) as { code: number; description: string }[];
-          expect(list[0]).toMatchObject({ code: r.status, description: expect.any(String) });
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...endpoints),
+        fc.constantFrom('GET', 'POST', 'PUT'),
+        formArb,
+        fc.boolean(),
+        fc.option(HEADER_CHOICES['content-type']!),
+        async (path, method, form, withKey, type) => {
+          counts.open311++;
+          const f = { ...form } as Record<string, string>;
+          if (withKey) f.api_key = key;
+          const encoded = new URLSearchParams(Object.entries(f)).toString();
+          const r = await fetch(sw.api.base + path + (method === 'GET' ? `?${encoded}` : ''), {
+            method,
+            headers: method === 'GET' ? {} : { 'content-type': type ?? 'application/x-www-form-urlencoded' },
+            body: method === 'GET' ? undefined : encoded,
+          });
+          const text = await r.text();
+          statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+          expect(r.status, `${method} ${path} → ${text.slice(0, 300)}`).toBeLessThan(500);
+          if (r.status >= 400 && /json/.test(r.headers.get('content-type') ?? '')) {
+            const list = JSON.parse(text) as { code: number; description: string }[];
+            expect(list[0]).toMatchObject({ code: r.status, description: expect.any(String) });
+          }
+        },
+      ),
       { numRuns: Math.max(60, Math.floor(BUDGET * 0.07)), seed: SEED },
     );
   });

@@ -47,7 +47,10 @@ function login(username: string, password: string, from: string = nextAddr(), vi
 const WRONG = 'Wrong@Passw0rd';
 
 async function failuresOf(kind: string, key: string) {
-  const [row] = await deps.db.select().from(loginFailures).where(and(eq(loginFailures.kind, kind), eq(loginFailures.key, key)));
+  const [row] = await deps.db
+    .select()
+    .from(loginFailures)
+    .where(and(eq(loginFailures.kind, kind), eq(loginFailures.key, key)));
   return row;
 }
 
@@ -91,7 +94,7 @@ describe('failed-login throttling per account', () => {
 
   it('an unknown username is throttled exactly like a real one (the answer does not tell)', async () => {
     const real = w.clerk.username;
-    const ghost = 'nobody-' + real;
+    const ghost = `nobody-${real}`;
     for (const u of [real, ghost]) for (let i = 0; i < 5; i++) expectProblem(await login(u, WRONG), 401, 'invalid_credentials');
     const [a, b] = [await login(real, WRONG), await login(ghost, WRONG)];
     for (const r of [a, b]) {
@@ -158,12 +161,12 @@ describe('throttling is audited', () => {
     const from = '192.0.2.55';
     for (let i = 0; i < 5; i++) await login(user, WRONG, from);
     await login(user, TEST_PASSWORD, from);
-    await login('ghost-' + user, WRONG, from);
+    await login(`ghost-${user}`, WRONG, from);
     const rows = await deps.db.select().from(auditLog).where(eq(auditLog.ip, from)).orderBy(asc(auditLog.id));
     const failed = rows.filter((r) => r.action === 'login_failed');
     expect(failed).toHaveLength(6);
     expect(failed.filter((r) => r.userId === w.handlerB.id)).toHaveLength(5);
-    expect(failed.at(-1)).toMatchObject({ userId: null, targetId: 'ghost-' + user });
+    expect(failed.at(-1)).toMatchObject({ userId: null, targetId: `ghost-${user}` });
     expect(failed[4]!.details).toMatchObject({ failures: { account: 5 }, blockedUntil: expect.any(String) });
     const throttled = rows.find((r) => r.action === 'login_throttled');
     expect(throttled).toMatchObject({ userId: null, targetId: user.toLowerCase(), details: { kinds: ['account'], retryAfterSeconds: 1 } });
@@ -175,7 +178,10 @@ describe('sessions', () => {
   it('expire after SESSION_TTL_HOURS (401 session_expired), not before', async () => {
     const r = await login(w.dispatcher.username, TEST_PASSWORD);
     expect(r.status).toBe(200);
-    const cookie = r.headers.getSetCookie().find((c) => c.startsWith('jiesu_session='))!.split(';')[0]!;
+    const cookie = r.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('jiesu_session='))!
+      .split(';')[0]!;
     deps.clock.advance(2 * 3600_000 - 60_000);
     expect((await api.call('GET', '/api/auth/session', { headers: { cookie } })).status).toBe(200);
     deps.clock.advance(60_000);

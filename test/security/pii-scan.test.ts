@@ -32,12 +32,14 @@ beforeAll(async () => {
   };
   const create = (caller: { name: string; phone: string }, over: Record<string, unknown> = {}) =>
     ok('operator', 'POST', '/api/tickets', callBody(sw.fx.category, { caller, ...over }));
-  const dispatch = async (v: any, unitId = sw.fx.units.streetA) => ok('dispatcher', 'POST', `/api/tickets/${v.id}/dispatch`, { version: v.version, leadUnitId: unitId });
+  const dispatch = async (v: any, unitId = sw.fx.units.streetA) =>
+    ok('dispatcher', 'POST', `/api/tickets/${v.id}/dispatch`, { version: v.version, leadUnitId: unitId });
   const act = async (subject: Subject, v: any, action: string, body: Record<string, unknown> = {}) => {
     const a = v.assignments.findLast((x: { role: string }) => x.role === 'lead');
     return ok(subject, 'POST', `/api/assignments/${a.id}/${action}`, { version: a.version, ...body });
   };
-  const review = (subject: Subject, v: any, action: string, body: Record<string, unknown> = {}) => ok(subject, 'POST', `/api/tickets/${v.id}/${action}`, { version: v.version, ...body });
+  const review = (subject: Subject, v: any, action: string, body: Record<string, unknown> = {}) =>
+    ok(subject, 'POST', `/api/tickets/${v.id}/${action}`, { version: v.version, ...body });
 
   // The plain caller again: replied, approved, called back dissatisfied → disputed. Phone numbers typed into
   // every free text on the way (the caller's own among them).
@@ -51,8 +53,16 @@ beforeAll(async () => {
   v = await act('unit_handler@own', v, 'contact', { method: 'phone', summary: `已拨打 ${IN_TEXT.contact} 联系诉求人` });
   v = await act('unit_handler@own', v, 'note', { text: `物业经理电话 ${IN_TEXT.note}，已约现场` });
   v = await act('unit_handler@own', v, 'reply', { content: `已协调施工单位调整作业时间，施工方电话${IN_TEXT.reply}。` });
-  v = await review('dispatcher', v, 'reply/approve', { note: `答复可，回访时可联系${IN_TEXT.decision}`, publicReply: `已协调施工单位调整作业时间，如有疑问请致电${IN_TEXT.publicReply}。` });
-  v = await review('callback_agent', v, 'callback', { reached: true, solved: 'unsolved', satisfaction: 'dissatisfied', comment: `诉求人另留号码${IN_TEXT.callback}` });
+  v = await review('dispatcher', v, 'reply/approve', {
+    note: `答复可，回访时可联系${IN_TEXT.decision}`,
+    publicReply: `已协调施工单位调整作业时间，如有疑问请致电${IN_TEXT.publicReply}。`,
+  });
+  v = await review('callback_agent', v, 'callback', {
+    reached: true,
+    solved: 'unsolved',
+    satisfaction: 'dissatisfied',
+    comment: `诉求人另留号码${IN_TEXT.callback}`,
+  });
   tickets.push({ id: v.id, number: v.number, phone: SEEDED.plain.phone });
   // The confidential caller's report (from the fixtures): through to a satisfied callback, closed.
   let c = await ok('dispatcher', 'GET', `/api/tickets/${sw.fx.confidentialA.id}`);
@@ -62,7 +72,11 @@ beforeAll(async () => {
   c = await review('callback_agent', c, 'callback', { reached: true, solved: 'solved', satisfaction: 'satisfied' });
   // A second confidential ticket that stays with street B.
   const c2 = await dispatch(
-    await create(SEEDED.confidential, { confidential: true, type: 'report', content: `举报某餐馆违规经营，举报人电话${SEEDED.confidential.phone}，请保密处理` }),
+    await create(SEEDED.confidential, {
+      confidential: true,
+      type: 'report',
+      content: `举报某餐馆违规经营，举报人电话${SEEDED.confidential.phone}，请保密处理`,
+    }),
     sw.fx.units.streetB,
   );
   tickets.push({ id: c.id, number: c.number, phone: SEEDED.confidential.phone }, { id: c2.id, number: c2.number, phone: SEEDED.confidential.phone });
@@ -75,10 +89,15 @@ beforeAll(async () => {
       // Supervised (督办) first, so it is one of March's typical cases, whose title the report prints.
       const d = await act('unit_handler@other', await dispatch(r, sw.fx.units.streetB), 'sign');
       await ok('supervisor', 'POST', `/api/tickets/${d.id}/supervise`, { version: d.version, reason: `请尽快办理，现场联系人 ${IN_TEXT.supervision}` });
-      await act('unit_handler@other', await ok('unit_handler@other', 'GET', `/api/tickets/${d.id}`), 'return', { reason: `不属本街道，请联系 ${IN_TEXT.reason} 转办` });
+      await act('unit_handler@other', await ok('unit_handler@other', 'GET', `/api/tickets/${d.id}`), 'return', {
+        reason: `不属本街道，请联系 ${IN_TEXT.reason} 转办`,
+      });
     }
   }
-  tickets.push({ id: sw.fx.ticketA.id, number: sw.fx.ticketA.number, phone: SEEDED.plain.phone }, { id: sw.fx.portalTicket, number: '', phone: SEEDED.portal.phone });
+  tickets.push(
+    { id: sw.fx.ticketA.id, number: sw.fx.ticketA.number, phone: SEEDED.plain.phone },
+    { id: sw.fx.portalTicket, number: '', phone: SEEDED.portal.phone },
+  );
   // Governance: a topic linking the confidential and the repeat tickets, with a note.
   const topic = await ok('supervisor', 'POST', '/api/governance/topics', { title: '重复来电专题' });
   await ok('supervisor', 'POST', `/api/governance/topics/${topic.id}/tickets`, { ticketIds: tickets.map((t) => t.id) });
@@ -99,7 +118,9 @@ afterAll(async () => {
 function variants(key: string, valid: Req): Req[] {
   const out = [valid];
   const path = key.split(' ')[1]!;
-  if (path.startsWith('/api/tickets/:id')) for (const t of tickets.filter((x, i) => x.phone !== SEEDED.waiting.phone || tickets.findIndex((y) => y.phone === x.phone) === i)) out.push({ ...valid, params: { ...valid.params, id: t.id } });
+  if (path.startsWith('/api/tickets/:id'))
+    for (const t of tickets.filter((x, i) => x.phone !== SEEDED.waiting.phone || tickets.findIndex((y) => y.phone === x.phone) === i))
+      out.push({ ...valid, params: { ...valid.params, id: t.id } });
   if (path === '/api/tickets/by-number/:number') for (const t of tickets.filter((x) => x.number)) out.push({ params: { number: t.number } });
   const extra: Record<string, Record<string, string>[]> = {
     'GET /api/tickets': [{ q: '王' }, { q: SEEDED.plain.phone }, { status: 'closed' }, { status: 'awaiting_callback,callback_disputed' }, { mine: 'true' }],
@@ -177,7 +198,10 @@ describe('every read, as every subject', () => {
       const r = await sw.send('anonymous', 'GET', `/api/public/lookup?${new URLSearchParams({ number: t.number, last4: t.phone.slice(-4) })}`);
       expect(r.status, r.text).toBe(200);
     }
-    for (const path of ['/open311/v2/requests.json?start_date=2026-03-01T00:00:00Z&end_date=2026-03-31T00:00:00Z', '/open311/v2/servicerequestupdates.json?start_date=2026-03-01T00:00:00Z&end_date=2026-03-31T00:00:00Z']) {
+    for (const path of [
+      '/open311/v2/requests.json?start_date=2026-03-01T00:00:00Z&end_date=2026-03-31T00:00:00Z',
+      '/open311/v2/servicerequestupdates.json?start_date=2026-03-01T00:00:00Z&end_date=2026-03-31T00:00:00Z',
+    ]) {
       const r = await fetch(sw.api.base + path);
       sw.recorder.record({ subject: 'open311', method: 'GET', url: path, status: r.status, text: await r.text() });
     }
@@ -185,7 +209,12 @@ describe('every read, as every subject', () => {
 
   it('Socket.IO catch-up from the first event, as every signed-in subject', async () => {
     for (const subject of SUBJECTS.filter((s) => s !== 'anonymous') as Exclude<Subject, 'anonymous'>[]) {
-      const s = connectClient(sw.api.base, { auth: { token: sw.users[subject].token, lastEventId: 0 }, transports: ['websocket'], reconnection: false, forceNew: true });
+      const s = connectClient(sw.api.base, {
+        auth: { token: sw.users[subject].token, lastEventId: 0 },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
       sockets.push(s);
       const got: string[] = [];
       s.onAny((event: string, ...args: unknown[]) => got.push(`${event} ${JSON.stringify(args)}`));
@@ -207,7 +236,11 @@ it('no response, export or event leaked a caller’s number or a confidential ca
   expect(entries.some((e) => e.subject === 'supervisor' && e.text.includes(SEEDED.confidential.name))).toBe(true);
   // Every number typed into free text reached a centre role whole where it reads one ticket, and a unit masked.
   const centre = entries.filter((e) => ['dispatcher', 'supervisor', 'callback_agent'].includes(e.subject) && centreSeesWhole(routeOf(e.method, e.url) ?? ''));
-  for (const n of Object.values(IN_TEXT)) expect(centre.some((e) => e.text.includes(n)), n).toBe(true);
+  for (const n of Object.values(IN_TEXT))
+    expect(
+      centre.some((e) => e.text.includes(n)),
+      n,
+    ).toBe(true);
   expect(entries.some((e) => e.subject === 'unit_handler@own' && e.text.includes('邻居电话159****4321，物业座机(****)**** 4321'))).toBe(true);
   expect(entries.some((e) => e.subject === 'unit_handler@other' && e.text.includes('请联系 ****-****0000 转办'))).toBe(true);
   expect(entries.some((e) => e.subject === 'dispatcher' && e.url.startsWith('/api/tickets?') && e.text.includes('136 **** 0404'))).toBe(true);
@@ -217,5 +250,7 @@ it('no response, export or event leaked a caller’s number or a confidential ca
   expect(scan(entries)).toEqual([]);
   const subjects = new Set(entries.map((e) => e.subject));
   const { bodies, bytes } = sw.recorder.size;
-  console.log(`[security] PII scan (${driver}): ${bodies} bodies (${bytes} bytes) from ${subjects.size} kinds of caller scanned for ${Object.keys(SEEDED).length} seeded callers, 0 leaks`);
+  console.log(
+    `[security] PII scan (${driver}): ${bodies} bodies (${bytes} bytes) from ${subjects.size} kinds of caller scanned for ${Object.keys(SEEDED).length} seeded callers, 0 leaks`,
+  );
 });

@@ -76,10 +76,7 @@ async function until(s: { got: { event: string; args: unknown[] }[] }, pred: (e:
 
 // An answer must come: the timeout only turns a hang into a failure (generous, for a loaded machine).
 const ack = (s: Socket, event: string, ...args: unknown[]) =>
-  Promise.race([
-    new Promise<unknown>((r) => s.emit(event, ...args, r)),
-    new Promise<unknown>((r) => setTimeout(() => r('no answer'), 5000)),
-  ]);
+  Promise.race([new Promise<unknown>((r) => s.emit(event, ...args, r)), new Promise<unknown>((r) => setTimeout(() => r('no answer'), 5000))]);
 
 describe('handshake', () => {
   it('refuses a socket with no credentials, a bogus token, a bogus or expired cookie, or a cookie from another site', async () => {

@@ -90,7 +90,8 @@ export function startReplica(primary: PgServer, port: number): PgServer {
     prefix: 'jiesu-replica-',
     tools: ['pg_basebackup'],
     settings: { ...serverSettings, hot_standby: 'on', hot_standby_feedback: 'on' },
-    init: (install, data) => runPg(install, 'pg_basebackup', ['-D', data, '-R', '-X', 'stream', '-c', 'fast', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres']),
+    init: (install, data) =>
+      runPg(install, 'pg_basebackup', ['-D', data, '-R', '-X', 'stream', '-c', 'fast', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres']),
   });
 }
 
@@ -269,5 +270,5 @@ export async function startNginx(port: number, upstreams: string[], attachmentMa
 
 /** Removes a temporary folder of this module (after its server stopped). */
 export function removeDir(dir: string | undefined) {
-  if (dir && dir.startsWith(os.tmpdir())) fs.rmSync(dir, { recursive: true, force: true });
+  if (dir?.startsWith(os.tmpdir())) fs.rmSync(dir, { recursive: true, force: true });
 }

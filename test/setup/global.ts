@@ -36,7 +36,10 @@ export default async function setup(project: TestProject) {
     project.provide('pgliteTemplate', '');
     return async () => {
       const a = await connect({ url, max: 1 });
-      const mine = await a.query<{ datname: string }>(`select datname from pg_database where datname like $1 or datname = $2`, [`jiesu_t_${process.pid}_%`, template]);
+      const mine = await a.query<{ datname: string }>(`select datname from pg_database where datname like $1 or datname = $2`, [
+        `jiesu_t_${process.pid}_%`,
+        template,
+      ]);
       for (const { datname } of mine) await a.query(`drop database if exists "${datname}" with (force)`);
       await a.close();
     };

@@ -187,11 +187,13 @@ export function startPgServer(opts: StartOptions = {}): PgServer {
     if (!fs.existsSync(path.join(data, 'PG_VERSION'))) {
       if (opts.init) opts.init(install, data);
       else runPg(install, 'initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8']);
-      if (opts.hba?.length) fs.appendFileSync(path.join(data, 'pg_hba.conf'), opts.hba.join('\n') + '\n');
+      if (opts.hba?.length) fs.appendFileSync(path.join(data, 'pg_hba.conf'), `${opts.hba.join('\n')}\n`);
     }
     const onDisk = fs.readFileSync(path.join(data, 'PG_VERSION'), 'utf8').trim();
     if (install.version !== 'unknown' && onDisk !== install.version) {
-      throw new Error(`${data} holds a PostgreSQL ${onDisk} cluster but the binaries found are ${install.version} (${install.bin}): remove the folder or set PG_BIN`);
+      throw new Error(
+        `${data} holds a PostgreSQL ${onDisk} cluster but the binaries found are ${install.version} (${install.bin}): remove the folder or set PG_BIN`,
+      );
     }
   } catch (e) {
     if (!persistent) fs.rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,11 @@ import type { Deps } from '../../src/deps.ts';
 export type Api = {
   base: string;
   /** JSON request; token → Authorization: Bearer */
-  call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
   /** With realtime: run the sockets' credential re-check now (what the timer does every SOCKET_RECHECK_MS) */
   recheckSockets(): Promise<number>;

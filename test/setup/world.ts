@@ -47,14 +47,26 @@ export async function makeUser(db: Db, role: Role, unit: { id: number; path: str
 }
 
 export async function makeCategoryLeaf(db: Db, name = '噪音扰民') {
-  const [l1] = await db.insert(categories).values({ code: `t${tag()}`, name: '城市管理', level: 1 }).returning();
-  const [l2] = await db.insert(categories).values({ code: `t${tag()}`, name: '环境', level: 2, parentId: l1!.id }).returning();
-  const [l3] = await db.insert(categories).values({ code: `t${tag()}`, name, level: 3, parentId: l2!.id }).returning();
+  const [l1] = await db
+    .insert(categories)
+    .values({ code: `t${tag()}`, name: '城市管理', level: 1 })
+    .returning();
+  const [l2] = await db
+    .insert(categories)
+    .values({ code: `t${tag()}`, name: '环境', level: 2, parentId: l1!.id })
+    .returning();
+  const [l3] = await db
+    .insert(categories)
+    .values({ code: `t${tag()}`, name, level: 3, parentId: l2!.id })
+    .returning();
   return { leaf: l3!, parent: l2!, root: l1! };
 }
 
 export async function makeKbArticle(db: Db, title: string, body: string, keywords = '') {
-  const [a] = await db.insert(kbArticles).values({ title, body, keywords, searchTerms: documentTerms(title, keywords, body) }).returning();
+  const [a] = await db
+    .insert(kbArticles)
+    .values({ title, body, keywords, searchTerms: documentTerms(title, keywords, body) })
+    .returning();
   return a!;
 }
 

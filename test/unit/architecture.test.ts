@@ -20,7 +20,10 @@ const options: madge.MadgeConfig = {
 
 describe('module graph', () => {
   it('src, web/src and db import one another without a cycle, type imports included', { timeout: 120_000 }, async () => {
-    const graph = await madge(['src', 'web/src', 'db'].map((d) => path.join(root, d)), options);
+    const graph = await madge(
+      ['src', 'web/src', 'db'].map((d) => path.join(root, d)),
+      options,
+    );
     expect(graph.circular()).toEqual([]);
     // The graph is the real one: every local import resolved, and the composition root's edges are in it.
     expect(graph.warnings().skipped).toEqual([]);
@@ -42,7 +45,12 @@ describe('module graph', () => {
     };
     for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(dir, name), text);
     const graph = await madge(dir, { ...options, baseDir: dir });
-    expect(graph.circular().map((c) => c.sort()).sort()).toEqual([
+    expect(
+      graph
+        .circular()
+        .map((c) => c.sort())
+        .sort(),
+    ).toEqual([
       ['gateway.ts', 'settings.ts'],
       ['hub.ts', 'server.ts'],
     ]);

@@ -131,13 +131,18 @@ describe('calendar maths (properties over the 2025–2026 table)', () => {
 
   it('a working clock reaches any fraction of its limit inside working hours, and in order', () => {
     fc.assert(
-      fc.property(instant, limit.filter((l) => l.unit.startsWith('working')), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (start, l, f) => {
-        const due = deadlineFor(cal, start, l);
-        const t = fractionInstant(cal, start, due, f, l.unit);
-        expect(inWorkingTime(t)).toBe(true);
-        expect(t > start && t <= due).toBe(true);
-        expect(fractionInstant(cal, start, due, Math.min(f + 0.005, 0.999), l.unit) >= t).toBe(true);
-      }),
+      fc.property(
+        instant,
+        limit.filter((l) => l.unit.startsWith('working')),
+        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+        (start, l, f) => {
+          const due = deadlineFor(cal, start, l);
+          const t = fractionInstant(cal, start, due, f, l.unit);
+          expect(inWorkingTime(t)).toBe(true);
+          expect(t > start && t <= due).toBe(true);
+          expect(fractionInstant(cal, start, due, Math.min(f + 0.005, 0.999), l.unit) >= t).toBe(true);
+        },
+      ),
       RUNS,
     );
   });

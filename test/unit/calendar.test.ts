@@ -226,7 +226,16 @@ describe('working hours', () => {
 
   it('refuses overlapping or empty working hours', () => {
     expect(() => makeCalendar({ days: [], years: [2026], hours: [] })).toThrow();
-    expect(() => makeCalendar({ days: [], years: [2026], hours: [{ start: '09:00', end: '12:00' }, { start: '11:00', end: '13:00' }] })).toThrow();
+    expect(() =>
+      makeCalendar({
+        days: [],
+        years: [2026],
+        hours: [
+          { start: '09:00', end: '12:00' },
+          { start: '11:00', end: '13:00' },
+        ],
+      }),
+    ).toThrow();
     expect(() => makeCalendar({ days: [], years: [2026], hours: [{ start: '12:00', end: '09:00' }] })).toThrow();
   });
 });
@@ -338,7 +347,12 @@ describe('checkYear (an import is consistent as a whole)', () => {
 
   it('accepts the published 2025 and 2026 tables without warnings (≤ 6 working days in a row)', () => {
     expect(checkYear(2026, year2026)).toEqual({ issues: [], warnings: [] });
-    expect(checkYear(2025, demoCalendar().filter((d) => d.day.startsWith('2025-')))).toEqual({ issues: [], warnings: [] });
+    expect(
+      checkYear(
+        2025,
+        demoCalendar().filter((d) => d.day.startsWith('2025-')),
+      ),
+    ).toEqual({ issues: [], warnings: [] });
   });
 
   it('reports days outside the year, days listed twice and make-up days on a weekday', () => {

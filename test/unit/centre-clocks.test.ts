@@ -51,7 +51,13 @@ describe('the centre clocks', () => {
   it('levels: yellow from 75 %, red from 90 %, overdue past the limit; the decision at the limit is on time', () => {
     const w = centreWait(config, 'dispatch', since);
     expect([22, 22.5, 27, 30, 30.01].map((m) => centreLevel(w, plus(m)))).toEqual(['none', 'yellow', 'red', 'red', 'overdue']);
-    expect(centreDecision(config, 'dispatch', since, plus(30))).toEqual({ clock: 'dispatch', since: since.toISOString(), waitedMinutes: 30, limitMinutes: 30, onTime: true });
+    expect(centreDecision(config, 'dispatch', since, plus(30))).toEqual({
+      clock: 'dispatch',
+      since: since.toISOString(),
+      waitedMinutes: 30,
+      limitMinutes: 30,
+      onTime: true,
+    });
     expect(centreDecision(config, 'dispatch', since, plus(30.5))).toMatchObject({ waitedMinutes: 31, onTime: false });
     expect(centreDecision(config, 'return_review', since, plus(119))).toMatchObject({ limitMinutes: 120, onTime: true });
   });

@@ -60,7 +60,7 @@ describe('label tables', () => {
     expect(new Set(Object.values(table)).size).toBe(values.length);
   });
 
-  it('EVENT_LABELS names every lifecycle action as an event, a unit\'s sign and reply by whose they were', () => {
+  it("EVENT_LABELS names every lifecycle action as an event, a unit's sign and reply by whose they were", () => {
     for (const action of [...v.TICKET_ACTIONS, ...v.ASSIGNMENT_ACTIONS]) expect(labels.EVENT_LABELS[action], action).toBeTruthy();
     expect(labels.EVENT_LABELS.dispatch).toBe(labels.ACTION_LABELS.dispatch);
     expect(labels.EVENT_LABELS.sign).toBe('承办单位签收');
@@ -70,7 +70,7 @@ describe('label tables', () => {
 });
 
 describe('vocabularies', () => {
-  it('the database enums are the contract\'s lists', () => {
+  it("the database enums are the contract's lists", () => {
     const pairs: [readonly string[], readonly string[]][] = [
       [enums.ticketStatus.enumValues, v.TICKET_STATUSES],
       [enums.assignmentStatus.enumValues, v.ASSIGNMENT_STATUSES],
@@ -84,12 +84,12 @@ describe('vocabularies', () => {
     for (const [db, contract] of pairs) expect(db).toEqual(contract);
   });
 
-  it('the transition tables cover exactly the contract\'s actions', () => {
+  it("the transition tables cover exactly the contract's actions", () => {
     expect(Object.keys(TICKET_TABLE)).toEqual([...v.TICKET_ACTIONS]);
     expect(Object.keys(ASSIGNMENT_TABLE)).toEqual([...v.ASSIGNMENT_ACTIONS]);
   });
 
-  it('every action that decides a centre clock is a ticket action, and the clock is one of the centre\'s', () => {
+  it("every action that decides a centre clock is a ticket action, and the clock is one of the centre's", () => {
     for (const [action, clock] of Object.entries(v.CENTRE_CLOCK_OF)) {
       expect(v.TICKET_ACTIONS).toContain(action);
       expect(v.CENTRE_CLOCKS).toContain(clock);

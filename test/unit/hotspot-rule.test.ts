@@ -29,7 +29,7 @@ describe('judgeSpike (count ≥ 5 and count > mean + 3·max(sd, √mean, 1))', (
   it('is monotone in the count and needs at least minCount', () => {
     // deterministic pseudo-random baselines
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const failures: string[] = [];
     for (let i = 0; i < 300; i++) {
       const baseline = Array.from({ length: 8 }, () => Math.floor(rnd() * 40));

@@ -131,7 +131,9 @@ function collectCodes(): { found: Found[]; dynamic: string[] } {
     const add = (code: string, at: number) => found.push({ code, where: `src/${rel}:${lineOf(src, at)}` });
 
     // new XError(code, …): the first argument; ValidationError(issues, code): the second
-    for (const m of src.matchAll(/new (DomainError|ConflictError|UnprocessableError|NotFoundError|ForbiddenError|UnauthenticatedError|UnavailableError|ValidationError)\(/g)) {
+    for (const m of src.matchAll(
+      /new (DomainError|ConflictError|UnprocessableError|NotFoundError|ForbiddenError|UnauthenticatedError|UnavailableError|ValidationError)\(/g,
+    )) {
       const open = m.index + m[0].length - 1;
       const args = callArgs(src, open);
       const codeArg = m[1] === 'ValidationError' ? args[1] : args[0];

@@ -30,7 +30,9 @@ const ev = <K extends TicketEventType>(h: number, type: K, extra: Partial<Omit<S
   }) as StreamEvent<K>;
 /** The dispatch payload: the deadlines every assignment starts with (sign 3 h, response 5 h, completion 49 h by default). */
 const dispatch = (h: number, over: Partial<DispatchPayload> = {}) =>
-  ev(h, 'dispatch', { payload: { leadUnitId: A, assistUnitIds: [D], deadlines: { sign: iso(3), response: iso(5), complete: iso(49) }, awaitingCalendar: [], ...over } });
+  ev(h, 'dispatch', {
+    payload: { leadUnitId: A, assistUnitIds: [D], deadlines: { sign: iso(3), response: iso(5), complete: iso(49) }, awaitingCalendar: [], ...over },
+  });
 /** A full journey: created, dispatched to A with D assisting, worked, a disputed callback, reopen, closed satisfied. */
 const stream: StreamEvent[] = [
   ev(0, 'ticket_created', { toStatus: 'awaiting_dispatch', payload: { channel: 'phone', disposition: 'dispatch' } }),
@@ -46,7 +48,11 @@ const stream: StreamEvent[] = [
   ev(21, 'reopen', { payload: { assignmentId: 101, completeDueAt: iso(69) } }), // the completion clock restarts: due 3/13 07:00
   ev(30, 'reply', { assignmentId: 101 }), // a second reply counts once
   ev(31, 'appeal_filed', { payload: { unitId: A } }), // filing changes nothing
-  ev(40, 'callback_close', { fromStatus: 'awaiting_callback', toStatus: 'closed', payload: { reached: true, solved: 'solved', satisfaction: 'basically_satisfied' } }),
+  ev(40, 'callback_close', {
+    fromStatus: 'awaiting_callback',
+    toStatus: 'closed',
+    payload: { reached: true, solved: 'solved', satisfaction: 'basically_satisfied' },
+  }),
 ];
 
 const sum = (ds: Delta[]) => {
@@ -55,7 +61,11 @@ const sum = (ds: Delta[]) => {
     const k = `${d.day}|${d.unitId}|${d.counter}|${d.appealed}`;
     m[k] = (m[k] ?? 0) + d.delta;
   }
-  return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== 0).sort());
+  return Object.fromEntries(
+    Object.entries(m)
+      .filter(([, v]) => v !== 0)
+      .sort(),
+  );
 };
 /** The counters of one unit as "day counter", appeal side left out. */
 const of = (ds: Delta[], unitId: number) =>
@@ -71,11 +81,19 @@ function expectBatchInvariant(events: StreamEvent[], facts: AssignmentFacts[] = 
   fc.assert(
     fc.property(fc.array(fc.nat({ max: 4 }), { minLength: events.length, maxLength: events.length }), (batchOf) => {
       const batches = new Map<number, Set<number>>();
-      events.forEach((e, i) => (batches.get(batchOf[i]!) ?? batches.set(batchOf[i]!, new Set()).get(batchOf[i]!)!).add(e.id));
+      for (const [i, e] of events.entries()) {
+        if (!batches.has(batchOf[i]!)) batches.set(batchOf[i]!, new Set());
+        batches.get(batchOf[i]!)!.add(e.id);
+      }
       // Each batch sees the stream only up to its last event, as the rollup would when later events are not yet written.
       const deltas = [...batches.values()].reverse().flatMap((emit) => {
         const last = Math.max(...emit);
-        return ticketDeltas(ticket, events.filter((e) => e.id <= last), facts, emit);
+        return ticketDeltas(
+          ticket,
+          events.filter((e) => e.id <= last),
+          facts,
+          emit,
+        );
       });
       expect(aggregate(deltas)).toEqual(all);
     }),
@@ -132,7 +150,10 @@ describe('ticketDeltas', () => {
 
   it('an approved appeal moves what the unit was credited with to the appealed side, and what comes later too; other units keep theirs', () => {
     const appealAt = stream.findIndex((e) => e.type === 'reopen');
-    const withAppeal = [...stream.slice(0, appealAt), ev(20.5, 'appeal_approved', { payload: { unitId: A } }), ...stream.slice(appealAt)].map((e, i) => ({ ...e, id: i + 1 }));
+    const withAppeal = [...stream.slice(0, appealAt), ev(20.5, 'appeal_approved', { payload: { unitId: A } }), ...stream.slice(appealAt)].map((e, i) => ({
+      ...e,
+      id: i + 1,
+    }));
     const plain = sum(ticketDeltas(ticket, stream, assignments));
     const appealed = sum(ticketDeltas(ticket, withAppeal, assignments));
     const expected = Object.fromEntries(Object.entries(plain).map(([k, v]) => [k.includes('|11|') ? k.replace('|false', '|true') : k, v]));
@@ -176,14 +197,17 @@ describe('due-day cohorts', () => {
   const created = () => ev(0, 'ticket_created', { toStatus: 'awaiting_dispatch', payload: { channel: 'phone', disposition: 'dispatch' } });
   const leadOnly = (over: Partial<DispatchPayload> = {}) => dispatch(1, { assistUnitIds: [], ...over });
 
-  it('a completion clock is counted on its deadline\'s day and moves with an extension and a recomputation (−1 old day, +1 new)', () => {
+  it("a completion clock is counted on its deadline's day and moves with an extension and a recomputation (−1 old day, +1 new)", () => {
     const events = [
       created(),
       leadOnly(),
       ev(2, 'sign', { assignmentId: 101 }),
       ev(3, 'contact', { assignmentId: 101, payload: { contactedAt: iso(3) } }),
       ev(10, 'approve_extension', { payload: { assignmentId: 101, newDueAt: iso(100), previousDueAt: iso(49), missedAt: null } }), // 3/14 14:00
-      ev(11, 'sla_recomputed', { assignmentId: 101, payload: { reason: 'calendar_day_set', cycle: 1, changes: [{ clock: 'complete', from: iso(100), to: iso(130) }] } }), // 3/15 20:00
+      ev(11, 'sla_recomputed', {
+        assignmentId: 101,
+        payload: { reason: 'calendar_day_set', cycle: 1, changes: [{ clock: 'complete', from: iso(100), to: iso(130) }] },
+      }), // 3/15 20:00
       ev(20, 'reply', { assignmentId: 101 }),
     ];
     const ds = ticketDeltas(ticket, events, assignments);
@@ -191,7 +215,12 @@ describe('due-day cohorts', () => {
     expect(Object.keys(of(ds, A)).filter((k) => k.includes('completeDue') && !k.startsWith('2026-03-15'))).toEqual([]);
     // What the extension's event itself added: off 3/12, on 3/14.
     const ext = sum(ticketDeltas(ticket, events, assignments, new Set([events[4]!.id])));
-    expect(ext).toEqual({ '2026-03-12|11|completeDue|false': -1, '2026-03-12|11|leadCompleteDue|false': -1, '2026-03-14|11|completeDue|false': 1, '2026-03-14|11|leadCompleteDue|false': 1 });
+    expect(ext).toEqual({
+      '2026-03-12|11|completeDue|false': -1,
+      '2026-03-12|11|leadCompleteDue|false': -1,
+      '2026-03-14|11|completeDue|false': 1,
+      '2026-03-14|11|leadCompleteDue|false': 1,
+    });
     expectBatchInvariant(events);
   });
 
@@ -218,7 +247,10 @@ describe('due-day cohorts', () => {
     expect(replied['2027-01-01 repliedDue']).toBeUndefined(); // held back while pending: never a numerator without its denominator
     const recomputed = [
       ...events,
-      ev(40, 'sla_recomputed', { assignmentId: 101, payload: { reason: 'calendar_import', cycle: 0, changes: [{ clock: 'complete', from: null, to: '2027-01-06T10:00:00.000Z' }] } }),
+      ev(40, 'sla_recomputed', {
+        assignmentId: 101,
+        payload: { reason: 'calendar_import', cycle: 0, changes: [{ clock: 'complete', from: null, to: '2027-01-06T10:00:00.000Z' }] },
+      }),
     ];
     const after = of(ticketDeltas(ticket, recomputed, assignments), A);
     expect(after).toMatchObject({ '2027-01-06 completeDue': 1, '2027-01-06 leadCompleteDue': 1, '2027-01-06 repliedDue': 1 });
@@ -229,7 +261,13 @@ describe('due-day cohorts', () => {
   it('a sign-in clock awaiting the calendar is pending (out of 及时签收率) and counted once recomputed; a contact before the first missing day is certainly in time', () => {
     const events = [
       created(),
-      leadOnly({ deadlines: { sign: null, response: null, complete: iso(49) }, awaitingCalendar: [{ clock: 'sign', date: '2027-01-01' }, { clock: 'response', date: '2027-01-01' }] }),
+      leadOnly({
+        deadlines: { sign: null, response: null, complete: iso(49) },
+        awaitingCalendar: [
+          { clock: 'sign', date: '2027-01-01' },
+          { clock: 'response', date: '2027-01-01' },
+        ],
+      }),
       ev(2, 'sign', { assignmentId: 101 }), // 2026-03-10: before 2027-01-01, so in time whatever the deadline
       ev(3, 'contact', { assignmentId: 101, payload: { contactedAt: iso(3) } }),
     ];
@@ -240,7 +278,13 @@ describe('due-day cohorts', () => {
     const lateSign = [events[0]!, events[1]!, { ...ev(2, 'sign', { assignmentId: 101 }), createdAt: new Date('2027-01-02T02:00:00Z') }];
     expect(of(ticketDeltas(ticket, lateSign, assignments), A)).toMatchObject({ '2026-03-10 signPending': 1 });
     expect(of(ticketDeltas(ticket, lateSign, assignments), A)['2026-03-10 signedOnTime']).toBeUndefined();
-    const resolved = [...lateSign, ev(5, 'sla_recomputed', { assignmentId: 101, payload: { reason: 'calendar_import', cycle: 0, changes: [{ clock: 'sign', from: null, to: '2027-01-04T02:00:00.000Z' }] } })];
+    const resolved = [
+      ...lateSign,
+      ev(5, 'sla_recomputed', {
+        assignmentId: 101,
+        payload: { reason: 'calendar_import', cycle: 0, changes: [{ clock: 'sign', from: null, to: '2027-01-04T02:00:00.000Z' }] },
+      }),
+    ];
     const r = of(ticketDeltas(ticket, resolved, assignments), A);
     expect(r['2026-03-10 signPending']).toBeUndefined();
     expect(r['2026-03-10 signedOnTime']).toBe(1);
@@ -248,7 +292,13 @@ describe('due-day cohorts', () => {
   });
 
   it('a reply without a contact before it is a response miss; a contact after the reply does not make it a response', () => {
-    const events = [created(), leadOnly(), ev(2, 'sign', { assignmentId: 101 }), ev(3, 'reply', { assignmentId: 101 }), ev(3.5, 'contact', { assignmentId: 101, payload: { contactedAt: iso(3.5) } })];
+    const events = [
+      created(),
+      leadOnly(),
+      ev(2, 'sign', { assignmentId: 101 }),
+      ev(3, 'reply', { assignmentId: 101 }),
+      ev(3.5, 'contact', { assignmentId: 101, payload: { contactedAt: iso(3.5) } }),
+    ];
     const ds = of(ticketDeltas(ticket, events, assignments), A);
     expect(ds['2026-03-10 leadResponseDue']).toBe(1);
     expect(ds['2026-03-10 leadRespondedOnTime']).toBeUndefined();
@@ -256,11 +306,16 @@ describe('due-day cohorts', () => {
 });
 
 describe('按时办结率: judged once, open-and-overdue counts as late', () => {
-  const start = () => [ev(0, 'ticket_created', { toStatus: 'awaiting_dispatch', payload: {} }), dispatch(1, { assistUnitIds: [] }), ev(2, 'sign', { assignmentId: 101 })];
+  const start = () => [
+    ev(0, 'ticket_created', { toStatus: 'awaiting_dispatch', payload: {} }),
+    dispatch(1, { assistUnitIds: [] }),
+    ev(2, 'sign', { assignmentId: 101 }),
+  ];
   const overdue = (h: number) => ev(h, 'sla_warning', { assignmentId: 101, payload: { clock: 'complete', level: 'overdue', dueAt: iso(49), cycle: 0 } });
-  const closeAt = (h: number) => ev(h, 'callback_close', { fromStatus: 'awaiting_callback', toStatus: 'closed', payload: { reached: true, solved: 'solved', satisfaction: 'satisfied' } });
+  const closeAt = (h: number) =>
+    ev(h, 'callback_close', { fromStatus: 'awaiting_callback', toStatus: 'closed', payload: { reached: true, solved: 'solved', satisfaction: 'satisfied' } });
 
-  it('the overdue warning judges the ticket late on its deadline\'s day while it is still open; the close later adds no second judgement', () => {
+  it("the overdue warning judges the ticket late on its deadline's day while it is still open; the close later adds no second judgement", () => {
     const open = [...start(), overdue(49.02)];
     expect(of(ticketDeltas(ticket, open, assignments), A)).toMatchObject({ '2026-03-12 completionJudged': 1 });
     const closed = [...open, ev(60, 'reply', { assignmentId: 101 }), ev(61, 'approve_reply'), closeAt(70)];
@@ -293,7 +348,7 @@ describe('按时办结率: judged once, open-and-overdue counts as late', () => 
     expect(of(ticketDeltas(ticket, inTime, assignments), A)).toMatchObject({ '2026-03-13 completionJudged': 1, '2026-03-13 closedOnTime': 1 });
   });
 
-  it('a terminated ticket is judged at the unit\'s request, not at the reviewer\'s approval', () => {
+  it("a terminated ticket is judged at the unit's request, not at the reviewer's approval", () => {
     const term = (requestAt: number, approveAt: number) => [
       ...start(),
       ev(requestAt, 'request_termination', { assignmentId: 101 }),
@@ -318,18 +373,32 @@ describe('按时办结率: judged once, open-and-overdue counts as late', () => 
   });
 });
 
-describe('callbacks and the centre\'s own clocks', () => {
-  it('有效回访率 counts every attempt; the centre\'s decisions count from their payload (minutes summed, the first callback of a round)', () => {
-    const centre = (clock: CentreDecision['clock'], waitedMinutes: number, onTime: boolean) => ({ centre: { clock, since: iso(0), waitedMinutes, limitMinutes: 30, onTime } });
+describe("callbacks and the centre's own clocks", () => {
+  it("有效回访率 counts every attempt; the centre's decisions count from their payload (minutes summed, the first callback of a round)", () => {
+    const centre = (clock: CentreDecision['clock'], waitedMinutes: number, onTime: boolean) => ({
+      centre: { clock, since: iso(0), waitedMinutes, limitMinutes: 30, onTime },
+    });
     const events = [
       ev(0, 'ticket_created', { toStatus: 'awaiting_dispatch', payload: {} }),
-      ev(0.75, 'dispatch', { payload: { leadUnitId: A, assistUnitIds: [], deadlines: { sign: iso(3), response: iso(5), complete: iso(49) }, awaitingCalendar: [], ...centre('dispatch', 45, false) } }),
+      ev(0.75, 'dispatch', {
+        payload: {
+          leadUnitId: A,
+          assistUnitIds: [],
+          deadlines: { sign: iso(3), response: iso(5), complete: iso(49) },
+          awaitingCalendar: [],
+          ...centre('dispatch', 45, false),
+        },
+      }),
       ev(2, 'sign', { assignmentId: 101 }),
       ev(3, 'contact', { assignmentId: 101, payload: { contactedAt: iso(3) } }),
       ev(4, 'reply', { assignmentId: 101 }),
       ev(5, 'approve_reply', { payload: centre('reply_review', 60, true) }),
       ev(20, 'callback_retry', { payload: { reached: false, ...centre('callback', 900, true) } }),
-      ev(21, 'callback_close', { fromStatus: 'awaiting_callback', toStatus: 'closed', payload: { reached: true, solved: 'solved', satisfaction: 'satisfied', ...centre('callback', 960, true) } }),
+      ev(21, 'callback_close', {
+        fromStatus: 'awaiting_callback',
+        toStatus: 'closed',
+        payload: { reached: true, solved: 'solved', satisfaction: 'satisfied', ...centre('callback', 960, true) },
+      }),
     ];
     const ds = ticketDeltas(ticket, events, assignments);
     expect(of(ds, A)).toMatchObject({ '2026-03-11 callbackAttempts': 2, '2026-03-11 callbacksValid': 1 });

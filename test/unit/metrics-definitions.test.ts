@@ -15,19 +15,62 @@ describe('computeMetrics', () => {
 
   it('the configurable choices change numerators and denominators', () => {
     const c = counters({
-      rated: 4, satisfied: 2, basicallySatisfied: 1, solvedAnswers: 4, solved: 1, partlySolved: 2,
-      leadCompleteDue: 5, leadCompleteReturned: 1, completedDue: 3, responseDue: 8, leadResponseDue: 5, respondedOnTime: 4, leadRespondedOnTime: 3,
-      leadDispatched: 6, leadReturned: 2, completed: 3,
+      rated: 4,
+      satisfied: 2,
+      basicallySatisfied: 1,
+      solvedAnswers: 4,
+      solved: 1,
+      partlySolved: 2,
+      leadCompleteDue: 5,
+      leadCompleteReturned: 1,
+      completedDue: 3,
+      responseDue: 8,
+      leadResponseDue: 5,
+      respondedOnTime: 4,
+      leadRespondedOnTime: 3,
+      leadDispatched: 6,
+      leadReturned: 2,
+      completed: 3,
     });
     const d = computeMetrics(c, DEFAULT_METRIC_SETTINGS, 'zh-CN');
-    expect([d.satisfaction_rate.numerator, d.solved_rate.numerator, d.completion_rate.denominator, d.response_rate.denominator, d.completion_rate_dispatched.denominator]).toEqual([3, 1, 4, 5, 4]);
-    const alt = computeMetrics(c, { ...DEFAULT_METRIC_SETTINGS, satisfiedIncludesBasic: false, solvedIncludesPartly: true, completionExcludesReturned: false, responseLeadOnly: false }, 'zh-CN');
-    expect([alt.satisfaction_rate.numerator, alt.solved_rate.numerator, alt.completion_rate.denominator, alt.response_rate.denominator, alt.completion_rate_dispatched.denominator]).toEqual([2, 3, 5, 8, 6]);
+    expect([
+      d.satisfaction_rate.numerator,
+      d.solved_rate.numerator,
+      d.completion_rate.denominator,
+      d.response_rate.denominator,
+      d.completion_rate_dispatched.denominator,
+    ]).toEqual([3, 1, 4, 5, 4]);
+    const alt = computeMetrics(
+      c,
+      { ...DEFAULT_METRIC_SETTINGS, satisfiedIncludesBasic: false, solvedIncludesPartly: true, completionExcludesReturned: false, responseLeadOnly: false },
+      'zh-CN',
+    );
+    expect([
+      alt.satisfaction_rate.numerator,
+      alt.solved_rate.numerator,
+      alt.completion_rate.denominator,
+      alt.response_rate.denominator,
+      alt.completion_rate_dispatched.denominator,
+    ]).toEqual([2, 3, 5, 8, 6]);
     expect(alt.response_rate.numerator).toBe(4);
   });
 
   it('the due-based rates read the due-day cohorts; clocks awaiting the calendar are pending, outside numerator and denominator', () => {
-    const c = counters({ dispatched: 10, replied: 9, signedOnTime: 6, signPending: 2, completeDue: 4, repliedDue: 3, completePending: 5, leadResponseDue: 2, leadRespondedOnTime: 1, leadResponsePending: 3, completionJudged: 4, closedOnTime: 3, leadCompletePending: 1 });
+    const c = counters({
+      dispatched: 10,
+      replied: 9,
+      signedOnTime: 6,
+      signPending: 2,
+      completeDue: 4,
+      repliedDue: 3,
+      completePending: 5,
+      leadResponseDue: 2,
+      leadRespondedOnTime: 1,
+      leadResponsePending: 3,
+      completionJudged: 4,
+      closedOnTime: 3,
+      leadCompletePending: 1,
+    });
     const m = computeMetrics(c, DEFAULT_METRIC_SETTINGS, 'zh-CN');
     expect(m.reply_rate).toMatchObject({ numerator: 3, denominator: 4, pending: 5, value: 0.75, unit: 'rate' });
     expect(m.reply_rate_dispatched).toMatchObject({ numerator: 9, denominator: 10, pending: 0 });
@@ -36,8 +79,20 @@ describe('computeMetrics', () => {
     expect(m.on_time_completion_rate).toMatchObject({ numerator: 3, denominator: 4, pending: 1 });
   });
 
-  it('the centre\'s own figures: an average in minutes and three rates', () => {
-    const m = computeMetrics(counters({ dispatchDecisions: 4, dispatchWaitMinutes: 130, dispatchOnTime: 3, reviewsDecided: 5, reviewsOnTime: 4, callbackRounds: 2, callbacksOnTime: 1 }), DEFAULT_METRIC_SETTINGS, 'zh-CN');
+  it("the centre's own figures: an average in minutes and three rates", () => {
+    const m = computeMetrics(
+      counters({
+        dispatchDecisions: 4,
+        dispatchWaitMinutes: 130,
+        dispatchOnTime: 3,
+        reviewsDecided: 5,
+        reviewsOnTime: 4,
+        callbackRounds: 2,
+        callbacksOnTime: 1,
+      }),
+      DEFAULT_METRIC_SETTINGS,
+      'zh-CN',
+    );
     expect(m.avg_dispatch_minutes).toMatchObject({ value: 32.5, unit: 'minutes', numerator: 130, denominator: 4 });
     expect([m.timely_dispatch_rate.value, m.timely_review_rate.value, m.timely_callback_rate.value]).toEqual([0.75, 0.8, 0.5]);
   });
@@ -47,7 +102,13 @@ describe('computeMetrics', () => {
       for (const b of [true, false])
         for (const c of [true, false])
           for (const e of [true, false]) {
-            const f = formulas({ ...DEFAULT_METRIC_SETTINGS, satisfiedIncludesBasic: a, solvedIncludesPartly: b, responseLeadOnly: c, completionExcludesReturned: e });
+            const f = formulas({
+              ...DEFAULT_METRIC_SETTINGS,
+              satisfiedIncludesBasic: a,
+              solvedIncludesPartly: b,
+              responseLeadOnly: c,
+              completionExcludesReturned: e,
+            });
             for (const k of METRIC_KEYS) {
               expect(f[k].text['zh-CN']).toContain(METRIC_NAMES[k]['zh-CN']);
               expect(f[k].text.en.length).toBeGreaterThan(20);
@@ -61,7 +122,9 @@ describe('computeMetrics', () => {
 
   it('settings are validated: weights must not all be zero', () => {
     expect(metricSettingsSchema.safeParse(DEFAULT_METRIC_SETTINGS).success).toBe(true);
-    expect(metricSettingsSchema.safeParse({ ...DEFAULT_METRIC_SETTINGS, rankingWeights: { response_rate: 0, solved_rate: 0, satisfaction_rate: 0 } }).success).toBe(false);
+    expect(
+      metricSettingsSchema.safeParse({ ...DEFAULT_METRIC_SETTINGS, rankingWeights: { response_rate: 0, solved_rate: 0, satisfaction_rate: 0 } }).success,
+    ).toBe(false);
   });
 });
 
@@ -78,8 +141,14 @@ describe('CSV', () => {
 
   it('starts with a BOM, uses CRLF, percentages with two decimals, empty for no data', () => {
     const m = computeMetrics(counters({ rated: 3, satisfied: 2 }), DEFAULT_METRIC_SETTINGS, 'zh-CN');
-    const defs = Object.fromEntries(METRIC_KEYS.map((k) => [k, formulas(DEFAULT_METRIC_SETTINGS)[k].text['zh-CN']])) as Record<(typeof METRIC_KEYS)[number], string>;
-    const csv = metricsCsv([{ bucket: '2026-03', start: '2026-03-01', end: '2026-03-31', group: null, metrics: m, counters: zeroCounters() }], 'zh-CN', { grouped: false, definitions: defs });
+    const defs = Object.fromEntries(METRIC_KEYS.map((k) => [k, formulas(DEFAULT_METRIC_SETTINGS)[k].text['zh-CN']])) as Record<
+      (typeof METRIC_KEYS)[number],
+      string
+    >;
+    const csv = metricsCsv([{ bucket: '2026-03', start: '2026-03-01', end: '2026-03-31', group: null, metrics: m, counters: zeroCounters() }], 'zh-CN', {
+      grouped: false,
+      definitions: defs,
+    });
     expect(csv.startsWith(BOM)).toBe(true);
     const lines = csv.slice(1).split('\r\n');
     const header = lines[0]!.split(',');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bucketOf, bucketOfDay, isoWeekLabel, resolveRange, weekStart } from '../../src/domain/metrics/periods.ts';
-import { DomainError, ValidationError } from '../../src/domain/errors.ts';
+import { type DomainError, ValidationError } from '../../src/domain/errors.ts';
 
 describe('buckets', () => {
   it.each([

@@ -146,7 +146,10 @@ async function heldRowsAreSkipped() {
       expect(await deliver(deps, T0, { batchSize: 10, gateway: gw })).toEqual({ sent: 1, retrying: 0, failed: 0 });
       expect(gw.sent.map((s) => s.to)).toEqual([(await rows()).find((r) => r.id === free)!.recipient]);
       // The other instance completes its claim before letting go.
-      await tx.update(notifications).set({ attempts: 1, nextAttemptAt: at(LEASE_MS) }).where(eq(notifications.id, held!));
+      await tx
+        .update(notifications)
+        .set({ attempts: 1, nextAttemptAt: at(LEASE_MS) })
+        .where(eq(notifications.id, held!));
     });
   } finally {
     await other.close();
@@ -219,7 +222,10 @@ describe('exactly once', () => {
   it('a claim whose deliverer died is taken up again once its lease has passed', async () => {
     const [id] = await queue(1, { nextAttemptAt: T0 });
     // A deliverer claimed it and then vanished (crash between claim and result).
-    await deps.db.update(notifications).set({ attempts: 1, nextAttemptAt: at(LEASE_MS) }).where(eq(notifications.id, id!));
+    await deps.db
+      .update(notifications)
+      .set({ attempts: 1, nextAttemptAt: at(LEASE_MS) })
+      .where(eq(notifications.id, id!));
     const gw = new FakeGateway();
     expect(await deliver(deps, at(LEASE_MS - 1), { batchSize: 10, gateway: gw })).toEqual({ sent: 0, retrying: 0, failed: 0 });
     expect(await deliver(deps, at(LEASE_MS), { batchSize: 10, gateway: gw })).toEqual({ sent: 1, retrying: 0, failed: 0 });

@@ -10,7 +10,10 @@ describe('templates', () => {
   it('every default template has its placeholder list, and uses only those placeholders', () => {
     expect(Object.keys(TEMPLATE_PARAMS).sort()).toEqual(TEMPLATE_KEYS.sort());
     for (const key of TEMPLATE_KEYS) {
-      expect(placeholdersOf(DEFAULT_TEMPLATES[key]!).filter((p) => !TEMPLATE_PARAMS[key]!.includes(p)), key).toEqual([]);
+      expect(
+        placeholdersOf(DEFAULT_TEMPLATES[key]!).filter((p) => !TEMPLATE_PARAMS[key]!.includes(p)),
+        key,
+      ).toEqual([]);
     }
   });
 

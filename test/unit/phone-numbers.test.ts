@@ -108,7 +108,15 @@ describe('maskPhoneNumbers: modes', () => {
 
 describe('maskPhoneNumbersDeep (event payloads)', () => {
   it('masks every string, nested, and leaves numbers, booleans, null and dates in ISO alone', () => {
-    const payload = { summary: '已电话13812345678联系', round: 2, reached: true, comment: null, at: '2026-03-10T02:00:00.000Z', list: ['0531-88888888', 7], nested: { reason: '业主电话 88886666' } };
+    const payload = {
+      summary: '已电话13812345678联系',
+      round: 2,
+      reached: true,
+      comment: null,
+      at: '2026-03-10T02:00:00.000Z',
+      list: ['0531-88888888', 7],
+      nested: { reason: '业主电话 88886666' },
+    };
     expect(maskPhoneNumbersDeep(payload, 'partial')).toEqual({
       summary: '已电话138****5678联系',
       round: 2,

@@ -28,9 +28,12 @@ describe('callerVisibility', () => {
     expect([...CENTRE, ...UNIT, 'intake_client'].sort()).toEqual([...ROLES].sort());
   });
 
-  it.each(cases)('$role, confidential=$confidential, allowDirectContact=$allowDirectContact → $expected', ({ role, confidential, allowDirectContact, expected }) => {
-    expect(callerVisibility({ role }, { confidential, allowDirectContact })).toBe(expected);
-  });
+  it.each(cases)(
+    '$role, confidential=$confidential, allowDirectContact=$allowDirectContact → $expected',
+    ({ role, confidential, allowDirectContact, expected }) => {
+      expect(callerVisibility({ role }, { confidential, allowDirectContact })).toBe(expected);
+    },
+  );
 
   it('a confidential ticket hides the caller from every unit role', () => {
     for (const role of UNIT) {
@@ -53,23 +56,17 @@ describe('mayAssignment', () => {
   const CHILD = 400; // a community under unit 40
   const PARENT = 4; // the district above unit 40
 
-  it.each(ASSIGNMENT_ACTIONS.flatMap((action) => UNIT.map((role) => ({ role, action }))))(
-    '$role of the assigned unit may $action',
-    ({ role, action }) => {
-      expect(mayAssignment({ role, unitId: OWN }, action, OWN)).toBe(true);
-    },
-  );
+  it.each(ASSIGNMENT_ACTIONS.flatMap((action) => UNIT.map((role) => ({ role, action }))))('$role of the assigned unit may $action', ({ role, action }) => {
+    expect(mayAssignment({ role, unitId: OWN }, action, OWN)).toBe(true);
+  });
 
-  it.each(ASSIGNMENT_ACTIONS.flatMap((action) => UNIT.map((role) => ({ role, action }))))(
-    '$role of another unit may not $action',
-    ({ role, action }) => {
-      expect(mayAssignment({ role, unitId: OTHER }, action, OWN)).toBe(false);
-      // a parent unit reads its subtree but does not act on a child's assignment
-      expect(mayAssignment({ role, unitId: PARENT }, action, OWN)).toBe(false);
-      // nor does a child unit act on its parent's assignment
-      expect(mayAssignment({ role, unitId: CHILD }, action, OWN)).toBe(false);
-    },
-  );
+  it.each(ASSIGNMENT_ACTIONS.flatMap((action) => UNIT.map((role) => ({ role, action }))))('$role of another unit may not $action', ({ role, action }) => {
+    expect(mayAssignment({ role, unitId: OTHER }, action, OWN)).toBe(false);
+    // a parent unit reads its subtree but does not act on a child's assignment
+    expect(mayAssignment({ role, unitId: PARENT }, action, OWN)).toBe(false);
+    // nor does a child unit act on its parent's assignment
+    expect(mayAssignment({ role, unitId: CHILD }, action, OWN)).toBe(false);
+  });
 
   it.each(ROLES.filter((r) => !UNIT.includes(r)).flatMap((role) => ASSIGNMENT_ACTIONS.map((action) => ({ role, action }))))(
     '$role (not a unit role) may not $action, even with a matching unit id',

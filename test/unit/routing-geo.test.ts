@@ -64,10 +64,26 @@ describe('geometryIssues', () => {
   });
 
   it('names each problem with its path', () => {
-    const open: StreetGeometry = { type: 'Polygon', coordinates: [square(120, 30, 120.1, 30.1).slice(0, 4).concat([[120, 30.05]])] };
+    const open: StreetGeometry = {
+      type: 'Polygon',
+      coordinates: [
+        square(120, 30, 120.1, 30.1)
+          .slice(0, 4)
+          .concat([[120, 30.05]]),
+      ],
+    };
     expect(geometryIssues(open, 'body.coordinates')).toEqual([expect.objectContaining({ path: 'body.coordinates.0', code: 'ring_not_closed' })]);
 
-    const short: StreetGeometry = { type: 'Polygon', coordinates: [[[120, 30], [120.1, 30], [120, 30]]] };
+    const short: StreetGeometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [120, 30],
+          [120.1, 30],
+          [120, 30],
+        ],
+      ],
+    };
     expect(geometryIssues(short).map((i) => i.code)).toEqual(['ring_too_short']);
 
     // [lat, lng] by mistake with a latitude past 90

@@ -193,7 +193,9 @@ describe('suggest', () => {
 
   it('no rule, street unknown → the district, unit_unclear', () => {
     const { candidates } = run([], ticket({ streetUnitId: null }));
-    expect(candidates).toEqual([{ leadUnitId: 2, assistUnitIds: [], copyUnitIds: [], rule: null, score: 0, reasons: ['no_rule', 'unit_unclear'], fallback: true }]);
+    expect(candidates).toEqual([
+      { leadUnitId: 2, assistUnitIds: [], copyUnitIds: [], rule: null, score: 0, reasons: ['no_rule', 'unit_unclear'], fallback: true },
+    ]);
   });
 
   it('no rule and the street returned it → the district, unit_unclear; the district returned too → nothing', () => {

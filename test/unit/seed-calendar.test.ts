@@ -46,8 +46,14 @@ describe('demoCalendar', () => {
   for (const [year, table] of Object.entries(DOMAIN_TABLES)) {
     it(`matches the ${year} table of docs/domain.md §6 day for day`, () => {
       const ofYear = rows.filter((r) => r.day.startsWith(`${year}-`));
-      const holidays = ofYear.filter((r) => r.kind === 'holiday').map((r) => r.day).sort();
-      const workdays = ofYear.filter((r) => r.kind === 'workday').map((r) => r.day).sort();
+      const holidays = ofYear
+        .filter((r) => r.kind === 'holiday')
+        .map((r) => r.day)
+        .sort();
+      const workdays = ofYear
+        .filter((r) => r.kind === 'workday')
+        .map((r) => r.day)
+        .sort();
       expect(holidays).toEqual(table.off.flatMap(expand).sort());
       expect(workdays).toEqual([...table.makeUp].sort());
     });

@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEMO_CALENDAR_YEARS, DEMO_WORKING_HOURS, demoCalendar } from '../../src/seed/calendar.ts';
 import { isWorkingDay, localDayNumber, makeCalendar } from '../../src/domain/calendar/calendar.ts';
-import {
-  clockStates,
-  dueMarks,
-  nextCheckAt,
-  sortMarks,
-  startAllClocks,
-  stopClock,
-  type Mark,
-  type SlaTerms,
-} from '../../src/domain/sla/clocks.ts';
+import { clockStates, dueMarks, nextCheckAt, sortMarks, startAllClocks, stopClock, type Mark, type SlaTerms } from '../../src/domain/sla/clocks.ts';
 
 const cal = makeCalendar({
   days: demoCalendar().map((d) => ({ day: d.day, kind: d.kind })),
@@ -59,14 +50,7 @@ describe('deadlines over the 2025–2026 holiday tables (Asia/Shanghai; working 
       '2026-10-08T11:30',
       '2026-10-10T17:30',
     ],
-    [
-      'year boundary 2025 → 2026: 1/1–1/3 off, make-up Sunday 1/4',
-      '2025-12-31T10:00',
-      {},
-      '2026-01-04T17:30',
-      '2025-12-31T15:30',
-      '2026-01-08T17:30',
-    ],
+    ['year boundary 2025 → 2026: 1/1–1/3 off, make-up Sunday 1/4', '2025-12-31T10:00', {}, '2026-01-04T17:30', '2025-12-31T15:30', '2026-01-08T17:30'],
     [
       'natural time ignores holidays: 15 min, 24 h, 7 natural days counted from the next day',
       '2026-02-13T10:00',
@@ -132,7 +116,10 @@ describe('deadlines over the 2025–2026 holiday tables (Asia/Shanghai; working 
               const day = localDayNumber(at);
               expect(isWorkingDay(cal, day), m.at).toBe(true);
               const minute = ((at.getTime() + 8 * 3600_000) % 86400_000) / 60_000;
-              expect(hours.some((h) => minute >= h.start && minute <= h.end), `${m.at} ${minute}`).toBe(true);
+              expect(
+                hours.some((h) => minute >= h.start && minute <= h.end),
+                `${m.at} ${minute}`,
+              ).toBe(true);
             }
           }
         },
@@ -144,7 +131,12 @@ describe('deadlines over the 2025–2026 holiday tables (Asia/Shanghai; working 
 
 describe('marks', () => {
   const m = (clock: Mark['clock'], level: Mark['level'], at: string): Mark => ({ clock, level, at: new Date(at).toISOString() });
-  const marks = [m('complete', 'overdue', '2026-03-10T09:00Z'), m('sign', 'red', '2026-03-10T03:00Z'), m('sign', 'yellow', '2026-03-10T03:00Z'), m('sign', 'overdue', '2026-03-10T04:00Z')];
+  const marks = [
+    m('complete', 'overdue', '2026-03-10T09:00Z'),
+    m('sign', 'red', '2026-03-10T03:00Z'),
+    m('sign', 'yellow', '2026-03-10T03:00Z'),
+    m('sign', 'overdue', '2026-03-10T04:00Z'),
+  ];
 
   it('sort by time, the lower level first at the same instant', () => {
     expect(sortMarks(marks).map((x) => `${x.clock}:${x.level}`)).toEqual(['sign:yellow', 'sign:red', 'sign:overdue', 'complete:overdue']);
@@ -240,14 +232,26 @@ describe('clockStates: the level each clock shows', () => {
     const open = { ...base, status: 'in_progress', signedAt: plus(10), firstContactAt: plus(20), slaMarks: [] };
     const paused = clockStates(open, [], plus(1000), { at: plus(300), pending: true }).complete;
     expect(paused).toMatchObject({ state: 'paused', stoppedAt: plus(300), level: 'none', missedAt: null });
-    const approved = clockStates({ ...open, status: 'closed', endedAt: plus(1000), clocksStoppedAt: plus(1000) }, [], plus(2000), { at: plus(300), pending: false });
+    const approved = clockStates({ ...open, status: 'closed', endedAt: plus(1000), clocksStoppedAt: plus(1000) }, [], plus(2000), {
+      at: plus(300),
+      pending: false,
+    });
     expect(approved.complete).toMatchObject({ state: 'met', stoppedAt: plus(300), level: 'none' });
     const lateRequest = clockStates(open, [], plus(1000), { at: plus(450), pending: true }).complete;
     expect(lateRequest).toMatchObject({ state: 'missed', missedAt: plus(400) });
   });
 
   it('an extension after the deadline keeps the miss: the new deadline runs, the clock stays missed', () => {
-    const extended = { ...base, status: 'in_progress', signedAt: plus(10), firstContactAt: plus(20), slaCycle: 1, completeDueAt: plus(2000), completeMissedAt: plus(400), slaMarks: [] };
+    const extended = {
+      ...base,
+      status: 'in_progress',
+      signedAt: plus(10),
+      firstContactAt: plus(20),
+      slaCycle: 1,
+      completeDueAt: plus(2000),
+      completeMissedAt: plus(400),
+      slaMarks: [],
+    };
     expect(clockStates(extended, [], plus(500)).complete).toMatchObject({ dueAt: plus(2000), state: 'missed', missedAt: plus(400), level: 'overdue' });
   });
 

@@ -69,7 +69,7 @@ describe('escalate', () => {
     expect(none).toMatchObject({ ph: null, b: null, why: '签收已超期（期限 2026-03-09 09:00）' });
   });
 
-  it("fires nothing on clocks the unit can no longer act on, and drops their marks", () => {
+  it('fires nothing on clocks the unit can no longer act on, and drops their marks', () => {
     const due = [mark('response', 'red', '2026-03-09T05:00:00.000Z'), mark('complete', 'yellow', '2026-03-11T00:00:00.000Z')];
     for (const over of [{ stopped: true }, { status: 'returned' }, { ticket_status: 'awaiting_callback' }, { ticket_status: 'closed' }]) {
       const { firings, left } = escalate([claimed(over, due)], NOW);

@@ -23,7 +23,12 @@ const pathOf = (leaf: number): number[] => {
 };
 
 let nextId = 1;
-const p = (categoryId: number | null, urgency: Urgency | null = null, channel: Channel | null = null, extra: Partial<PolicyKey> = {}): PolicyKey & { label: string } => ({
+const p = (
+  categoryId: number | null,
+  urgency: Urgency | null = null,
+  channel: Channel | null = null,
+  extra: Partial<PolicyKey> = {},
+): PolicyKey & { label: string } => ({
   id: nextId++,
   categoryId,
   urgency,
@@ -160,7 +165,11 @@ describe('presets', () => {
     for (const r of preset.rules.filter((x) => x.categories && !x.urgency)) {
       const twin = preset.rules.find((x) => x.categories === r.categories && x.urgency === 'emergency');
       expect(twin, r.name).toBeDefined();
-      expect({ sign: twin!.sign, response: twin!.response, complete: twin!.complete }).toEqual({ sign: emergency.sign, response: emergency.response, complete: emergency.complete });
+      expect({ sign: twin!.sign, response: twin!.response, complete: twin!.complete }).toEqual({
+        sign: emergency.sign,
+        response: emergency.response,
+        complete: emergency.complete,
+      });
     }
   });
 

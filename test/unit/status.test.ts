@@ -186,8 +186,7 @@ describe('assignmentTransition: every ticket status × assignment status × role
   it('a returned or closed assignment can do nothing, whatever the ticket', () => {
     for (const ticket of TICKET_STATUSES)
       for (const status of ['returned', 'closed'] as const)
-        for (const role of ROLES)
-          for (const action of ASSIGNMENT_ACTIONS) expect(assignmentTransition(ticket, { role, status }, action).ok).toBe(false);
+        for (const role of ROLES) for (const action of ASSIGNMENT_ACTIONS) expect(assignmentTransition(ticket, { role, status }, action).ok).toBe(false);
   });
 
   it('an assisting unit cannot request a return, extension or termination', () => {
@@ -210,7 +209,11 @@ describe('callbackAction', () => {
       input: { reached: false, solved: 'solved' as const, satisfaction: 'satisfied' as const, attempts: 1, maxAttempts: max },
       expected: 'callback_retry',
     },
-    { name: 'solved + satisfied', input: { reached: true, solved: 'solved' as const, satisfaction: 'satisfied' as const, attempts: 1, maxAttempts: max }, expected: 'callback_close' },
+    {
+      name: 'solved + satisfied',
+      input: { reached: true, solved: 'solved' as const, satisfaction: 'satisfied' as const, attempts: 1, maxAttempts: max },
+      expected: 'callback_close',
+    },
     {
       name: 'partly + basically satisfied',
       input: { reached: true, solved: 'partly' as const, satisfaction: 'basically_satisfied' as const, attempts: 1, maxAttempts: max },

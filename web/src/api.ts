@@ -33,7 +33,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   }
   const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
   const text = res.status === 204 ? '' : await res.text();
-  let data: any = null;
+  let data: { code?: string; detail?: string; title?: string; issues?: unknown } | null = null;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {

@@ -74,7 +74,7 @@ function App() {
       onLogin=${(s: SessionInfo) => {
         signedIn(s);
         const here = SCREENS.find((x) => x.path === loc.path);
-        if (!here || !here.roles.includes(s.user.role)) navigate(homeOf(s.user.role), { replace: true });
+        if (!here?.roles.includes(s.user.role)) navigate(homeOf(s.user.role), { replace: true });
       }}
     />`;
   }
@@ -107,11 +107,13 @@ function Shell(props: { session: SessionInfo; current: string; onLogout: () => v
     <a class="skip" href="#main">${t('common.skip')}</a>
     <header class="topbar">
       <span class="brand">${t('app.short')}</span>
-      ${nav.length > 1
-        ? html`<nav aria-label=${t('common.nav')}>
+      ${
+        nav.length > 1
+          ? html`<nav aria-label=${t('common.nav')}>
             ${nav.map((s) => html`<a href=${s.path} onClick=${linkClick} aria-current=${s.path === props.current ? 'page' : undefined}>${t(s.title)}</a>`)}
           </nav>`
-        : null}
+          : null
+      }
       <span class="spacer"></span>
       <span class=${`live live-${live}`} role="status" data-live=${live}>${lbl('live', live)}</span>
       <span class="who">${user.displayName} · ${lbl('role', user.role)}</span>

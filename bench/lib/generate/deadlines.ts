@@ -111,7 +111,8 @@ function centre(clock: CentreClock, since: string, at: string, due: string, limi
     json: `jsonb_build_object('clock', '${clock}', 'since', ${iso(since)}, 'waitedMinutes', ${waited}, 'limitMinutes', ${limit}, 'onTime', ${onTime})`,
   };
 }
-const minutesClock = (clock: CentreClock, since: string, at: string, minutes: number) => centre(clock, since, at, `(${since}) + interval '${minutes} minutes'`, String(minutes));
+const minutesClock = (clock: CentreClock, since: string, at: string, minutes: number) =>
+  centre(clock, since, at, `(${since}) + interval '${minutes} minutes'`, String(minutes));
 /** The callback falls due at 00:00 CALLBACK_DUE_DAYS after the approval and is late once that day is over. */
 const CALLBACK_DUE = `((((approved_at at time zone 'Asia/Shanghai')::date + ${CONFIG.CALLBACK_DUE_DAYS + 1})::timestamp) at time zone 'Asia/Shanghai')`;
 const callbackClock = (at: string) => centre('callback', 'approved_at', at, CALLBACK_DUE, waitedMinutes('approved_at', CALLBACK_DUE));

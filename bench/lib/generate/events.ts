@@ -33,39 +33,123 @@ const q = (s: string) => `'${s}'`;
 /** In the order of a lifecycle. */
 const EVENTS: EventSpec[] = [
   {
-    type: q('ticket_created'), chain: '0', at: 'created_at', from: 'null', to: `case when disp in ('direct_answer', 'not_accepted') then 'closed' else 'awaiting_dispatch' end`, public: 'true', actor: 'operator',
+    type: q('ticket_created'),
+    chain: '0',
+    at: 'created_at',
+    from: 'null',
+    to: `case when disp in ('direct_answer', 'not_accepted') then 'closed' else 'awaiting_dispatch' end`,
+    public: 'true',
+    actor: 'operator',
     payload: `jsonb_build_object('channel', channel, 'categoryId', category_id, 'disposition', case when disp = 'pending' then 'dispatch' else disp end)
       || case disp when 'direct_answer' then jsonb_build_object('kbArticleId', s.kb_id) when 'not_accepted' then jsonb_build_object('reason', '不属于受理范围（合成）') else '{}'::jsonb end`,
   },
   {
-    type: q('dispatch'), chain: '1', at: 'dispatched_at', from: q('awaiting_dispatch'), to: q('awaiting_sign'), public: 'true', actor: 'dispatcher',
+    type: q('dispatch'),
+    chain: '1',
+    at: 'dispatched_at',
+    from: q('awaiting_dispatch'),
+    to: q('awaiting_sign'),
+    public: 'true',
+    actor: 'dispatcher',
     payload: `jsonb_build_object('leadUnitId', lead_unit_id, 'assistUnitIds', '[]'::jsonb, 'designate', false, 'note', null,
       'deadlines', jsonb_build_object(${CLOCKS.map((c) => `'${c}', ${iso(`${c}_due_at`)}`).join(', ')}), 'awaitingCalendar', '[]'::jsonb, 'centre', ${CENTRE.dispatch.json})`,
   },
-  { type: q('sign'), chain: '2', at: 'signed_at', from: q('awaiting_sign'), to: q('in_progress'), public: 'true', assignment: true, actor: 'unit_handler', payload: `jsonb_build_object(${unitAct('awaiting_sign', 'in_progress')})` },
   {
-    type: q('contact'), chain: '3', at: 'contact_at', from: q('in_progress'), to: q('in_progress'), public: 'false', assignment: true, actor: 'unit_handler',
+    type: q('sign'),
+    chain: '2',
+    at: 'signed_at',
+    from: q('awaiting_sign'),
+    to: q('in_progress'),
+    public: 'true',
+    assignment: true,
+    actor: 'unit_handler',
+    payload: `jsonb_build_object(${unitAct('awaiting_sign', 'in_progress')})`,
+  },
+  {
+    type: q('contact'),
+    chain: '3',
+    at: 'contact_at',
+    from: q('in_progress'),
+    to: q('in_progress'),
+    public: 'false',
+    assignment: true,
+    actor: 'unit_handler',
     payload: `jsonb_build_object('method', 'phone', 'summary', '已电话联系诉求人，了解诉求详情。', 'contactedAt', ${iso('contact_at')}, 'recordedAt', ${iso('contact_at')},
       'backdateReason', null, ${unitAct('in_progress', 'in_progress')})`,
   },
   {
-    type: q('sla_warning'), float: 'warning', at: 'warned_at', from: 'null', to: 'null', public: 'false', assignment: true, bump: false,
+    type: q('sla_warning'),
+    float: 'warning',
+    at: 'warned_at',
+    from: 'null',
+    to: 'null',
+    public: 'false',
+    assignment: true,
+    bump: false,
     payload: `jsonb_build_object('clock', 'complete', 'level', 'overdue', 'dueAt', ${iso('complete_due_at')}, 'markAt', ${iso('complete_due_at')}, 'cycle', 0,
       'unitId', lead_unit_id, 'reminderId', null, 'supervisionId', null)`,
   },
-  { type: q('reply'), chain: '4', at: 'replied_at', from: q('in_progress'), to: q('awaiting_review'), public: 'true', assignment: true, actor: 'unit_handler', payload: `jsonb_build_object('content', '${REPLY_TEXT}', ${unitAct('in_progress', 'replied')})` },
-  { type: q('approve_reply'), chain: '5', at: 'approved_at', from: q('awaiting_review'), to: q('awaiting_callback'), public: 'true', actor: 'dispatcher', payload: `jsonb_build_object('note', null, 'centre', ${CENTRE.review.json})` },
   {
-    type: q('callback_retry'), chain: '6', at: 'retry_at', from: q('awaiting_callback'), to: q('awaiting_callback'), public: 'false', actor: 'callback_agent',
+    type: q('reply'),
+    chain: '4',
+    at: 'replied_at',
+    from: q('in_progress'),
+    to: q('awaiting_review'),
+    public: 'true',
+    assignment: true,
+    actor: 'unit_handler',
+    payload: `jsonb_build_object('content', '${REPLY_TEXT}', ${unitAct('in_progress', 'replied')})`,
+  },
+  {
+    type: q('approve_reply'),
+    chain: '5',
+    at: 'approved_at',
+    from: q('awaiting_review'),
+    to: q('awaiting_callback'),
+    public: 'true',
+    actor: 'dispatcher',
+    payload: `jsonb_build_object('note', null, 'centre', ${CENTRE.review.json})`,
+  },
+  {
+    type: q('callback_retry'),
+    chain: '6',
+    at: 'retry_at',
+    from: q('awaiting_callback'),
+    to: q('awaiting_callback'),
+    public: 'false',
+    actor: 'callback_agent',
     payload: `jsonb_build_object('round', 1, 'attempt', 1, 'reached', false, 'solved', null, 'satisfaction', null, 'comment', null, 'centre', ${CENTRE.retry.json})`,
   },
   {
-    type: `case when disputed then 'callback_dispute' else 'callback_close' end`, chain: '6 + (retry_at is not null)::int', at: 'cb_at', from: q('awaiting_callback'), to: `case when disputed then 'callback_disputed' else 'closed' end`,
-    public: 'not disputed', actor: 'callback_agent',
+    type: `case when disputed then 'callback_dispute' else 'callback_close' end`,
+    chain: '6 + (retry_at is not null)::int',
+    at: 'cb_at',
+    from: q('awaiting_callback'),
+    to: `case when disputed then 'callback_disputed' else 'closed' end`,
+    public: 'not disputed',
+    actor: 'callback_agent',
     payload: `jsonb_build_object('round', 1, 'attempt', 1 + (retry_at is not null)::int, 'reached', true, 'solved', solved, 'satisfaction', satisfaction, 'comment', null, 'centre', ${CENTRE.call.json})`,
   },
-  { type: q('close'), chain: '7 + (retry_at is not null)::int', at: 'case when disputed then closed_at end', from: q('callback_disputed'), to: q('closed'), public: 'true', actor: 'supervisor', payload: `jsonb_build_object('note', '已向诉求人解释说明，予以办结。（合成）')` },
-  { type: q('contact_linked'), float: 'repeat', at: 'repeat_at', from: statusAt('repeat_at'), to: statusAt('repeat_at'), public: 'false', actor: 'operator', payload: `jsonb_build_object('contactId', ${REPEAT_CONTACT_ID}, 'channel', channel)` },
+  {
+    type: q('close'),
+    chain: '7 + (retry_at is not null)::int',
+    at: 'case when disputed then closed_at end',
+    from: q('callback_disputed'),
+    to: q('closed'),
+    public: 'true',
+    actor: 'supervisor',
+    payload: `jsonb_build_object('note', '已向诉求人解释说明，予以办结。（合成）')`,
+  },
+  {
+    type: q('contact_linked'),
+    float: 'repeat',
+    at: 'repeat_at',
+    from: statusAt('repeat_at'),
+    to: statusAt('repeat_at'),
+    public: 'false',
+    actor: 'operator',
+    payload: `jsonb_build_object('contactId', ${REPEAT_CONTACT_ID}, 'channel', channel)`,
+  },
 ];
 /**
  * Ids and versions follow time, as the product's do: a chain event's id is 3 × its place; a warning or repeat
@@ -78,7 +162,10 @@ const FLOATS = ['warning', 'repeat'] as const;
 const floatAt = (kind: (typeof FLOATS)[number]) => EVENTS.find((e) => 'float' in e && e.float === kind)!.at;
 /** The gap a warning or repeat contact falls into: the chain events at or before it (a column of bench.t, computed once). */
 const gapOf = (kind: (typeof FLOATS)[number]) => `${kind}_gap`;
-export const GAPS = () => FLOATS.map((f) => `${EVENTS.flatMap((e) => ('chain' in e ? [`coalesce((${e.at}) <= (${floatAt(f)}), false)::int`] : [])).join(' + ')} as ${gapOf(f)}`).join(', ');
+export const GAPS = () =>
+  FLOATS.map((f) => `${EVENTS.flatMap((e) => ('chain' in e ? [`coalesce((${e.at}) <= (${floatAt(f)}), false)::int`] : [])).join(' + ')} as ${gapOf(f)}`).join(
+    ', ',
+  );
 /** Whether a repeat contact came first, both in the same gap. */
 const REPEAT_FIRST = `coalesce(${gapOf('repeat')} = ${gapOf('warning')} and (${floatAt('repeat')}) < (${floatAt('warning')}), false)`;
 const REPEAT_BEFORE = (t: string) => `coalesce((${floatAt('repeat')}) < (${t}), false)::int`;
@@ -89,7 +176,9 @@ function order(e: EventSpec): { pos: string; version: string } {
   return { pos: `3 * (${k} - 1) + ${offset}`, version: e.float === 'warning' ? `${k} + ${REPEAT_BEFORE(e.at)}` : `${k} + 1` };
 }
 /** The ticket's version at now: every event but the warning bumps it. */
-export const TICKET_VERSION = EVENTS.filter((e) => e.bump !== false).map((e) => `(${e.at} is not null)::int`).join(' + ');
+export const TICKET_VERSION = EVENTS.filter((e) => e.bump !== false)
+  .map((e) => `(${e.at} is not null)::int`)
+  .join(' + ');
 
 export const STAFF = `(select (select id from users where username = 'operator1') as operator, (select id from users where username = 'dispatcher1') as dispatcher,
   (select id from users where username = 'callback1') as callback_agent, (select id from users where username = 'supervisor1') as supervisor,
@@ -97,7 +186,11 @@ export const STAFF = `(select (select id from users where username = 'operator1'
 /** Each unit's handler (the first), who signs, contacts and replies for it. */
 export const HANDLER = `left join (select unit_id, min(id) as user_id from users where role = 'unit_handler' and active group by unit_id) h on h.unit_id = t.lead_unit_id`;
 const actorOf = (a: Staff | undefined) =>
-  !a ? ['null::int', 'null::role', 'null::int'] : a === 'unit_handler' ? ['h.user_id', `case when h.user_id is not null then 'unit_handler'::role end`, 'case when h.user_id is not null then lead_unit_id end'] : [`s.${a}`, `'${a}'::role`, 's.centre_unit'];
+  !a
+    ? ['null::int', 'null::role', 'null::int']
+    : a === 'unit_handler'
+      ? ['h.user_id', `case when h.user_id is not null then 'unit_handler'::role end`, 'case when h.user_id is not null then lead_unit_id end']
+      : [`s.${a}`, `'${a}'::role`, 's.centre_unit'];
 
 /** The events of the tickets with ids lo–hi. */
 export function eventsSql(lo: number, hi: number) {

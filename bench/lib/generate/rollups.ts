@@ -16,33 +16,73 @@ const DISPATCHED = 'dispatched_at is not null';
 /** What the fold (contributions.ts) adds for the lifecycles above, event by event, as counters over bench.t. */
 const CONTRIBUTIONS: Contribution[] = [
   // ticket_created, contact_linked (the centre, on the contact's day)
-  { where: 'true', day: day('created_at'), unit: '0', counts: { contacts: '1', directAnswers: `(disp = 'direct_answer')::int`, notAccepted: `(disp = 'not_accepted')::int` } },
+  {
+    where: 'true',
+    day: day('created_at'),
+    unit: '0',
+    counts: { contacts: '1', directAnswers: `(disp = 'direct_answer')::int`, notAccepted: `(disp = 'not_accepted')::int` },
+  },
   { where: 'repeat_at is not null', day: day('repeat_at'), unit: '0', counts: { contacts: '1', repeatContacts: '1' } },
   // dispatch-day cohort: dispatch, sign, reply, close
-  { where: DISPATCHED, day: day('dispatched_at'), unit: 'lead_unit_id', counts: { dispatched: '1', leadDispatched: '1', signedOnTime: SIGNED, replied: '(replied_at is not null)::int', completed: '(closed_at is not null)::int' } },
-  // due-day cohorts: the response clock (met by the contact), the completion clock (replied, closed); no deadline: the dispatch day
-  { where: DISPATCHED, day: day('coalesce(response_due_at, dispatched_at)'), unit: 'lead_unit_id', counts: { responseDue: '1', leadResponseDue: '1', respondedOnTime: RESPONDED, leadRespondedOnTime: RESPONDED } },
   {
-    where: DISPATCHED, day: day('coalesce(complete_due_at, dispatched_at)'), unit: 'lead_unit_id',
+    where: DISPATCHED,
+    day: day('dispatched_at'),
+    unit: 'lead_unit_id',
+    counts: { dispatched: '1', leadDispatched: '1', signedOnTime: SIGNED, replied: '(replied_at is not null)::int', completed: '(closed_at is not null)::int' },
+  },
+  // due-day cohorts: the response clock (met by the contact), the completion clock (replied, closed); no deadline: the dispatch day
+  {
+    where: DISPATCHED,
+    day: day('coalesce(response_due_at, dispatched_at)'),
+    unit: 'lead_unit_id',
+    counts: { responseDue: '1', leadResponseDue: '1', respondedOnTime: RESPONDED, leadRespondedOnTime: RESPONDED },
+  },
+  {
+    where: DISPATCHED,
+    day: day('coalesce(complete_due_at, dispatched_at)'),
+    unit: 'lead_unit_id',
     counts: { completeDue: '1', leadCompleteDue: '1', repliedDue: '(replied_at is not null)::int', completedDue: '(closed_at is not null)::int' },
   },
   // 按时办结率: missed on the deadline's day, else judged at the close
   { where: `${DISPATCHED} and ${MISSED}`, day: day('complete_due_at'), unit: 'lead_unit_id', counts: { completionJudged: '1' } },
-  { where: `${DISPATCHED} and closed_at is not null`, day: day('closed_at'), unit: 'lead_unit_id', counts: { closed: '1', completionJudged: `(not ${MISSED})::int`, closedOnTime: `(not ${MISSED})::int` } },
+  {
+    where: `${DISPATCHED} and closed_at is not null`,
+    day: day('closed_at'),
+    unit: 'lead_unit_id',
+    counts: { closed: '1', completionJudged: `(not ${MISSED})::int`, closedOnTime: `(not ${MISSED})::int` },
+  },
   // callback attempts (the lead unit, on the call's day)
   { where: 'retry_at is not null', day: day('retry_at'), unit: 'lead_unit_id', counts: { callbackAttempts: '1' } },
   {
-    where: 'cb_at is not null', day: day('cb_at'), unit: 'lead_unit_id',
+    where: 'cb_at is not null',
+    day: day('cb_at'),
+    unit: 'lead_unit_id',
     counts: {
-      callbacksConcluded: '1', callbackAttempts: '1', callbacksValid: '(solved is not null or satisfaction is not null)::int', solvedAnswers: '(solved is not null)::int',
-      solved: `(solved = 'solved')::int`, partlySolved: `(solved = 'partly')::int`, rated: '(satisfaction is not null)::int',
-      satisfied: `(satisfaction = 'satisfied')::int`, basicallySatisfied: `(satisfaction = 'basically_satisfied')::int`,
+      callbacksConcluded: '1',
+      callbackAttempts: '1',
+      callbacksValid: '(solved is not null or satisfaction is not null)::int',
+      solvedAnswers: '(solved is not null)::int',
+      solved: `(solved = 'solved')::int`,
+      partlySolved: `(solved = 'partly')::int`,
+      rated: '(satisfaction is not null)::int',
+      satisfied: `(satisfaction = 'satisfied')::int`,
+      basicallySatisfied: `(satisfaction = 'basically_satisfied')::int`,
     },
   },
   // the centre's own clocks, on the decision's day: the dispatch, the reply's review, the round's first call
-  { where: DISPATCHED, day: day('dispatched_at'), unit: '0', counts: { dispatchDecisions: '1', dispatchWaitMinutes: CENTRE.dispatch.waited, dispatchOnTime: `${CENTRE.dispatch.onTime}::int` } },
+  {
+    where: DISPATCHED,
+    day: day('dispatched_at'),
+    unit: '0',
+    counts: { dispatchDecisions: '1', dispatchWaitMinutes: CENTRE.dispatch.waited, dispatchOnTime: `${CENTRE.dispatch.onTime}::int` },
+  },
   { where: 'approved_at is not null', day: day('approved_at'), unit: '0', counts: { reviewsDecided: '1', reviewsOnTime: `${CENTRE.review.onTime}::int` } },
-  { where: 'coalesce(retry_at, cb_at) is not null', day: day('coalesce(retry_at, cb_at)'), unit: '0', counts: { callbackRounds: '1', callbacksOnTime: `${CENTRE.firstCall.onTime}::int` } },
+  {
+    where: 'coalesce(retry_at, cb_at) is not null',
+    day: day('coalesce(retry_at, cb_at)'),
+    unit: '0',
+    counts: { callbackRounds: '1', callbacksOnTime: `${CENTRE.firstCall.onTime}::int` },
+  },
 ];
 
 const COLUMNS = COUNTERS.map(counterColumn);
@@ -57,7 +97,9 @@ export async function computeRollups(sql: Sql): Promise<number> {
   const list = COLUMNS.join(', ');
   const sums = COLUMNS.map((c) => `sum(${c})::int`).join(', ');
   const parts = CONTRIBUTIONS.map(
-    (k) => `select ${k.day} as day, (${k.unit})::int as unit_id, category_id, channel, ${COUNTERS.map((c, i) => `${k.counts[c] ? `sum(${k.counts[c]})::int` : '0'} as ${COLUMNS[i]}`).join(', ')}
+    (
+      k,
+    ) => `select ${k.day} as day, (${k.unit})::int as unit_id, category_id, channel, ${COUNTERS.map((c, i) => `${k.counts[c] ? `sum(${k.counts[c]})::int` : '0'} as ${COLUMNS[i]}`).join(', ')}
       from bench.t where ${k.where} group by 1, 2, 3, 4`,
   );
   // The finest grain into a table of its own first: CREATE TABLE AS may run in parallel (INSERT … SELECT may not).

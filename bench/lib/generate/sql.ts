@@ -12,4 +12,5 @@ export const day = (col: string) => `((${col}) at time zone 'Asia/Shanghai')::da
 /** An instant as the product writes it in payloads (Date.toISOString()). */
 export const iso = (col: string) => `to_char((${col}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 /** The sweep's first run at or after an instant (it runs every minute). */
-export const ceilMinute = (col: string) => `(date_trunc('minute', ${col}) + case when ${col} > date_trunc('minute', ${col}) then interval '1 minute' else interval '0' end)`;
+export const ceilMinute = (col: string) =>
+  `(date_trunc('minute', ${col}) + case when ${col} > date_trunc('minute', ${col}) then interval '1 minute' else interval '0' end)`;

@@ -20,7 +20,15 @@ import { buildOnce } from './unpack-once.ts';
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 
 /** Headless flags for this machine's closed network (no first-run, no background requests) and for root (no sandbox). */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export type ChromiumLaunch = {
   executablePath: string;
@@ -71,7 +79,11 @@ async function unpackBundled(): Promise<string> {
   }
   const { version } = JSON.parse(fs.readFileSync(path.join(bin, '..', 'package.json'), 'utf8')) as { version: string };
   return buildOnce(path.join(os.tmpdir(), `jiesu-chromium-${version}`), async (staging) => {
-    await pipeline(fs.createReadStream(path.join(bin, 'chromium.br')), zlib.createBrotliDecompress(), fs.createWriteStream(path.join(staging, 'chromium'), { mode: 0o755 }));
+    await pipeline(
+      fs.createReadStream(path.join(bin, 'chromium.br')),
+      zlib.createBrotliDecompress(),
+      fs.createWriteStream(path.join(staging, 'chromium'), { mode: 0o755 }),
+    );
     await untarBrotli(path.join(bin, 'al2023.tar.br'), staging);
   });
 }

@@ -17,7 +17,9 @@ export type Format = 'json' | 'xml';
 
 /** One document in the asked format; `root` is the XML document element (the JSON is the value itself). */
 export function encode(fmt: Format, root: string, value: unknown): { type: string; body: string } {
-  return fmt === 'xml' ? { type: 'text/xml; charset=utf-8', body: toXml(root, value) } : { type: 'application/json; charset=utf-8', body: JSON.stringify(value) };
+  return fmt === 'xml'
+    ? { type: 'text/xml; charset=utf-8', body: toXml(root, value) }
+    : { type: 'application/json; charset=utf-8', body: JSON.stringify(value) };
 }
 
 /** W3C datetime as the spec writes it: UTC+8 (the city's time, no daylight saving), seconds precision. */

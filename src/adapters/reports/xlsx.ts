@@ -48,7 +48,13 @@ export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
   sheet(
     wb,
     overview,
-    [{ header: '项目', width: 22 }, { header: '本月', fmt: 'int' }, { header: '上月', fmt: 'int' }, { header: '增减', fmt: 'int' }, { header: '环比', fmt: 'pct' }],
+    [
+      { header: '项目', width: 22 },
+      { header: '本月', fmt: 'int' },
+      { header: '上月', fmt: 'int' },
+      { header: '增减', fmt: 'int' },
+      { header: '环比', fmt: 'pct' },
+    ],
     [
       ['来电（诉求）总量', o.contacts.current, o.contacts.previous, o.contacts.change, o.contacts.changeRate],
       ['重复来电', o.repeatContacts.current, o.repeatContacts.previous, o.repeatContacts.change, o.repeatContacts.changeRate],
@@ -81,7 +87,14 @@ export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
   sheet(
     wb,
     channels,
-    [{ header: '渠道', width: 18 }, { header: '本月', fmt: 'int' }, { header: '占比', fmt: 'pct' }, { header: '上月', fmt: 'int' }, { header: '增减', fmt: 'int' }, { header: '环比', fmt: 'pct' }],
+    [
+      { header: '渠道', width: 18 },
+      { header: '本月', fmt: 'int' },
+      { header: '占比', fmt: 'pct' },
+      { header: '上月', fmt: 'int' },
+      { header: '增减', fmt: 'int' },
+      { header: '环比', fmt: 'pct' },
+    ],
     f.channels.map((c) => [c.name, c.current, c.share, c.previous, c.change, c.changeRate]),
   );
 
@@ -115,14 +128,27 @@ export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
       { header: '主办派单', fmt: 'int' },
       ...UNIT_RATE_KEYS.map((k) => ({ header: METRIC_NAMES[k]['zh-CN'], fmt: 'pct' as const })),
     ],
-    f.units.levels.flatMap((l) => l.units.map((u) => [l.name, u.unit.name, u.unit.code, u.rank, u.composite, u.dispatched, u.leadDispatched, ...UNIT_RATE_KEYS.map((k) => u.rates[k])])),
-    [`综合得分 = 响应率 × ${f.units.weights.response_rate} + 解决率 × ${f.units.weights.solved_rate} + 满意率 × ${f.units.weights.satisfaction_rate}，除以权重之和（0–100）；各单位含下级单位。`],
+    f.units.levels.flatMap((l) =>
+      l.units.map((u) => [l.name, u.unit.name, u.unit.code, u.rank, u.composite, u.dispatched, u.leadDispatched, ...UNIT_RATE_KEYS.map((k) => u.rates[k])]),
+    ),
+    [
+      `综合得分 = 响应率 × ${f.units.weights.response_rate} + 解决率 × ${f.units.weights.solved_rate} + 满意率 × ${f.units.weights.satisfaction_rate}，除以权重之和（0–100）；各单位含下级单位。`,
+    ],
   );
 
   sheet(
     wb,
     lists,
-    [{ header: '层级' }, { header: '榜单' }, { header: '名次' }, { header: '单位', width: 24 }, { header: '综合得分', fmt: 'dec' }, { header: '响应率', fmt: 'pct' }, { header: '解决率', fmt: 'pct' }, { header: '满意率', fmt: 'pct' }],
+    [
+      { header: '层级' },
+      { header: '榜单' },
+      { header: '名次' },
+      { header: '单位', width: 24 },
+      { header: '综合得分', fmt: 'dec' },
+      { header: '响应率', fmt: 'pct' },
+      { header: '解决率', fmt: 'pct' },
+      { header: '满意率', fmt: 'pct' },
+    ],
     f.units.levels.flatMap((l) => [
       ...l.red.map((r) => [l.name, '红榜', r.rank, r.unit.name, r.composite, r.response, r.solved, r.satisfaction]),
       ...l.black.map((r) => [l.name, '黑榜', r.rank, r.unit.name, r.composite, r.response, r.solved, r.satisfaction]),
@@ -134,8 +160,17 @@ export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
   sheet(
     wb,
     overdue,
-    [{ header: '单位', width: 24 }, { header: '超期预警（次）', fmt: 'int' }, { header: '签收超期', fmt: 'int' }, { header: '响应超期', fmt: 'int' }, { header: '办结超期', fmt: 'int' }],
-    [['全部单位', od.alerts.total, od.alerts.sign, od.alerts.response, od.alerts.complete], ...od.byUnit.map((u) => [u.unit.name, u.count, u.sign, u.response, u.complete])],
+    [
+      { header: '单位', width: 24 },
+      { header: '超期预警（次）', fmt: 'int' },
+      { header: '签收超期', fmt: 'int' },
+      { header: '响应超期', fmt: 'int' },
+      { header: '办结超期', fmt: 'int' },
+    ],
+    [
+      ['全部单位', od.alerts.total, od.alerts.sign, od.alerts.response, od.alerts.complete],
+      ...od.byUnit.map((u) => [u.unit.name, u.count, u.sign, u.response, u.complete]),
+    ],
     [
       `涉及工单 ${od.tickets} 件；人工督办 ${od.manualSupervisions} 次。`,
       `本月办结 ${od.closed} 件，超期办结 ${od.closedLate} 件，按时办结率 ${od.onTimeRate.value === null ? '—' : `${(od.onTimeRate.value * 100).toFixed(1)}%`}（按时办结 ${od.onTimeRate.numerator} ÷ 本月判定 ${od.onTimeRate.denominator}，含未办结但已超期的工单）。`,
@@ -163,7 +198,13 @@ export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
   sheet(
     wb,
     returns,
-    [{ header: '类别', width: 14 }, { header: '单位', width: 24 }, { header: '次数', fmt: 'int' }, { header: '获准', fmt: 'int' }, { header: '驳回', fmt: 'int' }],
+    [
+      { header: '类别', width: 14 },
+      { header: '单位', width: 24 },
+      { header: '次数', fmt: 'int' },
+      { header: '获准', fmt: 'int' },
+      { header: '驳回', fmt: 'int' },
+    ],
     [
       ['退单（合计）', '全部单位', r.requested, r.approved, r.rejected],
       ...r.byUnit.map((u) => ['退单', u.unit.name, u.count, u.approved, null]),
@@ -181,7 +222,16 @@ export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
   sheet(
     wb,
     hotspots,
-    [{ header: '类型', width: 20 }, { header: '分类', width: 18 }, { header: '街道', width: 16 }, { header: '对象', width: 28 }, { header: '本月（次）', fmt: 'int' }, { header: '基线均值', fmt: 'dec' }, { header: '阈值', fmt: 'dec' }, { header: '偏离度', fmt: 'dec' }],
+    [
+      { header: '类型', width: 20 },
+      { header: '分类', width: 18 },
+      { header: '街道', width: 16 },
+      { header: '对象', width: 28 },
+      { header: '本月（次）', fmt: 'int' },
+      { header: '基线均值', fmt: 'dec' },
+      { header: '阈值', fmt: 'dec' },
+      { header: '偏离度', fmt: 'dec' },
+    ],
     [
       ...f.hotspots.spikes.map((s) => ['突增', s.category, s.street, null, s.count, s.baselineMean, s.threshold, s.score]),
       ...f.hotspots.repeats.map((x) => [x.kindName, x.category, x.street, x.subject, x.count, null, null, null]),
@@ -206,7 +256,15 @@ export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
     [`选取规则：${CASE_RULE}`],
   );
 
-  sheet(wb, definitions, [{ header: '指标', width: 14 }, { header: '口径', width: 100 }], [...o.rates, ...f.centre.rates].map((x) => [x.name, x.definition]));
+  sheet(
+    wb,
+    definitions,
+    [
+      { header: '指标', width: 14 },
+      { header: '口径', width: 100 },
+    ],
+    [...o.rates, ...f.centre.rates].map((x) => [x.name, x.definition]),
+  );
 
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -5,13 +5,17 @@ export const TRANSPORT: readonly LeafSpec[] = [
   {
     path: '交通/公共交通/公交线路调整',
     weight: 2,
-    types: [['suggestion', 3], ['complaint', 1]],
+    types: [
+      ['suggestion', 3],
+      ['complaint', 1],
+    ],
     placed: true,
     noun: '公交线路',
     demands: [
       {
         title: (c) => `建议${c.one('bus', BUSES)}延伸至${c.p.compound}`,
-        content: (c) => `${c.p.street.name}${c.p.compound}一带新入住了好几千户居民，最近的公交站要走二十分钟，建议把${c.one('bus', BUSES)}延伸过来，或者新开一条社区微循环公交。`,
+        content: (c) =>
+          `${c.p.street.name}${c.p.compound}一带新入住了好几千户居民，最近的公交站要走二十分钟，建议把${c.one('bus', BUSES)}延伸过来，或者新开一条社区微循环公交。`,
       },
       {
         title: (c) => `${c.p.road}公交站撤销不便`,
@@ -19,7 +23,8 @@ export const TRANSPORT: readonly LeafSpec[] = [
       },
     ],
     replies: [
-      (c) => `经市交通委员会与公交集团研究，${c.p.compound}周边客流已纳入本季度线网优化方案，拟于下月开通社区微循环线路，具体开通时间将通过公交集团公众号发布。已告知诉求人。`,
+      (c) =>
+        `经市交通委员会与公交集团研究，${c.p.compound}周边客流已纳入本季度线网优化方案，拟于下月开通社区微循环线路，具体开通时间将通过公交集团公众号发布。已告知诉求人。`,
       (c) => `经核实，${c.p.road}站点因道路施工临时撤销，施工结束后将恢复设站。公交集团已在原站位张贴临时停靠说明。已向诉求人解释。`,
     ],
   },
@@ -32,7 +37,8 @@ export const TRANSPORT: readonly LeafSpec[] = [
     demands: [
       {
         title: (c) => `${c.one('bus', BUSES)}司机不进站停靠`,
-        content: (c) => `${c.date}早上七点四十左右，${c.one('bus', BUSES)}公交车在${c.p.road}站没有进站，直接开走了，站台上等了十几个人，很多是赶着上学的学生，这种情况已经不是第一次了。`,
+        content: (c) =>
+          `${c.date}早上七点四十左右，${c.one('bus', BUSES)}公交车在${c.p.road}站没有进站，直接开走了，站台上等了十几个人，很多是赶着上学的学生，这种情况已经不是第一次了。`,
       },
       {
         title: (c) => `${c.one('bus', BUSES)}发车间隔过长`,
@@ -57,7 +63,8 @@ export const TRANSPORT: readonly LeafSpec[] = [
       },
       {
         title: () => `网约车绕路多收费`,
-        content: (c) => `从${c.p.road}坐网约车去火车站，平时三十块左右，这次司机故意绕路收了${yuan(c, 60, 90, 1)}，在平台投诉后只退了五块钱，希望主管部门处理。`,
+        content: (c) =>
+          `从${c.p.road}坐网约车去火车站，平时三十块左右，这次司机故意绕路收了${yuan(c, 60, 90, 1)}，在平台投诉后只退了五块钱，希望主管部门处理。`,
       },
     ],
     replies: [
@@ -68,7 +75,10 @@ export const TRANSPORT: readonly LeafSpec[] = [
   {
     path: '交通/道路交通/交通信号灯',
     weight: 2,
-    types: [['suggestion', 2], ['help', 2]],
+    types: [
+      ['suggestion', 2],
+      ['help', 2],
+    ],
     placed: true,
     noun: '红绿灯',
     demands: [
@@ -89,7 +99,10 @@ export const TRANSPORT: readonly LeafSpec[] = [
   {
     path: '交通/道路交通/停车管理',
     weight: 3,
-    types: [['complaint', 3], ['report', 1]],
+    types: [
+      ['complaint', 3],
+      ['report', 1],
+    ],
     placed: true,
     noun: '乱停车',
     demands: [
@@ -103,14 +116,18 @@ export const TRANSPORT: readonly LeafSpec[] = [
       },
     ],
     replies: [
-      (c) => `我街道已会同交警中队在${c.p.road}施划禁停标线并设置消防通道警示标识，对违停车辆进行了集中劝离和贴单处理，并协调${c.p.landmark}周边夜间错时开放停车位。已告知诉求人。`,
+      (c) =>
+        `我街道已会同交警中队在${c.p.road}施划禁停标线并设置消防通道警示标识，对违停车辆进行了集中劝离和贴单处理，并协调${c.p.landmark}周边夜间错时开放停车位。已告知诉求人。`,
       () => `经排查，涉及车辆均为长期停放车辆。已联系车主挪走两辆，另外联系不上车主的车辆已张贴限期挪车告知书，逾期将依法拖移。已向诉求人反馈。`,
     ],
   },
   {
     path: '交通/道路交通/交通违法处理',
     weight: 2,
-    types: [['consult', 4], ['complaint', 1]],
+    types: [
+      ['consult', 4],
+      ['complaint', 1],
+    ],
     placed: false,
     noun: '违章处理',
     demands: [
@@ -120,10 +137,14 @@ export const TRANSPORT: readonly LeafSpec[] = [
       },
       {
         title: (c) => `${c.p.road}违停抄牌有异议`,
-        content: (c) => `${c.r.pick(['昨天', '上周三', '前几天'])}在${c.p.road}${c.p.landmark}门口临时停车下去取药，不到五分钟就被贴了罚单，那里没有任何禁停标志，想申请撤销处罚。`,
+        content: (c) =>
+          `${c.r.pick(['昨天', '上周三', '前几天'])}在${c.p.road}${c.p.landmark}门口临时停车下去取药，不到五分钟就被贴了罚单，那里没有任何禁停标志，想申请撤销处罚。`,
       },
     ],
     replies: [() => `经交警部门核实，诉求人可通过交管12123 App提交复核申请并上传行车记录仪视频，交警部门将在规定时限内审核。已电话告知诉求人具体操作步骤。`],
-    questions: [(c) => `${c.r.pick(['我的车', '家里的车', '我开的外地牌照的车'])}${c.r.pick([`上周在${c.p.road}好像被拍了`, '收到短信说有违章', '不知道有没有违章没处理'])}，请问${c.r.pick(['怎么查询违章', '能不能在网上处理', '可以在本地交罚款吗'])}？`],
+    questions: [
+      (c) =>
+        `${c.r.pick(['我的车', '家里的车', '我开的外地牌照的车'])}${c.r.pick([`上周在${c.p.road}好像被拍了`, '收到短信说有违章', '不知道有没有违章没处理'])}，请问${c.r.pick(['怎么查询违章', '能不能在网上处理', '可以在本地交罚款吗'])}？`,
+    ],
   },
 ];

@@ -24,9 +24,21 @@ export const REJECT_REPLY_REASONS = ['答复内容未说明具体处理结果和
 export const GENERIC_EXTENSION = ['需协调多个部门共同处理，申请延长办理时限。', '需等待第三方检测结果，申请延长办理时限。'];
 /** Calls outside the hotline's scope (不予受理), each under the category the operator filed it in. */
 export const NOT_ACCEPTED = [
-  { category: '劳动保障/劳动关系/劳动合同纠纷', content: '诉求人对劳动人事争议仲裁委员会作出的裁决不服，要求热线撤销仲裁结果并重新处理。', reason: '属于仲裁和司法程序事项，已告知诉求人可在法定期限内向人民法院起诉，不予受理。' },
-  { category: '住房/物业管理/物业收费', content: '诉求人与物业公司的物业费纠纷已被物业公司起诉至法院，要求热线让物业公司撤诉。', reason: '该纠纷已进入诉讼程序，已告知诉求人依法应诉，不予受理。' },
-  { category: '政务服务/办事咨询/户籍业务', content: '诉求人要求热线为其出具与已故父亲的亲属关系证明，用于办理继承手续。', reason: '热线不出具证明材料，已告知诉求人到公证机构或户籍所在地派出所办理，不予受理。' },
+  {
+    category: '劳动保障/劳动关系/劳动合同纠纷',
+    content: '诉求人对劳动人事争议仲裁委员会作出的裁决不服，要求热线撤销仲裁结果并重新处理。',
+    reason: '属于仲裁和司法程序事项，已告知诉求人可在法定期限内向人民法院起诉，不予受理。',
+  },
+  {
+    category: '住房/物业管理/物业收费',
+    content: '诉求人与物业公司的物业费纠纷已被物业公司起诉至法院，要求热线让物业公司撤诉。',
+    reason: '该纠纷已进入诉讼程序，已告知诉求人依法应诉，不予受理。',
+  },
+  {
+    category: '政务服务/办事咨询/户籍业务',
+    content: '诉求人要求热线为其出具与已故父亲的亲属关系证明，用于办理继承手续。',
+    reason: '热线不出具证明材料，已告知诉求人到公证机构或户籍所在地派出所办理，不予受理。',
+  },
 ];
 /** Emergencies the operator transfers at once (三方通话), each under the category it was filed in. */
 export const EMERGENCIES = [
@@ -62,7 +74,11 @@ export function callbackComment(r: Rng, noun: string, outcome: 'satisfied' | 'ba
     satisfied: [`${noun}的问题已经解决了，办得很快，谢谢。`, `单位的人上门来看过，${noun}已经处理好了，很满意。`, '问题解决了，工作人员态度也很好。'],
     basic: [`${noun}基本处理了，就是时间拖得有点长。`, '已经解决，但是中间联系得不够及时。'],
     partly: [`${noun}处理了一部分，还没有完全解决，希望继续跟进。`, '暂时好了，担心过段时间又会反复。'],
-    dissatisfied: [`${noun}的问题根本没有解决，只是打电话解释了一下。`, '单位说已经处理了，但现场跟原来一样，对答复不满意。', '答复说的情况和实际不符，没人来现场看过。'],
+    dissatisfied: [
+      `${noun}的问题根本没有解决，只是打电话解释了一下。`,
+      '单位说已经处理了，但现场跟原来一样，对答复不满意。',
+      '答复说的情况和实际不符，没人来现场看过。',
+    ],
     unsolved: [`${noun}还是老样子，没有任何变化。`, '说是处理了，实际上第二天又恢复原样了。'],
   };
   return r.pick(by[outcome]);

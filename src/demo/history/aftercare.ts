@@ -15,12 +15,24 @@ export abstract class Aftercare extends Handling {
     const agent = this.actor('callback1');
     // The day after approval (CALLBACK_DUE_DAYS), sometimes a day late.
     await this.waitNextDay(this.sh.callback, this.r.chance(0.88) ? 1 : 2, this.r.int(0, 480));
-    const record = async (answers: { reached: boolean; solved?: 'solved' | 'partly' | 'unsolved'; satisfaction?: 'satisfied' | 'basically_satisfied' | 'dissatisfied'; comment?: string }) => {
+    const record = async (answers: {
+      reached: boolean;
+      solved?: 'solved' | 'partly' | 'unsolved';
+      satisfaction?: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+      comment?: string;
+    }) => {
       const t = await this.ticket(s.id);
       if (t.status !== 'awaiting_callback') return null;
       return this.run('recordCallback', () => lc.recordCallback(this.deps, agent, s.id, { version: t.version, ...answers }));
     };
-    const outcome = round > 1 ? this.r.weighted<Plan['callback']>([['satisfied', 5], ['basic', 3], ['close', 1]]) : plan.callback;
+    const outcome =
+      round > 1
+        ? this.r.weighted<Plan['callback']>([
+            ['satisfied', 5],
+            ['basic', 3],
+            ['close', 1],
+          ])
+        : plan.callback;
     switch (outcome) {
       case 'unreached_all':
         for (let i = 0; i < this.deps.config.CALLBACK_MAX_ATTEMPTS; i++) {
@@ -34,7 +46,12 @@ export abstract class Aftercare extends Handling {
         await record({ reached: true, solved: 'solved', satisfaction: 'satisfied', comment: callbackComment(this.r, s.leaf.noun, 'satisfied') });
         return;
       case 'satisfied':
-        await record({ reached: true, solved: 'solved', satisfaction: 'satisfied', comment: this.r.chance(0.6) ? callbackComment(this.r, s.leaf.noun, 'satisfied') : undefined });
+        await record({
+          reached: true,
+          solved: 'solved',
+          satisfaction: 'satisfied',
+          comment: this.r.chance(0.6) ? callbackComment(this.r, s.leaf.noun, 'satisfied') : undefined,
+        });
         return;
       case 'basic':
         await record({ reached: true, solved: 'solved', satisfaction: 'basically_satisfied', comment: callbackComment(this.r, s.leaf.noun, 'basic') });
@@ -50,25 +67,39 @@ export abstract class Aftercare extends Handling {
           satisfaction: 'dissatisfied',
           comment: callbackComment(this.r, s.leaf.noun, unsolved ? 'unsolved' : 'dissatisfied'),
         });
-        if (plan.appeal && outcome === 'close') this.sim.spawn(this.sim.time, 'appeal', async () => this.appeal(s, (await this.leadOf(s.id))!.id, plan.appeal!, 'disputed'));
+        if (plan.appeal && outcome === 'close')
+          this.sim.spawn(this.sim.time, 'appeal', async () => this.appeal(s, (await this.leadOf(s.id))!.id, plan.appeal!, 'disputed'));
         if (plan.stopAt === 'disputed') return;
         await this.wait(this.sh.supervisor, plan.brisk ? this.r.int(20, 120) : this.r.int(60, 1200));
         const t = await this.ticket(s.id);
         if (t.status !== 'callback_disputed') return;
         const supervisor = this.actor('supervisor1');
         if (outcome === 'reopen' && round === 1) {
-          await this.run('reopenTicket', () => lc.reopenTicket(this.deps, supervisor, s.id, { version: t.version, reason: '诉求人对处理结果不满意，经核实问题仍未解决，退回承办单位重新办理。' }));
+          await this.run('reopenTicket', () =>
+            lc.reopenTicket(this.deps, supervisor, s.id, { version: t.version, reason: '诉求人对处理结果不满意，经核实问题仍未解决，退回承办单位重新办理。' }),
+          );
           const lead = (await this.leadOf(s.id))!;
           const again = { ...plan, path: 'reply' as const, replyRejected: false, noContact: false };
           const shift = this.unitShift(lead);
           await this.wait(shift, this.r.int(30, 300));
           const a = await this.assignment(lead.id);
-          await this.run('contactCaller', () => lc.contactCaller(this.deps, this.w.handlerOf(a.unitId)!, a.id, { version: a.version, method: 'visit', summary: '重办：已上门与诉求人面谈，重新核实问题。' }));
+          await this.run('contactCaller', () =>
+            lc.contactCaller(this.deps, this.w.handlerOf(a.unitId)!, a.id, {
+              version: a.version,
+              method: 'visit',
+              summary: '重办：已上门与诉求人面谈，重新核实问题。',
+            }),
+          );
           if (plan.stopAt === 'redo') return;
           await this.replyThen(s, lead.id, again, shift, round + 1);
           return;
         }
-        await this.run('closeTicket', () => lc.closeTicket(this.deps, supervisor, s.id, { version: t.version, note: '经核实，承办单位已按政策规定处理到位，诉求人的进一步要求超出政策范围，已向诉求人解释说明，予以办结。' }));
+        await this.run('closeTicket', () =>
+          lc.closeTicket(this.deps, supervisor, s.id, {
+            version: t.version,
+            note: '经核实，承办单位已按政策规定处理到位，诉求人的进一步要求超出政策范围，已向诉求人解释说明，予以办结。',
+          }),
+        );
       }
     }
   }
@@ -79,7 +110,12 @@ export abstract class Aftercare extends Handling {
     await this.wait(shift, this.r.int(120, 900));
     a = await this.assignment(a.id);
     if (a.status !== 'in_progress') return;
-    await this.run('replyAssignment', () => lc.replyAssignment(this.deps, this.w.handlerOf(a.unitId)!, a.id, { version: a.version, content: `重办答复：${this.r.pick(s.leaf.replies)(this.ctx(s))}` }));
+    await this.run('replyAssignment', () =>
+      lc.replyAssignment(this.deps, this.w.handlerOf(a.unitId)!, a.id, {
+        version: a.version,
+        content: `重办答复：${this.r.pick(s.leaf.replies)(this.ctx(s))}`,
+      }),
+    );
     await this.wait(this.sh.dispatcher, this.reviewDelay(plan));
     if ((await this.ticket(s.id)).status !== 'awaiting_review') return;
     await this.review(s, 'reply', true);
@@ -95,7 +131,16 @@ export abstract class Aftercare extends Handling {
     const leader = this.w.leaderOf(a.unitId);
     if (!leader) return;
     await this.wait(this.sh.unit, this.r.int(60, 900));
-    const reasonCode = why === 'disputed' ? this.r.weighted([['unreasonable_demand', 3], ['malicious', 1]] as const) : this.r.weighted([['outside_duties', 2], ['other', 1]] as const);
+    const reasonCode =
+      why === 'disputed'
+        ? this.r.weighted([
+            ['unreasonable_demand', 3],
+            ['malicious', 1],
+          ] as const)
+        : this.r.weighted([
+            ['outside_duties', 2],
+            ['other', 1],
+          ] as const);
     const reason =
       why === 'disputed'
         ? '诉求人的要求超出政策规定，承办单位已按规定处理并多次解释，申请该件不纳入考核。'
@@ -103,7 +148,8 @@ export abstract class Aftercare extends Handling {
     const appeal = await this.run('fileAppeal', () => fileAppeal(this.deps, leader, a.id, { reasonCode, reason }));
     if (decision === 'pending') return;
     await this.wait(this.sh.supervisor, this.r.int(120, 1500));
-    const note = decision === 'approve' ? '经核实，申诉理由成立，同意该件不纳入承办单位考核。' : '经核实，承办单位未在期限内办结且未及时申请延期，申诉理由不成立。';
+    const note =
+      decision === 'approve' ? '经核实，申诉理由成立，同意该件不纳入承办单位考核。' : '经核实，承办单位未在期限内办结且未及时申请延期，申诉理由不成立。';
     await this.run('decideAppeal', () => decideAppeal(this.deps, this.actor('supervisor1'), appeal.id, decision === 'approve', { note }));
   }
 
@@ -114,7 +160,12 @@ export abstract class Aftercare extends Handling {
     await this.sim.until(advance(this.cal, this.sh.supervisor, a.completeDueAt.getTime(), this.r.int(30, 400)));
     const t = await this.ticket(s.id);
     if (!['awaiting_sign', 'in_progress', 'return_requested', 'termination_requested', 'awaiting_review'].includes(t.status)) return;
-    await this.run('superviseTicket', () => superviseTicket(this.deps, this.actor('supervisor1'), s.id, { version: t.version, reason: `督办：该件已超过办结期限，请${this.w.unitById.get(a.unitId)?.name ?? '承办单位'}于两个工作日内办结并答复。` }));
+    await this.run('superviseTicket', () =>
+      superviseTicket(this.deps, this.actor('supervisor1'), s.id, {
+        version: t.version,
+        reason: `督办：该件已超过办结期限，请${this.w.unitById.get(a.unitId)?.name ?? '承办单位'}于两个工作日内办结并答复。`,
+      }),
+    );
   }
 
   /** Each working morning a supervisor closes the 催办 and 督办 items of tickets the units no longer hold. */

@@ -54,7 +54,7 @@ export abstract class Desk {
       r: this.r,
       p: s.place,
       date: this.fmtDay(this.sim.time),
-      one: <T,>(key: string, items: readonly T[]) => {
+      one: <T>(key: string, items: readonly T[]) => {
         if (!memo.has(key)) memo.set(key, this.r.pick(items));
         return memo.get(key) as T;
       },
@@ -123,7 +123,17 @@ export abstract class Desk {
     if (r.assignment && isTicket(r.ticket)) {
       this.knownTickets.set(r.ticket.id, { version: r.ticket.version, status: r.ticket.status });
       const a = r.assignment;
-      this.knownAssignments.set(a.id, { id: a.id, ticketId: a.ticketId, version: a.version, status: a.status, role: a.role, unitId: a.unitId, dispatchedAt: a.dispatchedAt, signDueAt: a.signDueAt, completeDueAt: a.completeDueAt });
+      this.knownAssignments.set(a.id, {
+        id: a.id,
+        ticketId: a.ticketId,
+        version: a.version,
+        status: a.status,
+        role: a.role,
+        unitId: a.unitId,
+        dispatchedAt: a.dispatchedAt,
+        signDueAt: a.signDueAt,
+        completeDueAt: a.completeDueAt,
+      });
     } else if (isTicket(r.ticket)) {
       this.knownTickets.set(r.ticket.id, { version: r.ticket.version, status: r.ticket.status });
     } else if (isTicket(result)) {

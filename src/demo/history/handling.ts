@@ -39,7 +39,12 @@ export abstract class Handling extends IntakeDesk {
       await this.wait(this.sh.dispatcher, this.dispatchDelay(plan));
       if (fate === 'merge' && (await this.merge(s))) return;
       if (fate === 'decline') {
-        await this.run('declineTicket', async () => lc.declineTicket(this.deps, this.actor('dispatcher1'), s.id, { version: (await this.ticket(s.id)).version, reason: '经核实，诉求人反映的事项已由法院受理，不属于热线受理范围，已告知诉求人。' }));
+        await this.run('declineTicket', async () =>
+          lc.declineTicket(this.deps, this.actor('dispatcher1'), s.id, {
+            version: (await this.ticket(s.id)).version,
+            reason: '经核实，诉求人反映的事项已由法院受理，不属于热线受理范围，已告知诉求人。',
+          }),
+        );
         return;
       }
       if (!(await this.dispatch(s, plan))) return;
@@ -65,14 +70,18 @@ export abstract class Handling extends IntakeDesk {
     }
     if (!lead) lead = t.districtUnitId ?? this.w.unitByCode.get('dep-zwfw')!.id;
     assist = assist.filter((a) => a !== lead);
-    await this.run('dispatchTicket', () => lc.dispatchTicket(this.deps, this.actor('dispatcher1'), s.id, { version: t.version, leadUnitId: lead, assistUnitIds: assist, designate: false }));
+    await this.run('dispatchTicket', () =>
+      lc.dispatchTicket(this.deps, this.actor('dispatcher1'), s.id, { version: t.version, leadUnitId: lead, assistUnitIds: assist, designate: false }),
+    );
     return true;
   }
 
   /** A second caller's ticket about the same open matter is merged into it (并单). */
   protected async merge(s: Story): Promise<boolean> {
     const t = await this.ticket(s.id);
-    const target = this.open.find((o) => o.id !== s.id && o.leaf.path === s.leaf.path && o.place.street.id === s.place.street.id && o.createdAt > this.sim.time - 10 * DAY);
+    const target = this.open.find(
+      (o) => o.id !== s.id && o.leaf.path === s.leaf.path && o.place.street.id === s.place.street.id && o.createdAt > this.sim.time - 10 * DAY,
+    );
     if (!target || ['closed', 'awaiting_dispatch'].includes((await this.ticket(target.id)).status)) return false;
     await this.run('mergeTicket', () => lc.mergeTicket(this.deps, this.actor('dispatcher1'), s.id, { version: t.version, intoTicketId: target.id }));
     this.knownTickets.delete(target.id); // linked into: its version moved
@@ -92,7 +101,9 @@ export abstract class Handling extends IntakeDesk {
 
   /** The lead's work, and each assisting unit's alongside. */
   protected async units(s: Story, plan: Plan) {
-    const all = await this.read(() => this.deps.db.select(ASSIGNMENT_COLUMNS).from(assignments).where(eq(assignments.ticketId, s.id)).orderBy(asc(assignments.id)));
+    const all = await this.read(() =>
+      this.deps.db.select(ASSIGNMENT_COLUMNS).from(assignments).where(eq(assignments.ticketId, s.id)).orderBy(asc(assignments.id)),
+    );
     for (const a of all.filter((x) => x.role === 'assist' && x.status === 'awaiting_sign')) {
       this.sim.spawn(this.sim.time, 'assist', () => this.assist(s, a.id, plan));
     }
@@ -114,16 +125,49 @@ export abstract class Handling extends IntakeDesk {
     if (!handler) return;
     // Sign: within the limit, or (slow units) after it.
     if (plan.signLate && a.signDueAt) await this.sim.until(advance(this.cal, shift, a.signDueAt.getTime(), this.r.int(20, 200)));
-    else if (shift === this.sh.duty) await this.wait(shift, this.r.weighted([[this.r.int(3, 25), 85], [this.r.int(26, 60), 15]]));
-    else await this.wait(shift, plan.brisk ? this.r.int(3, 25) : this.r.weighted([[this.r.int(5, 60), 75], [this.r.int(61, 240), 25]]));
+    else if (shift === this.sh.duty)
+      await this.wait(
+        shift,
+        this.r.weighted([
+          [this.r.int(3, 25), 85],
+          [this.r.int(26, 60), 15],
+        ]),
+      );
+    else
+      await this.wait(
+        shift,
+        plan.brisk
+          ? this.r.int(3, 25)
+          : this.r.weighted([
+              [this.r.int(5, 60), 75],
+              [this.r.int(61, 240), 25],
+            ]),
+      );
     await this.run('signAssignment', async () => lc.signAssignment(this.deps, handler, a.id, { version: (await this.assignment(a.id)).version }));
     if (plan.stopAt === 'contact') return;
     // Contact the caller (响应), unless this unit replies without calling (a response miss).
     if (!plan.noContact) {
       const quick = shift === this.sh.duty;
-      await this.wait(shift, plan.brisk || quick ? this.r.int(5, 60) : this.r.weighted([[this.r.int(10, 150), 85], [this.r.int(151, 360), 15]]));
+      await this.wait(
+        shift,
+        plan.brisk || quick
+          ? this.r.int(5, 60)
+          : this.r.weighted([
+              [this.r.int(10, 150), 85],
+              [this.r.int(151, 360), 15],
+            ]),
+      );
       a = await this.assignment(a.id);
-      await this.run('contactCaller', () => lc.contactCaller(this.deps, handler, a.id, { version: a.version, method: this.r.weighted([['phone', 8], ['visit', 2]] as const), summary: this.r.pick(CONTACT_SUMMARIES) }));
+      await this.run('contactCaller', () =>
+        lc.contactCaller(this.deps, handler, a.id, {
+          version: a.version,
+          method: this.r.weighted([
+            ['phone', 8],
+            ['visit', 2],
+          ] as const),
+          summary: this.r.pick(CONTACT_SUMMARIES),
+        }),
+      );
     }
     if (!plan.brisk && this.r.chance(0.12)) {
       await this.wait(this.sh.unit, this.r.int(30, 400));
@@ -137,7 +181,12 @@ export abstract class Handling extends IntakeDesk {
       case 'return_ok':
       case 'return_rejected': {
         const reason = this.r.pick(RETURN_REASONS);
-        if (!(await this.ask(plan, a.id, plan.brisk ? this.r.int(5, 40) : this.r.int(30, 500), 'requestReturn', (v) => lc.requestReturn(this.deps, handler, a.id, { version: v, reason })))) return;
+        if (
+          !(await this.ask(plan, a.id, plan.brisk ? this.r.int(5, 40) : this.r.int(30, 500), 'requestReturn', (v) =>
+            lc.requestReturn(this.deps, handler, a.id, { version: v, reason }),
+          ))
+        )
+          return;
         if (plan.path === 'return_ok') {
           await this.review(s, 'return', true, { note: '同意退单，改派相关单位。' });
           await this.wait(this.sh.dispatcher, this.dispatchDelay(plan));
@@ -159,7 +208,12 @@ export abstract class Handling extends IntakeDesk {
         const minutes = Math.max(0, Math.min(delay, (latest - this.sim.time) / MINUTE));
         const reason = this.r.pick(s.leaf.extension ?? GENERIC_EXTENSION);
         const requestedDueAt = addWorkingDays(this.cal, new Date(due), this.r.int(3, 7)).toISOString();
-        if (!(await this.ask(plan, a.id, minutes, 'requestExtension', (v) => lc.requestExtension(this.deps, handler, a.id, { version: v, reason, requestedDueAt })))) return;
+        if (
+          !(await this.ask(plan, a.id, minutes, 'requestExtension', (v) =>
+            lc.requestExtension(this.deps, handler, a.id, { version: v, reason, requestedDueAt }),
+          ))
+        )
+          return;
         if ((await this.ticket(s.id)).status !== 'in_progress') break;
         const ok = plan.path === 'extension_ok';
         await this.review(s, 'extension', ok, { note: ok ? '同意延期，请在新的期限内办结。' : '理由不充分，请在原期限内办结。' });
@@ -168,7 +222,12 @@ export abstract class Handling extends IntakeDesk {
       case 'termination_ok':
       case 'termination_rejected': {
         const reason = this.r.pick(TERMINATION_REASONS);
-        if (!(await this.ask(plan, a.id, plan.brisk ? this.r.int(5, 40) : this.r.int(60, 900), 'requestTermination', (v) => lc.requestTermination(this.deps, handler, a.id, { version: v, reason })))) return;
+        if (
+          !(await this.ask(plan, a.id, plan.brisk ? this.r.int(5, 40) : this.r.int(60, 900), 'requestTermination', (v) =>
+            lc.requestTermination(this.deps, handler, a.id, { version: v, reason }),
+          ))
+        )
+          return;
         if (plan.path === 'termination_ok') {
           await this.review(s, 'termination', true, { note: '同意终止办理。' });
           return;
@@ -209,7 +268,17 @@ export abstract class Handling extends IntakeDesk {
       if (plan.supervise) this.sim.spawn(this.sim.time, 'supervise', () => this.supervise(s, a.id));
       await this.sim.until(advance(this.cal, shift, due, this.r.int(60, 900)));
     } else {
-      let at = advance(this.cal, shift, this.sim.time, plan.brisk ? this.r.int(10, 60) : this.r.weighted([[this.r.int(60, 600), 55], [this.r.int(601, 1500), 45]]));
+      let at = advance(
+        this.cal,
+        shift,
+        this.sim.time,
+        plan.brisk
+          ? this.r.int(10, 60)
+          : this.r.weighted([
+              [this.r.int(60, 600), 55],
+              [this.r.int(601, 1500), 45],
+            ]),
+      );
       if (due && at > due) at = Math.max(this.sim.time, retreat(this.cal, shift, due, this.r.int(5, 90)));
       await this.sim.until(at);
     }
@@ -226,7 +295,12 @@ export abstract class Handling extends IntakeDesk {
       await this.wait(shift, this.r.int(60, 400));
       a = await this.assignment(a.id);
       if (a.status !== 'in_progress') return;
-      await this.run('replyAssignment', () => lc.replyAssignment(this.deps, handler, a.id, { version: a.version, content: `${content}（补充：已于${this.fmtDay(this.sim.time)}再次与诉求人沟通确认处理结果。）` }));
+      await this.run('replyAssignment', () =>
+        lc.replyAssignment(this.deps, handler, a.id, {
+          version: a.version,
+          content: `${content}（补充：已于${this.fmtDay(this.sim.time)}再次与诉求人沟通确认处理结果。）`,
+        }),
+      );
       await this.wait(this.sh.dispatcher, this.reviewDelay(plan));
     }
     if ((await this.ticket(s.id)).status !== 'awaiting_review') return;
@@ -249,6 +323,11 @@ export abstract class Handling extends IntakeDesk {
     if (!UNIT_ACTIVE.includes((await this.ticket(s.id)).status as TicketStatus)) return;
     a = await this.assignment(a.id);
     if (a.status !== 'in_progress') return;
-    await this.run('replyAssignment', () => lc.replyAssignment(this.deps, handler, a.id, { version: a.version, content: `本单位作为协办单位已配合现场核查，相关情况已向主办单位通报，配合意见：${this.r.pick(['同意主办单位处理意见。', '已按职责完成本单位承担的工作。'])}` }));
+    await this.run('replyAssignment', () =>
+      lc.replyAssignment(this.deps, handler, a.id, {
+        version: a.version,
+        content: `本单位作为协办单位已配合现场核查，相关情况已向主办单位通报，配合意见：${this.r.pick(['同意主办单位处理意见。', '已按职责完成本单位承担的工作。'])}`,
+      }),
+    );
   }
 }

@@ -124,7 +124,13 @@ export abstract class IntakeDesk extends Desk {
 
   /** A contact linked to an open ticket at intake (重复件, 并单): no new ticket. */
   protected async linkContact(target: Story, caller: Caller, content: string) {
-    const body = { type: 'complaint', categoryId: this.categoryId(target.leaf), content, caller: { name: caller.name, phone: caller.phone }, disposition: { kind: 'repeat', ticketId: target.id } };
+    const body = {
+      type: 'complaint',
+      categoryId: this.categoryId(target.leaf),
+      content,
+      caller: { name: caller.name, phone: caller.phone },
+      disposition: { kind: 'repeat', ticketId: target.id },
+    };
     await this.run('createTicket', () => createTicket(this.deps, this.operator(), createTicketInput.parse(body)));
     this.contacts++;
   }
@@ -157,7 +163,13 @@ export abstract class IntakeDesk extends Desk {
       noContact: this.r.chance(0.04),
       replyRejected: this.r.chance(0.05),
       supervise: late && this.r.chance(0.5),
-      appeal: (late || callback === 'close') && this.r.chance(0.4) ? this.r.weighted([['approve', 2], ['reject', 3]] as const) : undefined,
+      appeal:
+        (late || callback === 'close') && this.r.chance(0.4)
+          ? this.r.weighted([
+              ['approve', 2],
+              ['reject', 3],
+            ] as const)
+          : undefined,
       community: COMMUNITY_LEVEL.has(leaf.path) && this.r.chance(0.25),
     };
   }

@@ -94,7 +94,9 @@ export class History extends Aftercare {
       });
       const topic = await this.run('openTopic', () => openTopic(this.deps, supervisor, input));
       await this.wait(this.sh.supervisor, this.r.int(120, 600));
-      await this.run('transitionTopic', () => transitionTopic(this.deps, supervisor, topic.id, 'start', { version: topic.version, note: '已召开专题协调会，明确街道牵头、各部门分工。' }));
+      await this.run('transitionTopic', () =>
+        transitionTopic(this.deps, supervisor, topic.id, 'start', { version: topic.version, note: '已召开专题协调会，明确街道牵头、各部门分工。' }),
+      );
     });
   }
   protected topicOpened = false;
@@ -129,7 +131,11 @@ export class History extends Aftercare {
             const t = await this.ticket(target.id);
             if (t.status === 'closed') return;
             const caller = newCaller(this.r);
-            await this.linkContact(target, caller, `${caller.name}来电反映${target.place.road}一带${target.leaf.noun}问题，与${target.number}号工单反映的是同一事项，希望尽快解决。`);
+            await this.linkContact(
+              target,
+              caller,
+              `${caller.name}来电反映${target.place.road}一带${target.leaf.noun}问题，与${target.number}号工单反映的是同一事项，希望尽快解决。`,
+            );
           }
         });
       }
@@ -140,12 +146,28 @@ export class History extends Aftercare {
 
   protected placePinned(start: number, end: number) {
     const unit = this.sh.unit;
-    const pin = (at: number, leafPath: string, streetCode: string, plan: Partial<Plan>, channel: 'phone' | 'online' | 'window' = 'phone', caller?: Caller, home?: Partial<Place>) => {
+    const pin = (
+      at: number,
+      leafPath: string,
+      streetCode: string,
+      plan: Partial<Plan>,
+      channel: 'phone' | 'online' | 'window' = 'phone',
+      caller?: Caller,
+      home?: Partial<Place>,
+    ) => {
       if (at < start) return; // a short history has room for the recent ones only
       this.sim.spawn(at, `pinned ${plan.stopAt ?? plan.path}`, async () => {
         const street = this.street(streetCode);
         const s = this.newStory(this.leaf(leafPath), street, caller, home && { ...placeIn(this.r, street), ...home });
-        const base: Plan = { path: 'reply', callback: 'satisfied', community: false, signLate: false, noContact: false, replyRejected: false, supervise: false };
+        const base: Plan = {
+          path: 'reply',
+          callback: 'satisfied',
+          community: false,
+          signLate: false,
+          noContact: false,
+          replyRejected: false,
+          supervise: false,
+        };
         await this.intake(s, channel, { ...base, ...plan });
       });
     };
@@ -154,7 +176,15 @@ export class History extends Aftercare {
     const home: Partial<Place> = { compound: '幸福里小区', building: '3号楼', road: '翠微路', no: 3, address: '东城区东华街道幸福里小区3号楼' };
     pin(midnight(end, -40) + 10 * HOUR, '城市管理/市容环境/垃圾清运', 's-donghua', { path: 'reply', callback: 'satisfied' }, 'phone', wang, home);
     pin(midnight(end, -19) + 15 * HOUR, '生态环境/噪声污染/社会生活噪声', 's-donghua', { path: 'reply', callback: 'basic' }, 'phone', wang, home);
-    pin(retreat(this.cal, unit, end, 900), '城市管理/市容环境/垃圾清运', 's-donghua', { path: 'reply', brisk: true, stopAt: 'reply', leadUnitCode: 's-donghua' }, 'phone', wang, home);
+    pin(
+      retreat(this.cal, unit, end, 900),
+      '城市管理/市容环境/垃圾清运',
+      's-donghua',
+      { path: 'reply', brisk: true, stopAt: 'reply', leadUnitCode: 's-donghua' },
+      'phone',
+      wang,
+      home,
+    );
 
     // Awaiting dispatch: the last hour's calls (one past the centre's 30 minutes).
     pin(end - 12 * MINUTE, '城市管理/市政设施/道路破损', 's-hepingli', { stopAt: 'dispatch' });
@@ -181,7 +211,12 @@ export class History extends Aftercare {
     pin(retreat(this.cal, unit, midnight(end), 200), '城市管理/市政设施/路灯故障', 's-hubin', { brisk: true, stopAt: 'callback' });
     pin(retreat(this.cal, unit, midnight(end), 500), '市场监管/消费维权/预付卡退费', 's-nanhu', { brisk: true, stopAt: 'callback' });
     pin(retreat(this.cal, unit, end, 4 * 450), '生态环境/噪声污染/社会生活噪声', 's-baisha', { brisk: true, callback: 'reopen', stopAt: 'disputed' });
-    pin(retreat(this.cal, unit, end, 5 * 450), '住房/物业管理/物业收费', 's-donghua', { brisk: true, callback: 'close', stopAt: 'disputed', appeal: 'pending' });
+    pin(retreat(this.cal, unit, end, 5 * 450), '住房/物业管理/物业收费', 's-donghua', {
+      brisk: true,
+      callback: 'close',
+      stopAt: 'disputed',
+      appeal: 'pending',
+    });
     pin(retreat(this.cal, unit, end, 6 * 450), '城市管理/市容环境/垃圾清运', 's-chaoyangmen', { brisk: true, callback: 'reopen', stopAt: 'redo' });
     // Appeals decided: one exempted (a late reply on a matter beyond the unit), one refused (a dispute closed).
     pin(midnight(end, -33) + 10 * HOUR, '城市管理/违法建设/私搭乱建', 's-taoyuan', { path: 'late_reply', appeal: 'approve', supervise: true });
@@ -189,7 +224,9 @@ export class History extends Aftercare {
     // Triage at intake beyond direct answers: not accepted, an emergency transferred, a second caller's ticket merged (并单).
     const once = (at: number, name: string, fn: () => Promise<void>) => at >= start && this.sim.spawn(at, name, fn);
     once(midnight(end, -23) + 11 * HOUR, 'pinned not accepted', () => this.notAccepted(this.newStory(this.leaf('住房/物业管理/物业收费'), this.street())));
-    once(midnight(end, -16) + 21 * HOUR, 'pinned emergency', () => this.emergency(this.newStory(this.leaf('公用事业/供气/燃气服务'), this.street('s-hepingli'))));
+    once(midnight(end, -16) + 21 * HOUR, 'pinned emergency', () =>
+      this.emergency(this.newStory(this.leaf('公用事业/供气/燃气服务'), this.street('s-hepingli'))),
+    );
     const first = midnight(end, -12) + 10 * HOUR;
     pin(first, '城市管理/市容环境/垃圾清运', 's-nanhu', { path: 'reply' });
     once(first + 3 * HOUR, 'pinned merge', async () => {

@@ -15,10 +15,14 @@ type UnitInfo = { id: number; code: string; name: string; kind: string; path: st
 
 /** The demo city as the history needs it: accounts as actors, streets with their communities, categories, articles. */
 export async function loadWorld(db: Deps['db']) {
-  const unitRows = await db.select({ id: units.id, code: units.code, name: units.name, kind: units.kind, path: units.path, parentId: units.parentId }).from(units);
+  const unitRows = await db
+    .select({ id: units.id, code: units.code, name: units.name, kind: units.kind, path: units.path, parentId: units.parentId })
+    .from(units);
   const unitByCode = new Map<string, UnitInfo>(unitRows.map((u) => [u.code, u]));
   const unitById = new Map<number, UnitInfo>(unitRows.map((u) => [u.id, u]));
-  const userRows = await db.select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, unitId: users.unitId }).from(users);
+  const userRows = await db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, unitId: users.unitId })
+    .from(users);
   const actors = new Map<string, Actor>();
   for (const u of userRows) {
     actors.set(u.username, {
@@ -51,7 +55,10 @@ export async function loadWorld(db: Deps['db']) {
         code: s.code,
         name: s.name,
         district: { id: district.id, name: district.name },
-        communities: unitRows.filter((c) => c.parentId === s.id && c.kind === 'community').sort((a, b) => a.id - b.id).map((c) => ({ id: c.id, code: c.code, name: c.name })),
+        communities: unitRows
+          .filter((c) => c.parentId === s.id && c.kind === 'community')
+          .sort((a, b) => a.id - b.id)
+          .map((c) => ({ id: c.id, code: c.code, name: c.name })),
       };
     });
 
@@ -62,7 +69,10 @@ export async function loadWorld(db: Deps['db']) {
     return c.parentId ? `${pathOf(c.parentId)}/${c.name}` : c.name;
   };
   const categoryIds = new Map(catRows.map((c) => [pathOf(c.id), c.id]));
-  const articles = await db.select({ id: kbArticles.id, categoryId: kbArticles.categoryId, body: kbArticles.body }).from(kbArticles).where(eq(kbArticles.active, true));
+  const articles = await db
+    .select({ id: kbArticles.id, categoryId: kbArticles.categoryId, body: kbArticles.body })
+    .from(kbArticles)
+    .where(eq(kbArticles.active, true));
   return { unitByCode, unitById, actor, handlerOf, leaderOf, streets, categoryIds, articles };
 }
 export type World = Awaited<ReturnType<typeof loadWorld>>;

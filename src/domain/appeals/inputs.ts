@@ -21,7 +21,12 @@ export const decideAppealInput = z.object({ note: text(2, 2000) }).strict();
 export const listAppealsQuery = z
   .object({
     status: z.enum(APPEAL_STATUSES).optional(),
-    unitId: z.coerce.number().int().positive().max(2 ** 31 - 1).optional(),
+    unitId: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1)
+      .optional(),
     ticketId: bigId.optional(),
     before: bigId.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),

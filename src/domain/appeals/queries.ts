@@ -10,17 +10,21 @@ import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
 /** Supervisors see every appeal; unit users those of their unit and the units below it. */
 function appealScope(actor: Actor): SQL {
   if (readsAll(actor)) return sql`true`;
-  return sql`${appeals.unitId} in (select id from ${units} where path like ${actor.unitPath + '%'})`;
+  return sql`${appeals.unitId} in (select id from ${units} where path like ${`${actor.unitPath}%`})`;
 }
 
-export async function listAppeals(db: Db, actor: Actor, f: { status?: AppealRow['status']; unitId?: number; ticketId?: number; before?: number; limit: number }) {
+export async function listAppeals(
+  db: Db,
+  actor: Actor,
+  f: { status?: AppealRow['status']; unitId?: number; ticketId?: number; before?: number; limit: number },
+) {
   const where: SQL[] = [appealScope(actor)];
   if (f.status) where.push(eq(appeals.status, f.status));
   if (f.unitId) {
     const [u] = await db.select({ path: units.path }).from(units).where(eq(units.id, f.unitId));
     if (!u) throw new UnprocessableError('unit_unknown', { unitId: f.unitId });
     if (!readsAll(actor) && !u.path.startsWith(actor.unitPath)) throw new ForbiddenError();
-    where.push(sql`${appeals.unitId} in (select id from ${units} where path like ${u.path + '%'})`);
+    where.push(sql`${appeals.unitId} in (select id from ${units} where path like ${`${u.path}%`})`);
   }
   if (f.ticketId) where.push(eq(appeals.ticketId, f.ticketId));
   if (f.before) where.push(lt(appeals.id, f.before));
@@ -48,7 +52,14 @@ export async function presentAppeals(db: Db, actor: Actor, rows: AppealRow[]) {
   if (rows.length === 0) return [];
   const [ticketRows, unitRows, userRows] = await Promise.all([
     db
-      .select({ id: tickets.id, number: tickets.number, title: tickets.title, status: tickets.status, confidential: tickets.confidential, allowDirectContact: tickets.allowDirectContact })
+      .select({
+        id: tickets.id,
+        number: tickets.number,
+        title: tickets.title,
+        status: tickets.status,
+        confidential: tickets.confidential,
+        allowDirectContact: tickets.allowDirectContact,
+      })
       .from(tickets)
       .where(inArray(tickets.id, [...new Set(rows.map((r) => r.ticketId))])),
     db
@@ -86,4 +97,3 @@ export async function presentAppeals(db: Db, actor: Actor, rows: AppealRow[]) {
     };
   });
 }
-

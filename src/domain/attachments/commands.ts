@@ -149,7 +149,9 @@ export async function listAttachments(deps: DbDeps, actor: Actor, ticketId: numb
     .leftJoin(users, eq(users.id, attachments.uploadedBy))
     .where(eq(attachments.ticketId, ticket.id))
     .orderBy(asc(attachments.id));
-  return rows.filter(({ a }) => mayOpen(actor, ticket, a)).map(({ a, uploaderRole, uploaderUnitId }) => presentAttachment(a, { role: uploaderRole, unitId: uploaderUnitId }));
+  return rows
+    .filter(({ a }) => mayOpen(actor, ticket, a))
+    .map(({ a, uploaderRole, uploaderUnitId }) => presentAttachment(a, { role: uploaderRole, unitId: uploaderUnitId }));
 }
 
 export function presentAttachment(a: AttachmentRow, uploader: { role: Role | null; unitId: number | null } = { role: null, unitId: null }) {

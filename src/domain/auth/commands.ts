@@ -32,21 +32,28 @@ export async function login(
     }
     throw err;
   }
-  const [user] = await deps.db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.username}) = lower(${input.username})`);
+  const [user] = await deps.db.select().from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
   const ok = user ? await verifyPassword(input.password, user.passwordHash) : await verifyPassword(input.password, await (dummyHash ??= hashPassword('x')));
   const actorish = { userId: user?.id ?? 0, role: user?.role ?? null, ip: meta.ip, requestId: meta.requestId } as unknown as Actor;
   if (!user || !ok) {
     await deps.db.transaction(async (tx) => {
       const counted = await recordFailure(tx, deps.config, keys, now);
       const blocked = counted.filter((c) => c.blockedUntil && c.blockedUntil > now);
-      await audit(tx, user ? actorish : anonymous, 'login_failed', { type: 'user', id: input.username.slice(0, 64) }, {
-        failures: Object.fromEntries(counted.map((c) => [c.kind, c.failures])),
-        ...(blocked.length ? { blockedUntil: new Date(Math.max(...blocked.map((b) => b.blockedUntil!.getTime()))).toISOString() } : {}),
-      });
-      if (user) await tx.update(users).set({ failedLogins: sql`${users.failedLogins} + 1` }).where(eq(users.id, user.id));
+      await audit(
+        tx,
+        user ? actorish : anonymous,
+        'login_failed',
+        { type: 'user', id: input.username.slice(0, 64) },
+        {
+          failures: Object.fromEntries(counted.map((c) => [c.kind, c.failures])),
+          ...(blocked.length ? { blockedUntil: new Date(Math.max(...blocked.map((b) => b.blockedUntil!.getTime()))).toISOString() } : {}),
+        },
+      );
+      if (user)
+        await tx
+          .update(users)
+          .set({ failedLogins: sql`${users.failedLogins} + 1` })
+          .where(eq(users.id, user.id));
     });
     throw new DomainError('invalid_credentials', 401);
   }
@@ -79,7 +86,11 @@ export async function login(
 export async function logout(deps: TxDeps, actor: Actor, everywhere: boolean) {
   const now = deps.clock.now();
   const ended = await deps.db.transaction(async (tx) => {
-    const where = everywhere ? and(eq(sessions.userId, actor.userId), isNull(sessions.revokedAt)) : actor.sessionId ? eq(sessions.id, actor.sessionId) : undefined;
+    const where = everywhere
+      ? and(eq(sessions.userId, actor.userId), isNull(sessions.revokedAt))
+      : actor.sessionId
+        ? eq(sessions.id, actor.sessionId)
+        : undefined;
     const rows = where ? await tx.update(sessions).set({ revokedAt: now }).where(where).returning({ id: sessions.id }) : [];
     await audit(tx, actor, everywhere ? 'logout_everywhere' : 'logout', { type: 'user', id: actor.userId });
     return rows.map((r) => r.id);
@@ -114,11 +125,7 @@ const UNIT_KINDS_FOR_ROLE: Record<Role, readonly string[]> = {
   unit_leader: ['district', 'department', 'street', 'community'],
 };
 
-export async function createUser(
-  deps: DbDeps,
-  actor: Actor,
-  input: { username: string; displayName: string; password: string; role: Role; unitId: number },
-) {
+export async function createUser(deps: DbDeps, actor: Actor, input: { username: string; displayName: string; password: string; role: Role; unitId: number }) {
   const problem = passwordProblems(input.password);
   if (problem) throw new ValidationError([{ path: 'body.password', code: problem, message: 'password policy' }], 'password_policy');
   const [unit] = await deps.db.select().from(units).where(eq(units.id, input.unitId));
@@ -143,7 +150,11 @@ export async function setUserActive(deps: TxDeps, actor: Actor, userId: number, 
   const u = await deps.db.transaction(async (tx) => {
     const [row] = await tx.update(users).set({ active }).where(eq(users.id, userId)).returning();
     if (!row) throw new NotFoundError('user_not_found');
-    if (!active) await tx.update(sessions).set({ revokedAt: deps.clock.now() }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+    if (!active)
+      await tx
+        .update(sessions)
+        .set({ revokedAt: deps.clock.now() })
+        .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
     await audit(tx, actor, active ? 'user_activated' : 'user_deactivated', { type: 'user', id: userId });
     return row;
   });
@@ -157,7 +168,13 @@ export async function issueToken(deps: DbDeps, actor: Actor, input: { userId: nu
   const token = newToken('jst');
   const [row] = await deps.db
     .insert(apiTokens)
-    .values({ name: input.name, tokenHash: hashToken(token), prefix: token.slice(0, 12), userId: u.id, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null })
+    .values({
+      name: input.name,
+      tokenHash: hashToken(token),
+      prefix: token.slice(0, 12),
+      userId: u.id,
+      expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+    })
     .returning();
   await audit(deps.db, actor, 'token_issued', { type: 'api_token', id: row!.id }, { userId: u.id, name: input.name });
   return { token, id: row!.id, prefix: row!.prefix, name: row!.name, userId: u.id };
@@ -171,4 +188,3 @@ export async function revokeToken(deps: TxDeps, actor: Actor, id: number) {
   });
   deps.bus.endAccess({ reason: 'token_revoked', tokenIds: [id] });
 }
-

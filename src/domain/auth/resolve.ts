@@ -78,7 +78,11 @@ export async function resolveSession(deps: DbClockDeps, cookie: string, meta: Me
  * instance asks every few seconds about all its sockets at once. The ids travel as one JSON parameter each, so
  * the statement is the same for 1 or 10,000 sockets.
  */
-export async function liveCredentials(db: Db, now: Date, ids: { sessionIds: string[]; tokenIds: number[] }): Promise<{ sessionIds: Set<string>; tokenIds: Set<number> }> {
+export async function liveCredentials(
+  db: Db,
+  now: Date,
+  ids: { sessionIds: string[]; tokenIds: number[] },
+): Promise<{ sessionIds: Set<string>; tokenIds: Set<number> }> {
   const live = { sessionIds: new Set<string>(), tokenIds: new Set<number>() };
   if (!ids.sessionIds.length && !ids.tokenIds.length) return live;
   const sessionQ = db

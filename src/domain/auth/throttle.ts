@@ -53,14 +53,22 @@ export async function assertNotThrottled(db: Db, keys: ThrottleKey[], now: Date)
     .where(and(or(...keys.map((k) => and(eq(loginFailures.kind, k.kind), eq(loginFailures.key, k.key)))), gt(loginFailures.blockedUntil, now)));
   if (!rows.length) return;
   const until = Math.max(...rows.map((r) => r.blockedUntil!.getTime()));
-  throw new LoginThrottledError(Math.max(1, Math.ceil((until - now.getTime()) / 1000)), rows.map((r) => r.kind as ThrottleKind));
+  throw new LoginThrottledError(
+    Math.max(1, Math.ceil((until - now.getTime()) / 1000)),
+    rows.map((r) => r.kind as ThrottleKind),
+  );
 }
 
 /**
  * Counts one failure against each key: one atomic upsert per key (concurrent failures on several
  * instances all count). The count starts over when the last failure is older than the forget window.
  */
-export async function recordFailure(db: Db, cfg: ThrottleConfig, keys: ThrottleKey[], now: Date): Promise<{ kind: ThrottleKind; failures: number; blockedUntil: Date | null }[]> {
+export async function recordFailure(
+  db: Db,
+  cfg: ThrottleConfig,
+  keys: ThrottleKey[],
+  now: Date,
+): Promise<{ kind: ThrottleKind; failures: number; blockedUntil: Date | null }[]> {
   const forgetBefore = new Date(now.getTime() - cfg.LOGIN_FAILURE_FORGET_HOURS * 3600_000);
   const out = [];
   for (const k of keys) {

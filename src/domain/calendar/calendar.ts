@@ -57,11 +57,7 @@ export function normaliseHours(hours: readonly { start: string; end: string }[])
   return out;
 }
 
-export function makeCalendar(input: {
-  days: { day: string; kind: DayKind }[];
-  years: number[];
-  hours: { start: string; end: string }[];
-}): CalendarData {
+export function makeCalendar(input: { days: { day: string; kind: DayKind }[]; years: number[]; hours: { start: string; end: string }[] }): CalendarData {
   const hours = normaliseHours(input.hours);
   if (!hours) throw new Error('working hours must be non-empty, ordered and non-overlapping');
   return { exceptions: new Map(input.days.map((d) => [d.day, d.kind])), years: new Set(input.years), hours };

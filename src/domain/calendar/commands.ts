@@ -88,10 +88,16 @@ export async function setWorkingHours(deps: CalendarTxDeps, actor: Actor, segmen
     const values = hours.map((h) => ({ startsAt: `${hhmmOf(h.start)}:00`, endsAt: `${hhmmOf(h.end)}:00` }));
     await tx.insert(workingHours).values(values);
     const next = hours.map((h) => ({ start: hhmmOf(h.start), end: hhmmOf(h.end) }));
-    await audit(tx, actor, 'working_hours_set', { type: 'working_hours', id: 'all' }, {
-      hours: next,
-      previous: previous.map((h) => ({ start: h.startsAt.slice(0, 5), end: h.endsAt.slice(0, 5) })),
-    });
+    await audit(
+      tx,
+      actor,
+      'working_hours_set',
+      { type: 'working_hours', id: 'all' },
+      {
+        hours: next,
+        previous: previous.map((h) => ({ start: h.startsAt.slice(0, 5), end: h.endsAt.slice(0, 5) })),
+      },
+    );
     return next;
   });
   return result;
@@ -126,15 +132,21 @@ export async function importCalendarYear(
       .onConflictDoUpdate({ target: calendarYears.year, set: { source: input.source, importedAt: now } });
     const holidays = input.days.filter((d) => d.kind === 'holiday').length;
     const workdays = input.days.length - holidays;
-    await audit(tx, actor, 'calendar_year_imported', { type: 'calendar_year', id: input.year }, {
-      format: input.format,
-      source: input.source,
-      holidays,
-      workdays,
-      replacedRows: replaced.length,
-      previousSource: before?.source ?? null,
-      warnings,
-    });
+    await audit(
+      tx,
+      actor,
+      'calendar_year_imported',
+      { type: 'calendar_year', id: input.year },
+      {
+        format: input.format,
+        source: input.source,
+        holidays,
+        workdays,
+        replacedRows: replaced.length,
+        previousSource: before?.source ?? null,
+        warnings,
+      },
+    );
     return { year: input.year, source: input.source, importedAt: now, holidays, workdays, replacedRows: replaced.length, warnings };
   });
   // The clocks the import recomputed (deadlines moved, clocks still awaiting a later year).

@@ -44,7 +44,16 @@ function isIanaZone(tzid: string): boolean {
 
 /** The zone's offset from UTC (ms) at instant `t`. */
 function ianaOffset(tzid: string, t: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tzid, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(t));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tzid,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(t));
   const v = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return Date.UTC(v('year'), v('month') - 1, v('day'), v('hour'), v('minute'), v('second')) - Math.floor(t / 1000) * 1000;
 }
@@ -92,7 +101,12 @@ const label = (t: Time) => t.toString();
  * Day numbers (Asia/Shanghai) an event covers. Refused (422, nothing imported): an end before its start (or at it,
  * for an all-day event), a DURATION that is not positive, an unknown TZID, a date outside MIN_YEAR–MAX_YEAR.
  */
-function eventDays(vevent: InstanceType<typeof ICAL.Component>, event: InstanceType<typeof ICAL.Event>, zones: ReadonlyMap<string, InstanceType<typeof ICAL.Timezone>>, summary: string): number[] {
+function eventDays(
+  vevent: InstanceType<typeof ICAL.Component>,
+  event: InstanceType<typeof ICAL.Event>,
+  zones: ReadonlyMap<string, InstanceType<typeof ICAL.Timezone>>,
+  summary: string,
+): number[] {
   const startProp = vevent.getFirstProperty('dtstart')!;
   const start = event.startDate;
   const startZone = zoneOf(startProp, zones, summary);
@@ -192,7 +206,9 @@ export function parseIcalYear(text: string, opts: { year?: number; source?: stri
         throw new UnprocessableError('calendar_ical_recurrence', { summary: event.summary ?? '' });
       }
       if (!vevent.hasProperty('dtstart')) throw invalid(`the event "${event.summary ?? event.uid ?? '?'}" has no DTSTART`);
-      const summary = String(event.summary ?? '').replace(/\s+/g, ' ').trim();
+      const summary = String(event.summary ?? '')
+        .replace(/\s+/g, ' ')
+        .trim();
       const kind = kindOf(vevent, summary);
       const name = summary || (kind === 'workday' ? '调休上班' : '节假日');
       for (const n of eventDays(vevent, event, zones, summary || (event.uid ?? '?'))) {
@@ -224,4 +240,3 @@ export function parseIcalYear(text: string, opts: { year?: number; source?: stri
     (String(first.getFirstPropertyValue('x-wr-calname') ?? '').trim() || String(first.getFirstPropertyValue('prodid') ?? '').trim() || 'iCalendar');
   return { year, source: source.slice(0, 200), days };
 }
-

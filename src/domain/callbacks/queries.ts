@@ -33,7 +33,12 @@ export function callbackDueAt(approvedAt: Date, days: number): Date {
   return new Date(midnight - 8 * 3600_000);
 }
 
-type QueueRow = Record<string, unknown> & { ticket_id: number | string; approved_at: string | Date; due_at: string | Date; last_attempt_at: string | Date | null };
+type QueueRow = Record<string, unknown> & {
+  ticket_id: number | string;
+  approved_at: string | Date;
+  due_at: string | Date;
+  last_attempt_at: string | Date | null;
+};
 const toDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
 
 /** Tickets awaiting callback, soonest due first; `overdue` only those already due at `now`. */
@@ -60,7 +65,10 @@ export async function callbackQueue(
       order by q.due_at, q.ticket_id
       limit ${opts.limit}`),
   );
-  const ticketRows = await ticketsById(db, rows.map((r) => Number(r.ticket_id)));
+  const ticketRows = await ticketsById(
+    db,
+    rows.map((r) => Number(r.ticket_id)),
+  );
   const items = rows.map((r) => {
     const t = ticketRows.get(Number(r.ticket_id))!;
     const dueAt = toDate(r.due_at);
@@ -111,7 +119,10 @@ export async function disputedQueue(db: Db, actor: Actor, opts: { limit: number 
       order by c.created_at, ${tickets.id}
       limit ${opts.limit}`),
   );
-  const ticketRows = await ticketsById(db, rows.map((r) => Number(r.ticket_id)));
+  const ticketRows = await ticketsById(
+    db,
+    rows.map((r) => Number(r.ticket_id)),
+  );
   return {
     items: rows.map((r) => ({
       ticket: summary(actor, ticketRows.get(Number(r.ticket_id))!),

@@ -17,7 +17,16 @@ import { CENTRE_CLOCKS, WAITING_STATUS, centreLevel, centreWait, type CentreCloc
 
 type Limits = Parameters<typeof centreWait>[0];
 
-export type WaitingItem = { ticketId: number; number: string; since: string; yellowAt: string; redAt: string; dueAt: string; waitedMinutes: number; level: CentreLevel };
+export type WaitingItem = {
+  ticketId: number;
+  number: string;
+  since: string;
+  yellowAt: string;
+  redAt: string;
+  dueAt: string;
+  waitedMinutes: number;
+  level: CentreLevel;
+};
 export type WaitingClock = { clock: CentreClock; limitMinutes: number | null; total: number; levels: Record<CentreLevel, number>; oldest: WaitingItem[] };
 
 const toDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
@@ -27,12 +36,26 @@ export function limitMinutesOf(config: Limits, clock: CentreClock): number | nul
   return clock === 'callback' ? null : centreWait(config, clock, new Date(0)).limitMinutes;
 }
 
-export async function centreWaiting(db: Db, config: Pick<Config, keyof Limits>, now: Date, opts: { limit: number; clocks?: readonly CentreClock[] }): Promise<WaitingClock[]> {
+export async function centreWaiting(
+  db: Db,
+  config: Pick<Config, keyof Limits>,
+  now: Date,
+  opts: { limit: number; clocks?: readonly CentreClock[] },
+): Promise<WaitingClock[]> {
   const clocks = opts.clocks ?? CENTRE_CLOCKS;
   const statusClock = Object.entries(WAITING_STATUS).filter(([clock]) => clocks.includes(clock as CentreClock));
   const minutes = (c: CentreClock) => sql.raw(String(limitMinutesOf(config, c) ?? 0));
   const at = now.toISOString();
-  const rows = rowsOf<{ clock: CentreClock; ticket_id: string | number | null; number: string | null; since: string | Date | null; total: number; yellow: number; red: number; overdue: number }>(
+  const rows = rowsOf<{
+    clock: CentreClock;
+    ticket_id: string | number | null;
+    number: string | null;
+    since: string | Date | null;
+    total: number;
+    yellow: number;
+    red: number;
+    overdue: number;
+  }>(
     await db.execute(sql`
       with w as (
         ${
@@ -41,7 +64,10 @@ export async function centreWaiting(db: Db, config: Pick<Config, keyof Limits>, 
                 statusClock.map(([clock, status]) => sql`when ${status} then ${clock}`),
                 sql` `,
               )} end as clock, t.status_changed_at as since
-              from tickets t where t.status in (${sql.join(statusClock.map(([, s]) => sql`${s}`), sql`, `)})`
+              from tickets t where t.status in (${sql.join(
+                statusClock.map(([, s]) => sql`${s}`),
+                sql`, `,
+              )})`
             : sql`select null::bigint as ticket_id, null::text as number, null::text as clock, null::timestamptz as since where false`
         }
         ${

@@ -10,7 +10,14 @@ import { nextTopicStatus, type TopicAction, type TopicStatus } from './status.ts
 
 export type TopicRow = typeof governanceTopics.$inferSelect;
 
-type EventInput = { type: string; version: number; fromStatus?: string | null; toStatus?: string | null; note?: string | null; payload?: Record<string, unknown> };
+type EventInput = {
+  type: string;
+  version: number;
+  fromStatus?: string | null;
+  toStatus?: string | null;
+  note?: string | null;
+  payload?: Record<string, unknown>;
+};
 
 /** One topic event and one audit row, in the caller's transaction. */
 async function recordTopic(tx: Db, actor: Actor, topicId: number, e: EventInput, now: Date) {
@@ -26,7 +33,13 @@ async function recordTopic(tx: Db, actor: Actor, topicId: number, e: EventInput,
     payload: e.payload ?? {},
     createdAt: now,
   });
-  await audit(tx, actor, `governance_${e.type}`, { type: 'governance_topic', id: topicId }, { ...(e.payload ?? {}), ...(e.toStatus ? { toStatus: e.toStatus } : {}) });
+  await audit(
+    tx,
+    actor,
+    `governance_${e.type}`,
+    { type: 'governance_topic', id: topicId },
+    { ...(e.payload ?? {}), ...(e.toStatus ? { toStatus: e.toStatus } : {}) },
+  );
 }
 
 async function lockTopic(tx: Db, id: number): Promise<TopicRow> {
@@ -41,7 +54,10 @@ function assertWritable(t: TopicRow) {
 
 async function checkUnit(tx: Db, id: number | null | undefined) {
   if (!id) return;
-  const [u] = await tx.select({ id: units.id }).from(units).where(and(eq(units.id, id), eq(units.active, true)));
+  const [u] = await tx
+    .select({ id: units.id })
+    .from(units)
+    .where(and(eq(units.id, id), eq(units.active, true)));
   if (!u) throw new UnprocessableError('unit_unknown', { unitId: id });
 }
 
@@ -98,7 +114,13 @@ export async function openTopic(deps: DbClockDeps, actor: Actor, input: OpenTopi
       })
       .returning();
     const linked = await insertLinks(tx, actor, topic!.id, ids, now);
-    await recordTopic(tx, actor, topic!.id, { type: 'topic_opened', version: 1, toStatus: 'open', payload: { source: input.source.kind, ticketIds: linked } }, now);
+    await recordTopic(
+      tx,
+      actor,
+      topic!.id,
+      { type: 'topic_opened', version: 1, toStatus: 'open', payload: { source: input.source.kind, ticketIds: linked } },
+      now,
+    );
     return topic!;
   });
 }
@@ -122,13 +144,29 @@ export async function updateTopic(deps: DbClockDeps, actor: Actor, id: number, i
       .set({ ...changes, version: t.version + 1, updatedAt: now })
       .where(eq(governanceTopics.id, id))
       .returning();
-    await recordTopic(tx, actor, id, { type: 'topic_updated', version: updated!.version, payload: { changed: Object.keys(changes), ...('ownerUnitId' in changes ? { ownerUnitId: changes.ownerUnitId } : {}) } }, now);
+    await recordTopic(
+      tx,
+      actor,
+      id,
+      {
+        type: 'topic_updated',
+        version: updated!.version,
+        payload: { changed: Object.keys(changes), ...('ownerUnitId' in changes ? { ownerUnitId: changes.ownerUnitId } : {}) },
+      },
+      now,
+    );
     return updated!;
   });
 }
 
 /** open → in_progress → resolved → closed (status.ts), version-checked, with an optional note. */
-export async function transitionTopic(deps: DbClockDeps, actor: Actor, id: number, action: TopicAction, input: { version: number; note?: string }): Promise<TopicRow> {
+export async function transitionTopic(
+  deps: DbClockDeps,
+  actor: Actor,
+  id: number,
+  action: TopicAction,
+  input: { version: number; note?: string },
+): Promise<TopicRow> {
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const t = await lockTopic(tx, id);

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { TOPIC_STATUSES } from './status.ts';
 
 const text = (min: number, max: number) => z.string().trim().min(min).max(max);
-const intId = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const intId = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 const bigId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const ticketIds = z.array(bigId).min(1).max(500);
 

@@ -127,7 +127,13 @@ export async function findSpikes(db: Db, opts: HotspotOptions): Promise<Spike[]>
     const key = `${r.category_id}:${r.street_unit_id}`;
     let p = pairs.get(key);
     if (!p) {
-      p = { categoryId: Number(r.category_id), categoryName: r.category_name, streetUnitId: Number(r.street_unit_id), streetName: r.street_name, counts: new Array(rule.weeks + 1).fill(0) };
+      p = {
+        categoryId: Number(r.category_id),
+        categoryName: r.category_name,
+        streetUnitId: Number(r.street_unit_id),
+        streetName: r.street_name,
+        counts: new Array(rule.weeks + 1).fill(0),
+      };
       pairs.set(key, p);
     }
     const w = Number(r.w);
@@ -137,7 +143,12 @@ export async function findSpikes(db: Db, opts: HotspotOptions): Promise<Spike[]>
     .map((p) => ({ p, count: p.counts[0]!, baseline: p.counts.slice(1).reverse() }))
     .map((x) => ({ ...x, v: judgeSpike(x.count, x.baseline, rule) }))
     .filter((x) => x.v.flagged);
-  const ids = await spikeTicketIds(db, flagged.map((x) => x.p), opts.from, end);
+  const ids = await spikeTicketIds(
+    db,
+    flagged.map((x) => x.p),
+    opts.from,
+    end,
+  );
   const spikes: Spike[] = flagged.map(({ p, count, baseline, v }) => ({
     categoryId: p.categoryId,
     categoryName: p.categoryName,

@@ -12,6 +12,12 @@ export const articleInput = z
   .strict();
 export type ArticleInput = z.infer<typeof articleInput>;
 
-export const articleParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+export const articleParams = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
+});
 
 export const searchQuery = z.object({ q: z.string().trim().min(1).max(100), limit: z.coerce.number().int().min(1).max(50).default(10) });

@@ -32,6 +32,9 @@ export async function getArticle(db: Db, id: number) {
 
 /** May a direct answer cite this article? Only an active one. */
 export async function isActiveArticle(db: Db, id: number): Promise<boolean> {
-  const [a] = await db.select({ id: kbArticles.id }).from(kbArticles).where(and(eq(kbArticles.id, id), eq(kbArticles.active, true)));
+  const [a] = await db
+    .select({ id: kbArticles.id })
+    .from(kbArticles)
+    .where(and(eq(kbArticles.id, id), eq(kbArticles.active, true)));
   return !!a;
 }

@@ -42,7 +42,12 @@ export { COUNTED_EVENT_TYPES, isCountedWarning, type AssignmentFacts, type Delta
  * The deltas of every event of one ticket whose id is in `emit` (all of them when omitted).
  * `events` must hold the ticket's stream up to at least the last emitted event, in id order.
  */
-export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[], assignments: readonly AssignmentFacts[], emit?: ReadonlySet<number>): Delta[] {
+export function ticketDeltas(
+  ticket: TicketFacts,
+  events: readonly StreamEvent[],
+  assignments: readonly AssignmentFacts[],
+  emit?: ReadonlySet<number>,
+): Delta[] {
   const out: Delta[] = [];
   /** Everything credited so far (for appeals to move). */
   const credited: Delta[] = [];
@@ -164,7 +169,10 @@ export function ticketDeltas(ticket: TicketFacts, events: readonly StreamEvent[]
 
 /** Sums deltas per rollup key, dropping keys that net to zero on every counter. */
 export function aggregate(deltas: readonly Delta[]) {
-  const rows = new Map<string, { day: string; unitId: number; categoryId: number; channel: string; appealed: boolean; counts: Partial<Record<Counter, number>> }>();
+  const rows = new Map<
+    string,
+    { day: string; unitId: number; categoryId: number; channel: string; appealed: boolean; counts: Partial<Record<Counter, number>> }
+  >();
   for (const d of deltas) {
     const key = `${d.day}|${d.unitId}|${d.categoryId}|${d.channel}|${d.appealed}`;
     let row = rows.get(key);

@@ -66,7 +66,7 @@ export type Counters = Record<Counter, number>;
 export const zeroCounters = (): Counters => Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;
 
 /** snake_case column name of a counter (the schema uses drizzle's snake_case casing). */
-export const counterColumn = (c: Counter) => c.replace(/[A-Z]/g, (m) => '_' + m.toLowerCase());
+export const counterColumn = (c: Counter) => c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
 
 /** The pseudo-unit of the centre's own counters: contacts (intake) and the centre's clocks belong to it, not to a handling unit. */
 export const INTAKE_UNIT = 0;

@@ -10,9 +10,34 @@ import type { MetricsRow } from './queries.ts';
 
 export const BOM = '\uFEFF';
 
-const HEAD: Record<Locale, { bucket: string; start: string; end: string; groupId: string; group: string; num: string; den: string; pending: string; metric: string; definition: string }> = {
-  'zh-CN': { bucket: '周期', start: '开始日期', end: '结束日期', groupId: '分组编号', group: '分组', num: '分子', den: '分母', pending: '待定', metric: '指标', definition: '口径' },
-  en: { bucket: 'Period', start: 'Start', end: 'End', groupId: 'Group id', group: 'Group', num: ' numerator', den: ' denominator', pending: ' pending', metric: 'Metric', definition: 'Definition' },
+const HEAD: Record<
+  Locale,
+  { bucket: string; start: string; end: string; groupId: string; group: string; num: string; den: string; pending: string; metric: string; definition: string }
+> = {
+  'zh-CN': {
+    bucket: '周期',
+    start: '开始日期',
+    end: '结束日期',
+    groupId: '分组编号',
+    group: '分组',
+    num: '分子',
+    den: '分母',
+    pending: '待定',
+    metric: '指标',
+    definition: '口径',
+  },
+  en: {
+    bucket: 'Period',
+    start: 'Start',
+    end: 'End',
+    groupId: 'Group id',
+    group: 'Group',
+    num: ' numerator',
+    den: ' denominator',
+    pending: ' pending',
+    metric: 'Metric',
+    definition: 'Definition',
+  },
 };
 
 /** A cell as CSV: quoted when it must be; text that a spreadsheet would run as a formula is defused. */
@@ -30,15 +55,27 @@ const hasPending = (k: MetricKey) => (PENDING_METRIC_KEYS as readonly MetricKey[
 
 export function metricsCsv(rows: MetricsRow[], locale: Locale, opts: { grouped: boolean; definitions: Record<MetricKey, string> }): string {
   const h = HEAD[locale];
-  const header = [h.bucket, h.start, h.end, ...(opts.grouped ? [h.groupId, h.group] : []), ...METRIC_KEYS.flatMap((k) => [METRIC_NAMES[k][locale], METRIC_NAMES[k][locale] + h.num, METRIC_NAMES[k][locale] + h.den, ...(hasPending(k) ? [METRIC_NAMES[k][locale] + h.pending] : [])])];
+  const header = [
+    h.bucket,
+    h.start,
+    h.end,
+    ...(opts.grouped ? [h.groupId, h.group] : []),
+    ...METRIC_KEYS.flatMap((k) => [
+      METRIC_NAMES[k][locale],
+      METRIC_NAMES[k][locale] + h.num,
+      METRIC_NAMES[k][locale] + h.den,
+      ...(hasPending(k) ? [METRIC_NAMES[k][locale] + h.pending] : []),
+    ]),
+  ];
   const lines = [header.map(cell).join(',')];
   for (const r of rows) {
     const cells: (string | number | null)[] = [r.bucket, r.start, r.end];
     if (opts.grouped) cells.push(r.group ? String(r.group.id) : '', r.group?.name ?? '');
-    for (const k of METRIC_KEYS) cells.push(shown(r.metrics[k]), r.metrics[k].numerator, r.metrics[k].denominator, ...(hasPending(k) ? [r.metrics[k].pending] : []));
+    for (const k of METRIC_KEYS)
+      cells.push(shown(r.metrics[k]), r.metrics[k].numerator, r.metrics[k].denominator, ...(hasPending(k) ? [r.metrics[k].pending] : []));
     lines.push(cells.map(cell).join(','));
   }
   lines.push('', [h.metric, h.definition].map(cell).join(','));
   for (const k of METRIC_KEYS) lines.push([METRIC_NAMES[k][locale], opts.definitions[k]].map(cell).join(','));
-  return BOM + lines.join('\r\n') + '\r\n';
+  return `${BOM + lines.join('\r\n')}\r\n`;
 }

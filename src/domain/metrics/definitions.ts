@@ -29,11 +29,24 @@ export const METRIC_KEYS = [
 export type MetricKey = (typeof METRIC_KEYS)[number];
 /** What a value is: a fraction 0–1 (shown as a percentage), or an average in minutes. */
 export type MetricUnit = 'rate' | 'minutes';
-export const METRIC_UNITS: Record<MetricKey, MetricUnit> = Object.fromEntries(METRIC_KEYS.map((k) => [k, k === 'avg_dispatch_minutes' ? 'minutes' : 'rate'])) as Record<MetricKey, MetricUnit>;
+export const METRIC_UNITS: Record<MetricKey, MetricUnit> = Object.fromEntries(
+  METRIC_KEYS.map((k) => [k, k === 'avg_dispatch_minutes' ? 'minutes' : 'rate']),
+) as Record<MetricKey, MetricUnit>;
 /** The figures with clocks that may await the calendar: each shows a `pending` count beside its value. */
-export const PENDING_METRIC_KEYS = ['timely_sign_rate', 'response_rate', 'reply_rate', 'completion_rate', 'on_time_completion_rate'] as const satisfies readonly MetricKey[];
+export const PENDING_METRIC_KEYS = [
+  'timely_sign_rate',
+  'response_rate',
+  'reply_rate',
+  'completion_rate',
+  'on_time_completion_rate',
+] as const satisfies readonly MetricKey[];
 /** The centre's own figures (unit 0): the handling units' rows never have them. */
-export const CENTRE_METRIC_KEYS = ['avg_dispatch_minutes', 'timely_dispatch_rate', 'timely_review_rate', 'timely_callback_rate'] as const satisfies readonly MetricKey[];
+export const CENTRE_METRIC_KEYS = [
+  'avg_dispatch_minutes',
+  'timely_dispatch_rate',
+  'timely_review_rate',
+  'timely_callback_rate',
+] as const satisfies readonly MetricKey[];
 
 export const metricSettingsSchema = z
   .object({
@@ -96,11 +109,26 @@ export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
   const assignments = { 'zh-CN': '按派单日期统计，归属承办单位（主办和协办）', en: 'by dispatch day, credited to each assigned unit (lead and assisting)' };
   const leads = { 'zh-CN': '按派单日期统计，归属主办单位', en: 'by dispatch day, credited to the lead unit' };
   const responseDue = s.responseLeadOnly
-    ? { 'zh-CN': '按响应时限到期日统计，归属主办单位；时限待日历的计为待定，不计入', en: "by the response deadline's day, credited to the lead unit; clocks awaiting the calendar are pending, left out" }
-    : { 'zh-CN': '按响应时限到期日统计，归属承办单位（主办和协办）；时限待日历的计为待定，不计入', en: "by the response deadline's day, credited to each assigned unit; clocks awaiting the calendar are pending, left out" };
-  const completeDue = { 'zh-CN': '按办结时限到期日统计（延期、重办、日历重算后随之移动），归属承办单位（主办和协办）；时限待日历的计为待定，不计入', en: "by the completion deadline's day (moved by extensions, reopens and calendar recomputations), credited to each assigned unit; clocks awaiting the calendar are pending, left out" };
-  const leadDue = { 'zh-CN': '按办结时限到期日统计（延期、重办、日历重算后随之移动），归属主办单位；时限待日历的计为待定，不计入', en: "by the completion deadline's day (moved by extensions, reopens and calendar recomputations), credited to the lead unit; clocks awaiting the calendar are pending, left out" };
-  const judged = { 'zh-CN': '按判定日期统计（办结日，或超期的时限到期日），归属主办单位；时限待日历的计为待定，不计入', en: "by the day of judgement (the close, or the deadline's day when missed), credited to the lead unit; clocks awaiting the calendar are pending, left out" };
+    ? {
+        'zh-CN': '按响应时限到期日统计，归属主办单位；时限待日历的计为待定，不计入',
+        en: "by the response deadline's day, credited to the lead unit; clocks awaiting the calendar are pending, left out",
+      }
+    : {
+        'zh-CN': '按响应时限到期日统计，归属承办单位（主办和协办）；时限待日历的计为待定，不计入',
+        en: "by the response deadline's day, credited to each assigned unit; clocks awaiting the calendar are pending, left out",
+      };
+  const completeDue = {
+    'zh-CN': '按办结时限到期日统计（延期、重办、日历重算后随之移动），归属承办单位（主办和协办）；时限待日历的计为待定，不计入',
+    en: "by the completion deadline's day (moved by extensions, reopens and calendar recomputations), credited to each assigned unit; clocks awaiting the calendar are pending, left out",
+  };
+  const leadDue = {
+    'zh-CN': '按办结时限到期日统计（延期、重办、日历重算后随之移动），归属主办单位；时限待日历的计为待定，不计入',
+    en: "by the completion deadline's day (moved by extensions, reopens and calendar recomputations), credited to the lead unit; clocks awaiting the calendar are pending, left out",
+  };
+  const judged = {
+    'zh-CN': '按判定日期统计（办结日，或超期的时限到期日），归属主办单位；时限待日历的计为待定，不计入',
+    en: "by the day of judgement (the close, or the deadline's day when missed), credited to the lead unit; clocks awaiting the calendar are pending, left out",
+  };
   const outcome = { 'zh-CN': '按发生日期统计，归属当时的主办单位', en: 'by the day it happened, credited to the lead unit at the time' };
   const intake = { 'zh-CN': '按来电日期统计，归属热线中心', en: 'by contact day, credited to the centre' };
   const centre = { 'zh-CN': '按处理日期统计，归属热线中心', en: 'by the day of the decision, credited to the centre' };
@@ -213,7 +241,13 @@ export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
       'callbacks that reached the caller and got an answer ÷ callback attempts (every call, unreached ones included)',
       outcome,
     ),
-    return_rate: f({ counters: ['leadReturned'] }, { counters: ['leadDispatched'] }, '回退率 = 获准退单 ÷ 主办派单数', 'approved returns ÷ lead assignments dispatched', leads),
+    return_rate: f(
+      { counters: ['leadReturned'] },
+      { counters: ['leadDispatched'] },
+      '回退率 = 获准退单 ÷ 主办派单数',
+      'approved returns ÷ lead assignments dispatched',
+      leads,
+    ),
     redo_rate: f(
       { counters: ['closedRedone'] },
       { counters: ['closed'] },
@@ -305,7 +339,15 @@ export function computeMetrics(c: Counters, s: MetricSettings, locale: Locale, f
     const numerator = termValue(fs[k].numerator, c);
     const denominator = termValue(fs[k].denominator, c);
     const pending = fs[k].pending ? termValue({ counters: fs[k].pending! }, c) : 0;
-    out[k] = { name: METRIC_NAMES[k][locale], value: denominator > 0 ? round(numerator / denominator) : null, numerator, denominator, pending, unit: METRIC_UNITS[k], definition: fs[k].text[locale] };
+    out[k] = {
+      name: METRIC_NAMES[k][locale],
+      value: denominator > 0 ? round(numerator / denominator) : null,
+      numerator,
+      denominator,
+      pending,
+      unit: METRIC_UNITS[k],
+      definition: fs[k].text[locale],
+    };
   }
   return out;
 }

@@ -30,7 +30,9 @@ export const GRAINS: readonly Grain[] = [
 
 /** The smallest grain with these dimensions at this resolution (monthly grains answer month periods only). */
 export function pickGrain(need: { unit: boolean; category: boolean; monthly: boolean }): Grain {
-  const fits = GRAINS.filter((g) => !g.subtree && (!need.unit || g.dims.includes('unitId')) && (!need.category || g.dims.includes('categoryId')) && (need.monthly || g.time === 'day'));
+  const fits = GRAINS.filter(
+    (g) => !g.subtree && (!need.unit || g.dims.includes('unitId')) && (!need.category || g.dims.includes('categoryId')) && (need.monthly || g.time === 'day'),
+  );
   // Fewer dimensions and coarser time first.
   return fits.sort((a, b) => a.dims.length - b.dims.length || (a.time === 'month' ? -1 : 0) - (b.time === 'month' ? -1 : 0))[0]!;
 }
@@ -39,6 +41,10 @@ export function pickGrain(need: { unit: boolean; category: boolean; monthly: boo
 export const SUBTREE_MONTHLY: Grain = GRAINS.find((g) => g.subtree)!;
 
 /** The units a unit's counts are credited to in a subtree grain: every unit on its path (ids in "/1/5/23/"). */
-export const pathUnits = (path: string): number[] => path.split('/').filter((x) => /^[0-9]+$/.test(x)).map(Number);
+export const pathUnits = (path: string): number[] =>
+  path
+    .split('/')
+    .filter((x) => /^[0-9]+$/.test(x))
+    .map(Number);
 
 export const monthOf = (day: string) => `${day.slice(0, 7)}-01`;

@@ -42,7 +42,6 @@ export function isoWeekLabel(monday: string): string {
 function isoWeekMonday(label: string): string | null {
   const m = /^(\d{4})-W(\d{2})$/.exec(label);
   if (!m) return null;
-  const year = Number(m[1]);
   const week = Number(m[2]);
   if (week < 1 || week > 53) return null;
   const monday = addDays(weekStart(`${m[1]}-01-04`), (week - 1) * 7);

@@ -40,8 +40,20 @@ export type Group = { type: GroupBy; id: number | string; name: string; kind?: s
 export type MetricsRow = { bucket: string; start: string; end: string; group: Group | null; metrics: Record<MetricKey, MetricValue>; counters: Counters };
 
 /** Unit kinds as groups and channels, in both languages (the Chinese are the contract's). */
-export const LEVEL_NAMES = bilingual(UNIT_KIND_LABELS, { centre: 'Centre', district: 'Districts', department: 'Departments', street: 'Streets and townships', community: 'Communities' });
-export const CHANNEL_NAMES = bilingual(CHANNEL_LABELS, { phone: 'Phone', window: 'Service window', online: 'Online', open311: 'Open311', bad_review: 'Bad review' });
+export const LEVEL_NAMES = bilingual(UNIT_KIND_LABELS, {
+  centre: 'Centre',
+  district: 'Districts',
+  department: 'Departments',
+  street: 'Streets and townships',
+  community: 'Communities',
+});
+export const CHANNEL_NAMES = bilingual(CHANNEL_LABELS, {
+  phone: 'Phone',
+  window: 'Service window',
+  online: 'Online',
+  open311: 'Open311',
+  bad_review: 'Bad review',
+});
 /** Unit 0: the centre itself — its intake (直接答复率, 重复来电率) and its own clocks (dispatch, reviews, callbacks). */
 const INTAKE_NAME: Record<Locale, string> = { 'zh-CN': '热线中心', en: 'Hotline centre' };
 
@@ -118,18 +130,30 @@ export async function metricCounters(db: Db, actor: Actor, f: MetricsFilter) {
       select id from sub)`);
   }
   // Intake counters (unit 0) belong to the whole centre: outside any subtree.
-  if (scope.path) where.push(sql`m.unit_id in (select id from ${units} where path like ${scope.path + '%'})`);
+  if (scope.path) where.push(sql`m.unit_id in (select id from ${units} where path like ${`${scope.path}%`})`);
   if (f.level && f.groupBy !== 'unit') where.push(sql`m.unit_id in (select id from ${units} where kind = ${f.level})`);
   const filter = sql.join(where, sql` and `);
   const t = bucketTime(f.period, grain);
 
   let raw: Raw[];
   if (!f.groupBy) {
-    raw = rowsOf<Raw>(await db.execute(sql`select ${bucketText('b')} as bucket, null as gid, ${packed('b')} from (select ${t} as t, ${sums('m')} from ${table} m where ${filter} group by 1) b`));
+    raw = rowsOf<Raw>(
+      await db.execute(
+        sql`select ${bucketText('b')} as bucket, null as gid, ${packed('b')} from (select ${t} as t, ${sums('m')} from ${table} m where ${filter} group by 1) b`,
+      ),
+    );
   } else if (f.groupBy === 'channel') {
-    raw = rowsOf<Raw>(await db.execute(sql`select ${bucketText('b')} as bucket, b.gid, ${packed('b')} from (select ${t} as t, m.channel::text as gid, ${sums('m')} from ${table} m where ${filter} group by 1, 2) b`));
+    raw = rowsOf<Raw>(
+      await db.execute(
+        sql`select ${bucketText('b')} as bucket, b.gid, ${packed('b')} from (select ${t} as t, m.channel::text as gid, ${sums('m')} from ${table} m where ${filter} group by 1, 2) b`,
+      ),
+    );
   } else if (f.groupBy === 'category') {
-    raw = rowsOf<Raw>(await db.execute(sql`select ${bucketText('b')} as bucket, b.gid, ${packed('b')} from (select ${t} as t, m.category_id as gid, ${sums('m')} from ${table} m where ${filter} group by 1, 2) b`));
+    raw = rowsOf<Raw>(
+      await db.execute(
+        sql`select ${bucketText('b')} as bucket, b.gid, ${packed('b')} from (select ${t} as t, m.category_id as gid, ${sums('m')} from ${table} m where ${filter} group by 1, 2) b`,
+      ),
+    );
   } else if (f.groupBy === 'level') {
     raw = rowsOf<Raw>(
       await db.execute(sql`select ${bucketText('b')} as bucket, b.gid, ${packed('b')} from (select ${t} as t, coalesce(u.kind::text, 'centre') as gid, ${sums('m')}
@@ -141,7 +165,7 @@ export async function metricCounters(db: Db, actor: Actor, f: MetricsFilter) {
     // select the units; the intake (unit 0) is outside both, as below.
     const unitWhere: SQL[] = [sql`m.month between ${range.start} and ${range.end}`];
     if (!f.includeAppealed) unitWhere.push(sql`not m.appealed`);
-    if (scope.path) unitWhere.push(sql`u.path like ${scope.path + '%'}`);
+    if (scope.path) unitWhere.push(sql`u.path like ${`${scope.path}%`}`);
     if (f.level) unitWhere.push(sql`u.kind = ${f.level}`);
     raw = rowsOf<Raw>(
       await db.execute(sql`select ${bucketText('b')} as bucket, b.gid, ${packed('b')} from (
@@ -154,7 +178,7 @@ export async function metricCounters(db: Db, actor: Actor, f: MetricsFilter) {
     // counters are summed per bucket and unit first (p), then each unit's sums go to the unit and every
     // ancestor on its path (a: one row per unit with data and ancestor, hash-joined), summed once more.
     const unitWhere: SQL[] = [];
-    if (scope.path) unitWhere.push(sql`u.path like ${scope.path + '%'}`);
+    if (scope.path) unitWhere.push(sql`u.path like ${`${scope.path}%`}`);
     if (f.level) unitWhere.push(sql`u.kind = ${f.level}`);
     const intake = !scope.path && !f.level;
     raw = rowsOf<Raw>(
@@ -183,18 +207,28 @@ async function groupNames(db: Db, groupBy: GroupBy | undefined, ids: (string | n
   const distinct = [...new Set(ids.filter((x) => x !== null).map(String))];
   if (groupBy === 'unit') {
     const numeric = distinct.map(Number).filter((n) => n !== INTAKE_UNIT);
-    const rows = numeric.length ? await db.select({ id: units.id, name: units.name, kind: units.kind, code: units.code, path: units.path }).from(units).where(inArray(units.id, numeric)) : [];
+    const rows = numeric.length
+      ? await db.select({ id: units.id, name: units.name, kind: units.kind, code: units.code, path: units.path }).from(units).where(inArray(units.id, numeric))
+      : [];
     for (const u of rows) m.set(String(u.id), { group: { type: 'unit', id: u.id, name: u.name, kind: u.kind, code: u.code }, sort: u.path });
-    if (distinct.includes(String(INTAKE_UNIT))) m.set(String(INTAKE_UNIT), { group: { type: 'unit', id: INTAKE_UNIT, name: INTAKE_NAME[locale], kind: 'centre' }, sort: '' });
+    if (distinct.includes(String(INTAKE_UNIT)))
+      m.set(String(INTAKE_UNIT), { group: { type: 'unit', id: INTAKE_UNIT, name: INTAKE_NAME[locale], kind: 'centre' }, sort: '' });
   } else if (groupBy === 'category') {
     const numeric = distinct.map(Number);
-    const rows = numeric.length ? await db.select({ id: categories.id, name: categories.name, code: categories.code }).from(categories).where(inArray(categories.id, numeric)) : [];
+    const rows = numeric.length
+      ? await db.select({ id: categories.id, name: categories.name, code: categories.code }).from(categories).where(inArray(categories.id, numeric))
+      : [];
     for (const c of rows) m.set(String(c.id), { group: { type: 'category', id: c.id, name: c.name, code: c.code }, sort: c.code });
   } else if (groupBy === 'channel') {
-    for (const ch of distinct) m.set(ch, { group: { type: 'channel', id: ch, name: CHANNEL_NAMES[ch as Channel]?.[locale] ?? ch }, sort: String(CHANNELS.indexOf(ch as Channel)).padStart(2, '0') });
+    for (const ch of distinct)
+      m.set(ch, {
+        group: { type: 'channel', id: ch, name: CHANNEL_NAMES[ch as Channel]?.[locale] ?? ch },
+        sort: String(CHANNELS.indexOf(ch as Channel)).padStart(2, '0'),
+      });
   } else {
     const order = ['centre', ...RANKED_LEVELS];
-    for (const k of distinct) m.set(k, { group: { type: 'level', id: k, name: LEVEL_NAMES[k as UnitKind]?.[locale] ?? k, kind: k }, sort: String(order.indexOf(k)).padStart(2, '0') });
+    for (const k of distinct)
+      m.set(k, { group: { type: 'level', id: k, name: LEVEL_NAMES[k as UnitKind]?.[locale] ?? k, kind: k }, sort: String(order.indexOf(k)).padStart(2, '0') });
   }
   return m;
 }
@@ -202,14 +236,29 @@ async function groupNames(db: Db, groupBy: GroupBy | undefined, ids: (string | n
 /** Rows of rates per bucket (and group). Without a grouping, every bucket of the range has a row, empty or not. */
 export async function metricsReport(db: Db, actor: Actor, f: MetricsFilter, settings: MetricSettings, locale: Locale) {
   const { range, rows } = await metricCounters(db, actor, f);
-  const names = await groupNames(db, f.groupBy, rows.map((r) => r.gid), locale);
+  const names = await groupNames(
+    db,
+    f.groupBy,
+    rows.map((r) => r.gid),
+    locale,
+  );
   const byBucket = new Map<string, Bucket>(range.buckets.map((b) => [b.start, b]));
   const fs = formulas(settings);
   const out: { row: MetricsRow; sort: string }[] = rows.map((r) => {
     const b = byBucket.get(r.bucket) ?? bucketOfDay(f.period, r.bucket);
     const g = r.gid === null ? undefined : names.get(String(r.gid));
     const { group, sort } = g ?? { group: { type: f.groupBy!, id: r.gid!, name: String(r.gid) }, sort: '' };
-    return { row: { bucket: b.label, start: b.start, end: b.end, group: f.groupBy ? group : null, metrics: computeMetrics(r.counters, settings, locale, fs), counters: r.counters }, sort };
+    return {
+      row: {
+        bucket: b.label,
+        start: b.start,
+        end: b.end,
+        group: f.groupBy ? group : null,
+        metrics: computeMetrics(r.counters, settings, locale, fs),
+        counters: r.counters,
+      },
+      sort,
+    };
   });
   if (!f.groupBy) {
     const seen = new Set(out.map((r) => r.row.start));
@@ -238,8 +287,20 @@ export type RankedUnit = {
  * each over the unit's subtree for the month. A unit with nothing due for a weighted component is not
  * ranked (listed as unranked). Red list: the best; black list: the worst (worst first); never overlapping.
  */
-export async function rankings(db: Db, actor: Actor, q: { level: RankedLevel; month: string; includeAppealed: boolean }, settings: MetricSettings, locale: Locale) {
-  const report = await metricsReport(db, actor, { period: 'month', from: q.month, groupBy: 'unit', level: q.level, includeAppealed: q.includeAppealed }, settings, locale);
+export async function rankings(
+  db: Db,
+  actor: Actor,
+  q: { level: RankedLevel; month: string; includeAppealed: boolean },
+  settings: MetricSettings,
+  locale: Locale,
+) {
+  const report = await metricsReport(
+    db,
+    actor,
+    { period: 'month', from: q.month, groupBy: 'unit', level: q.level, includeAppealed: q.includeAppealed },
+    settings,
+    locale,
+  );
   const all = await db
     .select({ id: units.id, name: units.name, code: units.code, kind: units.kind })
     .from(units)
@@ -259,7 +320,11 @@ export async function rankings(db: Db, actor: Actor, q: { level: RankedLevel; mo
     }
     const total = keys.reduce((s, k) => s + w[k], 0);
     const composite = keys.reduce((s, k) => s + w[k] * (row.metrics[k].value ?? 0), 0) / total;
-    ranked.push({ unit: u, composite: Math.round(composite * 10000) / 100, metrics: { response_rate: row.metrics.response_rate, solved_rate: row.metrics.solved_rate, satisfaction_rate: row.metrics.satisfaction_rate } });
+    ranked.push({
+      unit: u,
+      composite: Math.round(composite * 10000) / 100,
+      metrics: { response_rate: row.metrics.response_rate, solved_rate: row.metrics.solved_rate, satisfaction_rate: row.metrics.satisfaction_rate },
+    });
   }
   ranked.sort((a, b) => b.composite - a.composite || (a.unit.code < b.unit.code ? -1 : 1));
   const withRank: RankedUnit[] = ranked.map((r, i) => ({ ...r, rank: i > 0 && ranked[i - 1]!.composite === r.composite ? 0 : i + 1 }));

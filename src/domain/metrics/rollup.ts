@@ -14,7 +14,7 @@
  */
 import { and, asc, eq, inArray, or, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { assignments, metricsDaily, metricsRollupState, ticketEvents, tickets, units } from '../../../db/schema/index.ts';
+import { assignments, type metricsDaily, metricsRollupState, ticketEvents, tickets, units } from '../../../db/schema/index.ts';
 import type { DbDeps, WithConfig } from '../../deps.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import { aggregate, COUNTED_EVENT_TYPES, ticketDeltas, type AssignmentFacts, type StreamEvent } from './contributions.ts';
@@ -34,10 +34,7 @@ async function takeLock(tx: Db): Promise<boolean> {
 /** The deltas of the given events, computed from their tickets' full streams. */
 export async function deltasForEvents(tx: Db, eventIds: number[]) {
   if (eventIds.length === 0) return [];
-  const taken = await tx
-    .select({ id: ticketEvents.id, ticketId: ticketEvents.ticketId })
-    .from(ticketEvents)
-    .where(inArray(ticketEvents.id, eventIds));
+  const taken = await tx.select({ id: ticketEvents.id, ticketId: ticketEvents.ticketId }).from(ticketEvents).where(inArray(ticketEvents.id, eventIds));
   const ticketIds = [...new Set(taken.map((e) => e.ticketId))];
   if (ticketIds.length === 0) return [];
   const [events, ticketRows, assignmentRows] = await Promise.all([
@@ -175,18 +172,28 @@ export async function rollupBatch(deps: DbDeps, now: Date, batchSize: number): P
     ).map((r) => Number(r.event_id));
     if (taken.length === 0) return { events: 0, keys: 0, skipped: false };
     const rows = aggregate(await deltasForEvents(tx, taken));
-    const ancestors = await ancestorsOf(tx, rows.map((r) => r.unitId));
+    const ancestors = await ancestorsOf(
+      tx,
+      rows.map((r) => r.unitId),
+    );
     for (const grain of GRAINS) await applyDeltas(tx, grain, regroup(rows, grain, ancestors));
     await tx
       .insert(metricsRollupState)
       .values({ id: 1, lastRunAt: now, eventsProcessed: taken.length })
-      .onConflictDoUpdate({ target: metricsRollupState.id, set: { lastRunAt: now, eventsProcessed: sql`${metricsRollupState.eventsProcessed} + ${taken.length}` } });
+      .onConflictDoUpdate({
+        target: metricsRollupState.id,
+        set: { lastRunAt: now, eventsProcessed: sql`${metricsRollupState.eventsProcessed} + ${taken.length}` },
+      });
     return { events: taken.length, keys: rows.length, skipped: false };
   });
 }
 
 /** Batches until the queue is empty (or maxBatches: the next run continues). */
-export async function rollup(deps: DbDeps & WithConfig<'METRICS_ROLLUP_BATCH_SIZE'>, now: Date, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<RollupResult> {
+export async function rollup(
+  deps: DbDeps & WithConfig<'METRICS_ROLLUP_BATCH_SIZE'>,
+  now: Date,
+  opts: { batchSize?: number; maxBatches?: number } = {},
+): Promise<RollupResult> {
   const batchSize = opts.batchSize ?? deps.config.METRICS_ROLLUP_BATCH_SIZE;
   const total: RollupResult = { events: 0, keys: 0, batches: 0, skipped: false };
   for (let i = 0; i < (opts.maxBatches ?? 200); i++) {

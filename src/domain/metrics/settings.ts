@@ -15,7 +15,7 @@ export async function loadMetricSettings(db: Db): Promise<MetricSettings> {
   const merged: Record<string, unknown> = { ...DEFAULT_METRIC_SETTINGS };
   for (const [k, v] of Object.entries(stored)) {
     const field = metricSettingsSchema.shape[k as keyof MetricSettings];
-    if (field && field.safeParse(v).success) merged[k] = v;
+    if (field?.safeParse(v).success) merged[k] = v;
   }
   return merged as MetricSettings;
 }

@@ -43,7 +43,10 @@ export class UnitClocks {
   }
 
   private placeResponse(s: AState) {
-    s.response.cohort.place(dayOf(s.due.response, s.dispatchDay), s.due.response.waiting !== null && s.response.judged !== 'met' && s.response.judged !== 'missed');
+    s.response.cohort.place(
+      dayOf(s.due.response, s.dispatchDay),
+      s.due.response.waiting !== null && s.response.judged !== 'met' && s.response.judged !== 'missed',
+    );
   }
 
   private placeComplete(s: AState) {
@@ -98,10 +101,20 @@ export class UnitClocks {
       response: {
         judged: null,
         contactedAt: null,
-        cohort: new Cohort(a.unitId, isLead ? ['responseDue', 'leadResponseDue'] : ['responseDue'], isLead ? ['responsePending', 'leadResponsePending'] : ['responsePending'], current),
+        cohort: new Cohort(
+          a.unitId,
+          isLead ? ['responseDue', 'leadResponseDue'] : ['responseDue'],
+          isLead ? ['responsePending', 'leadResponsePending'] : ['responsePending'],
+          current,
+        ),
       },
       complete: {
-        cohort: new Cohort(a.unitId, isLead ? ['completeDue', 'leadCompleteDue'] : ['completeDue'], isLead ? ['completePending', 'leadCompletePending'] : ['completePending'], current),
+        cohort: new Cohort(
+          a.unitId,
+          isLead ? ['completeDue', 'leadCompleteDue'] : ['completeDue'],
+          isLead ? ['completePending', 'leadCompletePending'] : ['completePending'],
+          current,
+        ),
         replied: false,
         lastReplyAt: null,
         terminationAt: null,
@@ -135,7 +148,11 @@ export class UnitClocks {
       if (d) return { at: date(d[clock]), waiting: null };
       return { at: fallback ?? null, waiting: null };
     };
-    return { sign: pick('sign', a.signDueAt), response: pick('response', a.responseDueAt), complete: pick('complete', a.originalCompleteDueAt ?? a.completeDueAt) };
+    return {
+      sign: pick('sign', a.signDueAt),
+      response: pick('response', a.responseDueAt),
+      complete: pick('complete', a.originalCompleteDueAt ?? a.completeDueAt),
+    };
   }
 
   /** A clock's deadline became known (a recomputation, an extension, a reopen) or moved. */

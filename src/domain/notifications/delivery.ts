@@ -53,7 +53,12 @@ async function claim(deps: DbDeps, now: Date, batchSize: number): Promise<Claime
     return tx
       .update(notifications)
       .set({ attempts: sql`${notifications.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
-      .where(inArray(notifications.id, due.map((d) => d.id)))
+      .where(
+        inArray(
+          notifications.id,
+          due.map((d) => d.id),
+        ),
+      )
       .returning();
   });
 }
@@ -90,7 +95,10 @@ export async function deliver(deps: Pick<Deps, 'db' | 'logger'> & WithConfig<'NO
           .where(mine);
         report.retrying++;
       } else {
-        await deps.db.update(notifications).set({ status: 'failed', lastError: r.error.slice(0, 500) }).where(mine);
+        await deps.db
+          .update(notifications)
+          .set({ status: 'failed', lastError: r.error.slice(0, 500) })
+          .where(mine);
         deps.logger.warn({ notificationId: n.id, gateway: opts.gateway.name, attempts: n.attempts, error: r.error }, 'notification failed');
         report.failed++;
       }

@@ -28,7 +28,7 @@ const smsRecipient = (phone: string | null): string | null => (phone && MOBILE.t
 const REPLY_CHARS = 70;
 function excerpt(s: string | null | undefined, max: number): string {
   const chars = [...(s ?? '').replace(/\s+/g, ' ').trim()];
-  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : chars.join('');
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
 }
 
 /** A message to the caller's mobile, if the caller gave one (none to landlines). */
@@ -51,7 +51,12 @@ export async function notifyIntakeReceipt(tx: Db, config: Pick<Config, 'PUBLIC_B
 
 /** Reply notice (答复告知) to the caller once the centre has approved the lead unit's reply. */
 export async function notifyReplyApproved(tx: Db, config: Pick<Config, 'PUBLIC_BASE_URL'>, t: TicketLike, reply: string | null, now: Date): Promise<void> {
-  await toCaller(tx, t, { template: 'reply_notice', params: { number: t.number, reply: excerpt(reply, REPLY_CHARS), lookupUrl: lookupUrl(config, t.number) } }, now);
+  await toCaller(
+    tx,
+    t,
+    { template: 'reply_notice', params: { number: t.number, reply: excerpt(reply, REPLY_CHARS), lookupUrl: lookupUrl(config, t.number) } },
+    now,
+  );
 }
 
 /** Extension notice (延期告知) to the caller once the centre has approved a new completion deadline (Asia/Shanghai minute). */
@@ -64,7 +69,13 @@ export async function notifyExtensionApproved(tx: Db, config: Pick<Config, 'PUBL
  * never the caller's details, so a confidential ticket leaks nothing by SMS. `refs`: the dispatching
  * command's copy of the reference data (units, templates), read instead of the tables when given.
  */
-export async function notifyUnitsOfDispatch(tx: Db, t: TicketLike, assigned: { unitId: number; role: AssignmentRole }[], now: Date, refs?: References): Promise<void> {
+export async function notifyUnitsOfDispatch(
+  tx: Db,
+  t: TicketLike,
+  assigned: { unitId: number; role: AssignmentRole }[],
+  now: Date,
+  refs?: References,
+): Promise<void> {
   if (!assigned.length) return;
   const ids = assigned.map((a) => a.unitId);
   const rows = refs
@@ -76,16 +87,20 @@ export async function notifyUnitsOfDispatch(tx: Db, t: TicketLike, assigned: { u
       const u = rows.find((r) => r.id === a.unitId);
       const to = u?.notifyPhone?.trim();
       if (!u || !to) return null;
-      return enqueueNotification(tx, {
-        ticketId: t.id,
-        audience: 'unit',
-        unitId: u.id,
-        recipient: to,
-        template: 'unit_dispatch',
-        // An SMS leaves the system: numbers in the title replaced (before cutting, so no half number survives).
-        params: { number: t.number, title: excerpt(maskPhoneNumbers(t.title, 'redact'), 30), unitName: u.name, role: ASSIGNMENT_ROLE_LABELS[a.role] },
-        at: now,
-      }, refs);
+      return enqueueNotification(
+        tx,
+        {
+          ticketId: t.id,
+          audience: 'unit',
+          unitId: u.id,
+          recipient: to,
+          template: 'unit_dispatch',
+          // An SMS leaves the system: numbers in the title replaced (before cutting, so no half number survives).
+          params: { number: t.number, title: excerpt(maskPhoneNumbers(t.title, 'redact'), 30), unitName: u.name, role: ASSIGNMENT_ROLE_LABELS[a.role] },
+          at: now,
+        },
+        refs,
+      );
     }),
   );
 }

@@ -32,7 +32,9 @@ export function render(body: string, params: NotificationInput['params']): strin
  * template comes from `refs`, the command's copy of the reference data (reference.ts), when given, else from the table.
  */
 export async function enqueueNotification(tx: Db, n: NotificationInput, refs?: References): Promise<void> {
-  const override = refs ? refs.templates.get(n.template) : (await tx.select({ body: messageTemplates.body }).from(messageTemplates).where(eq(messageTemplates.key, n.template)))[0]?.body;
+  const override = refs
+    ? refs.templates.get(n.template)
+    : (await tx.select({ body: messageTemplates.body }).from(messageTemplates).where(eq(messageTemplates.key, n.template)))[0]?.body;
   const body = render(override ?? DEFAULT_TEMPLATES[n.template] ?? n.template, n.params);
   await tx.insert(notifications).values({
     ticketId: n.ticketId,

@@ -61,7 +61,13 @@ export async function updateTemplate(deps: DbClockDeps, actor: Actor, key: strin
       .insert(messageTemplates)
       .values({ key, body, updatedAt: now })
       .onConflictDoUpdate({ target: messageTemplates.key, set: { body, updatedAt: now } });
-    await audit(tx as unknown as Db, actor, 'message_template_updated', { type: 'message_template', id: key }, { before: before?.body ?? DEFAULT_TEMPLATES[key], after: body });
+    await audit(
+      tx as unknown as Db,
+      actor,
+      'message_template_updated',
+      { type: 'message_template', id: key },
+      { before: before?.body ?? DEFAULT_TEMPLATES[key], after: body },
+    );
   });
   return (await listTemplates(deps.db)).find((t) => t.key === key)!;
 }

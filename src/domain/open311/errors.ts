@@ -65,7 +65,10 @@ export const OPEN311_MESSAGES = {
     'zh-CN': '请以 application/x-www-form-urlencoded（或 application/json）提交。',
     en: 'Send the request as application/x-www-form-urlencoded (or application/json).',
   },
-  internal_error: { 'zh-CN': '服务器内部错误，请将请求编号 {requestId} 告知热线中心。', en: 'Internal error; give request id {requestId} to the hotline centre.' },
+  internal_error: {
+    'zh-CN': '服务器内部错误，请将请求编号 {requestId} 告知热线中心。',
+    en: 'Internal error; give request id {requestId} to the hotline centre.',
+  },
   unavailable: { 'zh-CN': '服务暂时不可用，请稍后重试。', en: 'The service is unavailable; retry shortly.' },
 } satisfies Record<string, Record<Locale, string>>;
 

@@ -24,7 +24,10 @@ export function one(params: Params, name: string, problems: Problem[]): string |
 function list(params: Params, name: string): string[] {
   const v = params[name];
   const parts = (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-  return parts.flatMap((p) => p.split(',')).map((s) => s.trim()).filter(Boolean);
+  return parts
+    .flatMap((p) => p.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 const W3C = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;

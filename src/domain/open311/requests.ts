@@ -19,9 +19,7 @@ const columns = {
 };
 type Row = { t: typeof tickets.$inferSelect; serviceCode: string; serviceName: string };
 
-export type RequestFilter =
-  | { ids: string[] }
-  | { serviceCodes?: string[]; statuses?: ('open' | 'closed')[]; from: Date; to: Date };
+export type RequestFilter = { ids: string[] } | { serviceCodes?: string[]; statuses?: ('open' | 'closed')[]; from: Date; to: Date };
 
 export async function findRequests(db: Db, f: RequestFilter): Promise<PublicRequest[]> {
   const where: SQL[] = [publicTickets];
@@ -115,7 +113,10 @@ export type PublicRequest = {
 
 async function present(db: Db, rows: Row[]): Promise<PublicRequest[]> {
   const [lead, merged] = await Promise.all([
-    leads(db, rows.map((r) => r.t.id)),
+    leads(
+      db,
+      rows.map((r) => r.t.id),
+    ),
     numbersOf(db, [...new Set(rows.map((r) => r.t.mergedIntoTicketId).filter((x): x is number => x !== null))]),
   ]);
   return rows.map(({ t, serviceCode, serviceName }) => {
@@ -124,7 +125,10 @@ async function present(db: Db, rows: Row[]): Promise<PublicRequest[]> {
     return {
       number: t.number,
       closed,
-      statusNotes: statusNotes(t, { unitName: l?.unitName ?? null, mergedIntoNumber: t.mergedIntoTicketId ? (merged.get(t.mergedIntoTicketId) ?? null) : null }),
+      statusNotes: statusNotes(t, {
+        unitName: l?.unitName ?? null,
+        mergedIntoNumber: t.mergedIntoTicketId ? (merged.get(t.mergedIntoTicketId) ?? null) : null,
+      }),
       serviceName,
       serviceCode,
       description: scrub(t.content, t),

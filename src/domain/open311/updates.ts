@@ -24,7 +24,14 @@ export async function findUpdates(db: Db, f: { from: Date; to: Date }): Promise<
   const events = rows.map(({ e, t }) => ({ e: storedEvent(e), t }));
   const unitIds = new Set(events.map(({ e }) => namedUnitId(e)).filter((id) => id !== null));
   const names = new Map(
-    unitIds.size ? (await db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, [...unitIds]))).map((u) => [u.id, u.name]) : [],
+    unitIds.size
+      ? (
+          await db
+            .select({ id: units.id, name: units.name })
+            .from(units)
+            .where(inArray(units.id, [...unitIds]))
+        ).map((u) => [u.id, u.name])
+      : [],
   );
   const unit = (id: number) => names.get(id) ?? null;
 

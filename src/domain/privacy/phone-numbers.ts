@@ -46,7 +46,10 @@ const PATTERNS: [Kind, RegExp][] = [
   ['mobile', new RegExp(`${B0}(?<pre>${PREFIX_86})?(?<num>1[3-9]\\d${SEP}?\\d{4}${SEP}?\\d{4})${B1}`, 'dgi')],
   [
     'landline',
-    new RegExp(`${B0}(?:(?<pre>${PREFIX_86})(?<num>${AREA_INTL}${SEP}?${SUBSCRIBER})|(?<num2>(?:${AREA}|\\(${AREA}\\))${SEP}?${SUBSCRIBER}))(?<ext>${EXTENSION})?${B1}`, 'dgi'),
+    new RegExp(
+      `${B0}(?:(?<pre>${PREFIX_86})(?<num>${AREA_INTL}${SEP}?${SUBSCRIBER})|(?<num2>(?:${AREA}|\\(${AREA}\\))${SEP}?${SUBSCRIBER}))(?<ext>${EXTENSION})?${B1}`,
+      'dgi',
+    ),
   ],
   ['landline', new RegExp(`(?<=${KEYWORD}[^\\d\\n]{0,4})(?<num>${LOCAL})(?<ext>${EXTENSION})?(?![\\d*]|-\\d)`, 'dgi')],
 ];

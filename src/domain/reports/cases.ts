@@ -66,11 +66,14 @@ export async function typicalCases(db: Db, span: MonthSpan): Promise<TypicalCase
   const from = span.from.toISOString();
   const to = span.to.toISOString();
   const received = sql`t.created_at >= ${from}::timestamptz and t.created_at < ${to}::timestamptz and t.dispatched_at is not null`;
-  const top = async (q: ReturnType<typeof sql>): Promise<Candidate[]> => rowsOf<{ id: number; score: number }>(await db.execute(q)).map((r) => ({ id: Number(r.id), score: Number(r.score) }));
+  const top = async (q: ReturnType<typeof sql>): Promise<Candidate[]> =>
+    rowsOf<{ id: number; score: number }>(await db.execute(q)).map((r) => ({ id: Number(r.id), score: Number(r.score) }));
 
   const late = sql`extract(epoch from (least(coalesce(a.replied_at, ${to}::timestamptz), ${to}::timestamptz) - a.complete_due_at)) / 3600`;
   const shortlists: Record<CaseMeasure, Candidate[]> = {
-    redo: await top(sql`select t.id, t.redo_count as score from tickets t where ${received} and t.redo_count > 0 order by t.redo_count desc, t.number limit ${SHORTLIST}`),
+    redo: await top(
+      sql`select t.id, t.redo_count as score from tickets t where ${received} and t.redo_count > 0 order by t.redo_count desc, t.number limit ${SHORTLIST}`,
+    ),
     overdue: await top(sql`
       select t.id, max(${late}) as score from tickets t join assignments a on a.ticket_id = t.id
       where ${received} and a.role = 'lead' and a.complete_due_at is not null and a.complete_due_at < ${to}::timestamptz
@@ -139,7 +142,9 @@ export async function typicalCases(db: Db, span: MonthSpan): Promise<TypicalCase
     ].filter((r): r is string => r !== null);
     const callback = [d.solved ? SOLVED_LABELS[d.solved] : null, d.satisfaction ? SATISFACTION_LABELS[d.satisfaction] : null].filter(Boolean).join('、');
     const status = STATUS_LABELS[d.status];
-    const outcome = [d.status === 'closed' && d.close_reason ? CLOSE_REASON_LABELS[d.close_reason] : status, callback ? `回访：${callback}` : null].filter(Boolean).join('；');
+    const outcome = [d.status === 'closed' && d.close_reason ? CLOSE_REASON_LABELS[d.close_reason] : status, callback ? `回访：${callback}` : null]
+      .filter(Boolean)
+      .join('；');
     return {
       number: d.number,
       category: d.category,

@@ -52,7 +52,11 @@ async function claim(deps: DbClockDeps, month: string, trigger: ReportTrigger, r
   const now = deps.clock.now();
   const token = randomUUID();
   const set = { status: 'generating', trigger, claimToken: token, claimedAt: now, requestedBy, updatedAt: now };
-  const [inserted] = await deps.db.insert(monthlyReports).values({ month, ...set }).onConflictDoNothing({ target: monthlyReports.month }).returning({ id: monthlyReports.id });
+  const [inserted] = await deps.db
+    .insert(monthlyReports)
+    .values({ month, ...set })
+    .onConflictDoNothing({ target: monthlyReports.month })
+    .returning({ id: monthlyReports.id });
   if (inserted) return { id: inserted.id, token };
   const stale = and(eq(monthlyReports.status, 'generating'), lt(monthlyReports.claimedAt, new Date(now.getTime() - CLAIM_TTL_MS)));
   // The job fills in a missing or failed month only; a person may regenerate anything not being generated.
@@ -71,7 +75,12 @@ export type GenerateResult = { generated: true; report: ReportMeta } | { generat
  * Generates (or regenerates) one month's report. `actor` null: the scheduled job, which skips a month
  * that already has a report, is being generated, or has no data; a person gets an error for those.
  */
-export async function generateMonthlyReport(deps: DbClockDeps & Pick<Deps, 'logger' | 'readDb'> & WithConfig<'CHROMIUM_PATH'>, actor: Actor | null, month: string, trigger: ReportTrigger = actor ? 'manual' : 'cron'): Promise<GenerateResult> {
+export async function generateMonthlyReport(
+  deps: DbClockDeps & Pick<Deps, 'logger' | 'readDb'> & WithConfig<'CHROMIUM_PATH'>,
+  actor: Actor | null,
+  month: string,
+  trigger: ReportTrigger = actor ? 'manual' : 'cron',
+): Promise<GenerateResult> {
   const now = deps.clock.now();
   try {
     await checkReportMonth(deps.db, month, now);
@@ -116,13 +125,19 @@ export async function generateMonthlyReport(deps: DbClockDeps & Pick<Deps, 'logg
         .where(and(eq(monthlyReports.id, claimed.id), eq(monthlyReports.claimToken, claimed.token)))
         .returning({ version: monthlyReports.version, pdfSha256: monthlyReports.pdfSha256, xlsxSha256: monthlyReports.xlsxSha256 });
       if (!row) return null;
-      await audit(tx, actor && actor.userId > 0 ? actor : null, 'monthly_report_generated', { type: 'monthly_report', id: month }, {
-        trigger,
-        version: row.version,
-        pdf: { size: pdf.length, sha256: row.pdfSha256 },
-        xlsx: { size: xlsx.length, sha256: row.xlsxSha256 },
-        ms: Date.now() - started,
-      });
+      await audit(
+        tx,
+        actor && actor.userId > 0 ? actor : null,
+        'monthly_report_generated',
+        { type: 'monthly_report', id: month },
+        {
+          trigger,
+          version: row.version,
+          pdf: { size: pdf.length, sha256: row.pdfSha256 },
+          xlsx: { size: xlsx.length, sha256: row.xlsxSha256 },
+          ms: Date.now() - started,
+        },
+      );
       return row;
     });
     if (!report) {
@@ -186,7 +201,9 @@ export type ReportMeta = ReturnType<typeof presentMeta>;
 
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 const file = (month: string, format: ReportFormat, size: unknown, sha: unknown) =>
-  size === null || size === undefined ? null : { size: Number(size), sha256: String(sha), mediaType: MEDIA_TYPES[format], url: `/api/reports/monthly/${month}.${format}` };
+  size === null || size === undefined
+    ? null
+    : { size: Number(size), sha256: String(sha), mediaType: MEDIA_TYPES[format], url: `/api/reports/monthly/${month}.${format}` };
 
 /** What a list shows of a report: never the bytes. `version` counts completed generations. */
 export function presentMeta(r: MetaRow) {
@@ -207,7 +224,11 @@ export function presentMeta(r: MetaRow) {
 }
 
 const metaQuery = (db: Db) =>
-  db.select(META).from(monthlyReports).leftJoin(generator, eq(generator.id, monthlyReports.generatedBy)).leftJoin(requester, eq(requester.id, monthlyReports.requestedBy));
+  db
+    .select(META)
+    .from(monthlyReports)
+    .leftJoin(generator, eq(generator.id, monthlyReports.generatedBy))
+    .leftJoin(requester, eq(requester.id, monthlyReports.requestedBy));
 
 /** Every stored report, newest month first. */
 export async function listReports(db: Db): Promise<ReportMeta[]> {
@@ -229,7 +250,11 @@ export async function getReportFigures(db: Db, month: string): Promise<{ report:
 }
 
 /** The stored file of a month, byte for byte as generated. */
-export async function getReportFile(db: Db, month: string, format: ReportFormat): Promise<{ bytes: Buffer; sha256: string; fileName: string; mediaType: string }> {
+export async function getReportFile(
+  db: Db,
+  month: string,
+  format: ReportFormat,
+): Promise<{ bytes: Buffer; sha256: string; fileName: string; mediaType: string }> {
   const column = format === 'pdf' ? monthlyReports.pdf : monthlyReports.xlsx;
   const shaColumn = format === 'pdf' ? monthlyReports.pdfSha256 : monthlyReports.xlsxSha256;
   const [row] = await db
@@ -237,7 +262,12 @@ export async function getReportFile(db: Db, month: string, format: ReportFormat)
     .from(monthlyReports)
     .where(eq(monthlyReports.month, month));
   if (!row?.bytes) throw new NotFoundError('report_not_found', { month });
-  return { bytes: row.bytes, sha256: row.sha256!, fileName: `${reportTitle({ centreName: row.centreName ?? '', month })}.${format}`, mediaType: MEDIA_TYPES[format] };
+  return {
+    bytes: row.bytes,
+    sha256: row.sha256!,
+    fileName: `${reportTitle({ centreName: row.centreName ?? '', month })}.${format}`,
+    mediaType: MEDIA_TYPES[format],
+  };
 }
 
 /** The month a job running at `now` reports on: the one before (Asia/Shanghai). */

@@ -30,15 +30,46 @@ export type RateFigure = {
   definition: string;
 };
 /** One of the centre's own clocks this month, from the decisions' events: how many, how many within the limit, the waits. */
-export type CentreClockFigure = { clock: CentreClock; name: string; decided: number; onTime: number; avgWaitMinutes: number | null; maxWaitMinutes: number | null };
+export type CentreClockFigure = {
+  clock: CentreClock;
+  name: string;
+  decided: number;
+  onTime: number;
+  avgWaitMinutes: number | null;
+  maxWaitMinutes: number | null;
+};
 export type ChannelFigure = { channel: Channel; name: string; share: number | null } & Change;
 export type CategoryFigure = { rank: number; id: number; name: string; path: string; share: number | null; previousRank: number | null } & Change;
 export type UnitRef = { id: number; name: string; kind: string };
 /** The rates a unit is assessed on, as fractions (null: nothing due). */
-export const UNIT_RATE_KEYS = ['timely_sign_rate', 'response_rate', 'reply_rate', 'completion_rate', 'on_time_completion_rate', 'solved_rate', 'satisfaction_rate', 'return_rate', 'redo_rate'] as const satisfies readonly MetricKey[];
+export const UNIT_RATE_KEYS = [
+  'timely_sign_rate',
+  'response_rate',
+  'reply_rate',
+  'completion_rate',
+  'on_time_completion_rate',
+  'solved_rate',
+  'satisfaction_rate',
+  'return_rate',
+  'redo_rate',
+] as const satisfies readonly MetricKey[];
 export type UnitRateKey = (typeof UNIT_RATE_KEYS)[number];
-export type UnitFigure = { unit: UnitRef & { code: string }; rank: number | null; composite: number | null; dispatched: number; leadDispatched: number; rates: Record<UnitRateKey, number | null> };
-export type RankedFigure = { rank: number; unit: UnitRef & { code: string }; composite: number; response: number | null; solved: number | null; satisfaction: number | null };
+export type UnitFigure = {
+  unit: UnitRef & { code: string };
+  rank: number | null;
+  composite: number | null;
+  dispatched: number;
+  leadDispatched: number;
+  rates: Record<UnitRateKey, number | null>;
+};
+export type RankedFigure = {
+  rank: number;
+  unit: UnitRef & { code: string };
+  composite: number;
+  response: number | null;
+  solved: number | null;
+  satisfaction: number | null;
+};
 export type LevelFigure = { level: RankedLevel; name: string; units: UnitFigure[]; red: RankedFigure[]; black: RankedFigure[]; unranked: number };
 export type UnitCount = { unit: UnitRef; count: number };
 
@@ -80,10 +111,21 @@ export type MonthlyFigures = {
   centre: { rates: RateFigure[]; clocks: CentreClockFigure[] };
   returns: { requested: number; approved: number; rejected: number; rate: RateFigure; byUnit: (UnitCount & { approved: number })[] };
   redo: { reopened: number; closedRedone: number; rate: RateFigure; byUnit: UnitCount[] };
-  appeals: { filed: number; approved: number; rejected: number; byReason: { code: string; name: string; count: number }[]; byUnit: (UnitCount & { approved: number; rejected: number })[] };
+  appeals: {
+    filed: number;
+    approved: number;
+    rejected: number;
+    byReason: { code: string; name: string; count: number }[];
+    byUnit: (UnitCount & { approved: number; rejected: number })[];
+  };
   hotspots: ReportHotspots;
   typicalCases: TypicalCase[];
 };
 
 export const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
-export const change = (current: number, previous: number): Change => ({ current, previous, change: current - previous, changeRate: previous > 0 ? round((current - previous) / previous) : null });
+export const change = (current: number, previous: number): Change => ({
+  current,
+  previous,
+  change: current - previous,
+  changeRate: previous > 0 ? round((current - previous) / previous) : null,
+});

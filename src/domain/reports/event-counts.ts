@@ -15,7 +15,17 @@ import type { MonthSpan } from './months.ts';
 
 type EventCount = { type: string; level: string | null; clock: string | null; reasonCode: string | null; unitId: number | null; n: number };
 
-const EVENT_TYPES = ['sla_warning', 'supervise', 'request_return', 'approve_return', 'reject_return', 'reopen', 'appeal_filed', 'appeal_approved', 'appeal_rejected'];
+const EVENT_TYPES = [
+  'sla_warning',
+  'supervise',
+  'request_return',
+  'approve_return',
+  'reject_return',
+  'reopen',
+  'appeal_filed',
+  'appeal_approved',
+  'appeal_rejected',
+];
 
 /**
  * The month's events the report counts, by type and unit: the unit named in the event (assignment
@@ -99,7 +109,12 @@ async function unitsById(db: Db, ids: number[]): Promise<Map<number, UnitRef>> {
 const sum = (rows: EventCount[], pick: (e: EventCount) => boolean) => rows.filter(pick).reduce((s, e) => s + e.n, 0);
 
 /** Per-unit sums of several measures, the top units by the first one (ties: by name). */
-function topUnits<M extends Record<string, (e: EventCount) => boolean>>(rows: EventCount[], refs: Map<number, UnitRef>, measures: M, by: keyof M): (UnitCount & Record<keyof M, number>)[] {
+function topUnits<M extends Record<string, (e: EventCount) => boolean>>(
+  rows: EventCount[],
+  refs: Map<number, UnitRef>,
+  measures: M,
+  by: keyof M,
+): (UnitCount & Record<keyof M, number>)[] {
   type Sums = Record<keyof M, number>;
   const per = new Map<number, Sums>();
   for (const e of rows) {
@@ -118,10 +133,24 @@ function topUnits<M extends Record<string, (e: EventCount) => boolean>>(rows: Ev
     .slice(0, TOP_UNITS);
 }
 
-function overdueFigures(events: EventCount[], refs: Map<number, UnitRef>, tickets: number, closed: number, closedOnTime: number, onTimeRate: RateFigure): MonthlyFigures['overdue'] {
+function overdueFigures(
+  events: EventCount[],
+  refs: Map<number, UnitRef>,
+  tickets: number,
+  closed: number,
+  closedOnTime: number,
+  onTimeRate: RateFigure,
+): MonthlyFigures['overdue'] {
   const overdue = (clock?: string) => (e: EventCount) => e.type === 'sla_warning' && e.level === 'overdue' && (!clock || e.clock === clock);
-  const alerts = { sign: sum(events, overdue('sign')), response: sum(events, overdue('response')), complete: sum(events, overdue('complete')), total: sum(events, overdue()) };
-  const byUnit = topUnits(events, refs, { total: overdue(), sign: overdue('sign'), response: overdue('response'), complete: overdue('complete') }, 'total').map(({ total: _t, ...r }) => r);
+  const alerts = {
+    sign: sum(events, overdue('sign')),
+    response: sum(events, overdue('response')),
+    complete: sum(events, overdue('complete')),
+    total: sum(events, overdue()),
+  };
+  const byUnit = topUnits(events, refs, { total: overdue(), sign: overdue('sign'), response: overdue('response'), complete: overdue('complete') }, 'total').map(
+    ({ total: _t, ...r }) => r,
+  );
   return { alerts, tickets, manualSupervisions: sum(events, (e) => e.type === 'supervise'), closed, closedLate: closed - closedOnTime, onTimeRate, byUnit };
 }
 
@@ -148,8 +177,12 @@ function appealFigures(events: EventCount[], refs: Map<number, UnitRef>): Monthl
     filed: sum(events, is('appeal_filed')),
     approved: sum(events, is('appeal_approved')),
     rejected: sum(events, is('appeal_rejected')),
-    byReason: APPEAL_REASON_CODES.map((code) => ({ code, name: APPEAL_REASON_LABELS[code], count: sum(filed, (e) => e.reasonCode === code) })).filter((r) => r.count > 0),
-    byUnit: topUnits(events, refs, { filed: is('appeal_filed'), approved: is('appeal_approved'), rejected: is('appeal_rejected') }, 'filed').map(({ filed: _f, ...x }) => x),
+    byReason: APPEAL_REASON_CODES.map((code) => ({ code, name: APPEAL_REASON_LABELS[code], count: sum(filed, (e) => e.reasonCode === code) })).filter(
+      (r) => r.count > 0,
+    ),
+    byUnit: topUnits(events, refs, { filed: is('appeal_filed'), approved: is('appeal_approved'), rejected: is('appeal_rejected') }, 'filed').map(
+      ({ filed: _f, ...x }) => x,
+    ),
   };
 }
 
@@ -160,7 +193,10 @@ export async function countedFigures(
   from: { closed: number; closedOnTime: number; closedRedone: number; onTimeRate: RateFigure; returnRate: RateFigure; redoRate: RateFigure },
 ): Promise<Pick<MonthlyFigures, 'overdue' | 'returns' | 'redo' | 'appeals'> & { centreClocks: CentreClockFigure[] }> {
   const events = await monthEvents(db, span);
-  const refs = await unitsById(db, events.map((e) => e.unitId).filter((id): id is number => id !== null));
+  const refs = await unitsById(
+    db,
+    events.map((e) => e.unitId).filter((id): id is number => id !== null),
+  );
   return {
     overdue: overdueFigures(events, refs, await overdueTickets(db, span), from.closed, from.closedOnTime, from.onTimeRate),
     centreClocks: await centreClocks(db, span),

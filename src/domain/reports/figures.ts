@@ -19,7 +19,18 @@ import { rollupFreshness } from '../metrics/rollup.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import { CHANNELS, type Channel } from '../vocab.ts';
 import { typicalCases } from './cases.ts';
-import { change, round, TOP_CATEGORIES, UNIT_RATE_KEYS, type LevelFigure, type MonthlyFigures, type RankedFigure, type RateFigure, type UnitFigure, type UnitRateKey } from './contents.ts';
+import {
+  change,
+  round,
+  TOP_CATEGORIES,
+  UNIT_RATE_KEYS,
+  type LevelFigure,
+  type MonthlyFigures,
+  type RankedFigure,
+  type RateFigure,
+  type UnitFigure,
+  type UnitRateKey,
+} from './contents.ts';
 import { countedFigures } from './event-counts.ts';
 import { reportHotspots } from './hotspots.ts';
 import { monthSpan, previousMonth } from './months.ts';
@@ -118,7 +129,12 @@ export async function computeMonthlyFigures(db: Db, month: string, opts: { setti
   };
 }
 
-async function categoryFigures(db: Db, metrics: (f: Omit<Parameters<typeof metricsReport>[2], 'includeAppealed'>) => ReturnType<typeof metricsReport>, month: string, prev: string) {
+async function categoryFigures(
+  db: Db,
+  metrics: (f: Omit<Parameters<typeof metricsReport>[2], 'includeAppealed'>) => ReturnType<typeof metricsReport>,
+  month: string,
+  prev: string,
+) {
   const rows = (await metrics({ period: 'month', from: prev, to: month, groupBy: 'category' })).rows;
   const volumes = (bucket: string) =>
     rows
@@ -129,12 +145,23 @@ async function categoryFigures(db: Db, metrics: (f: Omit<Parameters<typeof metri
   const then = volumes(prev);
   const total = now.reduce((s, c) => s + c.contacts, 0);
   const top = now.slice(0, TOP_CATEGORIES);
-  const paths = await categoryPaths(db, top.map((c) => c.id));
+  const paths = await categoryPaths(
+    db,
+    top.map((c) => c.id),
+  );
   return {
     total,
     top: top.map((c, i) => {
       const p = then.findIndex((x) => x.id === c.id);
-      return { rank: i + 1, id: c.id, name: c.name, path: paths.get(c.id) ?? c.name, share: share(c.contacts, total), previousRank: p >= 0 ? p + 1 : null, ...change(c.contacts, then[p]?.contacts ?? 0) };
+      return {
+        rank: i + 1,
+        id: c.id,
+        name: c.name,
+        path: paths.get(c.id) ?? c.name,
+        share: share(c.contacts, total),
+        previousRank: p >= 0 ? p + 1 : null,
+        ...change(c.contacts, then[p]?.contacts ?? 0),
+      };
     }),
   };
 }
@@ -188,4 +215,3 @@ async function levelFigures(db: Db, month: string, settings: MetricSettings): Pr
   }
   return out;
 }
-

@@ -21,4 +21,5 @@ export function shanghaiTime(iso: string): string {
 /** A figure as the report writes it: a rate as a percentage, 平均派单时长 in minutes. */
 export const figureText = (v: number | null, unit: 'rate' | 'minutes') => (unit === 'minutes' ? (v === null ? '—' : `${v.toFixed(1)} 分钟`) : pct(v));
 /** A change of a rate in percentage points, of minutes in minutes. */
-export const changeOf = (p: number | null, unit: 'rate' | 'minutes') => (unit === 'minutes' ? (p === null ? '—' : p === 0 ? '持平' : `${signed(p, p.toFixed(1))} 分钟`) : pointsText(p));
+export const changeOf = (p: number | null, unit: 'rate' | 'minutes') =>
+  unit === 'minutes' ? (p === null ? '—' : p === 0 ? '持平' : `${signed(p, p.toFixed(1))} 分钟`) : pointsText(p);

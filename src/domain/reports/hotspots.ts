@@ -23,7 +23,9 @@ export async function reportHotspots(db: Db, span: MonthSpan): Promise<ReportHot
   const h = await hotspotsForPeriod(db, { from: span.from, to: span.to });
   return {
     rule: `${describeRule(DEFAULT_SPIKE_RULE)}本报告的“本期”为本月，基线为此前 ${DEFAULT_SPIKE_RULE.weeks} 个与本月等长的时段。`,
-    spikes: h.spikes.slice(0, HOTSPOT_ROWS).map((s) => ({ category: s.categoryName, street: s.streetName, count: s.count, baselineMean: s.mean, threshold: s.threshold, score: s.score })),
+    spikes: h.spikes
+      .slice(0, HOTSPOT_ROWS)
+      .map((s) => ({ category: s.categoryName, street: s.streetName, count: s.count, baselineMean: s.mean, threshold: s.threshold, score: s.score })),
     repeats: h.repeats
       .slice()
       .sort((a, b) => b.count - a.count)

@@ -9,8 +9,7 @@ import { changeOf, changeText, figureText, int, pct, pointsText, shanghaiTime } 
 import { monthTitle } from './months.ts';
 import { METRIC_NAMES } from '../metrics/definitions.ts';
 
-const esc = (s: unknown) =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A table: headers, then rows of cells (already escaped HTML); `num` marks right-aligned columns. */
 function table(headers: string[], rows: string[][], opts: { num?: number[]; empty?: string; cls?: string } = {}): string {
@@ -79,13 +78,24 @@ function levelSection(l: LevelFigure, f: MonthlyFigures, chartLevel: string | nu
   }
   if (l.unranked) parts.push(`<p class="note">另有 ${l.unranked} 个单位本月无可计算的响应率、解决率或满意率，未参与排名。</p>`);
   if (chartLevel === l.level && l.units.some((u) => u.composite !== null)) {
-    parts.push(figure(unitRankingBar(l), `图 4 ${l.name}综合得分（响应率 ${w.response_rate}%、解决率 ${w.solved_rate}%、满意率 ${w.satisfaction_rate}% 加权；红色为红榜，黑色为黑榜）`));
+    parts.push(
+      figure(
+        unitRankingBar(l),
+        `图 4 ${l.name}综合得分（响应率 ${w.response_rate}%、解决率 ${w.solved_rate}%、满意率 ${w.satisfaction_rate}% 加权；红色为红榜，黑色为黑榜）`,
+      ),
+    );
   }
   if (FULL_TABLE_LEVELS.has(l.level)) {
     parts.push(
       table(
         ['名次', '单位', '派单', ...UNIT_RATE_KEYS.map((k) => METRIC_NAMES[k]['zh-CN']), '综合得分'],
-        l.units.map((u) => [esc(u.rank ?? '—'), esc(u.unit.name), esc(int(u.dispatched)), ...UNIT_RATE_KEYS.map((k) => esc(pct(u.rates[k]))), esc(u.composite === null ? '—' : u.composite.toFixed(2))]),
+        l.units.map((u) => [
+          esc(u.rank ?? '—'),
+          esc(u.unit.name),
+          esc(int(u.dispatched)),
+          ...UNIT_RATE_KEYS.map((k) => esc(pct(u.rates[k]))),
+          esc(u.composite === null ? '—' : u.composite.toFixed(2)),
+        ]),
         { num: [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], cls: 'small' },
       ),
     );
@@ -164,7 +174,15 @@ ${f.channels.some((c) => c.current > 0) ? figure(channelPie(f), '图 2 受理渠
   sections.push(`<h2>三、诉求分类（前 ${f.categories.top.length} 位）</h2>
 ${table(
   ['排名', '分类', '本月（件）', '占比', '上月（件）', '环比', '上月排名'],
-  f.categories.top.map((c) => [esc(c.rank), esc(c.path), esc(int(c.current)), esc(pct(c.share)), esc(int(c.previous)), esc(changeText(c)), esc(c.previousRank ?? '—')]),
+  f.categories.top.map((c) => [
+    esc(c.rank),
+    esc(c.path),
+    esc(int(c.current)),
+    esc(pct(c.share)),
+    esc(int(c.previous)),
+    esc(changeText(c)),
+    esc(c.previousRank ?? '—'),
+  ]),
   { num: [0, 2, 3, 4, 5, 6] },
 )}
 ${f.categories.top.length ? figure(categoryBar(f), '图 3 诉求分类前十（本月与上月）') : ''}`);
@@ -208,14 +226,34 @@ ${table(
   sections.push(`<h2>七、退回、重办与申诉</h2>
 <h3>退回（退单）</h3>
 <p>本月承办单位申请退单 ${int(r.requested)} 次，同意 ${int(r.approved)} 次、驳回 ${int(r.rejected)} 次；回退率 ${pct(r.rate.value)}（${int(r.rate.numerator)} / ${int(r.rate.denominator)}）。</p>
-${table(['单位', '申请退单（次）', '获准（次）'], r.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count)), esc(int(u.approved))]), { num: [1, 2], empty: '本月没有退单申请。' })}
+${table(
+  ['单位', '申请退单（次）', '获准（次）'],
+  r.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count)), esc(int(u.approved))]),
+  { num: [1, 2], empty: '本月没有退单申请。' },
+)}
 <h3>重办</h3>
 <p>本月因回访不满意重办 ${int(rd.reopened)} 次；办结工单中经过重办的 ${int(rd.closedRedone)} 件，重办率 ${pct(rd.rate.value)}（${int(rd.rate.numerator)} / ${int(rd.rate.denominator)}）。</p>
-${table(['单位', '重办（次）'], rd.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count))]), { num: [1], empty: '本月没有重办。' })}
+${table(
+  ['单位', '重办（次）'],
+  rd.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count))]),
+  { num: [1], empty: '本月没有重办。' },
+)}
 <h3>申诉（免考）</h3>
 <p>本月承办单位提出申诉 ${int(a.filed)} 件；审核同意 ${int(a.approved)} 件、驳回 ${int(a.rejected)} 件。</p>
-${a.byReason.length ? table(['申诉理由', '件数'], a.byReason.map((x) => [esc(x.name), esc(int(x.count))]), { num: [1] }) : ''}
-${table(['单位', '提出（件）', '同意（件）', '驳回（件）'], a.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count)), esc(int(u.approved)), esc(int(u.rejected))]), { num: [1, 2, 3], empty: '本月没有申诉。' })}`);
+${
+  a.byReason.length
+    ? table(
+        ['申诉理由', '件数'],
+        a.byReason.map((x) => [esc(x.name), esc(int(x.count))]),
+        { num: [1] },
+      )
+    : ''
+}
+${table(
+  ['单位', '提出（件）', '同意（件）', '驳回（件）'],
+  a.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count)), esc(int(u.approved)), esc(int(u.rejected))]),
+  { num: [1, 2, 3], empty: '本月没有申诉。' },
+)}`);
 
   const h = f.hotspots;
   sections.push(`<h2>八、热点问题</h2>
@@ -223,7 +261,14 @@ ${table(['单位', '提出（件）', '同意（件）', '驳回（件）'], a.b
 <p class="note">${esc(h.rule)}</p>
 ${table(
   ['分类', '街道', '本月（件）', '基线均值', '阈值', '偏离度'],
-  h.spikes.map((s) => [esc(s.category), esc(s.street), esc(int(s.count)), esc(s.baselineMean.toFixed(1)), esc(s.threshold.toFixed(1)), esc(s.score.toFixed(1))]),
+  h.spikes.map((s) => [
+    esc(s.category),
+    esc(s.street),
+    esc(int(s.count)),
+    esc(s.baselineMean.toFixed(1)),
+    esc(s.threshold.toFixed(1)),
+    esc(s.score.toFixed(1)),
+  ]),
   { num: [2, 3, 4, 5], empty: '本月没有达到判定规则的突增。' },
 )}
 <h3>重复诉求</h3>

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { LEAD_MODES, PRIORITY_MAX } from './match.ts';
 
-const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const id = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 const nullableId = z.union([id, z.null()]).default(null);
 
 /** One catalogue rule; PUT replaces a rule with the same shape. */

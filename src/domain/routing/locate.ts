@@ -59,21 +59,30 @@ export async function districtOf(db: Db, unit: Pick<UnitRef, 'path'>, refs?: Ref
 
 /** The street whose boundary contains the point; on a shared edge the smaller boundary, then the lower id. */
 export async function streetAt(db: Db, lat: number, lng: number, refs?: References): Promise<UnitRef | null> {
-  const rows = refs ? boundariesAt(refs, lat, lng) : await db
-    .select({ ...unitCols, geometry: streetBoundaries.geometry, minLat: streetBoundaries.minLat, minLng: streetBoundaries.minLng, maxLat: streetBoundaries.maxLat, maxLng: streetBoundaries.maxLng })
-    .from(streetBoundaries)
-    .innerJoin(units, eq(units.id, streetBoundaries.unitId))
-    .where(
-      and(
-        eq(units.active, true),
-        eq(units.kind, 'street'),
-        lte(streetBoundaries.minLat, lat),
-        gte(streetBoundaries.maxLat, lat),
-        lte(streetBoundaries.minLng, lng),
-        gte(streetBoundaries.maxLng, lng),
-      ),
-    )
-    .orderBy(asc(units.id));
+  const rows = refs
+    ? boundariesAt(refs, lat, lng)
+    : await db
+        .select({
+          ...unitCols,
+          geometry: streetBoundaries.geometry,
+          minLat: streetBoundaries.minLat,
+          minLng: streetBoundaries.minLng,
+          maxLat: streetBoundaries.maxLat,
+          maxLng: streetBoundaries.maxLng,
+        })
+        .from(streetBoundaries)
+        .innerJoin(units, eq(units.id, streetBoundaries.unitId))
+        .where(
+          and(
+            eq(units.active, true),
+            eq(units.kind, 'street'),
+            lte(streetBoundaries.minLat, lat),
+            gte(streetBoundaries.maxLat, lat),
+            lte(streetBoundaries.minLng, lng),
+            gte(streetBoundaries.maxLng, lng),
+          ),
+        )
+        .orderBy(asc(units.id));
   const hits = rows.filter((r) => containsPoint(r.geometry as StreetGeometry, lat, lng));
   hits.sort((a, b) => bboxArea(a) - bboxArea(b) || a.id - b.id);
   const hit = hits[0];
@@ -85,7 +94,7 @@ function boundariesAt(refs: References, lat: number, lng: number) {
   const out: (UnitRef & BBox & { geometry: unknown })[] = [];
   for (const b of refs.boundaries) {
     const u = refs.units.get(b.unitId);
-    if (!u || !u.active || u.kind !== 'street') continue;
+    if (!u?.active || u.kind !== 'street') continue;
     if (b.minLat <= lat && b.maxLat >= lat && b.minLng <= lng && b.maxLng >= lng) {
       out.push({ ...unitRef(u), geometry: b.geometry, minLat: b.minLat, minLng: b.minLng, maxLat: b.maxLat, maxLng: b.maxLng });
     }

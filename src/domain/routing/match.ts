@@ -205,7 +205,15 @@ export function suggest(input: SuggestInput): { candidates: Candidate[]; exclude
   if (street && returnedUnitIds.has(street.id)) excluded.push({ rule: null, unitId: street.id, reason: 'returned' });
   if (street && usable(street.id) && !returnedUnitIds.has(street.id)) {
     const copy = districtId && usable(districtId) ? [districtId] : [];
-    candidates.push({ leadUnitId: street.id, assistUnitIds: [], copyUnitIds: copy, rule: null, score: 0, reasons: ['no_rule', 'street_default', ...(copy.length ? ['copy_district'] : [])], fallback: true });
+    candidates.push({
+      leadUnitId: street.id,
+      assistUnitIds: [],
+      copyUnitIds: copy,
+      rule: null,
+      score: 0,
+      reasons: ['no_rule', 'street_default', ...(copy.length ? ['copy_district'] : [])],
+      fallback: true,
+    });
     return { candidates, excluded };
   }
   // Nothing is clear: the district.
@@ -219,7 +227,7 @@ export function suggest(input: SuggestInput): { candidates: Candidate[]; exclude
 /** The candidate to dispatch automatically, if the ranking is decided: a rule's own choice, strictly ahead of the next. */
 export function autoDispatchChoice(candidates: Candidate[]): Candidate | null {
   const [top, next] = candidates;
-  if (!top || !top.rule || top.fallback) return null;
+  if (!top?.rule || top.fallback) return null;
   if (next && next.score === top.score) return null;
   return top;
 }

@@ -16,7 +16,11 @@ export async function categoryChain(db: Db, categoryId: number, refs?: Reference
       union all
       select c.id, c.parent_id, c.level, c.auto_dispatch from ${categories} c join up on c.id = up.parent_id
     ) select id, level, auto_dispatch as "autoDispatch" from up order by level`);
-  return rowsOf<{ id: number; level: number; autoDispatch: boolean }>(rows).map((r) => ({ id: Number(r.id), level: Number(r.level), autoDispatch: !!r.autoDispatch }));
+  return rowsOf<{ id: number; level: number; autoDispatch: boolean }>(rows).map((r) => ({
+    id: Number(r.id),
+    level: Number(r.level),
+    autoDispatch: !!r.autoDispatch,
+  }));
 }
 
 /** Units by id, with every ancestor (through the materialised paths) so districts can be found. */

@@ -43,12 +43,31 @@ export type Waiting = AssignmentRow['slaWaiting'];
  * Records 'sla_uncomputable' on the assignment (which clocks wait, for which date) and raises the
  * supervisors' alert that the calendar needs that year (one alert per missing year, kept current).
  */
-async function reportUncovered(tx: Db, record: Recorder, version: number, ticket: Pick<TicketRow, 'id' | 'number'>, assignmentId: number, cycle: number, uncovered: Uncovered, now: Date) {
+async function reportUncovered(
+  tx: Db,
+  record: Recorder,
+  version: number,
+  ticket: Pick<TicketRow, 'id' | 'number'>,
+  assignmentId: number,
+  cycle: number,
+  uncovered: Uncovered,
+  now: Date,
+) {
   if (uncovered.length === 0) return;
   const date = uncovered[0]!.date;
   const clocks = uncovered.map((u) => u.clock);
-  await record(systemActor(), { ticketId: ticket.id, assignmentId, type: 'sla_uncomputable', version, payload: { clocks, date, cycle, awaitingCalendar: uncovered } });
-  await raiseAwaitingCalendar(tx, uncovered.map((u) => Number(u.date.slice(0, 4))), now);
+  await record(systemActor(), {
+    ticketId: ticket.id,
+    assignmentId,
+    type: 'sla_uncomputable',
+    version,
+    payload: { clocks, date, cycle, awaitingCalendar: uncovered },
+  });
+  await raiseAwaitingCalendar(
+    tx,
+    uncovered.map((u) => Number(u.date.slice(0, 4))),
+    now,
+  );
 }
 
 /** The waiting list with one clock's entry replaced: it waits again from `start` (uncovered), or no longer. */
@@ -66,7 +85,15 @@ const noReport: SlaReport = async () => {};
  */
 export async function dispatchClocks(deps: Pick<Deps, 'calendar'>, tx: Db, ticket: TicketRow, now: Date, refs?: References) {
   const policy = await matchPolicy(tx, ticket, refs);
-  const base = { slaCycle: 0, warningLevel: 'none' as const, completeStartedAt: now, originalCompleteDueAt: null, slaWaiting: [], clocksStoppedAt: null, completeMissedAt: null };
+  const base = {
+    slaCycle: 0,
+    warningLevel: 'none' as const,
+    completeStartedAt: now,
+    originalCompleteDueAt: null,
+    slaWaiting: [],
+    clocksStoppedAt: null,
+    completeMissedAt: null,
+  };
   if (!policy) {
     await raiseSystemAlert(tx, {
       kind: 'sla_no_policy',
@@ -76,7 +103,15 @@ export async function dispatchClocks(deps: Pick<Deps, 'calendar'>, tx: Db, ticke
       at: now,
     });
     return {
-      values: { ...base, slaPolicyId: null, signDueAt: null, responseDueAt: null, completeDueAt: null, slaMarks: [], nextCheckAt: null } satisfies AssignmentSet,
+      values: {
+        ...base,
+        slaPolicyId: null,
+        signDueAt: null,
+        responseDueAt: null,
+        completeDueAt: null,
+        slaMarks: [],
+        nextCheckAt: null,
+      } satisfies AssignmentSet,
       report: (async () => {}) as (record: Recorder, version: number, ids: number[]) => Promise<void>,
     };
   }
@@ -114,7 +149,14 @@ async function completionMarks(deps: Pick<Deps, 'calendar'>, tx: Db, a: Assignme
   const policy = await policyById(tx, a.slaPolicyId);
   const cal = await deps.calendar.get(tx);
   const start = a.completeStartedAt ?? a.dispatchedAt;
-  const { marks, uncovered } = clockMarks(cal, 'complete', start, due, policy?.completeUnit ?? 'natural_days', policy ? termsOf(policy).thresholds : DEFAULT_THRESHOLDS);
+  const { marks, uncovered } = clockMarks(
+    cal,
+    'complete',
+    start,
+    due,
+    policy?.completeUnit ?? 'natural_days',
+    policy ? termsOf(policy).thresholds : DEFAULT_THRESHOLDS,
+  );
   return { marks, uncovered: uncovered ? [{ clock: 'complete' as const, date: uncovered }] : [] };
 }
 
@@ -225,7 +267,9 @@ export async function completionHolds(db: Db, ticketId: number): Promise<Map<num
   const rows = await db
     .select({ assignmentId: assignmentRequests.assignmentId, status: assignmentRequests.status, at: assignmentRequests.requestedAt })
     .from(assignmentRequests)
-    .where(and(eq(assignmentRequests.ticketId, ticketId), eq(assignmentRequests.kind, 'termination'), inArray(assignmentRequests.status, ['pending', 'approved'])));
+    .where(
+      and(eq(assignmentRequests.ticketId, ticketId), eq(assignmentRequests.kind, 'termination'), inArray(assignmentRequests.status, ['pending', 'approved'])),
+    );
   return new Map(rows.map((r) => [r.assignmentId, { at: r.at, pending: r.status === 'pending' }]));
 }
 

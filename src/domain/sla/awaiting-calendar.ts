@@ -31,8 +31,19 @@ export type WaitingYear = {
 
 /** Waiting clocks grouped by the year they wait for (served by the partial index on non-empty sla_waiting). */
 export async function waitingByYear(db: Db, years?: number[]): Promise<WaitingYear[]> {
-  const only = years?.length ? sql`and substr(w->>'date', 1, 4)::int in (${sql.join(years.map((y) => sql`${y}`), sql`, `)})` : sql``;
-  const rows = rowsOf<{ year: number; date: string; clocks: string | number; tickets: string | number; sample: { ticketId: number; number: string }[] | string | null }>(
+  const only = years?.length
+    ? sql`and substr(w->>'date', 1, 4)::int in (${sql.join(
+        years.map((y) => sql`${y}`),
+        sql`, `,
+      )})`
+    : sql``;
+  const rows = rowsOf<{
+    year: number;
+    date: string;
+    clocks: string | number;
+    tickets: string | number;
+    sample: { ticketId: number; number: string }[] | string | null;
+  }>(
     await db.execute(sql`
       with w as (
         select substr(w->>'date', 1, 4)::int as year, w->>'date' as date, a.ticket_id

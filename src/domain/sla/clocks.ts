@@ -6,15 +6,7 @@
  * computed once, when a clock starts or its deadline moves, and stored on the assignment; the sweep only
  * compares them with the time. A level fires at most once per assignment, clock and cycle.
  */
-import {
-  CalendarCoverageError,
-  deadlineFor,
-  fractionInstant,
-  type CalendarData,
-  type DayCounting,
-  type Limit,
-  type TimeUnit,
-} from '../calendar/calendar.ts';
+import { CalendarCoverageError, deadlineFor, fractionInstant, type CalendarData, type DayCounting, type Limit, type TimeUnit } from '../calendar/calendar.ts';
 import { CLOCKS, LEVELS, type Clock, type ClockStatus, type Level, type WarningLevel } from '../../contract/vocab.ts';
 
 /** The clocks and their levels are vocabularies of the contract (src/contract/vocab.ts). */

@@ -108,7 +108,12 @@ export function escalate(rows: readonly ClaimedAssignment[], now: Date): { firin
         why: m.level === 'overdue' ? `${CLOCK_LABELS[m.clock]}已超期（期限 ${local ?? '—'}）` : null,
         ph: phone,
         b: phone
-          ? render(row.template ?? DEFAULT_TEMPLATES.unit_warning!, { number: row.number, clock: CLOCK_LABELS[m.clock], level: LEVEL_LABEL[m.level], dueAt: local ?? '' })
+          ? render(row.template ?? DEFAULT_TEMPLATES.unit_warning!, {
+              number: row.number,
+              clock: CLOCK_LABELS[m.clock],
+              level: LEVEL_LABEL[m.level],
+              dueAt: local ?? '',
+            })
           : null,
       });
     }

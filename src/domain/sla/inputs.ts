@@ -28,7 +28,13 @@ export const policyTerms = z.object({
 export const policyInput = policyTerms
   .extend({
     name: z.string().trim().min(1).max(100),
-    categoryId: z.number().int().positive().max(2 ** 31 - 1).nullable().default(null),
+    categoryId: z
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1)
+      .nullable()
+      .default(null),
     urgency: z.enum(URGENCIES).nullable().default(null),
     channel: z.enum(CHANNELS).nullable().default(null),
   })

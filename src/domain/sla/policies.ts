@@ -24,7 +24,10 @@ export async function matchPolicy(db: Db, t: { categoryId: number; urgency: Urge
   if (refs) {
     // The same filter as the query below, over the cached active policies.
     const fits = refs.policies.filter(
-      (p) => (p.categoryId === null || path.includes(p.categoryId)) && (p.urgency === null || p.urgency === t.urgency) && (p.channel === null || p.channel === t.channel),
+      (p) =>
+        (p.categoryId === null || path.includes(p.categoryId)) &&
+        (p.urgency === null || p.urgency === t.urgency) &&
+        (p.channel === null || p.channel === t.channel),
     );
     return pickPolicy(fits, { categoryPath: path, urgency: t.urgency, channel: t.channel });
   }
@@ -137,7 +140,11 @@ export async function updatePolicy(deps: DbDeps, actor: Actor, id: number, input
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     await lockPolicies(tx);
-    const [before] = await tx.select().from(slaPolicies).where(and(eq(slaPolicies.id, id), eq(slaPolicies.active, true))).for('update');
+    const [before] = await tx
+      .select()
+      .from(slaPolicies)
+      .where(and(eq(slaPolicies.id, id), eq(slaPolicies.active, true)))
+      .for('update');
     if (!before) throw new NotFoundError('sla_policy_not_found', { id });
     await checkKey(tx, input, id);
     const [row] = await tx.update(slaPolicies).set(columns(input, before.preset)).where(eq(slaPolicies.id, id)).returning();
@@ -170,10 +177,7 @@ export type PresetPlan = { rows: PolicyInput[]; unmatched: { rule: string; keywo
 
 /** A preset's rules as concrete policies for this centre's category tree. */
 export async function planPreset(db: Db, preset: Preset): Promise<PresetPlan> {
-  const cats = await db
-    .select({ id: categories.id, name: categories.name, parentId: categories.parentId })
-    .from(categories)
-    .where(eq(categories.active, true));
+  const cats = await db.select({ id: categories.id, name: categories.name, parentId: categories.parentId }).from(categories).where(eq(categories.active, true));
   const rows: PolicyInput[] = [];
   const unmatched: PresetPlan['unmatched'] = [];
   for (const rule of preset.rules) {
@@ -198,7 +202,12 @@ export async function installPreset(tx: Db, preset: Preset) {
   await lockPolicies(tx);
   const plan = await planPreset(tx, preset);
   const deactivated = await tx.update(slaPolicies).set({ active: false }).where(eq(slaPolicies.active, true)).returning({ id: slaPolicies.id });
-  const created = plan.rows.length ? await tx.insert(slaPolicies).values(plan.rows.map((r) => columns(r, preset.name))).returning() : [];
+  const created = plan.rows.length
+    ? await tx
+        .insert(slaPolicies)
+        .values(plan.rows.map((r) => columns(r, preset.name)))
+        .returning()
+    : [];
   return { deactivated: deactivated.map((d) => d.id), created, unmatched: plan.unmatched };
 }
 
@@ -208,11 +217,17 @@ export async function applyPreset(deps: DbDeps, actor: Actor, name: string) {
   return deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const r = await installPreset(tx, preset);
-    await audit(tx, actor, 'sla_preset_apply', { type: 'sla_preset', id: preset.name }, {
-      deactivated: r.deactivated,
-      created: r.created.map((p) => p.id),
-      unmatched: r.unmatched,
-    });
+    await audit(
+      tx,
+      actor,
+      'sla_preset_apply',
+      { type: 'sla_preset', id: preset.name },
+      {
+        deactivated: r.deactivated,
+        created: r.created.map((p) => p.id),
+        unmatched: r.unmatched,
+      },
+    );
     return { preset: preset.name, ...r };
   });
 }

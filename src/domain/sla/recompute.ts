@@ -77,7 +77,8 @@ type Written = { id: number; s: string | null; r: string | null; c: string | nul
 type NewEvent = { t: number; a: number; v: number; p: TicketEventPayloads['sla_recomputed'] };
 
 /** `a.id` among (or not among) these ids, as one parameter whatever their number. */
-const idsIn = (ids: number[], not = false) => sql`and ${sql.raw(not ? 'not ' : '')}(a.id = any(array(select jsonb_array_elements_text(${jsonRows(ids)})::bigint)))`;
+const idsIn = (ids: number[], not = false) =>
+  sql`and ${sql.raw(not ? 'not ' : '')}(a.id = any(array(select jsonb_array_elements_text(${jsonRows(ids)})::bigint)))`;
 
 /**
  * Which assignments may need recomputing: those with waiting clocks, and those of a policy with a
@@ -92,7 +93,10 @@ function candidates(scope: RecomputeScope, now: Date, workingPolicies: number[],
       : sql`${due} > ${t}::timestamptz and ${due} >= ${localInstant(dayNumberOf(scope.from), 0).toISOString()}::timestamptz
             and ${start} < ${localInstant(dayNumberOf(scope.to) + 1, 0).toISOString()}::timestamptz`;
   const open = workingPolicies.length
-    ? sql`(a.sla_policy_id in (${sql.join(workingPolicies.map((p) => sql`${p}`), sql`, `)})
+    ? sql`(a.sla_policy_id in (${sql.join(
+        workingPolicies.map((p) => sql`${p}`),
+        sql`, `,
+      )})
         and a.status in ('awaiting_sign', 'in_progress', 'replied') and a.clocks_stopped_at is null
         and ((a.signed_at is null and ${touches(sql`a.dispatched_at`, sql`a.sign_due_at`)})
           or (a.first_contact_at is null and a.replied_at is null and ${touches(sql`a.dispatched_at`, sql`a.response_due_at`)})
@@ -205,7 +209,9 @@ export async function recomputeClocks(
   scope: RecomputeScope,
 ): Promise<RecomputeSummary & { events: PublishedEvent[] }> {
   const policies = new Map((await listPolicies(tx, { all: true })).map((p) => [p.id, p]));
-  const workingPolicies = [...policies.values()].filter((p) => WORKING.has(p.signUnit) || WORKING.has(p.responseUnit) || WORKING.has(p.completeUnit)).map((p) => p.id);
+  const workingPolicies = [...policies.values()]
+    .filter((p) => WORKING.has(p.signUnit) || WORKING.has(p.responseUnit) || WORKING.has(p.completeUnit))
+    .map((p) => p.id);
   const summary: RecomputeSummary & { events: PublishedEvent[] } = { assignments: 0, clocks: 0, stillWaiting: 0, events: [] };
   const done = new Set<number>();
 
@@ -215,7 +221,12 @@ export async function recomputeClocks(
     const ids = rows.map((r) => Number(r.id));
     const fired = new Map<number, Set<string>>();
     const firedRows = rowsOf<{ assignment_id: unknown; clock: string; level: WarningLevel; cycle: number }>(
-      await tx.execute(sql`select assignment_id, clock, level::text as level, cycle from sla_alerts where assignment_id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`),
+      await tx.execute(
+        sql`select assignment_id, clock, level::text as level, cycle from sla_alerts where assignment_id in (${sql.join(
+          ids.map((i) => sql`${i}`),
+          sql`, `,
+        )})`,
+      ),
     );
     for (const f of firedRows) {
       const set = fired.get(Number(f.assignment_id)) ?? new Set<string>();
@@ -276,7 +287,9 @@ export async function recomputeClocks(
   // … and taken once the unit's transaction has committed (it holds them for milliseconds); after a while,
   // waiting for the lock rather than skipping it.
   for (let attempt = 0; attempt < 60; attempt++) {
-    const missed = rowsOf<{ id: unknown }>(await tx.execute(candidates(scope, now, workingPolicies, idsIn([...done], true), CHUNK, false))).map((r) => Number(r.id));
+    const missed = rowsOf<{ id: unknown }>(await tx.execute(candidates(scope, now, workingPolicies, idsIn([...done], true), CHUNK, false))).map((r) =>
+      Number(r.id),
+    );
     if (!missed.length) break;
     if (attempt > 0) await new Promise((r) => setTimeout(r, 25));
     await processChunk(idsIn(missed), attempt < 50 ? 'skip' : 'wait');

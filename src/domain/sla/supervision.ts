@@ -86,7 +86,11 @@ export async function superviseTicket(deps: TxDeps, actor: Actor, ticketId: numb
       throw new ConflictError('version_conflict', { current: ticket.version }, { currentVersion: ticket.version, currentStatus: ticket.status });
     }
     if (!(SUPERVISABLE as readonly string[]).includes(ticket.status)) {
-      throw new ConflictError('invalid_transition', { status: ticket.status, action: 'supervise' }, { currentStatus: ticket.status, currentVersion: ticket.version });
+      throw new ConflictError(
+        'invalid_transition',
+        { status: ticket.status, action: 'supervise' },
+        { currentStatus: ticket.status, currentVersion: ticket.version },
+      );
     }
     const [lead] = await tx
       .select()

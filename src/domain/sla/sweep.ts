@@ -163,7 +163,11 @@ async function sweepBatch(deps: TxDeps, now: Date, batchSize: number): Promise<O
  * On PostgreSQL `concurrency` batches run at once on separate connections (SKIP LOCKED gives each its own
  * rows, as it does two instances); PGlite is one session, so there they run one after another.
  */
-export async function sweep(deps: TxDeps & Pick<Deps, 'database' | 'logger'> & WithConfig<'SLA_SWEEP_BATCH_SIZE'>, now: Date, opts: SweepOptions = {}): Promise<SweepResult> {
+export async function sweep(
+  deps: TxDeps & Pick<Deps, 'database' | 'logger'> & WithConfig<'SLA_SWEEP_BATCH_SIZE'>,
+  now: Date,
+  opts: SweepOptions = {},
+): Promise<SweepResult> {
   const batchSize = opts.batchSize ?? deps.config.SLA_SWEEP_BATCH_SIZE;
   const maxBatches = opts.maxBatches ?? 200;
   const workers = deps.database.driver === 'postgres' ? Math.max(1, opts.concurrency ?? 2) : 1;

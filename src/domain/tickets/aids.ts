@@ -65,7 +65,12 @@ export async function duplicateHints(
     hints.push(n);
   };
   if (q.phone) {
-    const rows = await db.select().from(tickets).where(and(eq(tickets.callerPhone, q.phone), recentOrOpen)).orderBy(desc(tickets.createdAt)).limit(20);
+    const rows = await db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.callerPhone, q.phone), recentOrOpen))
+      .orderBy(desc(tickets.createdAt))
+      .limit(20);
     for (const t of rows) add(t, 'same_phone', 1);
     await audit(db, actor, 'read_caller_history', { type: 'caller', id: q.phone }, { via: 'duplicate_hints', results: rows.length });
   }

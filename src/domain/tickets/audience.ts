@@ -11,8 +11,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { PublishedEvent } from '../events.ts';
 
 /** The id of the user who logged ticket `ticketId` (an SQL expression: a parameter, or a column of the event row). */
-export const creatorOf = (ticketId: SQL): SQL<number | null> =>
-  sql`(select aud_t.created_by from tickets aud_t where aud_t.id = ${ticketId})`;
+export const creatorOf = (ticketId: SQL): SQL<number | null> => sql`(select aud_t.created_by from tickets aud_t where aud_t.id = ${ticketId})`;
 
 /**
  * The paths of every unit assigned to ticket `ticketId`, '/'-joined in assignment order ("/1/4///1/5/"): each

@@ -34,7 +34,11 @@ export function contactClaim(
   if (claimed.getTime() > now.getTime() + CONTACT_CLOCK_SKEW_MS) throw new UnprocessableError('contact_time_in_future', { at, now: shanghaiMinute(now) });
   const contactedAt = claimed > now ? now : claimed;
   if (contactedAt < assignment.dispatchedAt) {
-    throw new UnprocessableError('contact_before_dispatch', { at, dispatchedAt: shanghaiMinute(assignment.dispatchedAt) }, { dispatchedAt: assignment.dispatchedAt.toISOString() });
+    throw new UnprocessableError(
+      'contact_before_dispatch',
+      { at, dispatchedAt: shanghaiMinute(assignment.dispatchedAt) },
+      { dispatchedAt: assignment.dispatchedAt.toISOString() },
+    );
   }
   const reason = input.backdateReason?.trim() || null;
   if (now.getTime() - contactedAt.getTime() > backdateHours * 3600_000 && !reason) {

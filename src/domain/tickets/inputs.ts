@@ -1,16 +1,7 @@
 import { z } from 'zod';
 import { MOBILE, normalisePhone } from '../../contract/phone.ts';
 import { TICKET_STATUSES } from './status.ts';
-import {
-  CHANNELS,
-  CONTACT_METHODS,
-  EMERGENCY_LINES,
-  SATISFACTIONS,
-  SOLVED_RESULTS,
-  TICKET_TYPES,
-  URGENCIES,
-  WINDOW_REASONS,
-} from '../vocab.ts';
+import { CHANNELS, CONTACT_METHODS, EMERGENCY_LINES, SATISFACTIONS, SOLVED_RESULTS, TICKET_TYPES, URGENCIES, WINDOW_REASONS } from '../vocab.ts';
 
 /** A caller's number, normalised as the contract says (src/contract/phone.ts): the operator's screen does the same. */
 export const phone = z
@@ -26,7 +17,11 @@ export function maskPhone(p: string): string {
 }
 
 const text = (min: number, max: number) => z.string().trim().min(min).max(max);
-const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const id = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 const bigId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const version = z.number().int().positive();
 

@@ -28,7 +28,7 @@ export async function publicLookup(db: Db, number: string, last4: string) {
     .from(tickets)
     .innerJoin(categories, eq(categories.id, tickets.categoryId))
     .where(eq(tickets.number, number));
-  if (!t || !t.last4 || t.last4 !== last4) throw new NotFoundError('lookup_not_found');
+  if (!t?.last4 || t.last4 !== last4) throw new NotFoundError('lookup_not_found');
   const events = await db
     .select({
       type: ticketEvents.type,

@@ -58,7 +58,15 @@ export type IntakeHead = { version: number; earlier: IdempotencyRow | null; allo
  */
 export async function intakeHead(db: Db, actor: Actor, key: string | undefined, allocate: boolean, now: Date): Promise<IntakeHead> {
   const day = shanghaiDate(now);
-  const rows = rowsOf<{ version: string | number; request_hash: string | null; ticket_id: string | number | null; contact_id: string | number | null; linked: boolean | null; n: string | number | null; new_id: string | number | null }>(
+  const rows = rowsOf<{
+    version: string | number;
+    request_hash: string | null;
+    ticket_id: string | number | null;
+    contact_id: string | number | null;
+    linked: boolean | null;
+    n: string | number | null;
+    new_id: string | number | null;
+  }>(
     await db.execute(sql`
       with e as (
         select request_hash, ticket_id, contact_id, linked from ${idempotencyKeys}
@@ -72,7 +80,10 @@ export async function intakeHead(db: Db, actor: Actor, key: string | undefined, 
   if (!r) return { version: 0, earlier: null, allocated: null };
   return {
     version: Number(r.version),
-    earlier: r.request_hash === null ? null : { requestHash: r.request_hash, ticketId: Number(r.ticket_id), contactId: r.contact_id === null ? null : Number(r.contact_id), linked: !!r.linked },
+    earlier:
+      r.request_hash === null
+        ? null
+        : { requestHash: r.request_hash, ticketId: Number(r.ticket_id), contactId: r.contact_id === null ? null : Number(r.contact_id), linked: !!r.linked },
     allocated: r.n === null ? null : { id: Number(r.new_id), number: ticketNumber(day, Number(r.n)) },
   };
 }

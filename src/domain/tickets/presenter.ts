@@ -90,7 +90,12 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
     known.contacts ?? contactCount(db, t.id),
   ]);
   const caller = presentCaller(actor, t);
-  const fired = known.firedAlerts ?? (await firedAlerts(db, assignmentRows.map(({ a }) => a.id)));
+  const fired =
+    known.firedAlerts ??
+    (await firedAlerts(
+      db,
+      assignmentRows.map(({ a }) => a.id),
+    ));
   // A termination request holds the lead's completion clock: paused while pending, judged at its time once approved.
   const holds: Map<number, CompletionHold> =
     t.closeReason === 'terminated'
@@ -98,7 +103,15 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
       : new Map(pending.filter((p) => p.kind === 'termination').map((p) => [p.assignmentId, { at: p.requestedAt, pending: true }]));
   // Each clock's level and state as of now (the sweep may not have run yet); stored levels only ever lag behind.
   const clocks = new Map(
-    assignmentRows.map(({ a }) => [a.id, clockStates(a, fired.filter((f) => f.assignmentId === a.id), now, holds.get(a.id) ?? null)]),
+    assignmentRows.map(({ a }) => [
+      a.id,
+      clockStates(
+        a,
+        fired.filter((f) => f.assignmentId === a.id),
+        now,
+        holds.get(a.id) ?? null,
+      ),
+    ]),
   );
   const waiting = assignmentRows.flatMap(({ a }) => a.slaWaiting).sort((x, y) => x.date.localeCompare(y.date));
   const levelOf = (a: (typeof assignmentRows)[number]['a']) => {
@@ -113,7 +126,10 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
   return {
     ...summary(actor, t),
     title: text(t.title)!,
-    warningLevel: maxLevel(t.warningLevel, ...assignmentRows.filter(({ a }) => LIVE_ASSIGNMENT.includes(a.status as AssignmentStatus)).map(({ a }) => levelOf(a))),
+    warningLevel: maxLevel(
+      t.warningLevel,
+      ...assignmentRows.filter(({ a }) => LIVE_ASSIGNMENT.includes(a.status as AssignmentStatus)).map(({ a }) => levelOf(a)),
+    ),
     caller,
     category: { id: t.categoryId, path: category.map((c) => c.name) },
     content: text(t.content)!,
@@ -171,7 +187,14 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
         clocks: Object.fromEntries(
           Object.entries(clocks.get(a.id)!).map(([k, c]) => [
             k,
-            { dueAt: iso(c.dueAt), level: c.level, stoppedAt: iso(c.stoppedAt), state: c.state, awaitingCalendar: c.awaitingCalendar, missedAt: iso(c.missedAt) },
+            {
+              dueAt: iso(c.dueAt),
+              level: c.level,
+              stoppedAt: iso(c.stoppedAt),
+              state: c.state,
+              awaitingCalendar: c.awaitingCalendar,
+              missedAt: iso(c.missedAt),
+            },
           ]),
         ),
         /** Every clock stopped here: the ticket left the units' hands */

@@ -48,13 +48,7 @@ export const TICKET_TABLE: Record<TicketAction, TicketRule> = {
 };
 
 /** While the ticket is in one of these, units may still work on their assignments (and their clocks run). */
-export const UNIT_ACTIVE: readonly TicketStatus[] = [
-  'awaiting_sign',
-  'in_progress',
-  'return_requested',
-  'termination_requested',
-  'awaiting_review',
-];
+export const UNIT_ACTIVE: readonly TicketStatus[] = ['awaiting_sign', 'in_progress', 'return_requested', 'termination_requested', 'awaiting_review'];
 
 type AssignmentRule = {
   /** assignment statuses the action is legal from */
@@ -104,10 +98,10 @@ export function assignmentTransition(
   if (!rule.from.includes(assignment.status)) return { ok: false };
   const assignmentTo = rule.to === 'same' ? assignment.status : rule.to;
   if (assignment.role === 'lead') {
-    if (!rule.lead || !rule.lead.from.includes(ticket)) return { ok: false };
+    if (!rule.lead?.from.includes(ticket)) return { ok: false };
     return { ok: true, ticketTo: rule.lead.to === 'same' ? ticket : rule.lead.to, assignmentTo };
   }
-  if (!rule.assist || !rule.assist.includes(ticket)) return { ok: false };
+  if (!rule.assist?.includes(ticket)) return { ok: false };
   return { ok: true, ticketTo: ticket, assignmentTo };
 }
 

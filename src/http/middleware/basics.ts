@@ -16,10 +16,7 @@ export function requestContext(logger: Logger) {
     try {
       await next();
     } finally {
-      log.info(
-        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - start), user: ctx.state.actor?.userId },
-        'request',
-      );
+      log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - start), user: ctx.state.actor?.userId }, 'request');
     }
   };
 }

@@ -122,7 +122,12 @@ function routes(deps: Deps): Router {
   router.get('/tokens/:token.:format', async (ctx) => {
     const fmt = format(ctx);
     const token = ctx.params.token!;
-    send(ctx, fmt, 'service_requests', (await findToken(deps.db, token)).map((number) => tokenEntry(number, token)));
+    send(
+      ctx,
+      fmt,
+      'service_requests',
+      (await findToken(deps.db, token)).map((number) => tokenEntry(number, token)),
+    );
   });
 
   router.get('/servicerequestupdates.:format', async (ctx) => {

@@ -5,7 +5,11 @@ import { createUser, issueToken, revokeToken, setUserActive } from '../../domain
 import { ROLES } from '../../domain/vocab.ts';
 import { route, type AnyRoute } from '../route.ts';
 
-const intId = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const intId = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 
 export const adminRoutes: AnyRoute[] = [
   route({
@@ -32,7 +36,14 @@ export const adminRoutes: AnyRoute[] = [
     handler: async ({ deps }) => ({
       body: {
         items: await deps.db
-          .select({ id: categories.id, code: categories.code, name: categories.name, parentId: categories.parentId, level: categories.level, public: categories.public })
+          .select({
+            id: categories.id,
+            code: categories.code,
+            name: categories.name,
+            parentId: categories.parentId,
+            level: categories.level,
+            public: categories.public,
+          })
           .from(categories)
           .where(eq(categories.active, true))
           .orderBy(asc(categories.code)),
@@ -63,7 +74,10 @@ export const adminRoutes: AnyRoute[] = [
     status: 201,
     body: z
       .object({
-        username: z.string().trim().regex(/^[A-Za-z0-9._-]{3,64}$/),
+        username: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9._-]{3,64}$/),
         displayName: z.string().trim().min(1).max(50),
         password: z.string().min(1).max(200),
         role: z.enum(ROLES),
@@ -108,7 +122,15 @@ export const adminRoutes: AnyRoute[] = [
     handler: async ({ deps }) => ({
       body: {
         items: await deps.db
-          .select({ id: apiTokens.id, name: apiTokens.name, prefix: apiTokens.prefix, userId: apiTokens.userId, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
+          .select({
+            id: apiTokens.id,
+            name: apiTokens.name,
+            prefix: apiTokens.prefix,
+            userId: apiTokens.userId,
+            createdAt: apiTokens.createdAt,
+            lastUsedAt: apiTokens.lastUsedAt,
+            revokedAt: apiTokens.revokedAt,
+          })
           .from(apiTokens)
           .orderBy(asc(apiTokens.id)),
       },

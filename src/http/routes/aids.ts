@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { callerHistory, duplicateHints } from '../../domain/tickets/aids.ts';
 import { callerHistoryQuery, hintsQuery } from '../../domain/tickets/inputs.ts';
 import { route, type AnyRoute } from '../route.ts';
@@ -23,7 +22,10 @@ export const aidRoutes: AnyRoute[] = [
     access: [...INTAKE_DESK],
     query: hintsQuery,
     handler: async ({ deps, actor, query }) => ({
-      body: { windowDays: deps.config.DUPLICATE_WINDOW_DAYS, items: await duplicateHints(deps.db, actor, query, deps.clock.now(), deps.config.DUPLICATE_WINDOW_DAYS) },
+      body: {
+        windowDays: deps.config.DUPLICATE_WINDOW_DAYS,
+        items: await duplicateHints(deps.db, actor, query, deps.clock.now(), deps.config.DUPLICATE_WINDOW_DAYS),
+      },
     }),
   }),
 ];

@@ -27,19 +27,28 @@ export const attachmentRoutes: AnyRoute[] = [
     params: idParam,
     query: z.object({ kind: z.enum(ATTACHMENT_KINDS).optional(), assignmentId: bigId.optional() }),
     headers: [{ name: 'X-File-Name', description: 'The file name, URL-encoded (encodeURIComponent)' }],
-    rawBody: { description: 'The file itself; its type is judged from the bytes, not from Content-Type', mediaTypes: ['application/octet-stream', 'image/*', 'audio/*', 'application/pdf'] },
+    rawBody: {
+      description: 'The file itself; its type is judged from the bytes, not from Content-Type',
+      mediaTypes: ['application/octet-stream', 'image/*', 'audio/*', 'application/pdf'],
+    },
     status: 201,
     responseDescription: 'The attachment (sha256, size and the sniffed type)',
     handler: async ({ deps, actor, params, query, ctx }) => {
       const length = ctx.get('content-length');
       try {
-        const row = await uploadAttachment(deps, actor, params.id, {
-          body: ctx.req,
-          declaredLength: length ? Number(length) : undefined,
-          fileName: ctx.get('x-file-name') || undefined,
-          kind: query.kind,
-          assignmentId: query.assignmentId,
-        }, attachmentStorageFor(deps.config));
+        const row = await uploadAttachment(
+          deps,
+          actor,
+          params.id,
+          {
+            body: ctx.req,
+            declaredLength: length ? Number(length) : undefined,
+            fileName: ctx.get('x-file-name') || undefined,
+            kind: query.kind,
+            assignmentId: query.assignmentId,
+          },
+          attachmentStorageFor(deps.config),
+        );
         return { status: 201, body: presentAttachment(row, { role: actor.role, unitId: actor.unitId }), headers: { Location: `/api/attachments/${row.id}` } };
       } catch (err) {
         // Refused before the whole body was read: close the connection after answering rather than

@@ -34,7 +34,7 @@ export const calendarRoutes: AnyRoute[] = [
   route({
     method: 'get',
     path: '/api/calendar',
-    summary: "A year of the working-day calendar: its holidays and make-up working days, the covered years, working hours and how long coverage lasts",
+    summary: 'A year of the working-day calendar: its holidays and make-up working days, the covered years, working hours and how long coverage lasts',
     tag: 'calendar',
     access: 'authenticated',
     query: z.object({ year: year.optional() }),
@@ -107,25 +107,39 @@ export const calendarRoutes: AnyRoute[] = [
     summary: 'Replace the working-hour segments of a working day (Asia/Shanghai wall-clock times)',
     tag: 'calendar',
     access: ['admin'],
-    body: z.object({ hours: z.array(z.object({ start: wallClock, end: wallClock }).strict()).min(1).max(6) }).strict(),
+    body: z
+      .object({
+        hours: z
+          .array(z.object({ start: wallClock, end: wallClock }).strict())
+          .min(1)
+          .max(6),
+      })
+      .strict(),
     handler: async ({ deps, actor, body }) => ({ body: { hours: await setWorkingHours(deps, actor, body.hours) } }),
   }),
   route({
     method: 'post',
     path: '/api/calendar/import',
     summary:
-      "Replace one year of the calendar and mark it covered: JSON {year, source, days}, or iCalendar text with Content-Type text/calendar (?year= picks a year from a multi-year file, ?source= names it; see docs/calendar.md)",
+      'Replace one year of the calendar and mark it covered: JSON {year, source, days}, or iCalendar text with Content-Type text/calendar (?year= picks a year from a multi-year file, ?source= names it; see docs/calendar.md)',
     tag: 'calendar',
     access: ['admin'],
     query: z.object({ year: z.coerce.number().int().optional(), source: z.string().trim().min(1).max(200).optional() }),
-    body: z.union([jsonImport, z.string().min(1).max(1024 * 1024)]),
+    body: z.union([
+      jsonImport,
+      z
+        .string()
+        .min(1)
+        .max(1024 * 1024),
+    ]),
     handler: async ({ deps, actor, query, body, ctx }) => {
       // A string is an iCalendar body only when it came as text/calendar (a JSON string literal is not one).
       if (typeof body === 'string' && !ctx.is('text/calendar')) {
         throw new ValidationError([{ path: 'body', code: 'invalid_type', message: 'expected an object {year, source, days}' }]);
       }
       for (const y of [query.year, typeof body === 'string' ? undefined : body.year]) {
-        if (y !== undefined && (y < MIN_YEAR || y > MAX_YEAR)) throw new UnprocessableError('calendar_year_out_of_range', { day: String(y), min: MIN_YEAR, max: MAX_YEAR });
+        if (y !== undefined && (y < MIN_YEAR || y > MAX_YEAR))
+          throw new UnprocessableError('calendar_year_out_of_range', { day: String(y), min: MIN_YEAR, max: MAX_YEAR });
       }
       const input =
         typeof body === 'string'
@@ -157,7 +171,8 @@ export const calendarRoutes: AnyRoute[] = [
   route({
     method: 'get',
     path: '/api/calendar/library/:year',
-    summary: 'Preview importing a year from the installed holiday tables: its days, checks, the change against the table in effect, the clocks it would recompute (nothing is written)',
+    summary:
+      'Preview importing a year from the installed holiday tables: its days, checks, the change against the table in effect, the clocks it would recompute (nothing is written)',
     tag: 'calendar',
     access: ['admin'],
     params: z.object({ year }),

@@ -37,7 +37,8 @@ export const callbackRoutes: AnyRoute[] = [
   route({
     method: 'get',
     path: '/api/callbacks/disputed',
-    summary: 'Disputed callbacks (dissatisfied or unsolved) awaiting a supervisor: reopen (重办) or close with an explanation; with the last callback’s round, attempt and answers',
+    summary:
+      'Disputed callbacks (dissatisfied or unsolved) awaiting a supervisor: reopen (重办) or close with an explanation; with the last callback’s round, attempt and answers',
     tag: 'callbacks',
     access: ['supervisor'],
     query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(),

@@ -1,5 +1,14 @@
 import { addTopicNote, linkTickets, openTopic, transitionTopic, unlinkTicket, updateTopic } from '../../domain/governance/commands.ts';
-import { linkTicketsInput, listTopicsQuery, noteInput, openTopicInput, topicIdParam, topicTicketParam, transitionInput, updateTopicInput } from '../../domain/governance/inputs.ts';
+import {
+  linkTicketsInput,
+  listTopicsQuery,
+  noteInput,
+  openTopicInput,
+  topicIdParam,
+  topicTicketParam,
+  transitionInput,
+  updateTopicInput,
+} from '../../domain/governance/inputs.ts';
 import { listTopics, topicEvents, topicTickets, topicView } from '../../domain/governance/queries.ts';
 import { TOPIC_ACTIONS, type TopicAction } from '../../domain/governance/status.ts';
 import type { Role } from '../../domain/vocab.ts';

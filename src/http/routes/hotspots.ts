@@ -13,7 +13,10 @@ export const HOTSPOT_READERS: Role[] = ['supervisor', 'admin', 'dispatcher'];
 const hotspotQuery = z
   .object({
     /** The last day of the week (Asia/Shanghai, YYYY-MM-DD); default today, counted up to now */
-    at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    at: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
     weeks: z.coerce.number().int().min(2).max(26).optional(),
     k: z.coerce.number().min(0.5).max(10).optional(),
     minCount: z.coerce.number().int().min(1).max(10_000).optional(),

@@ -21,4 +21,26 @@ import { reportRoutes } from './reports.ts';
 import { centreRoutes } from './centre.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
-export const apiRoutes: AnyRoute[] = [...authRoutes, ...aidRoutes, ...kbRoutes, ...ticketRoutes, ...assignmentRoutes, ...adminRoutes, ...calendarRoutes, ...alertRoutes, ...routingRoutes, ...notificationRoutes, ...attachmentRoutes, ...slaRoutes, ...publicRoutes, ...telephonyRoutes, ...callbackRoutes, ...appealRoutes, ...metricRoutes, ...hotspotRoutes, ...governanceRoutes, ...reportRoutes, ...centreRoutes];
+export const apiRoutes: AnyRoute[] = [
+  ...authRoutes,
+  ...aidRoutes,
+  ...kbRoutes,
+  ...ticketRoutes,
+  ...assignmentRoutes,
+  ...adminRoutes,
+  ...calendarRoutes,
+  ...alertRoutes,
+  ...routingRoutes,
+  ...notificationRoutes,
+  ...attachmentRoutes,
+  ...slaRoutes,
+  ...publicRoutes,
+  ...telephonyRoutes,
+  ...callbackRoutes,
+  ...appealRoutes,
+  ...metricRoutes,
+  ...hotspotRoutes,
+  ...governanceRoutes,
+  ...reportRoutes,
+  ...centreRoutes,
+];

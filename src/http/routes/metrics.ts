@@ -14,7 +14,11 @@ import { route, type AnyRoute } from '../route.ts';
 
 /** Supervisors and admins read every unit; unit users read their own subtree. */
 const READERS: Role[] = ['supervisor', 'admin', ...UNIT_ROLES];
-const intId = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const intId = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 const flag = z.enum(['true', 'false']).default('false');
 
 const metricsQuery = z
@@ -65,7 +69,8 @@ async function report(deps: Deps, actor: Actor, q: MetricsQuery, locale: Locale)
   return { filter, settings, ...r };
 }
 
-const definitionsOf = (s: MetricSettings, locale: Locale) => Object.fromEntries(METRIC_KEYS.map((k) => [k, formulas(s)[k].text[locale]])) as Record<(typeof METRIC_KEYS)[number], string>;
+const definitionsOf = (s: MetricSettings, locale: Locale) =>
+  Object.fromEntries(METRIC_KEYS.map((k) => [k, formulas(s)[k].text[locale]])) as Record<(typeof METRIC_KEYS)[number], string>;
 
 export const metricRoutes: AnyRoute[] = [
   route({
@@ -85,7 +90,13 @@ export const metricRoutes: AnyRoute[] = [
           from: r.range.start,
           to: r.range.end,
           groupBy: r.filter.groupBy ?? null,
-          filters: { unitId: r.filter.unitId ?? null, level: r.filter.level ?? null, categoryId: r.filter.categoryId ?? null, channel: r.filter.channel ?? null, includeAppealed: r.filter.includeAppealed },
+          filters: {
+            unitId: r.filter.unitId ?? null,
+            level: r.filter.level ?? null,
+            categoryId: r.filter.categoryId ?? null,
+            channel: r.filter.channel ?? null,
+            includeAppealed: r.filter.includeAppealed,
+          },
           settings: r.settings,
           freshness: await rollupFreshness(readerOf(deps)),
           metrics: METRIC_KEYS,
@@ -122,7 +133,10 @@ export const metricRoutes: AnyRoute[] = [
       .object({
         level: z.enum(RANKED_LEVELS),
         /** YYYY-MM; default: the current month */
-        month: z.string().regex(/^\d{4}-\d{2}$/).optional(),
+        month: z
+          .string()
+          .regex(/^\d{4}-\d{2}$/)
+          .optional(),
         includeAppealed: flag,
       })
       .strict(),

@@ -43,8 +43,14 @@ export const publicRoutes: AnyRoute[] = [
     tag: 'public',
     access: 'public',
     query: z.object({
-      number: z.string().trim().regex(/^\d{8}-\d{6,}$/, '工单号格式为 YYYYMMDD-NNNNNN'),
-      last4: z.string().trim().regex(/^\d{4}$/, '请输入手机号后四位数字'),
+      number: z
+        .string()
+        .trim()
+        .regex(/^\d{8}-\d{6,}$/, '工单号格式为 YYYYMMDD-NNNNNN'),
+      last4: z
+        .string()
+        .trim()
+        .regex(/^\d{4}$/, '请输入手机号后四位数字'),
     }),
     responseDescription: 'The public view of the ticket',
     handler: async ({ deps, query, ctx }) => {

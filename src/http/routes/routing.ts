@@ -8,7 +8,11 @@ import { presentSuggestions, suggestionsFor } from '../../domain/routing/suggest
 import { idParam } from '../../domain/tickets/inputs.ts';
 import { route, type AnyRoute } from '../route.ts';
 
-const intId = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const intId = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 const ADMIN = ['admin'] as const;
 /** Dispatchers and supervisors read the catalogue they work with; only admins change it. */
 const CATALOGUE_READERS = ['admin', 'dispatcher', 'supervisor'] as const;
@@ -24,7 +28,11 @@ export const routingRoutes: AnyRoute[] = [
     access: CATALOGUE_READERS,
     query: inputs.rulesQuery,
     handler: async ({ deps, query }) => ({
-      body: { items: (await listRules(deps.db, { categoryId: query.categoryId, active: query.active === undefined ? undefined : query.active === 'true' })).map(presentRule) },
+      body: {
+        items: (await listRules(deps.db, { categoryId: query.categoryId, active: query.active === undefined ? undefined : query.active === 'true' })).map(
+          presentRule,
+        ),
+      },
     }),
   }),
   route({
@@ -86,7 +94,7 @@ export const routingRoutes: AnyRoute[] = [
   route({
     method: 'post',
     path: '/api/routing/locate',
-    summary: "Find the street and district for coordinates or an address, as intake will, so the operator can check or override before saving",
+    summary: 'Find the street and district for coordinates or an address, as intake will, so the operator can check or override before saving',
     tag: 'routing',
     access: ['operator', 'window_clerk', 'dispatcher'],
     body: inputs.locateInput,

@@ -1,21 +1,17 @@
 import { z } from 'zod';
 import { policyInput } from '../../domain/sla/inputs.ts';
-import {
-  applyPreset,
-  createPolicy,
-  deactivatePolicy,
-  listPolicies,
-  presentPolicy,
-  presetList,
-  updatePolicy,
-} from '../../domain/sla/policies.ts';
+import { applyPreset, createPolicy, deactivatePolicy, listPolicies, presentPolicy, presetList, updatePolicy } from '../../domain/sla/policies.ts';
 import { SUPERVISION_KINDS, listSupervisionItems, resolveSupervisionItem, superviseTicket } from '../../domain/sla/supervision.ts';
 import { ticketsAwaitingCalendar } from '../../domain/sla/awaiting-calendar.ts';
 import { presentTicket, summary } from '../../domain/tickets/presenter.ts';
 import { loadTicket } from '../../domain/tickets/queries.ts';
 import { route, type AnyRoute } from '../route.ts';
 
-const intId = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const intId = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 const bigId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const page = {

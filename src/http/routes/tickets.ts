@@ -143,18 +143,32 @@ export const ticketRoutes: AnyRoute[] = [
   ticketAction('dispatch', 'Dispatch to a lead unit and assisting units (派单)', ['dispatcher'], inputs.dispatchInput, lc.dispatchTicket),
   ticketAction('decline', 'Close as not accepted (不予受理)', ['dispatcher'], inputs.declineInput, lc.declineTicket),
   ticketAction('merge', 'Merge into another open ticket (并单)', ['dispatcher'], inputs.mergeInput, lc.mergeTicket),
-  ticketAction('return/approve', 'Approve the pending return (退单): back to dispatch', ['dispatcher'], inputs.reviewInput, (d, a, id, i) => lc.reviewReturn(d, a, id, true, i)),
-  ticketAction('return/reject', 'Reject the pending return: the unit keeps the ticket and is designated', ['dispatcher'], inputs.reviewInput, (d, a, id, i) => lc.reviewReturn(d, a, id, false, i)),
-  ticketAction('extension/approve', 'Approve the pending extension (延期): moves the completion deadline', ['dispatcher'], inputs.approveExtensionInput, (d, a, id, i) =>
-    lc.reviewExtension(d, a, id, true, i),
+  ticketAction('return/approve', 'Approve the pending return (退单): back to dispatch', ['dispatcher'], inputs.reviewInput, (d, a, id, i) =>
+    lc.reviewReturn(d, a, id, true, i),
+  ),
+  ticketAction('return/reject', 'Reject the pending return: the unit keeps the ticket and is designated', ['dispatcher'], inputs.reviewInput, (d, a, id, i) =>
+    lc.reviewReturn(d, a, id, false, i),
+  ),
+  ticketAction(
+    'extension/approve',
+    'Approve the pending extension (延期): moves the completion deadline',
+    ['dispatcher'],
+    inputs.approveExtensionInput,
+    (d, a, id, i) => lc.reviewExtension(d, a, id, true, i),
   ),
   ticketAction('extension/reject', 'Reject the pending extension', ['dispatcher'], inputs.reviewInput, (d, a, id, i) => lc.reviewExtension(d, a, id, false, i)),
   ticketAction('termination/approve', 'Approve the pending termination (终止办理): the ticket closes', ['dispatcher'], inputs.reviewInput, (d, a, id, i) =>
     lc.reviewTermination(d, a, id, true, i),
   ),
-  ticketAction('termination/reject', 'Reject the pending termination', ['dispatcher'], inputs.reviewInput, (d, a, id, i) => lc.reviewTermination(d, a, id, false, i)),
-  ticketAction('reply/approve', "Approve the lead unit's reply: on to callback", ['dispatcher'], inputs.approveReplyInput, (d, a, id, i) => lc.reviewReply(d, a, id, true, i)),
-  ticketAction('reply/reject', 'Reject the reply: back to the unit (redo)', ['dispatcher'], inputs.reasonInput, (d, a, id, i) => lc.reviewReply(d, a, id, false, i)),
+  ticketAction('termination/reject', 'Reject the pending termination', ['dispatcher'], inputs.reviewInput, (d, a, id, i) =>
+    lc.reviewTermination(d, a, id, false, i),
+  ),
+  ticketAction('reply/approve', "Approve the lead unit's reply: on to callback", ['dispatcher'], inputs.approveReplyInput, (d, a, id, i) =>
+    lc.reviewReply(d, a, id, true, i),
+  ),
+  ticketAction('reply/reject', 'Reject the reply: back to the unit (redo)', ['dispatcher'], inputs.reasonInput, (d, a, id, i) =>
+    lc.reviewReply(d, a, id, false, i),
+  ),
   ticketAction('callback', 'Record a callback attempt (回访): reached, solved, satisfaction', ['callback_agent'], inputs.callbackInput, lc.recordCallback),
   ticketAction('reopen', 'Reopen after a disputed callback (重办): back to the lead unit, redo count +1', ['supervisor'], inputs.reasonInput, lc.reopenTicket),
   ticketAction('close', 'Close a disputed ticket with an explanation', ['supervisor'], inputs.closeInput, lc.closeTicket),
@@ -169,6 +183,7 @@ export const assignmentRoutes: AnyRoute[] = (
     ['return', 'Apply to return the ticket (申请退单)', inputs.reasonInput, lc.requestReturn],
     ['extension', 'Apply for an extension (申请延期)', inputs.extensionRequestInput, lc.requestExtension],
     ['termination', 'Apply to terminate handling (申请终止)', inputs.reasonInput, lc.requestTermination],
+    // biome-ignore lint/suspicious/noExplicitAny: each row pairs its own input schema with its command; route() checks them together
   ] as [string, string, z.ZodType<any>, (d: Deps, a: Actor, id: number, i: any) => Promise<{ ticket: { id: number } }>][]
 ).map(([path, summaryText, body, run]) =>
   route({

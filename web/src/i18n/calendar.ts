@@ -37,7 +37,8 @@ const zh = {
 const en: Record<keyof typeof zh, string> = {
   'cal.coverage': 'Coverage',
   'cal.coverageEnds': 'The calendar covers days up to {end} ({days} days from now).',
-  'cal.coverageEndsSoon': 'The calendar only covers days up to {end} ({days} days left): import the {next} holiday arrangement soon, or working-time deadlines in {next} cannot be computed and will wait for the calendar.',
+  'cal.coverageEndsSoon':
+    'The calendar only covers days up to {end} ({days} days left): import the {next} holiday arrangement soon, or working-time deadlines in {next} cannot be computed and will wait for the calendar.',
   'cal.coverageNone': 'The calendar does not cover today ({today}): import the {next} holiday arrangement now.',
   'cal.coveredYears': 'Years imported',
   'cal.workingHours': 'Working hours',
@@ -45,18 +46,21 @@ const en: Record<keyof typeof zh, string> = {
   'cal.year': 'Year',
   'cal.next': 'next',
   'cal.libraryHas': 'The installed holiday tables ({library}) have {year}: preview it, then import it in one action.',
-  'cal.libraryLacks': 'The installed holiday tables ({library}) do not have {year} yet. Write the State Council notice as a JSON or iCalendar (.ics) file and import it below.',
+  'cal.libraryLacks':
+    'The installed holiday tables ({library}) do not have {year} yet. Write the State Council notice as a JSON or iCalendar (.ics) file and import it below.',
   'cal.adminOnly': 'Only system administrators import.',
   'cal.preview': 'Preview',
   'cal.previewOf': 'Preview of {year}',
-  'cal.previewCounts': '{holidays} days off, {workdays} make-up working days; against the table in effect {added} days added, {removed} removed, {changed} changed.',
+  'cal.previewCounts':
+    '{holidays} days off, {workdays} make-up working days; against the table in effect {added} days added, {removed} removed, {changed} changed.',
   'cal.previewWaiting': 'Importing recomputes {clocks} clocks waiting for the calendar at once ({tickets} tickets).',
   'cal.replaces': '{year} is already in the table (source: {source}); the import replaces the whole year.',
   'cal.previewDays': 'All {n} days',
   'cal.confirmImport': 'Import {year}',
   'cal.imported': '{year} imported: {holidays} days off, {workdays} make-up working days.',
   'cal.file': 'Import a file (JSON or iCalendar)',
-  'cal.fileHint': 'JSON: {year, source, days:[{day, kind, name}]}; an .ics file is imported for the year selected. An import replaces the whole year and is audited.',
+  'cal.fileHint':
+    'JSON: {year, source, days:[{day, kind, name}]}; an .ics file is imported for the year selected. An import replaces the whole year and is audited.',
   'cal.importNote': 'Importing or editing the calendar recomputes waiting clocks and affected deadlines in the same action; units see the new deadlines live.',
   'cal.yearDays': 'Days off and make-up days of {year}',
   'cal.source': 'Source',

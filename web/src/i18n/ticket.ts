@@ -123,19 +123,22 @@ const en: Record<keyof typeof zh, string> = {
   'centreClock.callback': 'Awaiting callback',
 
   'clock.awaiting': 'awaiting the {year} calendar',
-  'clock.awaitingTitle': 'The deadline needs dates after {date}, whose year is not in the working-day calendar yet: it is recomputed on import, never guessed from weekdays.',
+  'clock.awaitingTitle':
+    'The deadline needs dates after {date}, whose year is not in the working-day calendar yet: it is recomputed on import, never guessed from weekdays.',
   'clock.paused': 'paused (termination under review)',
   'clock.missed': 'missed (stopped {at})',
   'clock.missedBeforeExtension': 'missed at {at}, before the extension',
   'clock.met': 'on time ({at})',
   'clock.stopped': 'stopped ({at})',
-  'clock.ticketAwaiting': '{n} deadline(s) of this ticket await the {year} working-day calendar and have no date yet; they are recomputed on import and the units are told.',
+  'clock.ticketAwaiting':
+    '{n} deadline(s) of this ticket await the {year} working-day calendar and have no date yet; they are recomputed on import and the units are told.',
   'clock.awaitingBadge': 'awaiting calendar',
   'clock.awaitingListTitle': 'A deadline of this ticket awaits the working-day calendar and has no date yet',
 
   'calbanner.endsSoon': 'The working-day calendar ends on {end} ({days} days left): an admin should import the {next} holidays soon.',
   'calbanner.notCovered': 'The working-day calendar does not cover today ({today}); every working-day deadline is waiting: import the {next} holidays now.',
-  'calbanner.waiting': '{clocks} deadline(s) on {tickets} ticket(s) await the {year} working-day calendar and cannot be computed; they are recomputed on import.',
+  'calbanner.waiting':
+    '{clocks} deadline(s) on {tickets} ticket(s) await the {year} working-day calendar and cannot be computed; they are recomputed on import.',
   'calbanner.open': 'Open the calendar →',
 };
 

@@ -49,15 +49,18 @@ export function Calendar({ session }: { session: SessionInfo }) {
   };
   useEffect(() => load(null), []);
 
-  if (!data) return html`<div class="calendar"><h1 class="screen-title">${t('screen.calendar')}</h1>${error ? html`<${ErrorBox} error=${error} />` : html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`}</div>`;
+  if (!data)
+    return html`<div class="calendar"><h1 class="screen-title">${t('screen.calendar')}</h1>${error ? html`<${ErrorBox} error=${error} />` : html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`}</div>`;
   const c = data.coverage;
   return html`<div class="calendar">
     <h1 class="screen-title">${t('screen.calendar')}</h1>
     <${Panel} title=${t('cal.coverage')} id="cal-coverage">
       <p class=${c.warning ? 'banner warn' : 'banner'} role=${c.warning ? 'alert' : undefined} data-coverage-warning=${c.warning ? 'true' : 'false'}>
-        ${c.end
-          ? t(c.warning ? 'cal.coverageEndsSoon' : 'cal.coverageEnds', { end: c.end, days: c.daysLeft ?? 0, next: c.nextYear })
-          : t('cal.coverageNone', { today: c.today, next: c.nextYear })}
+        ${
+          c.end
+            ? t(c.warning ? 'cal.coverageEndsSoon' : 'cal.coverageEnds', { end: c.end, days: c.daysLeft ?? 0, next: c.nextYear })
+            : t('cal.coverageNone', { today: c.today, next: c.nextYear })
+        }
       </p>
       <p>${t('cal.coveredYears')}：${data.coveredYears.map((y) => y.year).join('、') || '—'}</p>
       <p>${t('cal.workingHours')}：${data.workingHours.map((h) => `${h.start}–${h.end}`).join('，')}</p>
@@ -69,12 +72,14 @@ export function Calendar({ session }: { session: SessionInfo }) {
         ${[...new Set([...data.coveredYears.map((y) => y.year), data.year, c.nextYear])].sort().map((y) => html`<option value=${String(y)}>${y}</option>`)}
       </select>
       ${data.covered ? html`<p class="hint">${t('cal.source')}：${data.source}</p>` : html`<p class="banner warn">${t('cal.notCovered', { year: data.year })}</p>`}
-      ${data.days.length === 0
-        ? html`<${Empty} text=${t('cal.noDays')} />`
-        : html`<table class="cal-days">
+      ${
+        data.days.length === 0
+          ? html`<${Empty} text=${t('cal.noDays')} />`
+          : html`<table class="cal-days">
             <thead><tr><th scope="col">${t('cal.day')}</th><th scope="col">${t('cal.kind')}</th><th scope="col">${t('cal.name')}</th></tr></thead>
             <tbody>${data.days.map((d) => html`<tr data-day=${d.day}><th scope="row">${d.day}</th><td>${lbl('dayKind', d.kind)}</td><td>${d.name}</td></tr>`)}</tbody>
-          </table>`}
+          </table>`
+      }
     <//>
     <${ErrorBox} error=${error} />
   </div>`;
@@ -122,7 +127,10 @@ function NextYear({ library, admin, onImported }: { library: Library; admin: boo
       const text = await file.text();
       const ical = /\.ics$/i.test(file.name) || text.trimStart().startsWith('BEGIN:VCALENDAR');
       const r = ical
-        ? await request<Imported>('POST', `/api/calendar/import?year=${year}`, undefined, { raw: new Blob([text]), headers: { 'content-type': 'text/calendar; charset=utf-8' } })
+        ? await request<Imported>('POST', `/api/calendar/import?year=${year}`, undefined, {
+            raw: new Blob([text]),
+            headers: { 'content-type': 'text/calendar; charset=utf-8' },
+          })
         : await post<Imported>('/api/calendar/import', JSON.parse(text));
       input.value = '';
       done(r);
@@ -136,19 +144,24 @@ function NextYear({ library, admin, onImported }: { library: Library; admin: boo
         ${candidates.map((y) => html`<option value=${String(y)}>${y}${y === library.next.year ? `（${t('cal.next')}）` : ''}</option>`)}
       </select>
     </div>
-    ${available
-      ? html`<p>${t('cal.libraryHas', { year, library: library.library })}</p>
+    ${
+      available
+        ? html`<p>${t('cal.libraryHas', { year, library: library.library })}</p>
           ${admin ? html`<button type="button" class="primary" disabled=${busy} onClick=${showPreview}>${t('cal.preview')}</button>` : html`<p class="hint">${t('cal.adminOnly')}</p>`}`
-      : html`<p class="banner warn" data-library-missing="true">${t('cal.libraryLacks', { year, library: library.library })}</p>`}
-    ${admin
-      ? html`<div class="field">
+        : html`<p class="banner warn" data-library-missing="true">${t('cal.libraryLacks', { year, library: library.library })}</p>`
+    }
+    ${
+      admin
+        ? html`<div class="field">
           <label for="cal-file">${t('cal.file')}</label>
           <input id="cal-file" type="file" accept=".ics,.json,text/calendar,application/json" disabled=${busy} onChange=${importFile} aria-describedby="cal-file-hint" />
           <small id="cal-file-hint" class="hint">${t('cal.fileHint')}</small>
         </div>`
-      : null}
-    ${preview
-      ? html`<section class="cal-preview" aria-label=${t('cal.previewOf', { year: preview.year })}>
+        : null
+    }
+    ${
+      preview
+        ? html`<section class="cal-preview" aria-label=${t('cal.previewOf', { year: preview.year })}>
           <h3>${t('cal.previewOf', { year: preview.year })}</h3>
           <p>${t('cal.source')}：${preview.source}</p>
           <p>${t('cal.previewCounts', { holidays: preview.holidays, workdays: preview.workdays, added: preview.changes.added.length, removed: preview.changes.removed.length, changed: preview.changes.changed.length })}</p>
@@ -156,22 +169,27 @@ function NextYear({ library, admin, onImported }: { library: Library; admin: boo
           ${preview.current.covered ? html`<p class="banner warn">${t('cal.replaces', { year: preview.year, source: preview.current.source ?? '—' })}</p>` : null}
           ${preview.issues.length ? html`<ul class="error">${preview.issues.map((i) => html`<li>${i.path}: ${i.message}</li>`)}</ul>` : null}
           ${preview.warnings.length ? html`<ul class="hint">${preview.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : null}
-          ${[...preview.changes.removed, ...preview.changes.changed].length
-            ? html`<table class="cal-days">
+          ${
+            [...preview.changes.removed, ...preview.changes.changed].length
+              ? html`<table class="cal-days">
                 <thead><tr><th scope="col">${t('cal.day')}</th><th scope="col">${t('cal.before')}</th><th scope="col">${t('cal.after')}</th></tr></thead>
                 <tbody>${[...preview.changes.changed, ...preview.changes.removed].map((ch) => html`<tr><th scope="row">${ch.day}</th><td>${dayLabel(ch.before)}</td><td>${dayLabel(ch.after)}</td></tr>`)}</tbody>
               </table>`
-            : null}
+              : null
+          }
           <details>
             <summary>${t('cal.previewDays', { n: preview.days.length })}</summary>
             <ul class="cal-list">${preview.days.map((d) => html`<li>${d.day} ${lbl('dayKind', d.kind)} ${d.name}</li>`)}</ul>
           </details>
           <button type="button" class="primary" disabled=${busy || preview.issues.length > 0} onClick=${importLibrary}>${t('cal.confirmImport', { year: preview.year })}</button>
         </section>`
-      : null}
-    ${result
-      ? html`<p class="ok" role="status">${t('cal.imported', { year: result.year, holidays: result.holidays, workdays: result.workdays })}${result.warnings.length ? ` ${result.warnings.join('；')}` : ''}</p>`
-      : null}
+        : null
+    }
+    ${
+      result
+        ? html`<p class="ok" role="status">${t('cal.imported', { year: result.year, holidays: result.holidays, workdays: result.workdays })}${result.warnings.length ? ` ${result.warnings.join('；')}` : ''}</p>`
+        : null
+    }
     <${ErrorBox} error=${error} />
     <p class="hint">${t('cal.importNote')}</p>
   <//>`;

@@ -42,11 +42,12 @@ export function Callback() {
       <section class="queue" aria-labelledby="cq-h">
         <h2 id="cq-h">${t('callback.queue')} <span class="count">${queue?.length ?? '·'}</span></h2>
         <${ErrorBox} error=${error} />
-        ${queue === null
-          ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
-          : queue.length === 0
-            ? html`<${Empty} text=${t('callback.empty')} />`
-            : html`<ul class="list" onKeyDown=${arrowNav}>
+        ${
+          queue === null
+            ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
+            : queue.length === 0
+              ? html`<${Empty} text=${t('callback.empty')} />`
+              : html`<ul class="list" onKeyDown=${arrowNav}>
                 ${queue.map(
                   ({ ticket: q, callbackDueAt, overdue, ...round }) => html`<li>
                     <button type="button" data-item data-ticket=${q.number} class=${`item ${q.id === selected ? 'selected' : ''}`} aria-current=${q.id === selected ? 'true' : undefined} onClick=${() => setSelected(q.id)}>
@@ -58,7 +59,8 @@ export function Callback() {
                     </button>
                   </li>`,
                 )}
-              </ul>`}
+              </ul>`
+        }
       </section>
       <section class="detail" aria-label=${t('common.detail')}>
         ${selected === null ? html`<${Empty} text=${t('callback.pick')} />` : html`<${CallbackTicket} key=${selected} id=${selected} onDone=${() => setSelected(null)} />`}
@@ -71,7 +73,7 @@ function CallbackTicket({ id, onDone }: { id: number; onDone: () => void }) {
   const { view, events, error } = useTicket(id);
   return html`<div>
     <${TicketDetails} view=${view} events=${events} error=${error} />
-    ${view && view.abilities.includes('callback') ? html`<${CallbackForm} view=${view} onDone=${onDone} />` : null}
+    ${view?.abilities.includes('callback') ? html`<${CallbackForm} view=${view} onDone=${onDone} />` : null}
   </div>`;
 }
 

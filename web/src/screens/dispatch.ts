@@ -62,14 +62,11 @@ export function Dispatch() {
   const now = useNow(15_000);
 
   const reload = useDebounced(() => {
-    loadQueue(tab).then(
-      (items) => {
-        setQueue(items);
-        setCounts((c) => ({ ...c, [tab]: items.length }));
-        setError(null);
-      },
-      setError,
-    );
+    loadQueue(tab).then((items) => {
+      setQueue(items);
+      setCounts((c) => ({ ...c, [tab]: items.length }));
+      setError(null);
+    }, setError);
     for (const other of TABS) {
       if (other === tab || other === 'extension') continue;
       get<Page<TicketSummary>>(`/api/tickets${qs({ status: STATUS_OF[other], limit: 100 })}`).then(
@@ -115,11 +112,12 @@ export function Dispatch() {
     <div id="desk-panel" role="tabpanel" aria-labelledby=${`tab-${tab}`} class="split">
       <section class="queue" aria-label=${lbl('queue', tab)}>
         <${ErrorBox} error=${error} />
-        ${queue === null
-          ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
-          : queue.length === 0
-            ? html`<${Empty} text=${t('dispatch.empty')} />`
-            : html`<ul class="list" onKeyDown=${arrowNav}>
+        ${
+          queue === null
+            ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
+            : queue.length === 0
+              ? html`<${Empty} text=${t('dispatch.empty')} />`
+              : html`<ul class="list" onKeyDown=${arrowNav}>
                 ${queue.map(
                   (q) => html`<li>
                     <button type="button" data-item class=${`item ${q.id === selected ? 'selected' : ''}`} aria-current=${q.id === selected ? 'true' : undefined} onClick=${() => setSelected(q.id)}>
@@ -131,7 +129,8 @@ export function Dispatch() {
                     </button>
                   </li>`,
                 )}
-              </ul>`}
+              </ul>`
+        }
       </section>
       <section class="detail" aria-label=${t('common.detail')}>
         ${selected === null ? html`<${Empty} text=${t('dispatch.pick')} />` : html`<${DeskTicket} key=${selected} id=${selected} tab=${tab} onDone=${() => setSelected(null)} />`}
@@ -176,7 +175,12 @@ function DeskActions({ view, tab, onDone }: { view: TicketView; tab: Tab; onDone
   </div>`;
 }
 
-type ActProps = { view: TicketView; act: (path: string, body: Record<string, unknown>, done: MsgKey) => Promise<void>; busy: boolean; can: (a: string) => boolean };
+type ActProps = {
+  view: TicketView;
+  act: (path: string, body: Record<string, unknown>, done: MsgKey) => Promise<void>;
+  busy: boolean;
+  can: (a: string) => boolean;
+};
 
 function DispatchForm({ view, act, busy, can }: ActProps) {
   const [units, setUnits] = useState<Unit[]>([]);
@@ -189,7 +193,10 @@ function DispatchForm({ view, act, busy, can }: ActProps) {
   const [mergeNumber, setMergeNumber] = useState('');
   const [mergeError, setMergeError] = useState<unknown>(null);
   useEffect(() => {
-    get<Page<Unit>>('/api/units').then((r) => setUnits(r.items), () => {});
+    get<Page<Unit>>('/api/units').then(
+      (r) => setUnits(r.items),
+      () => {},
+    );
     get<Suggestions>(`/api/tickets/${view.id}/suggestions`).then(
       (s) => {
         setSuggestions(s);
@@ -230,8 +237,9 @@ function DispatchForm({ view, act, busy, can }: ActProps) {
     }
   };
   return html`<div>
-    ${suggestions && suggestions.items.length > 0
-      ? html`<section class="suggestions" aria-labelledby="sugg-h">
+    ${
+      suggestions && suggestions.items.length > 0
+        ? html`<section class="suggestions" aria-labelledby="sugg-h">
           <h3 id="sugg-h">${t('dispatch.suggestions')}</h3>
           <ol>
             ${suggestions.items.map(
@@ -255,7 +263,8 @@ function DispatchForm({ view, act, busy, can }: ActProps) {
             )}
           </ol>
         </section>`
-      : null}
+        : null
+    }
     <form class="card" aria-labelledby="dp-h" onSubmit=${(e: Event) => (e.preventDefault(), void act('dispatch', { leadUnitId: lead ?? 0, assistUnitIds: assist, designate, ...(note.trim() ? { note } : {}) }, 'dispatch.dispatched'))}>
       <h3 id="dp-h">${t('dispatch.dispatchTitle')}</h3>
       <div class="field"><label for="dp-lead">${t('dispatch.lead')}</label>${unitSelect('dp-lead', false)}</div>
@@ -264,19 +273,23 @@ function DispatchForm({ view, act, busy, can }: ActProps) {
       <div class="field"><label for="dp-note">${t('dispatch.note')}</label><input id="dp-note" value=${note} onInput=${(e: Event) => setNote((e.target as HTMLInputElement).value)} /></div>
       <button id="dp-submit" type="submit" class="primary" disabled=${busy || lead === null}>${t('dispatch.dispatch')}</button>
     </form>
-    ${can('decline')
-      ? html`<form class="card inline" aria-label=${t('dispatch.decline')} onSubmit=${(e: Event) => (e.preventDefault(), void act('decline', { reason: declineReason }, 'dispatch.declined'))}>
+    ${
+      can('decline')
+        ? html`<form class="card inline" aria-label=${t('dispatch.decline')} onSubmit=${(e: Event) => (e.preventDefault(), void act('decline', { reason: declineReason }, 'dispatch.declined'))}>
           <div class="field"><label for="dp-decline">${t('dispatch.declineReason')}</label><input id="dp-decline" required value=${declineReason} onInput=${(e: Event) => setDeclineReason((e.target as HTMLInputElement).value)} /></div>
           <button type="submit" disabled=${busy}>${t('dispatch.decline')}</button>
         </form>`
-      : null}
-    ${can('merge')
-      ? html`<form class="card inline" aria-label=${t('dispatch.merge')} onSubmit=${(e: Event) => (e.preventDefault(), void merge())}>
+        : null
+    }
+    ${
+      can('merge')
+        ? html`<form class="card inline" aria-label=${t('dispatch.merge')} onSubmit=${(e: Event) => (e.preventDefault(), void merge())}>
           <div class="field"><label for="dp-merge">${t('dispatch.mergeInto')}</label><input id="dp-merge" required pattern="\\d{8}-\\d{6,}" placeholder="20260310-000001" value=${mergeNumber} onInput=${(e: Event) => setMergeNumber((e.target as HTMLInputElement).value)} /></div>
           <button type="submit" disabled=${busy}>${t('dispatch.merge')}</button>
           <${ErrorBox} error=${mergeError} />
         </form>`
-      : null}
+        : null
+    }
   </div>`;
 }
 
@@ -290,9 +303,11 @@ function Review({ view, act, busy, kind }: ActProps & { kind: RequestKind }) {
   return html`<form class="card" aria-labelledby="rv-h" onSubmit=${(e: Event) => (e.preventDefault(), void act(`${kind}/approve`, { ...noteBody, ...extra }, 'dispatch.approved'))}>
     <h3 id="rv-h">${t('dispatch.reviewTitle', { kind: lbl('request', kind) })}</h3>
     ${req ? html`<p class="pending">${req.reason}</p>` : null}
-    ${kind === 'extension'
-      ? html`<div class="field"><label for="rv-due">${t('dispatch.newDue')}</label><input id="rv-due" type="datetime-local" value=${due} onInput=${(e: Event) => setDue((e.target as HTMLInputElement).value)} /></div>`
-      : null}
+    ${
+      kind === 'extension'
+        ? html`<div class="field"><label for="rv-due">${t('dispatch.newDue')}</label><input id="rv-due" type="datetime-local" value=${due} onInput=${(e: Event) => setDue((e.target as HTMLInputElement).value)} /></div>`
+        : null
+    }
     <div class="field"><label for="rv-note">${t('dispatch.reviewNote')}</label><input id="rv-note" value=${note} onInput=${(e: Event) => setNote((e.target as HTMLInputElement).value)} /></div>
     <div class="actions">
       <button type="submit" class="primary" disabled=${busy}>${t('dispatch.approve')}</button>

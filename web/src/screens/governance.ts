@@ -25,7 +25,15 @@ export type Topic = {
   abilities: string[];
 };
 type TopicTicket = { id: number; number: string; title: string; status: string; categoryName: string; streetName: string | null; createdAt: string };
-type TopicEvent = { id: number; type: string; actor: { name: string } | null; toStatus: string | null; note: string | null; payload: Record<string, unknown>; createdAt: string };
+type TopicEvent = {
+  id: number;
+  type: string;
+  actor: { name: string } | null;
+  toStatus: string | null;
+  note: string | null;
+  payload: Record<string, unknown>;
+  createdAt: string;
+};
 type FullTopic = Topic & { tickets: TopicTicket[]; events: TopicEvent[] };
 
 /** A hotspot the wallboard hands over (sessionStorage) when a supervisor opens a topic from it. */
@@ -66,10 +74,7 @@ export function Governance({ session }: { session: SessionInfo }) {
   const selected = Number(loc.query.get('topic')) || null;
   const creating = loc.query.get('new') === '1' && canWrite;
   const reload = () =>
-    get<Page<Topic>>(`/api/governance/topics${qs({ status: status || undefined, limit: 100 })}`).then(
-      (r) => (setItems(r.items), setError(null)),
-      setError,
-    );
+    get<Page<Topic>>(`/api/governance/topics${qs({ status: status || undefined, limit: 100 })}`).then((r) => (setItems(r.items), setError(null)), setError);
   useEffect(() => void reload(), [status, selected]);
 
   return html`<div class="governance">
@@ -83,11 +88,12 @@ export function Governance({ session }: { session: SessionInfo }) {
           ${TOPIC_STATUSES.map((s) => html`<option value=${s}>${lbl('topicStatus', s)}</option>`)}
         </select>
         ${canWrite ? html`<a class="button small" href="/governance?new=1" onClick=${linkClick}>${t('gov.new')}</a>` : null}
-        ${items === null
-          ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
-          : items.length === 0
-            ? html`<${Empty} text=${t('gov.empty')} />`
-            : html`<ul class="list compact" data-testid="topic-list">
+        ${
+          items === null
+            ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
+            : items.length === 0
+              ? html`<${Empty} text=${t('gov.empty')} />`
+              : html`<ul class="list compact" data-testid="topic-list">
                 ${items.map(
                   (x) => html`<li data-topic=${x.id}>
                     <a href=${`/governance?topic=${x.id}`} onClick=${linkClick} aria-current=${x.id === selected ? 'true' : undefined}>${x.title}</a>
@@ -95,13 +101,16 @@ export function Governance({ session }: { session: SessionInfo }) {
                     <span class="muted small">${t('gov.tickets', { n: x.ticketCount })}${x.street ? ` · ${x.street.name}` : ''}</span>
                   </li>`,
                 )}
-              </ul>`}
+              </ul>`
+        }
       <//>
-      ${creating
-        ? html`<${NewTopic} onCreated=${(id: number) => navigate(`/governance?topic=${id}`, { replace: true })} />`
-        : selected
-          ? html`<${TopicDetail} key=${selected} id=${selected} canWrite=${canWrite} onChange=${reload} />`
-          : html`<${Panel} title=${t('gov.detail')}><${Empty} text=${t('gov.pick')} /><//>`}
+      ${
+        creating
+          ? html`<${NewTopic} onCreated=${(id: number) => navigate(`/governance?topic=${id}`, { replace: true })} />`
+          : selected
+            ? html`<${TopicDetail} key=${selected} id=${selected} canWrite=${canWrite} onChange=${reload} />`
+            : html`<${Panel} title=${t('gov.detail')}><${Empty} text=${t('gov.pick')} /><//>`
+      }
     </div>
   </div>`;
 }
@@ -114,7 +123,14 @@ function NewTopic({ onCreated }: { onCreated: (id: number) => void }) {
   const [units, setUnits] = useState<Unit[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => void get<Page<Unit>>('/api/units').then((r) => setUnits(r.items.filter((u) => u.active && u.kind !== 'centre')), () => {}), []);
+  useEffect(
+    () =>
+      void get<Page<Unit>>('/api/units').then(
+        (r) => setUnits(r.items.filter((u) => u.active && u.kind !== 'centre')),
+        () => {},
+      ),
+    [],
+  );
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
@@ -172,7 +188,8 @@ function TopicDetail({ id, canWrite, onChange }: { id: number; canWrite: boolean
       void load();
     }
   };
-  if (!topic) return html`<${Panel} title=${t('gov.detail')}>${error ? html`<${ErrorBox} error=${error} />` : html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`}<//>`;
+  if (!topic)
+    return html`<${Panel} title=${t('gov.detail')}>${error ? html`<${ErrorBox} error=${error} />` : html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`}<//>`;
   const linkByNumber = async () => {
     const wanted = numbers.split(/[\s,，]+/).filter(Boolean);
     const ids: number[] = [];
@@ -191,8 +208,9 @@ function TopicDetail({ id, canWrite, onChange }: { id: number; canWrite: boolean
       ${topic.street ? html` · ${topic.street.name}` : null}${topic.category ? html` · ${topic.category.name}` : null}
     </p>
     ${topic.description ? html`<p>${topic.description}</p>` : null}
-    ${canWrite && topic.abilities.length
-      ? html`<div class="actions">
+    ${
+      canWrite && topic.abilities.length
+        ? html`<div class="actions">
           ${topic.abilities.map(
             (a) => html`<button
               type="button"
@@ -204,25 +222,31 @@ function TopicDetail({ id, canWrite, onChange }: { id: number; canWrite: boolean
             </button>`,
           )}
         </div>`
-      : null}
+        : null
+    }
     <${ErrorBox} error=${error} />
     <h3>${t('gov.ticketsTitle', { n: topic.tickets.length })}</h3>
-    ${topic.tickets.length === 0
-      ? html`<${Empty} text=${t('gov.noTickets')} />`
-      : html`<ul class="list compact" data-testid="topic-tickets">
+    ${
+      topic.tickets.length === 0
+        ? html`<${Empty} text=${t('gov.noTickets')} />`
+        : html`<ul class="list compact" data-testid="topic-tickets">
           ${topic.tickets.map(
             (x) => html`<li>
               <span class="mono">${x.number}</span> <span class="title">${x.title}</span> <span class="muted small">${lbl('status', x.status)} · ${x.streetName ?? '—'} · ${shortTime(x.createdAt)}</span>
-              ${canWrite && topic.status !== 'closed'
-                ? html`<button type="button" class="small" onClick=${() => act(() => request<FullTopic>('DELETE', `/api/governance/topics/${id}/tickets/${x.id}`), t('gov.unlinked', { number: x.number }))}>
+              ${
+                canWrite && topic.status !== 'closed'
+                  ? html`<button type="button" class="small" onClick=${() => act(() => request<FullTopic>('DELETE', `/api/governance/topics/${id}/tickets/${x.id}`), t('gov.unlinked', { number: x.number }))}>
                     ${t('gov.unlink')}<span class="sr-only"> ${x.number}</span>
                   </button>`
-                : null}
+                  : null
+              }
             </li>`,
           )}
-        </ul>`}
-    ${canWrite && topic.status !== 'closed'
-      ? html`<div class="stack">
+        </ul>`
+    }
+    ${
+      canWrite && topic.status !== 'closed'
+        ? html`<div class="stack">
           <label for="gov-link">${t('gov.linkLabel')}</label>
           <input id="gov-link" placeholder=${t('gov.linkPh')} value=${numbers} onInput=${(e: Event) => setNumbers((e.target as HTMLInputElement).value)} />
           <button type="button" class="small" disabled=${!numbers.trim()} onClick=${() => void linkByNumber()}>${t('gov.link')}</button>
@@ -237,7 +261,8 @@ function TopicDetail({ id, canWrite, onChange }: { id: number; canWrite: boolean
             ${t('gov.addNote')}
           </button>
         </div>`
-      : null}
+        : null
+    }
     <h3>${t('gov.timeline')}</h3>
     <ol class="timeline" data-testid="topic-events">
       ${topic.events.map(

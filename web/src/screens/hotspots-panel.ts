@@ -50,7 +50,11 @@ export function HotspotPanel({ role, refresh }: { role: SessionInfo['user']['rol
   if (!available) return null;
   const topicLinks = (ids: number[]) =>
     ids.map((id) => html` <a class="small" href=${`/governance?topic=${id}`} onClick=${linkClick}>${t('hot.topic', { id })}</a>`);
-  const openButton = (title: string, description: string, draft: { categoryId?: number; streetUnitId?: number; kind: string; details: Record<string, unknown>; ticketIds: number[] }) =>
+  const openButton = (
+    title: string,
+    description: string,
+    draft: { categoryId?: number; streetUnitId?: number; kind: string; details: Record<string, unknown>; ticketIds: number[] },
+  ) =>
     canOpen
       ? html`<button
           type="button"
@@ -71,54 +75,64 @@ export function HotspotPanel({ role, refresh }: { role: SessionInfo['user']['rol
       : null;
   return html`<section class="panel hotspots" aria-labelledby="hot-h" data-testid="hotspots">
     <h2 id="hot-h">${t('hot.title')} <span class="count">${data ? data.spikes.length + data.repeats.length : ''}</span></h2>
-    ${data === null
-      ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
-      : html`<p class="muted small">${t('hot.window', { from: shortTime(data.window.from), to: shortTime(data.window.countedUntil) })}</p>
+    ${
+      data === null
+        ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
+        : html`<p class="muted small">${t('hot.window', { from: shortTime(data.window.from), to: shortTime(data.window.countedUntil) })}</p>
           <h3>${t('hot.spikes')}</h3>
-          ${data.spikes.length === 0
-            ? html`<${Empty} text=${t('hot.noSpikes')} />`
-            : html`<ul class="list compact" data-testid="spikes">
+          ${
+            data.spikes.length === 0
+              ? html`<${Empty} text=${t('hot.noSpikes')} />`
+              : html`<ul class="list compact" data-testid="spikes">
                 ${data.spikes.map((s) => {
                   const title = t('hot.spikeTitle', { street: s.streetName, category: s.categoryName });
                   return html`<li>
                     <strong>${s.streetName} · ${s.categoryName}</strong>
                     <span>${t('hot.spikeLine', { n: s.count, mean: s.mean, threshold: s.threshold })}</span>
                     ${topicLinks(s.topicIds)}
-                    ${s.topicIds.length
-                      ? null
-                      : openButton(title, t('hot.spikeDesc', { n: s.count, mean: s.mean, threshold: s.threshold }), {
-                          categoryId: s.categoryId,
-                          streetUnitId: s.streetUnitId,
-                          kind: 'spike',
-                          details: { count: s.count, mean: s.mean, threshold: s.threshold, from: data.window.from, to: data.window.countedUntil },
-                          ticketIds: s.ticketIds,
-                        })}
+                    ${
+                      s.topicIds.length
+                        ? null
+                        : openButton(title, t('hot.spikeDesc', { n: s.count, mean: s.mean, threshold: s.threshold }), {
+                            categoryId: s.categoryId,
+                            streetUnitId: s.streetUnitId,
+                            kind: 'spike',
+                            details: { count: s.count, mean: s.mean, threshold: s.threshold, from: data.window.from, to: data.window.countedUntil },
+                            ticketIds: s.ticketIds,
+                          })
+                    }
                   </li>`;
                 })}
-              </ul>`}
+              </ul>`
+          }
           <p class="muted small">${data.rule.text}</p>
           <h3>${t('hot.repeats')}</h3>
-          ${data.repeats.length === 0
-            ? html`<${Empty} text=${t('hot.noRepeats')} />`
-            : html`<ul class="list compact" data-testid="repeats">
+          ${
+            data.repeats.length === 0
+              ? html`<${Empty} text=${t('hot.noRepeats')} />`
+              : html`<ul class="list compact" data-testid="repeats">
                 ${data.repeats.slice(0, 20).map((r) => {
                   const title = t('hot.repeatTitle', { kind: lbl('repeatKind', r.kind), key: r.key });
                   return html`<li>
                     <span class="badge">${lbl('repeatKind', r.kind)}</span> <span class="mono">${r.key}</span>
                     <span>${t('hot.repeatLine', { n: r.count, category: r.categoryName ?? '—', street: r.streetName ?? '—' })}</span>
                     ${topicLinks(r.topicIds)}
-                    ${r.topicIds.length
-                      ? null
-                      : openButton(title, t('hot.repeatDesc', { n: r.count }), {
-                          categoryId: r.categoryId ?? undefined,
-                          streetUnitId: r.streetUnitId ?? undefined,
-                          kind: r.kind,
-                          details: { key: r.key, count: r.count },
-                          ticketIds: r.ticketIds,
-                        })}
+                    ${
+                      r.topicIds.length
+                        ? null
+                        : openButton(title, t('hot.repeatDesc', { n: r.count }), {
+                            categoryId: r.categoryId ?? undefined,
+                            streetUnitId: r.streetUnitId ?? undefined,
+                            kind: r.kind,
+                            details: { key: r.key, count: r.count },
+                            ticketIds: r.ticketIds,
+                          })
+                    }
                   </li>`;
                 })}
-              </ul>`}
-          <p><a href="/governance" onClick=${linkClick}>${t('hot.allTopics')}</a></p>`}
+              </ul>`
+          }
+          <p><a href="/governance" onClick=${linkClick}>${t('hot.allTopics')}</a></p>`
+    }
   </section>`;
 }

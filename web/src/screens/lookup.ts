@@ -60,8 +60,9 @@ export function Lookup({ initialNumber }: { initialNumber: string }) {
       <button type="submit" class="primary" disabled=${busy}>${t('lookup.submit')}</button>
     </form>
     <${ErrorBox} error=${error} />
-    ${result
-      ? html`<section class="card lookup-result" aria-labelledby="lk-result-h">
+    ${
+      result
+        ? html`<section class="card lookup-result" aria-labelledby="lk-result-h">
           <h2 id="lk-result-h"><span class="mono">${result.number}</span> <${StatusBadge} status=${result.status} /></h2>
           <dl class="facts">
             <div><dt>${t('field.category')}</dt><dd>${result.category ?? '—'}</dd></div>
@@ -76,7 +77,8 @@ export function Lookup({ initialNumber }: { initialNumber: string }) {
             events=${result.events.map((e) => ({ ...e, note: e.dueAt ? t('lookup.newDueAt', { at: fullTime(e.dueAt) }) : null }))}
           />
         </section>`
-      : null}
+        : null
+    }
     <p class="muted small center">${t('lookup.footer')}</p>
   </main>`;
 }

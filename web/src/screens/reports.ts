@@ -77,11 +77,12 @@ export function Reports() {
       <${ErrorBox} error=${error} />
     <//>
     <${Panel} title=${t('reports.list')} id="rp-list">
-      ${items === null
-        ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
-        : items.length === 0
-          ? html`<${Empty} text=${t('reports.empty')} />`
-          : html`<table class="reports-table">
+      ${
+        items === null
+          ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
+          : items.length === 0
+            ? html`<${Empty} text=${t('reports.empty')} />`
+            : html`<table class="reports-table">
               <thead>
                 <tr>
                   <th scope="col">${t('reports.month')}</th>
@@ -108,7 +109,8 @@ export function Reports() {
                   </tr>`,
                 )}
               </tbody>
-            </table>`}
+            </table>`
+      }
       <p class="hint">${t('reports.note')}</p>
     <//>
   </div>`;

@@ -49,11 +49,13 @@ export function ContactForm({ a, busy, error, act }: { a: Assignment; busy: bool
   const recordedLater = contactRecordedLater(a);
   return html`<form class="card" aria-labelledby="uc-h" onSubmit=${submit}>
     <h3 id="uc-h">${t('unit.contact')}</h3>
-    ${a.firstContactAt
-      ? html`<p class="muted small">
+    ${
+      a.firstContactAt
+        ? html`<p class="muted small">
           ${t('unit.contactedAt', { at: shortTime(a.firstContactAt) })}${recordedLater ? ` · ${t('unit.contactRecordedAt', { at: shortTime(recordedLater) })}` : ''}
         </p>`
-      : null}
+        : null
+    }
     <div class="row">
       <div class="field">
         <label for="uc-method">${t('unit.contactMethod')}</label>
@@ -70,8 +72,9 @@ export function ContactForm({ a, busy, error, act }: { a: Assignment; busy: bool
         <input id="uc-time" type="datetime-local" value=${at} onInput=${val(setAt)} aria-invalid=${timeRefused ? 'true' : undefined} aria-describedby="uc-time-hint" />
         <small id="uc-time-hint" class="hint">${t('unit.contactTimeHint', { dispatched: shortTime(a.dispatchedAt) })}</small>
       </div>
-      ${at || reason || reasonAsked
-        ? html`<div class="field grow">
+      ${
+        at || reason || reasonAsked
+          ? html`<div class="field grow">
             <label for="uc-reason">${t('unit.backdateReason')}</label>
             <input
               id="uc-reason"
@@ -86,7 +89,8 @@ export function ContactForm({ a, busy, error, act }: { a: Assignment; busy: bool
             />
             <small id="uc-reason-hint" class="hint">${t('unit.backdateHint')}</small>
           </div>`
-        : null}
+          : null
+      }
     </div>
     <${ErrorBox} error=${refusal} />
     <button type="submit" disabled=${busy}>${t('unit.recordContact')}</button>

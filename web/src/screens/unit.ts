@@ -5,7 +5,7 @@ import { get, mapLimit, post, qs, request } from '../api.ts';
 import { shortTime, toLocalInput } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import type { Assignment, ClockName, Page, SessionInfo, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
-import { Empty, ErrorBox, Panel, StatusBadge, WarningBadge, announce, arrowNav, lbl } from '../ui/common.ts';
+import { Empty, ErrorBox, Panel, StatusBadge, announce, arrowNav, lbl } from '../ui/common.ts';
 import { ClockCell } from '../ui/clock.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
 import { ContactForm, contactRefusal } from './unit-contact.ts';
@@ -24,7 +24,8 @@ export function myAssignment(v: TicketView, unitId: number): Assignment | undefi
 export function nextDeadline(a: Assignment): { kind: ClockName; at: string | null } {
   if (a.status === 'awaiting_sign') return { kind: 'sign', at: a.deadlines.sign };
   // A response clock awaiting the calendar has no deadline yet, but it is still the one that matters.
-  if (!a.firstContactAt && (a.deadlines.response || a.sla?.clocks.response.state === 'awaiting_calendar')) return { kind: 'response', at: a.deadlines.response };
+  if (!a.firstContactAt && (a.deadlines.response || a.sla?.clocks.response.state === 'awaiting_calendar'))
+    return { kind: 'response', at: a.deadlines.response };
   return { kind: 'complete', at: a.deadlines.complete };
 }
 
@@ -63,7 +64,10 @@ export function UnitDesk({ session }: { session: SessionInfo }) {
     } catch (e) {
       setError(e);
     }
-    get<Page<SupervisionItem>>('/api/sla/reminders?open=true&limit=20').then((r) => setReminders(r.items), () => {});
+    get<Page<SupervisionItem>>('/api/sla/reminders?open=true&limit=20').then(
+      (r) => setReminders(r.items),
+      () => {},
+    );
   };
   useEffect(() => void loadAll(), []);
 
@@ -88,7 +92,10 @@ export function UnitDesk({ session }: { session: SessionInfo }) {
       announce(t('unit.newDispatch', { number: v.number }));
     }
   };
-  useTicketEvents((e) => void refresh(e.ticketId, e.type), () => void loadAll());
+  useTicketEvents(
+    (e) => void refresh(e.ticketId, e.type),
+    () => void loadAll(),
+  );
 
   const sorted = useMemo(() => {
     const list: Row[] = [];
@@ -105,11 +112,12 @@ export function UnitDesk({ session }: { session: SessionInfo }) {
       <section class="queue" aria-labelledby="uq-h">
         <h2 id="uq-h">${t('unit.queue')} <span class="count">${sorted.length}</span></h2>
         <${ErrorBox} error=${error} />
-        ${rows === null
-          ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
-          : sorted.length === 0
-            ? html`<${Empty} text=${t('unit.empty')} />`
-            : html`<ul class="list" onKeyDown=${arrowNav}>
+        ${
+          rows === null
+            ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
+            : sorted.length === 0
+              ? html`<${Empty} text=${t('unit.empty')} />`
+              : html`<ul class="list" onKeyDown=${arrowNav}>
                 ${sorted.map(({ view, a }) => {
                   const next = nextDeadline(a);
                   return html`<li>
@@ -136,14 +144,17 @@ export function UnitDesk({ session }: { session: SessionInfo }) {
                     </button>
                   </li>`;
                 })}
-              </ul>`}
-        ${reminders.length > 0
-          ? html`<${Panel} title=${t('unit.reminders')} id="reminders">
+              </ul>`
+        }
+        ${
+          reminders.length > 0
+            ? html`<${Panel} title=${t('unit.reminders')} id="reminders">
               <ul class="list compact">
                 ${reminders.map((r) => html`<li><span class="mono">${r.ticket.number}</span> ${lbl('supervisionKind', r.kind)} · ${lbl('deadline', r.clock)} · ${shortTime(r.createdAt)}</li>`)}
               </ul>
             <//>`
-          : null}
+            : null
+        }
       </section>
       <section class="detail" aria-label=${t('common.detail')}>
         ${selected === null ? html`<${Empty} text=${t('unit.pick')} />` : html`<${UnitTicket} key=${selected} id=${selected} unitId=${unitId} />`}
@@ -210,12 +221,15 @@ function UnitActions({ view, a, reload }: { view: TicketView; a: Assignment; rel
   const val = (set: (v: string) => void) => (e: Event) => set((e.target as HTMLInputElement).value);
   return html`<div class="actions-panel">
     <${ErrorBox} error=${contactRefusal(error) ? null : error} />
-    ${can('sign')
-      ? html`<div class="card"><button type="button" class="primary big" disabled=${busy} onClick=${() => void act('sign', {}, 'unit.signed')}>${t('unit.sign')}</button></div>`
-      : null}
+    ${
+      can('sign')
+        ? html`<div class="card"><button type="button" class="primary big" disabled=${busy} onClick=${() => void act('sign', {}, 'unit.signed')}>${t('unit.sign')}</button></div>`
+        : null
+    }
     ${can('contact') ? html`<${ContactForm} a=${a} busy=${busy} error=${error} act=${act} />` : null}
-    ${can('reply')
-      ? html`<form class="card" aria-labelledby="ur-h" onSubmit=${submit(() => void act('reply', { content: reply }, 'unit.replied', setReply))}>
+    ${
+      can('reply')
+        ? html`<form class="card" aria-labelledby="ur-h" onSubmit=${submit(() => void act('reply', { content: reply }, 'unit.replied', setReply))}>
           <h3 id="ur-h">${t('unit.reply')}</h3>
           <div class="field">
             <label for="ur-content">${t('unit.replyContent')}</label>
@@ -223,38 +237,49 @@ function UnitActions({ view, a, reload }: { view: TicketView; a: Assignment; rel
           </div>
           <button type="submit" class="primary" disabled=${busy}>${t('unit.submitReply')}</button>
         </form>`
-      : null}
-    ${can('note')
-      ? html`<form class="card inline" aria-label=${t('unit.note')} onSubmit=${submit(() => void act('note', { text: note }, 'unit.noted', setNote))}>
+        : null
+    }
+    ${
+      can('note')
+        ? html`<form class="card inline" aria-label=${t('unit.note')} onSubmit=${submit(() => void act('note', { text: note }, 'unit.noted', setNote))}>
           <div class="field grow"><label for="un-text">${t('unit.note')}</label><input id="un-text" required value=${note} onInput=${val(setNote)} /></div>
           <button type="submit" disabled=${busy}>${t('unit.addNote')}</button>
         </form>`
-      : null}
-    ${can('note')
-      ? html`<div class="card inline">
+        : null
+    }
+    ${
+      can('note')
+        ? html`<div class="card inline">
           <div class="field grow">
             <label for="ua-file">${t('unit.attach')}</label>
             <input id="ua-file" type="file" accept="image/jpeg,image/png,image/webp,application/pdf,audio/*,.docx,.xlsx" disabled=${busy} onChange=${upload} />
           </div>
         </div>`
-      : null}
-    ${can('request_return') || can('request_extension') || can('request_termination')
-      ? html`<details class="card">
+        : null
+    }
+    ${
+      can('request_return') || can('request_extension') || can('request_termination')
+        ? html`<details class="card">
           <summary>${t('unit.requests')}</summary>
           <div class="field"><label for="uq-reason">${t('unit.requestReason')}</label><input id="uq-reason" value=${reason} onInput=${val(setReason)} /></div>
-          ${can('request_extension')
-            ? html`<div class="field"><label for="uq-due">${t('unit.requestedDue')}</label><input id="uq-due" type="datetime-local" value=${due} onInput=${val(setDue)} /></div>`
-            : null}
+          ${
+            can('request_extension')
+              ? html`<div class="field"><label for="uq-due">${t('unit.requestedDue')}</label><input id="uq-due" type="datetime-local" value=${due} onInput=${val(setDue)} /></div>`
+              : null
+          }
           <div class="actions">
             ${can('request_return') ? html`<button type="button" disabled=${busy} onClick=${() => void act('return', { reason }, 'unit.requested', setReason)}>${t('unit.requestReturn')}</button>` : null}
-            ${can('request_extension')
-              ? html`<button type="button" disabled=${busy || !due} onClick=${() => void act('extension', { reason, requestedDueAt: new Date(due).toISOString() }, 'unit.requested', setReason)}>
+            ${
+              can('request_extension')
+                ? html`<button type="button" disabled=${busy || !due} onClick=${() => void act('extension', { reason, requestedDueAt: new Date(due).toISOString() }, 'unit.requested', setReason)}>
                   ${t('unit.requestExtension')}
                 </button>`
-              : null}
+                : null
+            }
             ${can('request_termination') ? html`<button type="button" disabled=${busy} onClick=${() => void act('termination', { reason }, 'unit.requested', setReason)}>${t('unit.requestTermination')}</button>` : null}
           </div>
         </details>`
-      : null}
+        : null
+    }
   </div>`;
 }

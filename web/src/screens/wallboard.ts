@@ -120,7 +120,9 @@ export async function withMetrics(b: Board, now: Date, level: string): Promise<B
   if (m) {
     out.gauges = Object.fromEntries(GAUGES.map((g) => [g, m[g]?.value ?? null])) as Board['gauges'];
     out.pending = Object.fromEntries(GAUGES.map((g) => [g, m[g]?.pending ?? 0]));
-    out.centre = CENTRE_RATES.every((k) => m[k]) ? (Object.fromEntries(CENTRE_RATES.map((k) => [k, { value: m[k]!.value, unit: m[k]!.unit ?? 'rate' }])) as Board['centre']) : null;
+    out.centre = CENTRE_RATES.every((k) => m[k])
+      ? (Object.fromEntries(CENTRE_RATES.map((k) => [k, { value: m[k]!.value, unit: m[k]!.unit ?? 'rate' }])) as Board['centre'])
+      : null;
   }
   if (days) {
     const byDay = new Map(days.rows.map((r) => [r.start, r.counters]));
@@ -155,8 +157,14 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
       setError(e);
     }
     // Clocks awaiting the calendar: no deadline, so in no warning count above; counted here until the year is imported.
-    get<{ clocks: number; tickets: number }>('/api/sla/awaiting-calendar?limit=1').then((r) => setAwaiting({ clocks: r.clocks, tickets: r.tickets }), () => {});
-    get<Page<SupervisionItem>>('/api/sla/supervision?kind=supervision&open=true&limit=20').then((r) => setSupervision(r.items), () => {});
+    get<{ clocks: number; tickets: number }>('/api/sla/awaiting-calendar?limit=1').then(
+      (r) => setAwaiting({ clocks: r.clocks, tickets: r.tickets }),
+      () => {},
+    );
+    get<Page<SupervisionItem>>('/api/sla/supervision?kind=supervision&open=true&limit=20').then(
+      (r) => setSupervision(r.items),
+      () => {},
+    );
   }, 400);
   useEffect(() => {
     reload();
@@ -172,24 +180,32 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
       <p class="muted small" aria-live="off">${t('wall.updated', { at: shortTime(updatedAt) })}</p>
     </div>
     <${ErrorBox} error=${error} />
-    ${board === null
-      ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
-      : html`<section class="wb-counters" aria-label=${t('wall.counters')}>
+    ${
+      board === null
+        ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
+        : html`<section class="wb-counters" aria-label=${t('wall.counters')}>
             <div class="counter" data-metric="today">
               <span class="label">${t('wall.today')}</span><span class="value">${board.todayTotal}</span>
-              <span class="sub">${CHANNELS.filter((c) => board.todayByChannel[c]).map((c) => `${lbl('channel', c)} ${board.todayByChannel[c]}`).join(' · ') || '—'}</span>
+              <span class="sub">${
+                CHANNELS.filter((c) => board.todayByChannel[c])
+                  .map((c) => `${lbl('channel', c)} ${board.todayByChannel[c]}`)
+                  .join(' · ') || '—'
+              }</span>
             </div>
             <div class="counter" data-metric="open"><span class="label">${t('wall.open')}</span><span class="value">${board.open}</span></div>
             ${LEVELS.map(
-              (w) => html`<div class=${`counter warn-${w}`} data-metric=${w}><span class="label">${lbl('warning', w)}</span><span class="value">${board.byWarning[w]}</span></div>`,
+              (w) =>
+                html`<div class=${`counter warn-${w}`} data-metric=${w}><span class="label">${lbl('warning', w)}</span><span class="value">${board.byWarning[w]}</span></div>`,
             )}
             <div class="counter" data-metric="closed-today"><span class="label">${t('wall.closedToday')}</span><span class="value">${board.closedToday}</span></div>
-            ${awaiting
-              ? html`<div class=${`counter ${awaiting.clocks ? 'warn-yellow' : ''}`} data-metric="awaiting-calendar">
+            ${
+              awaiting
+                ? html`<div class=${`counter ${awaiting.clocks ? 'warn-yellow' : ''}`} data-metric="awaiting-calendar">
                   <span class="label">${t('wall.awaitingCalendar')}</span><span class="value">${awaiting.tickets}</span>
                   <span class="sub">${t('wall.awaitingCalendarSub', { clocks: awaiting.clocks })}</span>
                 </div>`
-              : null}
+                : null
+            }
           </section>
           ${board.complete ? null : html`<p class="muted small">${t('wall.sampled', { n: board.sampled })}</p>`}
           ${board.metricsSource ? html`<p class="muted small">${t('wall.metricsAt', { at: shortTime(board.metricsAt) })}</p>` : null}
@@ -208,32 +224,38 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
               <select id="rank-level" value=${level} onChange=${(e: Event) => setLevel((e.target as HTMLSelectElement).value)}>
                 ${RANK_LEVELS.map((l) => html`<option value=${l}>${lbl('unitKind', l)}</option>`)}
               </select>
-              ${board.ranking === null
-                ? html`<${Empty} text=${t('wall.noMetrics')} />`
-                : board.ranking.length === 0
-                  ? html`<${Empty} text=${t('wall.noRanking')} />`
-                  : html`<ol class="ranking">
+              ${
+                board.ranking === null
+                  ? html`<${Empty} text=${t('wall.noMetrics')} />`
+                  : board.ranking.length === 0
+                    ? html`<${Empty} text=${t('wall.noRanking')} />`
+                    : html`<ol class="ranking">
                       ${board.ranking.map((r) => html`<li value=${r.rank}><span>${r.unit}</span><strong>${r.score.toFixed(1)}</strong></li>`)}
                     </ol>
-                    <p class="muted small">${t('wall.rankNote')}</p>`}
+                    <p class="muted small">${t('wall.rankNote')}</p>`
+              }
             </section>
             <section class="panel" aria-labelledby="overdue-h">
               <h2 id="overdue-h">${t('wall.overdue')} <span class="count">${board.overdue.length}</span></h2>
-              ${board.overdue.length === 0 && supervision.length === 0
-                ? html`<${Empty} text=${t('wall.noOverdue')} />`
-                : html`<ul class="list compact">
+              ${
+                board.overdue.length === 0 && supervision.length === 0
+                  ? html`<${Empty} text=${t('wall.noOverdue')} />`
+                  : html`<ul class="list compact">
                     ${board.overdue.map((x) => html`<li><span class="mono">${x.number}</span> <span class="title">${x.title}</span> ${canSupervise ? html`<${SuperviseButton} ticket=${x} />` : null}</li>`)}
                     ${supervision.map(
-                      (s) => html`<li><span class="mono">${s.ticket.number}</span> ${lbl('supervisionKind', s.kind)} · ${s.unit?.name ?? ''} · ${lbl('deadline', s.clock)} <${ResolveButton} item=${s} onDone=${reload} /></li>`,
+                      (s) =>
+                        html`<li><span class="mono">${s.ticket.number}</span> ${lbl('supervisionKind', s.kind)} · ${s.unit?.name ?? ''} · ${lbl('deadline', s.clock)} <${ResolveButton} item=${s} onDone=${reload} /></li>`,
                     )}
-                  </ul>`}
+                  </ul>`
+              }
             </section>
             <${HotspotPanel} role=${session?.user.role ?? null} refresh=${updatedAt} />
             <section class="panel" aria-labelledby="disputed-h">
               <h2 id="disputed-h">${t('wall.disputed')} <span class="count">${board.disputed.length}</span></h2>
               ${board.disputed.length === 0 ? html`<${Empty} text=${t('wall.noDisputed')} />` : html`<ul class="list compact">${board.disputed.map((x) => html`<li><${Disputed} ticket=${x} /></li>`)}</ul>`}
             </section>
-          </div>`}
+          </div>`
+    }
   </div>`;
 }
 
@@ -278,8 +300,9 @@ function CentrePanel({ rates }: { rates: Board['centre'] | null }) {
   };
   return html`<section class="panel wb-centre" aria-labelledby="centre-h">
     <h2 id="centre-h">${t('wall.centre')}</h2>
-    ${clocks
-      ? html`<h3 class="small">${t('wall.centreWaiting')}</h3>
+    ${
+      clocks
+        ? html`<h3 class="small">${t('wall.centreWaiting')}</h3>
           <ul class="list compact">
             ${clocks.map((c) => {
               const oldest = c.oldest[0];
@@ -290,13 +313,16 @@ function CentrePanel({ rates }: { rates: Board['centre'] | null }) {
               </li>`;
             })}
           </ul>`
-      : null}
-    ${rates
-      ? html`<h3 class="small">${t('wall.centreMonth')}</h3>
+        : null
+    }
+    ${
+      rates
+        ? html`<h3 class="small">${t('wall.centreMonth')}</h3>
           <dl class="centre-rates">
             ${CENTRE_RATES.map((k) => html`<div data-metric=${k}><dt>${lbl('metric', k)}</dt><dd>${shown(k)}</dd></div>`)}
           </dl>`
-      : null}
+        : null
+    }
   </section>`;
 }
 

@@ -20,20 +20,23 @@ export function CalendarBanner() {
   const [coverage, setCoverage] = useState<Coverage | null>(null);
   const [waiting, setWaiting] = useState<WaitingAlert[]>([]);
   const load = () => {
-    get<{ coverage: Coverage }>('/api/calendar').then((c) => setCoverage(c.coverage), () => {});
-    get<{ items: WaitingAlert[] }>('/api/alerts?kind=calendar_not_covered').then((r) => setWaiting(r.items), () => {});
+    get<{ coverage: Coverage }>('/api/calendar').then(
+      (c) => setCoverage(c.coverage),
+      () => {},
+    );
+    get<{ items: WaitingAlert[] }>('/api/alerts?kind=calendar_not_covered').then(
+      (r) => setWaiting(r.items),
+      () => {},
+    );
   };
   useEffect(() => {
     load();
     const id = setInterval(load, REFRESH_MS);
     return () => clearInterval(id);
   }, []);
-  useTicketEvents(
-    (e) => {
-      if (e.type === 'sla_recomputed' || e.type === 'sla_uncomputable') load();
-    },
-    load,
-  );
+  useTicketEvents((e) => {
+    if (e.type === 'sla_recomputed' || e.type === 'sla_uncomputable') load();
+  }, load);
   const lines: { key: string; text: string }[] = [];
   if (coverage?.warning) {
     lines.push({
@@ -45,7 +48,10 @@ export function CalendarBanner() {
   }
   for (const a of waiting) {
     if (!a.details.clocks) continue;
-    lines.push({ key: `waiting-${a.id}`, text: t('calbanner.waiting', { clocks: a.details.clocks, tickets: a.details.tickets ?? 0, year: a.details.year ?? '' }) });
+    lines.push({
+      key: `waiting-${a.id}`,
+      text: t('calbanner.waiting', { clocks: a.details.clocks, tickets: a.details.tickets ?? 0, year: a.details.year ?? '' }),
+    });
   }
   if (!lines.length) return null;
   return html`<div class="calendar-banner banner warn" role="alert" data-calendar-banner>

@@ -12,7 +12,16 @@ import { useTicketEvents } from '../live.ts';
 import { lbl } from './common.ts';
 import type { CentreClock, WarningLevel } from '../../../src/contract/vocab.ts';
 
-export type CentreItem = { ticketId: number; number: string; since: string; yellowAt: string; redAt: string; dueAt: string; waitedMinutes: number; level: WarningLevel };
+export type CentreItem = {
+  ticketId: number;
+  number: string;
+  since: string;
+  yellowAt: string;
+  redAt: string;
+  dueAt: string;
+  waitedMinutes: number;
+  level: WarningLevel;
+};
 export type WaitingClock = { clock: CentreClock; limitMinutes: number | null; total: number; levels: Record<WarningLevel, number>; oldest: CentreItem[] };
 
 /** The level at `now` from the item's instants (the server's rule: yellow, red from their instants, overdue past the deadline). */
@@ -35,7 +44,10 @@ export function spanText(minutes: number): string {
 export function useCentreWaiting(clock?: CentreClock, limit = 500) {
   const [clocks, setClocks] = useState<WaitingClock[] | null>(null);
   const reload = useDebounced(async () => {
-    get<{ clocks: WaitingClock[] }>(`/api/centre/waiting${qs({ clock, limit })}`).then((r) => setClocks(r.clocks), () => {});
+    get<{ clocks: WaitingClock[] }>(`/api/centre/waiting${qs({ clock, limit })}`).then(
+      (r) => setClocks(r.clocks),
+      () => {},
+    );
   }, 300);
   useEffect(reload, [clock]);
   useTicketEvents(reload, reload);

@@ -26,7 +26,10 @@ export function Combobox(props: {
     if (value !== null && labelOf(value) !== text) setText(labelOf(value));
   }, [value, options]);
   const matches = useMemo(() => {
-    const terms = text.trim().split(/\s+|\//).filter(Boolean);
+    const terms = text
+      .trim()
+      .split(/\s+|\//)
+      .filter(Boolean);
     return options.filter((o) => terms.every((term) => o.label.includes(term))).slice(0, 12);
   }, [text, options]);
   const pick = (o: Option) => {
@@ -84,9 +87,10 @@ export function Combobox(props: {
     />
     ${props.hint ? html`<small id=${`${id}-hint`} class="hint">${props.hint}</small>` : null}
     <ul id=${listId} role="listbox" aria-label=${props.label} class="options" hidden=${!(open && matches.length > 0)}>
-      ${open
-        ? matches.map(
-            (o, i) => html`<li
+      ${
+        open
+          ? matches.map(
+              (o, i) => html`<li
               id=${`${id}-opt-${o.id}`}
               role="option"
               aria-selected=${i === active ? 'true' : 'false'}
@@ -98,8 +102,9 @@ export function Combobox(props: {
             >
               ${o.label}
             </li>`,
-          )
-        : null}
+            )
+          : null
+      }
     </ul>
   </div>`;
 }

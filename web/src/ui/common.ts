@@ -67,7 +67,9 @@ export function Countdown({ deadline, level, label }: { deadline: string | null;
 export function QrCode({ text, label }: { text: string; label: string }) {
   const qr = encode(text, { ecc: 'M', border: 2 });
   let d = '';
-  qr.data.forEach((row, y) => row.forEach((on, x) => on && (d += `M${x} ${y}h1v1h-1z`)));
+  for (const [y, row] of qr.data.entries()) {
+    for (const [x, on] of row.entries()) if (on) d += `M${x} ${y}h1v1h-1z`;
+  }
   return html`<svg class="qr" viewBox=${`0 0 ${qr.size} ${qr.size}`} role="img" aria-label=${label} shape-rendering="crispEdges">
     <rect width=${qr.size} height=${qr.size} fill="#fff" />
     <path d=${d} fill="#000" />

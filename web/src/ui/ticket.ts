@@ -92,7 +92,10 @@ function firstContact(a: Assignment) {
 export function TicketDetails({ view, events, error }: { view: TicketView | null; events?: TicketEventItem[]; error?: unknown }) {
   if (error) return html`<${ErrorBox} error=${error} />`;
   if (!view) return html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`;
-  const caller = view.caller.confidential && !view.caller.name && !view.caller.phone ? t('ticket.confidential') : `${view.caller.name ?? ''} ${view.caller.phone ?? ''}`.trim();
+  const caller =
+    view.caller.confidential && !view.caller.name && !view.caller.phone
+      ? t('ticket.confidential')
+      : `${view.caller.name ?? ''} ${view.caller.phone ?? ''}`.trim();
   return html`<article class="ticket" aria-label=${t('ticket.details', { number: view.number })}>
     <header class="ticket-head">
       <h3><span class="mono">${view.number}</span> ${view.title}</h3>
@@ -117,8 +120,9 @@ export function TicketDetails({ view, events, error }: { view: TicketView | null
       ]}
     />
     <p class="content">${view.content}</p>
-    ${view.assignments.length > 0
-      ? html`<table class="assignments">
+    ${
+      view.assignments.length > 0
+        ? html`<table class="assignments">
           <caption>${t('ticket.assignments')}</caption>
           <thead>
             <tr><th scope="col">${t('field.unit')}</th><th scope="col">${t('field.status')}</th><th scope="col">${t('deadline.sign')}</th><th scope="col">${t('ticket.firstContact')}</th><th scope="col">${t('deadline.complete')}</th></tr>
@@ -135,22 +139,25 @@ export function TicketDetails({ view, events, error }: { view: TicketView | null
             )}
           </tbody>
         </table>`
-      : null}
+        : null
+    }
     ${view.pendingRequests.map(
       (r) => html`<div class="pending" role="note">
         <strong>${lbl('request', r.kind)}</strong>: ${r.reason}
         ${r.requestedDueAt ? html` · ${t('field.requestedDueAt')} ${shortTime(r.requestedDueAt)}` : null}
       </div>`,
     )}
-    ${view.assignments.filter((a) => a.replyContent).map(
-      (a) => html`<div class="reply"><strong>${t('ticket.replyOf', { unit: a.unit.name })}</strong><p>${a.replyContent}</p></div>`,
-    )}
+    ${view.assignments
+      .filter((a) => a.replyContent)
+      .map((a) => html`<div class="reply"><strong>${t('ticket.replyOf', { unit: a.unit.name })}</strong><p>${a.replyContent}</p></div>`)}
     ${view.publicReply ? html`<div class="reply"><strong>${t('field.publicReply')}</strong><p>${view.publicReply}</p></div>` : null}
-    ${events && events.length > 0
-      ? html`<details class="history">
+    ${
+      events && events.length > 0
+        ? html`<details class="history">
           <summary>${t('ticket.history', { n: events.length })}</summary>
           <${Timeline} title=${t('ticket.history', { n: events.length })} events=${events.map((e) => ({ type: e.type, status: e.to, at: e.at, note: noteOf(e) }))} />
         </details>`
-      : null}
+        : null
+    }
   </article>`;
 }

@@ -61,7 +61,12 @@ export async function declineTicket(deps: TxDeps & WithConfig<keyof CentreLimits
   }));
 }
 
-export async function mergeTicket(deps: TxDeps & WithConfig<keyof CentreLimits>, actor: Actor, ticketId: number, input: { version: number; intoTicketId: number }) {
+export async function mergeTicket(
+  deps: TxDeps & WithConfig<keyof CentreLimits>,
+  actor: Actor,
+  ticketId: number,
+  input: { version: number; intoTicketId: number },
+) {
   if (input.intoTicketId === ticketId) throw new UnprocessableError('merge_target_invalid');
   return runTicketAction(deps, actor, ticketId, 'merge', input.version, async ({ tx, ticket, now, record }) => {
     const target = await lockOpenTarget(tx, actor, input.intoTicketId);
@@ -93,7 +98,13 @@ async function decide(tx: Db, id: number, approved: boolean, actor: Actor, now: 
     .where(eq(assignmentRequests.id, id));
 }
 
-export async function reviewReturn(deps: TxDeps & WithConfig<keyof CentreLimits>, actor: Actor, ticketId: number, approve: boolean, input: { version: number; note?: string }) {
+export async function reviewReturn(
+  deps: TxDeps & WithConfig<keyof CentreLimits>,
+  actor: Actor,
+  ticketId: number,
+  approve: boolean,
+  input: { version: number; note?: string },
+) {
   return runTicketAction(deps, actor, ticketId, approve ? 'approve_return' : 'reject_return', input.version, async ({ tx, ticket, now }) => {
     const req = await pendingRequest(tx, ticket.id, 'return');
     await decide(tx, req.id, approve, actor, now, input.note);
@@ -145,7 +156,13 @@ export async function reviewExtension(
   });
 }
 
-export async function reviewTermination(deps: CalendarTxDeps & WithConfig<keyof CentreLimits>, actor: Actor, ticketId: number, approve: boolean, input: { version: number; note?: string }) {
+export async function reviewTermination(
+  deps: CalendarTxDeps & WithConfig<keyof CentreLimits>,
+  actor: Actor,
+  ticketId: number,
+  approve: boolean,
+  input: { version: number; note?: string },
+) {
   return runTicketAction(deps, actor, ticketId, approve ? 'approve_termination' : 'reject_termination', input.version, async ({ tx, ticket, now, record }) => {
     const req = await pendingRequest(tx, ticket.id, 'termination');
     await decide(tx, req.id, approve, actor, now, input.note);
@@ -233,7 +250,14 @@ export async function recordCallback(
           callbackAttempts: attempt,
           ...(closes ? { closeReason: (action === 'callback_close' ? 'completed' : 'unreached') as CloseReason, closedAt: now } : {}),
         },
-        payload: { round, attempt, reached: input.reached, solved: input.solved ?? null, satisfaction: input.satisfaction ?? null, comment: input.comment ?? null },
+        payload: {
+          round,
+          attempt,
+          reached: input.reached,
+          solved: input.solved ?? null,
+          satisfaction: input.satisfaction ?? null,
+          comment: input.comment ?? null,
+        },
         public: closes,
       };
     },
@@ -241,7 +265,12 @@ export async function recordCallback(
   );
 }
 
-export async function reopenTicket(deps: CalendarTxDeps & WithConfig<keyof CentreLimits>, actor: Actor, ticketId: number, input: { version: number; reason: string }) {
+export async function reopenTicket(
+  deps: CalendarTxDeps & WithConfig<keyof CentreLimits>,
+  actor: Actor,
+  ticketId: number,
+  input: { version: number; reason: string },
+) {
   return runTicketAction(deps, actor, ticketId, 'reopen', input.version, async ({ tx, ticket, now, record }) => {
     const lead = await leadAssignment(tx, ticket.id);
     const sla = await reopenCompletion(deps, tx, ticket, lead, now);

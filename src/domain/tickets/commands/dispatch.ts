@@ -33,7 +33,10 @@ export type DispatchInput = {
 export async function assignableUnits(tx: Db, ids: number[], refs?: References) {
   const found = refs
     ? ids.flatMap((id) => refs.units.get(id) ?? []).filter((u) => u.active)
-    : await tx.select({ id: units.id, kind: units.kind }).from(units).where(and(inArray(units.id, ids), eq(units.active, true)));
+    : await tx
+        .select({ id: units.id, kind: units.kind })
+        .from(units)
+        .where(and(inArray(units.id, ids), eq(units.active, true)));
   for (const id of ids) {
     const u = found.find((f) => f.id === id);
     if (!u) throw new UnprocessableError('unit_unknown', { unitId: id });
@@ -47,7 +50,11 @@ export async function assignableUnits(tx: Db, ids: number[], refs?: References) 
  * which writes a new ticket already dispatched (the writes are issued together and awaited by the caller)
  * and passes its copy of the reference data (`refs`) for the units, the SLA policy and the SMS template.
  */
-export async function dispatchWrites(deps: Pick<Deps, 'calendar'>, tx: Db, d: { actor: Actor; ticket: TicketRow; input: Omit<DispatchInput, 'version'>; now: Date; refs?: References }) {
+export async function dispatchWrites(
+  deps: Pick<Deps, 'calendar'>,
+  tx: Db,
+  d: { actor: Actor; ticket: TicketRow; input: Omit<DispatchInput, 'version'>; now: Date; refs?: References },
+) {
   const { actor, ticket, input, now, refs } = d;
   const all = [input.leadUnitId, ...input.assistUnitIds]; // distinct: both callers refuse repeats first
   await assignableUnits(tx, all, refs);
@@ -69,7 +76,13 @@ export async function dispatchWrites(deps: Pick<Deps, 'calendar'>, tx: Db, d: { 
     .returning()
     .then((rows) => rows);
   // Notifications (issue 3 §5): a new-dispatch SMS to each assigned unit's notify phone, queued in this transaction.
-  const notified = notifyUnitsOfDispatch(tx, ticket, all.map((unitId, i) => ({ unitId, role: i === 0 ? ('lead' as const) : ('assist' as const) })), now, refs);
+  const notified = notifyUnitsOfDispatch(
+    tx,
+    ticket,
+    all.map((unitId, i) => ({ unitId, role: i === 0 ? ('lead' as const) : ('assist' as const) })),
+    now,
+    refs,
+  );
   return {
     /** The assignments, once every row is written. */
     written: Promise.all([inserted, notified]).then(([rows]) => rows),

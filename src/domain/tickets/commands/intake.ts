@@ -65,7 +65,7 @@ async function replay(deps: DbDeps, actor: Actor, key: string, hash: string, kno
 /** The category must be an active leaf and the street unit active, in the reference data; null when they are. */
 function referenceProblem(refs: References, input: CreateTicketInput): UnprocessableError | null {
   const cat = refs.categories.get(input.categoryId);
-  if (!cat || !cat.active || cat.hasChildren) return new UnprocessableError('category_unknown', { categoryId: input.categoryId });
+  if (!cat?.active || cat.hasChildren) return new UnprocessableError('category_unknown', { categoryId: input.categoryId });
   if (input.streetUnitId && !refs.units.get(input.streetUnitId)?.active) return new UnprocessableError('unit_unknown', { unitId: input.streetUnitId });
   return null;
 }
@@ -226,32 +226,51 @@ async function logTicket(deps: IntakeDeps, req: IntakeRequest, d: NewDisposition
     // foreign keys, the idempotency key last so its unique violation (a concurrent retry) is the error reported.
     const row0 = dispatchedTo ? { ...values, status: dispatchedTo, version: 2, dispatchedAt: now, warningLevel: 'none' as const } : values;
     const ticketRow = inFlight(
-      (allocated ? tx.insert(tickets).overridingSystemValue().values({ ...row0, id }) : tx.insert(tickets).values(row0)).returning().then((r) => r[0]!),
+      (allocated
+        ? tx
+            .insert(tickets)
+            .overridingSystemValue()
+            .values({ ...row0, id })
+        : tx.insert(tickets).values(row0)
+      )
+        .returning()
+        .then((r) => r[0]!),
     );
     const ticketId = allocated ? id : (await ticketRow).id;
     const contactRow = inFlight(
       tx
         .insert(contacts)
-        .values({ ticketId, channel, isRepeat: false, callerName: input.caller.name ?? null, callerPhone: input.caller.phone, content: input.content, createdBy: actor.userId, createdAt: now })
+        .values({
+          ticketId,
+          channel,
+          isRepeat: false,
+          callerName: input.caller.name ?? null,
+          callerPhone: input.caller.phone,
+          content: input.content,
+          createdBy: actor.userId,
+          createdAt: now,
+        })
         .returning({ id: contacts.id })
         .then((r) => r[0]!),
     );
-    const createdEvent = inFlight(record(actor, {
-      ticketId,
-      type: 'ticket_created',
-      fromStatus: null,
-      toStatus: values.status,
-      version: 1,
-      public: true,
-      payload: {
-        channel,
-        categoryId: input.categoryId,
-        disposition: d.kind,
-        ...(d.kind === 'direct_answer' ? { kbArticleId: d.kbArticleId } : {}),
-        ...(d.kind === 'emergency_transfer' ? { transferredTo: d.transferredTo } : {}),
-        ...(d.kind === 'not_accepted' ? { reason: d.reason } : {}),
-      },
-    }));
+    const createdEvent = inFlight(
+      record(actor, {
+        ticketId,
+        type: 'ticket_created',
+        fromStatus: null,
+        toStatus: values.status,
+        version: 1,
+        public: true,
+        payload: {
+          channel,
+          categoryId: input.categoryId,
+          disposition: d.kind,
+          ...(d.kind === 'direct_answer' ? { kbArticleId: d.kbArticleId } : {}),
+          ...(d.kind === 'emergency_transfer' ? { transferredTo: d.transferredTo } : {}),
+          ...(d.kind === 'not_accepted' ? { reason: d.reason } : {}),
+        },
+      }),
+    );
     const row = { ...draft, id: ticketId };
     // Notifications: an SMS receipt with the number and look-up link to a mobile caller, queued in
     // this transaction. Only for tickets that go on to units; one closed at intake was settled on the call.
@@ -263,10 +282,17 @@ async function logTicket(deps: IntakeDeps, req: IntakeRequest, d: NewDisposition
       : null;
     // Its contact by a subquery: the contact's insert runs before it on the same connection.
     const idem = key
-      ? tx.insert(idempotencyKeys).values({ userId: actor.userId, key, requestHash: hash, ticketId, contactId: sql`(select max(id) from ${contacts} where ticket_id = ${ticketId})` })
+      ? tx
+          .insert(idempotencyKeys)
+          .values({ userId: actor.userId, key, requestHash: hash, ticketId, contactId: sql`(select max(id) from ${contacts} where ticket_id = ${ticketId})` })
       : null;
     const [ticket, contact, , , assigned = []] = await Promise.all([ticketRow, contactRow, createdEvent, receipt, dispatched?.written, dispatchEvent, idem]);
-    if (dispatched) await dispatched.report(record, 2, assigned.map((a) => a.id));
+    if (dispatched)
+      await dispatched.report(
+        record,
+        2,
+        assigned.map((a) => a.id),
+      );
     return { ticket, contactId: contact.id, linked: false, replayed: false, assigned };
   });
   // What the presenter would read back is known here: one contact, no requests, and no SLA alert yet on
@@ -302,7 +328,8 @@ async function linkRepeat(deps: TxDeps, req: IntakeRequest, targetId: number): P
       })
       .returning({ id: contacts.id });
     const updated = await recordLinkedInto(tx, record, actor, target, now, 'contact_linked', { contactId: contact!.id, channel });
-    if (key) await tx.insert(idempotencyKeys).values({ userId: actor.userId, key, requestHash: hash, ticketId: target.id, contactId: contact!.id, linked: true });
+    if (key)
+      await tx.insert(idempotencyKeys).values({ userId: actor.userId, key, requestHash: hash, ticketId: target.id, contactId: contact!.id, linked: true });
     return { ticket: updated, contactId: contact!.id, linked: true, replayed: false };
   });
 }

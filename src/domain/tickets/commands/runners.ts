@@ -36,9 +36,13 @@ export async function runTicketAction<A extends TicketAction>(
   ticketId: number,
   action: A,
   expectedVersion: number,
-  apply: (
-    s: TicketStep,
-  ) => Promise<{ set?: Partial<typeof tickets.$inferInsert>; payload: TicketActionPayloads[A]; public?: boolean; after?: () => Promise<void>; centreSince?: Date }>,
+  apply: (s: TicketStep) => Promise<{
+    set?: Partial<typeof tickets.$inferInsert>;
+    payload: TicketActionPayloads[A];
+    public?: boolean;
+    after?: () => Promise<void>;
+    centreSince?: Date;
+  }>,
   opts: { permission?: TicketAction } = {},
 ) {
   return inTransaction(deps, async (tx, record) => {
@@ -53,7 +57,9 @@ export async function runTicketAction<A extends TicketAction>(
     // entered its status (an extension: since its request), recorded once here for the metrics. Exactly the
     // actions of CENTRE_CLOCK_OF, as the event's payload type says (TicketEventPayloads).
     const clock = centreClockOf(action);
-    const payload = (clock ? { ...out.payload, centre: centreDecision(deps.config, clock, out.centreSince ?? ticket.statusChangedAt, now) } : out.payload) as TicketEventPayloads[A];
+    const payload = (
+      clock ? { ...out.payload, centre: centreDecision(deps.config, clock, out.centreSince ?? ticket.statusChangedAt, now) } : out.payload
+    ) as TicketEventPayloads[A];
     const [updated] = await tx
       .update(tickets)
       .set({ ...out.set, status: t.to, version: ticket.version + 1, updatedAt: now, ...(t.to !== ticket.status ? { statusChangedAt: now } : {}) })
@@ -101,9 +107,12 @@ export async function runAssignmentAction<A extends AssignmentAction>(
   assignmentId: number,
   action: A,
   expectedVersion: number,
-  apply: (
-    s: AssignmentStep,
-  ) => Promise<{ set?: Partial<typeof assignments.$inferInsert>; ticketSet?: Partial<typeof tickets.$inferInsert>; payload: AssignmentActionPayloads[A]; public?: boolean }>,
+  apply: (s: AssignmentStep) => Promise<{
+    set?: Partial<typeof assignments.$inferInsert>;
+    ticketSet?: Partial<typeof tickets.$inferInsert>;
+    payload: AssignmentActionPayloads[A];
+    public?: boolean;
+  }>,
 ) {
   return inTransaction(deps, async (tx, record) => {
     const [ref] = await tx.select({ ticketId: assignments.ticketId }).from(assignments).where(eq(assignments.id, assignmentId));
@@ -116,11 +125,16 @@ export async function runAssignmentAction<A extends AssignmentAction>(
     if (!mayAssignment(actor, action, a.unitId)) throw new ForbiddenError();
     checkVersion(a.version, expectedVersion, ticket.status, { assignmentStatus: a.status });
     const t = assignmentTransition(ticket.status, { role: a.role, status: a.status as AssignmentStatus }, action);
-    if (!t.ok) throw new ConflictError('invalid_transition', { status: a.status === 'in_progress' ? ticket.status : a.status, action }, {
-      currentStatus: ticket.status,
-      assignmentStatus: a.status,
-      currentVersion: a.version,
-    });
+    if (!t.ok)
+      throw new ConflictError(
+        'invalid_transition',
+        { status: a.status === 'in_progress' ? ticket.status : a.status, action },
+        {
+          currentStatus: ticket.status,
+          assignmentStatus: a.status,
+          currentVersion: a.version,
+        },
+      );
     const now = deps.clock.now();
     const out = await apply({ tx, ticket, assignment: a, now });
     const [updatedA] = await tx
@@ -130,7 +144,13 @@ export async function runAssignmentAction<A extends AssignmentAction>(
       .returning();
     const [updatedT] = await tx
       .update(tickets)
-      .set({ ...out.ticketSet, status: t.ticketTo, version: ticket.version + 1, updatedAt: now, ...(t.ticketTo !== ticket.status ? { statusChangedAt: now } : {}) })
+      .set({
+        ...out.ticketSet,
+        status: t.ticketTo,
+        version: ticket.version + 1,
+        updatedAt: now,
+        ...(t.ticketTo !== ticket.status ? { statusChangedAt: now } : {}),
+      })
       .where(eq(tickets.id, ticket.id))
       .returning();
     await record(actor, {

@@ -34,8 +34,7 @@ export async function contactCaller(
     // The first contact stops the response clock at the time claimed; the time recorded stays beside it.
     // One recorded after the unit's reply is history only: the reply already judged the response (a miss),
     // and a claim dated before it must not undo that.
-    const first =
-      assignment.firstContactAt || assignment.repliedAt ? {} : { firstContactAt: claim.contactedAt, firstContactRecordedAt: claim.recordedAt };
+    const first = assignment.firstContactAt || assignment.repliedAt ? {} : { firstContactAt: claim.contactedAt, firstContactRecordedAt: claim.recordedAt };
     return {
       set: { ...first, ...stopClock(assignment, 'response') },
       payload: {
@@ -92,7 +91,11 @@ export async function requestExtension(deps: TxDeps, actor: Actor, id: number, i
   return runAssignmentAction(deps, actor, id, 'request_extension', input.version, async ({ tx, assignment, now }) => {
     // Extensions are asked for before the deadline: once it has passed, the miss has happened.
     if (assignment.completeDueAt && assignment.completeDueAt <= now) {
-      throw new UnprocessableError('extension_deadline_passed', { dueAt: shanghaiMinute(assignment.completeDueAt) }, { completeDueAt: assignment.completeDueAt.toISOString() });
+      throw new UnprocessableError(
+        'extension_deadline_passed',
+        { dueAt: shanghaiMinute(assignment.completeDueAt) },
+        { completeDueAt: assignment.completeDueAt.toISOString() },
+      );
     }
     const due = new Date(input.requestedDueAt);
     if (due <= now || (assignment.completeDueAt && due <= assignment.completeDueAt)) throw new UnprocessableError('extension_not_later');

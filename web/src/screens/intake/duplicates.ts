@@ -16,7 +16,10 @@ export function useDuplicateHints(phone: string | null, categoryId: number | nul
     if (!phone && !(categoryId && address.trim().length >= 2)) return setHints([]);
     get<{ items: DuplicateHint[] }>(
       `/api/intake/duplicates${qs({ phone: phone ?? undefined, categoryId: categoryId ?? undefined, address: address.trim() || undefined })}`,
-    ).then((r) => setHints(r.items), () => setHints([]));
+    ).then(
+      (r) => setHints(r.items),
+      () => setHints([]),
+    );
   }, 250);
   useEffect(load, [phone, categoryId, address]);
   return hints;
@@ -32,8 +35,9 @@ export function DuplicateHints({ hints, onLink }: { hints: DuplicateHint[]; onLi
           <span class="mono">${h.ticket.number}</span> <${StatusBadge} status=${h.ticket.status} />
           <span class="title">${h.ticket.title}</span>
           <small>${h.reasons.map((r) => lbl('hint', r)).join('、')}</small>
-          ${h.ticket.status !== 'closed'
-            ? html`<button
+          ${
+            h.ticket.status !== 'closed'
+              ? html`<button
                 type="button"
                 class="small"
                 onClick=${() => {
@@ -43,7 +47,8 @@ export function DuplicateHints({ hints, onLink }: { hints: DuplicateHint[]; onLi
               >
                 ${t('intake.linkHere')}<span class="sr-only"> ${h.ticket.number}</span>
               </button>`
-            : null}
+              : null
+          }
         </li>`,
       )}
     </ul>`;

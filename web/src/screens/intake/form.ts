@@ -74,8 +74,9 @@ export function DraftForm({ mode, title, draft, phone, categories, article, erro
       <label for="in-address">${t('field.address')}</label>
       <input id="in-address" autocomplete="off" value=${form.address} onInput=${onInput('address')} />
     </div>
-    ${mode === 'window'
-      ? html`<fieldset class="window-fields">
+    ${
+      mode === 'window'
+        ? html`<fieldset class="window-fields">
           <legend>${t('intake.windowFields')}</legend>
           <div class="field">
             <label for="in-matter">${t('field.matter')}<span aria-hidden="true"> *</span></label>
@@ -94,7 +95,8 @@ export function DraftForm({ mode, title, draft, phone, categories, article, erro
             </div>
           </div>
         </fieldset>`
-      : null}
+        : null
+    }
     <div class="row checks">
       <label><input type="checkbox" checked=${form.confidential} onChange=${onCheck('confidential')} /> ${t('field.confidential')}</label>
       <label><input type="checkbox" checked=${form.allowDirectContact} disabled=${form.confidential} onChange=${onCheck('allowDirectContact')} /> ${t('field.allowDirectContact')}</label>
@@ -106,20 +108,24 @@ export function DraftForm({ mode, title, draft, phone, categories, article, erro
           ${DISPOSITIONS.map((v) => html`<option value=${v} disabled=${v === 'repeat' && !form.repeatTicket}>${lbl('disposition', v)}</option>`)}
         </select>
       </div>
-      ${form.disposition === 'emergency_transfer'
-        ? html`<div class="field">
+      ${
+        form.disposition === 'emergency_transfer'
+          ? html`<div class="field">
             <label for="in-line">${t('field.transferredTo')}</label>
             <select id="in-line" value=${form.transferredTo} onChange=${onInput('transferredTo')}>
               ${EMERGENCY_LINES.map((v) => html`<option value=${v}>${v}</option>`)}
             </select>
           </div>`
-        : null}
-      ${form.disposition === 'not_accepted'
-        ? html`<div class="field">
+          : null
+      }
+      ${
+        form.disposition === 'not_accepted'
+          ? html`<div class="field">
             <label for="in-na">${t('field.notAcceptedReason')}</label>
             <input id="in-na" required value=${form.notAcceptedReason} onInput=${onInput('notAcceptedReason')} />
           </div>`
-        : null}
+          : null
+      }
       ${form.disposition === 'repeat' && form.repeatTicket ? html`<p class="note">${t('intake.willLink', { number: form.repeatTicket.number })}</p>` : null}
       ${form.disposition === 'direct_answer' ? html`<p class="note">${article ? t('intake.willAnswer', { title: article.title }) : t('intake.kbRequired')}</p>` : null}
     </div>

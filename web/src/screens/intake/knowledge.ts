@@ -67,24 +67,28 @@ export function KnowledgePanel({ kb, inputRef, onAnswer }: { kb: KnowledgeBase; 
         value=${kb.text}
         onInput=${(e: Event) => kb.type((e.target as HTMLInputElement).value)}
         onKeyDown=${(e: KeyboardEvent) => {
-          if (e.key === 'ArrowDown') (e.preventDefault(), setActive((a) => Math.min(results.length - 1, a + 1)));
-          if (e.key === 'ArrowUp') (e.preventDefault(), setActive((a) => Math.max(0, a - 1)));
+          if (e.key === 'ArrowDown') e.preventDefault(), setActive((a) => Math.min(results.length - 1, a + 1));
+          if (e.key === 'ArrowUp') e.preventDefault(), setActive((a) => Math.max(0, a - 1));
         }}
         aria-controls=${results.length > 0 ? 'kb-results' : undefined}
       />
     </form>
-    ${results.length === 0
-      ? html`<${Empty} text=${t('intake.kbEmpty')} />`
-      : html`<ol id="kb-results" class="kb-results" aria-label=${t('intake.kbResults')}>
+    ${
+      results.length === 0
+        ? html`<${Empty} text=${t('intake.kbEmpty')} />`
+        : html`<ol id="kb-results" class="kb-results" aria-label=${t('intake.kbResults')}>
           ${results.map(
             (a, i) => html`<li class=${i === active ? 'active' : ''} aria-current=${i === active ? 'true' : undefined}>
               <button type="button" class="link" onClick=${() => setActive(i)}>${a.title}</button>
-              ${i === active
-                ? html`<p class="kb-body">${a.body}</p>
+              ${
+                i === active
+                  ? html`<p class="kb-body">${a.body}</p>
                     <button type="button" class="small primary" onClick=${() => onAnswer(i)}>${t('intake.directAnswer')} <kbd>F8</kbd></button>`
-                : null}
+                  : null
+              }
             </li>`,
           )}
-        </ol>`}
+        </ol>`
+    }
   <//>`;
 }

@@ -11,7 +11,10 @@ import { Empty, Panel, StatusBadge } from '../../ui/common.ts';
 export function useMyTickets() {
   const [mine, setMine] = useState<TicketSummary[]>([]);
   const reload = useDebounced(() => {
-    get<Page<TicketSummary>>('/api/tickets?mine=true&limit=15').then((r) => setMine(r.items), () => {});
+    get<Page<TicketSummary>>('/api/tickets?mine=true&limit=15').then(
+      (r) => setMine(r.items),
+      () => {},
+    );
   }, 200);
   useEffect(reload, []);
   useTicketEvents(reload, reload);
@@ -20,14 +23,16 @@ export function useMyTickets() {
 
 export function MinePanel({ mine }: { mine: TicketSummary[] }) {
   return html`<${Panel} title=${t('intake.mine')} id="mine-panel">
-    ${mine.length === 0
-      ? html`<${Empty} text=${t('intake.mineEmpty')} />`
-      : html`<ul class="list compact" aria-label=${t('intake.mine')}>
+    ${
+      mine.length === 0
+        ? html`<${Empty} text=${t('intake.mineEmpty')} />`
+        : html`<ul class="list compact" aria-label=${t('intake.mine')}>
           ${mine.map(
             (m) => html`<li data-ticket=${m.number}>
               <span class="mono">${m.number}</span> <${StatusBadge} status=${m.status} /> <span class="title">${m.title}</span>
             </li>`,
           )}
-        </ul>`}
+        </ul>`
+    }
   <//>`;
 }

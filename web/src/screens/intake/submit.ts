@@ -66,7 +66,9 @@ export function useSubmission(mode: IntakeMode, onSaved: () => void) {
     setSaving(true);
     setError(null);
     try {
-      const v = await request<TicketView>('POST', '/api/tickets', ticketBody(form, mode, disposition), { headers: { 'idempotency-key': `web-${formKey}-${sessionKey}` } });
+      const v = await request<TicketView>('POST', '/api/tickets', ticketBody(form, mode, disposition), {
+        headers: { 'idempotency-key': `web-${formKey}-${sessionKey}` },
+      });
       const r: Receipt = { number: v.number, status: v.status, linked: !!v.linked, closeReason: v.closeReason };
       setReceipt(r);
       announce(r.linked ? t('intake.linkedTo', { number: r.number }) : t('intake.saved', { number: r.number }));
