@@ -51,7 +51,7 @@ const Env = z
     TRUST_PROXY: bool.default(false),
     /** With TRUST_PROXY: how many proxies in front append to X-Forwarded-For; the client is the entry that many from the right (a client cannot spoof it) */
     PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
-    // ---- failed-login throttling (issue 6 §3), shared by all instances through the database
+    // ---- failed-login throttling, shared by all instances through the database
     /** Failed sign-ins allowed per account (username) before back-off starts */
     LOGIN_FREE_FAILURES_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
     /** Failed sign-ins allowed per client address (any usernames) before back-off starts */
@@ -74,7 +74,7 @@ const Env = z
     CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(3),
     /** Callbacks fall due this many days after the reply is approved, at the start of that Asia/Shanghai day (1 = the next day) */
     CALLBACK_DUE_DAYS: z.coerce.number().int().min(0).max(30).default(1),
-    // ---- time at the edges (issue 11)
+    // ---- time at the edges: calendar coverage, late actions, the centre's own clocks, sessions
     /** A first contact claimed more than this many hours before it is recorded needs a reason (shown in the history) */
     CONTACT_BACKDATE_HOURS: z.coerce
       .number()
@@ -129,7 +129,7 @@ const Env = z
     JOBS: bool.default(true),
     /** Largest accepted JSON body */
     BODY_LIMIT: z.string().default('256kb'),
-    // ---- SLA sweep (issue 3 §4)
+    // ---- SLA sweep
     /** When the SLA sweep runs (node-cron, Asia/Shanghai); every minute by default */
     SLA_SWEEP_CRON: z
       .string()
@@ -137,7 +137,7 @@ const Env = z
       .default('* * * * *'),
     /** Assignments the sweep locks and fires per transaction */
     SLA_SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
-    // ---- notifications and attachments (issue 3 §5–6)
+    // ---- notifications and attachments
     /** SMS gateway: 'record' keeps messages in the outbox for admins to read (no SMS leaves the system) */
     SMS_GATEWAY: z.enum(SMS_GATEWAYS).default('record'),
     /** Outbox rows the deliverer claims per batch */
@@ -152,7 +152,7 @@ const Env = z
       .default(10 * 1024 * 1024),
     /** Folder of the local-disk attachment store */
     ATTACHMENTS_DIR: z.string().default('./data/attachments'),
-    // ---- monthly analysis report (issue 4 §4)
+    // ---- monthly analysis report
     /** The Chromium that prints the report's PDF; unset → /usr/bin/chromium when installed, else the one npm installed (@sparticuz/chromium) */
     CHROMIUM_PATH: z.string().optional(),
     /** When the monthly report job looks for last month's report (node-cron, Asia/Shanghai): daily, so it is made on the 1st or the first run after */
@@ -160,7 +160,7 @@ const Env = z
       .string()
       .refine((s) => cron.validate(s), { message: 'not a valid cron expression' })
       .default('0 2 * * *'),
-    // ---- scale-out (issue 7 §3)
+    // ---- scale-out
     /** This instance's name, sent as X-Served-By on every response (behind nginx: which instance answered); unset → no header */
     INSTANCE_ID: z
       .string()

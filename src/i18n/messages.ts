@@ -179,7 +179,7 @@ export const ERROR_MESSAGES = {
   unit_code_unknown: { 'zh-CN': '单位编码 {unitCode} 不存在。', en: 'No unit has the code {unitCode}.' },
   boundary_code_repeated: { 'zh-CN': '单位编码 {unitCode} 在导入数据中出现了不止一次。', en: 'Unit code {unitCode} appears more than once in the import.' },
   boundary_not_found: { 'zh-CN': '单位 {unitId} 没有边界数据。', en: 'Unit {unitId} has no boundary.' },
-  // notifications and attachments (issue 3 §5–6)
+  // notifications and attachments
   template_not_found: { 'zh-CN': '没有名为 {key} 的短信模板。', en: 'There is no message template named {key}.' },
   template_placeholder_unknown: {
     'zh-CN': '模板使用了未知的占位符 {placeholders}；此模板可用：{allowed}。',

@@ -1,5 +1,5 @@
 /**
- * The centre's own clocks (issue 11 §9): how long a ticket waits for the centre — for dispatch, for each
+ * The centre's own clocks: how long a ticket waits for the centre — for dispatch, for each
  * review (reply, return, extension, termination) and for its callback — against a configurable limit.
  *
  * Each clock starts when the ticket enters the waiting status (tickets.status_changed_at), an extension

@@ -1,5 +1,5 @@
 /**
- * What waits for the centre now (issue 11 §9): per clock, how many items wait, how many are at each warning
+ * What waits for the centre now: per clock, how many items wait, how many are at each warning
  * level, and the oldest ones with their instants — for the dispatcher's, reviewer's and callback agent's
  * screens and the wallboard. The screens recompute each item's level every few seconds from the instants.
  *

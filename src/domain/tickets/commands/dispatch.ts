@@ -75,7 +75,7 @@ export async function dispatchWrites(
     )
     .returning()
     .then((rows) => rows);
-  // Notifications (issue 3 §5): a new-dispatch SMS to each assigned unit's notify phone, queued in this transaction.
+  // Notifications: a new-dispatch SMS to each assigned unit's notify phone, queued in this transaction.
   const notified = notifyUnitsOfDispatch(
     tx,
     ticket,
