@@ -1,5 +1,5 @@
 /**
- * Monthly RANGE partitions for the big append-mostly tables (issue 7 §3), converted in place.
+ * Monthly RANGE partitions for the big append-mostly tables, converted in place.
  *
  * `npm run db:partition` turns `ticket_events` (by created_at) and `audit_log` (by at) into partitioned
  * parents, month by month in Asia/Shanghai time, without copying a row:
@@ -29,167 +29,41 @@
  * Idempotent: a partitioned table is left alone (only months ahead are added). Works on PostgreSQL and on
  * PGlite (the embedded PostgreSQL 17+ partitions just the same).
  */
-import { sql } from 'drizzle-orm';
 import type { Database, Db } from '../../db/client.ts';
+import { createMonths, ensurePartitionsAhead } from './partition-ahead.ts';
+import {
+  addMonths,
+  ident,
+  LOCK_KEY,
+  legacyName,
+  lit,
+  type MonthlyTable,
+  MONTHLY_TABLES,
+  monthIndex,
+  monthOf,
+  monthStart,
+  PARTITION_RE,
+  partitionName,
+  partitionStatus,
+  q,
+  relkind,
+  tsLit,
+  withSuffix,
+} from './partition-catalog.ts';
 
-export type MonthlyTable = { table: string; column: string };
-
-/** The tables converted, with their time column. */
-export const MONTHLY_TABLES: readonly MonthlyTable[] = [
-  { table: 'ticket_events', column: 'created_at' },
-  { table: 'audit_log', column: 'at' },
-];
-
-/** pg_advisory_xact_lock key: one conversion or partition-creating run at a time across instances. */
-const LOCK_KEY = 7212347;
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-
-// ─── months (Asia/Shanghai: UTC+8 all year, no daylight saving) ──────────────────────────────────────
-
-export type Month = { year: number; month: number };
-
-export function monthOf(d: Date): Month {
-  const s = new Date(d.getTime() + SHANGHAI_OFFSET_MS);
-  return { year: s.getUTCFullYear(), month: s.getUTCMonth() + 1 };
-}
-export function addMonths(m: Month, n: number): Month {
-  const i = m.year * 12 + (m.month - 1) + n;
-  return { year: Math.floor(i / 12), month: (i % 12) + 1 };
-}
-const monthIndex = (m: Month) => m.year * 12 + m.month - 1;
-/** The instant a month starts in Asia/Shanghai. */
-export function monthStart(m: Month): Date {
-  return new Date(Date.UTC(m.year, m.month - 1, 1) - SHANGHAI_OFFSET_MS);
-}
-export function partitionName(table: string, m: Month): string {
-  return `${table}_p${m.year}${String(m.month).padStart(2, '0')}`;
-}
-export const legacyName = (table: string) => `${table}_legacy`;
-const PARTITION_RE = (table: string) => new RegExp(`^${table}_p(\\d{4})(\\d{2})$`);
-
-// ─── SQL helpers ─────────────────────────────────────────────────────────────────────────────────
-
-/** Raw SQL on a handle or transaction, rows back on either driver. Identifiers come from MONTHLY_TABLES. */
-async function q<T = Record<string, unknown>>(db: Db, text: string): Promise<T[]> {
-  const r = (await db.execute(sql.raw(text))) as unknown as T[] | { rows: T[] };
-  return Array.isArray(r) ? r : r.rows;
-}
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const tsLit = (d: Date) => `${lit(d.toISOString())}::timestamptz`;
-/** Index and constraint names stay within PostgreSQL's 63 bytes. */
-const withSuffix = (name: string, suffix: string) => `${name.slice(0, 63 - suffix.length)}${suffix}`;
-
-async function relkind(db: Db, table: string): Promise<string | null> {
-  const [r] = await q<{ relkind: string }>(
-    db,
-    `select c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = current_schema() and c.relname = ${lit(table)}`,
-  );
-  return r?.relkind ?? null;
-}
-
-export type TableStatus = { table: string; partitioned: boolean; partitions: { name: string; bound: string; rows: number }[] };
-
-/** Which tables are partitioned, their partitions, bounds and (estimated, from statistics) row counts. */
-export async function partitionStatus(db: Db): Promise<TableStatus[]> {
-  const out: TableStatus[] = [];
-  for (const t of MONTHLY_TABLES) {
-    const kind = await relkind(db, t.table);
-    if (kind !== 'p') {
-      out.push({ table: t.table, partitioned: false, partitions: [] });
-      continue;
-    }
-    const parts = await q<{ name: string; bound: string; rows: number }>(
-      db,
-      `select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound, greatest(c.reltuples, 0)::float8 as rows
-         from pg_inherits i join pg_class c on c.oid = i.inhrelid
-        where i.inhparent = ${lit(t.table)}::regclass order by c.relname`,
-    );
-    out.push({ table: t.table, partitioned: true, partitions: parts.map((p) => ({ ...p, rows: Number(p.rows) })) });
-  }
-  return out;
-}
-
-// ─── partitions ahead ────────────────────────────────────────────────────────────────────────────
-
-/** Statement-level triggers of a table (PostgreSQL clones row triggers to partitions, not these). */
-async function statementTriggers(db: Db, table: string): Promise<{ name: string; def: string }[]> {
-  return q<{ name: string; def: string }>(
-    db,
-    `select tgname as name, pg_get_triggerdef(oid) as def from pg_trigger
-      where tgrelid = ${lit(table)}::regclass and not tgisinternal and (tgtype & 1) = 0 order by tgname`,
-  );
-}
-
-/** A trigger definition re-aimed at another table: `… ON [schema.]from …` → `… ON to …`. */
-function retarget(def: string, from: string, to: string): string {
-  const re = new RegExp(` ON (?:[\\w"]+\\.)?"?${from}"? `);
-  if (!re.test(def)) throw new Error(`cannot re-aim trigger definition at ${to}: ${def}`);
-  return def.replace(re, ` ON ${ident(to)} `);
-}
-
-/** Copies the parent's statement triggers onto a partition that lacks them. */
-async function copyStatementTriggers(db: Db, parent: string, partition: string) {
-  const have = new Set((await statementTriggers(db, partition)).map((t) => t.name));
-  for (const t of await statementTriggers(db, parent)) {
-    if (!have.has(t.name)) await q(db, retarget(t.def, parent, partition));
-  }
-}
-
-/** Creates the monthly partitions `from`..`to` (inclusive) that do not exist yet; returns the names created. */
-async function createMonths(db: Db, t: MonthlyTable, from: Month, to: Month): Promise<string[]> {
-  const created: string[] = [];
-  for (let m = from; monthIndex(m) <= monthIndex(to); m = addMonths(m, 1)) {
-    const name = partitionName(t.table, m);
-    if ((await relkind(db, name)) !== null) continue;
-    await q(
-      db,
-      `create table ${ident(name)} partition of ${ident(t.table)} for values from (${tsLit(monthStart(m))}) to (${tsLit(monthStart(addMonths(m, 1)))})`,
-    );
-    await copyStatementTriggers(db, t.table, name);
-    created.push(name);
-  }
-  return created;
-}
-
-/** The newest monthly partition of a partitioned table, if any. */
-async function latestMonth(db: Db, table: string): Promise<Month | null> {
-  const rows = await q<{ name: string }>(
-    db,
-    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = ${lit(table)}::regclass`,
-  );
-  let best: Month | null = null;
-  for (const { name } of rows) {
-    const m = PARTITION_RE(table).exec(name);
-    if (!m) continue;
-    const month = { year: Number(m[1]), month: Number(m[2]) };
-    if (!best || monthIndex(month) > monthIndex(best)) best = month;
-  }
-  return best;
-}
-
-export type AheadResult = { locked: boolean; created: string[] };
-
-/**
- * Keeps `aheadMonths` months of partitions ready after `now`'s month, for every partitioned table; tables
- * not partitioned are left alone (a no-op until `npm run db:partition` has run). One instance at a time: a
- * run that finds another holding the lock does nothing. A gap (the job stopped for months) is filled too.
- */
-export async function ensurePartitionsAhead(database: Database, now: Date, aheadMonths: number): Promise<AheadResult> {
-  return database.db.transaction(async (tx) => {
-    const [got] = await q<{ ok: boolean }>(tx, `select pg_try_advisory_xact_lock(${LOCK_KEY}) as ok`);
-    if (!got?.ok) return { locked: false, created: [] };
-    const created: string[] = [];
-    const until = addMonths(monthOf(now), aheadMonths);
-    for (const t of MONTHLY_TABLES) {
-      if ((await relkind(tx, t.table)) !== 'p') continue;
-      const latest = await latestMonth(tx, t.table);
-      const from = latest ? addMonths(latest, 1) : monthOf(now);
-      created.push(...(await createMonths(tx, t, from, until)));
-    }
-    return { locked: true, created };
-  });
-}
+export { type AheadResult, ensurePartitionsAhead } from './partition-ahead.ts';
+export {
+  addMonths,
+  legacyName,
+  type Month,
+  type MonthlyTable,
+  MONTHLY_TABLES,
+  monthOf,
+  monthStart,
+  partitionName,
+  partitionStatus,
+  type TableStatus,
+} from './partition-catalog.ts';
 
 // ─── conversion ──────────────────────────────────────────────────────────────────────────────────
 
