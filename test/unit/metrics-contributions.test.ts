@@ -1,104 +1,11 @@
+/**
+ * The metric contributions of a ticket's event stream (the worked examples of docs/metrics.md): each counter to
+ * the right unit and day, due-day cohorts that move with extensions and recomputations, and 按时办结率.
+ */
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
-import { aggregate, ticketDeltas, type AssignmentFacts, type Delta, type StreamEvent, type TicketFacts } from '../../src/domain/metrics/contributions.ts';
-import type { AwaitingCalendar, CentreDecision, DispatchPayload, TicketEventType } from '../../src/contract/events.ts';
-
-const H = 3600_000;
-const T0 = Date.parse('2026-03-10T02:00:00Z'); // 10:00 in Shanghai
-const at = (h: number) => new Date(T0 + h * H);
-const ticket: TicketFacts = { id: 1, categoryId: 7, channel: 'phone', createdAt: at(0) };
-const A = 11; // street A, lead
-const D = 12; // department, assisting
-const iso = (h: number) => at(h).toISOString();
-const assignments: AssignmentFacts[] = [
-  { id: 101, unitId: A, role: 'lead', dispatchedAt: at(1), signDueAt: at(3), responseDueAt: at(5), completeDueAt: at(49) },
-  { id: 102, unitId: D, role: 'assist', dispatchedAt: at(1), signDueAt: at(3), responseDueAt: at(5), completeDueAt: at(49) },
-];
-let nextId = 1;
-/** An event of one type, its payload as given (the fold reads only what the test sets). */
-const ev = <K extends TicketEventType>(h: number, type: K, extra: Partial<Omit<StreamEvent<K>, 'type'>> = {}) =>
-  ({
-    id: nextId++,
-    ticketId: 1,
-    assignmentId: null,
-    type,
-    fromStatus: null,
-    toStatus: null,
-    payload: {},
-    createdAt: at(h),
-    ...extra,
-  }) as StreamEvent<K>;
-/** The dispatch payload: the deadlines every assignment starts with (sign 3 h, response 5 h, completion 49 h by default). */
-const dispatch = (h: number, over: Partial<DispatchPayload> = {}) =>
-  ev(h, 'dispatch', {
-    payload: { leadUnitId: A, assistUnitIds: [D], deadlines: { sign: iso(3), response: iso(5), complete: iso(49) }, awaitingCalendar: [], ...over },
-  });
-/** A full journey: created, dispatched to A with D assisting, worked, a disputed callback, reopen, closed satisfied. */
-const stream: StreamEvent[] = [
-  ev(0, 'ticket_created', { toStatus: 'awaiting_dispatch', payload: { channel: 'phone', disposition: 'dispatch' } }),
-  dispatch(1),
-  ev(2, 'sign', { assignmentId: 101 }),
-  ev(4, 'sign', { assignmentId: 102 }), // late
-  ev(4.5, 'contact', { assignmentId: 101, payload: { contactedAt: iso(4.5) } }),
-  ev(5, 'note', { assignmentId: 101 }), // not counted
-  ev(6, 'reply', { assignmentId: 102 }), // D never contacted the caller: its response is missed
-  ev(7, 'reply', { assignmentId: 101 }),
-  ev(8, 'approve_reply'),
-  ev(20, 'callback_dispute', { payload: { reached: true, solved: 'unsolved', satisfaction: 'dissatisfied' } }),
-  ev(21, 'reopen', { payload: { assignmentId: 101, completeDueAt: iso(69) } }), // the completion clock restarts: due 3/13 07:00
-  ev(30, 'reply', { assignmentId: 101 }), // a second reply counts once
-  ev(31, 'appeal_filed', { payload: { unitId: A } }), // filing changes nothing
-  ev(40, 'callback_close', {
-    fromStatus: 'awaiting_callback',
-    toStatus: 'closed',
-    payload: { reached: true, solved: 'solved', satisfaction: 'basically_satisfied' },
-  }),
-];
-
-const sum = (ds: Delta[]) => {
-  const m: Record<string, number> = {};
-  for (const d of ds) {
-    const k = `${d.day}|${d.unitId}|${d.counter}|${d.appealed}`;
-    m[k] = (m[k] ?? 0) + d.delta;
-  }
-  return Object.fromEntries(
-    Object.entries(m)
-      .filter(([, v]) => v !== 0)
-      .sort(),
-  );
-};
-/** The counters of one unit as "day counter", appeal side left out. */
-const of = (ds: Delta[], unitId: number) =>
-  Object.fromEntries(
-    Object.entries(sum(ds))
-      .filter(([k]) => k.split('|')[1] === String(unitId))
-      .map(([k, v]) => [`${k.split('|')[0]} ${k.split('|')[2]}`, v]),
-  );
-
-/** Counted in any batches, in any order, the sums are those of counting everything at once. */
-function expectBatchInvariant(events: StreamEvent[], facts: AssignmentFacts[] = assignments) {
-  const all = aggregate(ticketDeltas(ticket, events, facts));
-  fc.assert(
-    fc.property(fc.array(fc.nat({ max: 4 }), { minLength: events.length, maxLength: events.length }), (batchOf) => {
-      const batches = new Map<number, Set<number>>();
-      for (const [i, e] of events.entries()) {
-        if (!batches.has(batchOf[i]!)) batches.set(batchOf[i]!, new Set());
-        batches.get(batchOf[i]!)!.add(e.id);
-      }
-      // Each batch sees the stream only up to its last event, as the rollup would when later events are not yet written.
-      const deltas = [...batches.values()].reverse().flatMap((emit) => {
-        const last = Math.max(...emit);
-        return ticketDeltas(
-          ticket,
-          events.filter((e) => e.id <= last),
-          facts,
-          emit,
-        );
-      });
-      expect(aggregate(deltas)).toEqual(all);
-    }),
-  );
-}
+import { ticketDeltas, type StreamEvent } from '../../src/domain/metrics/contributions.ts';
+import type { AwaitingCalendar, DispatchPayload } from '../../src/contract/events.ts';
+import { A, assignments, dispatch, ev, expectBatchInvariant, iso, of, stream, sum, ticket } from './metrics-contributions-fixtures.ts';
 
 describe('ticketDeltas', () => {
   it('credits each counter to the right unit and day', () => {
@@ -370,64 +277,5 @@ describe('按时办结率: judged once, open-and-overdue counts as late', () => 
       closeAt(60),
     ];
     expect(Object.keys(of(ticketDeltas(ticket, rejected, assignments), A)).some((k) => k.endsWith('closedOnTime'))).toBe(false);
-  });
-});
-
-describe("callbacks and the centre's own clocks", () => {
-  it("有效回访率 counts every attempt; the centre's decisions count from their payload (minutes summed, the first callback of a round)", () => {
-    const centre = (clock: CentreDecision['clock'], waitedMinutes: number, onTime: boolean) => ({
-      centre: { clock, since: iso(0), waitedMinutes, limitMinutes: 30, onTime },
-    });
-    const events = [
-      ev(0, 'ticket_created', { toStatus: 'awaiting_dispatch', payload: {} }),
-      ev(0.75, 'dispatch', {
-        payload: {
-          leadUnitId: A,
-          assistUnitIds: [],
-          deadlines: { sign: iso(3), response: iso(5), complete: iso(49) },
-          awaitingCalendar: [],
-          ...centre('dispatch', 45, false),
-        },
-      }),
-      ev(2, 'sign', { assignmentId: 101 }),
-      ev(3, 'contact', { assignmentId: 101, payload: { contactedAt: iso(3) } }),
-      ev(4, 'reply', { assignmentId: 101 }),
-      ev(5, 'approve_reply', { payload: centre('reply_review', 60, true) }),
-      ev(20, 'callback_retry', { payload: { reached: false, ...centre('callback', 900, true) } }),
-      ev(21, 'callback_close', {
-        fromStatus: 'awaiting_callback',
-        toStatus: 'closed',
-        payload: { reached: true, solved: 'solved', satisfaction: 'satisfied', ...centre('callback', 960, true) },
-      }),
-    ];
-    const ds = ticketDeltas(ticket, events, assignments);
-    expect(of(ds, A)).toMatchObject({ '2026-03-11 callbackAttempts': 2, '2026-03-11 callbacksValid': 1 });
-    expect(of(ds, 0)).toEqual({
-      '2026-03-10 contacts': 1,
-      '2026-03-10 dispatchDecisions': 1,
-      '2026-03-10 dispatchWaitMinutes': 45,
-      '2026-03-10 reviewsDecided': 1,
-      '2026-03-10 reviewsOnTime': 1,
-      '2026-03-11 callbackRounds': 1, // the retry started the round; the close is its second call
-      '2026-03-11 callbacksOnTime': 1,
-    });
-    expectBatchInvariant(events);
-  });
-});
-
-describe('aggregate', () => {
-  it('sums per key, drops keys that net to zero and sorts the keys (the upsert order)', () => {
-    const base = { day: '2026-03-10', unitId: 1, categoryId: 1, channel: 'phone', appealed: false } as const;
-    const rows = aggregate([
-      { ...base, unitId: 2, counter: 'closed', delta: 1 },
-      { ...base, counter: 'closed', delta: 1 },
-      { ...base, counter: 'closed', delta: -1 },
-      { ...base, counter: 'rated', delta: 2 },
-      { ...base, appealed: true, counter: 'rated', delta: 0 },
-    ]);
-    expect(rows).toEqual([
-      { ...base, counts: { closed: 0, rated: 2 } },
-      { ...base, unitId: 2, counts: { closed: 1 } },
-    ]);
   });
 });
