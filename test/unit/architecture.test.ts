@@ -56,3 +56,17 @@ describe('module graph', () => {
     ]);
   });
 });
+
+describe('rooms', () => {
+  it('routes hold no SQL: nothing under src/http imports drizzle-orm or the schema (queries and commands live in src/domain)', async () => {
+    const dir = path.join(root, 'src/http');
+    const files = (await fs.readdir(dir, { recursive: true })).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(20);
+    const offenders: string[] = [];
+    for (const f of files) {
+      const text = await fs.readFile(path.join(dir, f), 'utf8');
+      if (/from '(drizzle-orm[^']*|[./]*db\/schema[^']*)'/.test(text)) offenders.push(`src/http/${f}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
-import { apiTokens, auditLog, categories, units, users } from '../../../db/schema/index.ts';
+import { queryAudit } from '../../domain/audit.ts';
 import { createUser, issueToken, revokeToken, setUserActive } from '../../domain/auth/commands.ts';
+import { listCategories, listTokens, listUnits, listUsers } from '../../domain/org/queries.ts';
 import { ROLES } from '../../domain/vocab.ts';
 import { route, type AnyRoute } from '../route.ts';
 
@@ -18,14 +18,7 @@ export const adminRoutes: AnyRoute[] = [
     summary: 'The unit tree (flat, with parent ids and paths)',
     tag: 'catalogue',
     access: 'authenticated',
-    handler: async ({ deps }) => ({
-      body: {
-        items: await deps.db
-          .select({ id: units.id, code: units.code, name: units.name, kind: units.kind, parentId: units.parentId, path: units.path, active: units.active })
-          .from(units)
-          .orderBy(asc(units.path)),
-      },
-    }),
+    handler: async ({ deps }) => ({ body: { items: await listUnits(deps) } }),
   }),
   route({
     method: 'get',
@@ -33,22 +26,7 @@ export const adminRoutes: AnyRoute[] = [
     summary: 'The category tree (flat, three levels; tickets take a leaf)',
     tag: 'catalogue',
     access: 'authenticated',
-    handler: async ({ deps }) => ({
-      body: {
-        items: await deps.db
-          .select({
-            id: categories.id,
-            code: categories.code,
-            name: categories.name,
-            parentId: categories.parentId,
-            level: categories.level,
-            public: categories.public,
-          })
-          .from(categories)
-          .where(eq(categories.active, true))
-          .orderBy(asc(categories.code)),
-      },
-    }),
+    handler: async ({ deps }) => ({ body: { items: await listCategories(deps) } }),
   }),
   route({
     method: 'get',
@@ -56,14 +34,7 @@ export const adminRoutes: AnyRoute[] = [
     summary: 'List user accounts',
     tag: 'admin',
     access: ['admin'],
-    handler: async ({ deps }) => ({
-      body: {
-        items: await deps.db
-          .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, unitId: users.unitId, active: users.active })
-          .from(users)
-          .orderBy(asc(users.id)),
-      },
-    }),
+    handler: async ({ deps }) => ({ body: { items: await listUsers(deps) } }),
   }),
   route({
     method: 'post',
@@ -119,22 +90,7 @@ export const adminRoutes: AnyRoute[] = [
     summary: 'List API tokens (never the token itself)',
     tag: 'admin',
     access: ['admin'],
-    handler: async ({ deps }) => ({
-      body: {
-        items: await deps.db
-          .select({
-            id: apiTokens.id,
-            name: apiTokens.name,
-            prefix: apiTokens.prefix,
-            userId: apiTokens.userId,
-            createdAt: apiTokens.createdAt,
-            lastUsedAt: apiTokens.lastUsedAt,
-            revokedAt: apiTokens.revokedAt,
-          })
-          .from(apiTokens)
-          .orderBy(asc(apiTokens.id)),
-      },
-    }),
+    handler: async ({ deps }) => ({ body: { items: await listTokens(deps) } }),
   }),
   route({
     method: 'post',
@@ -176,23 +132,6 @@ export const adminRoutes: AnyRoute[] = [
       before: z.coerce.number().int().positive().optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
-    handler: async ({ deps, query }) => {
-      const where: SQL[] = [];
-      if (query.action) where.push(eq(auditLog.action, query.action));
-      if (query.userId) where.push(eq(auditLog.userId, query.userId));
-      if (query.targetType) where.push(eq(auditLog.targetType, query.targetType));
-      if (query.targetId) where.push(eq(auditLog.targetId, query.targetId));
-      if (query.ip) where.push(eq(auditLog.ip, query.ip));
-      if (query.from) where.push(gte(auditLog.at, new Date(query.from)));
-      if (query.to) where.push(lt(auditLog.at, new Date(query.to)));
-      if (query.before) where.push(lt(auditLog.id, query.before));
-      const items = await deps.db
-        .select()
-        .from(auditLog)
-        .where(where.length ? and(...where) : undefined)
-        .orderBy(desc(auditLog.id))
-        .limit(query.limit);
-      return { body: { items } };
-    },
+    handler: async ({ deps, query }) => ({ body: { items: await queryAudit(deps.db, query) } }),
   }),
 ];

@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import { and, eq } from 'drizzle-orm';
-import { users } from '../../../db/schema/index.ts';
-import { ForbiddenError, UnavailableError, UnprocessableError } from '../../domain/errors.ts';
+import { popCallerScreen, TELEPHONY_USERNAME } from '../../domain/telephony/screen-pop.ts';
 import { phone } from '../../domain/tickets/inputs.ts';
 import { route, type AnyRoute } from '../route.ts';
-
-/** The intake client the telephony system (CTI / ACD) signs in as; other intake clients (portals) may not pop screens. */
-export const TELEPHONY_USERNAME = 'telephony';
 
 export const telephonyRoutes: AnyRoute[] = [
   route({
@@ -20,18 +15,6 @@ export const telephonyRoutes: AnyRoute[] = [
     body: z.object({ phone, agent: z.string().trim().min(1).max(64) }).strict(),
     status: 202,
     responseDescription: 'Accepted: sent to the operator’s screens (if none is open, nothing is shown)',
-    handler: async ({ deps, actor, body }) => {
-      if (actor.role === 'intake_client' && actor.username !== TELEPHONY_USERNAME) throw new ForbiddenError();
-      const [agent] = await deps.db
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.username, body.agent), eq(users.role, 'operator'), eq(users.active, true)));
-      if (!agent) throw new UnprocessableError('agent_unknown', { agent: body.agent });
-      const at = deps.clock.now().toISOString();
-      // Realtime (src/realtime/server.ts) emits it to the operator's user room; nothing listens when this process
-      // has no realtime server attached (an API-only test server): then say so rather than drop the call.
-      if (!deps.bus.popCall({ userId: agent.id, phone: body.phone, agent: body.agent, at })) throw new UnavailableError('realtime_unavailable');
-      return { status: 202, body: { agent: body.agent, at } };
-    },
+    handler: async ({ deps, actor, body }) => ({ status: 202, body: await popCallerScreen(deps, actor, body) }),
   }),
 ];
