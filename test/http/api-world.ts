@@ -26,11 +26,13 @@ export type ApiWorldOptions = {
   now?: string;
   /** runs on the new database before the app starts (e.g. seeding the calendar) */
   prepare?: (deps: TestDeps) => Promise<unknown>;
+  /** the database pool's size on PostgreSQL (freshDatabase's default when not given) */
+  max?: number;
 };
 
 export function useApiWorld(opts: ApiWorldOptions = {}) {
   beforeAll(async () => {
-    database = await freshDatabase();
+    database = await freshDatabase({ max: opts.max });
     deps = makeDeps(database, opts.config ?? {}, opts.now);
     await opts.prepare?.(deps);
     api = await startApi(deps);

@@ -5,32 +5,14 @@
  * (Two identical signs are in test/http/endpoints.test.ts; the SLA sweep on two instances in
  * test/integration/sla-sweep.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
 import { contacts, idempotencyKeys, ticketEvents, tickets } from '../../db/schema/index.ts';
-import type { Database } from '../../db/client.ts';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { callBody, makeUser, makeWorld, type World } from '../setup/world.ts';
-import { expectProblem, leadOf, ticketFlow, type View } from '../setup/ticket-flow.ts';
+import { callBody, makeUser } from '../setup/world.ts';
+import { expectProblem, leadOf, type View } from '../setup/ticket-flow.ts';
+import { api, deps, flow, useApiWorld, w } from '../http/api-world.ts';
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-let flow: ReturnType<typeof ticketFlow>;
-
-beforeAll(async () => {
-  database = await freshDatabase({ max: 10 });
-  deps = makeDeps(database);
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-  flow = ticketFlow(api, w);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
-});
+useApiWorld({ max: 10 });
 
 const post = (token: string, path: string, body: unknown, headers: Record<string, string> = {}) => api.call('POST', path, { token, body, headers });
 const ROUNDS = 4;
