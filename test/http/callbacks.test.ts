@@ -1,32 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { makeWorld, type World } from '../setup/world.ts';
-import { expectProblem, leadOf, ticketFlow, userOfRole, type View } from '../setup/ticket-flow.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { expectProblem, leadOf, userOfRole, type View } from '../setup/ticket-flow.ts';
+import { api, deps, flow, useApiWorld, w } from './api-world.ts';
 import { callbackDueAt } from '../../src/domain/callbacks/queries.ts';
 import { ROLES } from '../../src/domain/vocab.ts';
-import type { Database } from '../../db/client.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z'; // 10:00 in Shanghai
 const HOUR = 3600_000;
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-let flow: ReturnType<typeof ticketFlow>;
-
-beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database, { CALLBACK_MAX_ATTEMPTS: 3 }, T0);
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-  flow = ticketFlow(api, w);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
-});
+useApiWorld({ config: { CALLBACK_MAX_ATTEMPTS: 3 }, now: T0 });
 beforeEach(() => {
   deps.clock.set(T0);
   deps.config.CALLBACK_DUE_DAYS = 1;

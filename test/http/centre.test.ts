@@ -3,37 +3,18 @@
  * (the `centre` payload the metrics count), and GET /api/centre/waiting shows what waits now, per clock and
  * warning level, for the dispatcher's, reviewer's and callback agent's screens and the wallboard.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { makeWorld, type World } from '../setup/world.ts';
-import { expectProblem, leadOf, ticketFlow, type View } from '../setup/ticket-flow.ts';
+import { expectProblem, leadOf, type View } from '../setup/ticket-flow.ts';
+import { api, deps, flow, useApiWorld, w } from './api-world.ts';
 import { ticketEvents } from '../../db/schema/index.ts';
 import type { TicketEventType } from '../../src/contract/events.ts';
 import { callbackDueAt } from '../../src/domain/callbacks/queries.ts';
-import type { Database } from '../../db/client.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z'; // Tuesday 10:00 in Shanghai
 const MIN = 60_000;
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-let flow: ReturnType<typeof ticketFlow>;
-
-beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database, {}, T0);
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-  flow = ticketFlow(api, w);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
-});
+useApiWorld({ now: T0 });
 
 const advanceMinutes = (minutes: number) => deps.clock.advance(minutes * MIN);
 async function centreOf(ticketId: number, type: TicketEventType) {

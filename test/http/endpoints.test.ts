@@ -1,33 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { makeWorld, TEST_PASSWORD, type World } from '../setup/world.ts';
 import { expectProblem, leadOf, ticketFlow, userOfRole, type View } from '../setup/ticket-flow.ts';
+import { api, deps, flow, useApiWorld, w } from './api-world.ts';
 import { assignmentRoutes, ticketRoutes } from '../../src/http/routes/tickets.ts';
 import { ROLES, type Role } from '../../src/domain/vocab.ts';
-import type { Database } from '../../db/client.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z';
 const MISSING_ID = 2_000_000_000;
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-/** Units and users are only read by the route matrix; every test makes its own tickets. */
-let w: World;
-let flow: ReturnType<typeof ticketFlow>;
-
-beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database);
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-  flow = ticketFlow(api, w);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
-});
+/** The world's units and users are only read by the route matrix; every test makes its own tickets. */
+useApiWorld();
 beforeEach(() => deps.clock.set(T0));
 
 const post = (path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => api.call('POST', path, opts);
