@@ -2,39 +2,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { attachments, auditLog } from '../../db/schema/index.ts';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { makeWorld, type TestUser, type World } from '../setup/world.ts';
-import { expectProblem, leadOf, ticketFlow, type View } from '../setup/ticket-flow.ts';
+import type { TestUser } from '../setup/world.ts';
+import { expectProblem, leadOf, type View } from '../setup/ticket-flow.ts';
 import { EXE, PDF, PNG, docx, wav, zip } from '../setup/files.ts';
-import type { Database } from '../../db/client.ts';
+import { api, database, deps, flow, useApiWorld, w } from './api-world.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z';
 const MAX = 64 * 1024;
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-let flow: ReturnType<typeof ticketFlow>;
-let dir: string;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiesu-attachments-'));
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiesu-attachments-'));
-  database = await freshDatabase();
-  deps = makeDeps(database, { ATTACHMENT_MAX_BYTES: MAX, ATTACHMENTS_DIR: dir });
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-  flow = ticketFlow(api, w);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+// registered before the world's own afterAll, so it runs after it (vitest runs afterAll hooks in reverse order)
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+useApiWorld({ config: { ATTACHMENT_MAX_BYTES: MAX, ATTACHMENTS_DIR: dir } });
 beforeEach(() => deps.clock.set(T0));
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
