@@ -3,38 +3,20 @@
  * before expiry. Natural-minute clocks (sign 100, response 200, completion 400 min) so the
  * arithmetic stays out of the way; the calendar edges are in calendar-recompute.test.ts.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.ts';
 import { assignments, notifications } from '../../db/schema/index.ts';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { makeCategoryLeaf, makeWorld, seedCalendar, type World } from '../setup/world.ts';
-import { assistOf, expectProblem, leadOf, ticketFlow, type View } from '../setup/ticket-flow.ts';
+import { makeCategoryLeaf, seedCalendar } from '../setup/world.ts';
+import { api, deps, flow, useApiWorld, w } from './api-world.ts';
+import { assistOf, expectProblem, leadOf, type View } from '../setup/ticket-flow.ts';
 import { MIN, addPolicy, assignmentById, at, supervisionOf, ticketById, warningsOf } from '../setup/sla.ts';
 import { shanghaiLocal } from '../setup/calendar.ts';
 import { sweep } from '../../src/domain/sla/sweep.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z'; // Tuesday 10:00 in Shanghai
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-let flow: ReturnType<typeof ticketFlow>;
-
-beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database);
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-  await seedCalendar(deps.db);
-  flow = ticketFlow(api, w);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
-});
+useApiWorld();
+beforeAll(() => seedCalendar(deps.db));
 beforeEach(() => deps.clock.set(T0));
 
 type ClockView = { dueAt: string | null; level: string; stoppedAt: string | null; state: string; missedAt: string | null; awaitingCalendar: unknown };

@@ -1,35 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../../db/client.ts';
 import { categories } from '../../db/schema/index.ts';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { makeCategoryLeaf, makeWorld, seedCalendar, type World } from '../setup/world.ts';
-import { expectProblem, leadOf, ticketFlow, userOfRole, type View } from '../setup/ticket-flow.ts';
+import { makeCategoryLeaf, seedCalendar } from '../setup/world.ts';
+import { api, deps, flow, useApiWorld, w } from './api-world.ts';
+import { expectProblem, leadOf, userOfRole, type View } from '../setup/ticket-flow.ts';
 import { MIN, at } from '../setup/sla.ts';
 import { sweep } from '../../src/domain/sla/sweep.ts';
 import { ROLES } from '../../src/domain/vocab.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z'; // Tuesday 10:00 in Shanghai
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-let flow: ReturnType<typeof ticketFlow>;
-
-beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database);
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-  await seedCalendar(deps.db);
-  flow = ticketFlow(api, w);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
-});
+useApiWorld();
+beforeAll(() => seedCalendar(deps.db));
 beforeEach(() => deps.clock.set(T0));
 
 const call = (method: string, path: string, token: string | undefined, body?: unknown) => api.call(method, path, { token, body });
