@@ -1,36 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { makeUser, makeWorld, type TestUser, type World } from '../setup/world.ts';
-import { expectProblem, leadOf, ticketFlow, userOfRole, type View } from '../setup/ticket-flow.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeUser, type TestUser } from '../setup/world.ts';
+import { api, deps, flow, useApiWorld, w } from './api-world.ts';
+import { expectProblem, leadOf, userOfRole, type View } from '../setup/ticket-flow.ts';
 import { attachments } from '../../db/schema/index.ts';
 import { ROLES } from '../../src/domain/vocab.ts';
-import type { Database } from '../../db/client.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z';
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-let flow: ReturnType<typeof ticketFlow>;
 let leaderDistrictA: TestUser;
 let leaderB: TestUser;
 let leaderDept: TestUser;
 
+useApiWorld({ now: T0 });
 beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database, {}, T0);
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-  flow = ticketFlow(api, w);
   leaderDistrictA = await makeUser(deps.db, 'unit_leader', w.units.districtA);
   leaderB = await makeUser(deps.db, 'unit_leader', w.units.streetB);
   leaderDept = await makeUser(deps.db, 'unit_leader', w.units.department);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
 });
 beforeEach(() => deps.clock.set(T0));
 

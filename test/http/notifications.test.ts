@@ -1,40 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, asc, eq } from 'drizzle-orm';
 import { auditLog, notifications, units } from '../../db/schema/index.ts';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { makeKbArticle, makeWorld, type World } from '../setup/world.ts';
-import { expectProblem, leadOf, ticketFlow, userOfRole } from '../setup/ticket-flow.ts';
+import { makeKbArticle } from '../setup/world.ts';
+import { api, deps, flow, useApiWorld, w } from './api-world.ts';
+import { expectProblem, leadOf, userOfRole } from '../setup/ticket-flow.ts';
 import { RecordingGateway } from '../../src/adapters/sms-gateway.ts';
 import { DEFAULT_TEMPLATES } from '../../src/domain/notifications/outbox.ts';
 import { deliver } from '../../src/domain/notifications/delivery.ts';
 import { ROLES } from '../../src/domain/vocab.ts';
-import type { Database } from '../../db/client.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z';
 const BASE = 'https://12345.example.gov.cn';
 const STREET_A_PHONE = '13700000001';
 const DEPT_PHONE = '13700000002';
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-let flow: ReturnType<typeof ticketFlow>;
-
+useApiWorld({ config: { PUBLIC_BASE_URL: `${BASE}/` } });
 beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database, { PUBLIC_BASE_URL: `${BASE}/` });
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-  flow = ticketFlow(api, w);
   // Street A and the department take SMS; street B has no notify phone.
   await deps.db.update(units).set({ notifyPhone: STREET_A_PHONE }).where(eq(units.id, w.units.streetA.id));
   await deps.db.update(units).set({ notifyPhone: DEPT_PHONE }).where(eq(units.id, w.units.department.id));
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
 });
 beforeEach(() => deps.clock.set(T0));
 

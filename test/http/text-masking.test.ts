@@ -5,14 +5,11 @@
  * what is stored stays as typed. (The PII scan, test/security/pii-scan.test.ts, checks every route for leaks;
  * this file pins down what each reader sees.)
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import type { Database } from '../../db/client.ts';
 import { supervisionItems, tickets, units } from '../../db/schema/index.ts';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { makeWorld, type World } from '../setup/world.ts';
-import { leadOf, ticketFlow, type View } from '../setup/ticket-flow.ts';
+import { api, deps, flow, useApiWorld, w } from './api-world.ts';
+import { leadOf, type View } from '../setup/ticket-flow.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z';
 const MOBILE = '13655559999';
@@ -20,23 +17,9 @@ const LANDLINE = '0531-86668888';
 const MOBILE_MASKED = '136****9999';
 const LANDLINE_MASKED = '****-****8888';
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-let flow: ReturnType<typeof ticketFlow>;
-
+useApiWorld({ now: T0 });
 beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database, {}, T0);
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-  flow = ticketFlow(api, w);
   await deps.db.update(units).set({ notifyPhone: '13900009999' }).where(eq(units.id, w.units.streetA.id));
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
 });
 beforeEach(() => deps.clock.set(T0));
 
