@@ -2,27 +2,11 @@
  * The knowledge base as admins keep it: create, read, replace, retire; each write audited; search and
  * direct answers see only active articles.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { callBody, makeWorld, type World } from '../setup/world.ts';
-import type { Database } from '../../db/client.ts';
+import { describe, expect, it } from 'vitest';
+import { callBody } from '../setup/world.ts';
+import { api, useApiWorld, w } from './api-world.ts';
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-
-beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database, {}, '2026-03-10T02:00:00Z');
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
-});
+useApiWorld({ now: '2026-03-10T02:00:00Z' });
 
 const article = { title: '住房公积金提取条件', body: '购买、建造、翻建、大修自住住房的，可申请提取住房公积金。', keywords: '公积金 提取' };
 const search = async (q: string) => {

@@ -3,27 +3,11 @@
  * a ticket's content — the answer is a 400 with its own code, never a 500, and nothing is written.
  * (Found by the fuzzer: `GET /api/admin/audit?action=1%00` was a 500 on PostgreSQL.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { callBody, makeWorld, type World } from '../setup/world.ts';
-import type { Database } from '../../db/client.ts';
+import { describe, expect, it } from 'vitest';
+import { callBody } from '../setup/world.ts';
+import { api, database, useApiWorld, w } from './api-world.ts';
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-
-beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database);
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
-});
+useApiWorld();
 
 describe('a NUL character in text', () => {
   it('in a query filter is a 400 text_nul_refused', async () => {

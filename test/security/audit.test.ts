@@ -3,30 +3,13 @@
  * when, what and from which address; admins query it with filters; nothing in the product — not even the
  * application's own database user — can edit or delete it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog, ticketEvents } from '../../db/schema/index.ts';
-import type { Database } from '../../db/client.ts';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { makeWorld, type World } from '../setup/world.ts';
 import { expectProblem, ticketFlow, leadOf } from '../setup/ticket-flow.ts';
+import { api, database, deps, useApiWorld, w } from '../http/api-world.ts';
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-
-beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database, { TRUST_PROXY: true });
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
-});
+useApiWorld({ config: { TRUST_PROXY: true } });
 
 const from = (ip: string) => ({ 'x-forwarded-for': ip });
 
