@@ -1,24 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { callBody, makeUser, makeWorld, type TestUser, type World } from '../setup/world.ts';
-import type { Database } from '../../db/client.ts';
+import { describe, expect, it } from 'vitest';
+import { callBody, makeUser, type TestUser } from '../setup/world.ts';
+import { api, database, deps, useApiWorld, w } from './api-world.ts';
 
-let database: Database;
-let deps: TestDeps;
-let api: Api;
-let w: World;
-
-beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database);
-  api = await startApi(deps);
-  w = await makeWorld(deps.db);
-});
-afterAll(async () => {
-  await api?.close();
-  await database?.close();
-});
+useApiWorld();
 
 const get = (path: string, user: { token: string }) => api.call('GET', path, { token: user.token });
 
