@@ -4,14 +4,14 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { users } from '../../../db/schema/index.ts';
-import type { DbClockDeps, Deps } from '../../deps.ts';
+import type { TxDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { ForbiddenError, UnavailableError, UnprocessableError } from '../errors.ts';
 
 /** The intake client the telephony system (CTI / ACD) signs in as; other intake clients (portals) may not pop screens. */
 export const TELEPHONY_USERNAME = 'telephony';
 
-export async function popCallerScreen(deps: DbClockDeps & Pick<Deps, 'bus'>, actor: Actor, input: { phone: string; agent: string }) {
+export async function popCallerScreen(deps: TxDeps, actor: Actor, input: { phone: string; agent: string }) {
   if (actor.role === 'intake_client' && actor.username !== TELEPHONY_USERNAME) throw new ForbiddenError();
   const [agent] = await deps.db
     .select({ id: users.id })
