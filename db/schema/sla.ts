@@ -93,6 +93,11 @@ export const supervisionItems = pgTable(
     createdBy: integer().references(() => users.id),
     createdAt: ts().notNull().defaultNow(),
     resolvedAt: ts(),
+    /** 督办 escalates by level: 1 a notice to the unit, 2 to the leader of the level above */
+    escalationLevel: integer().notNull().default(1),
+    escalatedAt: ts(),
+    /** The unit of the level above that was told (level 2) */
+    escalatedToUnitId: integer().references(() => units.id),
   },
   (t) => [index('supervision_items_ticket_idx').on(t.ticketId), index('supervision_items_open_idx').on(t.kind).where(sql`${t.resolvedAt} is null`)],
 );
@@ -161,4 +166,35 @@ export const systemAlerts = pgTable(
     resolvedAt: ts(),
   },
   (t) => [uniqueIndex('system_alerts_dedupe_uq').on(t.dedupeKey)],
+);
+
+/** 追责: a unit still overdue a configured number of working days after 督办 escalated is held accountable. */
+export const accountabilityItems = pgTable(
+  'accountability_items',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ticketId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => tickets.id),
+    assignmentId: bigint({ mode: 'number' }).references(() => assignments.id),
+    unitId: integer()
+      .notNull()
+      .references(() => units.id),
+    /** The 督办 that led to it */
+    supervisionItemId: bigint({ mode: 'number' }).references(() => supervisionItems.id),
+    /** The key-supervision kind the ticket was tracked under, if any (overdue, repeat, …) */
+    kind: text().notNull(),
+    reason: text().notNull(),
+    /** null: raised by the sweep */
+    createdBy: integer().references(() => users.id),
+    createdAt: ts().notNull().defaultNow(),
+    resolvedAt: ts(),
+    resolvedBy: integer().references(() => users.id),
+    resolutionNote: text(),
+  },
+  (t) => [
+    index('accountability_items_unit_idx').on(t.unitId, t.createdAt),
+    // One accountability item per 督办: the sweep may run on several instances at once.
+    uniqueIndex('accountability_items_supervision_uq').on(t.supervisionItemId),
+  ],
 );

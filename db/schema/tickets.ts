@@ -144,6 +144,26 @@ export const assignments = pgTable(
       .notNull()
       .references(() => units.id),
     role: assignmentRole().notNull(),
+    /**
+     * The assignment this one was handed down from (a district's to its street, a street's to its community);
+     * null for the centre's own dispatch. A sub-assignment answers to its parent, never to the centre.
+     */
+    parentId: bigint({ mode: 'number' }).references((): AnyPgColumn => assignments.id),
+    /** The parent's note to the sub-unit when it handed this assignment down */
+    handDownNote: text(),
+    /** The clocks whose own deadline would have ended after the parent's, so end with it (said on the sub-unit's view) */
+    clampedClocks: jsonb().$type<('sign' | 'response' | 'complete')[]>().notNull().default([]),
+    /**
+     * Triage at the receiving level (普通 / 复杂): an ordinary ticket must be replied to within an hour of its
+     * receipt, a complex one triaged and accepted within a working day. Null until the receiving unit triages.
+     */
+    triage: text().$type<'ordinary' | 'complex'>(),
+    triagedAt: ts(),
+    triagedBy: integer().references(() => users.id),
+    /** The triage clock: by when the receiving unit must triage (and, if complex, accept) the ticket */
+    triageDueAt: ts(),
+    /** An ordinary ticket's quick-reply clock (set when triaged ordinary) */
+    quickReplyDueAt: ts(),
     status: assignmentStatus().notNull(),
     version: integer().notNull().default(1),
     /** Designated after a disputed return: may not return again (潍坊条例 Art. 22). */
@@ -188,6 +208,7 @@ export const assignments = pgTable(
   },
   (t) => [
     index('assignments_ticket_idx').on(t.ticketId),
+    index('assignments_parent_idx').on(t.parentId).where(sql`${t.parentId} is not null`),
     index('assignments_unit_status_idx').on(t.unitId, t.status),
     index('assignments_next_check_idx').on(t.nextCheckAt).where(sql`${t.nextCheckAt} is not null`),
     index('assignments_sla_waiting_idx').on(t.ticketId).where(sql`${t.slaWaiting} <> '[]'::jsonb`),

@@ -104,8 +104,21 @@ export type AssignmentActionPayloads = Exactly<
     request_return: { requestId: number; reason: string };
     request_extension: { requestId: number; reason: string; requestedDueAt: string };
     request_termination: { requestId: number; reason: string };
+    hand_down: HandDownPayload;
   }
 >;
+
+/** A hand-down: the sub-assignments made (lead first), their deadlines, and the clocks brought back to the parent's. */
+export type HandDownPayload = {
+  subAssignmentIds: number[];
+  leadUnitId: number;
+  assistUnitIds: number[];
+  note: string | null;
+  deadlines: Record<Clock, string | null>;
+  /** Clocks whose own deadline would have ended after the parent's, so end with it */
+  clamped: Clock[];
+  awaitingCalendar: AwaitingCalendar[];
+};
 
 /** Every unit action's event says whose assignment it was and how the assignment moved. */
 export type AssignmentStamp = { unitId: number; role: AssignmentRole; assignmentFrom: AssignmentStatus; assignmentTo: AssignmentStatus };

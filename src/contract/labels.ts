@@ -43,6 +43,7 @@ export const STATUS_LABELS: Record<TicketStatus | AssignmentStatus, string> = {
   callback_disputed: '回访不满意待处理',
   closed: '已办结',
   replied: '已答复',
+  completed: '已审核办结',
   returned: '已退单',
 };
 
@@ -72,6 +73,7 @@ export const ACTION_LABELS: Record<TicketAction | AssignmentAction, string> = {
   request_return: '申请退单',
   request_extension: '申请延期',
   request_termination: '申请终止',
+  hand_down: '下派',
 };
 
 /** What happened, as a ticket's history names each event: an action by its name, a unit's sign and reply by whose they were. */

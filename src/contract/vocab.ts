@@ -82,6 +82,7 @@ export const ASSIGNMENT_STATUSES = [
   'awaiting_sign', // 待签收
   'in_progress', // 已签收, 办理中
   'replied', // 已答复
+  'completed', // 已办结 (a sub-assignment whose reply its parent approved)
   'returned', // 退单已批准: this unit no longer holds the ticket
   'closed', // the ticket closed while this assignment was live
 ] as const;
@@ -110,7 +111,16 @@ export const TICKET_ACTIONS = [
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 /** Actions a unit performs on its own assignment; each is an endpoint and an event type. */
-export const ASSIGNMENT_ACTIONS = ['sign', 'contact', 'note', 'reply', 'request_return', 'request_extension', 'request_termination'] as const;
+export const ASSIGNMENT_ACTIONS = [
+  'sign',
+  'contact',
+  'note',
+  'reply',
+  'request_return',
+  'request_extension',
+  'request_termination',
+  'hand_down', // 下派: to units beneath, as sub-assignments that answer to this one
+] as const;
 export type AssignmentAction = (typeof ASSIGNMENT_ACTIONS)[number];
 
 export const ASSIGNMENT_ROLES = ['lead', 'assist'] as const; // 主办 协办

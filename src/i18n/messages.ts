@@ -266,6 +266,7 @@ const EN_STATUS: Record<TicketStatus | AssignmentStatus, string> = {
   callback_disputed: 'callback disputed',
   closed: 'closed',
   replied: 'replied',
+  completed: 'completed (approved by the parent)',
   returned: 'returned',
 };
 const EN_ACTION: Record<TicketAction | AssignmentAction, string> = {
@@ -279,6 +280,7 @@ const EN_ACTION: Record<TicketAction | AssignmentAction, string> = {
   request_return: 'request return',
   request_extension: 'request extension',
   request_termination: 'request termination',
+  hand_down: 'hand down',
   approve_return: 'approve return',
   reject_return: 'reject return',
   approve_extension: 'approve extension',

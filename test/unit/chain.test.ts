@@ -147,10 +147,11 @@ describe('the sub-assignment table', () => {
     expect(subTransition(lead('in_progress', { designated: true }), 'in_progress', 'request_extension')).toEqual({ ok: true, to: 'in_progress' });
   });
 
-  it('assisting sub-units sign, contact, note and reply; they neither return, extend nor hand down', () => {
+  it('assisting sub-units sign, contact, note, reply and hand their part down; they neither return nor extend', () => {
     expect(subTransition(assist('in_progress'), 'in_progress', 'reply')).toEqual({ ok: true, to: 'replied' });
     expect(subTransition(assist('replied'), 'in_progress', 'approve_sub_reply')).toEqual({ ok: true, to: 'completed' });
-    for (const action of ['request_return', 'request_extension', 'hand_down'] as const) {
+    expect(subTransition(assist('in_progress'), 'in_progress', 'hand_down')).toEqual({ ok: true, to: 'in_progress' });
+    for (const action of ['request_return', 'request_extension'] as const) {
       expect(subTransition(assist('in_progress'), 'in_progress', action)).toEqual({ ok: false, code: 'invalid_transition' });
     }
   });

@@ -144,6 +144,11 @@ const EXPECTED_ASSIGNMENT: Legal[] = [
   ...rows('request_return', 'lead', ['in_progress'], ['in_progress'], 'return_requested', 'in_progress'),
   ...rows('request_extension', 'lead', ['in_progress'], ['in_progress'], 'in_progress', 'in_progress'),
   ...rows('request_termination', 'lead', ['in_progress'], ['in_progress'], 'termination_requested', 'in_progress'),
+
+  // hand down (下派) to units beneath: the lead while the ticket is in progress, an assisting unit while the
+  // ticket is with the units; neither the ticket nor the holder's assignment moves (it stays accountable)
+  ...rows('hand_down', 'lead', ['in_progress'], ['in_progress'], 'same', 'same'),
+  ...rows('hand_down', 'assist', WITH_UNITS, ['in_progress'], 'same', 'same'),
 ];
 
 const key = (t: TicketStatus, r: Role, a: AssignmentStatus, x: AssignmentAction) => `${t}|${r}|${a}|${x}`;

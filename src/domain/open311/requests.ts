@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { assignments, categories, idempotencyKeys, tickets, units, users } from '../../../db/schema/index.ts';
 import { Open311Error } from './errors.ts';
@@ -79,7 +79,7 @@ async function leads(db: Db, ticketIds: number[]) {
     .from(assignments)
     .innerJoin(units, eq(units.id, assignments.unitId))
     // A returned lead no longer holds the ticket.
-    .where(and(inArray(assignments.ticketId, ticketIds), eq(assignments.role, 'lead'), ne(assignments.status, 'returned')))
+    .where(and(inArray(assignments.ticketId, ticketIds), eq(assignments.role, 'lead'), isNull(assignments.parentId), ne(assignments.status, 'returned')))
     .orderBy(asc(assignments.id));
   for (const r of rows) out.set(r.ticketId, { unitName: r.unitName, completeDueAt: r.completeDueAt });
   return out;

@@ -76,7 +76,7 @@ export async function typicalCases(db: Db, span: MonthSpan): Promise<TypicalCase
     ),
     overdue: await top(sql`
       select t.id, max(${late}) as score from tickets t join assignments a on a.ticket_id = t.id
-      where ${received} and a.role = 'lead' and a.complete_due_at is not null and a.complete_due_at < ${to}::timestamptz
+      where ${received} and a.role = 'lead' and a.parent_id is null and a.complete_due_at is not null and a.complete_due_at < ${to}::timestamptz
       group by t.id, t.number having max(${late}) > 0 order by 2 desc, t.number limit ${SHORTLIST}`),
     repeat: await top(sql`
       select t.id, count(*) as score from tickets t join contacts c on c.ticket_id = t.id
@@ -116,9 +116,9 @@ export async function typicalCases(db: Db, span: MonthSpan): Promise<TypicalCase
     await db.execute(sql`
       select t.id, t.number, t.title, t.status, t.close_reason, t.redo_count, t.supervision_level, c.name as category,
         coalesce(s.name, d.name) as street,
-        (select u.name from assignments a join units u on u.id = a.unit_id where a.ticket_id = t.id and a.role = 'lead' order by a.id desc limit 1) as lead_unit,
+        (select u.name from assignments a join units u on u.id = a.unit_id where a.ticket_id = t.id and a.role = 'lead' and a.parent_id is null order by a.id desc limit 1) as lead_unit,
         (select count(*)::int from contacts x where x.ticket_id = t.id and x.is_repeat) as repeats,
-        (select max(${late}) from assignments a where a.ticket_id = t.id and a.role = 'lead' and a.complete_due_at is not null) as late_hours,
+        (select max(${late}) from assignments a where a.ticket_id = t.id and a.role = 'lead' and a.parent_id is null and a.complete_due_at is not null) as late_hours,
         cb.solved, cb.satisfaction
       from tickets t
         join categories c on c.id = t.category_id

@@ -11,7 +11,8 @@
  * Nothing here touches the database, the clock or the actor's session: the commands that will use these rules
  * load the rows, ask, and write.
  */
-import { UNIT_KINDS, type UnitKind } from '../vocab.ts';
+import { UNIT_KINDS, type AssignmentAction, type AssignmentRole, type AssignmentStatus, type TicketStatus, type UnitKind } from '../vocab.ts';
+import { assignmentTransition, UNIT_ACTIVE } from './status.ts';
 
 // ---------------------------------------------------------------- who may hand down to whom
 
@@ -132,8 +133,8 @@ export const SUB_TABLE: Record<SubAction | SubDecision, SubRule> = {
   reply: { from: ['in_progress'], to: 'replied', lead: true, assist: true },
   request_return: { from: ['in_progress'], to: 'same', lead: true, assist: false },
   request_extension: { from: ['in_progress'], to: 'same', lead: true, assist: false },
-  // A street that received a sub-assignment may pass it on to its communities in turn, while it holds it.
-  hand_down: { from: ['in_progress'], to: 'same', lead: true, assist: false },
+  // A street that received a sub-assignment (its lead or assisting part) may pass it on to its communities in turn.
+  hand_down: { from: ['in_progress'], to: 'same', lead: true, assist: true },
   approve_sub_reply: { from: ['replied'], to: 'completed', lead: true, assist: true },
   reject_sub_reply: { from: ['replied'], to: 'in_progress', lead: true, assist: true },
   approve_sub_return: { from: ['in_progress'], to: 'returned', lead: true, assist: false, pending: 'return' },
@@ -171,4 +172,33 @@ export function subTransition(
   if ((action === 'request_return' || action === 'request_extension') && sub.pending) return { ok: false, code: 'request_pending' };
   if (rule.pending && sub.pending !== rule.pending) return { ok: false, code: 'no_pending_request' };
   return { ok: true, to: rule.to === 'same' ? sub.status : rule.to };
+}
+
+// ---------------------------------------------------------------- one step of a unit, at any level
+
+/**
+ * The sub-unit actions that run today: sign, contact, note, reply and handing down further. A sub-unit's return
+ * and extension requests wait for the parent's decisions (SUB_DECISIONS), which come next; until then they are
+ * not offered and refused as invalid.
+ */
+const SUB_ACTIONS_RUNNING: readonly AssignmentAction[] = ['sign', 'contact', 'note', 'reply', 'hand_down'];
+
+/**
+ * Where a unit's action on its assignment leads, for a top-level assignment (the transition table of status.ts:
+ * the lead's steps move the ticket) and for a sub-assignment alike (the table above: the ticket stays where it
+ * is — a sub-unit answers to its parent, which answers upward). Legal for a sub-assignment only while the
+ * ticket is in the units' hands and its parent holds it.
+ */
+export function unitStep(
+  ticket: TicketStatus,
+  a: { role: AssignmentRole; status: AssignmentStatus; designated: boolean; parentId: number | null },
+  parentStatus: AssignmentStatus | null,
+  action: AssignmentAction,
+): { ok: true; ticketTo: TicketStatus; assignmentTo: AssignmentStatus } | { ok: false } {
+  if (a.parentId === null) return assignmentTransition(ticket, a, action);
+  if (!SUB_ACTIONS_RUNNING.includes(action) || !UNIT_ACTIVE.includes(ticket) || !parentStatus) return { ok: false };
+  const t = subTransition({ role: a.role, status: a.status, designated: a.designated, pending: null }, parentStatus, action as SubAction);
+  // The sub-table's own statuses beyond the assignment's (completed) come with the parent's decisions.
+  if (!t.ok || t.to === 'completed') return { ok: false };
+  return { ok: true, ticketTo: ticket, assignmentTo: t.to };
 }

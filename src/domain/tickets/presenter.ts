@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { completionHolds, firedAlerts } from '../sla/assignment-clocks.ts';
 import { clockStates, maxLevel, type CompletionHold } from '../sla/clocks.ts';
+import { unitStep } from './chain.ts';
 import { maskPhone } from './inputs.ts';
 import { callerVisibility, mayAssignment, mayTicket, textMask } from './policy.ts';
 import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
@@ -113,6 +114,7 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
       ),
     ]),
   );
+  const parentStatus = (id: number | null) => (assignmentRows.find(({ a }) => a.id === id)?.a.status as AssignmentStatus | undefined) ?? null;
   const waiting = assignmentRows.flatMap(({ a }) => a.slaWaiting).sort((x, y) => x.date.localeCompare(y.date));
   const levelOf = (a: (typeof assignmentRows)[number]['a']) => {
     const c = clocks.get(a.id)!;
@@ -208,7 +210,7 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
       abilities: ASSIGNMENT_ACTIONS.filter(
         (action) =>
           mayAssignment(actor, action, a.unitId) &&
-          assignmentTransition(t.status, { role: a.role, status: a.status as AssignmentStatus }, action).ok &&
+          unitStep(t.status, { ...a, status: a.status as AssignmentStatus }, parentStatus(a.parentId), action).ok &&
           !(action === 'request_return' && a.designated),
       ),
     })),

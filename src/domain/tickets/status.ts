@@ -79,6 +79,10 @@ export const ASSIGNMENT_TABLE: Record<AssignmentAction, AssignmentRule> = {
   request_return: { from: ['in_progress'], to: 'same', lead: { from: ['in_progress'], to: 'return_requested' }, assist: null },
   request_extension: { from: ['in_progress'], to: 'same', lead: { from: ['in_progress'], to: 'same' }, assist: null },
   request_termination: { from: ['in_progress'], to: 'same', lead: { from: ['in_progress'], to: 'termination_requested' }, assist: null },
+  // A unit hands its part down to units beneath it and stays accountable for it (src/domain/tickets/chain.ts):
+  // the lead while the ticket is in progress (not while its own request awaits review), an assisting unit
+  // while the ticket is with the units.
+  hand_down: { from: ['in_progress'], to: 'same', lead: { from: ['in_progress'], to: 'same' }, assist: UNIT_ACTIVE },
 };
 
 export type Transition<S> = { ok: true; to: S } | { ok: false };

@@ -66,6 +66,7 @@ const STATUS_EN: Record<TicketStatus | AssignmentStatus, string> = {
   callback_disputed: 'callback disputed',
   closed: 'closed',
   replied: 'replied',
+  completed: 'completed (approved by the parent)',
   returned: 'returned',
 };
 const EVENT_EN: Record<TicketEventType, string> = {
@@ -93,6 +94,7 @@ const EVENT_EN: Record<TicketEventType, string> = {
   request_return: 'return requested',
   request_extension: 'extension requested',
   request_termination: 'termination requested',
+  hand_down: 'handed down',
   ticket_created: 'received',
   contact_linked: 'repeat call linked',
   ticket_merged_in: 'duplicate merged in',

@@ -2,7 +2,7 @@
  * The centre's decisions on a ticket after intake, besides dispatch (dispatch.ts): decline, merge, the reviews
  * of a unit's requests (return, extension, termination) and of its reply, the callback, reopen and close.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
 import { assignmentRequests, assignments, callbacks, contacts } from '../../../../db/schema/index.ts';
 import type { Satisfaction, SolvedResult } from '../../../contract/vocab.ts';
@@ -47,7 +47,7 @@ async function leadAssignment(tx: Db, ticketId: number): Promise<AssignmentRow> 
   const [a] = await tx
     .select()
     .from(assignments)
-    .where(and(eq(assignments.ticketId, ticketId), eq(assignments.role, 'lead'), inArray(assignments.status, [...LIVE_ASSIGNMENT])))
+    .where(and(eq(assignments.ticketId, ticketId), eq(assignments.role, 'lead'), isNull(assignments.parentId), inArray(assignments.status, [...LIVE_ASSIGNMENT])))
     .for('update');
   if (!a) throw new NotFoundError('assignment_not_found');
   return a;

@@ -15,7 +15,8 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.ts';
 import { mayAssignment, mayTicket } from '../policy.ts';
 import { loadTicket, type AssignmentRow, type TicketRow } from '../queries.ts';
 import { inTransaction, type Recorder } from '../record.ts';
-import { assignmentTransition, ticketTransition, type AssignmentAction, type AssignmentStatus, type TicketAction, type TicketStatus } from '../status.ts';
+import { unitStep } from '../chain.ts';
+import { ticketTransition, type AssignmentAction, type AssignmentStatus, type TicketAction, type TicketStatus } from '../status.ts';
 
 type TicketStep = {
   tx: Db;
@@ -124,7 +125,9 @@ export async function runAssignmentAction<A extends AssignmentAction>(
     const a = assignment!;
     if (!mayAssignment(actor, action, a.unitId)) throw new ForbiddenError();
     checkVersion(a.version, expectedVersion, ticket.status, { assignmentStatus: a.status });
-    const t = assignmentTransition(ticket.status, { role: a.role, status: a.status as AssignmentStatus }, action);
+    // A sub-assignment's step depends on its parent (which the locked ticket keeps still): read its status.
+    const [parent] = a.parentId ? await tx.select({ status: assignments.status }).from(assignments).where(eq(assignments.id, a.parentId)) : [];
+    const t = unitStep(ticket.status, { ...a, status: a.status as AssignmentStatus }, (parent?.status as AssignmentStatus | undefined) ?? null, action);
     if (!t.ok)
       throw new ConflictError(
         'invalid_transition',

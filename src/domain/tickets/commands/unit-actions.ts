@@ -57,9 +57,10 @@ export async function replyAssignment(deps: TxDeps, actor: Actor, id: number, in
   // it, the response is a miss (the ticket view shows it so).
   return runAssignmentAction(deps, actor, id, 'reply', input.version, async ({ assignment, now }) => ({
     set: { replyContent: input.content, repliedAt: now, repliedBy: actor.userId, ...stopClock(assignment, 'complete', 'response') },
-    ticketSet: assignment.role === 'lead' ? { repliedAt: now } : {},
+    // The ticket's reply is its top-level lead's; a sub-unit's reply goes to its parent.
+    ticketSet: assignment.role === 'lead' && assignment.parentId === null ? { repliedAt: now } : {},
     payload: { content: input.content },
-    public: assignment.role === 'lead',
+    public: assignment.role === 'lead' && assignment.parentId === null,
   }));
 }
 
