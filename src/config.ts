@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import cron from 'node-cron';
+import { UNIT_KINDS } from './contract/vocab.ts';
+import { parseHandDownLevels } from './domain/tickets/chain.ts';
 
 /**
  * The SMS gateways an instance can be configured with (SMS_GATEWAY); src/adapters/sms-gateway.ts builds each.
@@ -116,6 +118,39 @@ const Env = z
       .positive()
       .max(7 * 1440)
       .default(240),
+    // ---- the chain of levels
+    /**
+     * Which unit kinds hand tickets down to which (always within their own subtree): `district>street,department;
+     * street>community` (an empty text: nobody hands down; the centre dispatches directly as always)
+     */
+    HAND_DOWN_LEVELS: z
+      .string()
+      .default('district>street,department;street>community;department>community')
+      .superRefine((s, ctx) => {
+        try {
+          parseHandDownLevels(s);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }),
+    /** The receiving level that triages what the centre dispatches (普通 / 复杂): unit kinds, comma-separated */
+    TRIAGE_UNIT_KINDS: z
+      .string()
+      .default('district')
+      .refine((s) => s.split(',').every((k) => (UNIT_KINDS as readonly string[]).includes(k.trim())), { message: `unit kinds: ${UNIT_KINDS.join(', ')}` }),
+    /** An ordinary (普通) ticket is replied to within this many natural minutes of its receipt */
+    TRIAGE_ORDINARY_REPLY_MINUTES: z.coerce.number().int().positive().max(1440).default(60),
+    /** A ticket is triaged — and a complex (复杂) one accepted — within this many working days of its receipt */
+    TRIAGE_ACCEPT_WORKING_DAYS: z.coerce.number().int().positive().max(10).default(1),
+    /**
+     * The kinds of key tickets (重点督办) the supervisor tracks, `;`-separated: overdue, repeat>=N (repeated calls),
+     * redo_dissatisfied (dissatisfied after a redo), returned>=N (returned N times or more)
+     */
+    KEY_SUPERVISION_KINDS: z.string().default('overdue;repeat>=3;redo_dissatisfied;returned>=2'),
+    /** 督办 still overdue this many working days after its notice to the unit goes to the leader of the level above */
+    SUPERVISION_ESCALATE_WORKING_DAYS: z.coerce.number().int().positive().max(30).default(1),
+    /** … and this many working days after that escalation, an accountability item (追责) is recorded on the unit */
+    ACCOUNTABILITY_AFTER_WORKING_DAYS: z.coerce.number().int().positive().max(60).default(3),
     /** Metrics rollup: when it runs (node-cron, Asia/Shanghai) and how many events one transaction counts */
     METRICS_ROLLUP_CRON: z.string().default('* * * * *'),
     METRICS_ROLLUP_BATCH_SIZE: z.coerce.number().int().positive().max(20_000).default(2000),

@@ -23,7 +23,9 @@ import type {
   RecomputeReason,
   Satisfaction,
   SolvedResult,
+  SubDecision,
   TicketAction,
+  TriageLevel,
 } from './vocab.ts';
 
 /** T with exactly the keys K: a key missing or one too many is a compile error. */
@@ -105,8 +107,34 @@ export type AssignmentActionPayloads = Exactly<
     request_extension: { requestId: number; reason: string; requestedDueAt: string };
     request_termination: { requestId: number; reason: string };
     hand_down: HandDownPayload;
+    /** triageDueAt: by when it had to be triaged; quickReplyDueAt: an ordinary ticket's reply deadline */
+    triage: { level: TriageLevel; note: string | null; triageDueAt: string | null; onTime: boolean; quickReplyDueAt: string | null };
   }
 >;
+
+/**
+ * What each of a parent's decisions on a sub-assignment records (the event's assignmentId is the sub-assignment;
+ * subUnitId its unit, parentAssignmentId the deciding one): the reason or note, and for an extension the deadline.
+ */
+export type SubDecisionPayloads = Exactly<
+  SubDecision,
+  {
+    approve_sub_reply: SubDecisionBase & { note: string | null; reply: string };
+    reject_sub_reply: SubDecisionBase & { reason: string };
+    approve_sub_return: SubDecisionBase & { requestId: number; note: string | null };
+    reject_sub_return: SubDecisionBase & { requestId: number; note: string | null };
+    approve_sub_extension: SubDecisionBase & { requestId: number; note: string | null; newDueAt: string; previousDueAt: string | null };
+    reject_sub_extension: SubDecisionBase & { requestId: number; note: string | null };
+    recall: SubDecisionBase & { reason: string };
+  }
+>;
+export type SubDecisionBase = {
+  subUnitId: number;
+  parentAssignmentId: number;
+  parentUnitId: number;
+  assignmentFrom: AssignmentStatus;
+  assignmentTo: AssignmentStatus;
+};
 
 /** A hand-down: the sub-assignments made (lead first), their deadlines, and the clocks brought back to the parent's. */
 export type HandDownPayload = {
@@ -171,7 +199,8 @@ type CentreOf<A extends TicketAction> = A extends 'dispatch'
 /** The payload of every ticket event type, as stored in ticket_events.payload. */
 export type TicketEventPayloads = { [A in TicketAction]: TicketActionPayloads[A] & CentreOf<A> } & {
   [A in AssignmentAction]: AssignmentActionPayloads[A] & AssignmentStamp;
-} & OtherEventPayloads;
+} & SubDecisionPayloads &
+  OtherEventPayloads;
 
 export type TicketEventType = keyof TicketEventPayloads;
 

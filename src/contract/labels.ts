@@ -5,6 +5,7 @@
  */
 import type { TicketEventType } from './events.ts';
 import type {
+  SubDecision,
   AppealReasonCode,
   AssignmentAction,
   AssignmentRole,
@@ -74,6 +75,18 @@ export const ACTION_LABELS: Record<TicketAction | AssignmentAction, string> = {
   request_extension: '申请延期',
   request_termination: '申请终止',
   hand_down: '下派',
+  triage: '研判分类',
+};
+
+/** A parent unit's decisions on its sub-assignments (buttons and history alike). */
+export const SUB_DECISION_LABELS: Record<SubDecision, string> = {
+  approve_sub_reply: '下级答复审核通过',
+  reject_sub_reply: '下级答复退回重办',
+  approve_sub_return: '同意下级退回',
+  reject_sub_return: '不同意下级退回',
+  approve_sub_extension: '同意下级延期',
+  reject_sub_extension: '不同意下级延期',
+  recall: '收回下派',
 };
 
 /** What happened, as a ticket's history names each event: an action by its name, a unit's sign and reply by whose they were. */
@@ -92,6 +105,7 @@ export const EVENT_LABELS: Record<TicketEventType, string> = {
   appeal_filed: '提出申诉',
   appeal_approved: '申诉通过',
   appeal_rejected: '申诉驳回',
+  ...SUB_DECISION_LABELS,
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

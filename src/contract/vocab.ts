@@ -120,8 +120,25 @@ export const ASSIGNMENT_ACTIONS = [
   'request_extension',
   'request_termination',
   'hand_down', // 下派: to units beneath, as sub-assignments that answer to this one
+  'triage', // 研判分类: the receiving level marks the ticket ordinary or complex (普通 / 复杂)
 ] as const;
 export type AssignmentAction = (typeof ASSIGNMENT_ACTIONS)[number];
+
+/** What the unit holding an assignment decides on its direct sub-assignments (each is an endpoint and an event type). */
+export const SUB_DECISIONS = [
+  'approve_sub_reply', // 审核通过下级答复
+  'reject_sub_reply', // 退回下级重办
+  'approve_sub_return', // 同意下级退回
+  'reject_sub_return', // 不同意下级退回 (the sub-unit is designated)
+  'approve_sub_extension', // 同意下级延期 (within the parent's own deadline)
+  'reject_sub_extension', // 不同意下级延期
+  'recall', // 收回: take a sub-assignment back
+] as const;
+export type SubDecision = (typeof SUB_DECISIONS)[number];
+
+/** Triage at the receiving level: 普通 (reply within the hour) or 复杂 (accept within a working day). */
+export const TRIAGE_LEVELS = ['ordinary', 'complex'] as const;
+export type TriageLevel = (typeof TRIAGE_LEVELS)[number];
 
 export const ASSIGNMENT_ROLES = ['lead', 'assist'] as const; // 主办 协办
 export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];

@@ -281,6 +281,7 @@ const EN_ACTION: Record<TicketAction | AssignmentAction, string> = {
   request_extension: 'request extension',
   request_termination: 'request termination',
   hand_down: 'hand down',
+  triage: 'triage',
   approve_return: 'approve return',
   reject_return: 'reject return',
   approve_extension: 'approve extension',

@@ -149,6 +149,9 @@ const EXPECTED_ASSIGNMENT: Legal[] = [
   // ticket is with the units; neither the ticket nor the holder's assignment moves (it stays accountable)
   ...rows('hand_down', 'lead', ['in_progress'], ['in_progress'], 'same', 'same'),
   ...rows('hand_down', 'assist', WITH_UNITS, ['in_progress'], 'same', 'same'),
+
+  // triage (研判分类): the lead once signed, while the ticket is in progress
+  ...rows('triage', 'lead', ['in_progress'], ['in_progress'], 'same', 'same'),
 ];
 
 const key = (t: TicketStatus, r: Role, a: AssignmentStatus, x: AssignmentAction) => `${t}|${r}|${a}|${x}`;

@@ -95,7 +95,14 @@ export async function superviseTicket(deps: TxDeps, actor: Actor, ticketId: numb
     const [lead] = await tx
       .select()
       .from(assignments)
-      .where(and(eq(assignments.ticketId, ticket.id), eq(assignments.role, 'lead'), isNull(assignments.parentId), inArray(assignments.status, ['awaiting_sign', 'in_progress', 'replied'])));
+      .where(
+        and(
+          eq(assignments.ticketId, ticket.id),
+          eq(assignments.role, 'lead'),
+          isNull(assignments.parentId),
+          inArray(assignments.status, ['awaiting_sign', 'in_progress', 'replied']),
+        ),
+      );
     const now = deps.clock.now();
     const reason = input.reason ?? '督办：请加快办理并及时答复';
     await tx.insert(supervisionItems).values({

@@ -11,7 +11,16 @@
  * Nothing here touches the database, the clock or the actor's session: the commands that will use these rules
  * load the rows, ask, and write.
  */
-import { UNIT_KINDS, type AssignmentAction, type AssignmentRole, type AssignmentStatus, type TicketStatus, type UnitKind } from '../vocab.ts';
+import {
+  SUB_DECISIONS,
+  UNIT_KINDS,
+  type SubDecision,
+  type AssignmentAction,
+  type AssignmentRole,
+  type AssignmentStatus,
+  type TicketStatus,
+  type UnitKind,
+} from '../vocab.ts';
 import { assignmentTransition, UNIT_ACTIVE } from './status.ts';
 
 // ---------------------------------------------------------------- who may hand down to whom
@@ -111,17 +120,8 @@ export type SubStatus = (typeof SUB_STATUSES)[number];
 export const SUB_ACTIONS = ['sign', 'contact', 'note', 'reply', 'request_return', 'request_extension', 'hand_down'] as const;
 export type SubAction = (typeof SUB_ACTIONS)[number];
 
-/** What the parent's unit decides on its direct sub-assignments. */
-export const SUB_DECISIONS = [
-  'approve_sub_reply',
-  'reject_sub_reply',
-  'approve_sub_return',
-  'reject_sub_return',
-  'approve_sub_extension',
-  'reject_sub_extension',
-  'recall',
-] as const;
-export type SubDecision = (typeof SUB_DECISIONS)[number];
+/** What the parent's unit decides on its direct sub-assignments (the contract's vocabulary). */
+export { SUB_DECISIONS, type SubDecision };
 
 type SubRule = { from: readonly SubStatus[]; to: SubStatus | 'same'; lead: boolean; assist: boolean; pending?: 'return' | 'extension' };
 
@@ -177,13 +177,6 @@ export function subTransition(
 // ---------------------------------------------------------------- one step of a unit, at any level
 
 /**
- * The sub-unit actions that run today: sign, contact, note, reply and handing down further. A sub-unit's return
- * and extension requests wait for the parent's decisions (SUB_DECISIONS), which come next; until then they are
- * not offered and refused as invalid.
- */
-const SUB_ACTIONS_RUNNING: readonly AssignmentAction[] = ['sign', 'contact', 'note', 'reply', 'hand_down'];
-
-/**
  * Where a unit's action on its assignment leads, for a top-level assignment (the transition table of status.ts:
  * the lead's steps move the ticket) and for a sub-assignment alike (the table above: the ticket stays where it
  * is — a sub-unit answers to its parent, which answers upward). Legal for a sub-assignment only while the
@@ -194,11 +187,23 @@ export function unitStep(
   a: { role: AssignmentRole; status: AssignmentStatus; designated: boolean; parentId: number | null },
   parentStatus: AssignmentStatus | null,
   action: AssignmentAction,
-): { ok: true; ticketTo: TicketStatus; assignmentTo: AssignmentStatus } | { ok: false } {
+  pending: SubState['pending'] = null,
+): { ok: true; ticketTo: TicketStatus; assignmentTo: AssignmentStatus } | { ok: false; code?: SubRefusal } {
   if (a.parentId === null) return assignmentTransition(ticket, a, action);
-  if (!SUB_ACTIONS_RUNNING.includes(action) || !UNIT_ACTIVE.includes(ticket) || !parentStatus) return { ok: false };
-  const t = subTransition({ role: a.role, status: a.status, designated: a.designated, pending: null }, parentStatus, action as SubAction);
-  // The sub-table's own statuses beyond the assignment's (completed) come with the parent's decisions.
-  if (!t.ok || t.to === 'completed') return { ok: false };
+  // Termination is asked of the centre by the top level; triage belongs to the receiving level.
+  if (!(SUB_ACTIONS as readonly string[]).includes(action) || !UNIT_ACTIVE.includes(ticket) || !parentStatus) return { ok: false };
+  const t = subTransition({ role: a.role, status: a.status, designated: a.designated, pending }, parentStatus, action as SubAction);
+  if (!t.ok) return t;
   return { ok: true, ticketTo: ticket, assignmentTo: t.to };
+}
+
+/** A parent's decision on its sub-assignment: legal now? (The ticket must be with the units.) */
+export function subDecision(
+  ticket: TicketStatus,
+  sub: SubState,
+  parentStatus: AssignmentStatus,
+  decision: SubDecision,
+): { ok: true; to: SubStatus } | { ok: false; code: SubRefusal } {
+  if (!UNIT_ACTIVE.includes(ticket)) return { ok: false, code: 'invalid_transition' };
+  return subTransition(sub, parentStatus, decision);
 }

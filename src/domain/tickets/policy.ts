@@ -34,6 +34,7 @@ export const ASSIGNMENT_ACTION_ROLES: Record<AssignmentAction, readonly Role[]> 
   request_extension: ['unit_handler', 'unit_leader'],
   request_termination: ['unit_handler', 'unit_leader'],
   hand_down: ['unit_handler', 'unit_leader'],
+  triage: ['unit_handler', 'unit_leader'],
 };
 
 export const mayTicket = (actor: Pick<Actor, 'role'>, action: TicketAction) => TICKET_ACTION_ROLES[action].includes(actor.role);

@@ -83,6 +83,8 @@ export const ASSIGNMENT_TABLE: Record<AssignmentAction, AssignmentRule> = {
   // the lead while the ticket is in progress (not while its own request awaits review), an assisting unit
   // while the ticket is with the units.
   hand_down: { from: ['in_progress'], to: 'same', lead: { from: ['in_progress'], to: 'same' }, assist: UNIT_ACTIVE },
+  // The receiving level's lead marks the ticket ordinary or complex once it has signed (the command checks the level).
+  triage: { from: ['in_progress'], to: 'same', lead: { from: ['in_progress'], to: 'same' }, assist: null },
 };
 
 export type Transition<S> = { ok: true; to: S } | { ok: false };

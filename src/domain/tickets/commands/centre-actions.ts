@@ -47,7 +47,9 @@ async function leadAssignment(tx: Db, ticketId: number): Promise<AssignmentRow> 
   const [a] = await tx
     .select()
     .from(assignments)
-    .where(and(eq(assignments.ticketId, ticketId), eq(assignments.role, 'lead'), isNull(assignments.parentId), inArray(assignments.status, [...LIVE_ASSIGNMENT])))
+    .where(
+      and(eq(assignments.ticketId, ticketId), eq(assignments.role, 'lead'), isNull(assignments.parentId), inArray(assignments.status, [...LIVE_ASSIGNMENT])),
+    )
     .for('update');
   if (!a) throw new NotFoundError('assignment_not_found');
   return a;
