@@ -19,6 +19,7 @@ import type {
   ContactMethod,
   Disposition,
   EmergencyLine,
+  KeyTicketKind,
   Level,
   RecomputeReason,
   Satisfaction,
@@ -184,6 +185,13 @@ export type OtherEventPayloads = {
   sla_recomputed: { reason: RecomputeReason; cycle: number; changes: { clock: Clock; from: string | null; to: string | null }[] };
   /** 督办 by a supervisor: the level after it */
   supervise: { reason: string; unitId: number | null; supervisionLevel: number };
+  /**
+   * Written by the SLA sweep: a 督办 still open and its assignment still overdue the set number of working days
+   * after the notice to the unit goes to the leader of the level above (`toUnitId`: the unit's parent; null: none)
+   */
+  supervision_escalated: { supervisionId: number; unitId: number; toUnitId: number | null; clock: Clock | null; level: 2; noticeAt: string };
+  /** Written by the SLA sweep: still overdue the set number of working days after the escalation — 追责 on the unit */
+  accountability_recorded: { accountabilityId: number; supervisionId: number; unitId: number; kind: KeyTicketKind; reason: string };
   appeal_filed: { appealId: number; unitId: number; reasonCode: AppealReasonCode; reason: string; attachmentIds: number[] };
   appeal_approved: { appealId: number; unitId: number; reasonCode: AppealReasonCode; note: string };
   appeal_rejected: { appealId: number; unitId: number; reasonCode: AppealReasonCode; note: string };

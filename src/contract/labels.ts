@@ -15,6 +15,7 @@ import type {
   CloseReason,
   ContactMethod,
   DayKind,
+  KeyTicketKind,
   Disposition,
   RequestKind,
   Role,
@@ -102,6 +103,8 @@ export const EVENT_LABELS: Record<TicketEventType, string> = {
   sla_uncomputable: '时限无法计算',
   sla_recomputed: '日历变更，期限重算',
   supervise: '督办',
+  supervision_escalated: '督办升级至上级领导',
+  accountability_recorded: '追责',
   appeal_filed: '提出申诉',
   appeal_approved: '申诉通过',
   appeal_rejected: '申诉驳回',
@@ -191,6 +194,14 @@ export const WARNING_LEVEL_LABELS: Record<WarningLevel, string> = { none: '正�
 export const CLOCK_LABELS: Record<Clock, string> = { sign: '签收', response: '响应', complete: '办结' };
 
 export const SUPERVISION_KIND_LABELS: Record<SupervisionKind, string> = { reminder: '催办', supervision: '督办' };
+
+/** Key tickets (重点督办) by kind; the threshold of repeat / returned is the setting's and is shown beside the name. */
+export const KEY_TICKET_KIND_LABELS: Record<KeyTicketKind, string> = {
+  overdue: '超期未办结',
+  repeat: '重复来电',
+  redo_dissatisfied: '重办后仍不满意',
+  returned: '多次退回',
+};
 
 export const DAY_KIND_LABELS: Record<DayKind, string> = { holiday: '放假', workday: '调休上班' };
 

@@ -224,6 +224,10 @@ export type CentreDecidingAction = keyof typeof CENTRE_CLOCK_OF;
 export const SUPERVISION_KINDS = ['reminder', 'supervision'] as const;
 export type SupervisionKind = (typeof SUPERVISION_KINDS)[number];
 
+/** The kinds of key tickets (重点督办) a supervisor tracks; which of them, and their thresholds, are a setting. */
+export const KEY_TICKET_KINDS = ['overdue', 'repeat', 'redo_dissatisfied', 'returned'] as const;
+export type KeyTicketKind = (typeof KEY_TICKET_KINDS)[number];
+
 export const CALENDAR_DAY_KINDS = ['holiday', 'workday'] as const; // holiday = 法定假日, workday = 调休上班
 export type DayKind = (typeof CALENDAR_DAY_KINDS)[number];
 

@@ -12,6 +12,7 @@ import {
   DAY_KIND_LABELS,
   DISPOSITION_LABELS,
   EVENT_LABELS,
+  KEY_TICKET_KIND_LABELS,
   REQUEST_KIND_LABELS,
   ROLE_LABELS,
   SATISFACTION_LABELS,
@@ -34,6 +35,7 @@ import type {
   CloseReason,
   ContactMethod,
   DayKind,
+  KeyTicketKind,
   Disposition,
   RequestKind,
   Role,
@@ -111,6 +113,8 @@ const EVENT_EN: Record<TicketEventType, string> = {
   sla_uncomputable: 'deadline not computable',
   sla_recomputed: 'deadline recomputed (calendar changed)',
   supervise: 'supervised',
+  supervision_escalated: 'supervision escalated to the level above',
+  accountability_recorded: 'accountability recorded',
   appeal_filed: 'appeal filed',
   appeal_approved: 'appeal approved',
   appeal_rejected: 'appeal rejected',
@@ -184,6 +188,12 @@ const SATISFACTION_EN: Record<Satisfaction, string> = {
 };
 const WARNING_LEVEL_EN: Record<WarningLevel, string> = { none: 'on time', yellow: 'yellow warning', red: 'red warning', overdue: 'overdue' };
 const SUPERVISION_KIND_EN: Record<SupervisionKind, string> = { reminder: 'reminder', supervision: 'supervision' };
+const KEY_TICKET_KIND_EN: Record<KeyTicketKind, string> = {
+  overdue: 'overdue',
+  repeat: 'repeated calls',
+  redo_dissatisfied: 'dissatisfied after a redo',
+  returned: 'returned repeatedly',
+};
 const DAY_KIND_EN: Record<DayKind, string> = { holiday: 'day off', workday: 'make-up working day' };
 const TOPIC_STATUS_EN: Record<TopicStatus, string> = { open: 'open', in_progress: 'in progress', resolved: 'resolved', closed: 'closed' };
 const TOPIC_ACTION_EN: Record<TopicAction, string> = { start: 'Start', resolve: 'Resolve', reopen: 'Reopen', close: 'Close' };
@@ -206,6 +216,7 @@ const zh = {
   ...keyed('satisfaction', SATISFACTION_LABELS),
   ...keyed('warning', WARNING_LEVEL_LABELS),
   ...keyed('supervisionKind', SUPERVISION_KIND_LABELS),
+  ...keyed('keyKind', KEY_TICKET_KIND_LABELS),
   ...keyed('dayKind', DAY_KIND_LABELS),
   ...keyed('topicStatus', TOPIC_STATUS_LABELS),
   ...keyed('topicAction', TOPIC_ACTION_LABELS),
@@ -256,6 +267,7 @@ const en: Record<keyof typeof zh, string> = {
   ...keyed('satisfaction', SATISFACTION_EN),
   ...keyed('warning', WARNING_LEVEL_EN),
   ...keyed('supervisionKind', SUPERVISION_KIND_EN),
+  ...keyed('keyKind', KEY_TICKET_KIND_EN),
   ...keyed('dayKind', DAY_KIND_EN),
   ...keyed('topicStatus', TOPIC_STATUS_EN),
   ...keyed('topicAction', TOPIC_ACTION_EN),
