@@ -2,6 +2,7 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { UNIT_KINDS } from './contract/vocab.ts';
 import { parseHandDownLevels } from './domain/tickets/chain.ts';
+import { parseKeyKinds } from './domain/supervision/kinds.ts';
 
 /**
  * The SMS gateways an instance can be configured with (SMS_GATEWAY); src/adapters/sms-gateway.ts builds each.
@@ -146,7 +147,16 @@ const Env = z
      * The kinds of key tickets (重点督办) the supervisor tracks, `;`-separated: overdue, repeat>=N (repeated calls),
      * redo_dissatisfied (dissatisfied after a redo), returned>=N (returned N times or more)
      */
-    KEY_SUPERVISION_KINDS: z.string().default('overdue;repeat>=3;redo_dissatisfied;returned>=2'),
+    KEY_SUPERVISION_KINDS: z
+      .string()
+      .default('overdue;repeat>=3;redo_dissatisfied;returned>=2')
+      .superRefine((s, ctx) => {
+        try {
+          parseKeyKinds(s);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }),
     /** 督办 still overdue this many working days after its notice to the unit goes to the leader of the level above */
     SUPERVISION_ESCALATE_WORKING_DAYS: z.coerce.number().int().positive().max(30).default(1),
     /** … and this many working days after that escalation, an accountability item (追责) is recorded on the unit */
