@@ -205,6 +205,12 @@ export const ERROR_MESSAGES = {
   sla_preset_not_found: { 'zh-CN': '没有名为“{name}”的时限预设。', en: 'There is no SLA preset named "{name}".' },
   supervision_item_not_found: { 'zh-CN': '未找到催办/督办事项 {id}。', en: 'Reminder or supervision item {id} not found.' },
   supervision_item_resolved: { 'zh-CN': '催办/督办事项 {id} 已办结。', en: 'Reminder or supervision item {id} is already resolved.' },
+  key_kind_not_tracked: {
+    'zh-CN': '重点督办类型 {kind} 未启用（见设置 KEY_SUPERVISION_KINDS）。',
+    en: 'Key supervision kind {kind} is not tracked (see the KEY_SUPERVISION_KINDS setting).',
+  },
+  accountability_item_not_found: { 'zh-CN': '未找到追责事项 {id}。', en: 'Accountability item {id} not found.' },
+  accountability_item_resolved: { 'zh-CN': '追责事项 {id} 已于 {resolvedAt} 处理。', en: 'Accountability item {id} was already resolved at {resolvedAt}.' },
   search_digits_refused: {
     'zh-CN': '为保护诉求人隐私，单位用户不能按连续4位以上的数字搜索工单内容；查找工单请用工单号。',
     en: "To protect callers' privacy, unit users cannot search ticket text by 4 or more digits in a row; find a ticket by its number instead.",

@@ -175,6 +175,11 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'GET /api/sla/awaiting-calendar': { scope: 'global' },
   'GET /api/sla/supervision': { scope: 'global' },
   'POST /api/sla/supervision/:id/resolve': { scope: 'global', req: (f) => ({ params: { id: f.supervisionItem } }) },
+  'GET /api/supervision/key': { scope: 'global' },
+  'GET /api/supervision/key/:kind': { scope: 'global', req: () => ({ params: { kind: 'overdue' } }) },
+  'GET /api/accountability': { scope: 'global', req: (f) => ({ query: { unitId: String(f.units.streetA), month: '2026-03' } }) },
+  // An empty body: the role check passes, then validation answers 400 (no accountability item in the fixtures).
+  'POST /api/accountability/:id/resolve': { scope: 'global', req: () => ({ params: { id: 1 }, body: {} }) },
   'GET /api/sla/reminders': { scope: 'global' },
   // public, telephony, callbacks
   'GET /api/public/lookup': { scope: 'global', req: (f) => ({ query: { number: f.ticketA.number, last4: '5678' } }) },
