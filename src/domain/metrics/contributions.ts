@@ -24,8 +24,9 @@
  *   request) came by the deadline.
  *
  * Split by meaning: stream.ts (what the fold reads and emits), cohort.ts (a clock's deadline and what it has
- * credited on its day), unit-clocks.ts (the units' clocks per assignment); here the intake, callback, appeal
- * and centre counters and the loop over the stream.
+ * credited on its day), unit-clocks.ts (the units' clocks per assignment), chain-clocks.ts (sub-assignments:
+ * handed down, each clock counted for its own unit); here the intake, callback, appeal and centre counters
+ * and the loop over the stream. The ticket's outcomes (callbacks, redo, close) go to its top-level lead unit.
  *
  * An approved appeal (免考) for unit U moves everything U has been credited with for this ticket to the
  * `appealed` side, and everything U is credited with later goes there too.
@@ -34,7 +35,7 @@ import { shanghaiDate } from '../clock.ts';
 import type { Emit } from './cohort.ts';
 import { INTAKE_UNIT, type Counter } from './counters.ts';
 import type { AssignmentFacts, Delta, StreamEvent, TicketFacts } from './stream.ts';
-import { UnitClocks } from './unit-clocks.ts';
+import { ChainClocks } from './chain-clocks.ts';
 
 export { COUNTED_EVENT_TYPES, isCountedWarning, type AssignmentFacts, type Delta, type StreamEvent, type TicketFacts } from './stream.ts';
 
@@ -59,7 +60,7 @@ export function ticketDeltas(
   let mine: Delta[] = [];
   const push: Emit = (counter, unitId, day, delta) =>
     mine.push({ day, unitId, categoryId: ticket.categoryId, channel: ticket.channel, appealed: false, counter, delta });
-  const clocks = new UnitClocks(assignments, push);
+  const clocks = new ChainClocks(assignments, push);
 
   for (const e of events) {
     const day = shanghaiDate(e.createdAt);

@@ -20,7 +20,9 @@ export const COUNTERS = [
   'replied', // assignments that replied at least once (回复率 by dispatch day)
   'leadDispatched', // lead assignments dispatched: the tickets a unit is due to complete
   'leadReturned', // lead assignments returned (退单 approved)
-  'completed', // lead assignments whose ticket closed while they held it (办结率 by dispatch day)
+  'completed', // lead assignments whose ticket closed while they held it, or (a sub-assignment) whose reply its parent approved (办结率 by dispatch day)
+  'handedDown', // of dispatched: sub-assignments, handed down by a unit rather than dispatched by the centre
+  'leadHandedDown', // of leadDispatched: lead sub-assignments (leadDispatched − leadHandedDown: tickets the centre dispatched)
   // response clocks by the due day of the response deadline (a clock awaiting the calendar: pending, on the first day it lacks)
   'responseDue', // response clocks due
   'leadResponseDue', // the same, lead assignments only
@@ -36,10 +38,12 @@ export const COUNTERS = [
   'completedDue', // of those, the ticket closed while the lead held it
   'leadCompleteReturned', // of those, returned (退单 approved)
   'leadCompletePending', // lead completion clocks awaiting the calendar (办结率, 按时办结率)
-  // outcomes (unit = the lead unit at the time; day = the event's day)
+  // outcomes (unit = the lead unit at the time, the top-level one for the ticket's; day = the event's day)
   'closed', // tickets closed with a lead unit
   'completionJudged', // lead completion clocks judged: on time at the close, or missed (overdue, late reply…) on the deadline's day
   'closedOnTime', // of those, judged on time: closed, the lead's finishing act (last reply, termination request) by the deadline
+  'subCompletionJudged', // of completionJudged: lead sub-assignments' clocks (judged at the parent's approval, or missed)
+  'subClosedOnTime', // of closedOnTime: lead sub-assignments completed on time
   'closedRedone', // of closed, tickets reopened (重办) at least once
   'reopened', // reopen actions
   'callbacksConcluded', // callback rounds concluded: reached (close or dispute) or given up as unreached

@@ -72,6 +72,7 @@ export async function deltasForEvents(tx: Db, eventIds: number[]) {
         ticketId: assignments.ticketId,
         unitId: assignments.unitId,
         role: assignments.role,
+        parentId: assignments.parentId,
         dispatchedAt: assignments.dispatchedAt,
         signDueAt: assignments.signDueAt,
         responseDueAt: assignments.responseDueAt,

@@ -26,6 +26,8 @@ export type AssignmentFacts = {
   id: number;
   unitId: number;
   role: AssignmentRole;
+  /** The assignment it was handed down from (null or absent: the centre's dispatch, a top-level assignment). */
+  parentId?: number | null;
   dispatchedAt: Date;
   /** Read only for events written before the dispatch and reopen payloads carried deadlines. */
   signDueAt: Date | null;
@@ -51,6 +53,7 @@ export const COUNTED_EVENT_TYPES = [
   'decline',
   'merge',
   'dispatch',
+  'hand_down',
   'sign',
   'contact',
   'reply',
@@ -63,6 +66,10 @@ export const COUNTED_EVENT_TYPES = [
   'reject_return',
   'approve_extension',
   'reject_extension',
+  'approve_sub_reply',
+  'approve_sub_return',
+  'approve_sub_extension',
+  'recall',
   'reopen',
   'callback_close',
   'callback_dispute',

@@ -9,9 +9,11 @@ import { Cohort, date, inTime, NONE, type Due, type Emit } from './cohort.ts';
 import { isCountedWarning, type AssignmentFacts, type StreamEvent } from './stream.ts';
 
 /** Everything the fold keeps about one assignment. */
-type AState = {
+export type AState = {
   facts: AssignmentFacts;
   lead: boolean;
+  /** A sub-assignment (handed down by a unit): its clocks are its unit's, its 办结 is its parent's approval. */
+  sub: boolean;
   dispatchDay: string;
   due: Record<Clock, Due>;
   /** Start of the completion clock (dispatch or the latest reopen): its day is the cohort of a clock without deadline. */
@@ -27,17 +29,17 @@ type AState = {
 const dayOf = (due: Due, fallback: string) => (due.waiting ? due.waiting : due.at ? shanghaiDate(due.at) : fallback);
 
 export class UnitClocks {
-  /** The lead assignment holding the ticket; null before dispatch and after a return. */
+  /** The top-level lead assignment holding the ticket (the ticket's lead unit); null before dispatch and after a return. */
   lead: AState | null = null;
   /** Whether the ticket was reopened (its close then counts as redone). */
   private reopened = false;
-  private readonly states = new Map<number, AState>();
+  protected readonly states = new Map<number, AState>();
   private readonly matched = new Set<number>();
-  private readonly ordered: AssignmentFacts[];
+  protected readonly ordered: AssignmentFacts[];
 
   constructor(
     assignments: readonly AssignmentFacts[],
-    private readonly push: Emit,
+    protected readonly push: Emit,
   ) {
     this.ordered = [...assignments].sort((a, b) => a.id - b.id);
   }
@@ -63,14 +65,31 @@ export class UnitClocks {
     this.placeResponse(s);
   }
 
-  private missCompletion(s: AState, on: Date | null, fallbackDay: string) {
+  /** 按时办结率's judgement of a lead completion clock, on `day` (a sub-assignment's also as the sub-level part). */
+  protected judge(s: AState, ok: boolean, day: string) {
+    s.onTime.judged = ok ? 'met' : 'missed';
+    this.push('completionJudged', s.facts.unitId, day, 1);
+    if (s.sub) this.push('subCompletionJudged', s.facts.unitId, day, 1);
+    if (!ok) return;
+    this.push('closedOnTime', s.facts.unitId, day, 1);
+    if (s.sub) this.push('subClosedOnTime', s.facts.unitId, day, 1);
+  }
+
+  /** A lead completion clock not judged yet, finished at `finishedAt` (its close, or its parent's approval): judged on `day`, or later once the calendar places its deadline. */
+  protected judgeFinish(s: AState, finishedAt: Date, day: string) {
+    if (s.onTime.judged !== null) return;
+    const ok = inTime(finishedAt, s.due.complete);
+    if (ok === null) s.onTime = { judged: 'unknown', finishedAt, closeDay: day };
+    else this.judge(s, ok, day);
+  }
+
+  protected missCompletion(s: AState, on: Date | null, fallbackDay: string) {
     if (!s.lead || s.onTime.judged === 'met' || s.onTime.judged === 'missed') return;
-    s.onTime.judged = 'missed';
-    this.push('completionJudged', s.facts.unitId, on ? shanghaiDate(on) : fallbackDay, 1);
+    this.judge(s, false, on ? shanghaiDate(on) : fallbackDay);
   }
 
   /** The sign and response clocks stop for good (the ticket left the units' hands): what never happened is a miss. */
-  private stopClocks(s: AState) {
+  protected stopClocks(s: AState) {
     if (!s.sign.done && !s.sign.final) {
       s.sign.final = true;
       if (s.sign.pending) {
@@ -82,17 +101,18 @@ export class UnitClocks {
   }
 
   /** The completion clock's cohort is final (an assisting unit's once the ticket left the units; the lead's at close or return). */
-  private finishCompletion(s: AState) {
+  protected finishCompletion(s: AState) {
     s.complete.final = true;
     this.placeComplete(s);
   }
 
-  private newState(a: AssignmentFacts, day: string, due: Record<Clock, Due>): AState {
+  protected newState(a: AssignmentFacts, day: string, due: Record<Clock, Due>, sub = !!a.parentId): AState {
     const isLead = a.role === 'lead';
     const current = () => this.push;
     const s: AState = {
       facts: a,
       lead: isLead,
+      sub,
       dispatchDay: day,
       due,
       completeStartDay: day,
@@ -128,17 +148,21 @@ export class UnitClocks {
     return s;
   }
 
-  /** The assignments a dispatch wrote: per unit, the first of its rows not yet matched to a dispatch (ids ascend with dispatches). */
+  /**
+   * The assignments a dispatch wrote: per unit, the first of its top-level rows not yet matched to a dispatch
+   * (ids ascend with dispatches; sub-assignments are named by their hand-down).
+   */
   private assignmentsOfDispatch(unitIds: number[]) {
     return unitIds.flatMap((unitId, i) => {
-      const a = this.ordered.find((x) => !this.matched.has(x.id) && x.unitId === unitId && x.role === (i === 0 ? 'lead' : 'assist'));
+      const a = this.ordered.find((x) => !x.parentId && !this.matched.has(x.id) && x.unitId === unitId && x.role === (i === 0 ? 'lead' : 'assist'));
       if (!a) return [];
       this.matched.add(a.id);
       return [a];
     });
   }
 
-  private deadlinesOf(e: StreamEvent<'dispatch'>, a: AssignmentFacts): Record<Clock, Due> {
+  /** The deadlines a dispatch or a hand-down wrote (both payloads carry `deadlines` and `awaitingCalendar`). */
+  protected deadlinesOf(e: StreamEvent<'dispatch' | 'hand_down'>, a: AssignmentFacts): Record<Clock, Due> {
     const d = e.payload.deadlines;
     const waiting = new Map<Clock, string>();
     for (const w of e.payload.awaitingCalendar ?? []) if (w.date) waiting.set(w.clock, w.date);
@@ -156,7 +180,7 @@ export class UnitClocks {
   }
 
   /** A clock's deadline became known (a recomputation, an extension, a reopen) or moved. */
-  private setDeadline(s: AState, clock: Clock, due: Due) {
+  protected setDeadline(s: AState, clock: Clock, due: Due) {
     s.due[clock] = due;
     if (clock === 'sign') {
       if (!s.sign.pending || due.waiting) return;
@@ -175,12 +199,7 @@ export class UnitClocks {
       this.placeResponse(s);
       return;
     }
-    if (s.onTime.judged === 'unknown' && !due.waiting) {
-      const ok = inTime(s.onTime.finishedAt!, due) === true;
-      s.onTime.judged = ok ? 'met' : 'missed';
-      this.push('completionJudged', s.facts.unitId, s.onTime.closeDay!, 1);
-      if (ok) this.push('closedOnTime', s.facts.unitId, s.onTime.closeDay!, 1);
-    }
+    if (s.onTime.judged === 'unknown' && !due.waiting) this.judge(s, inTime(s.onTime.finishedAt!, due) === true, s.onTime.closeDay!);
     this.placeComplete(s);
   }
 
@@ -301,12 +320,12 @@ export class UnitClocks {
         break;
       }
       case 'approve_reply':
-        // The ticket leaves the units: every clock stops; an assisting unit's completion cohort is final
-        // (a reopen restarts the lead's completion clock only).
+        // The ticket leaves the units: every clock stops; an assisting unit's or a sub-assignment's completion
+        // cohort is final (a reopen restarts the top-level lead's completion clock only).
         for (const st of this.states.values()) {
           if (!st.live) continue;
           this.stopClocks(st);
-          if (!st.lead) this.finishCompletion(st);
+          if (!st.lead || st.sub) this.finishCompletion(st);
         }
         break;
       case 'approve_return': {
@@ -350,17 +369,8 @@ export class UnitClocks {
       add('closed', l.facts.unitId, day);
       if (this.reopened) add('closedRedone', l.facts.unitId, day);
       l.complete.cohort.add('completedDue');
-      if (l.onTime.judged === null) {
-        // A terminated ticket is judged at the unit's request, not at the reviewer's approval.
-        const finishedAt = (e.type === 'approve_termination' ? l.complete.terminationAt : null) ?? l.complete.lastReplyAt ?? e.createdAt;
-        const ok = inTime(finishedAt, l.due.complete);
-        if (ok === null) l.onTime = { judged: 'unknown', finishedAt, closeDay: day };
-        else {
-          l.onTime.judged = ok ? 'met' : 'missed';
-          add('completionJudged', l.facts.unitId, day);
-          if (ok) add('closedOnTime', l.facts.unitId, day);
-        }
-      }
+      // A terminated ticket is judged at the unit's request, not at the reviewer's approval.
+      this.judgeFinish(l, (e.type === 'approve_termination' ? l.complete.terminationAt : null) ?? l.complete.lastReplyAt ?? e.createdAt, day);
     }
     for (const st of this.states.values()) {
       if (!st.live) continue;
