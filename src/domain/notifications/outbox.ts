@@ -10,6 +10,7 @@ export const DEFAULT_TEMPLATES: Record<string, string> = {
   extension_notice: '【12345热线】您的工单{number}经审核延期办理，新的办理期限为{dueAt}。查询进度：{lookupUrl}',
   unit_dispatch: '【12345热线】贵单位有新派单{number}（{title}），请及时签收办理。',
   unit_warning: '【12345热线】工单{number}的{clock}时限{level}，期限{dueAt}，请抓紧办理。',
+  supervision_escalated: '【12345热线】工单{number}经督办后{unitName}仍未办理（{clock}超期），已升级至贵单位负责同志，请督促办理。',
 };
 
 export type NotificationInput = {

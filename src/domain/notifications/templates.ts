@@ -17,6 +17,7 @@ export const TEMPLATE_PARAMS: Record<string, readonly string[]> = {
   extension_notice: ['number', 'dueAt', 'lookupUrl'],
   unit_dispatch: ['number', 'title', 'unitName', 'role'],
   unit_warning: ['number', 'clock', 'level', 'dueAt'],
+  supervision_escalated: ['number', 'unitName', 'clock'],
 };
 
 export const TEMPLATE_KEYS = Object.keys(DEFAULT_TEMPLATES);

@@ -24,6 +24,7 @@ import { rowsOf } from '../tickets/queries.ts';
 import type { MonthlyFigures } from './contents.ts';
 import { computeMonthlyFigures } from './figures.ts';
 import { reportHtml, reportTitle } from './html.ts';
+import { parseKeyKinds } from '../supervision/kinds.ts';
 import { MONTH_PATTERN, monthOf, monthSpan, previousMonth } from './months.ts';
 
 /** A generation still "generating" after this long is taken to have died with its instance. */
@@ -76,7 +77,7 @@ export type GenerateResult = { generated: true; report: ReportMeta } | { generat
  * that already has a report, is being generated, or has no data; a person gets an error for those.
  */
 export async function generateMonthlyReport(
-  deps: DbClockDeps & Pick<Deps, 'logger' | 'readDb'> & WithConfig<'CHROMIUM_PATH'>,
+  deps: DbClockDeps & Pick<Deps, 'logger' | 'readDb'> & WithConfig<'CHROMIUM_PATH' | 'KEY_SUPERVISION_KINDS'>,
   actor: Actor | null,
   month: string,
   trigger: ReportTrigger = actor ? 'manual' : 'cron',
@@ -99,7 +100,11 @@ export async function generateMonthlyReport(
   }
   const started = Date.now();
   try {
-    const figures = await computeMonthlyFigures(readerOf(deps), month, { settings: await loadMetricSettings(deps.db), now });
+    const figures = await computeMonthlyFigures(readerOf(deps), month, {
+      settings: await loadMetricSettings(deps.db),
+      now,
+      keyKinds: parseKeyKinds(deps.config.KEY_SUPERVISION_KINDS),
+    });
     const { pdf, xlsx } = await renderReport(deps, figures);
     const report = await deps.db.transaction(async (t) => {
       const tx = t as unknown as Db;

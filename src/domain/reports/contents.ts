@@ -9,6 +9,7 @@ import type { RankedLevel } from '../metrics/queries.ts';
 import type { Channel } from '../vocab.ts';
 import type { TypicalCase } from './cases.ts';
 import type { ReportHotspots } from './hotspots.ts';
+import type { KeySupervisionFigures } from './key-supervision-section.ts';
 
 /** Categories listed in the report, by volume. */
 export const TOP_CATEGORIES = 10;
@@ -120,6 +121,8 @@ export type MonthlyFigures = {
   };
   hotspots: ReportHotspots;
   typicalCases: TypicalCase[];
+  /** 督办 escalated, accountability (追责) and key tickets (key-supervision-section.ts); absent from reports generated before it */
+  keySupervision?: KeySupervisionFigures;
 };
 
 export const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;

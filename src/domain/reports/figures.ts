@@ -33,6 +33,8 @@ import {
 } from './contents.ts';
 import { countedFigures } from './event-counts.ts';
 import { reportHotspots } from './hotspots.ts';
+import { keySupervisionFigures } from './key-supervision-section.ts';
+import type { KeyKindSpec } from '../supervision/kinds.ts';
 import { monthSpan, previousMonth } from './months.ts';
 
 const LOCALE = 'zh-CN' as const;
@@ -55,7 +57,11 @@ function rateFigure(m: MetricValue, key: MetricKey, previous?: MetricValue): Rat
 }
 
 /** Every figure of one month's report, read from `db` (the replica when configured). */
-export async function computeMonthlyFigures(db: Db, month: string, opts: { settings: MetricSettings; now: Date }): Promise<MonthlyFigures> {
+export async function computeMonthlyFigures(
+  db: Db,
+  month: string,
+  opts: { settings: MetricSettings; now: Date; keyKinds?: KeyKindSpec[] },
+): Promise<MonthlyFigures> {
   const span = monthSpan(month);
   const prev = previousMonth(month);
   const { settings } = opts;
@@ -126,6 +132,7 @@ export async function computeMonthlyFigures(db: Db, month: string, opts: { setti
     appeals: counted.appeals,
     hotspots: await reportHotspots(db, span),
     typicalCases: await typicalCases(db, span),
+    keySupervision: await keySupervisionFigures(db, span, opts.keyKinds && { specs: opts.keyKinds, now: opts.now }),
   };
 }
 

@@ -7,6 +7,7 @@ import { CASE_RULE } from './cases.ts';
 import { UNIT_RATE_KEYS, type LevelFigure, type MonthlyFigures, type RankedFigure, type RateFigure } from './contents.ts';
 import { changeOf, changeText, figureText, int, pct, pointsText, shanghaiTime } from './format.ts';
 import { monthTitle } from './months.ts';
+import { keySupervisionHtml } from './key-supervision-section.ts';
 import { METRIC_NAMES } from '../metrics/definitions.ts';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -200,6 +201,7 @@ ${table(
   od.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count)), esc(int(u.sign)), esc(int(u.response)), esc(int(u.complete))]),
   { num: [1, 2, 3, 4], empty: '本月没有超期预警。' },
 )}`);
+  if (f.keySupervision) sections.push(keySupervisionHtml(f.keySupervision, { esc, table, int, shanghaiTime }));
 
   const r = f.returns;
   const rd = f.redo;
