@@ -13,11 +13,12 @@ import callback from './i18n/callback.ts';
 import wallboard from './i18n/wallboard.ts';
 import governance from './i18n/governance.ts';
 import reports from './i18n/reports.ts';
+import supervision from './i18n/supervision.ts';
 import calendar from './i18n/calendar.ts';
 import login from './i18n/login.ts';
 import lookup from './i18n/lookup.ts';
 
-const MODULES = [common, labels, ticket, intake, dispatch, unit, callback, wallboard, governance, reports, calendar, login, lookup] as const;
+const MODULES = [common, labels, ticket, intake, dispatch, unit, callback, wallboard, governance, reports, supervision, calendar, login, lookup] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;
 export type MsgKey = KeysOf<Module>;

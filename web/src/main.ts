@@ -18,6 +18,7 @@ import { Callback } from './screens/callback.ts';
 import { Wallboard } from './screens/wallboard.ts';
 import { Governance } from './screens/governance.ts';
 import { Reports } from './screens/reports.ts';
+import { KeySupervision } from './screens/key-supervision.ts';
 import { Lookup } from './screens/lookup.ts';
 import { Calendar } from './screens/calendar.ts';
 
@@ -32,6 +33,7 @@ const SCREENS: Screen[] = [
   { path: '/callback', title: 'screen.callback', roles: ['callback_agent'], view: () => html`<${Callback} />` },
   { path: '/wallboard', title: 'screen.wallboard', roles: ['supervisor', 'dispatcher', 'admin'], view: (s) => html`<${Wallboard} session=${s} />` },
   { path: '/governance', title: 'screen.governance', roles: ['supervisor', 'admin', 'dispatcher'], view: (s) => html`<${Governance} session=${s} />` },
+  { path: '/supervision', title: 'screen.keySupervision', roles: ['supervisor', 'dispatcher', 'admin'], view: (s) => html`<${KeySupervision} session=${s} />` },
   { path: '/reports', title: 'screen.reports', roles: ['supervisor', 'admin'], view: () => html`<${Reports} />` },
   { path: '/calendar', title: 'screen.calendar', roles: ['admin', 'supervisor'], view: (s) => html`<${Calendar} session=${s} />` },
 ];
