@@ -60,6 +60,11 @@ export const ERROR_MESSAGES = {
     en: 'Your unit was designated after a disputed return and may not return this ticket again.',
   },
   request_pending: { 'zh-CN': '已有一个同类申请在审核中，请等待审核结果。', en: 'A request of this kind is already awaiting review.' },
+  triage_not_receiving_level: {
+    'zh-CN': '只有接收热线中心派单的承办层级（默认为区级）才能对工单研判分类，下派的子工单不研判。',
+    en: 'Only the receiving level of a centre dispatch (a district by default) triages a ticket; sub-assignments are not triaged.',
+  },
+  already_triaged: { 'zh-CN': '该工单已研判分类，不能重复研判。', en: 'This ticket has already been triaged.' },
   no_pending_request: { 'zh-CN': '没有待审核的{kind}申请。', en: 'There is no pending {kind} request.' },
   contact_time_in_future: {
     'zh-CN': '联系时间 {at} 晚于当前时间 {now}：联系诉求人之后再按实际时间记录。',

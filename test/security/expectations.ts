@@ -114,6 +114,9 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'POST /api/assignments/:id/return': { scope: 'unit', req: (f) => assignment(f, reason) },
   'POST /api/assignments/:id/extension': { scope: 'unit', req: (f) => assignment(f, { ...reason, requestedDueAt: '2026-04-01T00:00:00Z' }) },
   'POST /api/assignments/:id/termination': { scope: 'unit', req: (f) => assignment(f, reason) },
+  'POST /api/assignments/:id/triage': { scope: 'unit', req: (f) => assignment(f, { level: 'complex' }) },
+  'GET /api/triage/queue': { scope: 'global' },
+  'GET /api/metrics/triage': { scope: 'unit-query', req: metricsQuery },
   'GET /api/units': { scope: 'global' },
   'GET /api/categories': { scope: 'global' },
   // administration

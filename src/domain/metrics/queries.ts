@@ -58,7 +58,7 @@ export const CHANNEL_NAMES = bilingual(CHANNEL_LABELS, {
 const INTAKE_NAME: Record<Locale, string> = { 'zh-CN': '热线中心', en: 'Hotline centre' };
 
 /** Whose counters the actor may read: everything (centre), or one subtree (a unit user; or a centre user's unitId filter). */
-async function scopeOf(db: Db, actor: Actor, unitId: number | undefined): Promise<{ path: string | null }> {
+export async function scopeOf(db: Db, actor: Actor, unitId: number | undefined): Promise<{ path: string | null }> {
   const own = readsAll(actor) ? null : actor.unitPath;
   if (unitId === undefined) return { path: own };
   const [u] = await db.select({ path: units.path }).from(units).where(eq(units.id, unitId));

@@ -23,6 +23,7 @@ import { loadMetricSettings } from '../metrics/settings.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import type { MonthlyFigures } from './contents.ts';
 import { computeMonthlyFigures } from './figures.ts';
+import { triageKinds, type TriageSettings } from '../tickets/triage-clocks.ts';
 import { reportHtml, reportTitle } from './html.ts';
 import { parseKeyKinds } from '../supervision/kinds.ts';
 import { MONTH_PATTERN, monthOf, monthSpan, previousMonth } from './months.ts';
@@ -77,7 +78,7 @@ export type GenerateResult = { generated: true; report: ReportMeta } | { generat
  * that already has a report, is being generated, or has no data; a person gets an error for those.
  */
 export async function generateMonthlyReport(
-  deps: DbClockDeps & Pick<Deps, 'logger' | 'readDb'> & WithConfig<'CHROMIUM_PATH' | 'KEY_SUPERVISION_KINDS'>,
+  deps: DbClockDeps & Pick<Deps, 'logger' | 'readDb'> & WithConfig<'CHROMIUM_PATH' | 'KEY_SUPERVISION_KINDS' | keyof TriageSettings>,
   actor: Actor | null,
   month: string,
   trigger: ReportTrigger = actor ? 'manual' : 'cron',
@@ -100,9 +101,15 @@ export async function generateMonthlyReport(
   }
   const started = Date.now();
   try {
+    const triage = {
+      kinds: triageKinds(deps.config),
+      replyMinutes: deps.config.TRIAGE_ORDINARY_REPLY_MINUTES,
+      acceptDays: deps.config.TRIAGE_ACCEPT_WORKING_DAYS,
+    };
     const figures = await computeMonthlyFigures(readerOf(deps), month, {
       settings: await loadMetricSettings(deps.db),
       now,
+      triage,
       keyKinds: parseKeyKinds(deps.config.KEY_SUPERVISION_KINDS),
     });
     const { pdf, xlsx } = await renderReport(deps, figures);

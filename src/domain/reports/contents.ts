@@ -10,6 +10,7 @@ import type { Channel } from '../vocab.ts';
 import type { TypicalCase } from './cases.ts';
 import type { ReportHotspots } from './hotspots.ts';
 import type { KeySupervisionFigures } from './key-supervision-section.ts';
+import type { TriageFigures } from './triage-section.ts';
 
 /** Categories listed in the report, by volume. */
 export const TOP_CATEGORIES = 10;
@@ -123,6 +124,8 @@ export type MonthlyFigures = {
   typicalCases: TypicalCase[];
   /** 督办 escalated, accountability (追责) and key tickets (key-supervision-section.ts); absent from reports generated before it */
   keySupervision?: KeySupervisionFigures;
+  /** Triage at the receiving level (triage-section.ts); absent from reports generated before it */
+  triage?: TriageFigures;
 };
 
 export const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -36,6 +36,8 @@ import { reportHotspots } from './hotspots.ts';
 import { keySupervisionFigures } from './key-supervision-section.ts';
 import type { KeyKindSpec } from '../supervision/kinds.ts';
 import { monthSpan, previousMonth } from './months.ts';
+import { triageFigures } from './triage-section.ts';
+import type { TriageSettingsIn } from '../metrics/triage.ts';
 
 const LOCALE = 'zh-CN' as const;
 const share = (n: number, total: number) => (total > 0 ? round(n / total) : null);
@@ -60,7 +62,7 @@ function rateFigure(m: MetricValue, key: MetricKey, previous?: MetricValue): Rat
 export async function computeMonthlyFigures(
   db: Db,
   month: string,
-  opts: { settings: MetricSettings; now: Date; keyKinds?: KeyKindSpec[] },
+  opts: { settings: MetricSettings; now: Date; triage?: TriageSettingsIn; keyKinds?: KeyKindSpec[] },
 ): Promise<MonthlyFigures> {
   const span = monthSpan(month);
   const prev = previousMonth(month);
@@ -133,6 +135,7 @@ export async function computeMonthlyFigures(
     hotspots: await reportHotspots(db, span),
     typicalCases: await typicalCases(db, span),
     keySupervision: await keySupervisionFigures(db, span, opts.keyKinds && { specs: opts.keyKinds, now: opts.now }),
+    ...(opts.triage ? { triage: await triageFigures(db, month, opts.triage) } : {}),
   };
 }
 

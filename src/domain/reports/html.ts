@@ -8,6 +8,7 @@ import { UNIT_RATE_KEYS, type LevelFigure, type MonthlyFigures, type RankedFigur
 import { changeOf, changeText, figureText, int, pct, pointsText, shanghaiTime } from './format.ts';
 import { monthTitle } from './months.ts';
 import { keySupervisionHtml } from './key-supervision-section.ts';
+import { triageSectionHtml } from './triage-section.ts';
 import { METRIC_NAMES } from '../metrics/definitions.ts';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -294,6 +295,8 @@ ${
         .join('\n')
     : '<p class="empty">本月没有符合规则的典型案例。</p>'
 }`);
+
+  if (f.triage) sections.push(triageSectionHtml(f.triage, { esc, table }));
 
   sections.push(`<h2>附：指标口径</h2>
 ${table(

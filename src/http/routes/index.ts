@@ -19,6 +19,7 @@ import { hotspotRoutes } from './hotspots.ts';
 import { governanceRoutes } from './governance.ts';
 import { reportRoutes } from './reports.ts';
 import { centreRoutes } from './centre.ts';
+import { triageRoutes } from './triage.ts';
 import { supervisionRoutes } from './supervision.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
@@ -45,4 +46,5 @@ export const apiRoutes: AnyRoute[] = [
   ...reportRoutes,
   ...centreRoutes,
   ...supervisionRoutes,
+  ...triageRoutes,
 ];

@@ -13,6 +13,7 @@ import { UnprocessableError } from '../../errors.ts';
 import { notifyUnitsOfDispatch } from '../../notifications/notices.ts';
 import type { References } from '../../reference.ts';
 import { dispatchClocks } from '../../sla/assignment-clocks.ts';
+import { isReceivingLevel, triageDeadline, type TriageStartConfig } from '../triage-clocks.ts';
 import type { TicketRow } from '../queries.ts';
 import type { Recorder } from '../record.ts';
 import { runTicketAction } from './runners.ts';
@@ -29,7 +30,7 @@ export type DispatchInput = {
   auto?: { ruleId: number; copyUnitIds: number[] };
 };
 
-/** The units a dispatch may go to: active, not the centre. From `refs`, the command's copy of the reference data, when given. */
+/** The units a dispatch may go to: active, not the centre (returned with their kinds). From `refs`, the command's copy of the reference data, when given. */
 export async function assignableUnits(tx: Db, ids: number[], refs?: References) {
   const found = refs
     ? ids.flatMap((id) => refs.units.get(id) ?? []).filter((u) => u.active)
@@ -42,6 +43,7 @@ export async function assignableUnits(tx: Db, ids: number[], refs?: References) 
     if (!u) throw new UnprocessableError('unit_unknown', { unitId: id });
     if (u.kind === 'centre') throw new UnprocessableError('unit_not_assignable');
   }
+  return found;
 }
 
 /**
@@ -51,14 +53,19 @@ export async function assignableUnits(tx: Db, ids: number[], refs?: References) 
  * and passes its copy of the reference data (`refs`) for the units, the SLA policy and the SMS template.
  */
 export async function dispatchWrites(
-  deps: Pick<Deps, 'calendar'>,
+  deps: Pick<Deps, 'calendar'> & WithConfig<TriageStartConfig>,
   tx: Db,
   d: { actor: Actor; ticket: TicketRow; input: Omit<DispatchInput, 'version'>; now: Date; refs?: References },
 ) {
   const { actor, ticket, input, now, refs } = d;
   const all = [input.leadUnitId, ...input.assistUnitIds]; // distinct: both callers refuse repeats first
-  await assignableUnits(tx, all, refs);
+  const found = await assignableUnits(tx, all, refs);
   const sla = await dispatchClocks(deps, tx, ticket, now, refs);
+  // The receiving level's triage clock, on the lead only (triage is the lead's act); null past the calendar.
+  const leadKind = found.find((u) => u.id === input.leadUnitId)!.kind;
+  const triageDueAt = isReceivingLevel(deps.config, { parentId: null, role: 'lead' }, leadKind)
+    ? triageDeadline(await deps.calendar.get(tx), deps.config, now).due
+    : null;
   const inserted = tx
     .insert(assignments)
     .values(
@@ -71,6 +78,7 @@ export async function dispatchWrites(
         dispatchedBy: actor.userId || null, // 0 = the system (auto-dispatch)
         dispatchedAt: now,
         ...sla.values,
+        triageDueAt: i === 0 ? triageDueAt : null,
       })),
     )
     .returning()
@@ -103,7 +111,12 @@ export async function dispatchWrites(
   };
 }
 
-export async function dispatchTicket(deps: CalendarTxDeps & WithConfig<keyof CentreLimits>, actor: Actor, ticketId: number, input: DispatchInput) {
+export async function dispatchTicket(
+  deps: CalendarTxDeps & WithConfig<keyof CentreLimits | TriageStartConfig>,
+  actor: Actor,
+  ticketId: number,
+  input: DispatchInput,
+) {
   const all = [input.leadUnitId, ...input.assistUnitIds];
   if (new Set(all).size !== all.length) throw new UnprocessableError('units_repeated');
   return runTicketAction(deps, actor, ticketId, 'dispatch', input.version, async ({ tx, ticket, now, record }) => {

@@ -16,6 +16,7 @@ import { notifyIntakeReceipt } from '../../notifications/notices.ts';
 import { autoDispatchPlan } from '../../routing/auto-dispatch.ts';
 import { systemActor } from '../../auth/actor.ts';
 import { dispatchWrites } from './dispatch.ts';
+import type { TriageStartConfig } from '../triage-clocks.ts';
 import { ticketTransition, type TicketStatus } from '../status.ts';
 import { ticketPlace } from '../../routing/locate.ts';
 import { categoryAncestry, referencesAt, type References } from '../../reference.ts';
@@ -27,8 +28,8 @@ const CHANNEL_OF_ROLE: Partial<Record<Actor['role'], Channel>> = {
   intake_client: 'online',
 };
 
-/** What intake uses: the database and clock, the calendar (auto-dispatch deadlines), the logger and the look-up link's base. */
-export type IntakeDeps = CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL'>;
+/** What intake uses: the database and clock, the calendar (auto-dispatch deadlines, the triage clock), the logger and the look-up link's base. */
+export type IntakeDeps = CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<'PUBLIC_BASE_URL' | TriageStartConfig>;
 
 export type IntakeResult = {
   ticket: TicketRow;
