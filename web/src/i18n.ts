@@ -17,8 +17,25 @@ import supervision from './i18n/supervision.ts';
 import calendar from './i18n/calendar.ts';
 import login from './i18n/login.ts';
 import lookup from './i18n/lookup.ts';
+import triage from './i18n/triage.ts';
 
-const MODULES = [common, labels, ticket, intake, dispatch, unit, callback, wallboard, governance, reports, supervision, calendar, login, lookup] as const;
+const MODULES = [
+  common,
+  labels,
+  ticket,
+  intake,
+  dispatch,
+  unit,
+  callback,
+  wallboard,
+  governance,
+  reports,
+  supervision,
+  calendar,
+  login,
+  lookup,
+  triage,
+] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;
 export type MsgKey = KeysOf<Module>;

@@ -9,6 +9,7 @@ import { Empty, ErrorBox, Panel, StatusBadge, announce, arrowNav, lbl } from '..
 import { ClockCell } from '../ui/clock.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
 import { ContactForm, contactRefusal } from './unit-contact.ts';
+import { TriagePanel } from './unit-triage.ts';
 
 const OPEN = 'awaiting_sign,in_progress,return_requested,termination_requested,awaiting_review';
 const LIVE = ['awaiting_sign', 'in_progress', 'replied'];
@@ -155,6 +156,7 @@ export function UnitDesk({ session }: { session: SessionInfo }) {
             <//>`
             : null
         }
+        <${TriagePanel} onPick=${setSelected} />
       </section>
       <section class="detail" aria-label=${t('common.detail')}>
         ${selected === null ? html`<${Empty} text=${t('unit.pick')} />` : html`<${UnitTicket} key=${selected} id=${selected} unitId=${unitId} />`}
