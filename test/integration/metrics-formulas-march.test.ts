@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeCategoryLeaf, makeKbArticle } from '../setup/world.ts';
 import { rollup } from '../../src/domain/metrics/rollup.ts';
-import { rankings } from '../../src/domain/metrics/queries.ts';
+import { rankings } from '../../src/domain/metrics/rankings.ts';
 import { DEFAULT_METRIC_SETTINGS } from '../../src/domain/metrics/definitions.ts';
 import { loadMetricSettings, updateMetricSettings } from '../../src/domain/metrics/settings.ts';
 import { d, deps, fractions, rowsFor, unitRow, useMarchFixture, w } from './metrics-formulas-fixtures.ts';

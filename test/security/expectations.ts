@@ -197,8 +197,18 @@ export const EXPECTATIONS: Record<string, Entry> = {
   },
   'GET /api/appeals': { scope: 'unit-query', req: (f) => ({ query: { unitId: String(f.units.streetA) } }) },
   'GET /api/appeals/:id': { scope: 'unit', req: (f) => ({ params: { id: f.appealA } }) },
-  'POST /api/appeals/:id/approve': { scope: 'unit', req: (f) => ({ params: { id: f.appealA }, body: { note: '同意免考' } }) },
-  'POST /api/appeals/:id/reject': { scope: 'unit', req: (f) => ({ params: { id: f.appealA }, body: { note: '不予免考' } }) },
+  // The level above decides: appealA is on the centre's dispatch, so its own unit's leader may not (a parent unit's
+  // leader decides its sub-units' appeals: test/integration/metrics-chain.test.ts).
+  'POST /api/appeals/:id/approve': {
+    scope: 'unit',
+    req: (f) => ({ params: { id: f.appealA }, body: { note: '同意免考' } }),
+    expect: { 'unit_leader@own': FORBIDDEN },
+  },
+  'POST /api/appeals/:id/reject': {
+    scope: 'unit',
+    req: (f) => ({ params: { id: f.appealA }, body: { note: '不予免考' } }),
+    expect: { 'unit_leader@own': FORBIDDEN },
+  },
   // metrics
   'GET /api/metrics': { scope: 'unit-query', req: metricsQuery },
   'GET /api/metrics.csv': { scope: 'unit-query', req: metricsQuery },

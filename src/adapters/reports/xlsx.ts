@@ -127,12 +127,19 @@ export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
       { header: '派单', fmt: 'int' },
       { header: '主办派单', fmt: 'int' },
       ...UNIT_RATE_KEYS.map((k) => ({ header: METRIC_NAMES[k]['zh-CN'], fmt: 'pct' as const })),
+      { header: '范围' },
     ],
+    // Each unit with its subtree (含下级, ranked), then its own assignments (本级: dispatched to it or handed down to it).
     f.units.levels.flatMap((l) =>
-      l.units.map((u) => [l.name, u.unit.name, u.unit.code, u.rank, u.composite, u.dispatched, u.leadDispatched, ...UNIT_RATE_KEYS.map((k) => u.rates[k])]),
+      l.units.flatMap((u) => [
+        [l.name, u.unit.name, u.unit.code, u.rank, u.composite, u.dispatched, u.leadDispatched, ...UNIT_RATE_KEYS.map((k) => u.rates[k]), '含下级'],
+        ...(u.own
+          ? [[l.name, u.unit.name, u.unit.code, null, null, u.own.dispatched, u.own.leadDispatched, ...UNIT_RATE_KEYS.map((k) => u.own!.rates[k]), '本级']]
+          : []),
+      ]),
     ),
     [
-      `综合得分 = 响应率 × ${f.units.weights.response_rate} + 解决率 × ${f.units.weights.solved_rate} + 满意率 × ${f.units.weights.satisfaction_rate}，除以权重之和（0–100）；各单位含下级单位。`,
+      `综合得分 = 响应率 × ${f.units.weights.response_rate} + 解决率 × ${f.units.weights.solved_rate} + 满意率 × ${f.units.weights.satisfaction_rate}，除以权重之和（0–100）；排名按含下级（本单位及其下级单位）计，本级（本单位自身承办的，含上级下派的）另列一行。`,
     ],
   );
 

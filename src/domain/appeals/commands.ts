@@ -1,11 +1,13 @@
 /**
- * Appeals (申诉 / 免考): a unit leader asks that a ticket not count in the unit's score; a supervisor
- * approves or rejects it. Each step locks the ticket (so its events stay in order, which the metrics
+ * Appeals (申诉 / 免考): a unit leader asks that a ticket not count in the unit's score; the level above the
+ * unit decides — for an assignment the centre dispatched, a supervisor; for one handed down, the leader of the
+ * unit that handed it down (its parent assignment's unit). Each step locks the ticket (so its events stay in order, which the metrics
  * rollup relies on) and writes its ticket event in the same transaction: the ticket's history is the
  * audit trail. An approved appeal takes the ticket out of that unit's metrics (and its subtree's sums)
  * when the rollup counts the 'appeal_approved' event.
  */
 import { and, eq, inArray } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../../db/client.ts';
 import { appeals, assignments, attachments } from '../../../db/schema/index.ts';
 import type { TxDeps } from '../../deps.ts';
@@ -20,7 +22,25 @@ export type AppealRow = typeof appeals.$inferSelect;
 
 /** Only the leader of the assignment's own unit may appeal for it (a parent unit reads, it does not appeal). */
 export const mayAppeal = (actor: Pick<Actor, 'role' | 'unitId'>, unitId: number) => actor.role === 'unit_leader' && actor.unitId === unitId;
-export const mayDecideAppeal = (actor: Pick<Actor, 'role'>) => actor.role === 'supervisor';
+/**
+ * The level above decides: `deciderUnitId` is the unit that handed the assignment down (null: the centre
+ * dispatched it, so a supervisor decides). A parent unit's leader decides for its direct sub-units only.
+ */
+export const mayDecideAppeal = (actor: Pick<Actor, 'role' | 'unitId'>, deciderUnitId: number | null) =>
+  deciderUnitId === null ? actor.role === 'supervisor' : actor.role === 'unit_leader' && actor.unitId === deciderUnitId;
+
+const parents = alias(assignments, 'parent');
+/** Who decides the appeals on these assignments: assignment id → the unit of its parent assignment (null: the centre). */
+export async function appealDeciders(db: Db, assignmentIds: (number | null)[]): Promise<Map<number, number | null>> {
+  const ids = [...new Set(assignmentIds.filter((id): id is number => id !== null))];
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: assignments.id, deciderUnitId: parents.unitId })
+    .from(assignments)
+    .leftJoin(parents, eq(parents.id, assignments.parentId))
+    .where(inArray(assignments.id, ids));
+  return new Map(rows.map((r) => [r.id, r.deciderUnitId]));
+}
 
 export async function fileAppeal(
   deps: TxDeps,
@@ -94,7 +114,7 @@ export async function fileAppeal(
   });
 }
 
-/** Approve or reject a pending appeal, with the supervisor's note. */
+/** Approve or reject a pending appeal, with the decider's note (a supervisor, or the leader of the unit above). */
 export async function decideAppeal(deps: TxDeps, actor: Actor, appealId: number, approve: boolean, input: { note: string }): Promise<AppealRow> {
   return inTransaction(deps, async (tx, record) => {
     const [ref] = await tx.select({ ticketId: appeals.ticketId }).from(appeals).where(eq(appeals.id, appealId));
@@ -103,8 +123,9 @@ export async function decideAppeal(deps: TxDeps, actor: Actor, appealId: number,
     const ticket = await loadTicket(tx, actor, ref.ticketId, { lock: true }).catch(() => {
       throw new NotFoundError('appeal_not_found');
     });
-    if (!mayDecideAppeal(actor)) throw new ForbiddenError();
     const [appeal] = await tx.select().from(appeals).where(eq(appeals.id, appealId)).for('update');
+    const decider = (await appealDeciders(tx, [appeal!.assignmentId])).get(appeal!.assignmentId ?? 0) ?? null;
+    if (!mayDecideAppeal(actor, decider)) throw new ForbiddenError();
     if (appeal!.status !== 'pending') throw new ConflictError('appeal_not_pending', { status: appeal!.status }, { currentStatus: appeal!.status });
     const now = deps.clock.now();
     const [row] = await tx

@@ -28,6 +28,11 @@ export const listAppealsQuery = z
       .max(2 ** 31 - 1)
       .optional(),
     ticketId: bigId.optional(),
+    /** 'true': only the pending appeals this user decides (the level above the appealing unit) */
+    toDecide: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((v) => v === 'true'),
     before: bigId.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })

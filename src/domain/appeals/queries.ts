@@ -1,10 +1,10 @@
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { appeals, tickets, units, users } from '../../../db/schema/index.ts';
+import { appeals, assignments, tickets, units, users } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../errors.ts';
 import { readsAll, textMask } from '../tickets/policy.ts';
-import { mayDecideAppeal, type AppealRow } from './commands.ts';
+import { appealDeciders, mayDecideAppeal, type AppealRow } from './commands.ts';
 import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
 
 /** Supervisors see every appeal; unit users those of their unit and the units below it. */
@@ -16,9 +16,18 @@ function appealScope(actor: Actor): SQL {
 export async function listAppeals(
   db: Db,
   actor: Actor,
-  f: { status?: AppealRow['status']; unitId?: number; ticketId?: number; before?: number; limit: number },
+  f: { status?: AppealRow['status']; unitId?: number; ticketId?: number; toDecide?: boolean; before?: number; limit: number },
 ) {
   const where: SQL[] = [appealScope(actor)];
+  // The actor's queue: pending appeals it decides — a supervisor those on the centre's dispatches, a unit
+  // leader those of the units it handed assignments down to.
+  if (f.toDecide) {
+    where.push(eq(appeals.status, 'pending'));
+    const parent = sql`(select p.unit_id from ${assignments} a join ${assignments} p on p.id = a.parent_id where a.id = ${appeals.assignmentId})`;
+    if (actor.role === 'supervisor') where.push(sql`(select a.parent_id from ${assignments} a where a.id = ${appeals.assignmentId}) is null`);
+    else if (actor.role === 'unit_leader' && actor.unitId) where.push(sql`${parent} = ${actor.unitId}`);
+    else where.push(sql`false`);
+  }
   if (f.status) where.push(eq(appeals.status, f.status));
   if (f.unitId) {
     const [u] = await db.select({ path: units.path }).from(units).where(eq(units.id, f.unitId));
@@ -50,6 +59,11 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export async function presentAppeals(db: Db, actor: Actor, rows: AppealRow[]) {
   if (rows.length === 0) return [];
+  const deciders = await appealDeciders(
+    db,
+    rows.map((r) => r.assignmentId),
+  );
+  const deciderIds = [...deciders.values()].filter((x): x is number => x !== null);
   const [ticketRows, unitRows, userRows] = await Promise.all([
     db
       .select({
@@ -65,7 +79,7 @@ export async function presentAppeals(db: Db, actor: Actor, rows: AppealRow[]) {
     db
       .select({ id: units.id, name: units.name, kind: units.kind })
       .from(units)
-      .where(inArray(units.id, [...new Set(rows.map((r) => r.unitId))])),
+      .where(inArray(units.id, [...new Set([...rows.map((r) => r.unitId), ...deciderIds])])),
     db
       .select({ id: users.id, name: users.displayName })
       .from(users)
@@ -79,6 +93,7 @@ export async function presentAppeals(db: Db, actor: Actor, rows: AppealRow[]) {
   return rows.map((r) => {
     const ticket = t.get(r.ticketId);
     const text = (s: string | null) => (s === null ? null : maskPhoneNumbers(s, ticket ? textMask(actor, ticket, 'list') : 'redact'));
+    const decider = deciders.get(r.assignmentId ?? 0) ?? null;
     return {
       id: r.id,
       ticket: ticket ? { id: ticket.id, number: ticket.number, title: text(ticket.title)!, status: ticket.status } : { id: r.ticketId },
@@ -93,7 +108,9 @@ export async function presentAppeals(db: Db, actor: Actor, rows: AppealRow[]) {
       decidedBy: person(r.decidedBy),
       decidedAt: iso(r.decidedAt),
       decisionNote: text(r.decisionNote),
-      abilities: r.status === 'pending' && mayDecideAppeal(actor) ? ['approve', 'reject'] : [],
+      /** who decides: the unit that handed the assignment down (null: the centre, a supervisor) */
+      decider: decider === null ? null : (u.get(decider) ?? { id: decider }),
+      abilities: r.status === 'pending' && mayDecideAppeal(actor, decider) ? ['approve', 'reject'] : [],
     };
   });
 }

@@ -12,7 +12,19 @@ export const BOM = '\uFEFF';
 
 const HEAD: Record<
   Locale,
-  { bucket: string; start: string; end: string; groupId: string; group: string; num: string; den: string; pending: string; metric: string; definition: string }
+  {
+    bucket: string;
+    start: string;
+    end: string;
+    groupId: string;
+    group: string;
+    num: string;
+    den: string;
+    pending: string;
+    metric: string;
+    definition: string;
+    scope: string;
+  }
 > = {
   'zh-CN': {
     bucket: '周期',
@@ -25,6 +37,7 @@ const HEAD: Record<
     pending: '待定',
     metric: '指标',
     definition: '口径',
+    scope: '范围',
   },
   en: {
     bucket: 'Period',
@@ -37,6 +50,7 @@ const HEAD: Record<
     pending: ' pending',
     metric: 'Metric',
     definition: 'Definition',
+    scope: 'Scope',
   },
 };
 
@@ -53,8 +67,13 @@ const shown = (m: MetricValue) => (m.value === null ? '' : m.unit === 'minutes' 
 /** Figures with clocks awaiting the calendar get a fourth column: how many are pending (left out of the rate). */
 const hasPending = (k: MetricKey) => (PENDING_METRIC_KEYS as readonly MetricKey[]).includes(k);
 
+/**
+ * By unit, each unit has two lines — its subtree (含下级) and its own assignments (本级) — told apart by a last
+ * column, 范围.
+ */
 export function metricsCsv(rows: MetricsRow[], locale: Locale, opts: { grouped: boolean; definitions: Record<MetricKey, string> }): string {
   const h = HEAD[locale];
+  const scoped = rows.some((r) => r.own);
   const header = [
     h.bucket,
     h.start,
@@ -66,14 +85,19 @@ export function metricsCsv(rows: MetricsRow[], locale: Locale, opts: { grouped: 
       METRIC_NAMES[k][locale] + h.den,
       ...(hasPending(k) ? [METRIC_NAMES[k][locale] + h.pending] : []),
     ]),
+    ...(scoped ? [h.scope] : []),
   ];
   const lines = [header.map(cell).join(',')];
-  for (const r of rows) {
+  const line = (r: MetricsRow, metrics: MetricsRow['metrics'], scope?: string) => {
     const cells: (string | number | null)[] = [r.bucket, r.start, r.end];
     if (opts.grouped) cells.push(r.group ? String(r.group.id) : '', r.group?.name ?? '');
-    for (const k of METRIC_KEYS)
-      cells.push(shown(r.metrics[k]), r.metrics[k].numerator, r.metrics[k].denominator, ...(hasPending(k) ? [r.metrics[k].pending] : []));
+    for (const k of METRIC_KEYS) cells.push(shown(metrics[k]), metrics[k].numerator, metrics[k].denominator, ...(hasPending(k) ? [metrics[k].pending] : []));
+    if (scoped) cells.push(scope ?? '');
     lines.push(cells.map(cell).join(','));
+  };
+  for (const r of rows) {
+    line(r, r.metrics, r.scopeName);
+    if (r.own) line(r, r.own.metrics, r.own.scopeName);
   }
   lines.push('', [h.metric, h.definition].map(cell).join(','));
   for (const k of METRIC_KEYS) lines.push([METRIC_NAMES[k][locale], opts.definitions[k]].map(cell).join(','));

@@ -2,7 +2,7 @@
  * Dashboards read the rollups only — never raw tickets — summing the counters of the period at the
  * smallest grain that can answer (grains.ts), and computing the rates with the current settings.
  */
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { categories, units } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -14,7 +14,7 @@ import { rowsOf } from '../tickets/queries.ts';
 import { CHANNELS, type Channel, type UnitKind } from '../vocab.ts';
 import { COUNTERS, counterColumn, INTAKE_UNIT, zeroCounters, type Counters } from './counters.ts';
 import { computeMetrics, formulas, type MetricKey, type MetricSettings, type MetricValue } from './definitions.ts';
-import { bucketOf, bucketOfDay, resolveRange, type Bucket, type Period } from './periods.ts';
+import { bucketOfDay, resolveRange, type Bucket, type Period } from './periods.ts';
 import { GRAINS, pickGrain, SUBTREE_MONTHLY, type Grain } from './grains.ts';
 
 const UNIT_MONTHLY = GRAINS.find((g) => g.name === 'unit_monthly')!;
@@ -37,7 +37,25 @@ export type MetricsFilter = {
 };
 
 export type Group = { type: GroupBy; id: number | string; name: string; kind?: string; code?: string };
-export type MetricsRow = { bucket: string; start: string; end: string; group: Group | null; metrics: Record<MetricKey, MetricValue>; counters: Counters };
+/** A unit's figures over its subtree (含下级: itself and every unit beneath) or over its own assignments only (本级). */
+export type UnitScope = 'subtree' | 'own';
+export const UNIT_SCOPE_NAMES: Record<UnitScope, Record<Locale, string>> = {
+  subtree: { 'zh-CN': '含下级', en: 'with units below' },
+  own: { 'zh-CN': '本级', en: 'own' },
+};
+export type ScopedFigures = { scope: UnitScope; scopeName: string; metrics: Record<MetricKey, MetricValue>; counters: Counters };
+export type MetricsRow = {
+  bucket: string;
+  start: string;
+  end: string;
+  group: Group | null;
+  metrics: Record<MetricKey, MetricValue>;
+  counters: Counters;
+  /** groupBy=unit: `metrics` and `counters` are the unit's subtree (含下级); `own` its own assignments' (本级) */
+  scope?: UnitScope;
+  scopeName?: string;
+  own?: ScopedFigures;
+};
 
 /** Unit kinds as groups and channels, in both languages (the Chinese are the contract's). */
 export const LEVEL_NAMES = bilingual(UNIT_KIND_LABELS, {
@@ -195,7 +213,30 @@ export async function metricCounters(db: Db, actor: Actor, f: MetricsFilter) {
           ${intake ? sql`union all select p.t, ${sql.raw(String(INTAKE_UNIT))} as gid, ${plain('p')} from p where p.unit_id = ${sql.raw(String(INTAKE_UNIT))}` : sql``}) s`),
     );
   }
-  return { range, rows: raw.map((r) => ({ bucket: r.bucket, gid: r.gid, counters: countersOf(r.c) })) };
+  const own = f.groupBy === 'unit' ? await ownCounters(db, f, grain, filter, t) : null;
+  return {
+    range,
+    rows: raw.map((r) => ({
+      bucket: r.bucket,
+      gid: r.gid,
+      counters: countersOf(r.c),
+      own: own ? (own.get(`${r.bucket}|${r.gid}`) ?? zeroCounters()) : undefined,
+    })),
+  };
+}
+
+/**
+ * Each unit's own counters (本级: the clocks of its own assignments, top-level or handed down to it, and the
+ * tickets it led), per bucket, keyed "bucket|unit": the same filter as its subtree row, without the path expansion.
+ */
+async function ownCounters(db: Db, f: MetricsFilter, grain: Grain, filter: SQL, t: SQL) {
+  const level = f.level ? sql` and m.unit_id in (select id from ${units} where kind = ${f.level})` : sql``;
+  const rows = rowsOf<Raw>(
+    await db.execute(
+      sql`select ${bucketText('b')} as bucket, b.gid, ${packed('b')} from (select ${t} as t, m.unit_id as gid, ${sums('m')} from ${sql.raw(grain.tableName)} m where ${filter}${level} group by 1, 2) b`,
+    ),
+  );
+  return new Map(rows.map((r) => [`${r.bucket}|${r.gid}`, countersOf(r.c)]));
 }
 
 /** Each group's public fields and its sort key (a unit's path, a category's code…), one object per group shared by its rows. */
@@ -248,6 +289,13 @@ export async function metricsReport(db: Db, actor: Actor, f: MetricsFilter, sett
     const b = byBucket.get(r.bucket) ?? bucketOfDay(f.period, r.bucket);
     const g = r.gid === null ? undefined : names.get(String(r.gid));
     const { group, sort } = g ?? { group: { type: f.groupBy!, id: r.gid!, name: String(r.gid) }, sort: '' };
+    const scoped: Partial<MetricsRow> = r.own
+      ? {
+          scope: 'subtree',
+          scopeName: UNIT_SCOPE_NAMES.subtree[locale],
+          own: { scope: 'own', scopeName: UNIT_SCOPE_NAMES.own[locale], metrics: computeMetrics(r.own, settings, locale, fs), counters: r.own },
+        }
+      : {};
     return {
       row: {
         bucket: b.label,
@@ -256,6 +304,7 @@ export async function metricsReport(db: Db, actor: Actor, f: MetricsFilter, sett
         group: f.groupBy ? group : null,
         metrics: computeMetrics(r.counters, settings, locale, fs),
         counters: r.counters,
+        ...scoped,
       },
       sort,
     };
@@ -271,72 +320,4 @@ export async function metricsReport(db: Db, actor: Actor, f: MetricsFilter, sett
   // By bucket, then by the group's sort key.
   out.sort((a, b) => (a.row.start < b.row.start ? -1 : a.row.start > b.row.start ? 1 : a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0));
   return { range: { start: range.start, end: range.end }, rows: out.map((r) => r.row) };
-}
-
-// ---------------------------------------------------------------- red and black lists
-
-export type RankedUnit = {
-  rank: number;
-  unit: { id: number; name: string; code: string; kind: string };
-  composite: number;
-  metrics: Record<'response_rate' | 'solved_rate' | 'satisfaction_rate', MetricValue>;
-};
-
-/**
- * Units of one level ranked by the composite Σ weight × rate ÷ Σ weight (0–100) of 响应率, 解决率, 满意率,
- * each over the unit's subtree for the month. A unit with nothing due for a weighted component is not
- * ranked (listed as unranked). Red list: the best; black list: the worst (worst first); never overlapping.
- */
-export async function rankings(
-  db: Db,
-  actor: Actor,
-  q: { level: RankedLevel; month: string; includeAppealed: boolean },
-  settings: MetricSettings,
-  locale: Locale,
-) {
-  const report = await metricsReport(
-    db,
-    actor,
-    { period: 'month', from: q.month, groupBy: 'unit', level: q.level, includeAppealed: q.includeAppealed },
-    settings,
-    locale,
-  );
-  const all = await db
-    .select({ id: units.id, name: units.name, code: units.code, kind: units.kind })
-    .from(units)
-    .where(and(eq(units.kind, q.level), eq(units.active, true)))
-    .orderBy(asc(units.code));
-  const byUnit = new Map(report.rows.map((r) => [Number(r.group!.id), r]));
-  const w = settings.rankingWeights;
-  const keys = ['response_rate', 'solved_rate', 'satisfaction_rate'] as const;
-  const ranked: Omit<RankedUnit, 'rank'>[] = [];
-  const unranked: { unit: RankedUnit['unit']; missing: string[] }[] = [];
-  for (const u of all) {
-    const row = byUnit.get(u.id);
-    const missing = keys.filter((k) => w[k] > 0 && (!row || row.metrics[k].value === null));
-    if (!row || missing.length) {
-      unranked.push({ unit: u, missing: [...missing] });
-      continue;
-    }
-    const total = keys.reduce((s, k) => s + w[k], 0);
-    const composite = keys.reduce((s, k) => s + w[k] * (row.metrics[k].value ?? 0), 0) / total;
-    ranked.push({
-      unit: u,
-      composite: Math.round(composite * 10000) / 100,
-      metrics: { response_rate: row.metrics.response_rate, solved_rate: row.metrics.solved_rate, satisfaction_rate: row.metrics.satisfaction_rate },
-    });
-  }
-  ranked.sort((a, b) => b.composite - a.composite || (a.unit.code < b.unit.code ? -1 : 1));
-  const withRank: RankedUnit[] = ranked.map((r, i) => ({ ...r, rank: i > 0 && ranked[i - 1]!.composite === r.composite ? 0 : i + 1 }));
-  for (let i = 1; i < withRank.length; i++) if (withRank[i]!.rank === 0) withRank[i]!.rank = withRank[i - 1]!.rank;
-  const n = Math.min(settings.rankingSize, Math.floor(withRank.length / 2));
-  return {
-    level: q.level,
-    month: bucketOf('month', q.month)?.label ?? q.month,
-    weights: w,
-    ranked: withRank,
-    red: withRank.slice(0, n),
-    black: n ? withRank.slice(-n).reverse() : [],
-    unranked,
-  };
 }

@@ -62,7 +62,10 @@ export type UnitFigure = {
   composite: number | null;
   dispatched: number;
   leadDispatched: number;
+  /** over the unit's subtree (含下级) */
   rates: Record<UnitRateKey, number | null>;
+  /** the unit's own assignments (本级: those the centre dispatched to it and those handed down to it); absent from reports generated before it */
+  own?: { dispatched: number; handedDown: number; leadDispatched: number; rates: Record<UnitRateKey, number | null> };
 };
 export type RankedFigure = {
   rank: number;

@@ -14,7 +14,8 @@ import type { Db } from '../../../db/client.ts';
 import { categories, units } from '../../../db/schema/index.ts';
 import { systemActor } from '../auth/actor.ts';
 import { CENTRE_METRIC_KEYS, METRIC_KEYS, type MetricKey, type MetricSettings, type MetricValue } from '../metrics/definitions.ts';
-import { CHANNEL_NAMES, LEVEL_NAMES, metricsReport, RANKED_LEVELS, rankings, type MetricsRow } from '../metrics/queries.ts';
+import { CHANNEL_NAMES, LEVEL_NAMES, metricsReport, RANKED_LEVELS, type MetricsRow } from '../metrics/queries.ts';
+import { rankings } from '../metrics/rankings.ts';
 import { rollupFreshness } from '../metrics/rollup.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import { CHANNELS, type Channel } from '../vocab.ts';
@@ -40,6 +41,8 @@ import { triageFigures } from './triage-section.ts';
 import type { TriageSettingsIn } from '../metrics/triage.ts';
 
 const LOCALE = 'zh-CN' as const;
+/** Tickets the centre dispatched (派单工单): lead assignments less those a unit handed down. */
+const dispatchedTickets = (c: MetricsRow['counters']) => c.leadDispatched - c.leadHandedDown;
 const share = (n: number, total: number) => (total > 0 ? round(n / total) : null);
 
 function rateFigure(m: MetricValue, key: MetricKey, previous?: MetricValue): RateFigure {
@@ -99,7 +102,8 @@ export async function computeMonthlyFigures(
   const [centre] = rowsOf<{ name: string }>(await db.execute(sql`select name from ${units} where kind = 'centre' order by id limit 1`));
   const counted = await countedFigures(db, span, {
     closed: vol.counters.closed,
-    closedOnTime: vol.counters.closedOnTime,
+    // Tickets: the top-level leads' judgements (a sub-assignment's 办结 on time is not a ticket closed on time).
+    closedOnTime: vol.counters.closedOnTime - vol.counters.subClosedOnTime,
     closedRedone: vol.counters.closedRedone,
     onTimeRate: rateOf('on_time_completion_rate'),
     returnRate: rateOf('return_rate'),
@@ -119,11 +123,11 @@ export async function computeMonthlyFigures(
       contacts: counter('contacts'),
       repeatContacts: counter('repeatContacts'),
       directAnswers: counter('directAnswers'),
-      dispatched: counter('leadDispatched'),
+      dispatched: change(dispatchedTickets(vol.counters), dispatchedTickets(volBefore.counters)),
       closed: counter('closed'),
       rates,
     },
-    daily: daily.rows.map((r) => ({ day: r.start, contacts: r.counters.contacts, dispatched: r.counters.leadDispatched, closed: r.counters.closed })),
+    daily: daily.rows.map((r) => ({ day: r.start, contacts: r.counters.contacts, dispatched: dispatchedTickets(r.counters), closed: r.counters.closed })),
     channels,
     categories: await categoryFigures(db, (f) => metrics(f, true), month, prev),
     units: { weights: settings.rankingWeights, size: settings.rankingSize, levels: await levelFigures(db, month, settings) },
@@ -191,7 +195,7 @@ async function categoryPaths(db: Db, ids: number[]): Promise<Map<number, string>
   return out;
 }
 
-/** Each unit level's rates (every unit, with its subtree) and its red and black lists. */
+/** Each unit level's rates (every unit, with its subtree: 含下级; and its own: 本级) and its red and black lists. */
 async function levelFigures(db: Db, month: string, settings: MetricSettings): Promise<LevelFigure[]> {
   const actor = systemActor('supervisor');
   const out: LevelFigure[] = [];
@@ -211,6 +215,12 @@ async function levelFigures(db: Db, month: string, settings: MetricSettings): Pr
         dispatched: row?.counters.dispatched ?? 0,
         leadDispatched: row?.counters.leadDispatched ?? 0,
         rates: Object.fromEntries(UNIT_RATE_KEYS.map((k) => [k, row?.metrics[k].value ?? null])) as Record<UnitRateKey, number | null>,
+        own: {
+          dispatched: row?.own?.counters.dispatched ?? 0,
+          handedDown: row?.own?.counters.handedDown ?? 0,
+          leadDispatched: row?.own?.counters.leadDispatched ?? 0,
+          rates: Object.fromEntries(UNIT_RATE_KEYS.map((k) => [k, row?.own?.metrics[k].value ?? null])) as Record<UnitRateKey, number | null>,
+        },
       };
     });
     const ranked = (x: (typeof r.ranked)[number]): RankedFigure => ({

@@ -90,15 +90,20 @@ function levelSection(l: LevelFigure, f: MonthlyFigures, chartLevel: string | nu
   if (FULL_TABLE_LEVELS.has(l.level)) {
     parts.push(
       table(
-        ['名次', '单位', '派单', ...UNIT_RATE_KEYS.map((k) => METRIC_NAMES[k]['zh-CN']), '综合得分'],
-        l.units.map((u) => [
-          esc(u.rank ?? '—'),
-          esc(u.unit.name),
-          esc(int(u.dispatched)),
-          ...UNIT_RATE_KEYS.map((k) => esc(pct(u.rates[k]))),
-          esc(u.composite === null ? '—' : u.composite.toFixed(2)),
+        ['名次', '单位', '范围', '派单', ...UNIT_RATE_KEYS.map((k) => METRIC_NAMES[k]['zh-CN']), '综合得分'],
+        // Each unit with its subtree (含下级: what it is ranked by), then its own assignments (本级).
+        l.units.flatMap((u) => [
+          [
+            esc(u.rank ?? '—'),
+            esc(u.unit.name),
+            '含下级',
+            esc(int(u.dispatched)),
+            ...UNIT_RATE_KEYS.map((k) => esc(pct(u.rates[k]))),
+            esc(u.composite === null ? '—' : u.composite.toFixed(2)),
+          ],
+          ...(u.own ? [['', '', '本级', esc(int(u.own.dispatched)), ...UNIT_RATE_KEYS.map((k) => esc(pct(u.own!.rates[k]))), '']] : []),
         ]),
-        { num: [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], cls: 'small' },
+        { num: [0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], cls: 'small' },
       ),
     );
   } else {

@@ -10,10 +10,10 @@ const decide = (approve: boolean) =>
     method: 'post',
     path: `/api/appeals/:id/${approve ? 'approve' : 'reject'}`,
     summary: approve
-      ? 'Approve a pending appeal: the ticket leaves the unit’s metrics (免考), recorded in the ticket’s history'
-      : 'Reject a pending appeal, with the reason',
+      ? 'Approve a pending appeal: the ticket leaves the unit’s metrics (免考), recorded in the ticket’s history. Decided by the level above the unit: a supervisor for the centre’s dispatch, the leader of the parent unit for a handed-down assignment'
+      : 'Reject a pending appeal, with the reason (the level above the unit decides, as for approval)',
     tag: 'appeals',
-    access: ['supervisor'],
+    access: ['supervisor', 'unit_leader'],
     params: idParam,
     body: decideAppealInput,
     handler: async ({ deps, actor, params, body }) => {
@@ -40,7 +40,8 @@ export const appealRoutes: AnyRoute[] = [
   route({
     method: 'get',
     path: '/api/appeals',
-    summary: 'Appeals, newest first (keyset pagination with ?before=): supervisors see all, units their own subtree',
+    summary:
+      'Appeals, newest first (keyset pagination with ?before=): supervisors see all, units their own subtree; ?toDecide=true: the pending ones this user decides (the level above the appealing unit)',
     tag: 'appeals',
     access: ['supervisor', ...UNIT_ROLES],
     query: listAppealsQuery,

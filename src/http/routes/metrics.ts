@@ -3,7 +3,8 @@ import { shanghaiDate } from '../../domain/clock.ts';
 import { metricsCsv } from '../../domain/metrics/csv.ts';
 import { formulas, METRIC_KEYS, type MetricSettings } from '../../domain/metrics/definitions.ts';
 import { PERIODS } from '../../domain/metrics/periods.ts';
-import { GROUP_BYS, metricsReport, RANKED_LEVELS, rankings, type MetricsFilter } from '../../domain/metrics/queries.ts';
+import { GROUP_BYS, metricsReport, RANKED_LEVELS, type MetricsFilter } from '../../domain/metrics/queries.ts';
+import { rankings } from '../../domain/metrics/rankings.ts';
 import { rollupFreshness } from '../../domain/metrics/rollup.ts';
 import { loadMetricSettings, metricSettingsPatch, updateMetricSettings } from '../../domain/metrics/settings.ts';
 import { CHANNELS, UNIT_ROLES, type Role } from '../../domain/vocab.ts';
@@ -77,7 +78,7 @@ export const metricRoutes: AnyRoute[] = [
     method: 'get',
     path: '/api/metrics',
     summary:
-      'The rates of docs/domain.md §7 per period (day / week / month, Asia/Shanghai), optionally grouped by unit (with its subtree), category, channel or unit level; each as {value, numerator, denominator, definition}. From the rollups (see freshness).',
+      'The rates of docs/domain.md §7 per period (day / week / month, Asia/Shanghai), optionally grouped by unit (its subtree, 含下级, with its own figures, 本级, in `own`), category, channel or unit level; each as {value, numerator, denominator, definition}. From the rollups (see freshness).',
     tag: 'metrics',
     access: READERS,
     query: metricsQuery,
@@ -108,7 +109,7 @@ export const metricRoutes: AnyRoute[] = [
   route({
     method: 'get',
     path: '/api/metrics.csv',
-    summary: 'The same table as GET /api/metrics as CSV (UTF-8 with BOM, for Excel), with the definitions below it',
+    summary: 'The same table as GET /api/metrics as CSV (UTF-8 with BOM, for Excel), with the definitions below it; by unit, a 含下级 and a 本级 line per unit',
     tag: 'metrics',
     access: READERS,
     query: metricsQuery,
@@ -126,7 +127,8 @@ export const metricRoutes: AnyRoute[] = [
   route({
     method: 'get',
     path: '/api/metrics/rankings',
-    summary: 'Red and black lists (红黑榜) of one unit level for a month, by the weighted composite of 响应率, 解决率 and 满意率 (default 30/35/35)',
+    summary:
+      'Red and black lists (红黑榜) of one unit level for a month, by the weighted composite of 响应率, 解决率 and 满意率 (default 30/35/35) over each unit’s subtree (含下级), its own figures (本级) beside',
     tag: 'metrics',
     access: ['supervisor', 'admin'],
     query: z

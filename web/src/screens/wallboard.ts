@@ -34,7 +34,8 @@ export type Board = {
   pending?: Partial<Record<(typeof GAUGES)[number], number>>;
   /** The centre's own figures this month, from the metrics API */
   centre?: Record<(typeof CENTRE_RATES)[number], { value: number | null; unit: string }> | null;
-  ranking: { unit: string; score: number; rank: number }[] | null;
+  /** score: over the unit's subtree (含下级, ranked by); own: its own figures (本级), null when not computable */
+  ranking: { unit: string; score: number; own?: number | null; rank: number }[] | null;
   sampled: number;
   complete: boolean;
   /** gauges, trend and ranking come from the metrics API */
@@ -99,7 +100,7 @@ export async function boardFromTickets(now: Date): Promise<Board> {
 type MetricValue = { value: number | null; numerator: number; denominator: number; pending?: number; unit?: string; definition: string };
 type MetricsRow = { bucket: string; start: string; metrics: Record<string, MetricValue>; counters: Record<string, number> };
 type MetricsAnswer = { rows: MetricsRow[]; freshness?: { pendingEvents: number; lastRunAt: string | null } };
-type RankingAnswer = { ranked: { rank: number; unit: { name: string }; composite: number }[]; size: number };
+type RankingAnswer = { ranked: { rank: number; unit: { name: string }; composite: number; own?: { composite: number | null } }[]; size: number };
 export const RANK_LEVELS = ['street', 'district', 'department', 'community'] as const;
 
 /**
@@ -131,7 +132,10 @@ export async function withMetrics(b: Board, now: Date, level: string): Promise<B
       return { day: d.day, created: c?.contacts ?? 0, closed: (c?.closed ?? 0) + (c?.directAnswers ?? 0) };
     });
   }
-  if (ranking) out.ranking = ranking.ranked.slice(0, Math.max(ranking.size, 5)).map((r) => ({ unit: r.unit.name, score: r.composite, rank: r.rank }));
+  if (ranking)
+    out.ranking = ranking.ranked
+      .slice(0, Math.max(ranking.size, 5))
+      .map((r) => ({ unit: r.unit.name, score: r.composite, own: r.own?.composite ?? null, rank: r.rank }));
   out.metricsAt = month?.freshness?.lastRunAt ?? null;
   return out;
 }
@@ -230,7 +234,7 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
                   : board.ranking.length === 0
                     ? html`<${Empty} text=${t('wall.noRanking')} />`
                     : html`<ol class="ranking">
-                      ${board.ranking.map((r) => html`<li value=${r.rank}><span>${r.unit}</span><strong>${r.score.toFixed(1)}</strong></li>`)}
+                      ${board.ranking.map((r) => html`<li value=${r.rank}><span>${r.unit}</span><strong>${r.score.toFixed(1)}</strong>${typeof r.own === 'number' ? html` <small class="muted">${t('wall.rankOwn', { score: r.own.toFixed(1) })}</small>` : null}</li>`)}
                     </ol>
                     <p class="muted small">${t('wall.rankNote')}</p>`
               }
