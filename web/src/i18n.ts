@@ -9,6 +9,7 @@ import ticket from './i18n/ticket.ts';
 import intake from './i18n/intake.ts';
 import dispatch from './i18n/dispatch.ts';
 import unit from './i18n/unit.ts';
+import chain from './i18n/chain.ts';
 import callback from './i18n/callback.ts';
 import wallboard from './i18n/wallboard.ts';
 import governance from './i18n/governance.ts';
@@ -26,6 +27,7 @@ const MODULES = [
   intake,
   dispatch,
   unit,
+  chain,
   callback,
   wallboard,
   governance,

@@ -10,6 +10,7 @@ import type {
   CloseReason,
   RequestKind,
   Role,
+  SubDecision,
   SupervisionKind,
   TicketAction,
   TicketStatus,
@@ -92,6 +93,55 @@ export type Assignment = {
     completeMissedAt: string | null;
   };
   awaitingCalendar?: { clock: ClockName; date: string; year: number }[];
+  /** The chain of levels: the assignment this one was handed down from (null: the centre's dispatch) */
+  parentId?: number | null;
+  /** The parent's note and the clocks brought back to end with the parent's */
+  handDownNote?: string | null;
+  clampedClocks?: ClockName[];
+  /** A sub-assignment's return or extension request waiting for its parent */
+  request?: SubRequest | null;
+  /** What this user may decide on this sub-assignment now (the parent unit's members only) */
+  decisions?: SubDecision[];
+};
+
+export type SubRequest = {
+  id: number;
+  kind: Exclude<RequestKind, 'termination'>;
+  reason: string | null;
+  requestedDueAt: string | null;
+  requestedAt: string | null;
+};
+
+/** One assignment on a level's chain workbench (GET /api/chain/workbench). */
+export type ChainRow = {
+  assignmentId: number;
+  ticketId: number;
+  number: string;
+  title: string | null;
+  ticketStatus: TicketStatus;
+  unit: { id: number; name: string; kind: UnitKind };
+  role: AssignmentRole;
+  status: AssignmentStatus;
+  version: number;
+  parentId: number | null;
+  dispatchedAt: string | null;
+  signedAt: string | null;
+  firstContactAt: string | null;
+  repliedAt: string | null;
+  replyContent: string | null;
+  deadlines: Record<ClockName, string | null>;
+  warningLevel: WarningLevel;
+  clampedClocks: ClockName[];
+  handDownNote: string | null;
+  request: SubRequest | null;
+};
+
+export type ChainWorkbench = {
+  unit: { id: number; kind: UnitKind } | null;
+  toHandDown: ChainRow[];
+  subs: ChainRow[];
+  decisions: ChainRow[];
+  handDownTargets: { id: number; name: string; kind: UnitKind; parentId: number | null }[];
 };
 
 export type PendingRequest = { id: number; kind: RequestKind; assignmentId: number; reason: string; requestedDueAt: string | null; requestedAt: string };

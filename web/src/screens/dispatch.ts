@@ -317,7 +317,7 @@ function Review({ view, act, busy, kind }: ActProps & { kind: RequestKind }) {
 }
 
 function ReplyReview({ view, act, busy }: ActProps) {
-  const lead = view.assignments.findLast((a) => a.role === 'lead');
+  const lead = view.assignments.findLast((a) => a.role === 'lead' && !a.parentId); // the top level's: a sub-unit's reply went to its parent
   const [publicReply, setPublicReply] = useState(lead?.replyContent ?? '');
   const [reason, setReason] = useState('');
   return html`<form class="card" aria-labelledby="rr-h" onSubmit=${(e: Event) => (e.preventDefault(), void act('reply/approve', { publicReply }, 'dispatch.replyApproved'))}>

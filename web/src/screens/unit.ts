@@ -4,11 +4,13 @@ import { t, type MsgKey } from '../i18n.ts';
 import { get, mapLimit, post, qs, request } from '../api.ts';
 import { shortTime, toLocalInput } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
-import type { Assignment, ClockName, Page, SessionInfo, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
+import type { Assignment, ChainWorkbench, ClockName, Page, SessionInfo, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
 import { Empty, ErrorBox, Panel, StatusBadge, announce, arrowNav, lbl } from '../ui/common.ts';
 import { ClockCell } from '../ui/clock.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
 import { ContactForm, contactRefusal } from './unit-contact.ts';
+import { ChainLists, useChainWorkbench } from './unit-chain.ts';
+import { ChainSection, subsOpen, useOfferedReply } from './unit-subs.ts';
 import { TriagePanel } from './unit-triage.ts';
 
 const OPEN = 'awaiting_sign,in_progress,return_requested,termination_requested,awaiting_review';
@@ -49,6 +51,7 @@ export function UnitDesk({ session }: { session: SessionInfo }) {
   const [error, setError] = useState<unknown>(null);
   const [reminders, setReminders] = useState<SupervisionItem[]>([]);
   const loading = useRef(0);
+  const chain = useChainWorkbench();
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
 
@@ -110,66 +113,70 @@ export function UnitDesk({ session }: { session: SessionInfo }) {
   return html`<div class="desk">
     <h1 class="screen-title">${t('screen.unit')} · ${session.user.unit.name}</h1>
     <div class="split">
-      <section class="queue" aria-labelledby="uq-h">
-        <h2 id="uq-h">${t('unit.queue')} <span class="count">${sorted.length}</span></h2>
-        <${ErrorBox} error=${error} />
-        ${
-          rows === null
-            ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
-            : sorted.length === 0
-              ? html`<${Empty} text=${t('unit.empty')} />`
-              : html`<ul class="list" onKeyDown=${arrowNav}>
-                ${sorted.map(({ view, a }) => {
-                  const next = nextDeadline(a);
-                  return html`<li>
-                    <button
-                      type="button"
-                      data-item
-                      data-ticket=${view.number}
-                      class=${`item ${view.id === selected ? 'selected' : ''} ${fresh.has(view.id) ? 'fresh' : ''}`}
-                      aria-current=${view.id === selected ? 'true' : undefined}
-                      onClick=${() => {
-                        setSelected(view.id);
-                        setFresh((f) => {
-                          const n = new Set(f);
-                          n.delete(view.id);
-                          return n;
-                        });
-                      }}
-                    >
-                      ${fresh.has(view.id) ? html`<span class="badge new">${t('unit.new')}</span>` : null}
-                      <span class="mono">${view.number}</span> <${StatusBadge} status=${a.status} />
-                      ${view.urgency !== 'normal' ? html`<span class=${`badge urg-${view.urgency}`}>${lbl('urgency', view.urgency)}</span>` : null}
-                      <span class="title">${view.title}</span>
-                      <span class="due">${lbl('deadline', next.kind)} <${ClockCell} a=${a} clock=${next.kind} label=${lbl('deadline', next.kind)} /></span>
-                    </button>
-                  </li>`;
-                })}
-              </ul>`
-        }
-        ${
-          reminders.length > 0
-            ? html`<${Panel} title=${t('unit.reminders')} id="reminders">
-              <ul class="list compact">
-                ${reminders.map((r) => html`<li><span class="mono">${r.ticket.number}</span> ${lbl('supervisionKind', r.kind)} · ${lbl('deadline', r.clock)} · ${shortTime(r.createdAt)}</li>`)}
-              </ul>
-            <//>`
-            : null
-        }
-        <${TriagePanel} onPick=${setSelected} />
-      </section>
+      <div class="desk-side">
+        <section class="queue" aria-labelledby="uq-h">
+          <h2 id="uq-h">${t('unit.queue')} <span class="count">${sorted.length}</span></h2>
+          <${ErrorBox} error=${error} />
+          ${
+            rows === null
+              ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
+              : sorted.length === 0
+                ? html`<${Empty} text=${t('unit.empty')} />`
+                : html`<ul class="list" onKeyDown=${arrowNav}>
+                  ${sorted.map(({ view, a }) => {
+                    const next = nextDeadline(a);
+                    return html`<li>
+                      <button
+                        type="button"
+                        data-item
+                        data-ticket=${view.number}
+                        class=${`item ${view.id === selected ? 'selected' : ''} ${fresh.has(view.id) ? 'fresh' : ''}`}
+                        aria-current=${view.id === selected ? 'true' : undefined}
+                        onClick=${() => {
+                          setSelected(view.id);
+                          setFresh((f) => {
+                            const n = new Set(f);
+                            n.delete(view.id);
+                            return n;
+                          });
+                        }}
+                      >
+                        ${fresh.has(view.id) ? html`<span class="badge new">${t('unit.new')}</span>` : null}
+                        <span class="mono">${view.number}</span> <${StatusBadge} status=${a.status} />
+                        ${view.urgency !== 'normal' ? html`<span class=${`badge urg-${view.urgency}`}>${lbl('urgency', view.urgency)}</span>` : null}
+                        <span class="title">${view.title}</span>
+                        <span class="due">${lbl('deadline', next.kind)} <${ClockCell} a=${a} clock=${next.kind} label=${lbl('deadline', next.kind)} /></span>
+                      </button>
+                    </li>`;
+                  })}
+                </ul>`
+          }
+          ${
+            reminders.length > 0
+              ? html`<${Panel} title=${t('unit.reminders')} id="reminders">
+                <ul class="list compact">
+                  ${reminders.map((r) => html`<li><span class="mono">${r.ticket.number}</span> ${lbl('supervisionKind', r.kind)} · ${lbl('deadline', r.clock)} · ${shortTime(r.createdAt)}</li>`)}
+                </ul>
+              <//>`
+              : null
+          }
+          <${TriagePanel} onPick=${setSelected} />
+        </section>
+        <${ChainLists} chain=${chain} selected=${selected} onPick=${setSelected} />
+      </div>
       <section class="detail" aria-label=${t('common.detail')}>
-        ${selected === null ? html`<${Empty} text=${t('unit.pick')} />` : html`<${UnitTicket} key=${selected} id=${selected} unitId=${unitId} />`}
+        ${selected === null ? html`<${Empty} text=${t('unit.pick')} />` : html`<${UnitTicket} key=${selected} id=${selected} unitId=${unitId} targets=${chain.data?.handDownTargets ?? []} />`}
       </section>
     </div>
   </div>`;
 }
 
-function UnitTicket({ id, unitId }: { id: number; unitId: number }) {
+function UnitTicket({ id, unitId, targets }: { id: number; unitId: number; targets: ChainWorkbench['handDownTargets'] }) {
   const { view, events, error, reload } = useTicket(id);
   const a = view ? myAssignment(view, unitId) : undefined;
   return html`<div>
     <${TicketDetails} view=${view} events=${events} error=${error} />
+    ${view && a ? html`<${ChainSection} key=${a.id} view=${view} a=${a} targets=${targets} reload=${reload} />` : null}
     ${view && a ? html`<${UnitActions} key=${a.id} view=${view} a=${a} reload=${reload} />` : null}
   </div>`;
 }
@@ -181,7 +188,9 @@ function UnitActions({ view, a, reload }: { view: TicketView; a: Assignment; rel
   const [reply, setReply] = useState('');
   const [reason, setReason] = useState('');
   const [due, setDue] = useState(a.deadlines.complete ? toLocalInput(new Date(new Date(a.deadlines.complete).getTime() + 3 * 86_400_000).toISOString()) : '');
-  const can = (x: Assignment['abilities'][number]) => a.abilities.includes(x);
+  useOfferedReply(a.id, setReply);
+  // Replying upward waits until what this unit handed down is settled (the server refuses it: sub_assignments_open).
+  const can = (x: Assignment['abilities'][number]) => a.abilities.includes(x) && !(x === 'reply' && subsOpen(view, a));
   /** Runs one action; on success clears only the draft that action used, so typing elsewhere survives. */
   const act = async (path: string, body: Record<string, unknown>, done: MsgKey, clear?: (v: string) => void) => {
     setBusy(true);

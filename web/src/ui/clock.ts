@@ -4,13 +4,16 @@ import { fullTime, shortTime } from '../format.ts';
 import type { Assignment, ClockName, ClockState } from '../types.ts';
 import { Countdown } from './common.ts';
 
+/** What a clock cell reads: an assignment of the ticket view, or a chain workbench row (deadlines only, no clock states). */
+export type ClockHolder = { deadlines: Record<ClockName, string | null>; warningLevel: string; sla?: Assignment['sla'] };
+
 /**
  * One SLA clock as the ticket view, the unit desk and the dispatch desk show it: a countdown while it runs;
  * otherwise what became of it — awaiting the calendar (with the year to import), paused while a
  * termination request is reviewed, met, missed, or stopped when the ticket left the units' hands.
  * Without clock states (an assignment from an older answer) it falls back to the plain countdown.
  */
-export function ClockCell({ a, clock, label }: { a: Assignment; clock: ClockName; label: string }) {
+export function ClockCell({ a, clock, label }: { a: ClockHolder; clock: ClockName; label: string }) {
   const c: ClockState | undefined = a.sla?.clocks[clock];
   if (!c) return html`<${Countdown} deadline=${a.deadlines[clock]} level=${a.warningLevel} label=${label} />`;
   const at = (x: string | null) => (x ? shortTime(x) : '');
