@@ -106,8 +106,14 @@ export const METRIC_NAMES: Record<MetricKey, Texts> = {
 
 /** The formula of each metric under these settings, with its definition in words (shown beside the number). */
 export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
-  const assignments = { 'zh-CN': '按派单日期统计，归属承办单位（主办和协办）', en: 'by dispatch day, credited to each assigned unit (lead and assisting)' };
-  const leads = { 'zh-CN': '按派单日期统计，归属主办单位', en: 'by dispatch day, credited to the lead unit' };
+  const assignments = {
+    'zh-CN': '按派单（含上级下派）日期统计，归属承办单位（主办和协办）',
+    en: 'by dispatch (or hand-down) day, credited to each assigned unit (lead and assisting)',
+  };
+  const leads = {
+    'zh-CN': '按派单（含上级下派）日期统计，归属主办单位；下派的子派单经上级审核通过答复即为办结',
+    en: 'by dispatch (or hand-down) day, credited to the lead unit; a handed-down sub-assignment is completed when its parent approves its reply',
+  };
   const responseDue = s.responseLeadOnly
     ? {
         'zh-CN': '按响应时限到期日统计，归属主办单位；时限待日历的计为待定，不计入',
@@ -129,7 +135,10 @@ export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
     'zh-CN': '按判定日期统计（办结日，或超期的时限到期日），归属主办单位；时限待日历的计为待定，不计入',
     en: "by the day of judgement (the close, or the deadline's day when missed), credited to the lead unit; clocks awaiting the calendar are pending, left out",
   };
-  const outcome = { 'zh-CN': '按发生日期统计，归属当时的主办单位', en: 'by the day it happened, credited to the lead unit at the time' };
+  const outcome = {
+    'zh-CN': '按发生日期统计，归属当时的主办单位（中心派单的主办单位，不计入下派的下级单位）',
+    en: 'by the day it happened, credited to the lead unit at the time (of the centre’s dispatch, never a unit it was handed down to)',
+  };
   const intake = { 'zh-CN': '按来电日期统计，归属热线中心', en: 'by contact day, credited to the centre' };
   const centre = { 'zh-CN': '按处理日期统计，归属热线中心', en: 'by the day of the decision, credited to the centre' };
   const f = (numerator: Term, denominator: Term, zh: string, en: string, scope: Texts, pending?: Counter[]): Formula => ({
@@ -199,8 +208,8 @@ export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
     on_time_completion_rate: f(
       { counters: ['closedOnTime'] },
       { counters: ['completionJudged'] },
-      '按时办结率 = 按时办结的工单 ÷ 已判定的工单（已办结的，加上未办结但已超期的）；主办单位最后一次答复（终止的按申请终止时间）不晚于办结时限（含延期、重办）为按时，超期后获准延期的仍为超期',
-      "tickets closed on time ÷ tickets judged (closed, plus open ones already overdue); on time when the lead's last reply (for a termination, its request) came by the completion deadline as extended or restarted; an extension approved after the deadline keeps the miss",
+      '按时办结率 = 按时办结的工单 ÷ 已判定的工单（已办结的，加上未办结但已超期的）；主办单位最后一次答复（终止的按申请终止时间）不晚于办结时限（含延期、重办）为按时，超期后获准延期的仍为超期；下派的子派单由上级审核通过答复时判定，计入其承办单位',
+      "tickets closed on time ÷ tickets judged (closed, plus open ones already overdue); on time when the lead's last reply (for a termination, its request) came by the completion deadline as extended or restarted; an extension approved after the deadline keeps the miss; a handed-down sub-assignment is judged when its parent approves its reply, for its own unit",
       judged,
       ['leadCompletePending'],
     ),

@@ -21,6 +21,9 @@ const EVENT_TYPES = [
   'request_return',
   'approve_return',
   'reject_return',
+  // a sub-unit's return, decided by the unit that handed it down (its request is a request_return too)
+  'approve_sub_return',
+  'reject_sub_return',
   'reopen',
   'appeal_filed',
   'appeal_approved',
@@ -154,14 +157,19 @@ function overdueFigures(
   return { alerts, tickets, manualSupervisions: sum(events, (e) => e.type === 'supervise'), closed, closedLate: closed - closedOnTime, onTimeRate, byUnit };
 }
 
+/** Returns at every level, as 回退率 counts them: a sub-unit's, decided by its parent, beside those the centre decided. */
 function returnFigures(events: EventCount[], refs: Map<number, UnitRef>, rate: RateFigure): MonthlyFigures['returns'] {
-  const is = (type: string) => (e: EventCount) => e.type === type;
+  const is =
+    (...types: string[]) =>
+    (e: EventCount) =>
+      types.includes(e.type);
+  const approved = is('approve_return', 'approve_sub_return');
   return {
     requested: sum(events, is('request_return')),
-    approved: sum(events, is('approve_return')),
-    rejected: sum(events, is('reject_return')),
+    approved: sum(events, approved),
+    rejected: sum(events, is('reject_return', 'reject_sub_return')),
     rate,
-    byUnit: topUnits(events, refs, { requested: is('request_return'), approved: is('approve_return') }, 'requested').map(({ requested: _r, ...x }) => x),
+    byUnit: topUnits(events, refs, { requested: is('request_return'), approved }, 'requested').map(({ requested: _r, ...x }) => x),
   };
 }
 
