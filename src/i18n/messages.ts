@@ -60,6 +60,32 @@ export const ERROR_MESSAGES = {
     en: 'Your unit was designated after a disputed return and may not return this ticket again.',
   },
   request_pending: { 'zh-CN': '已有一个同类申请在审核中，请等待审核结果。', en: 'A request of this kind is already awaiting review.' },
+  hand_down_not_allowed: {
+    'zh-CN': '单位 {unitId} 不是本层级可以下派的层级（如区级可下派街道、街道可下派社区）。',
+    en: 'Unit {unitId} is not of a level yours may hand down to (a district hands to streets, a street to communities).',
+  },
+  hand_down_outside_subtree: {
+    'zh-CN': '单位 {unitId} 不是本单位的下级单位，只能下派给本单位下辖的单位。',
+    en: 'Unit {unitId} is not beneath your unit; hand down only to units under it.',
+  },
+  hand_down_to_self: { 'zh-CN': '不能下派给本单位自己。', en: 'A unit cannot hand an assignment down to itself.' },
+  unit_inactive: { 'zh-CN': '单位 {unitId} 已停用，不能接收派单。', en: 'Unit {unitId} is inactive and cannot receive assignments.' },
+  parent_not_active: {
+    'zh-CN': '上级单位的派单已不在办理中，不能再审核下级的申请或答复。',
+    en: "The parent unit's assignment is no longer being handled; its sub-units' requests can no longer be decided.",
+  },
+  sub_assignments_open: {
+    'zh-CN': '还有 {count} 个下派的子工单在办理中：等下级答复并审核通过，或先收回，再答复或再次下派。',
+    en: '{count} handed-down sub-assignment(s) are still open: approve their replies or recall them before replying or handing down again.',
+  },
+  not_a_sub_assignment: {
+    'zh-CN': '这不是下派的子工单：热线中心直接派出的工单由中心审核。',
+    en: 'This is not a handed-down sub-assignment; the centre reviews assignments it dispatched itself.',
+  },
+  beyond_parent_deadline: {
+    'zh-CN': '申请的延期时限晚于上级单位的办结时限，本级不能批准：请驳回，或由本级向上级申请延期。',
+    en: "The requested deadline is later than the parent unit's own completion deadline; reject it, or ask the level above for an extension first.",
+  },
   triage_not_receiving_level: {
     'zh-CN': '只有接收热线中心派单的承办层级（默认为区级）才能对工单研判分类，下派的子工单不研判。',
     en: 'Only the receiving level of a centre dispatch (a district by default) triages a ticket; sub-assignments are not triaged.',

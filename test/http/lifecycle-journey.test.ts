@@ -131,10 +131,11 @@ describe('abilities', () => {
     const parent = await post(w.handlerDistrictA.token, `/api/assignments/${lead.id}/sign`, { version: lead.version });
     expectProblem(parent, 403, 'forbidden');
     v = await flow.assignment(w.handlerA, v, lead, 'sign');
-    expect(leadOf(v).abilities).toEqual(ALL_UNIT_WORK);
+    // A street hands down to its communities, a department to the communities beneath it (HAND_DOWN_LEVELS).
+    expect(leadOf(v).abilities).toEqual([...ALL_UNIT_WORK, 'hand_down']);
     v = await flow.assignment(w.handlerDept, v, assistOf(v, w.units.department.id), 'sign');
     // An assisting unit may not return, extend or terminate: that is the lead's business.
-    expect(assistOf(v, w.units.department.id).abilities).toEqual(['contact', 'note', 'reply']);
+    expect(assistOf(v, w.units.department.id).abilities).toEqual(['contact', 'note', 'reply', 'hand_down']);
     const assistReturn = await post(w.handlerDept.token, `/api/assignments/${assistOf(v, w.units.department.id).id}/return`, {
       version: assistOf(v, w.units.department.id).version,
       reason: '不属于本部门职责',

@@ -10,8 +10,17 @@ import { asc } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { assignments, ticketEvents } from '../../db/schema/index.ts';
 import { EVENT_LABELS } from '../../src/contract/labels.ts';
-import { ASSIGNMENT_ACTIONS, CENTRE_CLOCK_OF, TICKET_ACTIONS } from '../../src/contract/vocab.ts';
-import { addNote } from '../../src/domain/tickets/commands/lifecycle.ts';
+import { ASSIGNMENT_ACTIONS, CENTRE_CLOCK_OF, SUB_DECISIONS, TICKET_ACTIONS } from '../../src/contract/vocab.ts';
+import {
+  addNote,
+  approveSubReply,
+  decideSubExtension,
+  decideSubReturn,
+  handDown,
+  recallSub,
+  rejectSubReply,
+} from '../../src/domain/tickets/commands/lifecycle.ts';
+import { triageAssignment } from '../../src/domain/tickets/commands/triage.ts';
 import { superviseTicket } from '../../src/domain/sla/supervision.ts';
 import { sweep } from '../../src/domain/sla/sweep.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
@@ -97,6 +106,45 @@ beforeAll(async () => {
   await d.toCallback(t6.id);
   await d.callback(t6.id, { reached: true, solved: 'solved', satisfaction: 'satisfied' });
 
+  // The chain of levels: the district hands down to its street, which replies (sent back once, then approved);
+  // another hand-down whose return is refused, then granted; one whose extension is refused, then granted, and recalled.
+  const { districtA } = w.units;
+  const district = d.handlers.get(districtA.id)!.actor;
+  const handedDown = async (ticketId: number) => {
+    await d.dispatch(ticketId, districtA.id);
+    await d.sign((await d.lead(ticketId)).id);
+    // The receiving level (a district) triages what the centre sent it.
+    const signed = await d.lead(ticketId);
+    await triageAssignment(deps, district, signed.id, { version: signed.version, level: 'complex' });
+    const parent = await d.lead(ticketId);
+    await handDown(deps, district, parent.id, { version: parent.version, leadUnitId: streetA.id, assistUnitIds: [], note: '请街道办理' });
+    const sub = (await d.assignmentsOf(ticketId)).find((a) => a.parentId === parent.id)!;
+    await d.sign(sub.id);
+    return sub.id;
+  };
+  const v = async (id: number) => ({ version: (await d.assignment(id)).version });
+  const s7 = await handedDown((await d.create()).id);
+  await d.reply(s7);
+  await rejectSubReply(deps, district, s7, { ...(await v(s7)), reason: '请补充现场照片' });
+  await d.reply(s7);
+  await approveSubReply(deps, district, s7, await v(s7));
+  const s8 = await handedDown((await d.create()).id);
+  await d.requestReturn(s8);
+  await decideSubReturn(deps, district, s8, false, await v(s8));
+  const s9 = await handedDown((await d.create()).id);
+  await d.requestReturn(s9);
+  await decideSubReturn(deps, district, s9, true, await v(s9));
+  const s10 = await handedDown((await d.create()).id);
+  // The district's own deadline moved first (by the centre), so the street's request fits beneath it.
+  const t10 = (await d.assignment(s10)).ticketId;
+  await d.requestExtension((await d.assignment(s10)).parentId!, at(T0, 700 * MIN));
+  await d.review(t10, 'extension', true);
+  await d.requestExtension(s10, at(T0, 650 * MIN));
+  await decideSubExtension(deps, district, s10, false, await v(s10));
+  await d.requestExtension(s10, at(T0, 650 * MIN));
+  await decideSubExtension(deps, district, s10, true, await v(s10));
+  await recallSub(deps, district, s10, { ...(await v(s10)), reason: '改由区里直接办理' });
+
   // 督办 on the designated ticket, and the sweep long after every deadline: its warnings.
   await superviseTicket(deps, w.supervisor.actor, t2.id, { version: (await d.ticket(t2.id)).version, reason: '请加快办理' });
   await sweep(deps, at(T0, 10_000 * MIN));
@@ -115,9 +163,9 @@ describe('events as stored', () => {
     expect([...new Set(stored.map((e) => e.type))].filter((t) => !known.has(t))).toEqual([]);
   });
 
-  it('every action of the lifecycle was written as its own event, besides intake, links, supervision, appeals and the sweep', () => {
+  it('every action of the lifecycle (the chain decisions included) was written as its own event, besides intake, links, supervision, appeals and the sweep', () => {
     const written = new Set(stored.map((e) => e.type));
-    for (const t of [...TICKET_ACTIONS, ...ASSIGNMENT_ACTIONS]) expect(written.has(t), t).toBe(true);
+    for (const t of [...TICKET_ACTIONS, ...ASSIGNMENT_ACTIONS, ...SUB_DECISIONS]) expect(written.has(t), t).toBe(true);
     for (const t of [
       'ticket_created',
       'contact_linked',

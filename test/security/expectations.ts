@@ -117,6 +117,17 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'POST /api/assignments/:id/triage': { scope: 'unit', req: (f) => assignment(f, { level: 'complex' }) },
   'GET /api/triage/queue': { scope: 'global' },
   'GET /api/metrics/triage': { scope: 'unit-query', req: metricsQuery },
+  'POST /api/assignments/:id/hand-down': { scope: 'unit', req: (f) => assignment(f, { leadUnitId: f.units.streetB }) },
+  // The parent's decisions name a sub-assignment: on the fixture's top-level assignment its own unit gets 422
+  // (not a sub-assignment), a unit elsewhere 404, a non-unit role 403.
+  'POST /api/assignments/:id/sub-reply/approve': { scope: 'unit', req: (f) => assignment(f) },
+  'POST /api/assignments/:id/sub-reply/reject': { scope: 'unit', req: (f) => assignment(f, reason) },
+  'POST /api/assignments/:id/sub-return/approve': { scope: 'unit', req: (f) => assignment(f) },
+  'POST /api/assignments/:id/sub-return/reject': { scope: 'unit', req: (f) => assignment(f) },
+  'POST /api/assignments/:id/sub-extension/approve': { scope: 'unit', req: (f) => assignment(f) },
+  'POST /api/assignments/:id/sub-extension/reject': { scope: 'unit', req: (f) => assignment(f) },
+  'POST /api/assignments/:id/recall': { scope: 'unit', req: (f) => assignment(f, reason) },
+  'GET /api/chain/workbench': { scope: 'global' },
   'GET /api/units': { scope: 'global' },
   'GET /api/categories': { scope: 'global' },
   // administration

@@ -11,6 +11,8 @@ export type Assignment = {
   status: string;
   version: number;
   designated: boolean;
+  /** The assignment this one was handed down from; null for the centre's dispatch */
+  parentId?: number | null;
   signedAt: string | null;
   firstContactAt: string | null;
   firstContactRecordedAt: string | null;
@@ -45,8 +47,8 @@ export function expectProblem(r: Res, status: number, code: string) {
   expect(r.body.requestId).toBe(r.headers.get('x-request-id'));
 }
 
-/** The lead assignment that currently holds the ticket (after a return and re-dispatch, the newest one). */
-export const leadOf = (v: View): Assignment => v.assignments.findLast((a) => a.role === 'lead')!;
+/** The centre's lead assignment that currently holds the ticket (after a return and re-dispatch, the newest one; never a handed-down one). */
+export const leadOf = (v: View): Assignment => v.assignments.findLast((a) => a.role === 'lead' && !a.parentId)!;
 export const assistOf = (v: View, unitId: number): Assignment => v.assignments.find((a) => a.role === 'assist' && a.unit.id === unitId)!;
 
 /** The world's user for each role (unit roles belong to street A). */

@@ -73,7 +73,8 @@ export async function centreWaiting(
         ${
           clocks.includes('extension_review')
             ? sql`union all select r.ticket_id, t.number, 'extension_review', r.requested_at
-              from assignment_requests r join tickets t on t.id = r.ticket_id where r.kind = 'extension' and r.status = 'pending'`
+              from assignment_requests r join tickets t on t.id = r.ticket_id join assignments a on a.id = r.assignment_id
+              where r.kind = 'extension' and r.status = 'pending' and a.parent_id is null`
             : sql``
         }
       ),

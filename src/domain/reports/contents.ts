@@ -17,7 +17,9 @@ export const TOP_CATEGORIES = 10;
 /** Units listed in each "most …" table (overdue, returns, reopens, appeals). */
 export const TOP_UNITS = 10;
 
-export type Change = { current: number; previous: number; change: number; changeRate: number | null };
+import type { Change } from './format.ts';
+
+export type { Change };
 /** A rate (a fraction) or, for 平均派单时长, minutes (`unit`); `pending`: clocks awaiting the calendar, left out of it; `changePoints`: percentage points, or minutes. */
 export type RateFigure = {
   key: MetricKey;

@@ -1,5 +1,6 @@
 /** How the report writes numbers, in the HTML (PDF) and wherever text is needed; the XLSX keeps raw values. */
-import type { Change } from './contents.ts';
+/** A month's figure beside the previous month's: the difference and its rate (null when the previous was 0). */
+export type Change = { current: number; previous: number; change: number; changeRate: number | null };
 
 export const int = (n: number) => n.toLocaleString('zh-CN');
 /** A fraction as a percentage with one decimal; — when there is nothing to divide. */

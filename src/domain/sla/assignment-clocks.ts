@@ -30,6 +30,7 @@ import {
   type WarningLevel,
 } from './clocks.ts';
 import { raiseAwaitingCalendar } from './awaiting-calendar.ts';
+import { clampToParent } from '../tickets/chain.ts';
 import { termsOf } from './matching.ts';
 import { matchPolicy, policyById } from './policies.ts';
 import type { References } from '../reference.ts';
@@ -132,6 +133,49 @@ export async function dispatchClocks(deps: Pick<Deps, 'calendar'>, tx: Db, ticke
     report: async (record: Recorder, version: number, ids: number[]) => {
       for (const id of ids) await reportUncovered(tx, record, version, ticket, id, 0, c.uncovered, now);
     },
+  };
+}
+
+/**
+ * A sub-assignment's clocks (下派): the ticket's SLA policy started at the hand-down, each deadline brought back
+ * to the parent's same clock where it would end later (clampToParent: the clamped clocks are named, and their
+ * warnings are placed against the clamped deadline). A clock that would wait for the calendar but is bounded by
+ * the parent's known deadline takes that deadline and waits no more.
+ */
+export async function handDownClocks(deps: Pick<Deps, 'calendar'>, tx: Db, ticket: TicketRow, parent: AssignmentRow, now: Date) {
+  const d = await dispatchClocks(deps, tx, ticket, now);
+  const policy = d.values.slaPolicyId ? await policyById(tx, d.values.slaPolicyId) : null;
+  const own = { sign: d.values.signDueAt, response: d.values.responseDueAt, complete: d.values.completeDueAt };
+  const { deadlines, clamped } = clampToParent(own, {
+    sign: parent.signDueAt,
+    response: parent.responseDueAt,
+    complete: parent.completeDueAt,
+    // The parent's own sign and first contact are done: the sub-unit's are new steps, bounded only by completion.
+    stopped: { sign: parent.signedAt !== null, response: parent.firstContactAt !== null },
+  });
+  let marks = d.values.slaMarks;
+  if (clamped.length) {
+    const cal = await deps.calendar.get(tx);
+    const terms = policy ? termsOf(policy) : null;
+    for (const clock of clamped) {
+      const placed = terms
+        ? clockMarks(cal, clock, now, deadlines[clock]!, terms[clock].unit, terms.thresholds).marks
+        : [{ clock, level: 'overdue' as const, at: deadlines[clock]!.toISOString() }];
+      marks = sortMarks([...withoutClock(marks, clock), ...placed]);
+    }
+  }
+  return {
+    values: {
+      ...d.values,
+      signDueAt: deadlines.sign,
+      responseDueAt: deadlines.response,
+      completeDueAt: deadlines.complete,
+      slaMarks: marks,
+      nextCheckAt: nextCheckAt(marks),
+      slaWaiting: d.values.slaWaiting.filter((w) => deadlines[w.clock] === null),
+      clampedClocks: clamped,
+    } satisfies AssignmentSet,
+    report: d.report,
   };
 }
 

@@ -114,6 +114,12 @@ export const dispatchInput = versioned({
   note: text(0, 1000).optional(),
 });
 export const reasonInput = versioned({ reason: text(2, 2000) });
+/** 下派: to units beneath the holder's, lead first; the note goes to the sub-units */
+export const handDownInput = versioned({
+  leadUnitId: id,
+  assistUnitIds: z.array(id).max(20).default([]),
+  note: text(0, 1000).optional(),
+});
 export const declineInput = reasonInput;
 export const mergeInput = versioned({ intoTicketId: bigId });
 export const signInput = versioned({});

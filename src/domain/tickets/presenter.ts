@@ -1,22 +1,14 @@
 import type { Db } from '../../../db/client.ts';
-import type { Actor } from '../auth/actor.ts';
+import { isUnit, type Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { completionHolds, firedAlerts } from '../sla/assignment-clocks.ts';
 import { clockStates, maxLevel, type CompletionHold } from '../sla/clocks.ts';
-import { unitStep } from './chain.ts';
+import { subDecision, SUB_DECISIONS, unitStep, type SubDecision } from './chain.ts';
 import { maskPhone } from './inputs.ts';
 import { callerVisibility, mayAssignment, mayTicket, textMask } from './policy.ts';
 import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
 import { categoryPath, contactCount, pendingRequests, ticketAssignments, type TicketRow } from './queries.ts';
-import {
-  ASSIGNMENT_ACTIONS,
-  LIVE_ASSIGNMENT,
-  TICKET_ACTIONS,
-  assignmentTransition,
-  ticketTransition,
-  type AssignmentStatus,
-  type TicketAction,
-} from './status.ts';
+import { ASSIGNMENT_ACTIONS, LIVE_ASSIGNMENT, TICKET_ACTIONS, ticketTransition, type AssignmentStatus, type TicketAction } from './status.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -114,7 +106,17 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
       ),
     ]),
   );
-  const parentStatus = (id: number | null) => (assignmentRows.find(({ a }) => a.id === id)?.a.status as AssignmentStatus | undefined) ?? null;
+  const parentOf = (id: number | null) => assignmentRows.find(({ a }) => a.id === id)?.a ?? null;
+  const parentStatus = (id: number | null) => (parentOf(id)?.status as AssignmentStatus | undefined) ?? null;
+  // A sub-assignment's request waits for its parent (one at a time); the centre's queue is the top level's.
+  const isSub = (assignmentId: number) => assignmentRows.some(({ a }) => a.id === assignmentId && a.parentId !== null);
+  const subRequest = (assignmentId: number) => pending.find((r) => r.assignmentId === assignmentId && r.kind !== 'termination') ?? null;
+  const centrePending = pending.filter((r) => !isSub(r.assignmentId));
+  const hasLiveSubs = (id: number) => assignmentRows.some(({ a }) => a.parentId === id && LIVE_ASSIGNMENT.includes(a.status as AssignmentStatus));
+  const subRequestKind = (a: { id: number; parentId: number | null }) =>
+    a.parentId ? ((subRequest(a.id)?.kind as 'return' | 'extension' | undefined) ?? null) : null;
+  const presentRequest = (r: (typeof pending)[number] | null) =>
+    r ? { id: r.id, kind: r.kind, reason: text(r.reason), requestedDueAt: iso(r.requestedDueAt), requestedAt: iso(r.requestedAt) } : null;
   const waiting = assignmentRows.flatMap(({ a }) => a.slaWaiting).sort((x, y) => x.date.localeCompare(y.date));
   const levelOf = (a: (typeof assignmentRows)[number]['a']) => {
     const c = clocks.get(a.id)!;
@@ -210,11 +212,27 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
       abilities: ASSIGNMENT_ACTIONS.filter(
         (action) =>
           mayAssignment(actor, action, a.unitId) &&
-          unitStep(t.status, { ...a, status: a.status as AssignmentStatus }, parentStatus(a.parentId), action).ok &&
+          unitStep(t.status, { ...a, status: a.status as AssignmentStatus }, parentStatus(a.parentId), action, subRequestKind(a)).ok &&
+          // With live sub-assignments, a unit neither replies upward nor hands down again (recall or decide first).
+          !((action === 'reply' || action === 'hand_down') && hasLiveSubs(a.id)) &&
+          // Triage belongs to the receiving level (its dispatch started a triage clock), once.
+          !(action === 'triage' && (a.triage !== null || a.triageDueAt === null)) &&
           !(action === 'request_return' && a.designated),
       ),
+      /** The assignment this one was handed down from (null: the centre's dispatch), the parent's note, and the clocks clamped to the parent's */
+      parentId: a.parentId,
+      handDownNote: a.parentId ? text(a.handDownNote) : null,
+      clampedClocks: a.clampedClocks,
+      /** Triage at the receiving level (普通 / 复杂) */
+      triage: a.triage ? { level: a.triage, at: iso(a.triagedAt) } : null,
+      triageDueAt: iso(a.triageDueAt),
+      quickReplyDueAt: iso(a.quickReplyDueAt),
+      /** A sub-assignment's request waiting for its parent's decision */
+      request: a.parentId ? presentRequest(subRequest(a.id)) : null,
+      /** What this actor may decide on this sub-assignment now (a member of the parent's unit) */
+      decisions: a.parentId ? subDecisionsFor(actor, t.status, a, parentOf(a.parentId), subRequestKind(a)) : [],
     })),
-    pendingRequests: pending.map((r) => ({
+    pendingRequests: centrePending.map((r) => ({
       id: r.id,
       kind: r.kind,
       assignmentId: r.assignmentId,
@@ -222,6 +240,22 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
       requestedDueAt: iso(r.requestedDueAt),
       requestedAt: iso(r.requestedAt),
     })),
-    abilities: ticketAbilities(actor, t, pending),
+    abilities: ticketAbilities(actor, t, centrePending),
   };
+}
+
+/** The decisions a member of the parent's unit may take on a sub-assignment now (none for anyone else). */
+function subDecisionsFor(
+  actor: Actor,
+  ticketStatus: TicketRow['status'],
+  a: { role: 'lead' | 'assist'; status: string; designated: boolean },
+  parent: { unitId: number; status: string } | null,
+  pending: 'return' | 'extension' | null,
+): SubDecision[] {
+  if (!parent || !isUnit(actor) || actor.unitId !== parent.unitId) return [];
+  return SUB_DECISIONS.filter(
+    (d) =>
+      subDecision(ticketStatus, { role: a.role, status: a.status as AssignmentStatus, designated: a.designated, pending }, parent.status as AssignmentStatus, d)
+        .ok,
+  );
 }

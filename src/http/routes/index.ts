@@ -19,8 +19,9 @@ import { hotspotRoutes } from './hotspots.ts';
 import { governanceRoutes } from './governance.ts';
 import { reportRoutes } from './reports.ts';
 import { centreRoutes } from './centre.ts';
-import { triageRoutes } from './triage.ts';
 import { supervisionRoutes } from './supervision.ts';
+import { triageRoutes } from './triage.ts';
+import { chainRoutes } from './chain.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
 export const apiRoutes: AnyRoute[] = [
@@ -29,6 +30,7 @@ export const apiRoutes: AnyRoute[] = [
   ...kbRoutes,
   ...ticketRoutes,
   ...assignmentRoutes,
+  ...chainRoutes,
   ...adminRoutes,
   ...calendarRoutes,
   ...alertRoutes,

@@ -183,6 +183,40 @@ export const assignmentRoutes: AnyRoute[] = (
     ['return', 'Apply to return the ticket (申请退单)', inputs.reasonInput, lc.requestReturn],
     ['extension', 'Apply for an extension (申请延期)', inputs.extensionRequestInput, lc.requestExtension],
     ['termination', 'Apply to terminate handling (申请终止)', inputs.reasonInput, lc.requestTermination],
+    [
+      'hand-down',
+      'Hand the assignment down to units beneath (下派): lead + assisting sub-assignments, clocks within this one',
+      inputs.handDownInput,
+      lc.handDown,
+    ],
+    // The parent unit's decisions on a sub-assignment it handed down (the path's id is the sub-assignment's)
+    ['sub-reply/approve', "Approve a sub-unit's reply (下级答复审核通过): the parent may reply upward using it", inputs.reviewInput, lc.approveSubReply],
+    ['sub-reply/reject', "Send a sub-unit's reply back to redo, with a reason", inputs.reasonInput, lc.rejectSubReply],
+    [
+      'sub-return/approve',
+      "Approve a sub-unit's return: the parent re-dispatches within its subtree or returns upward",
+      inputs.reviewInput,
+      (d: Deps, a: Actor, id: number, i: { version: number; note?: string }) => lc.decideSubReturn(d, a, id, true, i),
+    ],
+    [
+      'sub-return/reject',
+      "Reject a sub-unit's return: it keeps the work and is designated",
+      inputs.reviewInput,
+      (d: Deps, a: Actor, id: number, i: { version: number; note?: string }) => lc.decideSubReturn(d, a, id, false, i),
+    ],
+    [
+      'sub-extension/approve',
+      "Approve a sub-unit's extension, within the parent's own deadline",
+      inputs.reviewInput,
+      (d: Deps, a: Actor, id: number, i: { version: number; note?: string }) => lc.decideSubExtension(d, a, id, true, i),
+    ],
+    [
+      'sub-extension/reject',
+      "Reject a sub-unit's extension",
+      inputs.reviewInput,
+      (d: Deps, a: Actor, id: number, i: { version: number; note?: string }) => lc.decideSubExtension(d, a, id, false, i),
+    ],
+    ['recall', 'Take a handed-down sub-assignment back (收回), with a reason', inputs.reasonInput, lc.recallSub],
     // biome-ignore lint/suspicious/noExplicitAny: each row pairs its own input schema with its command; route() checks them together
   ] as [string, string, z.ZodType<any>, (d: Deps, a: Actor, id: number, i: any) => Promise<{ ticket: { id: number } }>][]
 ).map(([path, summaryText, body, run]) =>

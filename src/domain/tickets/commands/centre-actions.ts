@@ -2,7 +2,7 @@
  * The centre's decisions on a ticket after intake, besides dispatch (dispatch.ts): decline, merge, the reviews
  * of a unit's requests (return, extension, termination) and of its reply, the callback, reopen and close.
  */
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
 import { assignmentRequests, assignments, callbacks, contacts } from '../../../../db/schema/index.ts';
 import type { Satisfaction, SolvedResult } from '../../../contract/vocab.ts';
@@ -87,7 +87,15 @@ async function pendingRequest(tx: Db, ticketId: number, kind: RequestKind) {
   const [r] = await tx
     .select()
     .from(assignmentRequests)
-    .where(and(eq(assignmentRequests.ticketId, ticketId), eq(assignmentRequests.kind, kind), eq(assignmentRequests.status, 'pending')))
+    .where(
+      and(
+        eq(assignmentRequests.ticketId, ticketId),
+        eq(assignmentRequests.kind, kind),
+        eq(assignmentRequests.status, 'pending'),
+        // The centre decides the top level's requests; a sub-assignment's go to its parent (commands/chain.ts).
+        sql`${assignmentRequests.assignmentId} in (select id from assignments where ticket_id = ${ticketId} and parent_id is null)`,
+      ),
+    )
     .for('update');
   if (!r) throw new ConflictError('no_pending_request', { kind });
   return r;

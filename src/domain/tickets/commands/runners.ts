@@ -6,7 +6,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
-import { assignments, tickets } from '../../../../db/schema/index.ts';
+import { assignmentRequests, assignments, tickets } from '../../../../db/schema/index.ts';
 import type { AssignmentActionPayloads, AssignmentStamp, TicketActionPayloads, TicketEventPayloads } from '../../../contract/events.ts';
 import type { TxDeps, WithConfig } from '../../../deps.ts';
 import type { Actor } from '../../auth/actor.ts';
@@ -88,6 +88,15 @@ function invalid(status: string, action: string, version: number) {
   return new ConflictError('invalid_transition', { status, action }, { currentStatus: status, currentVersion: version });
 }
 
+/** The kind of the request a sub-assignment has waiting for its parent, if any (one at a time). */
+async function pendingKind(tx: Db, assignmentId: number): Promise<'return' | 'extension' | null> {
+  const [r] = await tx
+    .select({ kind: assignmentRequests.kind })
+    .from(assignmentRequests)
+    .where(and(eq(assignmentRequests.assignmentId, assignmentId), eq(assignmentRequests.status, 'pending')));
+  return (r?.kind as 'return' | 'extension' | undefined) ?? null;
+}
+
 type AssignmentStep = { tx: Db; ticket: TicketRow; assignment: AssignmentRow; now: Date };
 
 /**
@@ -113,6 +122,8 @@ export async function runAssignmentAction<A extends AssignmentAction>(
     ticketSet?: Partial<typeof tickets.$inferInsert>;
     payload: AssignmentActionPayloads[A];
     public?: boolean;
+    /** Follow-up events after the action's own (e.g. sla_uncomputable), given the ticket's new version */
+    after?: (record: Recorder, version: number) => Promise<void>;
   }>,
 ) {
   return inTransaction(deps, async (tx, record) => {
@@ -125,12 +136,20 @@ export async function runAssignmentAction<A extends AssignmentAction>(
     const a = assignment!;
     if (!mayAssignment(actor, action, a.unitId)) throw new ForbiddenError();
     checkVersion(a.version, expectedVersion, ticket.status, { assignmentStatus: a.status });
-    // A sub-assignment's step depends on its parent (which the locked ticket keeps still): read its status.
+    // A sub-assignment's step depends on its parent (which the locked ticket keeps still) and on the request
+    // it already has waiting for the parent: read both.
     const [parent] = a.parentId ? await tx.select({ status: assignments.status }).from(assignments).where(eq(assignments.id, a.parentId)) : [];
-    const t = unitStep(ticket.status, { ...a, status: a.status as AssignmentStatus }, (parent?.status as AssignmentStatus | undefined) ?? null, action);
+    const pending = a.parentId ? await pendingKind(tx, a.id) : null;
+    const t = unitStep(
+      ticket.status,
+      { ...a, status: a.status as AssignmentStatus },
+      (parent?.status as AssignmentStatus | undefined) ?? null,
+      action,
+      pending,
+    );
     if (!t.ok)
       throw new ConflictError(
-        'invalid_transition',
+        t.code && t.code !== 'invalid_transition' ? t.code : 'invalid_transition',
         { status: a.status === 'in_progress' ? ticket.status : a.status, action },
         {
           currentStatus: ticket.status,
@@ -166,6 +185,7 @@ export async function runAssignmentAction<A extends AssignmentAction>(
       payload: withStamp<A>(out.payload, { unitId: a.unitId, role: a.role, assignmentFrom: a.status, assignmentTo: t.assignmentTo }),
       public: out.public ?? false,
     });
+    await out.after?.(record, updatedT!.version);
     return { ticket: updatedT!, assignment: updatedA! };
   });
 }

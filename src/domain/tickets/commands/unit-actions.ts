@@ -13,6 +13,7 @@ import { stopClock } from '../../sla/clocks.ts';
 import type { ContactMethod, RequestKind } from '../../vocab.ts';
 import { contactClaim } from '../contact-time.ts';
 import type { AssignmentRow } from '../queries.ts';
+import { liveSubs } from './chain.ts';
 import { runAssignmentAction } from './runners.ts';
 
 export async function signAssignment(deps: TxDeps, actor: Actor, id: number, input: { version: number }) {
@@ -55,13 +56,18 @@ export async function addNote(deps: TxDeps, actor: Actor, id: number, input: { v
 export async function replyAssignment(deps: TxDeps, actor: Actor, id: number, input: { version: number; content: string }) {
   // The reply stops this unit's completion clock and its response clock: with no contact recorded before
   // it, the response is a miss (the ticket view shows it so).
-  return runAssignmentAction(deps, actor, id, 'reply', input.version, async ({ assignment, now }) => ({
-    set: { replyContent: input.content, repliedAt: now, repliedBy: actor.userId, ...stopClock(assignment, 'complete', 'response') },
-    // The ticket's reply is its top-level lead's; a sub-unit's reply goes to its parent.
-    ticketSet: assignment.role === 'lead' && assignment.parentId === null ? { repliedAt: now } : {},
-    payload: { content: input.content },
-    public: assignment.role === 'lead' && assignment.parentId === null,
-  }));
+  return runAssignmentAction(deps, actor, id, 'reply', input.version, async ({ tx, assignment, now }) => {
+    // A unit answers upward only once what it handed down is settled (approved, returned or recalled).
+    const open = await liveSubs(tx, assignment.id);
+    if (open.length) throw new ConflictError('sub_assignments_open', { count: open.length }, { subAssignmentIds: open.map((s) => s.id) });
+    return {
+      set: { replyContent: input.content, repliedAt: now, repliedBy: actor.userId, ...stopClock(assignment, 'complete', 'response') },
+      // The ticket's reply is its top-level lead's; a sub-unit's reply goes to its parent.
+      ticketSet: assignment.role === 'lead' && assignment.parentId === null ? { repliedAt: now } : {},
+      payload: { content: input.content },
+      public: assignment.role === 'lead' && assignment.parentId === null,
+    };
+  });
 }
 
 async function openRequest(tx: Db, actor: Actor, a: AssignmentRow, kind: RequestKind, reason: string, now: Date, requestedDueAt?: Date) {
