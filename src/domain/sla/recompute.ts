@@ -71,9 +71,17 @@ type Row = {
   contacted: boolean;
   replied: boolean;
   stopped: boolean;
+  /** A sub-assignment's parent (下派): its deadlines bound this one's; sign and response only while the parent's run. */
+  parent_id: unknown;
+  parent_sign_due: string | null;
+  parent_response_due: string | null;
+  parent_complete_due: string | null;
+  parent_signed: boolean | null;
+  parent_contacted: boolean | null;
+  clamped: string;
 };
 type Waiting = { clock: Clock; date: string; start: string };
-type Written = { id: number; s: string | null; r: string | null; c: string | null; m: Mark[]; n: string | null; w: Waiting[] };
+type Written = { id: number; s: string | null; r: string | null; c: string | null; m: Mark[]; n: string | null; w: Waiting[]; k: Clock[] };
 type NewEvent = { t: number; a: number; v: number; p: TicketEventPayloads['sla_recomputed'] };
 
 /** `a.id` among (or not among) these ids, as one parameter whatever their number. */
@@ -114,15 +122,25 @@ function candidates(scope: RecomputeScope, now: Date, workingPolicies: number[],
         where r.ticket_id = a.ticket_id and r.assignment_id = a.id and r.kind = 'extension' and r.status = 'approved'
           and r.decided_at >= coalesce(a.complete_started_at, a.dispatched_at))) as extended,
       a.signed_at is not null as signed,
-      a.first_contact_at is not null as contacted, a.replied_at is not null as replied, a.clocks_stopped_at is not null as stopped
-    from assignments a join tickets t on t.id = a.ticket_id
+      a.first_contact_at is not null as contacted, a.replied_at is not null as replied, a.clocks_stopped_at is not null as stopped,
+      a.parent_id, ${isoText('p.sign_due_at')} as parent_sign_due, ${isoText('p.response_due_at')} as parent_response_due,
+      ${isoText('p.complete_due_at')} as parent_complete_due, p.signed_at is not null as parent_signed,
+      p.first_contact_at is not null as parent_contacted, a.clamped_clocks::text as clamped
+    from assignments a join tickets t on t.id = a.ticket_id left join assignments p on p.id = a.parent_id
     ${where}
     order by a.id
     limit ${limit}
     for update of a, t ${sql.raw(claim === 'skip' ? 'skip locked' : '')}`;
 }
 
-/** Where one assignment's clocks go under the new calendar (pure). */
+/** The parent's deadline bounding a sub-assignment's clock, as read before this recompute (null: no bound). */
+function parentBound(row: Row, clock: Clock): Date | null {
+  const stopped = { sign: row.parent_signed === true, response: row.parent_contacted === true, complete: false };
+  const due = { sign: row.parent_sign_due, response: row.parent_response_due, complete: row.parent_complete_due }[clock];
+  return due && !stopped[clock] ? new Date(due) : null;
+}
+
+/** Where one assignment's clocks go under the new calendar (pure); a sub-assignment's stay within its parent's. */
 export function recomputeRow(
   row: Row,
   terms: SlaTerms,
@@ -148,6 +166,7 @@ export function recomputeRow(
   const nextWaiting: Waiting[] = [];
   let kept = marks;
   let touched = false;
+  const clamped = JSON.parse(row.clamped) as Clock[];
   for (const clock of CLOCKS) {
     const w = waiting.find((x) => x.clock === clock);
     const old = due[clock];
@@ -175,6 +194,14 @@ export function recomputeRow(
         placed = s.marks;
       }
     }
+    // A sub-assignment's clock never ends after its parent's (clampToParent, as at the hand-down).
+    const bound = parentBound(row, clock);
+    if (bound && (!next || next > bound)) {
+      next = bound;
+      uncovered = null;
+      placed = clockMarks(cal, clock, new Date(w?.start ?? start[clock]), next, terms[clock].unit, terms.thresholds).marks;
+      if (!clamped.includes(clock)) clamped.push(clock);
+    }
     touched = true;
     if (uncovered) nextWaiting.push({ clock, date: uncovered, start: w?.start ?? start[clock] });
     const to = next?.toISOString() ?? null;
@@ -191,7 +218,7 @@ export function recomputeRow(
   const still = [...nextWaiting, ...waiting.filter((x) => !CLOCKS.includes(x.clock))];
   const m = sortMarks(kept);
   return {
-    written: { id: Number(row.id), s: due.sign, r: due.response, c: due.complete, m, n: nextCheckAt(m)?.toISOString() ?? null, w: still },
+    written: { id: Number(row.id), s: due.sign, r: due.response, c: due.complete, m, n: nextCheckAt(m)?.toISOString() ?? null, w: still, k: clamped },
     changes,
     stillWaiting: still.length,
   };
@@ -235,13 +262,18 @@ export async function recomputeClocks(
     }
     const written: Written[] = [];
     const events: NewEvent[] = [];
+    const moved = new Map<number, Written>();
     for (const row of rows) {
       done.add(Number(row.id));
+      // A parent recomputed earlier in this chunk (ids ascend: a parent precedes its sub-assignments) bounds with its new deadlines.
+      const p = row.parent_id == null ? undefined : moved.get(Number(row.parent_id));
+      if (p) Object.assign(row, { parent_sign_due: p.s, parent_response_due: p.r, parent_complete_due: p.c });
       const policy = policies.get(row.policy_id);
       if (!policy) continue;
       const r = recomputeRow(row, termsOf(policy), cal, fired.get(Number(row.id)) ?? new Set(), scope, now);
       if (!r) continue;
       written.push(r.written);
+      moved.set(r.written.id, r.written);
       summary.stillWaiting += r.stillWaiting;
       if (r.changes.length) {
         summary.assignments++;
@@ -252,8 +284,8 @@ export async function recomputeClocks(
     if (written.length) {
       await tx.execute(sql`
         update assignments set sign_due_at = u.s::timestamptz, response_due_at = u.r::timestamptz, complete_due_at = u.c::timestamptz,
-          sla_marks = u.m, next_check_at = u.n::timestamptz, sla_waiting = u.w
-        from jsonb_to_recordset(${jsonRows(written)}) as u(id bigint, s text, r text, c text, m jsonb, n text, w jsonb)
+          sla_marks = u.m, next_check_at = u.n::timestamptz, sla_waiting = u.w, clamped_clocks = u.k
+        from jsonb_to_recordset(${jsonRows(written)}) as u(id bigint, s text, r text, c text, m jsonb, n text, w jsonb, k jsonb)
         where assignments.id = u.id`);
     }
     if (events.length) {
