@@ -24,6 +24,8 @@ type Spec = {
   roles: Role[];
   /** a valid body without the version */
   body: () => Record<string, unknown>;
+  /** a parent's decision on a sub-assignment (下派): the district decides on what it handed to street A */
+  sub?: true;
 };
 const reason = () => ({ reason: '理由说明：已核实情况' });
 const none = () => ({});
@@ -49,7 +51,28 @@ const SPEC: Record<string, Spec> = {
   '/api/assignments/:id/return': { roles: ['unit_handler', 'unit_leader'], body: reason },
   '/api/assignments/:id/extension': { roles: ['unit_handler', 'unit_leader'], body: () => ({ ...reason(), requestedDueAt: '2026-04-01T00:00:00Z' }) },
   '/api/assignments/:id/termination': { roles: ['unit_handler', 'unit_leader'], body: reason },
+  '/api/assignments/:id/hand-down': { roles: ['unit_handler', 'unit_leader'], body: () => ({ leadUnitId: w.units.communityA.id }) },
+  '/api/assignments/:id/sub-reply/approve': { roles: ['unit_handler', 'unit_leader'], body: none, sub: true },
+  '/api/assignments/:id/sub-reply/reject': { roles: ['unit_handler', 'unit_leader'], body: reason, sub: true },
+  '/api/assignments/:id/sub-return/approve': { roles: ['unit_handler', 'unit_leader'], body: none, sub: true },
+  '/api/assignments/:id/sub-return/reject': { roles: ['unit_handler', 'unit_leader'], body: none, sub: true },
+  '/api/assignments/:id/sub-extension/approve': { roles: ['unit_handler', 'unit_leader'], body: none, sub: true },
+  '/api/assignments/:id/sub-extension/reject': { roles: ['unit_handler', 'unit_leader'], body: none, sub: true },
+  '/api/assignments/:id/recall': { roles: ['unit_handler', 'unit_leader'], body: reason, sub: true },
 };
+
+/** Dispatched to district A, signed, handed down to street A: the sub-assignment awaits street A's sign. */
+async function handedDown() {
+  let v = await flow.ticket(w.dispatcher, await flow.create(), 'dispatch', { leadUnitId: w.units.districtA.id });
+  v = await flow.assignment(w.handlerDistrictA, v, leadOf(v), 'sign');
+  const r = await post(`/api/assignments/${leadOf(v).id}/hand-down`, {
+    token: w.handlerDistrictA.token,
+    body: { version: leadOf(v).version, leadUnitId: w.units.streetA.id },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body as View;
+}
+const subOf = (v: View) => (v.assignments as (View['assignments'][number] & { parentId: number | null })[]).find((a) => a.parentId !== null)!;
 
 it('every lifecycle route has an expectation here (a new route must be added to SPEC)', () => {
   expect(LIFECYCLE.length).toBeGreaterThanOrEqual(21);
@@ -65,19 +88,38 @@ describe.each(LIFECYCLE.map((r) => ({ path: r.path })))('POST $path', ({ path })
   const onAssignment = path.startsWith('/api/assignments/');
   const notFound = onAssignment ? 'assignment_not_found' : 'ticket_not_found';
   const url = (id: number) => path.replace(':id', String(id));
-  const allowed = () => userOfRole(w)[spec.roles[0]!];
+  const allowed = () => (spec.sub ? w.handlerDistrictA : userOfRole(w)[spec.roles[0]!]);
   /** The ticket or assignment this route acts on in view v, and the version it expects. */
-  const target = (v: View) => (onAssignment ? { id: leadOf(v).id, version: leadOf(v).version } : { id: v.id, version: v.version });
-  /** The cheapest fixtures that serve: assignment versions move only once the unit acts. */
-  const fixture = {
-    /** any ticket or assignment that exists */
-    existing: () => (onAssignment ? flow.dispatched() : flow.create()),
-    /** one whose version has moved on at least once */
-    moved: () => (onAssignment ? flow.inProgress() : flow.dispatched()),
-    movedStatus: onAssignment ? 'in_progress' : 'awaiting_sign',
-    /** closed, with (for assignments) the assignment closed too */
-    closed: () => (onAssignment ? flow.closed() : flow.create().then((v) => flow.ticket(w.dispatcher, v, 'decline', { reason: '不予受理的理由' }))),
+  const target = (v: View) => {
+    const a = spec.sub ? subOf(v) : leadOf(v);
+    return onAssignment ? { id: a.id, version: a.version } : { id: v.id, version: v.version };
   };
+  /** A parent's decision: the sub-assignment handed down, signed by street A, ended with the ticket's approved termination. */
+  const subFixture = {
+    existing: handedDown,
+    moved: async () => {
+      const v = await handedDown();
+      return flow.assignment(w.handlerA, v, subOf(v), 'sign');
+    },
+    movedStatus: 'in_progress',
+    closed: async () => {
+      const h = await handedDown();
+      const v = await flow.assignment(w.handlerDistrictA, h, leadOf(h), 'termination', reason());
+      return flow.ticket(w.dispatcher, v, 'termination/approve');
+    },
+  };
+  /** The cheapest fixtures that serve: assignment versions move only once the unit acts. */
+  const fixture = spec.sub
+    ? subFixture
+    : {
+        /** any ticket or assignment that exists */
+        existing: () => (onAssignment ? flow.dispatched() : flow.create()),
+        /** one whose version has moved on at least once */
+        moved: () => (onAssignment ? flow.inProgress() : flow.dispatched()),
+        movedStatus: onAssignment ? 'in_progress' : 'awaiting_sign',
+        /** closed, with (for assignments) the assignment closed too */
+        closed: () => (onAssignment ? flow.closed() : flow.create().then((v) => flow.ticket(w.dispatcher, v, 'decline', { reason: '不予受理的理由' }))),
+      };
 
   /** Failed calls change nothing: same version, same history. */
   async function expectUnchanged(before: View) {
@@ -105,7 +147,9 @@ describe.each(LIFECYCLE.map((r) => ({ path: r.path })))('POST $path', ({ path })
     }
     if (onAssignment) {
       // The parent district reads the ticket but does not hold this assignment: it may not act on it.
-      const r = await post(url(t.id), { token: w.handlerDistrictA.token, body: { version: t.version, ...spec.body() } });
+      // A sub-unit reads its own sub-assignment but may not decide on it: the level above does.
+      const reader = spec.sub ? w.handlerA : w.handlerDistrictA;
+      const r = await post(url(t.id), { token: reader.token, body: { version: t.version, ...spec.body() } });
       expectProblem(r, 403, 'forbidden');
     }
     await expectUnchanged(v);

@@ -176,7 +176,7 @@ async function runSubDecision<D extends SubDecision>(
       throw new ConflictError(
         t.code as 'invalid_transition' | 'parent_not_active' | 'designated_cannot_return' | 'no_pending_request' | 'request_pending',
         { action: decision, status: sub!.status },
-        { assignmentStatus: sub!.status, currentVersion: sub!.version },
+        { currentStatus: ticket.status, assignmentStatus: sub!.status, currentVersion: sub!.version },
       );
     const want = PENDING_OF[decision];
     const now = deps.clock.now();
