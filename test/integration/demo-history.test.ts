@@ -241,6 +241,15 @@ describe("every role's workbench holds work", () => {
     expect(reminders.items.length).toBeGreaterThan(0);
   });
 
+  it('the chain of levels: 东城区 and 东华街道 each have a sub-unit decision waiting on their desks', async () => {
+    const street = await get('handler.s-donghua', '/api/chain/workbench');
+    expect(street.decisions.map((d: { status: string; unit: { kind: string } }) => `${d.unit.kind}:${d.status}`)).toContain('community:replied');
+    const district = await get('handler.d-dongcheng', '/api/chain/workbench');
+    const waiting = district.decisions.map((d: { status: string; request: { kind: string } | null }) => d.request?.kind ?? d.status);
+    expect(waiting).toEqual(expect.arrayContaining(['replied', 'extension']));
+    expect(district.subs.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('callback1: the callback queue', async () => {
     const q = await get('callback1', '/api/callbacks/queue');
     expect(q.items.length).toBeGreaterThan(0);

@@ -17,7 +17,16 @@ import { advance, midnight, type Shift, type Shifts } from '../shifts.ts';
 import { ASSIGNMENT_COLUMNS, HOUR, type Assignment, type Story, type World } from './world.ts';
 
 /** Commands that may set new SLA warning marks (new assignments, a clock resumed, restarted or moved). */
-const SETS_MARKS = new Set(['createTicket', 'dispatchTicket', 'reopenTicket', 'reviewExtension', 'reviewTermination', 'reviewReply', 'reviewReturn']);
+const SETS_MARKS = new Set([
+  'createTicket',
+  'dispatchTicket',
+  'handDown',
+  'reopenTicket',
+  'reviewExtension',
+  'reviewTermination',
+  'reviewReply',
+  'reviewReturn',
+]);
 /** Commands that may queue SMS (receipts, dispatch notices, the reply and extension notices). */
 const QUEUES_SMS = new Set(['createTicket', 'dispatchTicket', 'reviewReply', 'reviewExtension']);
 

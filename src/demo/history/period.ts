@@ -13,7 +13,7 @@ import { newCaller, type Caller, type LeafSpec } from '../demands.ts';
 import { placeIn, type Place } from '../places.ts';
 import type { Rng } from '../random.ts';
 import { advance, midnight, onShift, retreat, workingDay, type Shifts } from '../shifts.ts';
-import { Aftercare } from './aftercare.ts';
+import { ChainDesk, type ChainStop } from './chain.ts';
 import { DAY, HOUR, MINUTE, type Plan, type Story, type World } from './world.ts';
 
 /** Phone calls by hour of the day (Asia/Shanghai), relative. */
@@ -21,7 +21,7 @@ const PHONE_HOURS = [0.25, 0.12, 0.08, 0.06, 0.08, 0.2, 0.5, 1.2, 2.6, 3.6, 3.6,
 /** Online submissions by hour: flatter, with an evening peak. */
 const ONLINE_HOURS = [0.6, 0.4, 0.2, 0.1, 0.1, 0.2, 0.4, 0.8, 1.2, 1.5, 1.5, 1.4, 1.4, 1.3, 1.3, 1.3, 1.3, 1.2, 1.4, 1.8, 2.2, 2.2, 1.8, 1.2];
 
-export class History extends Aftercare {
+export class History extends ChainDesk {
   constructor(deps: SimDeps, sim: Sim, w: World, cal: CalendarData, sh: Shifts, r: Rng, volume: { before: number; recent: number; recentDays: number }) {
     super(deps, sim, w, cal, sh, r, volume);
     this.regulars = ['生态环境/噪声污染/社会生活噪声', '住房/物业管理/物业服务质量', '生态环境/大气污染/餐饮油烟', '交通/道路交通/停车管理'].map((path) => ({
@@ -221,6 +221,17 @@ export class History extends Aftercare {
     // Appeals decided: one exempted (a late reply on a matter beyond the unit), one refused (a dispute closed).
     pin(midnight(end, -33) + 10 * HOUR, '城市管理/违法建设/私搭乱建', 's-taoyuan', { path: 'late_reply', appeal: 'approve', supervise: true });
     pin(midnight(end, -26) + 15 * HOUR, '住房/物业管理/物业收费', 's-hubin', { callback: 'close', appeal: 'reject' });
+    // Down the chain (下派): 东城区 hands to 东华街道, which hands one on to its community; a decision waits at each level.
+    const chainPin = (at: number, leafPath: string, stop: ChainStop) =>
+      at >= start &&
+      this.sim.spawn(at, `pinned chain ${stop}`, async () => {
+        const s = this.newStory(this.leaf(leafPath), this.street('s-donghua'));
+        await this.intake(s, 'phone', { path: 'reply', callback: 'satisfied', stopAt: 'dispatch' });
+        await this.downTheChain(s, 's-donghua', stop);
+      });
+    chainPin(retreat(this.cal, unit, end, 500), '住房/物业管理/电梯故障', 'street_review');
+    chainPin(retreat(this.cal, unit, end, 420), '城市管理/市政设施/井盖缺失', 'district_review');
+    chainPin(retreat(this.cal, unit, end, 360), '住房/房屋维修/房屋漏水', 'sub_extension');
     // Triage at intake beyond direct answers: not accepted, an emergency transferred, a second caller's ticket merged (并单).
     const once = (at: number, name: string, fn: () => Promise<void>) => at >= start && this.sim.spawn(at, name, fn);
     once(midnight(end, -23) + 11 * HOUR, 'pinned not accepted', () => this.notAccepted(this.newStory(this.leaf('住房/物业管理/物业收费'), this.street())));
