@@ -11,3 +11,4 @@ export * from './metrics.ts';
 export * from './reports.ts';
 export * from './security.ts';
 export * from './reference.ts';
+export * from './workspace.ts';
