@@ -9,12 +9,17 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { calendarDays, calendarYears, workingHours } from '../../../db/schema/index.ts';
-import type { CalendarTxDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
 import { syncAwaitingCalendarAlerts } from '../sla/awaiting-calendar.ts';
 import { recomputeClocks, type RecomputeReason, type RecomputeScope, type RecomputeSummary } from '../sla/recompute.ts';
+import { recomputeTriageClocks } from '../sla/triage-recompute.ts';
+import type { TriageStartConfig } from '../tickets/triage-clocks.ts';
+import type { CalendarTxDeps, WithConfig } from '../../deps.ts';
+
+/** Calendar edits recompute every clock, the receiving level's triage clock included. */
+type CalendarEditDeps = CalendarTxDeps & WithConfig<TriageStartConfig>;
 import type { PublishedEvent } from '../events.ts';
 import { hhmmOf, normaliseHours, type DayKind } from './calendar.ts';
 import { loadCalendar } from './store.ts';
@@ -25,14 +30,17 @@ const CALENDAR_LOCK = 0x6a_63_61_6c;
 
 type CalendarChange = { reason: RecomputeReason; scope: RecomputeScope };
 
-async function calendarTx<T>(deps: CalendarTxDeps, change: CalendarChange, fn: (tx: Db) => Promise<T>): Promise<{ result: T; recomputed: RecomputeSummary }> {
+async function calendarTx<T>(deps: CalendarEditDeps, change: CalendarChange, fn: (tx: Db) => Promise<T>): Promise<{ result: T; recomputed: RecomputeSummary }> {
   let pending: PublishedEvent[] = [];
   const result = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(CALENDAR_LOCK))})`);
     const out = await fn(tx);
     const now = deps.clock.now();
-    const { events, ...recomputed } = await recomputeClocks(tx, await loadCalendar(tx), now, change.reason, change.scope);
+    const cal = await loadCalendar(tx);
+    const { events, ...recomputed } = await recomputeClocks(tx, cal, now, change.reason, change.scope);
+    // The receiving level's triage clock moves (or is placed) with the others.
+    await recomputeTriageClocks(tx, cal, deps.config, now);
     await syncAwaitingCalendarAlerts(tx, now);
     pending = events;
     return { result: out, recomputed };
@@ -50,7 +58,7 @@ async function isCovered(db: Db, year: number): Promise<boolean> {
 }
 
 /** Mark one date a holiday or a make-up working day (a local holiday, a correction). */
-export async function setCalendarDay(deps: CalendarTxDeps, actor: Actor, day: string, input: { kind: DayKind; name: string }) {
+export async function setCalendarDay(deps: CalendarEditDeps, actor: Actor, day: string, input: { kind: DayKind; name: string }) {
   if (input.kind === 'workday' && !isWeekend(day)) throw new UnprocessableError('calendar_workday_not_weekend', { day });
   const { result, recomputed } = await calendarTx(deps, { reason: 'calendar_day_set', scope: { from: day, to: day } }, async (tx) => {
     // A day of a year that was never imported would still be refused by the arithmetic: import the year first.
@@ -68,7 +76,7 @@ export async function setCalendarDay(deps: CalendarTxDeps, actor: Actor, day: st
 }
 
 /** Remove a date's exception: it follows the weekday rule again. */
-export async function deleteCalendarDay(deps: CalendarTxDeps, actor: Actor, day: string) {
+export async function deleteCalendarDay(deps: CalendarEditDeps, actor: Actor, day: string) {
   const { result } = await calendarTx(deps, { reason: 'calendar_day_deleted', scope: { from: day, to: day } }, async (tx) => {
     const [removed] = await tx.delete(calendarDays).where(eq(calendarDays.day, day)).returning();
     if (!removed) throw new NotFoundError('calendar_day_not_found', { day });
@@ -79,7 +87,7 @@ export async function deleteCalendarDay(deps: CalendarTxDeps, actor: Actor, day:
 }
 
 /** Replace the working-hour segments of a working day. */
-export async function setWorkingHours(deps: CalendarTxDeps, actor: Actor, segments: { start: string; end: string }[]) {
+export async function setWorkingHours(deps: CalendarEditDeps, actor: Actor, segments: { start: string; end: string }[]) {
   const hours = normaliseHours(segments);
   if (!hours) throw new UnprocessableError('working_hours_invalid');
   const { result } = await calendarTx(deps, { reason: 'working_hours', scope: 'all' }, async (tx) => {
@@ -109,7 +117,7 @@ export async function setWorkingHours(deps: CalendarTxDeps, actor: Actor, segmen
  * single holiday is refused, because marking it covered would turn it into the weekday guess we forbid.
  */
 export async function importCalendarYear(
-  deps: CalendarTxDeps,
+  deps: CalendarEditDeps,
   actor: Actor,
   input: { year: number; source: string; days: YearDay[]; format: 'json' | 'ical' | 'library' },
 ) {
