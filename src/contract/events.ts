@@ -144,6 +144,8 @@ export type HandDownPayload = {
   assistUnitIds: number[];
   note: string | null;
   deadlines: Record<Clock, string | null>;
+  /** The completion deadline the parent set (下派办结时限), null: the policy's, within the parent's */
+  completeDueAt?: string | null;
   /** Clocks whose own deadline would have ended after the parent's, so end with it */
   clamped: Clock[];
   awaitingCalendar: AwaitingCalendar[];

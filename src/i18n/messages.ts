@@ -68,6 +68,10 @@ export const ERROR_MESSAGES = {
     'zh-CN': '单位 {unitId} 不是本单位的下级单位，只能下派给本单位下辖的单位。',
     en: 'Unit {unitId} is not beneath your unit; hand down only to units under it.',
   },
+  hand_down_due_passed: {
+    'zh-CN': '下派办结时限 {at} 已经过去：请选择一个晚于现在、且不晚于本级办结时限的时间。',
+    en: 'The hand-down deadline {at} has already passed; choose a time after now and not after your own deadline.',
+  },
   hand_down_to_self: { 'zh-CN': '不能下派给本单位自己。', en: 'A unit cannot hand an assignment down to itself.' },
   unit_inactive: { 'zh-CN': '单位 {unitId} 已停用，不能接收派单。', en: 'Unit {unitId} is inactive and cannot receive assignments.' },
   parent_not_active: {

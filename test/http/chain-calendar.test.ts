@@ -68,3 +68,38 @@ describe('calendar changes and the chain', () => {
     expect(back.sub.clampedClocks).toContain('complete');
   });
 });
+
+describe('a completion deadline the parent sets (下派办结时限)', () => {
+  it('replaces the policy’s, is refused past now or after the parent’s own, and stays put when the calendar moves', async () => {
+    at('2026-03-09 10:00');
+    let v = await flow.ticket(w.dispatcher, await flow.create(), 'dispatch', { leadUnitId: w.units.districtA.id });
+    v = await flow.assignment(w.handlerDistrictA, v, leadOf(v), 'sign');
+    const lead = leadOf(v);
+    const handDown = (completeDueAt: string) =>
+      api.call('POST', `/api/assignments/${lead.id}/hand-down`, {
+        token: w.handlerDistrictA.token,
+        body: { version: lead.version, leadUnitId: w.units.streetA.id, completeDueAt },
+      });
+    const past = await handDown(shanghai('2026-03-09 09:00').toISOString());
+    expect(past.status).toBe(422);
+    expect(past.body.code).toBe('hand_down_due_passed');
+    const beyond = await handDown(new Date(new Date(lead.deadlines.complete!).getTime() + 60_000).toISOString());
+    expect(beyond.status).toBe(422);
+    expect(beyond.body.code).toBe('beyond_parent_deadline');
+
+    const set = shanghai('2026-03-12 12:00').toISOString();
+    const r = await handDown(set);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const { parent, sub } = chain(r.body as View);
+    expect(sub.deadlines.complete).toBe(set);
+    expect(sub.clampedClocks).not.toContain('complete');
+
+    // A local holiday inside the span moves the district's deadline; the one it set for the street stays.
+    at('2026-03-10 09:00');
+    const holiday = await api.call('PUT', '/api/calendar/days/2026-03-11', { token: w.admin.token, body: { kind: 'holiday', name: '地方节日' } });
+    expect(holiday.status).toBe(200);
+    const later = chain(await flow.get(w.dispatcher, v.id));
+    expect(later.parent.deadlines.complete).not.toBe(parent.deadlines.complete);
+    expect(later.sub.deadlines.complete).toBe(set);
+  });
+});

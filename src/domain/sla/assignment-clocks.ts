@@ -142,22 +142,34 @@ export async function dispatchClocks(deps: Pick<Deps, 'calendar'>, tx: Db, ticke
  * warnings are placed against the clamped deadline). A clock that would wait for the calendar but is bounded by
  * the parent's known deadline takes that deadline and waits no more.
  */
-export async function handDownClocks(deps: Pick<Deps, 'calendar'>, tx: Db, ticket: TicketRow, parent: AssignmentRow, now: Date) {
+export async function handDownClocks(
+  deps: Pick<Deps, 'calendar'>,
+  tx: Db,
+  ticket: TicketRow,
+  parent: AssignmentRow,
+  now: Date,
+  completeBy: Date | null = null,
+) {
   const d = await dispatchClocks(deps, tx, ticket, now);
   const policy = d.values.slaPolicyId ? await policyById(tx, d.values.slaPolicyId) : null;
   const own = { sign: d.values.signDueAt, response: d.values.responseDueAt, complete: d.values.completeDueAt };
-  const { deadlines, clamped } = clampToParent(own, {
+  const clampedTo = clampToParent(own, {
     sign: parent.signDueAt,
     response: parent.responseDueAt,
     complete: parent.completeDueAt,
     // The parent's own sign and first contact are done: the sub-unit's are new steps, bounded only by completion.
     stopped: { sign: parent.signedAt !== null, response: parent.firstContactAt !== null },
   });
+  const { deadlines } = clampedTo;
+  // A completion deadline the parent set replaces the policy's (validated: not after the parent's own).
+  const set: Clock[] = completeBy ? ['complete'] : [];
+  if (completeBy) deadlines.complete = completeBy;
+  const clamped = clampedTo.clamped.filter((c) => !set.includes(c));
   let marks = d.values.slaMarks;
-  if (clamped.length) {
+  if (clamped.length || set.length) {
     const cal = await deps.calendar.get(tx);
     const terms = policy ? termsOf(policy) : null;
-    for (const clock of clamped) {
+    for (const clock of [...clamped, ...set]) {
       const placed = terms
         ? clockMarks(cal, clock, now, deadlines[clock]!, terms[clock].unit, terms.thresholds).marks
         : [{ clock, level: 'overdue' as const, at: deadlines[clock]!.toISOString() }];

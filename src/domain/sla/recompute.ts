@@ -120,7 +120,11 @@ function candidates(scope: RecomputeScope, now: Date, workingPolicies: number[],
       -- The completion deadline was set by hand: an extension approved since this completion clock started.
       (a.original_complete_due_at is not null or exists (select 1 from assignment_requests r
         where r.ticket_id = a.ticket_id and r.assignment_id = a.id and r.kind = 'extension' and r.status = 'approved'
-          and r.decided_at >= coalesce(a.complete_started_at, a.dispatched_at))) as extended,
+          and r.decided_at >= coalesce(a.complete_started_at, a.dispatched_at))
+        -- or by the parent at the hand-down (下派办结时限), while this completion clock is the first.
+        or (a.parent_id is not null and coalesce(a.complete_started_at, a.dispatched_at) <= a.dispatched_at and exists (select 1 from ticket_events e
+          where e.ticket_id = a.ticket_id and e.type = 'hand_down' and e.assignment_id = a.parent_id
+            and e.payload->'subAssignmentIds' @> to_jsonb(a.id) and e.payload->>'completeDueAt' is not null))) as extended,
       a.signed_at is not null as signed,
       a.first_contact_at is not null as contacted, a.replied_at is not null as replied, a.clocks_stopped_at is not null as stopped,
       a.parent_id, ${isoText('p.sign_due_at')} as parent_sign_due, ${isoText('p.response_due_at')} as parent_response_due,

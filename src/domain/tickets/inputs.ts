@@ -119,6 +119,8 @@ export const handDownInput = versioned({
   leadUnitId: id,
   assistUnitIds: z.array(id).max(20).default([]),
   note: text(0, 1000).optional(),
+  /** 下派办结时限: the sub-units' completion deadline, set by the parent (not after its own) */
+  completeDueAt: z.iso.datetime({ offset: true }).optional(),
 });
 export const declineInput = reasonInput;
 export const mergeInput = versioned({ intoTicketId: bigId });

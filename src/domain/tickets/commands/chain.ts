@@ -43,7 +43,7 @@ async function chainUnits(tx: Db, ids: number[]): Promise<Map<number, ChainUnit>
   return new Map(rows.map((u) => [u.id, u]));
 }
 
-export type HandDownInput = { version: number; leadUnitId: number; assistUnitIds: number[]; note?: string };
+export type HandDownInput = { version: number; leadUnitId: number; assistUnitIds: number[]; note?: string; completeDueAt?: string };
 
 /**
  * 下派: the holder's assignment stays as it is (accountable upward); one sub-assignment per unit is written,
@@ -69,7 +69,16 @@ export async function handDown(deps: CalendarTxDeps & WithConfig<'HAND_DOWN_LEVE
     }
     const open = await liveSubs(tx, assignment.id);
     if (open.length) throw new ConflictError('sub_assignments_open', { count: open.length }, { subAssignmentIds: open.map((s) => s.id) });
-    const sla = await handDownClocks(deps, tx, ticket, assignment, now);
+    // The parent may set its sub-units' completion deadline (下派办结时限): later than now, not after its own.
+    const completeBy = input.completeDueAt ? new Date(input.completeDueAt) : null;
+    if (completeBy && completeBy <= now) throw new UnprocessableError('hand_down_due_passed', { at: input.completeDueAt! });
+    if (completeBy && assignment.completeDueAt && completeBy > assignment.completeDueAt)
+      throw new UnprocessableError(
+        'beyond_parent_deadline',
+        {},
+        { parentCompleteDueAt: iso(assignment.completeDueAt), requestedDueAt: completeBy.toISOString() },
+      );
+    const sla = await handDownClocks(deps, tx, ticket, assignment, now, completeBy);
     const written = await tx
       .insert(assignments)
       .values(
@@ -100,6 +109,7 @@ export async function handDown(deps: CalendarTxDeps & WithConfig<'HAND_DOWN_LEVE
         leadUnitId: input.leadUnitId,
         assistUnitIds: input.assistUnitIds,
         note: input.note ?? null,
+        completeDueAt: completeBy ? completeBy.toISOString() : null,
         deadlines: { sign: iso(sla.values.signDueAt), response: iso(sla.values.responseDueAt), complete: iso(sla.values.completeDueAt) },
         clamped: sla.values.clampedClocks,
         awaitingCalendar: sla.values.slaWaiting.map((w) => ({ clock: w.clock, date: w.date })),
