@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../src/domain/tickets/queries.ts';
 import type { TestDeps } from '../setup/db.ts';
 import { apiSession, browserSuite, expectAccessible, expectAllLabelled, runningClock, screenshot, signIn, type UserPage } from './harness.ts';
 
@@ -29,11 +31,12 @@ async function signFromParent(u: UserPage, number: string, note: string) {
   await sign.waitFor({ state: 'detached' });
 }
 
-/** Hands the open ticket down to `unit` (picked in the combobox of units beneath) with a note. */
-async function handDown(p: Page, unit: string, note: string) {
+/** Hands the open ticket down to `unit` (picked in the combobox of units beneath) with a note, and a completion deadline (datetime-local, Shanghai). */
+async function handDown(p: Page, unit: string, note: string, due?: string) {
   await p.locator('#hd-lead').fill(unit);
   await p.getByRole('option', { name: new RegExp(unit) }).click();
   await p.locator('#hd-note').fill(note);
+  if (due) await p.locator('#hd-due').fill(due);
   await p.getByRole('button', { name: '下派', exact: true }).click();
   await subCard(p, unit).getByText('待签收').waitFor();
 }
@@ -128,7 +131,13 @@ describe('the chain of levels in the browser (one context per level)', () => {
     expect(await dp.evaluate('window.__notReloaded')).toBe(true);
 
     // ── The street hands it down to a community. ──
-    await handDown(sp, '向阳社区', '请向阳社区联系周女士并上门核实');
+    // With a completion deadline of its own choosing (下派办结时限): two hours from now, in Shanghai time.
+    const due = new Date(deps.clock.now().getTime() + 2 * 3_600_000 + 8 * 3_600_000).toISOString().slice(0, 16);
+    await handDown(sp, '向阳社区', '请向阳社区联系周女士并上门核实', due);
+    const [set] = rowsOf<{ due: string }>(
+      await deps.db.execute(sql`select complete_due_at::text as due from assignments a join units u on u.id = a.unit_id where u.name = '向阳社区'`),
+    );
+    expect(new Date(set!.due).toISOString().slice(0, 16)).toBe(new Date(new Date(`${due}:00+08:00`).getTime()).toISOString().slice(0, 16));
     // Until the community's reply is approved, the street cannot reply upward.
     await sp.getByText(/下级尚在办理/).waitFor();
     expect(await sp.getByRole('button', { name: '提交答复' }).count()).toBe(0);

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { t } from '../i18n.ts';
 import { ApiError, post } from '../api.ts';
-import { shortTime } from '../format.ts';
+import { shortTime, toLocalInput } from '../format.ts';
 import type { Assignment, ChainWorkbench, TicketView } from '../types.ts';
 import { ErrorBox, StatusBadge, announce, lbl } from '../ui/common.ts';
 import { Combobox, type Option } from '../ui/combobox.ts';
@@ -94,19 +94,23 @@ function HandDownForm({ view, a, targets, reload }: { view: TicketView; a: Assig
   const [lead, setLead] = useState<number | null>(null);
   const [assist, setAssist] = useState<number[]>([]);
   const [note, setNote] = useState('');
+  const [due, setDue] = useState('');
   const { busy, error, run } = useAct(reload);
   const options: Option[] = targets.map((u) => ({ id: u.id, label: `${u.name}（${lbl('unitKind', u.kind)}）` }));
   const nameOf = (id: number | null) => targets.find((u) => u.id === id)?.name ?? '';
   const submit = (e: Event) => {
     e.preventDefault();
     if (lead === null) return;
-    void run(`/api/assignments/${a.id}/hand-down`, { version: a.version, leadUnitId: lead, assistUnitIds: assist, ...optional(note) }, () => {
+    const completeDueAt = due ? { completeDueAt: new Date(due).toISOString() } : {};
+    void run(`/api/assignments/${a.id}/hand-down`, { version: a.version, leadUnitId: lead, assistUnitIds: assist, ...optional(note), ...completeDueAt }, () => {
       announce(t('chain.handedDown', { number: view.number, unit: nameOf(lead) }));
       setLead(null);
       setAssist([]);
       setNote('');
+      setDue('');
     });
   };
+  const own = a.deadlines.complete;
   return html`<form class="card hand-down" aria-labelledby="hd-h" onSubmit=${submit}>
     <h3 id="hd-h">${t('chain.handDownTitle')}</h3>
     <${Combobox} id="hd-lead" label=${t('chain.lead')} options=${options} value=${lead} onChange=${setLead} required hint=${t('chain.leadHint')} />
@@ -129,6 +133,11 @@ function HandDownForm({ view, a, targets, reload }: { view: TicketView; a: Assig
         : null
     }
     <div class="field"><label for="hd-note">${t('chain.note')}</label><input id="hd-note" maxlength="500" value=${note} onInput=${val(setNote)} /></div>
+    <div class="field">
+      <label for="hd-due">${t('chain.dueLabel')}</label>
+      <input id="hd-due" type="datetime-local" value=${due} max=${own ? toLocalInput(own) : undefined} onInput=${val(setDue)} aria-describedby="hd-due-hint" />
+      <p id="hd-due-hint" class="muted small">${own ? t('chain.dueHint', { due: shortTime(own) }) : t('chain.dueHintNone')}</p>
+    </div>
     <${ErrorBox} error=${error} />
     <button type="submit" class="primary" disabled=${busy || lead === null}>${t('chain.handDown')}</button>
   </form>`;
