@@ -127,6 +127,10 @@ export const ERROR_MESSAGES = {
   },
   payload_too_large: { 'zh-CN': '请求内容过大。', en: 'The request body is too large.' },
   unsupported_media_type: { 'zh-CN': '请以 application/json 格式提交。', en: 'Send the body as application/json.' },
+  bulk_item_failed: {
+    'zh-CN': '该工单处理失败（批量中的其他工单不受影响），请稍后单独处理。',
+    en: 'This ticket could not be processed (the rest of the batch is unaffected); retry it on its own later.',
+  },
   database_unavailable: { 'zh-CN': '数据库暂时不可用，请稍后重试。', en: 'The database is unavailable; retry shortly.' },
   internal_error: { 'zh-CN': '服务器内部错误，请将请求编号 {requestId} 告知管理员。', en: 'Internal error; give request id {requestId} to an administrator.' },
   username_taken: { 'zh-CN': '用户名已存在。', en: 'That username is taken.' },

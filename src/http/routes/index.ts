@@ -9,6 +9,7 @@ import { kbRoutes } from './kb.ts';
 import { authRoutes } from './auth.ts';
 import { routingRoutes } from './routing.ts';
 import { assignmentRoutes, ticketRoutes } from './tickets.ts';
+import { bulkRoutes } from './bulk.ts';
 import { notificationRoutes } from './notifications.ts';
 import { attachmentRoutes } from './attachments.ts';
 import { slaRoutes } from './sla.ts';
@@ -28,6 +29,8 @@ export const apiRoutes: AnyRoute[] = [
   ...authRoutes,
   ...aidRoutes,
   ...kbRoutes,
+  // before the ticket routes: /api/tickets/bulk/… must not be read as /api/tickets/:id/…
+  ...bulkRoutes,
   ...ticketRoutes,
   ...assignmentRoutes,
   ...chainRoutes,
