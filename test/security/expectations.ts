@@ -192,6 +192,7 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'POST /api/sla/presets/:name/apply': { scope: 'global', req: (f) => ({ params: { name: f.preset } }) },
   'GET /api/sla/awaiting-calendar': { scope: 'global' },
   'GET /api/sla/supervision': { scope: 'global' },
+  'GET /api/sla/overdue': { scope: 'global' },
   'POST /api/sla/supervision/:id/resolve': { scope: 'global', req: (f) => ({ params: { id: f.supervisionItem } }) },
   'GET /api/supervision/key': { scope: 'global' },
   'GET /api/supervision/key/:kind': { scope: 'global', req: () => ({ params: { kind: 'overdue' } }) },

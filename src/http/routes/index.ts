@@ -10,6 +10,7 @@ import { authRoutes } from './auth.ts';
 import { routingRoutes } from './routing.ts';
 import { assignmentRoutes, ticketRoutes } from './tickets.ts';
 import { bulkRoutes } from './bulk.ts';
+import { wallboardRoutes } from './wallboard.ts';
 import { notificationRoutes } from './notifications.ts';
 import { attachmentRoutes } from './attachments.ts';
 import { slaRoutes } from './sla.ts';
@@ -41,6 +42,7 @@ export const apiRoutes: AnyRoute[] = [
   ...notificationRoutes,
   ...attachmentRoutes,
   ...slaRoutes,
+  ...wallboardRoutes,
   ...publicRoutes,
   ...telephonyRoutes,
   ...callbackRoutes,
