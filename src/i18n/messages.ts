@@ -127,6 +127,8 @@ export const ERROR_MESSAGES = {
   },
   payload_too_large: { 'zh-CN': '请求内容过大。', en: 'The request body is too large.' },
   unsupported_media_type: { 'zh-CN': '请以 application/json 格式提交。', en: 'Send the body as application/json.' },
+  draft_too_large: { 'zh-CN': '草稿过大（上限 {max} KB），未能保存。', en: 'The draft is too large to keep (at most {max} KB).' },
+  draft_limit_reached: { 'zh-CN': '草稿已达 {max} 份上限，请先保存或清除一些表单。', en: 'You already keep {max} drafts; save or clear some forms first.' },
   bulk_item_failed: {
     'zh-CN': '该工单处理失败（批量中的其他工单不受影响），请稍后单独处理。',
     en: 'This ticket could not be processed (the rest of the batch is unaffected); retry it on its own later.',

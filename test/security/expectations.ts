@@ -252,6 +252,10 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'GET /api/reports/monthly/:month.pdf': { scope: 'global', req: (f) => ({ params: { month: f.reportMonth } }) },
   'GET /api/reports/monthly/:month.xlsx': { scope: 'global', req: (f) => ({ params: { month: f.reportMonth } }) },
   'GET /api/reports/monthly/:month': { scope: 'global', req: (f) => ({ params: { month: f.reportMonth } }) },
+  // drafts: each user's own, by form key (no ids of anyone else's to name)
+  'GET /api/drafts/:key': { scope: 'global', req: () => ({ params: { key: 'intake' } }) },
+  'PUT /api/drafts/:key': { scope: 'global', req: () => ({ params: { key: 'intake' }, body: { body: { content: '安全测试草稿' } } }) },
+  'DELETE /api/drafts/:key': { scope: 'global', req: () => ({ params: { key: 'intake' } }) },
 };
 
 /**

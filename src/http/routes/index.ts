@@ -24,6 +24,7 @@ import { centreRoutes } from './centre.ts';
 import { supervisionRoutes } from './supervision.ts';
 import { triageRoutes } from './triage.ts';
 import { chainRoutes } from './chain.ts';
+import { draftRoutes } from './drafts.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
 export const apiRoutes: AnyRoute[] = [
@@ -54,4 +55,5 @@ export const apiRoutes: AnyRoute[] = [
   ...centreRoutes,
   ...supervisionRoutes,
   ...triageRoutes,
+  ...draftRoutes,
 ];
