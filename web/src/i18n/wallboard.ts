@@ -73,6 +73,14 @@ const zh = {
 
   'wall.awaitingCalendar': '待日历',
   'wall.awaitingCalendarSub': '{clocks} 个时限',
+
+  'wall.overdueFor': '超期 {span}',
+  'wall.supervisionLevel': '督办 {n} 级',
+  'wall.pager': '{name}翻页',
+  'wall.prevPage': '上一页',
+  'wall.nextPage': '下一页',
+  'wall.pageOf': '第 {page}/{pages} 页',
+  'wall.pausePaging': '暂停翻页',
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -150,6 +158,14 @@ const en: Record<keyof typeof zh, string> = {
 
   'wall.awaitingCalendar': 'Awaiting calendar',
   'wall.awaitingCalendarSub': '{clocks} deadline(s)',
+
+  'wall.overdueFor': '{span} overdue',
+  'wall.supervisionLevel': 'supervision level {n}',
+  'wall.pager': '{name}: pages',
+  'wall.prevPage': 'Previous page',
+  'wall.nextPage': 'Next page',
+  'wall.pageOf': 'page {page} of {pages}',
+  'wall.pausePaging': 'Pause paging',
 };
 
 export default { zh, en };

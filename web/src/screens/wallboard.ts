@@ -1,16 +1,17 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { t } from '../i18n.ts';
-import { get, post, qs } from '../api.ts';
+import { get, qs } from '../api.ts';
 import { shanghaiDay, shortTime, useDebounced, useNow } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
-import type { Page, SupervisionItem, TicketSummary, TicketView } from '../types.ts';
-import { Empty, ErrorBox, StatusBadge, announce, lbl } from '../ui/common.ts';
+import type { Page, SupervisionItem, TicketSummary } from '../types.ts';
+import { Empty, ErrorBox, lbl } from '../ui/common.ts';
 import type { Chart } from '../charts.ts';
 import type { SessionInfo } from '../types.ts';
 import { HotspotPanel } from './hotspots-panel.ts';
 import { levelAt, spanText, useCentreWaiting } from '../ui/centre.ts';
 import { CHANNELS, LEVELS } from '../../../src/contract/vocab.ts';
+import { DisputedPanel, type OverdueItem, OverduePanel } from './wallboard-panels.ts';
 
 const GAUGES = ['response_rate', 'solved_rate', 'satisfaction_rate', 'reply_rate', 'completion_rate'] as const;
 /** The centre's own figures this month: an average in minutes and three rates. */
@@ -26,7 +27,6 @@ export type Board = {
   byWarning: Record<string, number>;
   closedToday: number;
   trend: { day: string; created: number; closed: number }[];
-  overdue: TicketSummary[];
   disputed: TicketSummary[];
   /** 0..1 per gauge, or null where no figure is available */
   gauges: Record<(typeof GAUGES)[number], number | null>;
@@ -67,7 +67,6 @@ export async function boardFromTickets(now: Date): Promise<Board> {
     byWarning: Object.fromEntries(LEVELS.map((w) => [w, 0])),
     closedToday: 0,
     trend: [],
-    overdue: [],
     disputed: [],
     gauges: { response_rate: null, solved_rate: null, satisfaction_rate: null, reply_rate: null, completion_rate: null },
     ranking: null,
@@ -89,7 +88,6 @@ export async function boardFromTickets(now: Date): Promise<Board> {
     if (x.status !== 'closed') {
       b.open++;
       if (x.warningLevel in b.byWarning) b.byWarning[x.warningLevel]!++;
-      if (x.warningLevel === 'overdue') b.overdue.push(x);
     }
     if (x.status === 'callback_disputed') b.disputed.push(x);
   }
@@ -144,6 +142,7 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
   const [board, setBoard] = useState<Board | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [supervision, setSupervision] = useState<SupervisionItem[]>([]);
+  const [overdue, setOverdue] = useState<{ items: OverdueItem[]; total: number }>({ items: [], total: 0 });
   const [awaiting, setAwaiting] = useState<{ clocks: number; tickets: number } | null>(null);
   // Only supervisors may issue 督办 (POST /api/tickets/:id/supervise).
   const canSupervise = session?.user.role === 'supervisor';
@@ -165,6 +164,8 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
       (r) => setAwaiting({ clocks: r.clocks, tickets: r.tickets }),
       () => {},
     );
+    // Overdue tickets worst first, each with the unit whose clock ran out and by how long (the server's order).
+    get<{ items: OverdueItem[]; total: number }>('/api/sla/overdue?limit=100').then(setOverdue, () => {});
     get<Page<SupervisionItem>>('/api/sla/supervision?kind=supervision&open=true&limit=20').then(
       (r) => setSupervision(r.items),
       () => {},
@@ -178,12 +179,15 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
   useTicketEvents(reload, reload);
   useEffect(reload, [level]);
 
+  // A grid sized to the viewport (web/src/styles/wallboard.css): the lists page inside their panels, nothing scrolls.
   return html`<div class="wallboard">
     <div class="wb-head">
       <h1 class="screen-title">${t('screen.wallboard')}</h1>
+      ${board && !board.complete ? html`<p class="muted small">${t('wall.sampled', { n: board.sampled })}</p>` : null}
+      ${board?.metricsSource ? html`<p class="muted small">${t('wall.metricsAt', { at: shortTime(board.metricsAt) })}</p>` : null}
       <p class="muted small" aria-live="off">${t('wall.updated', { at: shortTime(updatedAt) })}</p>
+      <${ErrorBox} error=${error} />
     </div>
-    <${ErrorBox} error=${error} />
     ${
       board === null
         ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
@@ -211,54 +215,34 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
                 : null
             }
           </section>
-          ${board.complete ? null : html`<p class="muted small">${t('wall.sampled', { n: board.sampled })}</p>`}
-          ${board.metricsSource ? html`<p class="muted small">${t('wall.metricsAt', { at: shortTime(board.metricsAt) })}</p>` : null}
+          <${OverduePanel} overdue=${overdue.items} total=${overdue.total} supervision=${supervision} canSupervise=${canSupervise} onDone=${reload} />
           <section class="wb-gauges" aria-label=${t('wall.gauges')}>
             ${GAUGES.map((g) => html`<${Gauge} key=${g} name=${lbl('metric', g)} value=${board.gauges[g]} pending=${board.pending?.[g] ?? 0} />`)}
           </section>
-          <${CentrePanel} rates=${board.centre ?? null} />
-          <div class="wb-grid">
-            <section class="panel" aria-labelledby="trend-h">
-              <h2 id="trend-h">${t('wall.trend', { n: TREND_DAYS })}</h2>
-              <${Trend} data=${board.trend} />
-            </section>
-            <section class="panel" aria-labelledby="rank-h">
-              <h2 id="rank-h">${t('wall.ranking')}</h2>
-              <label for="rank-level" class="inline-label">${t('wall.rankLevel')}</label>
-              <select id="rank-level" value=${level} onChange=${(e: Event) => setLevel((e.target as HTMLSelectElement).value)}>
-                ${RANK_LEVELS.map((l) => html`<option value=${l}>${lbl('unitKind', l)}</option>`)}
-              </select>
-              ${
-                board.ranking === null
-                  ? html`<${Empty} text=${t('wall.noMetrics')} />`
-                  : board.ranking.length === 0
-                    ? html`<${Empty} text=${t('wall.noRanking')} />`
-                    : html`<ol class="ranking">
-                      ${board.ranking.map((r) => html`<li value=${r.rank}><span>${r.unit}</span><strong>${r.score.toFixed(1)}</strong>${typeof r.own === 'number' ? html` <small class="muted">${t('wall.rankOwn', { score: r.own.toFixed(1) })}</small>` : null}</li>`)}
-                    </ol>
-                    <p class="muted small">${t('wall.rankNote')}</p>`
-              }
-            </section>
-            <section class="panel" aria-labelledby="overdue-h">
-              <h2 id="overdue-h">${t('wall.overdue')} <span class="count">${board.overdue.length}</span></h2>
-              ${
-                board.overdue.length === 0 && supervision.length === 0
-                  ? html`<${Empty} text=${t('wall.noOverdue')} />`
-                  : html`<ul class="list compact">
-                    ${board.overdue.map((x) => html`<li><span class="mono">${x.number}</span> <span class="title">${x.title}</span> ${canSupervise ? html`<${SuperviseButton} ticket=${x} />` : null}</li>`)}
-                    ${supervision.map(
-                      (s) =>
-                        html`<li><span class="mono">${s.ticket.number}</span> ${lbl('supervisionKind', s.kind)} · ${s.unit?.name ?? ''} · ${lbl('deadline', s.clock)} <${ResolveButton} item=${s} onDone=${reload} /></li>`,
-                    )}
-                  </ul>`
-              }
-            </section>
-            <${HotspotPanel} role=${session?.user.role ?? null} refresh=${updatedAt} />
-            <section class="panel" aria-labelledby="disputed-h">
-              <h2 id="disputed-h">${t('wall.disputed')} <span class="count">${board.disputed.length}</span></h2>
-              ${board.disputed.length === 0 ? html`<${Empty} text=${t('wall.noDisputed')} />` : html`<ul class="list compact">${board.disputed.map((x) => html`<li><${Disputed} ticket=${x} /></li>`)}</ul>`}
-            </section>
-          </div>`
+          <section class="panel wb-trend" aria-labelledby="trend-h">
+            <h2 id="trend-h">${t('wall.trend', { n: TREND_DAYS })}</h2>
+            <${Trend} data=${board.trend} />
+          </section>
+          <section class="panel wb-rank" aria-labelledby="rank-h">
+            <h2 id="rank-h">${t('wall.ranking')}</h2>
+            <label for="rank-level" class="inline-label">${t('wall.rankLevel')}</label>
+            <select id="rank-level" value=${level} onChange=${(e: Event) => setLevel((e.target as HTMLSelectElement).value)}>
+              ${RANK_LEVELS.map((l) => html`<option value=${l}>${lbl('unitKind', l)}</option>`)}
+            </select>
+            ${
+              board.ranking === null
+                ? html`<${Empty} text=${t('wall.noMetrics')} />`
+                : board.ranking.length === 0
+                  ? html`<${Empty} text=${t('wall.noRanking')} />`
+                  : html`<ol class="ranking">
+                    ${board.ranking.map((r) => html`<li value=${r.rank}><span>${r.unit}</span><strong>${r.score.toFixed(1)}</strong>${typeof r.own === 'number' ? html` <small class="muted">${t('wall.rankOwn', { score: r.own.toFixed(1) })}</small>` : null}</li>`)}
+                  </ol>
+                  <p class="muted small">${t('wall.rankNote')}</p>`
+            }
+          </section>
+          <${DisputedPanel} items=${board.disputed} />
+          <${HotspotPanel} role=${session?.user.role ?? null} refresh=${updatedAt} />
+          <${CentrePanel} rates=${board.centre ?? null} />`
     }
   </div>`;
 }
@@ -302,7 +286,8 @@ function CentrePanel({ rates }: { rates: Board['centre'] | null }) {
     if (!v || v.value === null) return t('wall.noValue');
     return v.unit === 'minutes' ? spanText(v.value) : `${(v.value * 100).toFixed(1)}%`;
   };
-  return html`<section class="panel wb-centre" aria-labelledby="centre-h">
+  // Focusable: on the wall the panel scrolls inside its cell, and a keyboard must be able to scroll it too.
+  return html`<section class="panel wb-centre" aria-labelledby="centre-h" tabindex="0">
     <h2 id="centre-h">${t('wall.centre')}</h2>
     ${
       clocks
@@ -350,50 +335,4 @@ function Trend({ data }: { data: Board['trend'] }) {
   useEffect(() => chart.current?.update(data), [data]);
   const summary = data.map((d) => `${d.day.slice(5)} ${d.created}/${d.closed}`).join('，');
   return html`<div class="trend" ref=${el} role="img" aria-label=${`${t('wall.trendAlt')} ${summary}`}></div>`;
-}
-
-function SuperviseButton({ ticket }: { ticket: TicketSummary }) {
-  const [done, setDone] = useState(false);
-  return html`<button
-    type="button"
-    class="small"
-    disabled=${done}
-    onClick=${() =>
-      post(`/api/tickets/${ticket.id}/supervise`, { version: ticket.version }).then(
-        () => (setDone(true), announce(t('wall.supervised', { number: ticket.number }))),
-        () => {},
-      )}
-  >
-    ${done ? t('wall.supervisedShort') : t('wall.supervise')}<span class="sr-only"> ${ticket.number}</span>
-  </button>`;
-}
-
-function ResolveButton({ item, onDone }: { item: SupervisionItem; onDone: () => void }) {
-  return html`<button type="button" class="small" onClick=${() => post(`/api/sla/supervision/${item.id}/resolve`).then(onDone, () => {})}>
-    ${t('wall.resolve')}<span class="sr-only"> ${item.ticket.number}</span>
-  </button>`;
-}
-
-/** A disputed callback: the supervisor reopens (重办) or closes with an explanation. */
-function Disputed({ ticket }: { ticket: TicketSummary }) {
-  const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const act = async (action: 'reopen' | 'close') => {
-    try {
-      const v = await get<TicketView>(`/api/tickets/${ticket.id}`);
-      await post(`/api/tickets/${ticket.id}/${action}`, action === 'reopen' ? { version: v.version, reason: note } : { version: v.version, note });
-      announce(t(action === 'reopen' ? 'wall.reopened' : 'wall.closedOne', { number: ticket.number }));
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const id = `dsp-${ticket.id}`;
-  return html`<div class="disputed">
-    <span class="mono">${ticket.number}</span> <${StatusBadge} status=${ticket.status} /> <span class="title">${ticket.title}</span>
-    <label for=${id} class="sr-only">${t('wall.decisionNote', { number: ticket.number })}</label>
-    <input id=${id} placeholder=${t('wall.decisionNotePh')} value=${note} onInput=${(e: Event) => setNote((e.target as HTMLInputElement).value)} />
-    <button type="button" class="small" disabled=${note.trim().length < 2} onClick=${() => void act('reopen')}>${t('wall.reopen')}</button>
-    <button type="button" class="small" disabled=${note.trim().length < 2} onClick=${() => void act('close')}>${t('wall.close')}</button>
-    <${ErrorBox} error=${error} />
-  </div>`;
 }
