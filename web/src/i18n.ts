@@ -19,6 +19,7 @@ import calendar from './i18n/calendar.ts';
 import login from './i18n/login.ts';
 import lookup from './i18n/lookup.ts';
 import triage from './i18n/triage.ts';
+import bulk from './i18n/bulk.ts';
 
 const MODULES = [
   common,
@@ -37,6 +38,7 @@ const MODULES = [
   login,
   lookup,
   triage,
+  bulk,
 ] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;

@@ -10,6 +10,7 @@ import { AwaitingBadge } from '../ui/clock.ts';
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
 import { CentreWait, useCentreWaiting } from '../ui/centre.ts';
 import type { CentreClock, RequestKind } from '../../../src/contract/vocab.ts';
+import { BulkBar, BulkCheck, isBulkTab, useBulkSelection } from './dispatch-bulk.ts';
 
 type Tab = 'dispatch' | 'return' | 'extension' | 'termination' | 'reply';
 const TABS: Tab[] = ['dispatch', 'return', 'extension', 'termination', 'reply'];
@@ -57,6 +58,7 @@ export function Dispatch() {
   const [queue, setQueue] = useState<TicketSummary[] | null>(null);
   const [counts, setCounts] = useState<Partial<Record<Tab, number>>>({});
   const [selected, setSelected] = useState<number | null>(null);
+  const bulk = useBulkSelection(tab);
   const [error, setError] = useState<unknown>(null);
   const centre = useCentreWaiting();
   const now = useNow(15_000);
@@ -112,6 +114,7 @@ export function Dispatch() {
     <div id="desk-panel" role="tabpanel" aria-labelledby=${`tab-${tab}`} class="split">
       <section class="queue" aria-label=${lbl('queue', tab)}>
         <${ErrorBox} error=${error} />
+        ${queue?.length ? html`<${BulkBar} tab=${tab} queue=${queue} selection=${bulk} unitGroups=${unitOptions} />` : null}
         ${
           queue === null
             ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
@@ -119,7 +122,8 @@ export function Dispatch() {
               ? html`<${Empty} text=${t('dispatch.empty')} />`
               : html`<ul class="list" onKeyDown=${arrowNav}>
                 ${queue.map(
-                  (q) => html`<li>
+                  (q) => html`<li class=${isBulkTab(tab) ? 'bulk-row' : undefined}>
+                    ${isBulkTab(tab) ? html`<${BulkCheck} ticket=${q} selection=${bulk} />` : null}
                     <button type="button" data-item class=${`item ${q.id === selected ? 'selected' : ''}`} aria-current=${q.id === selected ? 'true' : undefined} onClick=${() => setSelected(q.id)}>
                       <span class="mono">${q.number}</span> <${StatusBadge} status=${q.status} /> <${WarningBadge} level=${q.warningLevel} />
                       <${AwaitingBadge} on=${q.awaitingCalendar} />
