@@ -96,9 +96,17 @@ export const tickets = pgTable(
     dispatchedAt: ts(),
     repliedAt: ts(),
     closedAt: ts(),
+    /**
+     * Search terms of title, demand and address: Chinese character bigrams and whole Latin words / numbers, space-separated,
+     * indexed with to_tsvector('simple', …) (src/domain/tickets/search-terms.ts; the SQL function ticket_search_terms for bulk loads).
+     */
+    searchTerms: text().notNull().default(''),
   },
   (t) => [
     uniqueIndex('tickets_number_uq').on(t.number),
+    index('tickets_search_idx').using('gin', sql`to_tsvector('simple', ${t.searchTerms})`),
+    index('tickets_caller_last4_idx').on(t.callerPhoneLast4, t.createdAt),
+    index('tickets_closed_idx').on(t.closedAt).where(sql`${t.closedAt} is not null`),
     index('tickets_status_idx').on(t.status, t.createdAt),
     index('tickets_caller_phone_idx').on(t.callerPhone, t.createdAt),
     index('tickets_category_created_idx').on(t.categoryId, t.createdAt),

@@ -252,6 +252,13 @@ export const ERROR_MESSAGES = {
   },
   accountability_item_not_found: { 'zh-CN': '未找到追责事项 {id}。', en: 'Accountability item {id} not found.' },
   accountability_item_resolved: { 'zh-CN': '追责事项 {id} 已于 {resolvedAt} 处理。', en: 'Accountability item {id} was already resolved at {resolvedAt}.' },
+  search_field_forbidden: {
+    'zh-CN': '按诉求人电话或姓名查询仅限热线中心人员。',
+    en: "Searching by the caller's phone or name is for centre staff only.",
+  },
+  view_name_taken: { 'zh-CN': '已有同名视图，请换一个名称。', en: 'You already have a view with this name.' },
+  view_limit_reached: { 'zh-CN': '最多保存 {max} 个视图，请先删除不用的视图。', en: 'You can keep at most {max} views; delete one first.' },
+  view_not_found: { 'zh-CN': '未找到该视图。', en: 'View not found.' },
   search_digits_refused: {
     'zh-CN': '为保护诉求人隐私，单位用户不能按连续4位以上的数字搜索工单内容；查找工单请用工单号。',
     en: "To protect callers' privacy, unit users cannot search ticket text by 4 or more digits in a row; find a ticket by its number instead.",

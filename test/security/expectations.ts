@@ -90,6 +90,12 @@ export const EXPECTATIONS: Record<string, Entry> = {
   // tickets
   'POST /api/tickets': { scope: 'global', req: empty },
   'GET /api/tickets': { scope: 'global', req: () => ({ query: { limit: '200' } }) },
+  'GET /api/tickets/export': { scope: 'global', req: () => ({ query: { format: 'csv' } }) },
+  // saved views: each user's own (another user's view is 404: test/http/views.test.ts); ids 0 are refused before the lookup
+  'GET /api/views': { scope: 'global' },
+  'POST /api/views': { scope: 'global', req: () => ({ body: { name: '安全测试视图', filters: { status: 'awaiting_dispatch' } } }) },
+  'PUT /api/views/:id': { scope: 'global', req: () => ({ params: { id: 0 }, body: { name: '安全测试视图' } }) },
+  'DELETE /api/views/:id': { scope: 'global', req: () => ({ params: { id: 0 } }) },
   'GET /api/tickets/by-number/:number': { scope: 'unit', req: (f) => ({ params: { number: f.ticketA.number } }) },
   'GET /api/tickets/:id': { scope: 'unit', req: (f) => ({ params: { id: f.ticketA.id } }) },
   'GET /api/tickets/:id/events': { scope: 'unit', req: (f) => ({ params: { id: f.ticketA.id } }) },

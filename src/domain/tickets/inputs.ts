@@ -76,7 +76,7 @@ export const createTicketInput = z
 export type CreateTicketInput = z.infer<typeof createTicketInput>;
 
 /** A comma-separated filter whose every value is in `allowed` (an unknown enum value would be a database error). */
-const commaList = (allowed: readonly string[], max: number) =>
+export const commaList = (allowed: readonly string[], max: number) =>
   z
     .string()
     .max(max)

@@ -1,9 +1,8 @@
-import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { assignmentRequests, assignments, categories, contacts, ticketEvents, tickets, units } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
-import { NotFoundError, UnprocessableError } from '../errors.ts';
-import { probesDigits } from '../privacy/phone-numbers.ts';
+import { NotFoundError } from '../errors.ts';
 import { readsAll, readsScoped } from './policy.ts';
 import { categoryAncestry, type References } from '../reference.ts';
 
@@ -85,32 +84,6 @@ export async function contactCount(db: Db, ticketId: number): Promise<number> {
 /** db.execute returns an array on postgres.js and { rows } on PGlite. */
 export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
-}
-
-export async function listTickets(
-  db: Db,
-  actor: Actor,
-  f: { statuses?: string[]; channels?: string[]; number?: string; q?: string; mine?: boolean; before?: number; limit: number },
-) {
-  const where: SQL[] = [visibleTo(actor)];
-  if (f.statuses?.length) where.push(inArray(tickets.status, f.statuses as never[]));
-  if (f.channels?.length) where.push(inArray(tickets.channel, f.channels as never[]));
-  if (f.number) where.push(eq(tickets.number, f.number));
-  // Numbers in free text are masked for every reader but the centre: a search by digits would undo that.
-  if (f.q && !readsAll(actor) && probesDigits(f.q)) throw new UnprocessableError('search_digits_refused');
-  if (f.q) where.push(sql`(${tickets.title} like ${`%${escapeLike(f.q)}%`} or ${tickets.content} like ${`%${escapeLike(f.q)}%`})`);
-  if (f.mine) where.push(eq(tickets.createdBy, actor.userId));
-  if (f.before) where.push(sql`${tickets.id} < ${f.before}`);
-  return db
-    .select({
-      ...getTableColumns(tickets),
-      // A clock of the ticket waits for the calendar (served by the partial index on waiting assignments).
-      awaitingCalendar: sql<boolean>`exists (select 1 from ${assignments} aw where aw.ticket_id = ${tickets.id} and aw.sla_waiting <> '[]'::jsonb)`,
-    })
-    .from(tickets)
-    .where(and(...where))
-    .orderBy(desc(tickets.id))
-    .limit(f.limit);
 }
 
 export function escapeLike(s: string): string {

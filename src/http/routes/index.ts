@@ -9,6 +9,8 @@ import { kbRoutes } from './kb.ts';
 import { authRoutes } from './auth.ts';
 import { routingRoutes } from './routing.ts';
 import { assignmentRoutes, ticketRoutes } from './tickets.ts';
+import { ticketListRoutes } from './ticket-list.ts';
+import { viewRoutes } from './views.ts';
 import { bulkRoutes } from './bulk.ts';
 import { wallboardRoutes } from './wallboard.ts';
 import { notificationRoutes } from './notifications.ts';
@@ -33,6 +35,8 @@ export const apiRoutes: AnyRoute[] = [
   ...kbRoutes,
   // before the ticket routes: /api/tickets/bulk/… must not be read as /api/tickets/:id/…
   ...bulkRoutes,
+  ...ticketListRoutes,
+  ...viewRoutes,
   ...ticketRoutes,
   ...assignmentRoutes,
   ...chainRoutes,

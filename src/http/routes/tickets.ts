@@ -1,7 +1,7 @@
 import { ValidationError } from '../../domain/errors.ts';
 import { z } from 'zod';
-import { ticketEventsOf, findTicketIdByNumber, listTickets, loadTicket } from '../../domain/tickets/queries.ts';
-import { presentTicket, summary } from '../../domain/tickets/presenter.ts';
+import { ticketEventsOf, findTicketIdByNumber, loadTicket } from '../../domain/tickets/queries.ts';
+import { presentTicket } from '../../domain/tickets/presenter.ts';
 import { textMask } from '../../domain/tickets/policy.ts';
 import { maskPhoneNumbersDeep } from '../../domain/privacy/phone-numbers.ts';
 import * as inputs from '../../domain/tickets/inputs.ts';
@@ -65,26 +65,6 @@ export const ticketRoutes: AnyRoute[] = [
         body: { ...view, contactId: r.contactId, linked: r.linked },
         headers: { ...(r.replayed ? { 'Idempotent-Replayed': 'true' } : {}), Location: `/api/tickets/${r.ticket.id}` },
       };
-    },
-  }),
-  route({
-    method: 'get',
-    path: '/api/tickets',
-    summary: 'List tickets the actor may see, newest first (keyset pagination with ?before=)',
-    tag: 'tickets',
-    access: READERS,
-    query: inputs.listTicketsQuery,
-    handler: async ({ deps, actor, query }) => {
-      const rows = await listTickets(deps.db, actor, {
-        statuses: query.status?.split(',').filter(Boolean),
-        channels: query.channel?.split(',').filter(Boolean),
-        number: query.number,
-        q: query.q,
-        mine: query.mine === 'true',
-        before: query.before,
-        limit: query.limit,
-      });
-      return { body: { items: rows.map((t) => summary(actor, t)), nextBefore: rows.length === query.limit ? rows.at(-1)!.id : null } };
     },
   }),
   route({

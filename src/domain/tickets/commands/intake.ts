@@ -1,3 +1,4 @@
+import { ticketTerms } from '../search-terms.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
 import { contacts, idempotencyKeys, tickets } from '../../../../db/schema/index.ts';
@@ -169,6 +170,7 @@ async function intake(deps: IntakeDeps, req: IntakeRequest): Promise<IntakeResul
 function ticketValues(req: IntakeRequest, d: NewDisposition, place: Awaited<ReturnType<typeof ticketPlace>>, number: string) {
   const { actor, input, channel, now } = req;
   const closeReason = d.kind === 'dispatch' ? null : CLOSED_BY[d.kind];
+  const title = input.title ?? [...input.content].slice(0, 30).join('');
   return {
     number,
     status: (closeReason ? 'closed' : 'awaiting_dispatch') as TicketStatus,
@@ -177,9 +179,10 @@ function ticketValues(req: IntakeRequest, d: NewDisposition, place: Awaited<Retu
     type: input.type,
     urgency: input.urgency,
     categoryId: input.categoryId,
-    title: input.title ?? [...input.content].slice(0, 30).join(''),
+    title,
     content: input.content,
     address: input.address ?? null,
+    searchTerms: ticketTerms(title, input.content, input.address),
     lat: input.lat ?? null,
     lng: input.lng ?? null,
     ...place,

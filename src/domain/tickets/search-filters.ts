@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { URGENCIES, WARNING_LEVELS } from '../vocab.ts';
+import { commaList, listTicketsQuery } from './inputs.ts';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const flag = z.enum(['true', 'false']);
+const positive = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
+
+export const SORTS = ['received', '-received', 'due', '-due', 'closed', '-closed', 'warning', '-warning'] as const;
+export type Sort = (typeof SORTS)[number];
+
+/**
+ * The filters of the ticket list (GET /api/tickets), its export and saved views: one schema, so a saved view's
+ * filters are exactly what the list accepts. All optional, combined with AND, always within what the actor may see.
+ */
+export const ticketFilters = listTicketsQuery.omit({ before: true, limit: true }).extend({
+  /** ticket number with or without its dash; 8 digits or more (a prefix: a day's tickets) */
+  number: z
+    .string()
+    .trim()
+    .regex(/^\d{8}-?\d{0,10}$/, 'YYYYMMDD-NNNNNN, with or without the dash, or its first 8+ digits')
+    .optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  /** caller phone, whole or its last 4+ digits (centre roles only) */
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[\d -]{4,20}$/)
+    .refine((s) => s.replace(/\D/g, '').length >= 4, 'at least 4 digits')
+    .optional(),
+  /** caller name or part of it (centre roles only) */
+  name: z.string().trim().min(1).max(40).optional(),
+  unitId: positive.optional(),
+  subtree: flag.optional(),
+  categoryId: positive.optional(),
+  urgency: commaList(URGENCIES, 100).optional(),
+  warningLevel: commaList(WARNING_LEVELS, 100).optional(),
+  supervised: flag.optional(),
+  receivedFrom: day.optional(),
+  receivedTo: day.optional(),
+  dueFrom: day.optional(),
+  dueTo: day.optional(),
+  closedFrom: day.optional(),
+  closedTo: day.optional(),
+  overdue: flag.optional(),
+  sort: z.enum(SORTS).optional(),
+});
+export type TicketFilters = z.infer<typeof ticketFilters>;
+
+/** The list's query: the filters plus paging (the opaque cursor, or the older ?before=<id>). */
+export const ticketListQuery = ticketFilters.extend({
+  cursor: z.string().max(300).optional(),
+  before: listTicketsQuery.shape.before,
+  limit: listTicketsQuery.shape.limit,
+});
+export type TicketListQuery = z.infer<typeof ticketListQuery>;
+
+/** A saved view's filters: the list's filters, nothing else (unknown keys refused). */
+export const savedFilters = ticketFilters.strict();
+
+/** A Asia/Shanghai calendar day as an instant range [start, end). */
+export function shanghaiDay(d: string): { start: Date; end: Date } {
+  const start = new Date(`${d}T00:00:00+08:00`);
+  return { start, end: new Date(start.getTime() + 86_400_000) };
+}
+
+const list = (s: string | undefined) => s?.split(',').filter(Boolean) ?? [];
+export { list as commaValues };
+
+/** The dashed form (or its prefix) of a number typed with or without the dash. */
+export function dashedNumber(n: string): { value: string; exact: boolean } {
+  const digits = n.replace('-', '');
+  const value = digits.length > 8 ? `${digits.slice(0, 8)}-${digits.slice(8)}` : `${digits}-`;
+  return { value, exact: digits.length >= 14 };
+}

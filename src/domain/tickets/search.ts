@@ -1,0 +1,212 @@
+/**
+ * The ticket list and search (GET /api/tickets, its export and saved views' counts): every filter as SQL within
+ * what the actor may see, a sort with a keyset cursor (sort key, id) so paging never skips nor repeats a row, and
+ * the list item as the role sees it.
+ */
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Db } from '../../../db/client.ts';
+import { assignments, categories, supervisionItems, tickets, units } from '../../../db/schema/index.ts';
+import { isCentre, type Actor } from '../auth/actor.ts';
+import { ForbiddenError, UnprocessableError, ValidationError } from '../errors.ts';
+import { probesDigits } from '../privacy/phone-numbers.ts';
+import { readsAll } from './policy.ts';
+import { summary } from './presenter.ts';
+import { escapeLike, visibleTo } from './queries.ts';
+import { commaValues, dashedNumber, shanghaiDay, type Sort, type TicketFilters } from './search-filters.ts';
+import { ticketQuery } from './search-terms.ts';
+
+/** The lead's completion deadline (the centre's own dispatch; the latest lead after a re-dispatch). */
+const leadDue = sql`(select a.complete_due_at from ${assignments} a
+  where a.ticket_id = ${tickets.id} and a.role = 'lead' and a.parent_id is null order by a.id desc limit 1)`;
+
+const likeAny = (s: string) => {
+  const p = `%${escapeLike(s)}%`;
+  return sql`(${tickets.title} like ${p} or ${tickets.content} like ${p} or coalesce(${tickets.address}, '') like ${p})`;
+};
+
+function dayRange(column: SQL | AnyPgColumn, from?: string, to?: string): SQL[] {
+  const out: SQL[] = [];
+  if (from) out.push(sql`${column} >= ${shanghaiDay(from).start.toISOString()}::timestamptz`);
+  if (to) out.push(sql`${column} < ${shanghaiDay(to).end.toISOString()}::timestamptz`);
+  return out;
+}
+
+function freeText(actor: Actor, q: string): SQL {
+  // Numbers in free text are masked for every reader but the centre: a search by digits would undo that.
+  if (!readsAll(actor) && probesDigits(q)) throw new UnprocessableError('search_digits_refused');
+  const { tsquery, singles } = ticketQuery(q);
+  const parts = singles.map(likeAny);
+  if (tsquery) parts.push(sql`to_tsvector('simple', ${tickets.searchTerms}) @@ to_tsquery('simple', ${tsquery})`);
+  return parts.length ? and(...parts)! : likeAny(q);
+}
+
+/** The WHERE of a list: visibility first, then every filter given (AND). */
+export function filterWhere(actor: Actor, f: TicketFilters, now: Date): SQL[] {
+  if ((f.phone || f.name) && !isCentre(actor)) throw new ForbiddenError('search_field_forbidden');
+  const where: SQL[] = [visibleTo(actor)];
+  const inList = <C extends typeof tickets.status | typeof tickets.channel | typeof tickets.urgency | typeof tickets.warningLevel>(c: C, s?: string) => {
+    const values = commaValues(s);
+    if (values.length) where.push(inArray(c, values as never[]));
+  };
+  inList(tickets.status, f.status);
+  inList(tickets.channel, f.channel);
+  inList(tickets.urgency, f.urgency);
+  inList(tickets.warningLevel, f.warningLevel);
+  if (f.number) {
+    const n = dashedNumber(f.number);
+    where.push(n.exact ? eq(tickets.number, n.value) : sql`${tickets.number} like ${`${n.value}%`}`);
+  }
+  if (f.q) where.push(freeText(actor, f.q));
+  if (f.mine === 'true') where.push(eq(tickets.createdBy, actor.userId));
+  if (f.phone) {
+    const digits = f.phone.replace(/\D/g, '');
+    where.push(eq(tickets.callerPhoneLast4, digits.slice(-4)));
+    if (digits.length > 4) where.push(sql`regexp_replace(${tickets.callerPhone}, '\\D', '', 'g') like ${`%${digits}`}`);
+  }
+  if (f.name) where.push(sql`${tickets.callerName} like ${`%${escapeLike(f.name)}%`}`);
+  if (f.unitId) {
+    const atUnit =
+      f.subtree === 'false'
+        ? sql`a.unit_id = ${f.unitId}`
+        : sql`a.unit_id in (select s.id from ${units} s where s.path like (select p.path from ${units} p where p.id = ${f.unitId}) || '%')`;
+    where.push(sql`exists (select 1 from ${assignments} a where a.ticket_id = ${tickets.id} and ${atUnit})`);
+  }
+  if (f.categoryId) {
+    where.push(sql`${tickets.categoryId} in (with recursive down as (
+      select id from ${categories} where id = ${f.categoryId}
+      union all select c.id from ${categories} c join down on c.parent_id = down.id) select id from down)`);
+  }
+  if (f.supervised === 'true') {
+    where.push(sql`exists (select 1 from ${supervisionItems} si
+      where si.ticket_id = ${tickets.id} and si.kind = 'supervision' and si.resolved_at is null)`);
+  }
+  where.push(...dayRange(tickets.createdAt, f.receivedFrom, f.receivedTo));
+  where.push(...dayRange(leadDue, f.dueFrom, f.dueTo));
+  where.push(...dayRange(tickets.closedAt, f.closedFrom, f.closedTo));
+  if (f.overdue === 'true') {
+    where.push(sql`${tickets.status} <> 'closed' and exists (select 1 from ${assignments} a where a.ticket_id = ${tickets.id}
+      and a.status in ('awaiting_sign', 'in_progress') and a.complete_due_at < ${now.toISOString()}::timestamptz)`);
+  }
+  return where;
+}
+
+type SortSpec = { key: SQL; type: string; dir: 'asc' | 'desc' };
+
+/** The sort key as SQL; a missing deadline or closing time sorts last either way (a sentinel, so the keyset stays total). */
+function sortSpec(sort: Sort | 'id'): SortSpec {
+  const dir = sort.startsWith('-') || sort === 'id' ? 'desc' : 'asc';
+  const last = dir === 'asc' ? 'infinity' : '-infinity';
+  switch (sort.replace('-', '')) {
+    case 'due':
+      return { key: sql`coalesce(${leadDue}, ${last}::timestamptz)`, type: 'timestamptz', dir };
+    case 'closed':
+      return { key: sql`coalesce(${tickets.closedAt}, ${last}::timestamptz)`, type: 'timestamptz', dir };
+    case 'warning':
+      return { key: sql`${tickets.warningLevel}`, type: 'warning_level', dir };
+    case 'id':
+      return { key: sql`${tickets.id}`, type: 'bigint', dir };
+    default:
+      return { key: sql`${tickets.createdAt}`, type: 'timestamptz', dir };
+  }
+}
+
+type Cursor = { s: string; k: string; i: number };
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(raw: string, sort: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (c.s === sort && typeof c.k === 'string' && Number.isSafeInteger(c.i)) return c;
+  } catch {
+    // falls through to the validation error
+  }
+  throw new ValidationError([{ path: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor of this list and sort' }]);
+}
+
+const { searchTerms: _omit, ...listColumns } = getTableColumns(tickets);
+
+export type ListPage = { filters: TicketFilters; cursor?: string; before?: number; limit: number };
+
+/** One page of the list: rows in sort order and the cursor of the next page (null on the last). */
+export async function searchTickets(db: Db, actor: Actor, page: ListPage, now: Date) {
+  const f = page.filters;
+  // The older ?before=<id> pages by id, newest first, as it always did.
+  const sort: Sort | 'id' = page.before && !f.sort ? 'id' : (f.sort ?? '-received');
+  const spec = sortSpec(sort);
+  const where = filterWhere(actor, f, now);
+  if (page.before) where.push(sql`${tickets.id} < ${page.before}`);
+  if (page.cursor) {
+    const c = decodeCursor(page.cursor, sort);
+    const cmp = spec.dir === 'asc' ? sql`>` : sql`<`;
+    where.push(sql`(${spec.key}, ${tickets.id}) ${cmp} (${c.k}::${sql.raw(spec.type)}, ${c.i})`);
+  }
+  const order = spec.dir === 'asc' ? asc : desc;
+  const rows = await db
+    .select({
+      ...listColumns,
+      sortKey: sql<string>`(${spec.key})::text`,
+      // A clock of the ticket waits for the calendar (served by the partial index on waiting assignments).
+      awaitingCalendar: sql<boolean>`exists (select 1 from ${assignments} aw where aw.ticket_id = ${tickets.id} and aw.sla_waiting <> '[]'::jsonb)`,
+    })
+    .from(tickets)
+    .where(and(...where))
+    .orderBy(order(spec.key), order(tickets.id))
+    .limit(page.limit + 1);
+  const more = rows.length > page.limit;
+  const items = more ? rows.slice(0, page.limit) : rows;
+  const last = items.at(-1);
+  return { rows: items, nextCursor: more && last ? encodeCursor({ s: sort, k: last.sortKey, i: last.id }) : null };
+}
+
+/** How many tickets a list has for this actor, counted up to `cap` (a saved view's badge says "1000+" beyond). */
+export async function countTickets(db: Db, actor: Actor, f: TicketFilters, now: Date, cap = 1000): Promise<{ count: number; capped: boolean }> {
+  const inner = db
+    .select({ one: sql`1` })
+    .from(tickets)
+    .where(and(...filterWhere(actor, f, now)))
+    .limit(cap + 1);
+  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(inner.as('page'));
+  const n = Number(r?.n ?? 0);
+  return { count: Math.min(n, cap), capped: n > cap };
+}
+
+type ListRow = Awaited<ReturnType<typeof searchTickets>>['rows'][number];
+
+/** The page's rows as the role sees them, with the lead unit and its deadline and the category's name (two queries per page). */
+export async function presentList(db: Db, actor: Actor, rows: ListRow[]) {
+  const ids = rows.map((r) => r.id);
+  const categoryIds = [...new Set(rows.map((r) => r.categoryId))];
+  const [leads, cats] = ids.length
+    ? await Promise.all([
+        db
+          .selectDistinctOn([assignments.ticketId], {
+            ticketId: assignments.ticketId,
+            unitId: assignments.unitId,
+            name: units.name,
+            dueAt: assignments.completeDueAt,
+          })
+          .from(assignments)
+          .innerJoin(units, eq(units.id, assignments.unitId))
+          .where(and(inArray(assignments.ticketId, ids), eq(assignments.role, 'lead'), isNull(assignments.parentId)))
+          .orderBy(assignments.ticketId, desc(assignments.id)),
+        db.select({ id: categories.id, name: categories.name }).from(categories).where(inArray(categories.id, categoryIds)),
+      ])
+    : [[], []];
+  const leadOf = new Map(leads.map((l) => [l.ticketId, l]));
+  const catOf = new Map(cats.map((c) => [c.id, c.name]));
+  return rows.map((t) => {
+    const { sortKey: _key, ...row } = t;
+    const lead = leadOf.get(t.id);
+    return {
+      ...summary(actor, { ...row, searchTerms: '' }),
+      receivedAt: t.createdAt.toISOString(),
+      completeDueAt: lead?.dueAt ? lead.dueAt.toISOString() : null,
+      category: { id: t.categoryId, name: catOf.get(t.categoryId) ?? null },
+      leadUnit: lead ? { id: lead.unitId, name: lead.name } : null,
+    };
+  });
+}
