@@ -10,6 +10,7 @@ import { linkClick, navigate, useLocation } from './router.ts';
 import type { Role, SessionInfo } from './types.ts';
 import { Announcer, lbl } from './ui/common.ts';
 import { CalendarBanner } from './ui/calendar-banner.ts';
+import { setDraftOwner } from './ui/draft.ts';
 import { Login } from './screens/login.ts';
 import { Intake } from './screens/intake/index.ts';
 import { Dispatch } from './screens/dispatch.ts';
@@ -61,6 +62,7 @@ function App() {
   const signedIn = (s: SessionInfo) => {
     setCsrf(s.csrfToken);
     setPublicBase(s.publicBaseUrl);
+    setDraftOwner(s.user.id);
     setSession(s);
     connectLive();
   };

@@ -9,6 +9,7 @@ import { Empty, ErrorBox, StatusBadge, announce, arrowNav, lbl } from '../ui/com
 import { TicketDetails, useTicket } from '../ui/ticket.ts';
 import { CentreWait, useCentreWaiting } from '../ui/centre.ts';
 import { SATISFACTIONS, SOLVED_RESULTS } from '../../../src/contract/vocab.ts';
+import { useFormDraft } from '../ui/draft.ts';
 
 /** From the callback queue: the round (a reopen starts a new one) with its attempts so far and left. */
 type QueueItem = { ticket: TicketSummary; callbackDueAt?: string; overdue?: boolean; round?: number; attempts?: number; attemptsLeft?: number };
@@ -85,6 +86,17 @@ function CallbackForm({ view, onDone }: { view: TicketView; onDone: () => void }
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const draft = useFormDraft(
+    `callback:${view.id}`,
+    { reached, solved, satisfaction, comment },
+    (b) => {
+      setReached(b.reached === 'no' ? 'no' : 'yes');
+      setSolved(String(b.solved ?? 'solved'));
+      setSatisfaction(String(b.satisfaction ?? 'satisfied'));
+      setComment(String(b.comment ?? ''));
+    },
+    (v) => v.reached === 'yes' && v.solved === 'solved' && v.satisfaction === 'satisfied' && !v.comment.trim(),
+  );
   const save = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
@@ -96,6 +108,7 @@ function CallbackForm({ view, onDone }: { view: TicketView; onDone: () => void }
           : { version: view.version, reached: false, ...(comment.trim() ? { comment } : {}) };
       const v = await post<TicketView>(`/api/tickets/${view.id}/callback`, body);
       announce(t('callback.saved', { number: view.number, status: lbl('status', v.status) }));
+      draft.clear();
       onDone();
     } catch (err) {
       setError(err);

@@ -11,6 +11,7 @@ import { TicketDetails, useTicket } from '../ui/ticket.ts';
 import { CentreWait, useCentreWaiting } from '../ui/centre.ts';
 import type { CentreClock, RequestKind } from '../../../src/contract/vocab.ts';
 import { BulkBar, BulkCheck, isBulkTab, useBulkSelection } from './dispatch-bulk.ts';
+import { useFormDraft } from '../ui/draft.ts';
 
 type Tab = 'dispatch' | 'return' | 'extension' | 'termination' | 'reply';
 const TABS: Tab[] = ['dispatch', 'return', 'extension', 'termination', 'reply'];
@@ -161,8 +162,10 @@ function DeskActions({ view, tab, onDone }: { view: TicketView; tab: Tab; onDone
       await post(`/api/tickets/${view.id}/${path}`, { version: view.version, ...body });
       announce(t(done, { number: view.number }));
       onDone();
+      return true;
     } catch (e) {
       setError(e);
+      return false;
     } finally {
       setBusy(false);
     }
@@ -181,7 +184,7 @@ function DeskActions({ view, tab, onDone }: { view: TicketView; tab: Tab; onDone
 
 type ActProps = {
   view: TicketView;
-  act: (path: string, body: Record<string, unknown>, done: MsgKey) => Promise<void>;
+  act: (path: string, body: Record<string, unknown>, done: MsgKey) => Promise<boolean>;
   busy: boolean;
   can: (a: string) => boolean;
 };
@@ -324,7 +327,15 @@ function ReplyReview({ view, act, busy }: ActProps) {
   const lead = view.assignments.findLast((a) => a.role === 'lead' && !a.parentId); // the top level's: a sub-unit's reply went to its parent
   const [publicReply, setPublicReply] = useState(lead?.replyContent ?? '');
   const [reason, setReason] = useState('');
-  return html`<form class="card" aria-labelledby="rr-h" onSubmit=${(e: Event) => (e.preventDefault(), void act('reply/approve', { publicReply }, 'dispatch.replyApproved'))}>
+  // The reviewer's edits to the public reply and the reason to send it back are kept as a draft until decided.
+  const draft = useFormDraft(
+    `review:${view.id}`,
+    { publicReply, reason },
+    (b) => (setPublicReply(String(b.publicReply ?? '')), setReason(String(b.reason ?? ''))),
+    (v) => v.publicReply === (lead?.replyContent ?? '') && !v.reason.trim(),
+  );
+  const decide = async (path: string, body: Record<string, unknown>, done: MsgKey) => (await act(path, body, done)) && draft.clear();
+  return html`<form class="card" aria-labelledby="rr-h" onSubmit=${(e: Event) => (e.preventDefault(), void decide('reply/approve', { publicReply }, 'dispatch.replyApproved'))}>
     <h3 id="rr-h">${t('dispatch.replyTitle')}</h3>
     <div class="field">
       <label for="rr-public">${t('dispatch.publicReply')}</label>
@@ -335,6 +346,6 @@ function ReplyReview({ view, act, busy }: ActProps) {
       <label for="rr-reason">${t('dispatch.rejectReason')}</label>
       <input id="rr-reason" value=${reason} onInput=${(e: Event) => setReason((e.target as HTMLInputElement).value)} />
     </div>
-    <div class="actions"><button type="button" disabled=${busy || reason.trim().length < 2} onClick=${() => void act('reply/reject', { reason }, 'dispatch.replyRejected')}>${t('dispatch.replyReject')}</button></div>
+    <div class="actions"><button type="button" disabled=${busy || reason.trim().length < 2} onClick=${() => void decide('reply/reject', { reason }, 'dispatch.replyRejected')}>${t('dispatch.replyReject')}</button></div>
   </form>`;
 }

@@ -12,6 +12,7 @@ import { ContactForm, contactRefusal } from './unit-contact.ts';
 import { ChainLists, useChainWorkbench } from './unit-chain.ts';
 import { ChainSection, subsOpen, useOfferedReply } from './unit-subs.ts';
 import { TriagePanel } from './unit-triage.ts';
+import { useFormDraft } from '../ui/draft.ts';
 
 const OPEN = 'awaiting_sign,in_progress,return_requested,termination_requested,awaiting_review';
 const LIVE = ['awaiting_sign', 'in_progress', 'replied'];
@@ -189,6 +190,13 @@ function UnitActions({ view, a, reload }: { view: TicketView; a: Assignment; rel
   const [reason, setReason] = useState('');
   const [due, setDue] = useState(a.deadlines.complete ? toLocalInput(new Date(new Date(a.deadlines.complete).getTime() + 3 * 86_400_000).toISOString()) : '');
   useOfferedReply(a.id, setReply);
+  // The reply and a request's reason are kept as the user's draft until sent (each cleared on its success).
+  useFormDraft(
+    `reply:${a.id}`,
+    { reply, reason },
+    (b) => (setReply(String(b.reply ?? '')), setReason(String(b.reason ?? ''))),
+    (v) => !v.reply.trim() && !v.reason.trim(),
+  );
   // Replying upward waits until what this unit handed down is settled (the server refuses it: sub_assignments_open).
   const can = (x: Assignment['abilities'][number]) => a.abilities.includes(x) && !(x === 'reply' && subsOpen(view, a));
   /** Runs one action; on success clears only the draft that action used, so typing elsewhere survives. */

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { useFormDraft } from '../../ui/draft.ts';
 import type { Disposition, EmergencyLine, TicketType, Urgency, WindowReason } from '../../../../src/contract/vocab.ts';
 
 export type IntakeMode = 'phone' | 'window';
@@ -43,21 +44,34 @@ export const emptyDraft = (phone = ''): Draft => ({
 });
 
 export type DraftState = ReturnType<typeof useDraft>;
+const untouched = JSON.stringify(emptyDraft());
 
 /**
  * The draft of the call in hand. `formKey` changes with every new call: it remounts the form (so the
- * browser forgets what it validated) and keys the save's idempotency.
+ * browser forgets what it validated) and keys the save's idempotency. What is typed is kept as the user's
+ * draft (`intake` / `window`) until the call is saved or a new call started.
  */
-export function useDraft() {
+export function useDraft(mode: IntakeMode) {
   const [form, setForm] = useState<Draft>(emptyDraft);
   const [formKey, setFormKey] = useState(0);
+  useFormDraft(
+    mode === 'window' ? 'window' : 'intake',
+    form,
+    (b) => setForm({ ...emptyDraft(), ...b }),
+    (f) => JSON.stringify(f) === untouched,
+  );
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setForm((f) => ({ ...f, [k]: v }));
   /** Starts the next call, with its number when telephony already knows it. */
   const reset = (phone = '') => {
     setForm(emptyDraft(phone));
     setFormKey((k) => k + 1);
   };
+  /** Puts a call back in the form (its save failed after the form had moved on to the next call). */
+  const restore = (f: Draft, key: number) => {
+    setForm(f);
+    setFormKey(key);
+  };
   /** Takes the call as a repeat of an open ticket (a duplicate hint's "并入此单"). */
   const linkTo = (ticket: { id: number; number: string }) => setForm((f) => ({ ...f, disposition: 'repeat', repeatTicket: ticket }));
-  return { form, formKey, set, reset, linkTo };
+  return { form, formKey, set, reset, restore, linkTo };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { html } from '../../html.ts';
 import { t } from '../../i18n.ts';
 import { ApiError } from '../../api.ts';
@@ -20,7 +20,7 @@ import { type DispositionBody, ReceiptCard, dispositionOf, useSubmission } from 
  * knowledge base, F8 closes the call as a direct answer with the selected article.
  */
 export function Intake({ mode }: { mode: IntakeMode }) {
-  const draft = useDraft();
+  const draft = useDraft(mode);
   const { form } = draft;
   const phone = normalisePhone(form.phone);
   const phoneRef = useRef<HTMLInputElement>(null);
@@ -30,7 +30,7 @@ export function Intake({ mode }: { mode: IntakeMode }) {
   const mine = useMyTickets();
   const submission = useSubmission(mode, () => {
     mine.reload();
-    newCall();
+    kb.reset();
   });
   const categories = useCategoryOptions(submission.setError);
   const history = useCallerHistory(phone);
@@ -42,18 +42,36 @@ export function Intake({ mode }: { mode: IntakeMode }) {
     nameRef.current?.focus();
   });
 
-  // autofocus is honoured only on page load; this screen usually appears after the sign-in form.
-  useEffect(() => phoneRef.current?.focus(), []);
+  // Focus moves in the same task as the new form renders (a layout effect), so no keystroke falls between:
+  // autofocus is honoured only on page load, and this screen usually appears after the sign-in form.
+  const focusNext = useRef<'phone' | 'name' | null>('phone');
+  useLayoutEffect(() => {
+    const which = focusNext.current;
+    focusNext.current = null;
+    if (which) (which === 'name' ? nameRef : phoneRef).current?.focus();
+  }, [draft.formKey]);
 
-  const newCall = (phoneValue = '') => {
+  const newCall = (phoneValue = '', keepKb = false) => {
     draft.reset(phoneValue);
     submission.setError(null);
-    kb.reset();
+    if (!keepKb) kb.reset();
     call.clear();
-    setTimeout(() => (phoneValue ? nameRef.current : phoneRef.current)?.focus(), 0);
+    focusNext.current = phoneValue ? 'name' : 'phone';
   };
 
-  const save = (disposition: DispositionBody = dispositionOf(form, kb.selected)) => submission.save(form, draft.formKey, disposition);
+  /**
+   * Saving moves on to the next call at once (the form is emptied and the phone field focused before the
+   * request returns), so what the operator types next lands in the next call; the saved call travels in the
+   * request. Should the save fail, the call comes back into the form with the error beside it.
+   */
+  const save = (disposition: DispositionBody = dispositionOf(form, kb.selected)) => {
+    const saved = form;
+    const key = draft.formKey;
+    return submission.save(saved, key, disposition, {
+      started: () => newCall('', true),
+      failed: () => draft.restore(saved, key),
+    });
+  };
 
   const directAnswer = (index = kb.active) => {
     const a = kb.results[index];

@@ -56,7 +56,7 @@ export function useSubmission(mode: IntakeMode, onSaved: () => void) {
   const [saving, setSaving] = useState(false);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
 
-  const save = async (form: Draft, formKey: number, disposition: DispositionBody) => {
+  const save = async (form: Draft, formKey: number, disposition: DispositionBody, hooks: { started?: () => void; failed?: () => void } = {}) => {
     if (saving) return;
     if (!form.categoryId) {
       setError(new ApiError(400, 'category_required', t('intake.categoryRequired')));
@@ -65,6 +65,7 @@ export function useSubmission(mode: IntakeMode, onSaved: () => void) {
     }
     setSaving(true);
     setError(null);
+    hooks.started?.();
     try {
       const v = await request<TicketView>('POST', '/api/tickets', ticketBody(form, mode, disposition), {
         headers: { 'idempotency-key': `web-${formKey}-${sessionKey}` },
@@ -74,6 +75,7 @@ export function useSubmission(mode: IntakeMode, onSaved: () => void) {
       announce(r.linked ? t('intake.linkedTo', { number: r.number }) : t('intake.saved', { number: r.number }));
       onSaved();
     } catch (e) {
+      hooks.failed?.();
       setError(e);
     } finally {
       setSaving(false);
