@@ -70,9 +70,9 @@ function xlsxSink(out: PassThrough): Sink {
   };
 }
 
-export async function exportTickets(db: Db, actor: Actor, filters: TicketFilters, format: ExportFormat, now: Date): Promise<Readable> {
+export async function exportTickets(db: Db, actor: Actor, filters: TicketFilters, format: ExportFormat, now: Date, pageSize = EXPORT_PAGE): Promise<Readable> {
   // Read the first page now: a refused filter (403 / 422) is thrown here, before any byte is sent.
-  let page = await searchTickets(db, actor, { filters, limit: EXPORT_PAGE }, now);
+  let page = await searchTickets(db, actor, { filters, limit: pageSize }, now);
   const out = new PassThrough();
   const sink = format === 'csv' ? csvSink(out) : xlsxSink(out);
   void (async () => {
@@ -83,7 +83,7 @@ export async function exportTickets(db: Db, actor: Actor, filters: TicketFilters
       if (!page.nextCursor) break;
       // A slow client holds the next page back (the stream's buffer, not memory, bounds what waits).
       if (out.writableNeedDrain) await once(out, 'drain');
-      page = await searchTickets(db, actor, { filters, cursor: page.nextCursor, limit: EXPORT_PAGE }, now);
+      page = await searchTickets(db, actor, { filters, cursor: page.nextCursor, limit: pageSize }, now);
     }
     // Audited before the last bytes go, so a finished download always has its entry.
     await audit(db, actor, 'tickets_export', null, { format, filters, rows });
