@@ -66,7 +66,8 @@ export function BulkBar({ tab, queue, selection, unitGroups }: { tab: string; qu
       setBusy(false);
     }
   };
-  if (!isBulkTab(tab)) return null;
+  // Stays after its tickets leave the queue, so the results of the last action remain to be read.
+  if (!isBulkTab(tab) || (queue.length === 0 && !answer)) return null;
   const all = queue.length > 0 && chosen.length === queue.length;
   return html`<section class="bulk-bar card" aria-labelledby="bulk-h">
     <h2 id="bulk-h" class="small">${t('bulk.title', { n: chosen.length })}</h2>

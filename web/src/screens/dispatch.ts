@@ -115,7 +115,7 @@ export function Dispatch() {
     <div id="desk-panel" role="tabpanel" aria-labelledby=${`tab-${tab}`} class="split">
       <section class="queue" aria-label=${lbl('queue', tab)}>
         <${ErrorBox} error=${error} />
-        ${queue?.length ? html`<${BulkBar} tab=${tab} queue=${queue} selection=${bulk} unitGroups=${unitOptions} />` : null}
+        ${queue ? html`<${BulkBar} key=${tab} tab=${tab} queue=${queue} selection=${bulk} unitGroups=${unitOptions} />` : null}
         ${
           queue === null
             ? html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`
