@@ -33,9 +33,10 @@ describe('the wallboard at 1920×1080', () => {
     const [operator, dispatcher] = [await apiSession(base, 'operator1'), await apiSession(base, 'dispatcher1')];
     const units = (await dispatcher('GET', '/api/units')).body.items as { id: number; name: string; kind: string }[];
     const streets = units.filter((u) => u.kind === 'street').slice(0, 2);
-    for (const [i, street] of streets.entries()) {
+    // Twelve tickets (six per street): with their 督办 items, more rows than the overdue panel holds.
+    for (let i = 0; i < 12; i++) {
       const t = await waitingTicket(operator, `想咨询大件垃圾清运的预约方式，第${i + 1}件，谢谢`);
-      const d = await dispatcher('POST', `/api/tickets/${t.id}/dispatch`, { version: t.version, leadUnitId: street.id });
+      const d = await dispatcher('POST', `/api/tickets/${t.id}/dispatch`, { version: t.version, leadUnitId: streets[i % 2]!.id });
       expect(d.status, JSON.stringify(d.body)).toBe(200);
     }
     const deps = suite.app.deps as TestDeps;
@@ -84,6 +85,22 @@ describe('the wallboard at 1920×1080', () => {
 
     await screenshot(page, 'wallboard-1080p');
     await expectAccessible(page, 'wallboard at 1920×1080');
+
+    // The list pages inside its panel and turns by itself…
+    const pageNo = page.locator('.wb-overdue [data-page]');
+    expect(await pageNo.getAttribute('data-page')).toBe('1');
+    expect(Number(await pageNo.getAttribute('data-pages'))).toBeGreaterThan(1);
+    await page.clock.fastForward('00:13');
+    await expect.poll(() => pageNo.getAttribute('data-page')).toBe('2');
+    // …but never under reduced motion, where the viewer pages by hand.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.reload();
+    await page.locator('.wb-overdue [data-page]').waitFor();
+    expect(await page.locator('.wb-overdue [aria-pressed]').getAttribute('aria-pressed')).toBe('true');
+    await page.clock.fastForward('00:30');
+    expect(await pageNo.getAttribute('data-page')).toBe('1');
+    await page.locator('.wb-overdue').getByRole('button', { name: '下一页' }).click();
+    expect(await pageNo.getAttribute('data-page')).toBe('2');
   });
 });
 
