@@ -1,9 +1,8 @@
 import { ValidationError } from '../../domain/errors.ts';
 import { z } from 'zod';
-import { ticketEventsOf, findTicketIdByNumber, loadTicket } from '../../domain/tickets/queries.ts';
+import { findTicketIdByNumber, loadTicket } from '../../domain/tickets/queries.ts';
+import { presentTicketEvents } from '../../domain/tickets/events-presenter.ts';
 import { presentTicket } from '../../domain/tickets/presenter.ts';
-import { textMask } from '../../domain/tickets/policy.ts';
-import { maskPhoneNumbersDeep } from '../../domain/privacy/phone-numbers.ts';
 import * as inputs from '../../domain/tickets/inputs.ts';
 import { createTicket } from '../../domain/tickets/commands/intake.ts';
 import * as lc from '../../domain/tickets/commands/lifecycle.ts';
@@ -11,7 +10,6 @@ import { CENTRE_ROLES, UNIT_ROLES, type Role } from '../../domain/vocab.ts';
 import { route, type AnyRoute } from '../route.ts';
 import type { Deps } from '../../deps.ts';
 import type { Actor } from '../../domain/auth/actor.ts';
-import { isCentre } from '../../domain/auth/actor.ts';
 
 const READERS: Role[] = [...CENTRE_ROLES, ...UNIT_ROLES, 'intake_client'];
 const INTAKE: Role[] = ['operator', 'window_clerk', 'intake_client'];
@@ -92,33 +90,9 @@ export const ticketRoutes: AnyRoute[] = [
     tag: 'tickets',
     access: READERS,
     params: idParam,
-    handler: async ({ deps, actor, params }) => {
-      const t = await loadTicket(deps.db, actor, params.id);
-      const events = await ticketEventsOf(deps.db, t.id);
-      const internal = isCentre(actor) || actor.role === 'unit_handler' || actor.role === 'unit_leader';
-      // Notes, contact summaries, replies, reasons: phone numbers in them as the ticket's detail shows them.
-      const mask = textMask(actor, t, 'detail');
-      return {
-        body: {
-          items: events
-            .filter((e) => internal || e.public)
-            .map((e) => ({
-              id: e.id,
-              type: e.type,
-              actor: e.actorId ? { id: e.actorId, role: e.actorRole, unitId: e.actorUnitId } : null,
-              from: e.fromStatus,
-              to: e.toStatus,
-              version: e.version,
-              assignmentId: e.assignmentId,
-              payload: maskPhoneNumbersDeep(e.payload, mask),
-              public: e.public,
-              at: e.createdAt.toISOString(),
-              // from which address (audit): admins only
-              ...(actor.role === 'admin' ? { ip: e.ip, requestId: e.requestId } : {}),
-            })),
-        },
-      };
-    },
+    handler: async ({ deps, actor, params }) => ({
+      body: { items: await presentTicketEvents(deps.db, actor, await loadTicket(deps.db, actor, params.id)) },
+    }),
   }),
   ticketAction('dispatch', 'Dispatch to a lead unit and assisting units (派单)', ['dispatcher'], inputs.dispatchInput, lc.dispatchTicket),
   ticketAction('decline', 'Close as not accepted (不予受理)', ['dispatcher'], inputs.declineInput, lc.declineTicket),
