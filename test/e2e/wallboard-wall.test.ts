@@ -64,13 +64,15 @@ describe('the wallboard at 1920×1080', () => {
     const order = (await supervisor('GET', '/api/sla/overdue?limit=100')).body.items as { number: string; overdue: { unit: { name: string } | null } }[];
     expect(order.length).toBeGreaterThanOrEqual(2);
     const rows = page.locator('.wb-overdue [data-overdue-ticket]');
-    const shown = await rows.evaluateAll((els) =>
-      els.map((el) => ({
-        number: el.getAttribute('data-overdue-ticket'),
-        unit: el.querySelector('.wb-unit')?.textContent?.trim(),
-        late: el.querySelector('.wb-late')?.textContent?.trim(),
-        visible: el.getBoundingClientRect().bottom <= innerHeight,
-      })),
+    const shown = await rows.evaluateAll(
+      (els, inner) =>
+        els.map((el) => ({
+          number: el.getAttribute('data-overdue-ticket'),
+          unit: el.querySelector('.wb-unit')?.textContent?.trim(),
+          late: el.querySelector('.wb-late')?.textContent?.trim(),
+          visible: el.getBoundingClientRect().bottom <= inner,
+        })),
+      size.inner,
     );
     expect(shown.length).toBeGreaterThanOrEqual(2);
     expect(shown.map((r) => r.number)).toEqual(order.slice(0, shown.length).map((o) => o.number));
