@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --only intake,dashboards,sweep,realtime,embedded] [--scale 1m,10m] [--quick]
+ * npm run bench [-- --only intake,dashboards,sweep,realtime,embedded,search] [--scale 1m,10m] [--quick]
  *
  * Starts (or reuses) the bench PostgreSQL server, generates or reuses the datasets, runs each benchmark
  * with its baseline in the same run, prints a table and writes bench/results/<date>.json.
@@ -19,8 +19,9 @@ import { benchIntake } from './intake.ts';
 import { benchDashboards } from './dashboards.ts';
 import { benchSweep, ensureSweepDataset } from './sweep.ts';
 import { benchRealtime } from './realtime.ts';
+import { benchSearch } from './search.ts';
 
-const BENCHES = ['intake', 'dashboards', 'sweep', 'realtime', 'embedded'] as const;
+const BENCHES = ['intake', 'dashboards', 'sweep', 'realtime', 'embedded', 'search'] as const;
 type Bench = (typeof BENCHES)[number];
 const SCALES: Record<string, number> = { quick: 2_000, '100k': 100_000, '1m': 1_000_000, '10m': 10_000_000 };
 const QUICK_DASHBOARD_TICKETS = 500;
@@ -199,6 +200,27 @@ export async function runBench(
       goal: 'report',
       pass: null,
     });
+  }
+  if (only.includes('search')) {
+    for (const scale of scales) {
+      const n = SCALES[scale] ?? Number(scale);
+      log(`search at ${scale}…`);
+      const r = await benchSearch(server, scale, n, { runs: quick ? 3 : 30, log });
+      results[`search_${scale}`] = r;
+      const tenM = n >= 10_000_000;
+      for (const x of r.figures) {
+        const goal = x.kind === 'text' ? 300 : 100;
+        rows.push({
+          bench: `search ${scale}`,
+          figure: `${x.who === 'street' ? '' : 'centre: '}${x.name} (p50 / p95)`,
+          value: `${x.p50} / ${x.p95} ms`,
+          baseline: `${x.raw.p95} ms`,
+          ratio: x.raw.p95 > 0 ? f(Math.round((x.p95 / x.raw.p95) * 10) / 10, '×') : '',
+          goal: `p95 < ${goal} ms at 10 M`,
+          pass: tenM ? x.p95 < goal : null,
+        });
+      }
+    }
   }
   machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const out: BenchOutput = { machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), quick, rows, results, checks };

@@ -96,12 +96,13 @@ type SortSpec = { key: SQL; type: string; dir: 'asc' | 'desc' };
 /** The sort key as SQL; a missing deadline or closing time sorts last either way (a sentinel, so the keyset stays total). */
 function sortSpec(sort: Sort | 'id'): SortSpec {
   const dir = sort.startsWith('-') || sort === 'id' ? 'desc' : 'asc';
-  const last = dir === 'asc' ? 'infinity' : '-infinity';
+  // A constant (not a parameter): the planner sees it, and drivers need not serialise 'infinity' as a date.
+  const last = sql.raw(dir === 'asc' ? `'infinity'::timestamptz` : `'-infinity'::timestamptz`);
   switch (sort.replace('-', '')) {
     case 'due':
-      return { key: sql`coalesce(${leadDue}, ${last}::timestamptz)`, type: 'timestamptz', dir };
+      return { key: sql`coalesce(${leadDue}, ${last})`, type: 'timestamptz', dir };
     case 'closed':
-      return { key: sql`coalesce(${tickets.closedAt}, ${last}::timestamptz)`, type: 'timestamptz', dir };
+      return { key: sql`coalesce(${tickets.closedAt}, ${last})`, type: 'timestamptz', dir };
     case 'warning':
       return { key: sql`${tickets.warningLevel}`, type: 'warning_level', dir };
     case 'id':
@@ -131,8 +132,8 @@ const { searchTerms: _omit, ...listColumns } = getTableColumns(tickets);
 
 export type ListPage = { filters: TicketFilters; cursor?: string; before?: number; limit: number };
 
-/** One page of the list: rows in sort order and the cursor of the next page (null on the last). */
-export async function searchTickets(db: Db, actor: Actor, page: ListPage, now: Date) {
+/** The query of one page (limit + 1 rows, to know whether another follows); the bench reads its SQL for EXPLAIN. */
+export function searchQuery(db: Db, actor: Actor, page: ListPage, now: Date) {
   const f = page.filters;
   // The older ?before=<id> pages by id, newest first, as it always did.
   const sort: Sort | 'id' = page.before && !f.sort ? 'id' : (f.sort ?? '-received');
@@ -145,7 +146,7 @@ export async function searchTickets(db: Db, actor: Actor, page: ListPage, now: D
     where.push(sql`(${spec.key}, ${tickets.id}) ${cmp} (${c.k}::${sql.raw(spec.type)}, ${c.i})`);
   }
   const order = spec.dir === 'asc' ? asc : desc;
-  const rows = await db
+  const query = db
     .select({
       ...listColumns,
       sortKey: sql<string>`(${spec.key})::text`,
@@ -156,6 +157,13 @@ export async function searchTickets(db: Db, actor: Actor, page: ListPage, now: D
     .where(and(...where))
     .orderBy(order(spec.key), order(tickets.id))
     .limit(page.limit + 1);
+  return { query, sort };
+}
+
+/** One page of the list: rows in sort order and the cursor of the next page (null on the last). */
+export async function searchTickets(db: Db, actor: Actor, page: ListPage, now: Date) {
+  const { query, sort } = searchQuery(db, actor, page, now);
+  const rows = await query;
   const more = rows.length > page.limit;
   const items = more ? rows.slice(0, page.limit) : rows;
   const last = items.at(-1);
