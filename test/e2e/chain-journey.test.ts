@@ -94,7 +94,7 @@ describe('the chain of levels in the browser (one context per level)', () => {
     await item.click();
     await desk.page.locator('.suggestions').waitFor();
     await desk.page.locator('#dp-lead').selectOption({ label: '东城区' });
-    await desk.page.locator('#dp-assist').selectOption([]);
+    while ((await desk.page.locator('#dp-assist-field .chip-remove').count()) > 0) await desk.page.locator('#dp-assist-field .chip-remove').first().click();
     await desk.page.locator('#dp-note').fill('请东城区组织核实处置');
     await desk.page.locator('#dp-submit').click();
     await item.waitFor({ state: 'detached' });

@@ -20,6 +20,7 @@ import login from './i18n/login.ts';
 import lookup from './i18n/lookup.ts';
 import triage from './i18n/triage.ts';
 import bulk from './i18n/bulk.ts';
+import help from './i18n/help.ts';
 
 const MODULES = [
   common,
@@ -39,6 +40,7 @@ const MODULES = [
   lookup,
   triage,
   bulk,
+  help,
 ] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;

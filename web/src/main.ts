@@ -11,6 +11,7 @@ import type { Role, SessionInfo } from './types.ts';
 import { Announcer, lbl } from './ui/common.ts';
 import { CalendarBanner } from './ui/calendar-banner.ts';
 import { setDraftOwner } from './ui/draft.ts';
+import { ShortcutsHelp } from './ui/shortcuts-help.ts';
 import { Login } from './screens/login.ts';
 import { Intake } from './screens/intake/index.ts';
 import { Dispatch } from './screens/dispatch.ts';
@@ -93,7 +94,7 @@ function App() {
     navigate('/', { replace: true });
   };
   return html`<${Shell} session=${session} current=${screen.path} onLogout=${logout} onLang=${setLang}>
-    ${allowed ? screen.view(session) : html`<p class="error" role="alert">${t('common.forbidden')}</p>`}
+    ${allowed ? screen.view(session) : html`<div class="not-allowed"><p class="error" role="alert">${t('common.forbidden')}</p><p><a href=${homeOf(session.user.role)} onClick=${linkClick}>${t('help.home')}</a></p></div>`}
   <//>`;
 }
 
@@ -110,7 +111,7 @@ function Shell(props: { session: SessionInfo; current: string; onLogout: () => v
   return html`<div class="shell">
     <a class="skip" href="#main">${t('common.skip')}</a>
     <header class="topbar">
-      <span class="brand">${t('app.short')}</span>
+      <a class="brand" href=${homeOf(user.role)} onClick=${linkClick} aria-label=${`${t('app.short')} · ${t('help.home')}`}>${t('app.short')}</a>
       ${
         nav.length > 1
           ? html`<nav aria-label=${t('common.nav')}>
@@ -138,6 +139,7 @@ function Shell(props: { session: SessionInfo; current: string; onLogout: () => v
       ${user.role === 'supervisor' || user.role === 'admin' ? html`<${CalendarBanner} />` : null}
       ${props.children}
     </main>
+    <${ShortcutsHelp} path=${props.current} />
     <${Announcer} />
   </div>`;
 }

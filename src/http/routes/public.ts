@@ -46,7 +46,9 @@ export const publicRoutes: AnyRoute[] = [
       number: z
         .string()
         .trim()
-        .regex(/^\d{8}-\d{6,}$/, '工单号格式为 YYYYMMDD-NNNNNN'),
+        .regex(/^\d{8}-?\d{6,}$/, '工单号格式为 YYYYMMDD-NNNNNN（短横线可省略）')
+        // typed without its dash (as read out over the phone, or from an SMS that broke it): the stored form has one
+        .transform((n) => (n.includes('-') ? n : `${n.slice(0, 8)}-${n.slice(8)}`)),
       last4: z
         .string()
         .trim()

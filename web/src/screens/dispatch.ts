@@ -12,6 +12,8 @@ import { CentreWait, useCentreWaiting } from '../ui/centre.ts';
 import type { CentreClock, RequestKind } from '../../../src/contract/vocab.ts';
 import { BulkBar, BulkCheck, isBulkTab, useBulkSelection } from './dispatch-bulk.ts';
 import { useFormDraft } from '../ui/draft.ts';
+import { fieldError } from '../ui/field-errors.ts';
+import { MultiCombobox } from '../ui/multi-combobox.ts';
 
 type Tab = 'dispatch' | 'return' | 'extension' | 'termination' | 'reply';
 const TABS: Tab[] = ['dispatch', 'return', 'extension', 'termination', 'reply'];
@@ -171,7 +173,7 @@ function DeskActions({ view, tab, onDone }: { view: TicketView; tab: Tab; onDone
     }
   };
   const can = (a: TicketView['abilities'][number]) => view.abilities.includes(a);
-  const props = { view, act, busy, can };
+  const props = { view, act, busy, can, error };
   return html`<div class="actions-panel">
     ${tab === 'dispatch' && can('dispatch') ? html`<${DispatchForm} ...${props} />` : null}
     ${tab === 'return' && can('approve_return') ? html`<${Review} ...${props} kind="return" />` : null}
@@ -187,9 +189,11 @@ type ActProps = {
   act: (path: string, body: Record<string, unknown>, done: MsgKey) => Promise<boolean>;
   busy: boolean;
   can: (a: string) => boolean;
+  /** the last action's error: its validation issues show beside their fields */
+  error?: unknown;
 };
 
-function DispatchForm({ view, act, busy, can }: ActProps) {
+function DispatchForm({ view, act, busy, can, error }: ActProps) {
   const [units, setUnits] = useState<Unit[]>([]);
   const [suggestions, setSuggestions] = useState<Suggestions | null>(null);
   const [lead, setLead] = useState<number | null>(null);
@@ -217,20 +221,30 @@ function DispatchForm({ view, act, busy, can }: ActProps) {
     );
   }, [view.id]);
   const groups = useMemo(() => unitOptions(units), [units]);
-  const unitSelect = (id: string, multiple: boolean) => html`<select
-    id=${id}
-    multiple=${multiple}
-    size=${multiple ? 4 : undefined}
+  // the assisting-unit picker searches every unit by name (its level beside it), the lead's own choice excluded
+  const assistOptions = useMemo(
+    () => groups.flatMap((g) => g.items.filter((u) => u.id !== lead).map((u) => ({ id: u.id, label: `${u.label}（${lbl('unitKind', g.kind)}）` }))),
+    [groups, lead],
+  );
+  const fe = {
+    lead: fieldError(error, 'dp-lead', ['body.leadUnitId']),
+    assist: fieldError(error, 'dp-assist', ['body.assistUnitIds']),
+    note: fieldError(error, 'dp-note', ['body.note']),
+  };
+  const leadSelect = html`<select
+    id="dp-lead"
+    aria-invalid=${fe.lead.invalid}
+    aria-describedby=${fe.lead.describedBy}
     onChange=${(e: Event) => {
-      const el = e.target as HTMLSelectElement;
-      if (multiple) setAssist([...el.selectedOptions].map((o) => Number(o.value)));
-      else setLead(el.value ? Number(el.value) : null);
+      const v = (e.target as HTMLSelectElement).value;
+      setLead(v ? Number(v) : null);
+      if (v) setAssist((a) => a.filter((x) => x !== Number(v)));
     }}
   >
-    ${multiple ? null : html`<option value="" selected=${lead === null}>${t('dispatch.chooseUnit')}</option>`}
+    <option value="" selected=${lead === null}>${t('dispatch.chooseUnit')}</option>
     ${groups.map(
       (g) => html`<optgroup label=${lbl('unitKind', g.kind)}>
-        ${g.items.map((u) => html`<option value=${u.id} selected=${multiple ? assist.includes(u.id) : lead === u.id}>${u.label}</option>`)}
+        ${g.items.map((u) => html`<option value=${u.id} selected=${lead === u.id}>${u.label}</option>`)}
       </optgroup>`,
     )}
   </select>`;
@@ -274,11 +288,18 @@ function DispatchForm({ view, act, busy, can }: ActProps) {
     }
     <form class="card" aria-labelledby="dp-h" onSubmit=${(e: Event) => (e.preventDefault(), void act('dispatch', { leadUnitId: lead ?? 0, assistUnitIds: assist, designate, ...(note.trim() ? { note } : {}) }, 'dispatch.dispatched'))}>
       <h3 id="dp-h">${t('dispatch.dispatchTitle')}</h3>
-      <div class="field"><label for="dp-lead">${t('dispatch.lead')}</label>${unitSelect('dp-lead', false)}</div>
-      <div class="field"><label for="dp-assist">${t('dispatch.assist')}</label>${unitSelect('dp-assist', true)}</div>
+      <div class="field"><label for="dp-lead">${t('dispatch.lead')}</label>${leadSelect}${fe.lead.node}</div>
+      <div class="field" id="dp-assist-field">
+        <${MultiCombobox} id="dp-assist" label=${t('dispatch.assist')} options=${assistOptions} value=${assist} onChange=${setAssist} hint=${t('picker.hint')} />
+        ${fe.assist.node}
+      </div>
       <label class="check"><input type="checkbox" checked=${designate} onChange=${(e: Event) => setDesignate((e.target as HTMLInputElement).checked)} /> ${t('dispatch.designate')}</label>
-      <div class="field"><label for="dp-note">${t('dispatch.note')}</label><input id="dp-note" value=${note} onInput=${(e: Event) => setNote((e.target as HTMLInputElement).value)} /></div>
-      <button id="dp-submit" type="submit" class="primary" disabled=${busy || lead === null}>${t('dispatch.dispatch')}</button>
+      <div class="field">
+        <label for="dp-note">${t('dispatch.note')}</label>
+        <input id="dp-note" value=${note} aria-invalid=${fe.note.invalid} aria-describedby=${fe.note.describedBy} onInput=${(e: Event) => setNote((e.target as HTMLInputElement).value)} />
+        ${fe.note.node}
+      </div>
+      <div class="sticky-submit"><button id="dp-submit" type="submit" class="primary" disabled=${busy || lead === null}>${t('dispatch.dispatch')}</button></div>
     </form>
     ${
       can('decline')

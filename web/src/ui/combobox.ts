@@ -3,6 +3,25 @@ import { html } from '../html.ts';
 
 export type Option = { id: number; label: string };
 
+/** The options whose label holds every typed term (spaces or "/" between terms), at most 12. */
+export function filterOptions(text: string, options: Option[], except: (o: Option) => boolean = () => false): Option[] {
+  const terms = text
+    .trim()
+    .split(/\s+|\//)
+    .filter(Boolean);
+  return options.filter((o) => !except(o) && terms.every((term) => o.label.includes(term))).slice(0, 12);
+}
+
+/** ↑/↓ in a combobox: opens the list, then moves the highlighted option. True when the key was one of them. */
+export function moveActive(e: KeyboardEvent, open: boolean, setOpen: (o: boolean) => void, setActive: (f: (a: number) => number) => void, count: number) {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return false;
+  e.preventDefault();
+  if (e.key === 'ArrowUp') setActive((a) => Math.max(0, a - 1));
+  else if (!open) setOpen(true);
+  else setActive((a) => Math.min(count - 1, a + 1));
+  return true;
+}
+
 /**
  * An accessible combobox (ARIA 1.2 list autocomplete): type to filter, ↑/↓ to move, Enter or Tab to pick,
  * Esc to close. Enter on an open list picks and never submits the surrounding form.
@@ -25,13 +44,7 @@ export function Combobox(props: {
   useEffect(() => {
     if (value !== null && labelOf(value) !== text) setText(labelOf(value));
   }, [value, options]);
-  const matches = useMemo(() => {
-    const terms = text
-      .trim()
-      .split(/\s+|\//)
-      .filter(Boolean);
-    return options.filter((o) => terms.every((term) => o.label.includes(term))).slice(0, 12);
-  }, [text, options]);
+  const matches = useMemo(() => filterOptions(text, options), [text, options]);
   const pick = (o: Option) => {
     setText(o.label);
     setOpen(false);
@@ -40,14 +53,8 @@ export function Combobox(props: {
   const listId = `${id}-list`;
   const activeOpt = open ? matches[active] : undefined;
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'ArrowDown') {
-      e.preventDefault();
-      if (!open) setOpen(true);
-      else setActive((a) => Math.min(matches.length - 1, a + 1));
-    } else if (e.key === 'ArrowUp') {
-      e.preventDefault();
-      setActive((a) => Math.max(0, a - 1));
-    } else if (e.key === 'Enter' && open && activeOpt) {
+    if (moveActive(e, open, setOpen, setActive, matches.length)) return;
+    if (e.key === 'Enter' && open && activeOpt) {
       e.preventDefault();
       e.stopPropagation();
       pick(activeOpt);

@@ -7,6 +7,7 @@ import { ErrorBox, lbl } from '../../ui/common.ts';
 import { DISPOSITIONS, EMERGENCY_LINES, TICKET_TYPES, URGENCIES, WINDOW_REASONS } from '../../../../src/contract/vocab.ts';
 import type { DraftState, IntakeMode } from './draft.ts';
 import { enterSubmits } from './shortcuts.ts';
+import { fieldError } from '../../ui/field-errors.ts';
 
 type Props = {
   mode: IntakeMode;
@@ -30,17 +31,30 @@ export function DraftForm({ mode, title, draft, phone, categories, article, erro
   const { form, set } = draft;
   const onInput = (k: keyof typeof form) => (e: Event) => set(k, (e.target as HTMLInputElement).value as never);
   const onCheck = (k: 'confidential' | 'allowDirectContact') => (e: Event) => set(k, (e.target as HTMLInputElement).checked);
+  // the server's validation issues, each beside its field
+  const fe = {
+    phone: fieldError(error, 'in-phone', ['body.caller.phone'], 'in-phone-hint'),
+    name: fieldError(error, 'in-name', ['body.caller.name']),
+    category: fieldError(error, 'in-category', ['body.categoryId']),
+    content: fieldError(error, 'in-content', ['body.content']),
+    address: fieldError(error, 'in-address', ['body.address']),
+    matter: fieldError(error, 'in-matter', ['body.window.matter']),
+    hall: fieldError(error, 'in-hall', ['body.window.hallDepartment']),
+    na: fieldError(error, 'in-na', ['body.disposition.reason']),
+  };
 
   return html`<form class="card intake-form" aria-label=${title} onKeyDown=${enterSubmits} onSubmit=${(e: Event) => (e.preventDefault(), onSave())}>
     <div class="row">
       <div class="field">
         <label for="in-phone">${t('field.phone')}<span aria-hidden="true"> *</span></label>
-        <input id="in-phone" ref=${phoneRef} type="tel" inputmode="tel" autocomplete="off" required autofocus value=${form.phone} onInput=${onInput('phone')} aria-describedby="in-phone-hint" />
+        <input id="in-phone" ref=${phoneRef} type="tel" inputmode="tel" autocomplete="off" required autofocus value=${form.phone} onInput=${onInput('phone')} aria-invalid=${fe.phone.invalid} aria-describedby=${fe.phone.describedBy} />
         <small id="in-phone-hint" class="hint">${phone ? t('intake.phoneOk') : t('intake.phoneHint')}</small>
+        ${fe.phone.node}
       </div>
       <div class="field">
         <label for="in-name">${t('field.callerName')}</label>
-        <input id="in-name" ref=${nameRef} autocomplete="off" value=${form.name} onInput=${onInput('name')} />
+        <input id="in-name" ref=${nameRef} autocomplete="off" value=${form.name} onInput=${onInput('name')} aria-invalid=${fe.name.invalid} aria-describedby=${fe.name.describedBy} />
+        ${fe.name.node}
       </div>
     </div>
     <div class="row">
@@ -66,13 +80,16 @@ export function DraftForm({ mode, title, draft, phone, categories, article, erro
       required=${true}
       hint=${t('intake.categoryHint')}
     />
+    ${fe.category.node}
     <div class="field">
       <label for="in-content">${t('field.content')}<span aria-hidden="true"> *</span></label>
-      <textarea id="in-content" rows="4" required minlength="10" value=${form.content} onInput=${onInput('content')}></textarea>
+      <textarea id="in-content" rows="4" required minlength="10" value=${form.content} onInput=${onInput('content')} aria-invalid=${fe.content.invalid} aria-describedby=${fe.content.describedBy}></textarea>
+      ${fe.content.node}
     </div>
     <div class="field">
       <label for="in-address">${t('field.address')}</label>
-      <input id="in-address" autocomplete="off" value=${form.address} onInput=${onInput('address')} />
+      <input id="in-address" autocomplete="off" value=${form.address} onInput=${onInput('address')} aria-invalid=${fe.address.invalid} aria-describedby=${fe.address.describedBy} />
+      ${fe.address.node}
     </div>
     ${
       mode === 'window'
@@ -80,12 +97,14 @@ export function DraftForm({ mode, title, draft, phone, categories, article, erro
           <legend>${t('intake.windowFields')}</legend>
           <div class="field">
             <label for="in-matter">${t('field.matter')}<span aria-hidden="true"> *</span></label>
-            <input id="in-matter" required value=${form.matter} onInput=${onInput('matter')} />
+            <input id="in-matter" required value=${form.matter} onInput=${onInput('matter')} aria-invalid=${fe.matter.invalid} aria-describedby=${fe.matter.describedBy} />
+            ${fe.matter.node}
           </div>
           <div class="row">
             <div class="field">
               <label for="in-hall">${t('field.hallDepartment')}<span aria-hidden="true"> *</span></label>
-              <input id="in-hall" required value=${form.hallDepartment} onInput=${onInput('hallDepartment')} />
+              <input id="in-hall" required value=${form.hallDepartment} onInput=${onInput('hallDepartment')} aria-invalid=${fe.hall.invalid} aria-describedby=${fe.hall.describedBy} />
+              ${fe.hall.node}
             </div>
             <div class="field">
               <label for="in-reason">${t('field.windowReason')}</label>
@@ -122,7 +141,8 @@ export function DraftForm({ mode, title, draft, phone, categories, article, erro
         form.disposition === 'not_accepted'
           ? html`<div class="field">
             <label for="in-na">${t('field.notAcceptedReason')}</label>
-            <input id="in-na" required value=${form.notAcceptedReason} onInput=${onInput('notAcceptedReason')} />
+            <input id="in-na" required value=${form.notAcceptedReason} onInput=${onInput('notAcceptedReason')} aria-invalid=${fe.na.invalid} aria-describedby=${fe.na.describedBy} />
+            ${fe.na.node}
           </div>`
           : null
       }
