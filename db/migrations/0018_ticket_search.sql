@@ -14,4 +14,5 @@ $$;--> statement-breakpoint
 UPDATE "tickets" SET "search_terms" = ticket_search_terms(concat_ws(' ', "title", "content", "address"));--> statement-breakpoint
 CREATE INDEX "tickets_search_idx" ON "tickets" USING gin (to_tsvector('simple', "search_terms"));--> statement-breakpoint
 CREATE INDEX "tickets_caller_last4_idx" ON "tickets" USING btree ("caller_phone_last4","created_at");--> statement-breakpoint
-CREATE INDEX "tickets_closed_idx" ON "tickets" USING btree ("closed_at") WHERE "tickets"."closed_at" is not null;
+CREATE INDEX "tickets_closed_idx" ON "tickets" USING btree ("closed_at") WHERE "tickets"."closed_at" is not null;--> statement-breakpoint
+CREATE INDEX "tickets_number_prefix_idx" ON "tickets" USING btree ("number" text_pattern_ops);

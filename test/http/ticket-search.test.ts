@@ -152,7 +152,8 @@ describe('sorting and paging', () => {
 
   it('refuses a cursor of another sort or a forged one (400), and keeps the older ?before=<id>', async () => {
     const first = await list(w.dispatcher, 'limit=1&sort=due');
-    for (const q of [`sort=received&cursor=${first.nextCursor}`, 'cursor=bm9wZQ']) {
+    const forged = (k: string) => Buffer.from(JSON.stringify({ s: '-received', k, i: 1 })).toString('base64url');
+    for (const q of [`sort=received&cursor=${first.nextCursor}`, 'cursor=bm9wZQ', `cursor=${forged('abc')}`, `cursor=${forged('2026-02-30 00:00:00+00')}`]) {
       const r = await api.call('GET', `/api/tickets?${q}`, { token: w.dispatcher.token });
       expect([r.status, r.body.code], q).toEqual([400, 'validation_failed']);
     }

@@ -15,6 +15,7 @@ import { summary } from './presenter.ts';
 import { escapeLike, visibleTo } from './queries.ts';
 import { commaValues, dashedNumber, shanghaiDay, type Sort, type TicketFilters } from './search-filters.ts';
 import { ticketQuery } from './search-terms.ts';
+import { WARNING_LEVELS } from '../vocab.ts';
 
 /** The lead's completion deadline (the centre's own dispatch; the latest lead after a re-dispatch). */
 const leadDue = sql`(select a.complete_due_at from ${assignments} a
@@ -118,10 +119,26 @@ function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
 }
 
-function decodeCursor(raw: string, sort: string): Cursor {
+/** A key the database will read as its type (a forged cursor must be a 400, never a cast error). */
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+function isTimestamp(k: string): boolean {
+  if (k === 'infinity' || k === '-infinity') return true;
+  const m = TIMESTAMP.exec(k);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi;
+}
+const KEY_FORMS: Record<string, (k: string) => boolean> = {
+  timestamptz: isTimestamp,
+  warning_level: (k) => (WARNING_LEVELS as readonly string[]).includes(k),
+  bigint: (k) => /^\d{1,18}$/.test(k),
+};
+
+function decodeCursor(raw: string, sort: string, type: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (c.s === sort && typeof c.k === 'string' && Number.isSafeInteger(c.i)) return c;
+    if (c.s === sort && typeof c.k === 'string' && KEY_FORMS[type]?.(c.k) && Number.isSafeInteger(c.i)) return c;
   } catch {
     // falls through to the validation error
   }
@@ -141,7 +158,7 @@ export function searchQuery(db: Db, actor: Actor, page: ListPage, now: Date) {
   const where = filterWhere(actor, f, now);
   if (page.before) where.push(sql`${tickets.id} < ${page.before}`);
   if (page.cursor) {
-    const c = decodeCursor(page.cursor, sort);
+    const c = decodeCursor(page.cursor, sort, spec.type);
     const cmp = spec.dir === 'asc' ? sql`>` : sql`<`;
     where.push(sql`(${spec.key}, ${tickets.id}) ${cmp} (${c.k}::${sql.raw(spec.type)}, ${c.i})`);
   }
