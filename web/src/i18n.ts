@@ -21,6 +21,7 @@ import lookup from './i18n/lookup.ts';
 import triage from './i18n/triage.ts';
 import bulk from './i18n/bulk.ts';
 import help from './i18n/help.ts';
+import ticketPage from './i18n/ticket-page.ts';
 
 const MODULES = [
   common,
@@ -41,6 +42,7 @@ const MODULES = [
   triage,
   bulk,
   help,
+  ticketPage,
 ] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;

@@ -23,6 +23,9 @@ import { Reports } from './screens/reports.ts';
 import { KeySupervision } from './screens/key-supervision.ts';
 import { Lookup } from './screens/lookup.ts';
 import { Calendar } from './screens/calendar.ts';
+import { TicketPage } from './screens/ticket-page.ts';
+import { TicketSearch } from './screens/ticket-search.ts';
+import { SavedViewsNav } from './screens/ticket-views-nav.ts';
 
 type Screen = { path: string; title: MsgKey; roles: Role[]; view: (s: SessionInfo) => ComponentChildren };
 
@@ -38,8 +41,22 @@ const SCREENS: Screen[] = [
   { path: '/supervision', title: 'screen.keySupervision', roles: ['supervisor', 'dispatcher', 'admin'], view: (s) => html`<${KeySupervision} session=${s} />` },
   { path: '/reports', title: 'screen.reports', roles: ['supervisor', 'admin'], view: () => html`<${Reports} />` },
   { path: '/calendar', title: 'screen.calendar', roles: ['admin', 'supervisor'], view: (s) => html`<${Calendar} session=${s} />` },
+  {
+    path: '/tickets',
+    title: 'screen.tickets',
+    roles: ['operator', 'window_clerk', 'dispatcher', 'unit_handler', 'unit_leader', 'callback_agent', 'supervisor', 'admin'],
+    view: (s) => html`<${TicketSearch} session=${s} />`,
+  },
+  // '/tickets/' ends with a slash: a prefix (the ticket page, /tickets/<number>), not in the navigation
+  {
+    path: '/tickets/',
+    title: 'screen.tickets',
+    roles: ['operator', 'window_clerk', 'dispatcher', 'unit_handler', 'unit_leader', 'callback_agent', 'supervisor', 'admin'],
+    view: (s) => html`<${TicketPage} number=${location.pathname.slice(9)} session=${s} home=${homeOf(s.user.role)} />`,
+  },
 ];
-const screensFor = (role: Role) => SCREENS.filter((s) => s.roles.includes(role));
+const screensFor = (role: Role) => SCREENS.filter((s) => s.roles.includes(role) && !s.path.endsWith('/'));
+const screenAt = (path: string) => SCREENS.find((s) => s.path === path || (s.path.endsWith('/') && path.startsWith(s.path) && path.length > s.path.length));
 export const homeOf = (role: Role) => screensFor(role)[0]?.path ?? '/lookup';
 
 function App() {
@@ -78,12 +95,12 @@ function App() {
     return html`<${Login}
       onLogin=${(s: SessionInfo) => {
         signedIn(s);
-        const here = SCREENS.find((x) => x.path === loc.path);
+        const here = screenAt(loc.path);
         if (!here?.roles.includes(s.user.role)) navigate(homeOf(s.user.role), { replace: true });
       }}
     />`;
   }
-  const screen = SCREENS.find((s) => s.path === loc.path);
+  const screen = screenAt(loc.path);
   if (!screen) return html`<${Redirect} to=${homeOf(session.user.role)} />`;
   document.title = `${t(screen.title)} · ${t('app.short')}`;
   const allowed = screen.roles.includes(session.user.role);
@@ -116,6 +133,7 @@ function Shell(props: { session: SessionInfo; current: string; onLogout: () => v
         nav.length > 1
           ? html`<nav aria-label=${t('common.nav')}>
             ${nav.map((s) => html`<a href=${s.path} onClick=${linkClick} aria-current=${s.path === props.current ? 'page' : undefined}>${t(s.title)}</a>`)}
+            <${SavedViewsNav} current=${location.pathname + location.search} />
           </nav>`
           : null
       }

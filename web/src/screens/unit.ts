@@ -12,6 +12,7 @@ import { ContactForm, contactRefusal } from './unit-contact.ts';
 import { ChainLists, useChainWorkbench } from './unit-chain.ts';
 import { ChainSection, subsOpen, useOfferedReply } from './unit-subs.ts';
 import { TriagePanel } from './unit-triage.ts';
+import { TicketLink } from './ticket-page-parts.ts';
 import { useFormDraft } from '../ui/draft.ts';
 
 const OPEN = 'awaiting_sign,in_progress,return_requested,termination_requested,awaiting_review';
@@ -156,7 +157,7 @@ export function UnitDesk({ session }: { session: SessionInfo }) {
             reminders.length > 0
               ? html`<${Panel} title=${t('unit.reminders')} id="reminders">
                 <ul class="list compact">
-                  ${reminders.map((r) => html`<li><span class="mono">${r.ticket.number}</span> ${lbl('supervisionKind', r.kind)} · ${lbl('deadline', r.clock)} · ${shortTime(r.createdAt)}</li>`)}
+                  ${reminders.map((r) => html`<li><${TicketLink} number=${r.ticket.number} /> ${lbl('supervisionKind', r.kind)} · ${lbl('deadline', r.clock)} · ${shortTime(r.createdAt)}</li>`)}
                 </ul>
               <//>`
               : null

@@ -10,6 +10,7 @@ import { get, post } from '../api.ts';
 import type { SupervisionItem, TicketSummary, TicketView } from '../types.ts';
 import { Empty, ErrorBox, StatusBadge, announce, lbl } from '../ui/common.ts';
 import { spanText } from '../ui/centre.ts';
+import { TicketLink } from './ticket-page-parts.ts';
 import type { Clock } from '../../../src/contract/vocab.ts';
 
 /** GET /api/sla/overdue: an open overdue ticket, the unit whose clock ran out and by how many minutes. */
@@ -121,7 +122,7 @@ export function OverduePanel({
 function Overdue({ x, canSupervise }: { x: OverdueItem; canSupervise: boolean }) {
   const o = x.overdue;
   return html`<div class="wb-row" data-overdue-ticket=${x.number} data-overdue-minutes=${o.minutes}>
-    <span class="mono">${x.number}</span>
+    <${TicketLink} number=${x.number} />
     ${x.supervisionLevel > 0 ? html`<span class="badge wb-level">${t('wall.supervisionLevel', { n: x.supervisionLevel })}</span>` : null}
     <span class="title">${x.title}</span>
     <span class="wb-unit">${o.unit?.name ?? '—'}</span>
@@ -132,7 +133,7 @@ function Overdue({ x, canSupervise }: { x: OverdueItem; canSupervise: boolean })
 
 function Supervision({ s, onDone }: { s: SupervisionItem; onDone: () => void }) {
   return html`<div class="wb-row">
-    <span class="mono">${s.ticket.number}</span> <span>${lbl('supervisionKind', s.kind)}</span>
+    <${TicketLink} number=${s.ticket.number} /> <span>${lbl('supervisionKind', s.kind)}</span>
     <span class="wb-unit">${s.unit?.name ?? ''}</span> <span>${lbl('deadline', s.clock)}</span>
     <${ResolveButton} item=${s} onDone=${onDone} />
   </div>`;
@@ -186,7 +187,7 @@ function Disputed({ ticket }: { ticket: TicketSummary }) {
   };
   const id = `dsp-${ticket.id}`;
   return html`<div class="disputed">
-    <span class="mono">${ticket.number}</span> <${StatusBadge} status=${ticket.status} /> <span class="title">${ticket.title}</span>
+    <${TicketLink} number=${ticket.number} /> <${StatusBadge} status=${ticket.status} /> <span class="title">${ticket.title}</span>
     <label for=${id} class="sr-only">${t('wall.decisionNote', { number: ticket.number })}</label>
     <input id=${id} placeholder=${t('wall.decisionNotePh')} value=${note} onInput=${(e: Event) => setNote((e.target as HTMLInputElement).value)} />
     <button type="button" class="small" disabled=${note.trim().length < 2} onClick=${() => void act('reopen')}>${t('wall.reopen')}</button>

@@ -7,6 +7,7 @@ import { useTicketEvents } from '../live.ts';
 import type { Assignment, TicketEventItem, TicketView } from '../types.ts';
 import { ErrorBox, Facts, StatusBadge, Timeline, WarningBadge, lbl } from './common.ts';
 import { AwaitingCalendarNote, ClockCell } from './clock.ts';
+import { TicketLink } from '../screens/ticket-page-parts.ts';
 
 /** One ticket and its history, reloaded whenever a live event names it. */
 export function useTicket(id: number | null) {
@@ -39,7 +40,7 @@ export function useTicket(id: number | null) {
 }
 
 /** A note worth showing from an event's payload (reasons, replies, notes). */
-function noteOf(e: TicketEventItem): string | null {
+export function noteOf(e: TicketEventItem): string | null {
   const special = e.type === 'contact' ? contactNote(e) : isCallback(e) ? callbackNote(e) : null;
   if (special) return special;
   // Whichever text the event carries, by the names its payloads give them.
@@ -98,7 +99,7 @@ export function TicketDetails({ view, events, error }: { view: TicketView | null
       : `${view.caller.name ?? ''} ${view.caller.phone ?? ''}`.trim();
   return html`<article class="ticket" aria-label=${t('ticket.details', { number: view.number })}>
     <header class="ticket-head">
-      <h3><span class="mono">${view.number}</span> ${view.title}</h3>
+      <h3><${TicketLink} number=${view.number} /> ${view.title}</h3>
       <${StatusBadge} status=${view.status} />
       <${WarningBadge} level=${view.warningLevel} />
       ${view.redoCount > 0 ? html`<span class="badge">${t('ticket.redo', { n: view.redoCount })}</span>` : null}

@@ -6,6 +6,7 @@ import { shortTime } from '../../format.ts';
 import { useIncomingCalls } from '../../live.ts';
 import type { Page, TicketSummary } from '../../types.ts';
 import { Empty, StatusBadge } from '../../ui/common.ts';
+import { TicketLink } from '../ticket-page-parts.ts';
 
 /** The caller's earlier tickets, as soon as the number is complete (null while it is not). */
 export function useCallerHistory(phone: string | null): TicketSummary[] | null {
@@ -31,7 +32,7 @@ export function CallerHistory({ history }: { history: TicketSummary[] | null }) 
   return html`<ul class="list compact" aria-label=${t('intake.history')}>
     ${history.map(
       (h) => html`<li>
-        <span class="mono">${h.number}</span> <${StatusBadge} status=${h.status} />
+        <${TicketLink} number=${h.number} /> <${StatusBadge} status=${h.status} />
         <span class="title">${h.title}</span> <time datetime=${h.createdAt}>${shortTime(h.createdAt)}</time>
       </li>`,
     )}

@@ -6,6 +6,7 @@ import { useDebounced } from '../../format.ts';
 import { useTicketEvents } from '../../live.ts';
 import type { Page, TicketSummary } from '../../types.ts';
 import { Empty, Panel, StatusBadge } from '../../ui/common.ts';
+import { TicketLink } from '../ticket-page-parts.ts';
 
 /** The tickets this operator took, kept current by live ticket events; `reload` after a save. */
 export function useMyTickets() {
@@ -29,7 +30,7 @@ export function MinePanel({ mine }: { mine: TicketSummary[] }) {
         : html`<ul class="list compact" aria-label=${t('intake.mine')}>
           ${mine.map(
             (m) => html`<li data-ticket=${m.number}>
-              <span class="mono">${m.number}</span> <${StatusBadge} status=${m.status} /> <span class="title">${m.title}</span>
+              <${TicketLink} number=${m.number} /> <${StatusBadge} status=${m.status} /> <span class="title">${m.title}</span>
             </li>`,
           )}
         </ul>`
