@@ -92,7 +92,14 @@ describe('the ticket page', () => {
     // The photo's thumbnail is loaded, and that download is in the audit log
     const img = p.locator(`li[data-attachment="${photoId}"] img`);
     await img.waitFor();
-    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0)).toBe(true);
+    await expect
+      .poll(() =>
+        img.evaluate((el) => {
+          const i = el as unknown as { complete: boolean; naturalWidth: number };
+          return i.complete && i.naturalWidth > 0;
+        }),
+      )
+      .toBe(true);
     await expect.poll(() => downloadsOf(photoId, 'dispatcher1')).toBeGreaterThan(0);
     await expectAccessible(p, 'ticket page');
     await screenshot(p, 'ticket-page');

@@ -102,9 +102,15 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'POST /api/tickets/:id/dispatch': { scope: 'unit', req: (f) => ticket(f, { leadUnitId: f.units.streetA }) },
   'POST /api/tickets/:id/decline': { scope: 'unit', req: (f) => ticket(f, reason) },
   // bulk: the ticket ids travel in the body; each ticket answers for itself inside the 200 (scope and version per ticket)
-  'POST /api/tickets/bulk/dispatch': { scope: 'global', req: (f) => ({ body: { tickets: [{ id: f.ticketA.id, version: STALE }], leadUnitId: f.units.streetA } }) },
+  'POST /api/tickets/bulk/dispatch': {
+    scope: 'global',
+    req: (f) => ({ body: { tickets: [{ id: f.ticketA.id, version: STALE }], leadUnitId: f.units.streetA } }),
+  },
   'POST /api/tickets/bulk/reply-approve': { scope: 'global', req: (f) => ({ body: { tickets: [{ id: f.ticketA.id, version: STALE }] } }) },
-  'POST /api/tickets/bulk/merge': { scope: 'global', req: (f) => ({ body: { intoTicketId: f.confidentialA.id, tickets: [{ id: f.ticketA.id, version: STALE }] } }) },
+  'POST /api/tickets/bulk/merge': {
+    scope: 'global',
+    req: (f) => ({ body: { intoTicketId: f.confidentialA.id, tickets: [{ id: f.ticketA.id, version: STALE }] } }),
+  },
   'POST /api/tickets/:id/merge': { scope: 'unit', req: (f) => ticket(f, { intoTicketId: f.confidentialA.id }) },
   'POST /api/tickets/:id/return/approve': { scope: 'unit', req: (f) => ticket(f) },
   'POST /api/tickets/:id/return/reject': { scope: 'unit', req: (f) => ticket(f) },
