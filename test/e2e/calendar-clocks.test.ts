@@ -1,41 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { apiSession, browserSuite, expectAccessible, screenshot, signIn } from './harness.ts';
+import { apiSession, browserSuite, ok, ticketAtDonghua, expectAccessible, screenshot, signIn } from './harness.ts';
 
 // New Year's Eve 2026, 18:00 in Shanghai: after working hours, and the demo calendar ends today.
 const suite = browserSuite('2026-12-31T10:00:00Z');
 
-type Session = Awaited<ReturnType<typeof apiSession>>;
-async function ok(s: Session, method: string, path: string, body?: unknown) {
-  const r = await s(method, path, body);
-  expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
-  return r.body;
-}
-
-/** A new ticket dispatched to 东华街道 (the demo's policies count working days: every clock waits for 2027). */
-async function dispatchedToDonghua(content: string) {
-  const session = (username: string) => apiSession(suite.app.api.base, username);
-  const [operator, dispatcher, unit] = await Promise.all([session('operator1'), session('dispatcher1'), session('handler.s-donghua')]);
-  const cats = (await ok(operator, 'GET', '/api/categories')).items as { id: number; name: string }[];
-  const units = (await ok(dispatcher, 'GET', '/api/units')).items as { id: number; code: string }[];
-  let v = await ok(operator, 'POST', '/api/tickets', {
-    type: 'complaint',
-    categoryId: cats.find((c) => c.name === '垃圾清运')!.id,
-    content,
-    address: '东城区东华街道幸福里5号',
-    caller: { name: '李女士', phone: '13911112222' },
-  });
-  if (v.status === 'awaiting_dispatch')
-    v = await ok(dispatcher, 'POST', `/api/tickets/${v.id}/dispatch`, { version: v.version, leadUnitId: units.find((u) => u.code === 's-donghua')!.id });
-  return { v, sessions: { operator, dispatcher, unit } };
-}
-
 describe('clocks awaiting the calendar on the screens', () => {
   it('the unit desk, the ticket view, the dispatch desk, the wallboard and the banner say so; importing 2027 updates the unit desk live', async () => {
-    const first = await dispatchedToDonghua('小区门口垃圾桶满溢，元旦前无人清运');
+    const first = await ticketAtDonghua(suite.app.api.base, '小区门口垃圾桶满溢，元旦前无人清运');
     const waiting = first.v;
     expect(waiting.awaitingCalendar).toMatchObject({ year: 2027 });
     // A second ticket the unit answers at once, so it waits for review on the dispatch desk — its clocks still await the calendar.
-    const second = await dispatchedToDonghua('楼道堆放杂物，元旦前请清理');
+    const second = await ticketAtDonghua(suite.app.api.base, '楼道堆放杂物，元旦前请清理');
     let r = second.v;
     const lead = () => r.assignments.at(-1);
     r = await ok(second.sessions.unit, 'POST', `/api/assignments/${lead().id}/sign`, { version: lead().version });

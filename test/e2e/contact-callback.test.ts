@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiSession, browserSuite, expectAccessible, expectAllLabelled, runningClock, screenshot, signIn } from './harness.ts';
+import { apiSession, browserSuite, ok, ticketAtDonghua, expectAccessible, expectAllLabelled, runningClock, screenshot, signIn } from './harness.ts';
 import type { TestDeps } from '../setup/db.ts';
 
 // Dispatched on Tuesday 3/10 at 09:30 in Shanghai; the unit records the contact on Thursday 3/12 at 11:30.
@@ -8,31 +8,10 @@ const TWO_DAYS_LATER = '2026-03-12T03:30:00Z';
 
 const suite = browserSuite(DISPATCHED);
 
-type Session = Awaited<ReturnType<typeof apiSession>>;
-async function ok(s: Session, method: string, path: string, body?: unknown) {
-  const r = await s(method, path, body);
-  expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
-  return r.body;
-}
-
 /** A new ticket dispatched to 东华街道 (lead) and signed there; returns its id and number. */
 async function signedAtDonghua(content: string) {
-  const session = (username: string) => apiSession(suite.app.api.base, username);
-  const [operator, dispatcher, unit] = await Promise.all([session('operator1'), session('dispatcher1'), session('handler.s-donghua')]);
-  const cats = (await ok(operator, 'GET', '/api/categories')).items as { id: number; name: string }[];
-  const units = (await ok(dispatcher, 'GET', '/api/units')).items as { id: number; code: string }[];
-  let v = await ok(operator, 'POST', '/api/tickets', {
-    type: 'complaint',
-    categoryId: cats.find((c) => c.name === '垃圾清运')!.id,
-    content,
-    address: '东城区东华街道幸福里5号',
-    caller: { name: '李女士', phone: '13911112222' },
-  });
-  if (v.status === 'awaiting_dispatch')
-    v = await ok(dispatcher, 'POST', `/api/tickets/${v.id}/dispatch`, { version: v.version, leadUnitId: units.find((u) => u.code === 's-donghua')!.id });
-  const lead = v.assignments.at(-1);
-  v = await ok(unit, 'POST', `/api/assignments/${lead.id}/sign`, { version: lead.version });
-  return { id: v.id as number, number: v.number as string, sessions: { operator, dispatcher, unit } };
+  const { v, sessions } = await ticketAtDonghua(suite.app.api.base, content, { sign: true });
+  return { id: v.id as number, number: v.number as string, sessions };
 }
 
 describe('contact time on the unit desk', () => {

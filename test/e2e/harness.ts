@@ -103,6 +103,39 @@ export async function apiSession(base: string, username: string) {
   };
 }
 
+export type Session = Awaited<ReturnType<typeof apiSession>>;
+
+/** A call as `s`; fails the test unless it answers 2xx, and returns the body. */
+export async function ok(s: Session, method: string, path: string, body?: unknown) {
+  const r = await s(method, path, body);
+  expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
+  return r.body;
+}
+
+/**
+ * A demo ticket about 垃圾清运 logged by operator1 and dispatched by dispatcher1 to 东华街道 (lead), signed there
+ * by its handler when `sign`; returns the ticket view and the three sessions.
+ */
+export async function ticketAtDonghua(base: string, content: string, opts: { sign?: boolean } = {}) {
+  const [operator, dispatcher, unit] = await Promise.all(['operator1', 'dispatcher1', 'handler.s-donghua'].map((u) => apiSession(base, u)));
+  const cats = (await ok(operator!, 'GET', '/api/categories')).items as { id: number; name: string }[];
+  const units = (await ok(dispatcher!, 'GET', '/api/units')).items as { id: number; code: string }[];
+  let v = await ok(operator!, 'POST', '/api/tickets', {
+    type: 'complaint',
+    categoryId: cats.find((c) => c.name === '垃圾清运')!.id,
+    content,
+    address: '东城区东华街道幸福里5号',
+    caller: { name: '李女士', phone: '13911112222' },
+  });
+  if (v.status === 'awaiting_dispatch')
+    v = await ok(dispatcher!, 'POST', `/api/tickets/${v.id}/dispatch`, { version: v.version, leadUnitId: units.find((u) => u.code === 's-donghua')!.id });
+  if (opts.sign) {
+    const lead = v.assignments.at(-1);
+    v = await ok(unit!, 'POST', `/api/assignments/${lead.id}/sign`, { version: lead.version });
+  }
+  return { v, sessions: { operator: operator!, dispatcher: dispatcher!, unit: unit! } };
+}
+
 export type UserPage = { context: BrowserContext; page: Page; errors: string[] };
 
 /** A new browser context (one per user) whose clock matches the server's; fails the test on page errors or CSP violations. */

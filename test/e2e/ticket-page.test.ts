@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, users } from '../../db/schema/index.ts';
 import { PNG } from '../setup/files.ts';
-import { apiSession, browserSuite, DEMO_PASSWORD, expectAccessible, screenshot, signIn } from './harness.ts';
+import { browserSuite, DEMO_PASSWORD, ticketAtDonghua, expectAccessible, screenshot, signIn } from './harness.ts';
 
 const suite = browserSuite();
-
-type Session = Awaited<ReturnType<typeof apiSession>>;
-async function ok(s: Session, method: string, path: string, body?: unknown) {
-  const r = await s(method, path, body);
-  expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
-  return r.body;
-}
 
 /** Uploads raw bytes as a browser would, signed in as `username` (cookie + CSRF). */
 async function upload(username: string, ticketId: number, bytes: Buffer, name: string) {
@@ -34,21 +27,7 @@ async function upload(username: string, ticketId: number, bytes: Buffer, name: s
 
 /** A ticket taken by operator1, dispatched to 东华街道, signed there, with the unit's photo attached. */
 async function ticketWithPhoto() {
-  const session = (username: string) => apiSession(suite.app.api.base, username);
-  const [operator, dispatcher, unit] = await Promise.all([session('operator1'), session('dispatcher1'), session('handler.s-donghua')]);
-  const cats = (await ok(operator, 'GET', '/api/categories')).items as { id: number; name: string }[];
-  const units = (await ok(dispatcher, 'GET', '/api/units')).items as { id: number; code: string }[];
-  let v = await ok(operator, 'POST', '/api/tickets', {
-    type: 'complaint',
-    categoryId: cats.find((c) => c.name === '垃圾清运')!.id,
-    content: '幸福里5号垃圾桶满溢三天无人清运',
-    address: '东城区东华街道幸福里5号',
-    caller: { name: '李女士', phone: '13911112222' },
-  });
-  if (v.status === 'awaiting_dispatch')
-    v = await ok(dispatcher, 'POST', `/api/tickets/${v.id}/dispatch`, { version: v.version, leadUnitId: units.find((u) => u.code === 's-donghua')!.id });
-  const lead = v.assignments.at(-1);
-  v = await ok(unit, 'POST', `/api/assignments/${lead.id}/sign`, { version: lead.version });
+  const { v } = await ticketAtDonghua(suite.app.api.base, '幸福里5号垃圾桶满溢三天无人清运', { sign: true });
   const photo = await upload('handler.s-donghua', v.id, PNG, '现场照片.png');
   return { id: v.id as number, number: v.number as string, photoId: photo.id };
 }
