@@ -33,6 +33,8 @@ export interface ServerToClientEvents {
   'ticket:event': (e: TicketEventMessage) => void;
   'caught-up': (info: CaughtUp) => void;
   'call:incoming': (call: IncomingCall) => void;
+  /** This user's notification centre changed (a new notification, or read elsewhere): refetch its count and list */
+  'inbox:changed': () => void;
 }
 
 export interface ClientToServerEvents {

@@ -32,6 +32,14 @@ export class EventBus {
     this.emitter.on('access-ended', fn);
     return () => this.emitter.off('access-ended', fn);
   }
+  /** Users with notification-centre rows new or marked read (after the commit): realtime tells their sockets, on every instance. */
+  inboxChanged(userIds: number[]): void {
+    if (userIds.length) this.emitter.emit('inbox', userIds);
+  }
+  onInboxChanged(fn: (userIds: number[]) => void): () => void {
+    this.emitter.on('inbox', fn);
+    return () => this.emitter.off('inbox', fn);
+  }
   /**
    * A call put through to an operator (the telephony hook): realtime pops the caller on that operator's screens,
    * on every instance. False when nothing listens (no realtime server attached to this process).

@@ -40,6 +40,7 @@ export const ERROR_MESSAGES = {
   ticket_not_found: { 'zh-CN': '未找到该工单，或您无权查看。', en: 'Ticket not found, or you may not see it.' },
   assignment_not_found: { 'zh-CN': '未找到该派单，或您无权查看。', en: 'Assignment not found, or you may not see it.' },
   user_not_found: { 'zh-CN': '未找到该用户。', en: 'User not found.' },
+  inbox_item_not_found: { 'zh-CN': '未找到该消息，或它不属于您。', en: 'Notification not found, or it is not yours.' },
   category_unknown: {
     'zh-CN': '诉求分类 {categoryId} 不存在或不是末级分类，请重新选择。',
     en: 'Category {categoryId} does not exist or is not a leaf; choose another.',

@@ -159,6 +159,8 @@ export async function attachRealtime(
   // A call put through to an operator (telephony): to their user room through the postgres adapter, so it reaches
   // the operator's screens on whichever instance holds them.
   const unsubscribeCallPop = deps.bus.onCallPop(({ userId, ...call }) => void io.to(rooms.user(userId)).emit('call:incoming', call));
+  // Notification-centre rows new or read: to those users' rooms through the postgres adapter (every instance).
+  const unsubscribeInbox = deps.bus.onInboxChanged((userIds) => void io.to(userIds.map(rooms.user)).emit('inbox:changed'));
   // Access ended (sign-out, sign-out everywhere, deactivation, a revoked token): the instance where it happened
   // disconnects the sockets in those rooms — through the postgres adapter, on every instance.
   const unsubscribeEnded = deps.bus.onAccessEnded((ended) => {
@@ -210,6 +212,7 @@ export async function attachRealtime(
       unsubscribe();
       unsubscribeEnded();
       unsubscribeCallPop();
+      unsubscribeInbox();
       io.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
       // pool.end() waits for every checked-out client, and the adapter never gives back a LISTEN client that

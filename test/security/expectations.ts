@@ -75,6 +75,11 @@ const assignment = (f: Fixtures, body: Record<string, unknown> = {}): Req => ({ 
 const empty = (): Req => ({ body: {} });
 const metricsQuery = (f: Fixtures): Req => ({ query: { unitId: String(f.units.streetA), period: 'month' } });
 
+/** The notification centre's rows are each user's own: an id none of theirs (here, any) is 404 to every person. */
+const notYours: Entry['expect'] = Object.fromEntries(
+  SUBJECTS.filter((s) => s !== 'anonymous' && s !== 'intake_client').map((s) => [s, { allow: false, status: 404, code: /^inbox_item_not_found$/ }]),
+);
+
 export const EXPECTATIONS: Record<string, Entry> = {
   // auth
   'POST /api/auth/login': { scope: 'global', req: empty },
@@ -268,6 +273,11 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'GET /api/drafts/:key': { scope: 'global', req: () => ({ params: { key: 'intake' } }) },
   'PUT /api/drafts/:key': { scope: 'global', req: () => ({ params: { key: 'intake' }, body: { body: { content: '安全测试草稿' } } }) },
   'DELETE /api/drafts/:key': { scope: 'global', req: () => ({ params: { key: 'intake' } }) },
+  // the notification centre (消息中心): the caller's own rows only
+  'GET /api/inbox': { scope: 'global', req: () => ({ query: { unread: 'true' } }) },
+  'GET /api/inbox/unread-count': { scope: 'global' },
+  'POST /api/inbox/:id/read': { scope: 'global', req: () => ({ params: { id: STALE } }), expect: notYours },
+  'POST /api/inbox/read-all': { scope: 'global', req: empty },
 };
 
 /**

@@ -23,6 +23,7 @@ import type { Db } from '../../../db/client.ts';
 import type { Deps, TxDeps, WithConfig } from '../../deps.ts';
 import type { PublishedEvent } from '../events.ts';
 import { audienceColumns, toPublished, type EventRow } from '../tickets/audience.ts';
+import { writeNotifications } from '../inbox/write.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import { isoText, jsonRows } from './batch-sql.ts';
 import { escalate, type ClaimedAssignment, type Firing, type MarksLeft } from './escalation.ts';
@@ -141,6 +142,7 @@ const write = (firings: Firing[], left: MarksLeft[], at: string, createdAt: stri
 /** One batch, one transaction, two statements: the claim, then the write; the events are published after the commit. */
 async function sweepBatch(deps: TxDeps, now: Date, batchSize: number): Promise<Omit<SweepResult, 'batches'>> {
   let pending: PublishedEvent[] = [];
+  let notified: number[] = [];
   const result = await deps.db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const rows = rowsOf<ClaimedAssignment>(await tx.execute(claim(now, batchSize)));
@@ -150,11 +152,17 @@ async function sweepBatch(deps: TxDeps, now: Date, batchSize: number): Promise<O
     const createdAt = deps.clock.now().toISOString();
     const written = rowsOf<EventRow & { level: string }>(await tx.execute(write(firings, left, now.toISOString(), createdAt)));
     pending = written.map((e) => toPublished(e, 'sla_warning', createdAt));
+    // The warnings' notification-centre rows: one more statement per batch, in its transaction.
+    notified = await writeNotifications(
+      tx,
+      written.map((e) => Number(e.id)),
+    );
     result.fired = written.length;
     result.overdue = written.filter((e) => e.level === 'overdue').length;
     return result;
   });
   deps.bus.publish(pending);
+  deps.bus.inboxChanged(notified);
   return result;
 }
 

@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { PublishedEvent } from '../events.ts';
 import type { TicketEventPayloads, TicketEventType } from '../../contract/events.ts';
 import type { TicketStatus } from '../../contract/vocab.ts';
+import { NOTIFYING_TYPES, writeNotifications } from '../inbox/write.ts';
 import { creatorOf, toPublished, unitPathsOf } from './audience.ts';
 
 /**
@@ -31,6 +32,7 @@ export type Recorder = <K extends TicketEventType>(actor: Actor | null, e: Event
  */
 export async function inTransaction<T>(deps: TxDeps, fn: (tx: Db, record: Recorder) => Promise<T>): Promise<T> {
   const pending: PublishedEvent[] = [];
+  const notified = new Set<number>();
   const result = await deps.db.transaction(async (tx) => {
     const record: Recorder = async (actor, e) => {
       const [row] = await tx
@@ -62,9 +64,12 @@ export async function inTransaction<T>(deps: TxDeps, fn: (tx: Db, record: Record
           paths: unitPathsOf(sql`${ticketEvents.ticketId}`),
         });
       pending.push(toPublished(row!, e.type, row!.createdAt.toISOString(), e.toStatus ?? null));
+      // Its notification-centre rows in the same transaction (a second round trip only for the types that notify).
+      if (NOTIFYING_TYPES.has(e.type)) for (const u of await writeNotifications(tx as unknown as Db, [row!.id])) notified.add(u);
     };
     return fn(tx as unknown as Db, record);
   });
   deps.bus.publish(pending);
+  deps.bus.inboxChanged([...notified]);
   return result;
 }

@@ -26,6 +26,7 @@ import { centreRoutes } from './centre.ts';
 import { supervisionRoutes } from './supervision.ts';
 import { triageRoutes } from './triage.ts';
 import { chainRoutes } from './chain.ts';
+import { inboxRoutes } from './inbox.ts';
 import { draftRoutes } from './drafts.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
@@ -59,5 +60,6 @@ export const apiRoutes: AnyRoute[] = [
   ...centreRoutes,
   ...supervisionRoutes,
   ...triageRoutes,
+  ...inboxRoutes,
   ...draftRoutes,
 ];
