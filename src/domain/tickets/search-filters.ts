@@ -1,4 +1,7 @@
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { assignmentRequests, assignments, tickets } from '../../../db/schema/index.ts';
+import { isCentre, isUnit, type Actor } from '../auth/actor.ts';
 import { URGENCIES, WARNING_LEVELS } from '../vocab.ts';
 import { commaList, listTicketsQuery } from './inputs.ts';
 
@@ -47,6 +50,8 @@ export const ticketFilters = listTicketsQuery.omit({ before: true, limit: true }
   closedFrom: day.optional(),
   closedTo: day.optional(),
   overdue: flag.optional(),
+  /** waiting for the user's own review (待我审核): see awaitingReviewOf */
+  awaitingReview: flag.optional(),
   sort: z.enum(SORTS).optional(),
 });
 export type TicketFilters = z.infer<typeof ticketFilters>;
@@ -61,6 +66,26 @@ export type TicketListQuery = z.infer<typeof ticketListQuery>;
 
 /** A saved view's filters: the list's filters, nothing else (unknown keys refused). */
 export const savedFilters = ticketFilters.strict();
+
+/**
+ * 待我审核: what waits for a decision by the actor's desk. The centre: replies, returns and terminations waiting in
+ * their review status, and top-level extension requests (pending beside the ticket's status) — the dispatch desk's
+ * review queues. A unit: its direct sub-assignments' replies and return / extension requests waiting for its
+ * decision (the chain workbench's `decisions`). Anyone else: nothing.
+ */
+export function awaitingReviewOf(actor: Actor): SQL {
+  if (isCentre(actor)) {
+    return sql`(${tickets.status} in ('awaiting_review', 'return_requested', 'termination_requested') or exists (select 1
+      from ${assignmentRequests} r join ${assignments} a on a.id = r.assignment_id
+      where r.ticket_id = ${tickets.id} and r.kind = 'extension' and r.status = 'pending' and a.parent_id is null))`;
+  }
+  if (!isUnit(actor)) return sql`false`;
+  return sql`${tickets.status} in ('in_progress', 'return_requested', 'termination_requested', 'awaiting_review') and exists (select 1
+    from ${assignments} s join ${assignments} p on p.id = s.parent_id
+    where s.ticket_id = ${tickets.id} and p.unit_id = ${actor.unitId} and s.status in ('awaiting_sign', 'in_progress', 'replied')
+      and (s.status = 'replied' or exists (select 1 from ${assignmentRequests} r
+        where r.assignment_id = s.id and r.status = 'pending' and r.kind in ('return', 'extension'))))`;
+}
 
 /** A Asia/Shanghai calendar day as an instant range [start, end). */
 export function shanghaiDay(d: string): { start: Date; end: Date } {

@@ -13,7 +13,7 @@ import { probesDigits } from '../privacy/phone-numbers.ts';
 import { readsAll } from './policy.ts';
 import { summary } from './presenter.ts';
 import { escapeLike, visibleTo } from './queries.ts';
-import { commaValues, dashedNumber, shanghaiDay, type Sort, type TicketFilters } from './search-filters.ts';
+import { awaitingReviewOf, commaValues, dashedNumber, shanghaiDay, type Sort, type TicketFilters } from './search-filters.ts';
 import { ticketQuery } from './search-terms.ts';
 import { WARNING_LEVELS } from '../vocab.ts';
 
@@ -89,6 +89,7 @@ export function filterWhere(actor: Actor, f: TicketFilters, now: Date): SQL[] {
     where.push(sql`${tickets.status} <> 'closed' and exists (select 1 from ${assignments} a where a.ticket_id = ${tickets.id}
       and a.status in ('awaiting_sign', 'in_progress') and a.complete_due_at < ${now.toISOString()}::timestamptz)`);
   }
+  if (f.awaitingReview === 'true') where.push(awaitingReviewOf(actor));
   return where;
 }
 
