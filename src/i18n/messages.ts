@@ -285,6 +285,10 @@ export const ERROR_MESSAGES = {
     en: 'Attachment {attachmentId} does not exist or does not belong to this ticket.',
   },
   metrics_range_invalid: { 'zh-CN': '统计区间的结束不能早于开始。', en: 'The end of the range cannot be before its start.' },
+  metrics_range_too_long: {
+    'zh-CN': '自定义统计区间过长：最多 {max} 天，请缩短区间或按年统计。',
+    en: 'The custom range is too long: at most {max} days; shorten it or use years.',
+  },
   metrics_range_too_large: {
     'zh-CN': '统计区间过长：最多 {max} 个周期，请缩短区间或改用更长的周期。',
     en: 'The range is too long: at most {max} periods; shorten it or use a longer period.',

@@ -128,7 +128,7 @@ describe('GET /api/metrics', () => {
     expectProblem(bad, 400, 'validation_failed');
     expect(bad.body.issues).toEqual([expect.objectContaining({ path: 'query.from' })]);
     expectProblem(await get('/api/metrics?period=day&from=2026-02-30', w.supervisor.token), 400, 'validation_failed');
-    expectProblem(await get('/api/metrics?period=quarter&from=2026-03', w.supervisor.token), 400, 'validation_failed');
+    expectProblem(await get('/api/metrics?period=quarter&from=2026-Q5', w.supervisor.token), 400, 'validation_failed');
     expectProblem(await get('/api/metrics?from=2026-03&groupBy=street', w.supervisor.token), 400, 'validation_failed');
     expectProblem(await get('/api/metrics?from=2026-03&to=2026-01', w.supervisor.token), 422, 'metrics_range_invalid');
     const long = await get('/api/metrics?period=day&from=2024-01-01&to=2026-03-01', w.supervisor.token);

@@ -211,7 +211,7 @@ describe('each clock counts for the unit that owned it (hand-computed)', () => {
     const streets = await rankings(
       deps.db,
       w.supervisor.actor,
-      { level: 'street', month: '2026-03', includeAppealed: false },
+      { level: 'street', period: 'month', from: '2026-03', includeAppealed: false },
       DEFAULT_METRIC_SETTINGS,
       'zh-CN',
     );
@@ -222,7 +222,7 @@ describe('each clock counts for the unit that owned it (hand-computed)', () => {
     const districts = await rankings(
       deps.db,
       w.supervisor.actor,
-      { level: 'district', month: '2026-03', includeAppealed: false },
+      { level: 'district', period: 'month', from: '2026-03', includeAppealed: false },
       DEFAULT_METRIC_SETTINGS,
       'zh-CN',
     );

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bucketOf, bucketOfDay, isoWeekLabel, resolveRange, weekStart } from '../../src/domain/metrics/periods.ts';
+import { bucketOf, bucketOfDay, comparisonRanges, isoWeekLabel, resolveRange, weekStart, yearEarlier } from '../../src/domain/metrics/periods.ts';
 import { type DomainError, ValidationError } from '../../src/domain/errors.ts';
+
+const code = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return [(e as DomainError).status, (e as DomainError).code];
+  }
+};
 
 describe('buckets', () => {
   it.each([
@@ -64,15 +72,60 @@ describe('ranges', () => {
     })() as ValidationError;
     expect(bad).toBeInstanceOf(ValidationError);
     expect(bad.issues.map((i) => i.path)).toEqual(['query.from', 'query.to']);
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return [(e as DomainError).status, (e as DomainError).code];
-      }
-    };
     expect(code(() => resolveRange('day', '2026-03-02', '2026-03-01'))).toEqual([422, 'metrics_range_invalid']);
     expect(code(() => resolveRange('day', '2025-01-01', '2026-03-01'))).toEqual([422, 'metrics_range_too_large']);
     expect(code(() => resolveRange('month', '2020-01', '2026-01'))).toEqual([422, 'metrics_range_too_large']);
+  });
+});
+
+describe('quarters, half-years, years and custom ranges', () => {
+  it.each([
+    ['quarter', '2026-Q1', { label: '2026-Q1', start: '2026-01-01', end: '2026-03-31' }],
+    ['quarter', '2026-08-15', { label: '2026-Q3', start: '2026-07-01', end: '2026-09-30' }],
+    ['quarter', '2024-02', { label: '2024-Q1', start: '2024-01-01', end: '2024-03-31' }],
+    ['half', '2026-H2', { label: '2026-H2', start: '2026-07-01', end: '2026-12-31' }],
+    ['half', '2026-06-30', { label: '2026-H1', start: '2026-01-01', end: '2026-06-30' }],
+    ['year', '2026', { label: '2026', start: '2026-01-01', end: '2026-12-31' }],
+    ['year', '2024-02-29', { label: '2024', start: '2024-01-01', end: '2024-12-31' }],
+    ['custom', '2026-05-04', { label: '2026-05-04', start: '2026-05-04', end: '2026-05-04' }],
+  ] as const)('%s %s', (period, value, bucket) => {
+    expect(bucketOf(period, value)).toEqual(bucket);
+  });
+
+  it.each([
+    ['quarter', '2026-Q0'],
+    ['quarter', '2026-Q5'],
+    ['half', '2026-H3'],
+    ['year', '226'],
+    ['custom', '2026-05'],
+  ] as const)('%s %s is not a valid value', (period, value) => {
+    expect(bucketOf(period, value)).toBeNull();
+  });
+
+  it('every day lies in its quarter, half-year and year', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }), (d) => {
+        const day = d.toISOString().slice(0, 10);
+        for (const p of ['quarter', 'half', 'year'] as const) {
+          const b = bucketOfDay(p, day);
+          expect(b.start <= day && day <= b.end).toBe(true);
+          expect(bucketOf(p, b.label)).toEqual(b);
+        }
+      }),
+    );
+  });
+
+  it('a custom range is one bucket; the comparisons are the span just before and the same dates a year earlier', () => {
+    const r = resolveRange('custom', '2026-02-01', '2026-05-20');
+    expect(r.buckets).toEqual([{ label: '2026-02-01~2026-05-20', start: '2026-02-01', end: '2026-05-20' }]);
+    expect(comparisonRanges('custom', r)).toEqual({ previous: { from: '2025-10-15', to: '2026-01-31' }, yearAgo: { from: '2025-02-01', to: '2025-05-20' } });
+    expect(comparisonRanges('quarter', resolveRange('quarter', '2026-Q1', '2026-Q2'))).toEqual({
+      previous: { from: '2025-07-01', to: '2025-10-01' },
+      yearAgo: { from: '2025-01-01', to: '2025-04-01' },
+    });
+    // The same ISO week a year earlier; 29 February a year earlier is the 28th.
+    expect(comparisonRanges('week', resolveRange('week', '2026-W14')).yearAgo).toEqual({ from: '2025-03-31', to: '2025-03-31' });
+    expect(yearEarlier('2024-02-29')).toBe('2023-02-28');
+    expect(code(() => resolveRange('custom', '2020-01-01', '2026-01-01'))).toEqual([422, 'metrics_range_too_long']);
   });
 });

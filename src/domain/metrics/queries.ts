@@ -14,7 +14,7 @@ import { rowsOf } from '../tickets/queries.ts';
 import { CHANNELS, type Channel, type UnitKind } from '../vocab.ts';
 import { COUNTERS, counterColumn, INTAKE_UNIT, zeroCounters, type Counters } from './counters.ts';
 import { computeMetrics, formulas, type MetricKey, type MetricSettings, type MetricValue } from './definitions.ts';
-import { bucketOfDay, resolveRange, type Bucket, type Period } from './periods.ts';
+import { bucketsOfRange, isWholeMonths, MONTHLY_PERIODS, resolveRange, type Bucket, type Period } from './periods.ts';
 import { GRAINS, pickGrain, SUBTREE_MONTHLY, type Grain } from './grains.ts';
 
 const UNIT_MONTHLY = GRAINS.find((g) => g.name === 'unit_monthly')!;
@@ -98,9 +98,11 @@ const plain = (alias: string) => sql.raw(COLUMNS.map(([, col]) => `${alias}.${co
 const packed = (alias: string) => sql.raw(`concat_ws(',', ${COLUMNS.map(([, col]) => `${alias}.${col}`).join(', ')}) as c`);
 
 /** The bucket's start as a date or timestamp (grouped on); returned as 'YYYY-MM-DD' text. */
-function bucketTime(period: Period, grain: Grain): SQL {
+function bucketTime(period: Period, grain: Grain, rangeStart: string): SQL {
   const time = sql.raw(`m.${grain.time}`);
-  if (period === 'day' || grain.time === 'month') return time;
+  if (period === 'custom') return sql`${rangeStart}::date`;
+  if (period === 'day' || (period === 'month' && grain.time === 'month')) return time;
+  if (period === 'half') return sql`make_date(extract(year from ${time})::int, case when extract(month from ${time}) <= 6 then 1 else 7 end, 1)`;
   return sql`date_trunc(${period}, ${time}::timestamp)`;
 }
 const bucketText = (alias: string) => sql.raw(`to_char(${alias}.t, 'YYYY-MM-DD')`);
@@ -135,7 +137,7 @@ export async function metricCounters(db: Db, actor: Actor, f: MetricsFilter) {
   const grain = pickGrain({
     unit: !!scope.path || !!f.level || f.groupBy === 'unit' || f.groupBy === 'level',
     category: f.categoryId !== undefined || f.groupBy === 'category',
-    monthly: f.period === 'month',
+    monthly: MONTHLY_PERIODS.has(f.period) || (f.period === 'custom' && isWholeMonths(range)),
   });
   const table = sql.raw(grain.tableName);
   const where: SQL[] = [sql`${sql.raw(`m.${grain.time}`)} between ${range.start} and ${range.end}`];
@@ -151,7 +153,7 @@ export async function metricCounters(db: Db, actor: Actor, f: MetricsFilter) {
   if (scope.path) where.push(sql`m.unit_id in (select id from ${units} where path like ${`${scope.path}%`})`);
   if (f.level && f.groupBy !== 'unit') where.push(sql`m.unit_id in (select id from ${units} where kind = ${f.level})`);
   const filter = sql.join(where, sql` and `);
-  const t = bucketTime(f.period, grain);
+  const t = bucketTime(f.period, grain, range.start);
 
   let raw: Raw[];
   if (!f.groupBy) {
@@ -187,7 +189,7 @@ export async function metricCounters(db: Db, actor: Actor, f: MetricsFilter) {
     if (f.level) unitWhere.push(sql`u.kind = ${f.level}`);
     raw = rowsOf<Raw>(
       await db.execute(sql`select ${bucketText('b')} as bucket, b.gid, ${packed('b')} from (
-        select m.month as t, m.unit_id as gid, ${sums('m')} from ${sql.raw(SUBTREE_MONTHLY.tableName)} m
+        select ${t} as t, m.unit_id as gid, ${sums('m')} from ${sql.raw(SUBTREE_MONTHLY.tableName)} m
         ${scope.path || f.level ? sql`join ${units} u on u.id = m.unit_id` : sql``}
         where ${sql.join(unitWhere, sql` and `)} group by 1, 2) b`),
     );
@@ -284,9 +286,10 @@ export async function metricsReport(db: Db, actor: Actor, f: MetricsFilter, sett
     locale,
   );
   const byBucket = new Map<string, Bucket>(range.buckets.map((b) => [b.start, b]));
+  const bucketOfDay = bucketsOfRange(f.period, range);
   const fs = formulas(settings);
   const out: { row: MetricsRow; sort: string }[] = rows.map((r) => {
-    const b = byBucket.get(r.bucket) ?? bucketOfDay(f.period, r.bucket);
+    const b = byBucket.get(r.bucket) ?? bucketOfDay(r.bucket);
     const g = r.gid === null ? undefined : names.get(String(r.gid));
     const { group, sort } = g ?? { group: { type: f.groupBy!, id: r.gid!, name: String(r.gid) }, sort: '' };
     const scoped: Partial<MetricsRow> = r.own

@@ -8,7 +8,7 @@ import { units } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Locale } from '../../i18n/messages.ts';
 import type { MetricKey, MetricSettings, MetricValue } from './definitions.ts';
-import { bucketOf } from './periods.ts';
+import { bucketOf, type Period } from './periods.ts';
 import { metricsReport, type RankedLevel } from './queries.ts';
 
 type RankedMetrics = Record<'response_rate' | 'solved_rate' | 'satisfaction_rate', MetricValue>;
@@ -22,6 +22,9 @@ export type RankedUnit = {
   own: { composite: number | null; metrics: RankedMetrics };
 };
 const RANKED_KEYS = ['response_rate', 'solved_rate', 'satisfaction_rate'] as const;
+/** Rankings come by month, quarter, half-year or year (the county reports quote quarterly and half-year places). */
+export const RANKING_PERIODS = ['month', 'quarter', 'half', 'year'] as const satisfies readonly Period[];
+export type RankingPeriod = (typeof RANKING_PERIODS)[number];
 
 /** The composite Σ wᵢ × rateᵢ ÷ Σ wᵢ (0–100) of one unit's figures, or the weighted rates it lacks. */
 function composite(metrics: Record<MetricKey, MetricValue>, w: MetricSettings['rankingWeights']) {
@@ -37,7 +40,7 @@ function composite(metrics: Record<MetricKey, MetricValue>, w: MetricSettings['r
 
 /**
  * Units of one level ranked by the composite Σ weight × rate ÷ Σ weight (0–100) of 响应率, 解决率, 满意率,
- * each over the unit's subtree for the month (含下级: along the chain each clock is its own unit's, so a
+ * each over the unit's subtree for the period (含下级: along the chain each clock is its own unit's, so a
  * district's subtree counts its own clocks and its streets' once each); its own figures (本级) come beside. A
  * unit with nothing due for a weighted component is not ranked (listed as unranked). Red list: the best; black
  * list: the worst (worst first); never overlapping.
@@ -45,14 +48,14 @@ function composite(metrics: Record<MetricKey, MetricValue>, w: MetricSettings['r
 export async function rankings(
   db: Db,
   actor: Actor,
-  q: { level: RankedLevel; month: string; includeAppealed: boolean },
+  q: { level: RankedLevel; period: RankingPeriod; from: string; includeAppealed: boolean },
   settings: MetricSettings,
   locale: Locale,
 ) {
   const report = await metricsReport(
     db,
     actor,
-    { period: 'month', from: q.month, groupBy: 'unit', level: q.level, includeAppealed: q.includeAppealed },
+    { period: q.period, from: q.from, groupBy: 'unit', level: q.level, includeAppealed: q.includeAppealed },
     settings,
     locale,
   );
@@ -79,9 +82,15 @@ export async function rankings(
   const withRank: RankedUnit[] = ranked.map((r, i) => ({ ...r, rank: i > 0 && ranked[i - 1]!.composite === r.composite ? 0 : i + 1 }));
   for (let i = 1; i < withRank.length; i++) if (withRank[i]!.rank === 0) withRank[i]!.rank = withRank[i - 1]!.rank;
   const n = Math.min(settings.rankingSize, Math.floor(withRank.length / 2));
+  const bucket = bucketOf(q.period, q.from)!;
   return {
     level: q.level,
-    month: bucketOf('month', q.month)?.label ?? q.month,
+    period: q.period,
+    bucket: bucket.label,
+    start: bucket.start,
+    end: bucket.end,
+    /** the month, for a monthly ranking (as before periods other than months existed) */
+    month: q.period === 'month' ? bucket.label : null,
     weights: w,
     ranked: withRank,
     red: withRank.slice(0, n),

@@ -17,7 +17,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { Locale } from '../../i18n/messages.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import type { MetricValue } from './definitions.ts';
-import { addDays, bucketOfDay, resolveRange, type Period } from './periods.ts';
+import { addDays, bucketsOfRange, resolveRange, type Period } from './periods.ts';
 import { scopeOf } from './queries.ts';
 
 export const TRIAGE_METRIC_KEYS = ['quick_reply_rate', 'triage_on_time_rate'] as const;
@@ -109,10 +109,11 @@ async function triageCounts(db: Db, actor: Actor, f: TriageFilter, kinds: string
 export async function triageReport(db: Db, actor: Actor, f: TriageFilter, settings: TriageSettingsIn, locale: Locale) {
   const { range, raw } = await triageCounts(db, actor, f, settings.kinds);
   const defs = triageDefinitions(settings);
+  const bucketOfDay = bucketsOfRange(f.period, range);
   const byKey = new Map<string, { bucket: string; unitId: number | null; counts: TriageCounts }>();
   if (!f.groupBy) for (const b of range.buckets) byKey.set(b.start, { bucket: b.start, unitId: null, counts: zero() });
   for (const r of raw) {
-    const bucket = bucketOfDay(f.period, r.day).start;
+    const bucket = bucketOfDay(r.day).start;
     const unitId = f.groupBy ? Number(r.unit_id) : null;
     const key = `${bucket}/${unitId}`;
     const row = byKey.get(f.groupBy ? key : bucket) ?? { bucket, unitId, counts: zero() };
@@ -130,7 +131,7 @@ export async function triageReport(db: Db, actor: Actor, f: TriageFilter, settin
     : [];
   const unitOf = new Map(names.map((u) => [Number(u.id), u]));
   const rows = [...byKey.values()].map((r) => {
-    const b = bucketOfDay(f.period, r.bucket);
+    const b = bucketOfDay(r.bucket);
     const u = r.unitId === null ? undefined : unitOf.get(r.unitId);
     return {
       bucket: b.label,

@@ -200,7 +200,7 @@ async function levelFigures(db: Db, month: string, settings: MetricSettings): Pr
   const actor = systemActor('supervisor');
   const out: LevelFigure[] = [];
   for (const level of RANKED_LEVELS) {
-    const r = await rankings(db, actor, { level, month, includeAppealed: false }, settings, LOCALE);
+    const r = await rankings(db, actor, { level, period: 'month', from: month, includeAppealed: false }, settings, LOCALE);
     if (r.ranked.length + r.unranked.length === 0) continue;
     const report = await metricsReport(db, actor, { period: 'month', from: month, groupBy: 'unit', level, includeAppealed: false }, settings, LOCALE);
     const rowOf = new Map(report.rows.map((x) => [Number(x.group!.id), x]));

@@ -3,8 +3,10 @@ import { shanghaiDate } from '../../domain/clock.ts';
 import { metricsCsv } from '../../domain/metrics/csv.ts';
 import { formulas, METRIC_KEYS, type MetricSettings } from '../../domain/metrics/definitions.ts';
 import { PERIODS } from '../../domain/metrics/periods.ts';
-import { GROUP_BYS, metricsReport, RANKED_LEVELS, type MetricsFilter } from '../../domain/metrics/queries.ts';
-import { rankings } from '../../domain/metrics/rankings.ts';
+import { GROUP_BYS, RANKED_LEVELS, type MetricsFilter } from '../../domain/metrics/queries.ts';
+import { comparedReport } from '../../domain/metrics/compare.ts';
+import { periodSummary } from '../../domain/metrics/summary.ts';
+import { RANKING_PERIODS, rankings } from '../../domain/metrics/rankings.ts';
 import { rollupFreshness } from '../../domain/metrics/rollup.ts';
 import { loadMetricSettings, metricSettingsPatch, updateMetricSettings } from '../../domain/metrics/settings.ts';
 import { CHANNELS, UNIT_ROLES, type Role } from '../../domain/vocab.ts';
@@ -25,7 +27,10 @@ const flag = z.enum(['true', 'false']).default('false');
 const metricsQuery = z
   .object({
     period: z.enum(PERIODS).default('month'),
-    /** day: YYYY-MM-DD · week: YYYY-Www or a date in it · month: YYYY-MM; default: the current one */
+    /**
+     * day: YYYY-MM-DD · week: YYYY-Www · month: YYYY-MM · quarter: YYYY-Qn · half: YYYY-H1/H2 · year: YYYY (each also
+     * as a date inside it) · custom: YYYY-MM-DD, the range from..to being one bucket; default: the current one
+     */
     from: z.string().max(10).optional(),
     /** the last bucket, same format (default: from) */
     to: z.string().max(10).optional(),
@@ -39,6 +44,8 @@ const metricsQuery = z
     channel: z.enum(CHANNELS).optional(),
     /** count tickets exempted by approved appeals too (default: assessment figures, without them) */
     includeAppealed: flag,
+    /** each row with the previous period's figures (环比) and the same period a year earlier (同比) */
+    compare: flag,
   })
   .strict();
 type MetricsQuery = z.infer<typeof metricsQuery>;
@@ -66,7 +73,7 @@ function filterOf(q: MetricsQuery, now: Date): MetricsFilter {
 async function report(deps: Deps, actor: Actor, q: MetricsQuery, locale: Locale) {
   const settings = await loadMetricSettings(deps.db);
   const filter = filterOf(q, deps.clock.now());
-  const r = await metricsReport(readerOf(deps), actor, filter, settings, locale);
+  const r = await comparedReport(readerOf(deps), actor, filter, settings, locale, q.compare === 'true');
   return { filter, settings, ...r };
 }
 
@@ -78,7 +85,7 @@ export const metricRoutes: AnyRoute[] = [
     method: 'get',
     path: '/api/metrics',
     summary:
-      'The rates of docs/domain.md §7 per period (day / week / month, Asia/Shanghai), optionally grouped by unit (its subtree, 含下级, with its own figures, 本级, in `own`), category, channel or unit level; each as {value, numerator, denominator, definition}. From the rollups (see freshness).',
+      'The rates of docs/domain.md §7 per period (day / week / month / quarter / half-year / year, or one custom range; Asia/Shanghai), with compare=true beside the previous period and the same period a year earlier, optionally grouped by unit (its subtree, 含下级, with its own figures, 本级, in `own`), category, channel or unit level; each as {value, numerator, denominator, definition}. From the rollups (see freshness).',
     tag: 'metrics',
     access: READERS,
     query: metricsQuery,
@@ -101,6 +108,7 @@ export const metricRoutes: AnyRoute[] = [
           settings: r.settings,
           freshness: await rollupFreshness(readerOf(deps)),
           metrics: METRIC_KEYS,
+          comparisons: r.comparisons,
           rows: r.rows,
         },
       };
@@ -128,13 +136,17 @@ export const metricRoutes: AnyRoute[] = [
     method: 'get',
     path: '/api/metrics/rankings',
     summary:
-      'Red and black lists (红黑榜) of one unit level for a month, by the weighted composite of 响应率, 解决率 and 满意率 (default 30/35/35) over each unit’s subtree (含下级), its own figures (本级) beside',
+      'Red and black lists (红黑榜) of one unit level for a month, quarter, half-year or year, by the weighted composite of 响应率, 解决率 and 满意率 (default 30/35/35) over each unit’s subtree (含下级), its own figures (本级) beside',
     tag: 'metrics',
     access: ['supervisor', 'admin'],
     query: z
       .object({
         level: z.enum(RANKED_LEVELS),
-        /** YYYY-MM; default: the current month */
+        /** month (default), quarter, half (half-year) or year */
+        period: z.enum(RANKING_PERIODS).default('month'),
+        /** the period: 2026-03, 2026-Q1, 2026-H1, 2026, or any date in it; default: the current one */
+        from: z.string().max(10).optional(),
+        /** YYYY-MM: the same as period=month&from=YYYY-MM (kept for existing callers) */
         month: z
           .string()
           .regex(/^\d{4}-\d{2}$/)
@@ -145,9 +157,40 @@ export const metricRoutes: AnyRoute[] = [
     handler: async ({ deps, actor, query, ctx }) => {
       const locale = pickLocale(ctx.get('accept-language'));
       const settings = await loadMetricSettings(deps.db);
-      const month = query.month ?? shanghaiDate(deps.clock.now()).slice(0, 7);
-      const r = await rankings(readerOf(deps), actor, { level: query.level, month, includeAppealed: query.includeAppealed === 'true' }, settings, locale);
+      const period = query.month ? 'month' : query.period;
+      const from = query.month ?? query.from ?? shanghaiDate(deps.clock.now());
+      const r = await rankings(
+        readerOf(deps),
+        actor,
+        { level: query.level, period, from, includeAppealed: query.includeAppealed === 'true' },
+        settings,
+        locale,
+      );
       return { body: { ...r, size: settings.rankingSize, freshness: await rollupFreshness(readerOf(deps)) } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/metrics/summary',
+    summary:
+      'One period’s summary sentence, as the county reports open with (上半年受理热线工单N件，办结率…，回复率…，满意率…): the city, or a unit with everything below it (a unit user: their own by default), with 满意率 against the same period a year earlier and, for a ranked unit, its place in its level',
+    tag: 'metrics',
+    access: READERS,
+    query: z
+      .object({
+        period: z.enum(PERIODS).default('half'),
+        from: z.string().max(10).optional(),
+        /** custom only: the range's last day */
+        to: z.string().max(10).optional(),
+        unitId: intId.optional(),
+      })
+      .strict(),
+    handler: async ({ deps, actor, query, ctx }) => {
+      const locale = pickLocale(ctx.get('accept-language'));
+      const settings = await loadMetricSettings(deps.db);
+      const from = query.from ?? shanghaiDate(deps.clock.now());
+      const to = query.period === 'custom' ? query.to : undefined;
+      return { body: await periodSummary(readerOf(deps), actor, { period: query.period, from, to, unitId: query.unitId }, settings, locale) };
     },
   }),
   route({
