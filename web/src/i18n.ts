@@ -22,6 +22,7 @@ import triage from './i18n/triage.ts';
 import bulk from './i18n/bulk.ts';
 import help from './i18n/help.ts';
 import ticketPage from './i18n/ticket-page.ts';
+import inbox from './i18n/inbox.ts';
 
 const MODULES = [
   common,
@@ -43,6 +44,7 @@ const MODULES = [
   bulk,
   help,
   ticketPage,
+  inbox,
 ] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;

@@ -14,6 +14,7 @@ const eventListeners = new Set<(e: TicketEventMessage) => void>();
 const resyncListeners = new Set<() => void>();
 const callListeners = new Set<(c: IncomingCall) => void>();
 const statusListeners = new Set<(s: LiveStatus) => void>();
+const inboxListeners = new Set<() => void>();
 
 function setStatus(s: LiveStatus) {
   status = s;
@@ -55,6 +56,14 @@ export function connectLive() {
   });
   socket.on('call:incoming', (c) => {
     for (const l of callListeners) l(c);
+  });
+  // The user's notification centre changed (new rows, or read elsewhere); on every (re)connect too, as
+  // changes while the socket was away are not replayed.
+  socket.on('inbox:changed', () => {
+    for (const l of inboxListeners) l();
+  });
+  socket.on('connect', () => {
+    for (const l of inboxListeners) l();
   });
 }
 
@@ -98,15 +107,21 @@ export function useTicketEvents(onEvent: (e: TicketEventMessage) => void, onResy
   }, []);
 }
 
-export function useIncomingCalls(fn: (c: IncomingCall) => void) {
+/** Keeps `fn` (its latest version) in `listeners` while the component is mounted. */
+function useListener<A extends unknown[]>(listeners: Set<(...a: A) => void>, fn: (...a: A) => void) {
   const ref = useRef(fn);
   ref.current = fn;
   useEffect(() => {
-    const l = (c: IncomingCall) => ref.current(c);
-    callListeners.add(l);
-    return () => void callListeners.delete(l);
+    const l = (...a: A) => ref.current(...a);
+    listeners.add(l);
+    return () => void listeners.delete(l);
   }, []);
 }
+
+export const useIncomingCalls = (fn: (c: IncomingCall) => void) => useListener(callListeners, fn);
+
+/** Calls `fn` whenever the signed-in user's notification centre changed ('inbox:changed', or a reconnect). */
+export const useInboxChanged = (fn: () => void) => useListener(inboxListeners, fn);
 
 export function useLiveStatus(): LiveStatus {
   const [s, set] = useState(status);

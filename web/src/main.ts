@@ -12,6 +12,7 @@ import { Announcer, lbl } from './ui/common.ts';
 import { CalendarBanner } from './ui/calendar-banner.ts';
 import { setDraftOwner } from './ui/draft.ts';
 import { ShortcutsHelp } from './ui/shortcuts-help.ts';
+import { InboxBell } from './ui/inbox-bell.ts';
 import { Login } from './screens/login.ts';
 import { Intake } from './screens/intake/index.ts';
 import { Dispatch } from './screens/dispatch.ts';
@@ -138,6 +139,7 @@ function Shell(props: { session: SessionInfo; current: string; onLogout: () => v
           : null
       }
       <span class="spacer"></span>
+      <${InboxBell} />
       <span class=${`live live-${live}`} role="status" data-live=${live}>${lbl('live', live)}</span>
       <span class="who">${user.displayName} · ${lbl('role', user.role)}</span>
       <button

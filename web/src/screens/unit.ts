@@ -93,9 +93,10 @@ export function UnitDesk({ session }: { session: SessionInfo }) {
       else m.delete(ticketId);
       return m;
     });
-    if (v && mine && !had && type === 'dispatch') {
+    // A reopened ticket (重办) comes back like a new dispatch: flagged and announced.
+    if (v && mine && ((!had && type === 'dispatch') || type === 'reopen')) {
       setFresh((f) => new Set(f).add(ticketId));
-      announce(t('unit.newDispatch', { number: v.number }));
+      announce(t(type === 'reopen' ? 'inbox.redoAnnounce' : 'unit.newDispatch', { number: v.number }));
     }
   };
   useTicketEvents(
@@ -144,6 +145,7 @@ export function UnitDesk({ session }: { session: SessionInfo }) {
                         }}
                       >
                         ${fresh.has(view.id) ? html`<span class="badge new">${t('unit.new')}</span>` : null}
+                        ${view.redoCount > 0 ? html`<span class="badge redo" data-redo=${view.redoCount}>${t('inbox.redo')}</span>` : null}
                         <span class="mono">${view.number}</span> <${StatusBadge} status=${a.status} />
                         ${view.urgency !== 'normal' ? html`<span class=${`badge urg-${view.urgency}`}>${lbl('urgency', view.urgency)}</span>` : null}
                         <span class="title">${view.title}</span>
