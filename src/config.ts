@@ -161,6 +161,8 @@ const Env = z
     SUPERVISION_ESCALATE_WORKING_DAYS: z.coerce.number().int().positive().max(30).default(1),
     /** … and this many working days after that escalation, an accountability item (追责) is recorded on the unit */
     ACCOUNTABILITY_AFTER_WORKING_DAYS: z.coerce.number().int().positive().max(60).default(3),
+    /** Bad reviews posted by the 好差评 system (POST /api/bad-reviews) without a categoryId go to the leaf category of this name */
+    BAD_REVIEW_CATEGORY: z.string().min(1).default('窗口服务'),
     /** Metrics rollup: when it runs (node-cron, Asia/Shanghai) and how many events one transaction counts */
     METRICS_ROLLUP_CRON: z.string().default('* * * * *'),
     METRICS_ROLLUP_BATCH_SIZE: z.coerce.number().int().positive().max(20_000).default(2000),

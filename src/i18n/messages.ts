@@ -122,6 +122,14 @@ export const ERROR_MESSAGES = {
     'zh-CN': '当前状态为“{status}”，不能执行“{action}”。',
     en: 'The current status is "{status}"; "{action}" is not possible now.',
   },
+  bad_review_category_unset: {
+    'zh-CN': '差评未指定诉求分类，且找不到名为“{name}”的末级分类：请在请求中给出 categoryId，或由管理员设置 BAD_REVIEW_CATEGORY。',
+    en: 'The bad review names no category and there is no leaf category named "{name}": send categoryId, or have an admin set BAD_REVIEW_CATEGORY.',
+  },
+  bad_review_reference_reused: {
+    'zh-CN': '评价编号 {reference} 已提交过内容不同的差评；同一评价请原样重发，新评价请使用新的编号。',
+    en: 'Review {reference} was already posted with different content; resend the same review unchanged, or use a new reference for a new one.',
+  },
   idempotency_key_reused: {
     'zh-CN': '该 Idempotency-Key 已用于内容不同的请求，请为新请求使用新的键。',
     en: 'This Idempotency-Key was used for a different request; use a new key for a new request.',

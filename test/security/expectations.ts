@@ -94,6 +94,7 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'PUT /api/kb/:id': { scope: 'global', req: (f) => ({ params: { id: f.kb }, body: {} }) },
   // tickets
   'POST /api/tickets': { scope: 'global', req: empty },
+  'POST /api/bad-reviews': { scope: 'global', req: empty },
   'GET /api/tickets': { scope: 'global', req: () => ({ query: { limit: '200' } }) },
   'GET /api/tickets/export': { scope: 'global', req: () => ({ query: { format: 'csv' } }) },
   // saved views: each user's own (another user's view is 404: test/http/views.test.ts); ids 0 are refused before the lookup

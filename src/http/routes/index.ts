@@ -27,6 +27,7 @@ import { supervisionRoutes } from './supervision.ts';
 import { triageRoutes } from './triage.ts';
 import { chainRoutes } from './chain.ts';
 import { inboxRoutes } from './inbox.ts';
+import { badReviewRoutes } from './bad-reviews.ts';
 import { draftRoutes } from './drafts.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
@@ -61,5 +62,6 @@ export const apiRoutes: AnyRoute[] = [
   ...supervisionRoutes,
   ...triageRoutes,
   ...inboxRoutes,
+  ...badReviewRoutes,
   ...draftRoutes,
 ];

@@ -107,7 +107,7 @@ export async function createTicket(
   deps: IntakeDeps,
   actor: Actor,
   input: CreateTicketInput,
-  opts: { idempotencyKey?: string; channel?: Extract<Channel, 'online' | 'open311'> } = {},
+  opts: { idempotencyKey?: string; channel?: Extract<Channel, 'online' | 'open311' | 'bad_review'> } = {},
 ): Promise<IntakeResult> {
   // An intake client is a gateway that says which public door a request came through (its portal, Open311);
   // staff channels follow from the role.
