@@ -5,11 +5,12 @@
  * socket.io-client; no sleeps: absence is checked after a later event to the same sockets has arrived.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io as connectClient, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { Database } from '../../db/client.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
 import { callBody, makeWorld, type TestUser, type World } from '../setup/world.ts';
+import { listenInbox } from './inbox-sockets.ts';
 
 let database: Database & { url?: string };
 let deps: TestDeps;
@@ -29,28 +30,10 @@ afterAll(async () => {
   await database?.close();
 });
 
-/** A socket of `user` counting the 'inbox:changed' it receives; `next(n)` resolves when it has seen n. */
 async function listen(user: TestUser) {
-  const s = connectClient(api.base, { auth: { token: user.token }, transports: ['websocket'], reconnection: false, forceNew: true });
-  sockets.push(s);
-  await new Promise<void>((resolve, reject) => {
-    s.once('connect', () => resolve());
-    s.once('connect_error', reject);
-  });
-  const seen = { n: 0, waiters: [] as { n: number; resolve: () => void }[] };
-  s.on('inbox:changed', () => {
-    seen.n++;
-    for (const wt of seen.waiters.filter((x) => x.n <= seen.n)) wt.resolve();
-  });
-  return {
-    count: () => seen.n,
-    next: (n: number, ms = 5000) =>
-      new Promise<void>((resolve, reject) => {
-        if (seen.n >= n) return resolve();
-        const t = setTimeout(() => reject(new Error(`${user.username}: ${seen.n} of ${n} inbox:changed in ${ms} ms`)), ms);
-        seen.waiters.push({ n, resolve: () => (clearTimeout(t), resolve()) });
-      }),
-  };
+  const l = await listenInbox(api.base, user.token, user.username);
+  sockets.push(l.socket);
+  return l;
 }
 
 async function call(user: TestUser, method: string, path: string, body?: unknown) {
