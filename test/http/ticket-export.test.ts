@@ -129,7 +129,7 @@ describe('audit and size', () => {
   });
 
   it('writes a result larger than a page page by page (keyset), every row once', async () => {
-    const stream = await exportTickets(deps.db, w.dispatcher.actor, {}, 'csv', deps.clock.now(), 1);
+    const stream = await exportTickets(deps.db, w.dispatcher.actor, {}, 'csv', deps.clock.now(), { pageSize: 1 });
     const chunks: Buffer[] = [];
     for await (const c of stream) chunks.push(Buffer.from(c));
     const numbers = csvLines(Buffer.concat(chunks))

@@ -16,8 +16,11 @@ import { shanghaiMinute } from '../clock.ts';
 import { BOM, cell } from '../metrics/csv.ts';
 import type { TicketFilters } from './search-filters.ts';
 import { presentList, searchTickets } from './search.ts';
+import { TIMING_HEADERS, timingsOf } from './export-timings.ts';
 
 export type ExportFormat = 'csv' | 'xlsx';
+/** `timings`: each row also has the ticket's timings and outcome (export-timings.ts) */
+export type ExportDetail = 'timings';
 export const EXPORT_PAGE = 500;
 
 const HEADERS = ['工单编号', '标题', '状态', '渠道', '紧急程度', '预警', '分类', '主办单位', '受理时间', '办结时限', '办结时间', '诉求人', '联系电话', '地址'];
@@ -47,8 +50,8 @@ function line(i: Item): string[] {
 
 type Sink = { write(cells: string[]): void; end(): Promise<void> };
 
-function csvSink(out: PassThrough): Sink {
-  out.write(`${BOM}${HEADERS.map(cell).join(',')}\r\n`);
+function csvSink(out: PassThrough, headers: string[]): Sink {
+  out.write(`${BOM}${headers.map(cell).join(',')}\r\n`);
   return {
     write: (cells) => out.write(`${cells.map(cell).join(',')}\r\n`),
     end: async () => {
@@ -57,10 +60,10 @@ function csvSink(out: PassThrough): Sink {
   };
 }
 
-function xlsxSink(out: PassThrough): Sink {
+function xlsxSink(out: PassThrough, headers: string[]): Sink {
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   const sheet = book.addWorksheet('工单');
-  sheet.addRow(HEADERS).commit();
+  sheet.addRow(headers).commit();
   return {
     write: (cells) => sheet.addRow(cells).commit(),
     end: async () => {
@@ -70,15 +73,31 @@ function xlsxSink(out: PassThrough): Sink {
   };
 }
 
-export async function exportTickets(db: Db, actor: Actor, filters: TicketFilters, format: ExportFormat, now: Date, pageSize = EXPORT_PAGE): Promise<Readable> {
+export async function exportTickets(
+  db: Db,
+  actor: Actor,
+  filters: TicketFilters,
+  format: ExportFormat,
+  now: Date,
+  opts: { detail?: ExportDetail; pageSize?: number } = {},
+): Promise<Readable> {
+  const pageSize = opts.pageSize ?? EXPORT_PAGE;
   // Read the first page now: a refused filter (403 / 422) is thrown here, before any byte is sent.
   let page = await searchTickets(db, actor, { filters, limit: pageSize }, now);
   const out = new PassThrough();
-  const sink = format === 'csv' ? csvSink(out) : xlsxSink(out);
+  const headers = opts.detail === 'timings' ? [...HEADERS, ...TIMING_HEADERS] : HEADERS;
+  const sink = format === 'csv' ? csvSink(out, headers) : xlsxSink(out, headers);
   void (async () => {
     let rows = 0;
     for (;;) {
-      for (const item of await presentList(db, actor, page.rows)) sink.write(line(item));
+      const timings =
+        opts.detail === 'timings'
+          ? await timingsOf(
+              db,
+              page.rows.map((r) => Number(r.id)),
+            )
+          : null;
+      for (const item of await presentList(db, actor, page.rows)) sink.write(timings ? [...line(item), ...(timings.get(item.id) ?? [])] : line(item));
       rows += page.rows.length;
       if (!page.nextCursor) break;
       // A slow client holds the next page back (the stream's buffer, not memory, bounds what waits).
@@ -86,7 +105,7 @@ export async function exportTickets(db: Db, actor: Actor, filters: TicketFilters
       page = await searchTickets(db, actor, { filters, cursor: page.nextCursor, limit: pageSize }, now);
     }
     // Audited before the last bytes go, so a finished download always has its entry.
-    await audit(db, actor, 'tickets_export', null, { format, filters, rows });
+    await audit(db, actor, 'tickets_export', null, { format, filters, detail: opts.detail ?? null, rows });
     await sink.end();
   })().catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
   return out;

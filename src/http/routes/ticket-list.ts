@@ -6,7 +6,11 @@ import { CENTRE_ROLES, UNIT_ROLES, type Role } from '../../domain/vocab.ts';
 import { route, type AnyRoute } from '../route.ts';
 
 const READERS: Role[] = [...CENTRE_ROLES, ...UNIT_ROLES, 'intake_client'];
-const exportQuery = ticketFilters.extend({ format: z.enum(['csv', 'xlsx']) });
+const exportQuery = ticketFilters.extend({
+  format: z.enum(['csv', 'xlsx']),
+  /** timings: each row also has first contact, first reply, outcome, last callback, attempts, solved, satisfaction */
+  detail: z.enum(['timings']).optional(),
+});
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 
 /** The ticket list, search and export (registered before /api/tickets/:id, so "export" is not read as an id). */
@@ -37,14 +41,15 @@ export const ticketListRoutes: AnyRoute[] = [
   route({
     method: 'get',
     path: '/api/tickets/export',
-    summary: 'The list (same filters, scope and masking) as a streamed CSV (UTF-8 with BOM) or XLSX file; audited (tickets_export)',
+    summary:
+      'The list (same filters, scope and masking) as a streamed CSV (UTF-8 with BOM) or XLSX file, with detail=timings a row per ticket with its timings, outcome and callback answer (e.g. a period by receivedFrom/receivedTo); audited (tickets_export)',
     tag: 'tickets',
     access: READERS,
     query: exportQuery,
     responseDescription: 'text/csv or an XLSX workbook',
     handler: async ({ deps, actor, query }) => {
-      const { format, ...filters } = query;
-      const stream = await exportTickets(deps.db, actor, filters, format, deps.clock.now());
+      const { format, detail, ...filters } = query;
+      const stream = await exportTickets(deps.db, actor, filters, format, deps.clock.now(), { detail });
       const name = `tickets-${deps.clock.now().toISOString().slice(0, 10)}.${format}`;
       return {
         body: stream,
