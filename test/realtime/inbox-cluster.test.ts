@@ -4,58 +4,31 @@
  * tells the unit's users whose sockets are on instance B ('inbox:changed'), and nobody else's; a notification marked
  * read through B tells the user's tab on A. B's bus never hears of A's commands, so only the adapter can carry it.
  *
- * Like session-end-cluster.test.ts it needs PostgreSQL (the adapter uses LISTEN/NOTIFY): with DATABASE_URL a clone of
- * the run's template; without it a throw-away server of its own (test/setup/postgres.ts) — never a skip.
+ * PostgreSQL on both passes (./cluster.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { connect, migrate, type Database } from '../../db/client.ts';
-import { startPgServer, type PgServer } from '../setup/postgres.ts';
-import { driver, freshDatabase, makeDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
+import type { Api } from '../setup/server.ts';
 import { callBody, makeWorld, type TestUser, type World } from '../setup/world.ts';
+import { startCluster, type Cluster } from './cluster.ts';
 import { listenInbox } from './inbox-sockets.ts';
 
-let pgServer: PgServer | null = null;
-let primary: Database & { url?: string };
-const instances: { database: Database; api: Api }[] = [];
+let cluster: Cluster;
 let a: Api, b: Api;
 let w: World;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  let url: string;
-  if (driver === 'postgres') {
-    primary = await freshDatabase();
-    url = primary.url!;
-  } else {
-    pgServer = startPgServer();
-    url = pgServer.url;
-    primary = await connect({ url, max: 2 });
-    await migrate(primary, url);
-  }
-  const start = async (name: string) => {
-    const database = await connect({ url, max: 4 });
-    const deps = makeDeps(database, { DATABASE_URL: url, INSTANCE_ID: name });
-    expect(deps.database.driver).toBe('postgres');
-    const api = await startApi(deps, { realtime: true });
-    instances.push({ database, api });
-    return { api, deps };
-  };
-  const first = await start('a');
+  cluster = await startCluster();
+  const first = await cluster.start('a');
   a = first.api;
-  b = (await start('b')).api;
+  b = (await cluster.start('b')).api;
   w = await makeWorld(first.deps.db);
 }, 120_000);
 
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
-  for (const i of instances) {
-    await i.api.close();
-    await i.database.close();
-  }
-  await primary?.close();
-  pgServer?.stop();
+  await cluster?.close();
 }, 60_000);
 
 async function listen(on: Api, user: TestUser) {

@@ -13,20 +13,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { connect, migrate, type Database } from '../../db/client.ts';
 import { apiTokens, sessions } from '../../db/schema/index.ts';
 import { hashToken } from '../../src/domain/auth/tokens.ts';
-import { startPgServer, type PgServer } from '../setup/postgres.ts';
-import { driver, freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
+import { driver } from '../setup/db.ts';
 import { makeUser, makeWorld, type World } from '../setup/world.ts';
 import { cutWithin, signIn, signOut, socketPool, staysConnected, type SignIn } from './session-sockets.ts';
+import { startCluster, type Cluster, type Instance } from './cluster.ts';
 
-type Instance = { name: string; database: Database; deps: TestDeps; api: Api };
-
-let pgServer: PgServer | null = null;
-let primary: Database & { url?: string };
-const instances: Instance[] = [];
+let cluster: Cluster;
 let a: Instance, b: Instance, c: Instance;
 let w: World;
 const pool = socketPool();
@@ -35,25 +29,8 @@ const CUT_MS = 5000;
 const latencies: Record<string, number> = {};
 
 beforeAll(async () => {
-  let url: string;
-  if (driver === 'postgres') {
-    primary = await freshDatabase();
-    url = primary.url!;
-  } else {
-    pgServer = startPgServer();
-    url = pgServer.url;
-    primary = await connect({ url, max: 2 });
-    await migrate(primary, url);
-  }
-  const start = async (name: string, recheckMs: number): Promise<Instance> => {
-    const database = await connect({ url, max: 4 });
-    const deps = makeDeps(database, { DATABASE_URL: url, INSTANCE_ID: name, SOCKET_RECHECK_MS: recheckMs });
-    expect(deps.database.driver).toBe('postgres');
-    const api = await startApi(deps, { realtime: true });
-    const i = { name, database, deps, api };
-    instances.push(i);
-    return i;
-  };
+  cluster = await startCluster();
+  const start = (name: string, recheckMs: number) => cluster.start(name, { SOCKET_RECHECK_MS: recheckMs });
   a = await start('a', 300_000);
   b = await start('b', 300_000);
   c = await start('c', 250);
@@ -62,12 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   pool.closeAll();
-  for (const i of instances) {
-    await i.api.close();
-    await i.database.close();
-  }
-  await primary?.close();
-  pgServer?.stop();
+  await cluster?.close();
   console.log(
     `[realtime] sessions end across instances (${driver === 'postgres' ? 'CI PostgreSQL' : 'own PostgreSQL server'}): ${Object.entries(latencies)
       .map(([k, ms]) => `${k} ${ms} ms`)
