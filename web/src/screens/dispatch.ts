@@ -203,6 +203,13 @@ function DispatchForm({ view, act, busy, can, error }: ActProps) {
   const [declineReason, setDeclineReason] = useState('');
   const [mergeNumber, setMergeNumber] = useState('');
   const [mergeError, setMergeError] = useState<unknown>(null);
+  // 不予受理: the reason is kept as this ticket's dispatch draft until the ticket is declined.
+  const declineDraft = useFormDraft(
+    `dispatch:${view.id}`,
+    { declineReason },
+    (b) => setDeclineReason(String(b.declineReason ?? '')),
+    (v) => !v.declineReason.trim(),
+  );
   useEffect(() => {
     get<Page<Unit>>('/api/units').then(
       (r) => setUnits(r.items),
@@ -303,7 +310,7 @@ function DispatchForm({ view, act, busy, can, error }: ActProps) {
     </form>
     ${
       can('decline')
-        ? html`<form class="card inline" aria-label=${t('dispatch.decline')} onSubmit=${(e: Event) => (e.preventDefault(), void act('decline', { reason: declineReason }, 'dispatch.declined'))}>
+        ? html`<form class="card inline" aria-label=${t('dispatch.decline')} onSubmit=${async (e: Event) => (e.preventDefault(), (await act('decline', { reason: declineReason }, 'dispatch.declined')) && declineDraft.clear())}>
           <div class="field"><label for="dp-decline">${t('dispatch.declineReason')}</label><input id="dp-decline" required value=${declineReason} onInput=${(e: Event) => setDeclineReason((e.target as HTMLInputElement).value)} /></div>
           <button type="submit" disabled=${busy}>${t('dispatch.decline')}</button>
         </form>`
@@ -324,11 +331,20 @@ function DispatchForm({ view, act, busy, can, error }: ActProps) {
 /** Return, extension and termination requests: approve or reject, with a note. */
 function Review({ view, act, busy, kind }: ActProps & { kind: RequestKind }) {
   const req = view.pendingRequests.find((r) => r.kind === kind);
+  const asked = req?.requestedDueAt ? toLocalInput(req.requestedDueAt) : '';
   const [note, setNote] = useState('');
-  const [due, setDue] = useState(req?.requestedDueAt ? toLocalInput(req.requestedDueAt) : '');
+  const [due, setDue] = useState(asked);
+  // The note (and a changed deadline) is kept as a draft of this request until it is decided.
+  const draft = useFormDraft(
+    req ? `request:${req.id}` : null,
+    { note, due },
+    (b) => (setNote(String(b.note ?? '')), setDue(String(b.due ?? asked))),
+    (v) => !v.note.trim() && v.due === asked,
+  );
   const extra = kind === 'extension' && due ? { newDueAt: new Date(due).toISOString() } : {};
   const noteBody = note.trim() ? { note } : {};
-  return html`<form class="card" aria-labelledby="rv-h" onSubmit=${(e: Event) => (e.preventDefault(), void act(`${kind}/approve`, { ...noteBody, ...extra }, 'dispatch.approved'))}>
+  const decide = async (path: string, body: Record<string, unknown>, done: MsgKey) => (await act(path, body, done)) && draft.clear();
+  return html`<form class="card" aria-labelledby="rv-h" onSubmit=${(e: Event) => (e.preventDefault(), void decide(`${kind}/approve`, { ...noteBody, ...extra }, 'dispatch.approved'))}>
     <h3 id="rv-h">${t('dispatch.reviewTitle', { kind: lbl('request', kind) })}</h3>
     ${req ? html`<p class="pending">${req.reason}</p>` : null}
     ${
@@ -339,7 +355,7 @@ function Review({ view, act, busy, kind }: ActProps & { kind: RequestKind }) {
     <div class="field"><label for="rv-note">${t('dispatch.reviewNote')}</label><input id="rv-note" value=${note} onInput=${(e: Event) => setNote((e.target as HTMLInputElement).value)} /></div>
     <div class="actions">
       <button type="submit" class="primary" disabled=${busy}>${t('dispatch.approve')}</button>
-      <button type="button" disabled=${busy} onClick=${() => void act(`${kind}/reject`, noteBody, 'dispatch.rejected')}>${t('dispatch.reject')}</button>
+      <button type="button" disabled=${busy} onClick=${() => void decide(`${kind}/reject`, noteBody, 'dispatch.rejected')}>${t('dispatch.reject')}</button>
     </div>
   </form>`;
 }
