@@ -2,6 +2,7 @@
  * 工单查询 (/tickets): the list of tickets this user may see, filtered and sorted per /work contract (GET /api/tickets),
  * keyset-paged with "加载更多", exported as CSV or XLSX by plain links, and saved as a named view (POST /api/views).
  * The filters live in the URL, so a view or a link opens the same list. Fields an older list answer lacks show "—".
+ * The unit and category pickers and the one-click suggested views are in ./ticket-search-pickers.ts.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.ts';
@@ -13,11 +14,15 @@ import type { SessionInfo, TicketSummary } from '../types.ts';
 import { announce, Empty, ErrorBox, StatusBadge, WarningBadge, lbl } from '../ui/common.ts';
 import { TicketLink } from './ticket-page-parts.ts';
 import { refreshViews } from './ticket-views-nav.ts';
+import { type Choices, SuggestedViews, UnitCategoryPickers, useChoices } from './ticket-search-pickers.ts';
+import { CENTRE_ROLES } from '../../../src/contract/vocab.ts';
 
 type Row = TicketSummary & { completeDueAt?: string | null; leadUnit?: { id: number; name: string } | null; receivedAt?: string };
 type Answer = { items: Row[]; nextCursor?: string | null; nextBefore?: number | null };
 
 const TEXT = ['q', 'number', 'phone', 'name'] as const;
+/** Only the centre may search by the caller (the API answers a unit 403 search_field_forbidden). */
+const CALLER_FIELDS: readonly string[] = ['phone', 'name'];
 const DATES = ['receivedFrom', 'receivedTo', 'dueFrom', 'dueTo', 'closedFrom', 'closedTo'] as const;
 const SELECTS = {
   status: ['awaiting_dispatch', 'awaiting_sign', 'in_progress', 'awaiting_review', 'return_requested', 'awaiting_callback', 'callback_disputed', 'closed'],
@@ -32,7 +37,7 @@ const SELECT_LABEL: Record<keyof typeof SELECTS, [string, MsgKey]> = {
   warningLevel: ['warning', 'ts.warning'],
 };
 const CHECKS = ['overdue', 'supervised'] as const;
-const FILTER_KEYS = [...TEXT, ...DATES, ...Object.keys(SELECTS), ...CHECKS, 'unitId', 'categoryId'];
+const FILTER_KEYS = [...TEXT, ...DATES, ...Object.keys(SELECTS), ...CHECKS, 'unitId', 'subtree', 'categoryId', 'awaitingReview'];
 const SORTS = { received: 'ts.col.received', due: 'ts.col.due', closed: 'ts.col.closed', warning: 'ts.col.warning' } as const;
 
 /** The filters of a query string (only the known keys). */
@@ -69,17 +74,18 @@ function useResults(filters: Record<string, string>) {
   return { rows, next, error, busy, more: () => next && fetchPage(next, true) };
 }
 
-function FilterForm({ filters }: { filters: Record<string, string> }) {
+function FilterForm({ filters, choices, centre }: { filters: Record<string, string>; choices: Choices; centre: boolean }) {
   const submit = (e: Event) => {
     e.preventDefault();
     const data = new FormData(e.currentTarget as HTMLFormElement);
     const next: Record<string, string> = {};
     for (const [k, v] of data.entries()) if (typeof v === 'string' && v.trim()) next[k] = v.trim();
     if (filters.sort) next.sort = filters.sort;
+    if (filters.awaitingReview) next.awaitingReview = filters.awaitingReview; // a suggested view's filter, not on the form
     navigate(`/tickets${qs(next)}`);
   };
-  return html`<form class="ts-filters" aria-label=${t('ts.filters')} onSubmit=${submit} key=${JSON.stringify(filters)}>
-    ${TEXT.map((k) => html`<label>${t(`ts.${k}`)}<input name=${k} type="search" value=${filters[k] ?? ''} /></label>`)}
+  return html`<form class="ts-filters" aria-label=${t('ts.filters')} onSubmit=${submit}>
+    ${TEXT.filter((k) => centre || !CALLER_FIELDS.includes(k)).map((k) => html`<label>${t(`ts.${k}`)}<input name=${k} type="search" value=${filters[k] ?? ''} /></label>`)}
     ${(Object.keys(SELECTS) as (keyof typeof SELECTS)[]).map(
       (k) => html`<label>${t(SELECT_LABEL[k][1])}
         <select name=${k} value=${filters[k] ?? ''}>
@@ -88,6 +94,7 @@ function FilterForm({ filters }: { filters: Record<string, string> }) {
         </select>
       </label>`,
     )}
+    <${UnitCategoryPickers} filters=${filters} choices=${choices} />
     ${DATES.map((k) => html`<label>${t(`ts.${k}`)}<input name=${k} type="date" value=${filters[k] ?? ''} /></label>`)}
     ${CHECKS.map((k) => html`<label class="check"><input name=${k} type="checkbox" value="true" checked=${filters[k] === 'true'} />${t(`ts.${k}`)}</label>`)}
     <span class="ts-bar">
@@ -130,14 +137,16 @@ function SortHeader({ col, filters }: { col: keyof typeof SORTS; filters: Record
   </th>`;
 }
 
-export function TicketSearch(_: { session: SessionInfo }) {
+export function TicketSearch({ session }: { session: SessionInfo }) {
   const loc = useLocation();
   const filters = filtersOf(loc.query);
+  const choices = useChoices(session);
   const { rows, next, error, busy, more } = useResults(filters);
   const exportQs = (format: string) => qs({ ...filters, format });
   return html`<section>
     <h1 class="screen-title">${t('screen.tickets')}</h1>
-    <${FilterForm} filters=${filters} />
+    <${SuggestedViews} role=${session.user.role} filters=${filters} />
+    <${FilterForm} key=${JSON.stringify(filters)} filters=${filters} choices=${choices} centre=${CENTRE_ROLES.includes(session.user.role)} />
     <div class="ts-bar">
       <a class="button" href=${`/api/tickets/export${exportQs('csv')}`} download>${t('ts.exportCsv')}</a>
       <a class="button" href=${`/api/tickets/export${exportQs('xlsx')}`} download>${t('ts.exportXlsx')}</a>

@@ -179,6 +179,8 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
   useTicketEvents(reload, reload);
   useEffect(reload, [level]);
 
+  // 已超时 counts every open overdue ticket in scope (GET /api/sla/overdue's total), not the list sample.
+  const levelCount = (b: Board, w: string) => (w === 'overdue' ? overdue.total : b.byWarning[w]);
   // A grid sized to the viewport (web/src/styles/wallboard.css): the lists page inside their panels, nothing scrolls.
   return html`<div class="wallboard">
     <div class="wb-head">
@@ -203,7 +205,7 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
             <div class="counter" data-metric="open"><span class="label">${t('wall.open')}</span><span class="value">${board.open}</span></div>
             ${LEVELS.map(
               (w) =>
-                html`<div class=${`counter warn-${w}`} data-metric=${w}><span class="label">${lbl('warning', w)}</span><span class="value">${board.byWarning[w]}</span></div>`,
+                html`<div class=${`counter warn-${w}`} data-metric=${w}><span class="label">${lbl('warning', w)}</span><span class="value">${levelCount(board, w)}</span></div>`,
             )}
             <div class="counter" data-metric="closed-today"><span class="label">${t('wall.closedToday')}</span><span class="value">${board.closedToday}</span></div>
             ${
