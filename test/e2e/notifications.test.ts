@@ -115,4 +115,43 @@ describe('notification centre', () => {
     expect(await bell.getAttribute('aria-label')).toBe('消息中心，没有未读消息');
     expect(await unreadNow()).toBe(0);
   }, 120_000);
+
+  it('every role has the bell (the dispatcher sees a review request); 加载更多 pages back, newest first, to the last', async () => {
+    const base = suite.app.api.base;
+    // Twenty-one more dispatches to 东华街道: its handler's list is longer than one page.
+    for (let n = 0; n < 21; n++) await ticketAtDonghua(base, `路灯不亮第${n + 1}处，晚上出行不便`);
+    const [dispatcher, handler] = await Promise.all([apiSession(base, 'dispatcher1'), apiSession(base, 'handler.s-donghua')]);
+
+    const desk = suite.keep(await signIn(suite.browser, suite.app, 'dispatcher1', '/dispatch'));
+    const dUnread = (await ok(dispatcher, 'GET', '/api/inbox/unread-count')).unread as number;
+    expect(dUnread).toBeGreaterThan(0); // the reply of the first test asked every dispatcher for review
+    const dBell = desk.page.locator('button.bell');
+    await expect.poll(() => dBell.getAttribute('data-unread')).toBe(String(dUnread));
+    await dBell.focus();
+    await desk.page.keyboard.press('Enter');
+    const dFirst = desk.page.locator('#inbox-panel li.inbox-item').first();
+    await dFirst.waitFor();
+    const newest = (await ok(dispatcher, 'GET', '/api/inbox?limit=1')).items[0];
+    expect(await dFirst.getAttribute('data-inbox')).toBe(String(newest.id));
+    expect(newest.kind).toBe('review_requested');
+    expect(await dFirst.textContent()).toContain('待审核');
+    await expectAccessible(desk.page, 'dispatch desk with the notification panel open');
+    await desk.page.keyboard.press('Escape');
+    expect(await dBell.getAttribute('aria-expanded')).toBe('false');
+
+    const all = (await ok(handler, 'GET', '/api/inbox?limit=100')).items as { id: number }[];
+    expect(all.length).toBeGreaterThan(20);
+    const unit = suite.keep(await signIn(suite.browser, suite.app, 'handler.s-donghua', '/unit'));
+    await unit.page.locator('button.bell').click();
+    const rows = unit.page.locator('#inbox-panel li.inbox-item');
+    await expect.poll(() => rows.count()).toBe(20);
+    const more = unit.page.getByRole('button', { name: '加载更多' });
+    while (await more.count()) {
+      const shown = await rows.count();
+      await more.click();
+      await expect.poll(() => rows.count()).toBe(Math.min(all.length, shown + 20));
+    }
+    const ids = await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-inbox'))));
+    expect(ids).toEqual(all.map((i) => i.id)); // every one, once, newest first
+  }, 180_000);
 });
