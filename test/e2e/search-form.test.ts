@@ -30,7 +30,7 @@ async function dispatchedTo(unitCode: string, category: string, content: string)
 /** The numbers the list shows now. */
 const rowsNow = async (p: Page) => (await p.locator('tr[data-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')))).sort();
 /** Waits until the list shows exactly these numbers. */
-const shows = (p: Page, numbers: string[]) => expect.poll(() => rowsNow(p), { timeout: 8000 }).toEqual([...numbers].sort());
+const shows = (p: Page, numbers: string[]) => expect.poll(() => rowsNow(p), { timeout: 15_000 }).toEqual([...numbers].sort());
 /** What the API lists for the page's address, as `session` (the screen must show exactly that). */
 async function listed(session: Session, p: Page) {
   const q = new URLSearchParams(new URL(p.url()).search);
@@ -56,7 +56,7 @@ describe('工单查询: pickers', () => {
     const p = d.page;
     await p.goto('/tickets');
     await p.locator('#ts-unit').waitFor();
-    await expect.poll(() => rowsNow(p), { timeout: 8000 }).toEqual(expect.arrayContaining([a.number, b.number, c.number].sort()));
+    await expect.poll(() => rowsNow(p), { timeout: 15_000 }).toEqual(expect.arrayContaining([a.number, b.number, c.number].sort()));
 
     await pick(p, 'ts-unit', '朝阳门街道', '朝阳门街道（');
     await p.getByRole('button', { name: '查询', exact: true }).click();
@@ -84,7 +84,7 @@ describe('工单查询: pickers', () => {
     await p.getByText('没有符合条件的工单').waitFor();
     await p.locator('#ts-subtree').check();
     await p.getByRole('button', { name: '查询', exact: true }).click();
-    await expect.poll(() => address(p).get('subtree'), { timeout: 8000 }).toBeNull();
+    await expect.poll(() => address(p).get('subtree'), { timeout: 15_000 }).toBeNull();
     await shows(p, [a.number, b.number, c.number]);
     expect(address(p).get('unitId')).toBe(idOf('d-dongcheng'));
   }, 120_000);
@@ -111,11 +111,11 @@ describe('drafts of the review note and the 不予受理 reason', () => {
     await p.reload();
     await p.locator('.screen-title').waitFor();
     await openReturn();
-    await expect.poll(() => p.locator('#rv-note').inputValue(), { timeout: 8000 }).toBe('同意退回，改派市政部门');
+    await expect.poll(() => p.locator('#rv-note').inputValue(), { timeout: 15_000 }).toBe('同意退回，改派市政部门');
     await expectAccessible(p, 'dispatch desk, return review with a restored note');
     await p.locator('#rv-note').press('Enter'); // 同意
-    await expect.poll(async () => (await ok(sessions.dispatcher, 'GET', `/api/tickets/${v.id}`)).status, { timeout: 8000 }).toBe('awaiting_dispatch');
-    await expect.poll(async () => (await sessions.dispatcher('GET', `/api/drafts/request:${request.id}`)).body.body, { timeout: 8000 }).toBeNull();
+    await expect.poll(async () => (await ok(sessions.dispatcher, 'GET', `/api/tickets/${v.id}`)).status, { timeout: 15_000 }).toBe('awaiting_dispatch');
+    await expect.poll(async () => (await sessions.dispatcher('GET', `/api/drafts/request:${request.id}`)).body.body, { timeout: 15_000 }).toBeNull();
     expect(await p.evaluate(`Object.keys(localStorage).filter((k) => k.endsWith(':request:${request.id}'))`)).toEqual([]);
 
     // The ticket is back at 待派单: the 不予受理 reason is kept the same way, as this ticket's dispatch draft
@@ -127,10 +127,10 @@ describe('drafts of the review note and the 不予受理 reason', () => {
     await p.reload();
     await p.locator('.screen-title').waitFor();
     await p.locator('.queue button', { hasText: v.number }).click();
-    await expect.poll(() => p.locator('#dp-decline').inputValue(), { timeout: 8000 }).toBe('已由市政热线另行受理');
+    await expect.poll(() => p.locator('#dp-decline').inputValue(), { timeout: 15_000 }).toBe('已由市政热线另行受理');
     await p.locator('#dp-decline').press('Enter'); // 不予受理
-    await expect.poll(async () => (await ok(sessions.dispatcher, 'GET', `/api/tickets/${v.id}`)).status, { timeout: 8000 }).toBe('closed');
-    await expect.poll(async () => (await sessions.dispatcher('GET', `/api/drafts/dispatch:${v.id}`)).body.body, { timeout: 8000 }).toBeNull();
+    await expect.poll(async () => (await ok(sessions.dispatcher, 'GET', `/api/tickets/${v.id}`)).status, { timeout: 15_000 }).toBe('closed');
+    await expect.poll(async () => (await sessions.dispatcher('GET', `/api/drafts/dispatch:${v.id}`)).body.body, { timeout: 15_000 }).toBeNull();
   }, 120_000);
 });
 
@@ -145,7 +145,7 @@ async function oneClick(p: Page, session: Session, key: string, name: string, fi
   const expected = await listed(session, p);
   await shows(p, expected);
   await navView(p, name).waitFor();
-  await expect.poll(() => countOf(p, name), { timeout: 8000 }).toBe(expected.length);
+  await expect.poll(() => countOf(p, name), { timeout: 15_000 }).toBe(expected.length);
   expect(await p.locator(`[data-suggest="${key}"]`).getAttribute('aria-pressed')).toBe('true');
   // a second click opens it again without saving a second view
   await p.locator(`[data-suggest="${key}"]`).click();
@@ -220,7 +220,7 @@ describe('the wallboard', () => {
     );
     await sup.page.reload();
     await sup.page.locator('[data-metric="today"]').waitFor();
-    await expect.poll(() => sup.page.locator('[data-metric="overdue"] .value').textContent(), { timeout: 8000 }).toBe(String(total));
+    await expect.poll(() => sup.page.locator('[data-metric="overdue"] .value').textContent(), { timeout: 15_000 }).toBe(String(total));
     expect(await sup.page.locator('[data-metric="open"] .value').textContent()).toBe('0');
     await expectAccessible(sup.page, 'wallboard');
   }, 120_000);
