@@ -15,7 +15,7 @@ import { announce, Empty, ErrorBox, StatusBadge, WarningBadge, lbl } from '../ui
 import { TicketLink } from './ticket-page-parts.ts';
 import { refreshViews } from './ticket-views-nav.ts';
 import { type Choices, SuggestedViews, UnitCategoryPickers, useChoices } from './ticket-search-pickers.ts';
-import { CENTRE_ROLES } from '../../../src/contract/vocab.ts';
+import { CENTRE_ROLES, CHANNELS, TICKET_STATUSES, URGENCIES, WARNING_LEVELS } from '../../../src/contract/vocab.ts';
 
 type Row = TicketSummary & { completeDueAt?: string | null; leadUnit?: { id: number; name: string } | null; receivedAt?: string };
 type Answer = { items: Row[]; nextCursor?: string | null; nextBefore?: number | null };
@@ -25,10 +25,10 @@ const TEXT = ['q', 'number', 'phone', 'name'] as const;
 const CALLER_FIELDS: readonly string[] = ['phone', 'name'];
 const DATES = ['receivedFrom', 'receivedTo', 'dueFrom', 'dueTo', 'closedFrom', 'closedTo'] as const;
 const SELECTS = {
-  status: ['awaiting_dispatch', 'awaiting_sign', 'in_progress', 'awaiting_review', 'return_requested', 'awaiting_callback', 'callback_disputed', 'closed'],
-  channel: ['phone', 'window', 'web', 'app', 'wechat'],
-  urgency: ['normal', 'urgent', 'emergency'],
-  warningLevel: ['none', 'yellow', 'red', 'overdue'],
+  status: TICKET_STATUSES,
+  channel: CHANNELS,
+  urgency: URGENCIES,
+  warningLevel: WARNING_LEVELS,
 } as const;
 const SELECT_LABEL: Record<keyof typeof SELECTS, [string, MsgKey]> = {
   status: ['status', 'ts.status'],
