@@ -90,7 +90,7 @@ describe('工单查询: pickers', () => {
   }, 120_000);
 });
 
-describe('drafts of the review note and the 不予受理 reason', () => {
+describe('drafts of the review note and the 不予受理 reason (a unit’s sub-review: below, with 待我审核)', () => {
   it('survive a reload and are cleared when the request is decided or the ticket declined', async () => {
     const { v, sessions } = await ticketAtDonghua(s.app.api.base, '幸福里小区门口路面塌陷需要修补', { sign: true });
     const lead = v.assignments.at(-1);
@@ -175,7 +175,7 @@ describe('one-click views 我的超期 and 待我审核', () => {
     await expectAccessible(d.page, 'ticket search, 待我审核');
   }, 120_000);
 
-  it("a street: 待我审核 is its community's reply; 我的超期 its overdue tickets once their deadlines pass", async () => {
+  it("a street: 待我审核 is its community's reply (the reason to send it back kept as a draft); 我的超期 its overdue tickets later", async () => {
     const base = s.app.api.base;
     const { v, sessions } = await ticketAtDonghua(base, '幸福里7号楼外墙脱落', { sign: true });
     const community = (await refs(sessions.dispatcher, '/api/units')).find((u) => u.code === 'cm-donghua-xiangyang')!;
@@ -194,6 +194,26 @@ describe('one-click views 我的超期 and 待我审核', () => {
     await u.page.goto('/tickets');
     expect(await u.page.getByLabel('来电号码').count()).toBe(0); // a unit may not search by the caller
     expect(await oneClick(u.page, sessions.unit, 'review', '待我审核', 'awaitingReview')).toEqual([v.number]);
+
+    // On the desk, the reason to send the community's reply back is a draft of that sub-assignment until decided
+    const sp = u.page;
+    const row = sp.locator(`#chain-decisions button[data-ticket="${v.number}"]`);
+    const openCard = async () => {
+      await sp.goto('/unit');
+      await row.click();
+      await sp.locator(`#sd-reason-${sub().id}`).waitFor();
+    };
+    await openCard();
+    const kept = sp.waitForResponse((r) => r.url().endsWith(`/api/drafts/sub:${sub().id}`) && r.request().method() === 'PUT');
+    await sp.locator(`#sd-reason-${sub().id}`).fill('未附现场照片，请补充');
+    expect((await kept).status()).toBe(200);
+    await sp.reload();
+    await sp.locator('.screen-title').waitFor();
+    await openCard();
+    await expect.poll(() => sp.locator(`#sd-reason-${sub().id}`).inputValue(), { timeout: 15_000 }).toBe('未附现场照片，请补充');
+    await sp.locator(`.subs [data-sub="${community.name}"]`).getByRole('button', { name: '退回重办' }).click();
+    await row.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await sessions.unit('GET', `/api/drafts/sub:${sub().id}`)).body.body, { timeout: 15_000 }).toBeNull();
 
     // Three weeks on, the street's tickets are past their deadlines
     const deps = s.app.deps as TestDeps;

@@ -49,7 +49,7 @@ describe('drafts', () => {
       expect(r.body.code).toBe('validation_failed');
       expect(r.body.issues[0].path).toBe('params.key');
     }
-    for (const key of ['window', 'reply:123', 'callback:45', 'review:67', 'contact:8', 'dispatch:9', 'request:10']) {
+    for (const key of ['window', 'reply:123', 'callback:45', 'review:67', 'contact:8', 'dispatch:9', 'request:10', 'sub:11']) {
       expect((await put(w.operator.token, key, { a: 1 })).status, key).toBe(200);
     }
     for (const body of [null, 'text', [1, 2], 5]) {

@@ -16,7 +16,7 @@ import type { Actor } from '../auth/actor.ts';
 import { DomainError, UnprocessableError } from '../errors.ts';
 
 /** The forms that keep drafts; a key is a form alone (`intake`) or a form and the id it concerns (`reply:123`). */
-export const DRAFT_FORMS = ['intake', 'window', 'reply', 'callback', 'review', 'contact', 'dispatch', 'request'] as const;
+export const DRAFT_FORMS = ['intake', 'window', 'reply', 'callback', 'review', 'contact', 'dispatch', 'request', 'sub'] as const;
 export const DRAFT_KEY = new RegExp(`^(${DRAFT_FORMS.join('|')})(:[1-9][0-9]{0,15})?$`);
 /** The largest draft body, as JSON (a long reply is a few KB). */
 export const DRAFT_MAX_BYTES = 64 * 1024;

@@ -6,7 +6,7 @@ import { route, type AnyRoute } from '../route.ts';
 /** People who type into forms (a system with an intake token keeps no drafts). */
 const PEOPLE: readonly Role[] = ['operator', 'window_clerk', 'dispatcher', 'unit_handler', 'unit_leader', 'callback_agent', 'supervisor', 'admin'];
 const params = z.object({
-  key: z.string().regex(DRAFT_KEY, 'intake, window, reply:<id>, callback:<id>, review:<id>, contact:<id>, dispatch:<id> or request:<id>'),
+  key: z.string().regex(DRAFT_KEY, 'intake, window, reply:<id>, callback:<id>, review:<id>, contact:<id>, dispatch:<id>, request:<id> or sub:<id>'),
 });
 
 export const draftRoutes: AnyRoute[] = [

@@ -7,6 +7,7 @@ import type { Assignment, ChainWorkbench, TicketView } from '../types.ts';
 import { ErrorBox, StatusBadge, announce, lbl } from '../ui/common.ts';
 import { Combobox, type Option } from '../ui/combobox.ts';
 import { ClampedNote, FromParent, StepClocks } from '../ui/chain.ts';
+import { useFormDraft } from '../ui/draft.ts';
 
 const LIVE = ['awaiting_sign', 'in_progress', 'replied'];
 type Targets = ChainWorkbench['handDownTargets'];
@@ -149,11 +150,19 @@ function SubCard({ view, s, reload }: { view: TicketView; s: Assignment; reload:
   const [reason, setReason] = useState('');
   const [reuse, setReuse] = useState(true);
   const { busy, error, run } = useAct(reload);
+  // The review note and the reason to send back are kept as this sub-assignment's draft while a decision is open.
+  const draft = useFormDraft(
+    s.decisions?.length ? `sub:${s.id}` : null,
+    { note, reason },
+    (b) => (setNote(String(b.note ?? '')), setReason(String(b.reason ?? ''))),
+    (v) => !v.note.trim() && !v.reason.trim(),
+  );
   const may = (d: NonNullable<Assignment['decisions']>[number]) => !!s.decisions?.includes(d);
   const params = { unit: s.unit.name, number: view.number };
   const decide = (path: string, body: Record<string, unknown>, done: () => void) =>
     void run(`/api/assignments/${s.id}/${path}`, { version: s.version, ...body }, () => {
       done();
+      draft.clear();
       setNote('');
       setReason('');
     });
