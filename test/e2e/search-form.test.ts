@@ -211,6 +211,7 @@ describe('one-click views 我的超期 and 待我审核', () => {
     await sp.locator('.screen-title').waitFor();
     await openCard();
     await expect.poll(() => sp.locator(`#sd-reason-${sub().id}`).inputValue(), { timeout: 15_000 }).toBe('未附现场照片，请补充');
+    await expectAccessible(sp, 'unit desk, sub-review with a restored reason');
     await sp.locator(`.subs [data-sub="${community.name}"]`).getByRole('button', { name: '退回重办' }).click();
     await row.waitFor({ state: 'detached' });
     await expect.poll(async () => (await sessions.unit('GET', `/api/drafts/sub:${sub().id}`)).body.body, { timeout: 15_000 }).toBeNull();
