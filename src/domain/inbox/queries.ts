@@ -9,20 +9,7 @@ import type { Actor } from '../auth/actor.ts';
 import { NotFoundError } from '../errors.ts';
 import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
 import { textMask } from '../tickets/policy.ts';
-import type { InboxKind } from './write.ts';
-
-export type InboxItem = {
-  id: number;
-  kind: InboxKind;
-  ticketId: number | null;
-  /** The ticket's number and title (phone numbers in it masked as in every list) */
-  ticket: { number: string; title: string } | null;
-  /** The unit it concerns, by name */
-  unitName: string | null;
-  payload: Record<string, unknown>;
-  createdAt: string;
-  readAt: string | null;
-};
+import type { InboxItem, InboxKind } from '../../contract/inbox.ts';
 
 export type InboxFilter = { unread: boolean; before?: number; limit: number };
 
@@ -59,7 +46,7 @@ export async function listInbox(deps: DbDeps, actor: Actor, f: InboxFilter): Pro
               title: maskPhoneNumbers(r.title ?? '', textMask(actor, { confidential: !!r.confidential, allowDirectContact: !!r.allowDirectContact }, 'list')),
             },
       unitName: r.unitName,
-      payload: r.n.payload,
+      payload: r.n.payload as InboxItem['payload'],
       createdAt: r.n.createdAt.toISOString(),
       readAt: r.n.readAt?.toISOString() ?? null,
     }),

@@ -19,9 +19,6 @@ import type { Db } from '../../../db/client.ts';
 import type { TicketEventType } from '../../contract/events.ts';
 import { rowsOf } from '../tickets/queries.ts';
 
-export const INBOX_KINDS = ['dispatched', 'reopened', 'review_requested', 'review_decided', 'warning', 'supervised'] as const;
-export type InboxKind = (typeof INBOX_KINDS)[number];
-
 const DISPATCHED: TicketEventType[] = ['dispatch', 'hand_down'];
 const REQUESTS: TicketEventType[] = ['reply', 'request_return', 'request_extension', 'request_termination'];
 /** Centre decisions naming the decided assignment in their payload (approve_reply: the top-level lead's) */

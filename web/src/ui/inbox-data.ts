@@ -7,17 +7,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post, qs } from '../api.ts';
 import { useInboxChanged } from '../live.ts';
 
-export type InboxKind = 'dispatched' | 'reopened' | 'review_requested' | 'review_decided' | 'warning' | 'supervised';
-export type InboxItem = {
-  id: number;
-  kind: InboxKind;
-  ticketId: number | null;
-  ticket: { number: string; title: string } | null;
-  unitName: string | null;
-  payload: { event?: string; level?: string; clock?: string; redo?: number; supervisionLevel?: string };
-  createdAt: string;
-  readAt: string | null;
-};
+export type { InboxItem, InboxKind } from '../../../src/contract/inbox.ts';
+import type { InboxItem } from '../../../src/contract/inbox.ts';
 type InboxPage = { items: InboxItem[]; nextBefore: number | null };
 
 const PAGE = 20;
