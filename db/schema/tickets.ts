@@ -101,6 +101,13 @@ export const tickets = pgTable(
      * indexed with to_tsvector('simple', …) (src/domain/tickets/search-terms.ts; the SQL function ticket_search_terms for bulk loads).
      */
     searchTerms: text().notNull().default(''),
+    /**
+     * Kept by triggers on assignments (migration 0019, tickets_refresh_chain): the lead's completion deadline (the latest
+     * top-level lead, as the list's due sort and filters read it) and the ids of every unit holding an assignment on the
+     * ticket with all their ancestors, so "a unit with its subtree" is `unit_ids @> array[id]` on a GIN index.
+     */
+    leadDueAt: ts(),
+    unitIds: integer().array().notNull().default(sql`'{}'::integer[]`),
   },
   (t) => [
     uniqueIndex('tickets_number_uq').on(t.number),
@@ -114,6 +121,10 @@ export const tickets = pgTable(
     index('tickets_category_created_idx').on(t.categoryId, t.createdAt),
     index('tickets_created_idx').on(t.createdAt),
     index('tickets_open_idx').on(t.status).where(sql`${t.status} <> 'closed'`),
+    index('tickets_unit_ids_idx').using('gin', t.unitIds),
+    // sort=due and sort=-due: a missing deadline sorts last either way (the sentinels of src/domain/tickets/search.ts)
+    index('tickets_lead_due_idx').on(sql`coalesce(${t.leadDueAt}, 'infinity'::timestamptz)`, t.id),
+    index('tickets_lead_due_desc_idx').on(sql`coalesce(${t.leadDueAt}, '-infinity'::timestamptz)`, t.id),
   ],
 );
 

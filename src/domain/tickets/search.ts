@@ -10,16 +10,26 @@ import { assignments, categories, supervisionItems, tickets, units } from '../..
 import { isCentre, type Actor } from '../auth/actor.ts';
 import { ForbiddenError, UnprocessableError, ValidationError } from '../errors.ts';
 import { probesDigits } from '../privacy/phone-numbers.ts';
-import { readsAll } from './policy.ts';
+import { readsAll, readsScoped } from './policy.ts';
 import { summary } from './presenter.ts';
 import { escapeLike, visibleTo } from './queries.ts';
 import { awaitingReviewOf, commaValues, dashedNumber, shanghaiDay, type Sort, type TicketFilters } from './search-filters.ts';
 import { ticketQuery } from './search-terms.ts';
 import { WARNING_LEVELS } from '../vocab.ts';
 
-/** The lead's completion deadline (the centre's own dispatch; the latest lead after a re-dispatch). */
-const leadDue = sql`(select a.complete_due_at from ${assignments} a
-  where a.ticket_id = ${tickets.id} and a.role = 'lead' and a.parent_id is null order by a.id desc limit 1)`;
+/**
+ * The lead's completion deadline (the centre's own dispatch; the latest lead after a re-dispatch) and the units on the
+ * ticket's chain with their ancestors: copies on the ticket kept by triggers on assignments (migration 0019), so a due
+ * sort is an index order and a subtree one GIN lookup. The sentinel makes a missing deadline sort last (the indexes'
+ * expressions: tickets_lead_due_idx, tickets_lead_due_desc_idx).
+ */
+const dueKey = (last: 'infinity' | '-infinity') => sql`coalesce(${tickets.leadDueAt}, ${sql.raw(`'${last}'::timestamptz`)})`;
+const holds = (unitId: number) => sql`${tickets.unitIds} @> array[${unitId}]::integer[]`;
+
+/** visibleTo, with a unit's scope read from the ticket's unit_ids (the same tickets: those with an assignment in its subtree). */
+function searchVisibleTo(actor: Actor): SQL {
+  return readsScoped(actor) && Number.isSafeInteger(actor.unitId) ? holds(actor.unitId) : visibleTo(actor);
+}
 
 const likeAny = (s: string) => {
   const p = `%${escapeLike(s)}%`;
@@ -45,7 +55,7 @@ function freeText(actor: Actor, q: string): SQL {
 /** The WHERE of a list: visibility first, then every filter given (AND). */
 export function filterWhere(actor: Actor, f: TicketFilters, now: Date): SQL[] {
   if ((f.phone || f.name) && !isCentre(actor)) throw new ForbiddenError('search_field_forbidden');
-  const where: SQL[] = [visibleTo(actor)];
+  const where: SQL[] = [searchVisibleTo(actor)];
   const inList = <C extends typeof tickets.status | typeof tickets.channel | typeof tickets.urgency | typeof tickets.warningLevel>(c: C, s?: string) => {
     const values = commaValues(s);
     if (values.length) where.push(inArray(c, values as never[]));
@@ -67,11 +77,9 @@ export function filterWhere(actor: Actor, f: TicketFilters, now: Date): SQL[] {
   }
   if (f.name) where.push(sql`${tickets.callerName} like ${`%${escapeLike(f.name)}%`}`);
   if (f.unitId) {
-    const atUnit =
-      f.subtree === 'false'
-        ? sql`a.unit_id = ${f.unitId}`
-        : sql`a.unit_id in (select s.id from ${units} s where s.path like (select p.path from ${units} p where p.id = ${f.unitId}) || '%')`;
-    where.push(sql`exists (select 1 from ${assignments} a where a.ticket_id = ${tickets.id} and ${atUnit})`);
+    where.push(
+      f.subtree === 'false' ? sql`exists (select 1 from ${assignments} a where a.ticket_id = ${tickets.id} and a.unit_id = ${f.unitId})` : holds(f.unitId),
+    );
   }
   if (f.categoryId) {
     where.push(sql`${tickets.categoryId} in (with recursive down as (
@@ -83,7 +91,8 @@ export function filterWhere(actor: Actor, f: TicketFilters, now: Date): SQL[] {
       where si.ticket_id = ${tickets.id} and si.kind = 'supervision' and si.resolved_at is null)`);
   }
   where.push(...dayRange(tickets.createdAt, f.receivedFrom, f.receivedTo));
-  where.push(...dayRange(leadDue, f.dueFrom, f.dueTo));
+  // on the sort's expression (its index); a ticket without a deadline matches no due range, as before
+  if (f.dueFrom || f.dueTo) where.push(sql`${tickets.leadDueAt} is not null`, ...dayRange(dueKey('infinity'), f.dueFrom, f.dueTo));
   where.push(...dayRange(tickets.closedAt, f.closedFrom, f.closedTo));
   if (f.overdue === 'true') {
     where.push(sql`${tickets.status} <> 'closed' and exists (select 1 from ${assignments} a where a.ticket_id = ${tickets.id}
@@ -99,10 +108,11 @@ type SortSpec = { key: SQL; type: string; dir: 'asc' | 'desc' };
 function sortSpec(sort: Sort | 'id'): SortSpec {
   const dir = sort.startsWith('-') || sort === 'id' ? 'desc' : 'asc';
   // A constant (not a parameter): the planner sees it, and drivers need not serialise 'infinity' as a date.
-  const last = sql.raw(dir === 'asc' ? `'infinity'::timestamptz` : `'-infinity'::timestamptz`);
+  const lastName = dir === 'asc' ? 'infinity' : '-infinity';
+  const last = sql.raw(`'${lastName}'::timestamptz`);
   switch (sort.replace('-', '')) {
     case 'due':
-      return { key: sql`coalesce(${leadDue}, ${last})`, type: 'timestamptz', dir };
+      return { key: dueKey(lastName), type: 'timestamptz', dir };
     case 'closed':
       return { key: sql`coalesce(${tickets.closedAt}, ${last})`, type: 'timestamptz', dir };
     case 'warning':
@@ -146,17 +156,30 @@ function decodeCursor(raw: string, sort: string, type: string): Cursor {
   throw new ValidationError([{ path: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor of this list and sort' }]);
 }
 
-const { searchTerms: _omit, ...listColumns } = getTableColumns(tickets);
+const { searchTerms: _omit, unitIds: _units, ...listColumns } = getTableColumns(tickets);
 
 export type ListPage = { filters: TicketFilters; cursor?: string; before?: number; limit: number };
 
-/** The query of one page (limit + 1 rows, to know whether another follows); the bench reads its SQL for EXPLAIN. */
-export function searchQuery(db: Db, actor: Actor, page: ListPage, now: Date) {
+/**
+ * Free text is first tried on a window: the first TEXT_WINDOW tickets of the list without its text, in the list's order.
+ * The planner cannot know that the bigrams of one phrase come together (it multiplies their frequencies), so for a common
+ * phrase it reads every hit through the bigram index and sorts them all; the window reads the list in its order and
+ * stops at the page's last hit. When the window holds a whole page of hits those are the list's first hits (every hit
+ * outside it comes later in the order); otherwise the page is asked of the whole list (docs/search.md).
+ */
+export const TEXT_WINDOW = 5000;
+
+/**
+ * The query of one page (limit + 1 rows, to know whether another follows); with `window`, over the first `window`
+ * tickets of the list without its free text (see TEXT_WINDOW). The bench reads its SQL for EXPLAIN.
+ */
+export function searchQuery(db: Db, actor: Actor, page: ListPage, now: Date, window?: number) {
   const f = page.filters;
   // The older ?before=<id> pages by id, newest first, as it always did.
   const sort: Sort | 'id' = page.before && !f.sort ? 'id' : (f.sort ?? '-received');
   const spec = sortSpec(sort);
-  const where = filterWhere(actor, f, now);
+  const windowed = window && f.q ? f.q : undefined;
+  const where = filterWhere(actor, windowed ? { ...f, q: undefined } : f, now);
   if (page.before) where.push(sql`${tickets.id} < ${page.before}`);
   if (page.cursor) {
     const c = decodeCursor(page.cursor, sort, spec.type);
@@ -164,15 +187,26 @@ export function searchQuery(db: Db, actor: Actor, page: ListPage, now: Date) {
     where.push(sql`(${spec.key}, ${tickets.id}) ${cmp} (${c.k}::${sql.raw(spec.type)}, ${c.i})`);
   }
   const order = spec.dir === 'asc' ? asc : desc;
+  // the window keeps the table's name, so the text, the sort key and the columns read from it as from the table
+  const from = windowed
+    ? db
+        .select(getTableColumns(tickets))
+        .from(tickets)
+        .where(and(...where))
+        .orderBy(order(spec.key), order(tickets.id))
+        .limit(window!)
+        .as('tickets')
+    : tickets;
   const query = db
     .select({
       ...listColumns,
       sortKey: sql<string>`(${spec.key})::text`,
-      // A clock of the ticket waits for the calendar (served by the partial index on waiting assignments).
-      awaitingCalendar: sql<boolean>`exists (select 1 from ${assignments} aw where aw.ticket_id = ${tickets.id} and aw.sla_waiting <> '[]'::jsonb)`,
+      // A clock of the ticket waits for the calendar (served by the partial index on waiting assignments). The ticket's id
+      // written out: drizzle leaves a select list's columns unqualified, and a bare "id" here would be the assignment's.
+      awaitingCalendar: sql<boolean>`exists (select 1 from ${assignments} aw where aw.ticket_id = "tickets"."id" and aw.sla_waiting <> '[]'::jsonb)`,
     })
-    .from(tickets)
-    .where(and(...where))
+    .from(from)
+    .where(windowed ? freeText(actor, windowed) : and(...where))
     .orderBy(order(spec.key), order(tickets.id))
     .limit(page.limit + 1);
   return { query, sort };
@@ -180,8 +214,9 @@ export function searchQuery(db: Db, actor: Actor, page: ListPage, now: Date) {
 
 /** One page of the list: rows in sort order and the cursor of the next page (null on the last). */
 export async function searchTickets(db: Db, actor: Actor, page: ListPage, now: Date) {
-  const { query, sort } = searchQuery(db, actor, page, now);
-  const rows = await query;
+  const { query, sort } = searchQuery(db, actor, page, now, TEXT_WINDOW);
+  let rows = await query;
+  if (page.filters.q && rows.length <= page.limit) rows = await searchQuery(db, actor, page, now).query;
   const more = rows.length > page.limit;
   const items = more ? rows.slice(0, page.limit) : rows;
   const last = items.at(-1);
@@ -228,7 +263,7 @@ export async function presentList(db: Db, actor: Actor, rows: ListRow[]) {
     const { sortKey: _key, ...row } = t;
     const lead = leadOf.get(t.id);
     return {
-      ...summary(actor, { ...row, searchTerms: '' }),
+      ...summary(actor, { ...row, searchTerms: '', unitIds: [] }),
       receivedAt: t.createdAt.toISOString(),
       completeDueAt: lead?.dueAt ? lead.dueAt.toISOString() : null,
       category: { id: t.categoryId, name: catOf.get(t.categoryId) ?? null },
