@@ -94,11 +94,41 @@ export const metricsQueue = pgTable('metrics_queue', {
   eventId: bigint({ mode: 'number' }).primaryKey(),
 });
 
+/**
+ * The drill-down ledger: what each ticket has added to each counter, per (Asia/Shanghai) day, unit and appeal
+ * side — the rollup's deltas before they are summed, netted per key (a moved deadline leaves 0 on the old day).
+ * "The tickets behind a figure" are the tickets with a positive value on the numerator's or denominator's
+ * counters in the period and scope (src/domain/metrics/drill.ts). Written by the rollup in the same transaction
+ * as the grains, so a figure and its tickets always agree.
+ */
+export const metricsTicketLedger = pgTable(
+  'metrics_ticket_ledger',
+  {
+    counter: text().notNull(),
+    day: date().notNull(),
+    unitId: integer().notNull(),
+    appealed: boolean().notNull(),
+    ticketId: bigint({ mode: 'number' }).notNull(),
+    value: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.counter, t.day, t.unitId, t.appealed, t.ticketId] }),
+    index('metrics_ticket_ledger_unit_idx').on(t.counter, t.unitId, t.day),
+    index('metrics_ticket_ledger_ticket_idx').on(t.ticketId),
+  ],
+);
+
 /** One row: when the rollup last ran and how much it has counted (dashboards show their freshness). */
 export const metricsRollupState = pgTable('metrics_rollup_state', {
   id: integer().primaryKey(),
   lastRunAt: ts(),
   eventsProcessed: bigint({ mode: 'number' }).notNull().default(0),
+  /**
+   * The drill-down ledger holds every counted event's contribution: false on a database that counted events before
+   * the ledger existed, until the rollup job has rebuilt it ticket by ticket (from `ledgerCursor`, a ticket id)
+   */
+  ledgerBuilt: boolean().notNull().default(true),
+  ledgerCursor: bigint({ mode: 'number' }).notNull().default(0),
 });
 
 /** Metric definition choices (which answers count as satisfied, solved…), edited by admins. */

@@ -155,7 +155,13 @@ describe('other units and the centre', () => {
 
 describe('red and black lists', () => {
   it('rank streets by 30/35/35 of 响应率, 解决率, 满意率; a street with nothing to rate is unranked', async () => {
-    const r = await rankings(deps.db, w.supervisor.actor, { level: 'street', period: 'month', from: '2026-03', includeAppealed: false }, DEFAULT_METRIC_SETTINGS, 'zh-CN');
+    const r = await rankings(
+      deps.db,
+      w.supervisor.actor,
+      { level: 'street', period: 'month', from: '2026-03', includeAppealed: false },
+      DEFAULT_METRIC_SETTINGS,
+      'zh-CN',
+    );
     const a = r.ranked.find((x) => x.unit.id === w.units.streetA.id)!;
     // (30 × 0.75 + 35 × 0.5 + 35 × 0.75) ÷ 100 = 0.6625
     expect(a.composite).toBe(66.25);

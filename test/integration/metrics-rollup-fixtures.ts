@@ -102,6 +102,16 @@ async function oracle(): Promise<Map<string, Partial<Record<Counter, number>>>> 
       select distinct on (ap.id) c.* from ticket_events ap join centre c on c.ticket_id = ap.ticket_id and c.id > ap.id and c.clock = 'callback'
       where ap.type = 'approve_reply' order by ap.id, c.id
     ),
+    -- 回访率: each approved reply opens a round, due on its day for the top-level lead then; made when a call follows
+    -- before the next approved reply. Approved terminations are due too (counted apart).
+    rounds as (
+      select ap.ticket_id, ap.type, ${SH('ap.created_at')} as day, t.category_id, t.channel::text as channel,
+        (select l.unit_id from assignments l where l.ticket_id = ap.ticket_id and l.role = 'lead' and l.parent_id is null and l.dispatched_at <= ap.created_at
+          order by l.dispatched_at desc, l.id desc limit 1) as unit_id,
+        exists (select 1 from ticket_events c where c.ticket_id = ap.ticket_id and c.id > ap.id and c.type like 'callback\\_%'
+          and not exists (select 1 from ticket_events n where n.ticket_id = ap.ticket_id and n.type = 'approve_reply' and n.id > ap.id and n.id < c.id)) as made
+      from ticket_events ap join tickets t on t.id = ap.ticket_id where ap.type in ('approve_reply', 'approve_termination')
+    ),
     facts(ticket_id, day, unit_id, category_id, channel, counter, n) as (
       select t.id, ${SH('e.created_at')}, 0, t.category_id, coalesce(e.payload->>'channel', t.channel::text), 'contacts', 1
         from ticket_events e join tickets t on t.id = e.ticket_id where e.type in ('ticket_created', 'contact_linked')
@@ -135,6 +145,9 @@ async function oracle(): Promise<Map<string, Partial<Record<Counter, number>>>> 
       union all select ticket_id, ${SH('closed_at')}, unit_id, category_id, channel, 'callbacksConcluded', 1 from a where role = 'lead' and status = 'closed' and close_reason = 'unreached'
       union all select t.id, ${SH('e.created_at')}, r.unit_id, t.category_id, t.channel::text, 'reopened', 1
         from ticket_events e join tickets t on t.id = e.ticket_id join assignments r on r.id = (e.payload->>'assignmentId')::bigint where e.type = 'reopen'
+      union all select ticket_id, day, unit_id, category_id, channel, 'callbacksDue', 1 from rounds where type = 'approve_reply' and unit_id is not null
+      union all select ticket_id, day, unit_id, category_id, channel, 'callbacksMade', 1 from rounds where type = 'approve_reply' and unit_id is not null and made
+      union all select ticket_id, day, unit_id, category_id, channel, 'callbacksDueTerminated', 1 from rounds where type = 'approve_termination' and unit_id is not null
       union all select ticket_id, day, unit_id, category_id, channel, 'callbackAttempts', 1 from cb
       union all select ticket_id, day, unit_id, category_id, channel, 'callbacksConcluded', 1 from cb where reached
       union all select ticket_id, day, unit_id, category_id, channel, 'callbacksValid', 1 from cb where reached and (solved is not null or satisfaction is not null)

@@ -248,6 +248,7 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'GET /api/metrics.csv': { scope: 'unit-query', req: metricsQuery },
   'GET /api/metrics/rankings': { scope: 'global', req: () => ({ query: { level: 'street' } }) },
   'GET /api/metrics/summary': { scope: 'unit-query', req: metricsQuery },
+  'GET /api/metrics/tickets': { scope: 'unit-query', req: (f) => ({ query: { ...metricsQuery(f).query, metric: 'reply_rate', part: 'denominator' } }) },
   'GET /api/metrics/settings': { scope: 'global' },
   'PUT /api/metrics/settings': { scope: 'global', req: empty },
   // hotspots, governance topics, monthly reports: centre-level, not a unit's

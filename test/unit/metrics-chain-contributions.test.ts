@@ -144,6 +144,8 @@ describe('the fold along the chain of levels (hand-computed)', () => {
       '2026-03-11 completionJudged': 1,
       '2026-03-11 closedOnTime': 1,
       '2026-03-11 callbacksConcluded': 1,
+      '2026-03-11 callbacksDue': 1, // 回访率: the round opened by the approved reply, called back
+      '2026-03-11 callbacksMade': 1,
       '2026-03-11 callbackAttempts': 1,
       '2026-03-11 callbacksValid': 1,
       '2026-03-11 solvedAnswers': 1,

@@ -11,6 +11,8 @@ describe('ticketDeltas', () => {
   it('credits each counter to the right unit and day', () => {
     expect(sum(ticketDeltas(ticket, stream, assignments))).toEqual({
       '2026-03-10|0|contacts|false': 1,
+      '2026-03-10|11|callbacksDue|false': 1, // 回访率: the approved reply's round, called back the same day
+      '2026-03-10|11|callbacksMade|false': 1,
       // by dispatch day
       '2026-03-10|11|dispatched|false': 1,
       '2026-03-10|11|leadDispatched|false': 1,

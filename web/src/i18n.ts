@@ -23,6 +23,7 @@ import bulk from './i18n/bulk.ts';
 import help from './i18n/help.ts';
 import ticketPage from './i18n/ticket-page.ts';
 import inbox from './i18n/inbox.ts';
+import drill from './i18n/drill.ts';
 
 const MODULES = [
   common,
@@ -45,6 +46,7 @@ const MODULES = [
   help,
   ticketPage,
   inbox,
+  drill,
 ] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;

@@ -27,8 +27,9 @@ import { Calendar } from './screens/calendar.ts';
 import { TicketPage } from './screens/ticket-page.ts';
 import { TicketSearch } from './screens/ticket-search.ts';
 import { SavedViewsNav } from './screens/ticket-views-nav.ts';
+import { MetricTickets } from './screens/metric-tickets.ts';
 
-type Screen = { path: string; title: MsgKey; roles: Role[]; view: (s: SessionInfo) => ComponentChildren };
+type Screen = { path: string; title: MsgKey; roles: Role[]; view: (s: SessionInfo) => ComponentChildren; hidden?: true };
 
 /** Every signed-in screen, who may open it (the API enforces the same), and the home of each role. */
 const SCREENS: Screen[] = [
@@ -48,6 +49,14 @@ const SCREENS: Screen[] = [
     roles: ['operator', 'window_clerk', 'dispatcher', 'unit_handler', 'unit_leader', 'callback_agent', 'supervisor', 'admin'],
     view: (s) => html`<${TicketSearch} session=${s} />`,
   },
+  // the tickets behind a figure (linked from the wallboard's figures; not in the navigation: it needs a figure)
+  {
+    path: '/metrics/tickets',
+    title: 'screen.drill',
+    roles: ['supervisor', 'admin', 'unit_handler', 'unit_leader'],
+    view: () => html`<${MetricTickets} />`,
+    hidden: true,
+  },
   // '/tickets/' ends with a slash: a prefix (the ticket page, /tickets/<number>), not in the navigation
   {
     path: '/tickets/',
@@ -56,7 +65,7 @@ const SCREENS: Screen[] = [
     view: (s) => html`<${TicketPage} number=${location.pathname.slice(9)} session=${s} home=${homeOf(s.user.role)} />`,
   },
 ];
-const screensFor = (role: Role) => SCREENS.filter((s) => s.roles.includes(role) && !s.path.endsWith('/'));
+const screensFor = (role: Role) => SCREENS.filter((s) => s.roles.includes(role) && !s.path.endsWith('/') && !s.hidden);
 const screenAt = (path: string) => SCREENS.find((s) => s.path === path || (s.path.endsWith('/') && path.startsWith(s.path) && path.length > s.path.length));
 export const homeOf = (role: Role) => screensFor(role)[0]?.path ?? '/lookup';
 

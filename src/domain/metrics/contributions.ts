@@ -56,6 +56,8 @@ export function ticketDeltas(
   let createdDay = shanghaiDate(ticket.createdAt);
   /** A callback round is open from an approved reply to its first attempt (回访及时率 counts that attempt). */
   let callbackRoundOpen = false;
+  /** The open round's day and unit: 回访率 credits the round's first call to the day the round opened. */
+  let round: { day: string; unitId: number } | null = null;
 
   let mine: Delta[] = [];
   const push: Emit = (counter, unitId, day, delta) =>
@@ -128,6 +130,12 @@ export function ticketDeltas(
       }
       case 'approve_reply':
         callbackRoundOpen = true;
+        round = lead ? { day, unitId: lead.facts.unitId } : null;
+        if (round) add('callbacksDue', round.unitId, day);
+        clocks.read(e, day);
+        break;
+      case 'approve_termination':
+        if (lead) add('callbacksDueTerminated', lead.facts.unitId, day);
         clocks.read(e, day);
         break;
       default:
@@ -157,7 +165,11 @@ export function ticketDeltas(
         if (onTime) add('reviewsOnTime', INTAKE_UNIT, day);
       }
     }
-    if (e.type.startsWith('callback_')) callbackRoundOpen = false;
+    if (e.type.startsWith('callback_')) {
+      if (callbackRoundOpen && round) add('callbacksMade', round.unitId, round.day);
+      callbackRoundOpen = false;
+      round = null;
+    }
 
     for (const d of mine) {
       if (e.type !== 'appeal_approved' && d.unitId !== INTAKE_UNIT && appealedUnits.has(d.unitId)) d.appealed = true;

@@ -63,6 +63,10 @@ export const COUNTERS = [
   'reviewsOnTime', // of those, decided within the limit
   'callbackRounds', // callback rounds started: the first attempt after each approved reply
   'callbacksOnTime', // of those, made by the callback due time
+  // callback coverage (回访率; unit = the top-level lead unit; day = the day the callback became due)
+  'callbacksDue', // callback rounds opened: each approved reply (the ticket should be called back)
+  'callbacksMade', // of those, rounds with at least one call (reached or not), on the round's opening day
+  'callbacksDueTerminated', // tickets closed by an approved termination (no callback round): in 回访率's denominator if configured
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counters = Record<Counter, number>;

@@ -25,6 +25,7 @@ export const METRIC_KEYS = [
   'timely_dispatch_rate', // 派单及时率
   'timely_review_rate', // 审核及时率
   'timely_callback_rate', // 回访及时率
+  'callback_coverage_rate', // 回访率: rounds called back ÷ rounds due (and, if configured, terminated tickets)
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 /** What a value is: a fraction 0–1 (shown as a percentage), or an average in minutes. */
@@ -65,6 +66,8 @@ export const metricSettingsSchema = z
       .refine((w) => w.response_rate + w.solved_rate + w.satisfaction_rate > 0, { message: '权重之和须大于 0' }),
     /** Units on each of the red and black lists */
     rankingSize: z.number().int().min(1).max(50),
+    /** 回访率: tickets closed by an approved termination (which get no callback) count as due a callback too */
+    callbackCoverageIncludesTerminated: z.boolean(),
   })
   .strict();
 export type MetricSettings = z.infer<typeof metricSettingsSchema>;
@@ -76,6 +79,7 @@ export const DEFAULT_METRIC_SETTINGS: MetricSettings = {
   completionExcludesReturned: true,
   rankingWeights: { response_rate: 30, solved_rate: 35, satisfaction_rate: 35 },
   rankingSize: 5,
+  callbackCoverageIncludesTerminated: false,
 };
 
 type Term = { counters: Counter[]; minus?: Counter[] };
@@ -102,6 +106,7 @@ export const METRIC_NAMES: Record<MetricKey, Texts> = {
   timely_dispatch_rate: { 'zh-CN': '派单及时率', en: 'Timely dispatch rate' },
   timely_review_rate: { 'zh-CN': '审核及时率', en: 'Timely review rate' },
   timely_callback_rate: { 'zh-CN': '回访及时率', en: 'Timely callback rate' },
+  callback_coverage_rate: { 'zh-CN': '回访率', en: 'Callback coverage' },
 };
 
 /** The formula of each metric under these settings, with its definition in words (shown beside the number). */
@@ -141,6 +146,10 @@ export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
   };
   const intake = { 'zh-CN': '按来电日期统计，归属热线中心', en: 'by contact day, credited to the centre' };
   const centre = { 'zh-CN': '按处理日期统计，归属热线中心', en: 'by the day of the decision, credited to the centre' };
+  const callbacks = {
+    'zh-CN': '按应回访之日（答复审核通过日）统计，其后的首次回访也计入当日，归属当时的主办单位（中心派单的主办单位）',
+    en: 'by the day the callback became due (the reply’s approval), its first call credited to that day too; credited to the lead unit of the centre’s dispatch',
+  };
   const f = (numerator: Term, denominator: Term, zh: string, en: string, scope: Texts, pending?: Counter[]): Formula => ({
     numerator,
     denominator,
@@ -321,6 +330,21 @@ export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
       'callback rounds whose first call came by the callback due time ÷ callback rounds with a first call (each approved reply starts a round)',
       centre,
     ),
+    callback_coverage_rate: s.callbackCoverageIncludesTerminated
+      ? f(
+          { counters: ['callbacksMade'] },
+          { counters: ['callbacksDue', 'callbacksDueTerminated'] },
+          '回访率 = 已回访的轮次 ÷ 应回访的轮次（每次答复审核通过为一轮，按审核通过日计；获准终止办理的工单也计为应回访）',
+          'callback rounds with a call ÷ rounds due (each approved reply is one, on its approval day; tickets closed by an approved termination count as due too)',
+          callbacks,
+        )
+      : f(
+          { counters: ['callbacksMade'] },
+          { counters: ['callbacksDue'] },
+          '回访率 = 已回访的轮次（至少拨打一次，无论是否接通） ÷ 应回访的轮次（每次答复审核通过为一轮，按审核通过日计）',
+          'callback rounds with at least one call, reached or not ÷ rounds due (each approved reply is one, on its approval day)',
+          callbacks,
+        ),
   };
 }
 

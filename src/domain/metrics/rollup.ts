@@ -20,6 +20,7 @@ import { rowsOf } from '../tickets/queries.ts';
 import { aggregate, COUNTED_EVENT_TYPES, ticketDeltas, type AssignmentFacts, type StreamEvent } from './contributions.ts';
 import { COUNTERS, counterColumn, INTAKE_UNIT, type Counter } from './counters.ts';
 import { GRAINS, monthOf, pathUnits, type Grain } from './grains.ts';
+import { applyLedger, ledgerRows } from './ledger.ts';
 
 /** pg advisory lock key of the rollup ("jiesu metrics"); also taken by the subtree grain's rebuild (migration 0012). */
 export const ROLLUP_LOCK_KEY = 7212346;
@@ -85,7 +86,9 @@ export async function deltasForEvents(tx: Db, eventIds: number[]) {
   const emit = new Set(eventIds);
   const streams = groupBy(events as StreamEvent[], (e) => e.ticketId);
   const assignmentsOf = groupBy(assignmentRows, (a) => a.ticketId);
-  return ticketRows.flatMap((t) => ticketDeltas(t, streams.get(t.id) ?? [], (assignmentsOf.get(t.id) ?? []) as AssignmentFacts[], emit));
+  return ticketRows.flatMap((t) =>
+    ticketDeltas(t, streams.get(t.id) ?? [], (assignmentsOf.get(t.id) ?? []) as AssignmentFacts[], emit).map((d) => ({ ...d, ticketId: t.id })),
+  );
 }
 
 function groupBy<T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> {
@@ -172,12 +175,14 @@ export async function rollupBatch(deps: DbDeps, now: Date, batchSize: number): P
         ) returning event_id`),
     ).map((r) => Number(r.event_id));
     if (taken.length === 0) return { events: 0, keys: 0, skipped: false };
-    const rows = aggregate(await deltasForEvents(tx, taken));
+    const deltas = await deltasForEvents(tx, taken);
+    const rows = aggregate(deltas);
     const ancestors = await ancestorsOf(
       tx,
       rows.map((r) => r.unitId),
     );
     for (const grain of GRAINS) await applyDeltas(tx, grain, regroup(rows, grain, ancestors));
+    await applyLedger(tx, ledgerRows(deltas));
     await tx
       .insert(metricsRollupState)
       .values({ id: 1, lastRunAt: now, eventsProcessed: taken.length })

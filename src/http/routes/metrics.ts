@@ -6,6 +6,7 @@ import { PERIODS } from '../../domain/metrics/periods.ts';
 import { GROUP_BYS, RANKED_LEVELS, type MetricsFilter } from '../../domain/metrics/queries.ts';
 import { comparedReport } from '../../domain/metrics/compare.ts';
 import { periodSummary } from '../../domain/metrics/summary.ts';
+import { DRILL_PARTS, drillTickets } from '../../domain/metrics/drill.ts';
 import { RANKING_PERIODS, rankings } from '../../domain/metrics/rankings.ts';
 import { rollupFreshness } from '../../domain/metrics/rollup.ts';
 import { loadMetricSettings, metricSettingsPatch, updateMetricSettings } from '../../domain/metrics/settings.ts';
@@ -167,6 +168,38 @@ export const metricRoutes: AnyRoute[] = [
         locale,
       );
       return { body: { ...r, size: settings.rankingSize, freshness: await rollupFreshness(readerOf(deps)) } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/metrics/tickets',
+    summary:
+      'Drill-down: the exact tickets behind one figure’s numerator or denominator (the same period, unit scope — 含下级 or 本级 — category, channel and appeal side as GET /api/metrics), newest first, each with what it adds; the totals equal the figure’s numerator or denominator',
+    tag: 'metrics',
+    access: READERS,
+    query: z
+      .object({
+        metric: z.enum(METRIC_KEYS),
+        part: z.enum(DRILL_PARTS),
+        period: z.enum(PERIODS).default('month'),
+        from: z.string().max(10).optional(),
+        to: z.string().max(10).optional(),
+        unitId: intId.optional(),
+        scope: z.enum(['subtree', 'own']).default('subtree'),
+        categoryId: intId.optional(),
+        channel: z.enum(CHANNELS).optional(),
+        includeAppealed: flag,
+        before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
+    handler: async ({ deps, actor, query, ctx }) => {
+      const locale = pickLocale(ctx.get('accept-language'));
+      const settings = await loadMetricSettings(deps.db);
+      const today = shanghaiDate(deps.clock.now());
+      const from = query.from ?? (query.period === 'month' ? today.slice(0, 7) : today);
+      // Read from the primary: the ticket rows must be the ones the list shows, and the ledger follows the rollup.
+      return { body: await drillTickets(deps.db, actor, { ...query, from, includeAppealed: query.includeAppealed === 'true' }, settings, locale) };
     },
   }),
   route({

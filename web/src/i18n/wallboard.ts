@@ -70,6 +70,7 @@ const zh = {
   'metric.timely_dispatch_rate': '派单及时率',
   'metric.timely_review_rate': '审核及时率',
   'metric.timely_callback_rate': '回访及时率',
+  'metric.callback_coverage_rate': '回访率',
 
   'wall.awaitingCalendar': '待日历',
   'wall.awaitingCalendarSub': '{clocks} 个时限',
@@ -155,6 +156,7 @@ const en: Record<keyof typeof zh, string> = {
   'metric.timely_dispatch_rate': 'Timely dispatch rate',
   'metric.timely_review_rate': 'Timely review rate',
   'metric.timely_callback_rate': 'Timely callback rate',
+  'metric.callback_coverage_rate': 'Callback coverage',
 
   'wall.awaitingCalendar': 'Awaiting calendar',
   'wall.awaitingCalendarSub': '{clocks} deadline(s)',

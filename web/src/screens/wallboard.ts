@@ -1,5 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { linkClick } from '../router.ts';
 import { html } from '../html.ts';
+import { drillHref } from './metric-tickets.ts';
 import { t } from '../i18n.ts';
 import { get, qs } from '../api.ts';
 import { shanghaiDay, shortTime, useDebounced, useNow } from '../format.ts';
@@ -15,7 +18,7 @@ import { DisputedPanel, type OverdueItem, OverduePanel } from './wallboard-panel
 
 const GAUGES = ['response_rate', 'solved_rate', 'satisfaction_rate', 'reply_rate', 'completion_rate'] as const;
 /** The centre's own figures this month: an average in minutes and three rates. */
-const CENTRE_RATES = ['avg_dispatch_minutes', 'timely_dispatch_rate', 'timely_review_rate', 'timely_callback_rate'] as const;
+const CENTRE_RATES = ['avg_dispatch_minutes', 'timely_dispatch_rate', 'timely_review_rate', 'timely_callback_rate', 'callback_coverage_rate'] as const;
 const TREND_DAYS = 14;
 /** How many of the newest tickets the list-based counts read (until the metrics API serves counts). */
 const SAMPLE_PAGES = 5;
@@ -32,6 +35,9 @@ export type Board = {
   gauges: Record<(typeof GAUGES)[number], number | null>;
   /** Per gauge, clocks awaiting the calendar: left out of the rate, shown beside it */
   pending?: Partial<Record<(typeof GAUGES)[number], number>>;
+  /** Per gauge, its numerator and denominator this month (each links to the tickets behind it) and the month */
+  figures?: Partial<Record<(typeof GAUGES)[number], { numerator: number; denominator: number }>>;
+  month?: string;
   /** The centre's own figures this month, from the metrics API */
   centre?: Record<(typeof CENTRE_RATES)[number], { value: number | null; unit: string }> | null;
   /** score: over the unit's subtree (含下级, ranked by); own: its own figures (本级), null when not computable */
@@ -119,6 +125,8 @@ export async function withMetrics(b: Board, now: Date, level: string): Promise<B
   if (m) {
     out.gauges = Object.fromEntries(GAUGES.map((g) => [g, m[g]?.value ?? null])) as Board['gauges'];
     out.pending = Object.fromEntries(GAUGES.map((g) => [g, m[g]?.pending ?? 0]));
+    out.figures = Object.fromEntries(GAUGES.flatMap((g) => (m[g] ? [[g, { numerator: m[g]!.numerator, denominator: m[g]!.denominator }]] : [])));
+    out.month = today.slice(0, 7);
     out.centre = CENTRE_RATES.every((k) => m[k])
       ? (Object.fromEntries(CENTRE_RATES.map((k) => [k, { value: m[k]!.value, unit: m[k]!.unit ?? 'rate' }])) as Board['centre'])
       : null;
@@ -219,7 +227,12 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
           </section>
           <${OverduePanel} overdue=${overdue.items} total=${overdue.total} supervision=${supervision} canSupervise=${canSupervise} onDone=${reload} />
           <section class="wb-gauges" aria-label=${t('wall.gauges')}>
-            ${GAUGES.map((g) => html`<${Gauge} key=${g} name=${lbl('metric', g)} value=${board.gauges[g]} pending=${board.pending?.[g] ?? 0} />`)}
+            ${GAUGES.map(
+              (g) =>
+                html`<${Gauge} key=${g} name=${lbl('metric', g)} value=${board.gauges[g]} pending=${board.pending?.[g] ?? 0}>
+                  ${board.figures?.[g] && board.month ? html`<${FigureLinks} metric=${g} name=${lbl('metric', g)} month=${board.month} figure=${board.figures[g]} />` : null}
+                <//>`,
+            )}
           </section>
           <section class="panel wb-trend" aria-labelledby="trend-h">
             <h2 id="trend-h">${t('wall.trend', { n: TREND_DAYS })}</h2>
@@ -250,7 +263,7 @@ export function Wallboard({ session }: { session?: SessionInfo } = {}) {
 }
 
 /** A gauge drawn by the lazily loaded chart module; a text equivalent for assistive technology. */
-function Gauge({ name, value, pending = 0 }: { name: string; value: number | null; pending?: number }) {
+function Gauge({ name, value, pending = 0, children }: { name: string; value: number | null; pending?: number; children?: ComponentChildren }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<Chart | null>(null);
   const latest = useRef(value);
@@ -272,7 +285,21 @@ function Gauge({ name, value, pending = 0 }: { name: string; value: number | nul
   return html`<div class="gauge" data-gauge=${name}>
     <div class="gauge-canvas" ref=${el} role="img" aria-label=${`${name} ${text}`}></div>
     ${pending > 0 ? html`<p class="muted small gauge-pending" data-pending=${pending}>${t('wall.pending', { n: pending })}</p>` : null}
+    ${children}
   </div>`;
+}
+
+/** A figure's numerator and denominator, each a link to the tickets behind it (指标明细). */
+function FigureLinks({ metric, name, month, figure }: { metric: string; name: string; month: string; figure: { numerator: number; denominator: number } }) {
+  const link = (part: 'numerator' | 'denominator') =>
+    html`<a
+      href=${drillHref({ metric, part, period: 'month', from: month })}
+      onClick=${linkClick}
+      data-drill=${`${metric}.${part}`}
+      aria-label=${t('drill.open', { name, part: t(part === 'numerator' ? 'drill.numerator' : 'drill.denominator'), value: figure[part] })}
+      >${figure[part]}</a
+    >`;
+  return html`<p class="small gauge-figures">${link('numerator')} / ${link('denominator')}</p>`;
 }
 
 /**
