@@ -107,6 +107,8 @@ export const tickets = pgTable(
      * ticket with all their ancestors, so "a unit with its subtree" is `unit_ids @> array[id]` on a GIN index.
      */
     leadDueAt: ts(),
+    /** The earliest completion deadline among the assignments still at work (awaiting_sign, in_progress): overdue is `< now`. */
+    openDueAt: ts(),
     unitIds: integer().array().notNull().default(sql`'{}'::integer[]`),
   },
   (t) => [
@@ -124,6 +126,8 @@ export const tickets = pgTable(
     index('tickets_unit_ids_idx').using('gin', t.unitIds),
     // sort=due and sort=-due: a missing deadline sorts last either way (the sentinels of src/domain/tickets/search.ts)
     index('tickets_lead_due_idx').on(sql`coalesce(${t.leadDueAt}, 'infinity'::timestamptz)`, t.id),
+    // overdue, newest first: a walk of the open tickets in time order, the deadline checked in the index
+    index('tickets_open_due_idx').on(t.createdAt, t.openDueAt).where(sql`${t.openDueAt} is not null`),
     index('tickets_lead_due_desc_idx').on(sql`coalesce(${t.leadDueAt}, '-infinity'::timestamptz)`, t.id),
   ],
 );

@@ -23,18 +23,23 @@ const at = (local: string) => deps.clock.set(shanghai(local).toISOString());
 /** What the columns must hold, computed from the assignments: the latest top-level lead's deadline; every unit on them with its ancestors. */
 async function expected(ticketId: number) {
   const rows = await deps.db
-    .select({ role: assignments.role, parentId: assignments.parentId, due: assignments.completeDueAt, path: units.path })
+    .select({ role: assignments.role, parentId: assignments.parentId, status: assignments.status, due: assignments.completeDueAt, path: units.path })
     .from(assignments)
     .innerJoin(units, eq(units.id, assignments.unitId))
     .where(eq(assignments.ticketId, ticketId))
     .orderBy(asc(assignments.id));
   const lead = rows.findLast((r) => r.role === 'lead' && r.parentId === null);
   const ids = new Set(rows.flatMap((r) => r.path.split('/').filter(Boolean).map(Number)));
-  return { leadDueAt: lead?.due?.toISOString() ?? null, unitIds: [...ids].sort((a, b) => a - b) };
+  const atWork = rows.filter((r) => ['awaiting_sign', 'in_progress'].includes(r.status) && r.due).map((r) => r.due!.getTime());
+  const openDueAt = atWork.length ? new Date(Math.min(...atWork)).toISOString() : null;
+  return { leadDueAt: lead?.due?.toISOString() ?? null, unitIds: [...ids].sort((a, b) => a - b), openDueAt };
 }
 async function stored(ticketId: number) {
-  const [t] = await deps.db.select({ leadDueAt: tickets.leadDueAt, unitIds: tickets.unitIds }).from(tickets).where(eq(tickets.id, ticketId));
-  return { leadDueAt: t!.leadDueAt?.toISOString() ?? null, unitIds: t!.unitIds };
+  const [t] = await deps.db
+    .select({ leadDueAt: tickets.leadDueAt, unitIds: tickets.unitIds, openDueAt: tickets.openDueAt })
+    .from(tickets)
+    .where(eq(tickets.id, ticketId));
+  return { leadDueAt: t!.leadDueAt?.toISOString() ?? null, unitIds: t!.unitIds, openDueAt: t!.openDueAt?.toISOString() ?? null };
 }
 /** The columns agree with the assignments, and they changed (the step did reach them). */
 async function follows(v: View, before?: Awaited<ReturnType<typeof stored>>) {
@@ -70,7 +75,7 @@ describe('lead_due_at and unit_ids follow the assignments', () => {
   it('dispatch and hand-down down the chain: the subtree lists find the ticket at each level', async () => {
     at('2026-03-10 10:00');
     let v = await flow.ticket(w.dispatcher, await flow.create(), 'dispatch', { leadUnitId: w.units.districtA.id });
-    let s = await follows(v, { leadDueAt: null, unitIds: [] });
+    let s = await follows(v, { leadDueAt: null, unitIds: [], openDueAt: null });
     expect(s.unitIds).toEqual([w.units.centre.id, w.units.districtA.id]);
     expect(await has(w.dispatcher, `unitId=${w.units.districtA.id}`, v.id)).toBe(true);
     expect(await has(w.dispatcher, `unitId=${w.units.streetA.id}`, v.id)).toBe(false);
@@ -103,8 +108,8 @@ describe('lead_due_at and unit_ids follow the assignments', () => {
     await sortedByDue([early.id, v.id]);
     v = await flow.assignment(w.handlerA, v, leadOf(v), 'return', { reason: '该地址属于乙街道辖区' });
     v = await flow.ticket(w.dispatcher, v, 'return/approve');
-    expect(await stored(v.id)).toEqual(s); // the returned lead is still the latest lead: nothing moved yet
-    await follows(v);
+    // the returned lead is still the latest lead: its deadline and units stay; nothing is at work any more
+    expect(await follows(v)).toEqual({ ...s, openDueAt: null });
 
     at('2026-03-16 15:00');
     v = await flow.ticket(w.dispatcher, v, 'dispatch', { leadUnitId: w.units.streetB.id });
@@ -142,6 +147,18 @@ describe('lead_due_at and unit_ids follow the assignments', () => {
     expect(after.unitIds).toEqual(before.unitIds);
     expect(await has(w.handlerA, 'status=in_progress', v.id)).toBe(true);
     expect(await has(w.dispatcher, `unitId=${w.units.districtA.id}&status=in_progress`, v.id)).toBe(true);
+  });
+
+  it('overdue follows the assignments at work: past the deadline while signed, not once replied', async () => {
+    at('2026-03-20 10:00');
+    let v = await flow.inProgress();
+    const s = await follows(v);
+    expect(s.openDueAt).toBe(leadOf(v).deadlines.complete);
+    deps.clock.set(new Date(new Date(s.openDueAt!).getTime() + 60_000).toISOString());
+    expect(await has(w.dispatcher, 'overdue=true', v.id)).toBe(true);
+    v = await flow.assignment(w.handlerA, v, leadOf(v), 'reply', { content: '已协调施工单位处理完毕，夜间停止施工。' });
+    expect((await follows(v, s)).openDueAt).toBeNull();
+    expect(await has(w.dispatcher, 'overdue=true', v.id)).toBe(false);
   });
 
   it('the whole list agrees: every ticket, its subtree searches and both due sorts match the assignments', async () => {

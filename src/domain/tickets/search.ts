@@ -95,8 +95,8 @@ export function filterWhere(actor: Actor, f: TicketFilters, now: Date): SQL[] {
   if (f.dueFrom || f.dueTo) where.push(sql`${tickets.leadDueAt} is not null`, ...dayRange(dueKey('infinity'), f.dueFrom, f.dueTo));
   where.push(...dayRange(tickets.closedAt, f.closedFrom, f.closedTo));
   if (f.overdue === 'true') {
-    where.push(sql`${tickets.status} <> 'closed' and exists (select 1 from ${assignments} a where a.ticket_id = ${tickets.id}
-      and a.status in ('awaiting_sign', 'in_progress') and a.complete_due_at < ${now.toISOString()}::timestamptz)`);
+    // open_due_at: the earliest deadline of the assignments still at work (kept by the triggers of migrations 0019, 0021)
+    where.push(sql`${tickets.status} <> 'closed' and ${tickets.openDueAt} < ${now.toISOString()}::timestamptz`);
   }
   if (f.awaitingReview === 'true') where.push(awaitingReviewOf(actor));
   return where;
