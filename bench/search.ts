@@ -8,7 +8,7 @@
  * synthetic districts and streets and N tickets written in SQL: a year of receipts, Chinese demands drawn from
  * 40 places × 40 problems (every pair), one lead assignment per dispatched ticket at a random street (so a street holds
  * ≈ 1/2,400 of them), 80 % closed; search terms from the SQL twin ticket_search_terms (migration 0018), of each piece of
- * text once; the lead's deadline and the chain's unit ids (migration 0019) written with the ticket.
+ * text once; the lead's deadline, the chain's unit ids (migration 0019) and the open deadline (0021) written with the ticket.
  */
 import postgres, { type Sql } from 'postgres';
 import { connect, type Db } from '../db/client.ts';
@@ -54,7 +54,7 @@ async function generateSearch(sql: Sql, n: number, log: (m: string) => void) {
   await sql.unsafe(`
     insert into tickets (number, status, channel, type, urgency, category_id, title, content, address, caller_name, caller_phone,
                          caller_phone_last4, warning_level, created_at, updated_at, status_changed_at, dispatched_at, closed_at, search_terms,
-                         lead_due_at, unit_ids)
+                         lead_due_at, open_due_at, unit_ids)
     select x.number, x.status::ticket_status, 'phone', 'complaint', case when g % 20 = 0 then 'urgent' else 'normal' end::urgency,
            k.leaves[1 + g % array_length(k.leaves, 1)], x.title, x.content, x.address, '市民' || (g % 997),
            x.phone, right(x.phone, 4), case when g % 50 = 0 then 'red' when g % 23 = 0 then 'yellow' else 'none' end::warning_level,
@@ -63,6 +63,7 @@ async function generateSearch(sql: Sql, n: number, log: (m: string) => void) {
            concat_ws(' ', w.title[1 + ((g / 40) % 40) * 40 + g % 40], w.fixed, (1 + g % 9)::text, w.tail[1 + (g / 1600) % 40],
              w.street[1 + (g / 7) % 40], (g % 200)::text),
            case when x.status <> 'awaiting_dispatch' then x.at + interval '5 days' end,
+           case when x.status in ('awaiting_sign', 'in_progress') then x.at + interval '5 days' end,
            case when x.status <> 'awaiting_dispatch' then s.chains[1 + (hashint4(g) & 2147483647) % array_length(s.chains, 1)]::integer[] else '{}' end
     from (select array_agg(id order by id) as leaves from categories c where not exists (select 1 from categories k where k.parent_id = c.id)) k,
     (select array_agg((select array_agg(p::int order by p::int) from unnest(string_to_array(trim(both '/' from path), '/')) p)::text order by id) as chains
