@@ -69,6 +69,13 @@ const CONTRIBUTIONS: Contribution[] = [
       basicallySatisfied: `(satisfaction = 'basically_satisfied')::int`,
     },
   },
+  // 回访率: the approved reply opens a round, due on its day for the lead unit; made when a call follows (same day)
+  {
+    where: 'approved_at is not null',
+    day: day('approved_at'),
+    unit: 'lead_unit_id',
+    counts: { callbacksDue: '1', callbacksMade: '(coalesce(retry_at, cb_at) is not null)::int' },
+  },
   // the centre's own clocks, on the decision's day: the dispatch, the reply's review, the round's first call
   {
     where: DISPATCHED,
