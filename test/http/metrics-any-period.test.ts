@@ -134,7 +134,9 @@ describe('any period', () => {
     expect(own.body.satisfaction_rate).toBeCloseTo(2 / 3, 3);
     expect(own.body.sentence).toContain(`2026年上半年${own.body.unit.name}承办热线工单3件`);
     expect(own.body.sentence).toContain('满意率66.7%');
-    if (own.body.rank) expect(own.body.sentence).toContain(`个街道乡镇中排名第${own.body.rank.rank}`);
+    // Street A (2 of 3 satisfied) ranks below street B (1 of 1) among the two streets with figures.
+    expect(own.body.rank).toEqual({ rank: 2, of: 2, level: 'street' });
+    expect(own.body.sentence).toContain('在2个街道乡镇中排名第2');
     expectProblem(await get(`/api/metrics/summary?period=half&from=2026-H1&unitId=${w.units.streetA.id}`, w.handlerB.token), 403, 'metrics_scope_forbidden');
   });
 
