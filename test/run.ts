@@ -15,7 +15,32 @@ import path from 'node:path';
 import { startPgServer, type PgServer } from './setup/postgres.ts';
 
 type Driver = 'pglite' | 'postgres';
-type Outcome = { driver: Driver; code: number; passed: number; failed: number; skipped: number; seconds: number };
+type Outcome = { driver: Driver; code: number; passed: number; failed: number; skipped: number; seconds: number; failures: string[] };
+type JsonReport = {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults?: { name: string; message?: string; assertionResults?: { status: string; fullName: string; failureMessages?: string[] }[] }[];
+};
+
+/** One line per failed test (file, name, first line of its error), so the last lines of a long log say what failed. */
+function failuresOf(r: JsonReport): string[] {
+  const out: string[] = [];
+  const firstLine = (m: string | undefined) =>
+    (m ?? '')
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim()
+      .slice(0, 300) ?? '';
+  for (const file of r.testResults ?? []) {
+    const rel = path.relative(root, file.name);
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of failed) out.push(`${rel} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+    if (!failed.length && file.message) out.push(`${rel}: ${firstLine(file.message)}`);
+  }
+  return out;
+}
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -47,15 +72,15 @@ function vitest(driver: Driver, env: NodeJS.ProcessEnv): Promise<Outcome> {
     child = spawn(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...extra, ...vitestArgs], { cwd: root, env, stdio: 'inherit' });
     child.once('exit', (code, signal) => {
       child = null;
-      const counts = { passed: 0, failed: 0, skipped: 0 };
+      const counts = { passed: 0, failed: 0, skipped: 0, failures: [] as string[] };
       try {
-        const r = JSON.parse(fs.readFileSync(report, 'utf8')) as {
-          numPassedTests: number;
-          numFailedTests: number;
-          numPendingTests: number;
-          numTodoTests: number;
-        };
-        Object.assign(counts, { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests });
+        const r = JSON.parse(fs.readFileSync(report, 'utf8')) as JsonReport;
+        Object.assign(counts, {
+          passed: r.numPassedTests,
+          failed: r.numFailedTests,
+          skipped: r.numPendingTests + r.numTodoTests,
+          failures: failuresOf(r),
+        });
       } catch {
         /* no report: the exit code speaks */
       }
@@ -91,6 +116,7 @@ for (const driver of drivers) {
 console.log('');
 for (const o of outcomes) {
   console.log(`${o.driver.padEnd(8)} ${o.code === 0 ? 'ok    ' : 'FAILED'} ${o.passed} passed, ${o.failed} failed, ${o.skipped} skipped (${o.seconds} s)`);
+  for (const f of o.failures) console.log(`  ✗ [${o.driver}] ${f}`);
 }
 const total = outcomes.reduce((t, o) => ({ passed: t.passed + o.passed, failed: t.failed + o.failed }), { passed: 0, failed: 0 });
 const failedRuns = outcomes.filter((o) => o.code !== 0).length;
