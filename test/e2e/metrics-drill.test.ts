@@ -5,23 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rollup } from '../../src/domain/metrics/rollup.ts';
-import { apiSession, browserSuite, expectAccessible, ok, signIn, ticketAtDonghua } from './harness.ts';
+import { closedAtDonghua } from './closed-ticket.ts';
+import { apiSession, browserSuite, expectAccessible, ok, signIn } from './harness.ts';
 
 const suite = browserSuite('2026-03-10T01:30:00Z');
 
 describe('drill-down from the wallboard', () => {
   it('满意率: the numerator link lists the satisfied ticket, the total equals the figure; the denominator and the ticket page follow', async () => {
     const base = suite.app.api.base;
-    const { v: signed, sessions } = await ticketAtDonghua(base, '小区门口垃圾桶满溢多日无人清运，气味很大', { sign: true });
-    const lead = signed.assignments.at(-1);
-    let v = await ok(sessions.unit, 'POST', `/api/assignments/${lead.id}/reply`, {
-      version: lead.version,
-      content: '已安排环卫车辆当日清运，并增加清运频次。',
-    });
-    v = await ok(sessions.dispatcher, 'POST', `/api/tickets/${v.id}/reply/approve`, { version: v.version });
-    const agent = await apiSession(base, 'callback1');
-    v = await ok(agent, 'POST', `/api/tickets/${v.id}/callback`, { version: v.version, reached: true, solved: 'solved', satisfaction: 'satisfied' });
-    expect(v.status).toBe('closed');
+    const v = await closedAtDonghua(base, '小区门口垃圾桶满溢多日无人清运，气味很大');
     await rollup(suite.app.deps, suite.app.deps.clock.now());
     const supervisor = await apiSession(base, 'supervisor1');
     const figure = (await ok(supervisor, 'GET', '/api/metrics?period=month&from=2026-03')).rows[0].metrics.satisfaction_rate;

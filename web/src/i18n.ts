@@ -24,6 +24,7 @@ import help from './i18n/help.ts';
 import ticketPage from './i18n/ticket-page.ts';
 import inbox from './i18n/inbox.ts';
 import drill from './i18n/drill.ts';
+import metricsScreen from './i18n/metrics-screen.ts';
 
 const MODULES = [
   common,
@@ -47,6 +48,7 @@ const MODULES = [
   ticketPage,
   inbox,
   drill,
+  metricsScreen,
 ] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;

@@ -28,6 +28,7 @@ import { TicketPage } from './screens/ticket-page.ts';
 import { TicketSearch } from './screens/ticket-search.ts';
 import { SavedViewsNav } from './screens/ticket-views-nav.ts';
 import { MetricTickets } from './screens/metric-tickets.ts';
+import { Metrics } from './screens/metrics.ts';
 
 type Screen = { path: string; title: MsgKey; roles: Role[]; view: (s: SessionInfo) => ComponentChildren; hidden?: true };
 
@@ -42,6 +43,7 @@ const SCREENS: Screen[] = [
   { path: '/governance', title: 'screen.governance', roles: ['supervisor', 'admin', 'dispatcher'], view: (s) => html`<${Governance} session=${s} />` },
   { path: '/supervision', title: 'screen.keySupervision', roles: ['supervisor', 'dispatcher', 'admin'], view: (s) => html`<${KeySupervision} session=${s} />` },
   { path: '/reports', title: 'screen.reports', roles: ['supervisor', 'admin'], view: () => html`<${Reports} />` },
+  { path: '/metrics', title: 'screen.metrics', roles: ['supervisor', 'admin'], view: () => html`<${Metrics} />` },
   { path: '/calendar', title: 'screen.calendar', roles: ['admin', 'supervisor'], view: (s) => html`<${Calendar} session=${s} />` },
   {
     path: '/tickets',
