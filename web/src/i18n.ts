@@ -18,6 +18,7 @@ import supervision from './i18n/supervision.ts';
 import calendar from './i18n/calendar.ts';
 import login from './i18n/login.ts';
 import lookup from './i18n/lookup.ts';
+import ratings from './i18n/ratings.ts';
 import triage from './i18n/triage.ts';
 import bulk from './i18n/bulk.ts';
 import help from './i18n/help.ts';
@@ -42,6 +43,7 @@ const MODULES = [
   calendar,
   login,
   lookup,
+  ratings,
   triage,
   bulk,
   help,

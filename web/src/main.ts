@@ -23,6 +23,8 @@ import { Governance } from './screens/governance.ts';
 import { Reports } from './screens/reports.ts';
 import { KeySupervision } from './screens/key-supervision.ts';
 import { Lookup } from './screens/lookup.ts';
+import { Rate } from './screens/rate.ts';
+import { RatingVerifications } from './screens/rating-verifications.ts';
 import { Calendar } from './screens/calendar.ts';
 import { TicketPage } from './screens/ticket-page.ts';
 import { TicketSearch } from './screens/ticket-search.ts';
@@ -45,6 +47,12 @@ const SCREENS: Screen[] = [
   { path: '/reports', title: 'screen.reports', roles: ['supervisor', 'admin'], view: () => html`<${Reports} />` },
   { path: '/metrics', title: 'screen.metrics', roles: ['supervisor', 'admin'], view: () => html`<${Metrics} />` },
   { path: '/calendar', title: 'screen.calendar', roles: ['admin', 'supervisor'], view: (s) => html`<${Calendar} session=${s} />` },
+  {
+    path: '/rating-verifications',
+    title: 'screen.ratingVerifications',
+    roles: ['supervisor', 'admin', 'dispatcher', 'callback_agent', 'unit_leader', 'unit_handler'],
+    view: (s) => html`<${RatingVerifications} session=${s} />`,
+  },
   {
     path: '/tickets',
     title: 'screen.tickets',
@@ -75,7 +83,8 @@ function App() {
   const loc = useLocation();
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const [, setLang] = useState(locale());
-  const publicPage = loc.path === '/lookup';
+  // the citizens' pages: the look-up and the rating link of the reply's SMS (no sign-in)
+  const publicPage = loc.path === '/lookup' || loc.path === '/rate';
 
   useEffect(() => {
     onSessionLost(() => {
@@ -101,6 +110,7 @@ function App() {
     document.documentElement.lang = locale();
   });
 
+  if (loc.path === '/rate') return html`<${Rate} token=${loc.query.get('t') ?? ''} />`;
   if (publicPage) return html`<${Lookup} initialNumber=${loc.query.get('n') ?? ''} />`;
   if (session === undefined) return html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`;
   if (session === null) {

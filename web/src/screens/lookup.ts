@@ -5,6 +5,10 @@ import { ApiError, get, qs } from '../api.ts';
 import { fullTime } from '../format.ts';
 import type { PublicLookup } from '../types.ts';
 import { ErrorBox, StatusBadge, Timeline, lbl } from '../ui/common.ts';
+import { RatingForm, RatingGivenNote, type RatingGiven } from '../ui/rating-form.ts';
+
+/** The look-up's answer with the current round's rating: open to rate, and the rating given (好差评). */
+type LookupAnswer = PublicLookup & { rating?: { open: boolean; round: number; given: RatingGiven | null } };
 
 /**
  * The citizen's page (no sign-in; opened from the SMS receipt's link /lookup?n=<number> or its QR code):
@@ -13,7 +17,9 @@ import { ErrorBox, StatusBadge, Timeline, lbl } from '../ui/common.ts';
 export function Lookup({ initialNumber }: { initialNumber: string }) {
   const [number, setNumber] = useState(initialNumber);
   const [last4, setLast4] = useState('');
-  const [result, setResult] = useState<PublicLookup | null>(null);
+  const [result, setResult] = useState<LookupAnswer | null>(null);
+  // The last four digits the answer was found with: the rating form posts these, whatever the field holds later.
+  const [foundWith, setFoundWith] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const last4Ref = useRef<HTMLInputElement>(null);
@@ -27,7 +33,8 @@ export function Lookup({ initialNumber }: { initialNumber: string }) {
     setBusy(true);
     setError(null);
     try {
-      setResult(await get<PublicLookup>(`/api/public/lookup${qs({ number: number.trim(), last4: last4.trim() })}`));
+      setResult(await get<LookupAnswer>(`/api/public/lookup${qs({ number: number.trim(), last4: last4.trim() })}`));
+      setFoundWith(last4.trim());
     } catch (err) {
       setResult(null);
       setError(err instanceof ApiError && err.code === 'validation_failed' ? new ApiError(400, err.code, t('lookup.invalid')) : err);
@@ -71,6 +78,7 @@ export function Lookup({ initialNumber }: { initialNumber: string }) {
             ${result.closedAt ? html`<div><dt>${t('lookup.closedAt')}</dt><dd>${fullTime(result.closedAt)} ${result.closeReason ? `（${lbl('closeReason', result.closeReason)}）` : ''}</dd></div>` : null}
           </dl>
           ${result.publicReply ? html`<div class="reply"><h3>${t('field.publicReply')}</h3><p>${result.publicReply}</p></div>` : null}
+          <${LookupRating} answer=${result} last4=${foundWith} />
           <h3>${t('lookup.progress')}</h3>
           <${Timeline}
             title=${t('lookup.progress')}
@@ -81,4 +89,14 @@ export function Lookup({ initialNumber }: { initialNumber: string }) {
     }
     <p class="muted small center">${t('lookup.footer')}</p>
   </main>`;
+}
+
+/** 评价办理结果: the rating form while the round may be rated; the rating given once it is. */
+function LookupRating({ answer, last4 }: { answer: LookupAnswer; last4: string }) {
+  const r = answer.rating;
+  if (!r || (!r.open && !r.given)) return null;
+  return html`<section class="lookup-rating" aria-labelledby="lk-rate-h">
+    <h3 id="lk-rate-h">${t('rate.title')}</h3>
+    ${r.given ? html`<${RatingGivenNote} given=${r.given} />` : html`<${RatingForm} key=${`${answer.number}-${r.round}`} target=${{ number: answer.number, last4 }} idPrefix="lk-rate" />`}
+  </section>`;
 }
