@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --only intake,dashboards,sweep,realtime,embedded,search] [--scale 1m,10m] [--quick]
+ * npm run bench [-- --only intake,dashboards,periods,sweep,realtime,embedded,search] [--scale 1m,10m] [--quick]
  *
  * Starts (or reuses) the bench PostgreSQL server, generates or reuses the datasets, runs each benchmark
  * with its baseline in the same run, prints a table and writes bench/results/<date>.json.
@@ -20,8 +20,9 @@ import { benchDashboards } from './dashboards.ts';
 import { benchSweep, ensureSweepDataset } from './sweep.ts';
 import { benchRealtime } from './realtime.ts';
 import { benchSearch } from './search.ts';
+import { benchPeriods } from './periods.ts';
 
-const BENCHES = ['intake', 'dashboards', 'sweep', 'realtime', 'embedded', 'search'] as const;
+const BENCHES = ['intake', 'dashboards', 'periods', 'sweep', 'realtime', 'embedded', 'search'] as const;
 type Bench = (typeof BENCHES)[number];
 const SCALES: Record<string, number> = { quick: 2_000, '100k': 100_000, '1m': 1_000_000, '10m': 10_000_000 };
 const QUICK_DASHBOARD_TICKETS = 500;
@@ -127,6 +128,27 @@ export async function runBench(
         goal: '< 100 ms at 10 M',
         pass: tenM ? d.year.api.p99 < 100 : null,
       });
+    }
+  }
+  if (only.includes('periods')) {
+    // Any period and the drill-down (issue 16) on the dashboards' datasets (quick: the same 500 tickets).
+    for (const scale of scales) {
+      const n = quick ? QUICK_DASHBOARD_TICKETS : (SCALES[scale] ?? Number(scale));
+      const ds = await ensureDataset(server, scale, n, log);
+      log(`periods and drill-down at ${scale}…`);
+      const r = await benchPeriods(ds.url, n, quick ? 3 : 30);
+      results[`periods_${scale}`] = { ...r, generation: ds.generated, reused: ds.reused };
+      checks[`periods_${scale}`] = r.check.ok;
+      for (const x of r.figures)
+        rows.push({
+          bench: `periods ${scale}`,
+          figure: `${x.name} (p50 / p95 / p99)`,
+          value: `${x.api.p50} / ${x.api.p95} / ${x.api.p99} ms`,
+          baseline: `${x.raw.p50} / ${x.raw.p95} ms (plain SQL)`,
+          ratio: f(x.ratio, '×'),
+          goal: `p95 < ${x.goalMs} ms at 10 M`,
+          pass: n >= 10_000_000 ? x.api.p95 < x.goalMs : null,
+        });
     }
   }
   if (only.includes('sweep')) {

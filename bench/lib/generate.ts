@@ -33,20 +33,31 @@
  * Here the order of the work; its parts in generate/: deadlines.ts (SLA and centre clocks), events.ts (the
  * event streams), rollups.ts (the rollup rows), sql.ts (what they share).
  */
-import os from 'node:os';
-import postgres, { type Sql } from 'postgres';
+import type { Sql } from 'postgres';
 import { CLOCKS } from '../../src/domain/sla/clocks.ts';
 import { deadline, slaLookups } from './generate/deadlines.ts';
 import { CONTACT_ID, eventsSql, GAPS, HANDLER, REPEAT_CONTACT_ID, REPLY_TEXT, STAFF, STATUS_NOW, TICKET_VERSION } from './generate/events.ts';
+import { fillLedger } from './generate/ledger.ts';
 import { computeRollups } from './generate/rollups.ts';
-import { ceilMinute, CONFIG, day, NOW, YEAR_START } from './generate/sql.ts';
+import { ceilMinute, CONFIG, day, inParallel, NOW, YEAR_START } from './generate/sql.ts';
 
-/** Bumped whenever what the generator writes changes: a kept dataset of another version is generated again. */
-export const GENERATOR_VERSION = 2;
+/**
+ * Bumped whenever what the generator writes changes: a kept dataset of another version is generated again
+ * (3: the drill-down ledger; a dataset of version 2 gets its ledger added instead, see fillLedger).
+ */
+export const GENERATOR_VERSION = 3;
 
 const DIURNAL = [0.5, 0.3, 0.2, 0.2, 0.2, 0.3, 0.8, 2, 4, 6, 6.5, 6, 4.5, 4.5, 6, 6, 5.5, 5, 4, 3.5, 3, 2.5, 1.8, 1];
 
-export type GenerateResult = { tickets: number; assignments: number; events: number; callbacks: number; rollupRows: number; seconds: Record<string, number> };
+export type GenerateResult = {
+  tickets: number;
+  assignments: number;
+  events: number;
+  callbacks: number;
+  rollupRows: number;
+  ledgerRows?: number;
+  seconds: Record<string, number>;
+};
 
 async function timed<T>(seconds: Record<string, number>, name: string, fn: () => Promise<T>, log: (m: string) => void): Promise<T> {
   const t0 = performance.now();
@@ -202,26 +213,6 @@ async function lifecycles(sql: Sql, dayEnd: string) {
     from n) x`);
 }
 
-/**
- * Runs a bulk-load statement over ranges of ticket ids at once, each on a connection of its own (as a session
- * of the load: no triggers or foreign-key checks): INSERT … SELECT never runs in parallel by itself, and the
- * events' payloads are CPU-bound. One range per core, at most 4.
- */
-async function inParallel(url: string, n: number, statement: (lo: number, hi: number) => string) {
-  const ways = Math.max(1, Math.min(4, os.availableParallelism(), Math.ceil(n / 50_000)));
-  const conns = Array.from({ length: ways }, () => postgres(url, { max: 1, onnotice: () => {} }));
-  try {
-    await Promise.all(
-      conns.map(async (c, i) => {
-        await c.unsafe(`set session_replication_role = replica; set jit = off`);
-        await c.unsafe(statement(Math.floor((n * i) / ways) + 1, Math.floor((n * (i + 1)) / ways)));
-      }),
-    );
-  } finally {
-    await Promise.all(conns.map((c) => c.end()));
-  }
-}
-
 /** The tables bulk-loaded by the generator, whose secondary indexes are rebuilt after the load. */
 const BULK_TABLES = ['tickets', 'contacts', 'assignments', 'callbacks', 'ticket_events'];
 
@@ -346,6 +337,7 @@ export async function generate(sql: Sql, url: string, n: number, log: (m: string
     log,
   );
   const rollupRows = await timed(seconds, 'rollups', () => computeRollups(sql), log);
+  const ledgerRows = await timed(seconds, 'ledger', () => fillLedger(sql, url, n), log);
   await timed(
     seconds,
     'sequences+analyze',
@@ -355,13 +347,21 @@ export async function generate(sql: Sql, url: string, n: number, log: (m: string
       select setval(pg_get_serial_sequence('assignments', 'id'), (select max(id) from assignments));
       select setval(pg_get_serial_sequence('ticket_events', 'id'), (select max(id) from ticket_events));
       select setval(pg_get_serial_sequence('contacts', 'id'), (select max(id) from contacts));
-      insert into metrics_rollup_state (id, last_run_at, events_processed) values (1, now(), (select count(*) from ticket_events))
-        on conflict (id) do update set last_run_at = excluded.last_run_at, events_processed = excluded.events_processed;`);
+      insert into metrics_rollup_state (id, last_run_at, events_processed, ledger_built) values (1, now(), (select count(*) from ticket_events), true)
+        on conflict (id) do update set last_run_at = excluded.last_run_at, events_processed = excluded.events_processed, ledger_built = true;`);
       await sql.unsafe(`vacuum analyze`);
     },
     log,
   );
   const [c] = await sql.unsafe(`select (select count(*) from tickets)::bigint as tickets, (select count(*) from assignments)::bigint as assignments,
     (select count(*) from ticket_events)::bigint as events, (select count(*) from callbacks)::bigint as callbacks`);
-  return { tickets: Number(c!.tickets), assignments: Number(c!.assignments), events: Number(c!.events), callbacks: Number(c!.callbacks), rollupRows, seconds };
+  return {
+    tickets: Number(c!.tickets),
+    assignments: Number(c!.assignments),
+    events: Number(c!.events),
+    callbacks: Number(c!.callbacks),
+    rollupRows,
+    ledgerRows,
+    seconds,
+  };
 }

@@ -7,7 +7,9 @@
  * auto-dispatched ticket each; the generator's rollups (500 tickets) equal what the real rollup job computes
  * from their events, counter for counter, with every counter the generated lifecycles can move moved; the
  * generated events have the shape of those the product's commands write for the same lifecycles; the
- * dashboards agree with the raw aggregate; the sweep (2,000 open assignments)
+ * dashboards agree with the raw aggregate; the generator's drill-down ledger equals the one the rollup job writes;
+ * every unit's rates for any period agree with a plain aggregate and each drill-down page lists the plain SQL's
+ * tickets with totals equal to the figure; the sweep (2,000 open assignments)
  * fires every expected warning exactly once with its event, reminder, supervision item and SMS, and a second
  * pass fires nothing; one realtime event reaches each of 50 authenticated clients exactly once.
  */
@@ -17,11 +19,12 @@ import type { SweepFigures } from '../../bench/sweep.ts';
 import type { RealtimeFigures } from '../../bench/realtime.ts';
 import type { RollupCheck } from '../../bench/lib/verify.ts';
 import type { ShapeCheck } from '../../bench/lib/shapes.ts';
+import type { PeriodsFigures } from '../../bench/periods.ts';
 import { COUNTERS } from '../../src/domain/metrics/counters.ts';
 
 describe('bench harness (quick)', () => {
   it('runs every PostgreSQL benchmark at a tiny scale with every check passing', { timeout: 240_000 }, async () => {
-    const out = await runBench({ quick: true, only: ['intake', 'dashboards', 'sweep', 'realtime'], write: false, log: () => {} });
+    const out = await runBench({ quick: true, only: ['intake', 'dashboards', 'periods', 'sweep', 'realtime'], write: false, log: () => {} });
     expect(out.quick).toBe(true);
     expect(out.machine).toMatchObject({ cpus: expect.any(Number), postgres: expect.any(String) });
     expect(out.rows.map((r) => r.bench)).toEqual([
@@ -29,6 +32,7 @@ describe('bench harness (quick)', () => {
       'intake',
       'dashboards quick',
       'dashboards quick',
+      ...Array.from({ length: 12 }, () => 'periods quick'),
       'sweep quick',
       'sweep quick',
       'realtime',
@@ -40,6 +44,9 @@ describe('bench harness (quick)', () => {
     const rollup = out.results.rollupCheck as RollupCheck;
     expect(rollup.rows).toBeGreaterThan(0);
     expect(rollup.mismatches).toBe(0);
+    // The drill-down ledger the generator writes is the one the rollup job writes, ticket by ticket.
+    expect(rollup.ledger.rows).toBeGreaterThan(0);
+    expect(rollup.ledger.mismatches).toBe(0);
     // The generated lifecycles exercise every counter the happy path can move (due-day cohorts, 按时办结率 judged,
     // callback attempts, the centre's clocks…); only those of clocks awaiting the calendar, returns and reopens stay 0.
     const outOfScope = [
@@ -119,6 +126,20 @@ describe('bench harness (quick)', () => {
       ]),
     );
 
-    expect(out.checks).toEqual({ intake: true, rollups: true, event_shapes: true, dashboards_quick: true, sweep_quick: true, realtime: true });
+    // Any period and the drill-down: every unit's counters as the plain aggregate's, each drill page the plain SQL's tickets.
+    const periods = out.results.periods_quick as PeriodsFigures;
+    expect(periods.figures.filter((x) => x.kind === 'rates')).toHaveLength(4);
+    expect(periods.figures.filter((x) => x.kind === 'drill')).toHaveLength(8);
+    expect(periods.check.detail.filter((d) => d.includes('NOT') || d.includes('DIFFER'))).toEqual([]);
+
+    expect(out.checks).toEqual({
+      intake: true,
+      rollups: true,
+      event_shapes: true,
+      dashboards_quick: true,
+      periods_quick: true,
+      sweep_quick: true,
+      realtime: true,
+    });
   });
 });

@@ -5,7 +5,7 @@ import { CENTRE } from './deadlines.ts';
 import { day } from './sql.ts';
 
 /** One kind of contribution: the rows of bench.t it comes from, its day and unit, and what it adds to which counter. */
-type Contribution = { where: string; day: string; unit: string; counts: Partial<Record<Counter, string>> };
+export type Contribution = { where: string; day: string; unit: string; counts: Partial<Record<Counter, string>> };
 
 /** The lead's completion clock judged missed: the sweep's overdue, or a reply after the deadline (on the deadline's day). */
 const MISSED = `coalesce(complete_due_at is not null and (warned_at is not null or replied_at > complete_due_at), false)`;
@@ -14,7 +14,7 @@ const SIGNED = `(signed_at is not null and (sign_due_at is null or signed_at <= 
 const DISPATCHED = 'dispatched_at is not null';
 
 /** What the fold (contributions.ts) adds for the lifecycles above, event by event, as counters over bench.t. */
-const CONTRIBUTIONS: Contribution[] = [
+export const CONTRIBUTIONS: Contribution[] = [
   // ticket_created, contact_linked (the centre, on the contact's day)
   {
     where: 'true',
