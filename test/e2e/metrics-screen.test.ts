@@ -76,4 +76,36 @@ describe('统计分析', () => {
     expect(await page.locator('tbody tr[data-number]').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('[data-drill-total]').getAttribute('data-drill-total')).toBe(String(figure.numerator));
   });
+
+  it('every period of the picker reads its range; rankings only by month, quarter, half-year or year', async () => {
+    const u = suite.keep(await signIn(suite.browser, suite.app, 'supervisor1', '/wallboard'));
+    const page = u.page;
+    await page.goto('/metrics');
+    await page.getByRole('heading', { name: '统计分析' }).waitFor();
+    const ranges: [string, string, string, boolean][] = [
+      ['日', '2026-03-10', '2026-03-10', false],
+      ['周', '2026-03-09', '2026-03-15', false],
+      ['月', '2026-03-01', '2026-03-31', true],
+      ['季度', '2026-01-01', '2026-03-31', true],
+      ['半年', '2026-01-01', '2026-06-30', true],
+      ['年', '2026-01-01', '2026-12-31', true],
+      ['自定义', '2026-03-01', '2026-03-10', false],
+    ];
+    for (const [name, from, to, ranked] of ranges) {
+      await page.getByRole('button', { name, exact: true }).click();
+      await page.getByText(`统计区间 ${from} 至 ${to}`).waitFor();
+      expect(await page.getByRole('alert').count(), name).toBe(0);
+      expect(await page.getByText('排名按月、季度、半年或年计算').count(), name).toBe(ranked ? 0 : 1);
+    }
+    await page.getByLabel('结束日期').fill('2026-02-20');
+    await page.getByLabel('结束日期').press('Tab');
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('结束日期').fill('2026-03-05');
+    await page.getByLabel('结束日期').press('Tab');
+    await page.getByText('统计区间 2026-03-01 至 2026-03-05').waitFor();
+    await page.getByRole('button', { name: '半年', exact: true }).click();
+    await page.getByLabel('上/下半年').selectOption('2');
+    await page.getByText('统计区间 2026-07-01 至 2026-12-31').waitFor();
+    expect(page.url()).toContain('from=2026-H2');
+  });
 });
