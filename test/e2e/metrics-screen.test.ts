@@ -108,4 +108,30 @@ describe('统计分析', () => {
     await page.getByText('统计区间 2026-07-01 至 2026-12-31').waitFor();
     expect(page.url()).toContain('from=2026-H2');
   });
+
+  it('a district user reads its own subtree: its streets, its own row on top, no rankings; the drill stays in its scope', async () => {
+    const base = suite.app.api.base;
+    const v = await closedAtDonghua(base, '路灯损坏多日，夜间出行不便');
+    await rollup(suite.app.deps, suite.app.deps.clock.now());
+    const supervisor = await apiSession(base, 'supervisor1');
+    const all = (await ok(supervisor, 'GET', '/api/units')).items as { id: number; code: string; name: string }[];
+    const [district, street] = [all.find((u) => u.code === 'd-dongcheng')!, all.find((u) => u.code === 's-donghua')!];
+
+    const u = suite.keep(await signIn(suite.browser, suite.app, 'handler.d-dongcheng', '/unit'));
+    const page = u.page;
+    await page.getByRole('navigation').getByRole('link', { name: '统计分析' }).click();
+    await page.getByRole('heading', { name: '统计分析' }).waitFor();
+    expect(await page.getByLabel('单位层级').inputValue()).toBe('street');
+    const mine = page.locator('#mx-figures tr[data-unit="mine"]');
+    await mine.waitFor();
+    expect(await mine.locator('th').textContent()).toBe(`${district.name}（含下级）`);
+    expect(await mine.locator('[data-drill="completion_rate.numerator"]').getAttribute('href')).toContain(`unitId=${district.id}`);
+    expect(await page.locator('#mx-figures tr[data-unit="city"]').count()).toBe(0);
+    expect(await page.locator('#mx-rankings').count()).toBe(0);
+    await expectAccessible(page, '统计分析, a district user');
+
+    await page.locator(`#mx-figures tr[data-unit="${street.id}"] [data-drill="completion_rate.numerator"]`).click();
+    await page.waitForURL(new RegExp(`/metrics/tickets\\?.*unitId=${street.id}`));
+    await page.locator('tr', { hasText: v.number }).waitFor();
+  });
 });

@@ -45,7 +45,7 @@ const SCREENS: Screen[] = [
   { path: '/governance', title: 'screen.governance', roles: ['supervisor', 'admin', 'dispatcher'], view: (s) => html`<${Governance} session=${s} />` },
   { path: '/supervision', title: 'screen.keySupervision', roles: ['supervisor', 'dispatcher', 'admin'], view: (s) => html`<${KeySupervision} session=${s} />` },
   { path: '/reports', title: 'screen.reports', roles: ['supervisor', 'admin'], view: () => html`<${Reports} />` },
-  { path: '/metrics', title: 'screen.metrics', roles: ['supervisor', 'admin'], view: () => html`<${Metrics} />` },
+  { path: '/metrics', title: 'screen.metrics', roles: ['supervisor', 'admin', 'unit_leader', 'unit_handler'], view: (s) => html`<${Metrics} session=${s} />` },
   { path: '/calendar', title: 'screen.calendar', roles: ['admin', 'supervisor'], view: (s) => html`<${Calendar} session=${s} />` },
   {
     path: '/rating-verifications',

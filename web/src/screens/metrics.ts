@@ -11,6 +11,7 @@ import { t } from '../i18n.ts';
 import { get, qs } from '../api.ts';
 import { fullTime, shanghaiDay } from '../format.ts';
 import { navigate, useLocation } from '../router.ts';
+import type { SessionInfo } from '../types.ts';
 import { ErrorBox, Panel, lbl } from '../ui/common.ts';
 import {
   type Choice,
@@ -33,21 +34,27 @@ type Row = { group: { id: number | string; name: string } | null; metrics: Recor
 type Report = { from: string; to: string; metrics: string[]; rows: Row[]; freshness: { lastRunAt: string | null } };
 type Summary = { sentence: string };
 type Data = { units: Report; city: Report; rankings: Rankings | null; summary: Summary | null };
+/** A unit user's own unit: the top row is its subtree instead of the city, and rankings (centre only) are left out. */
+type Mine = { id: number; name: string; kind: string } | null;
+const UNIT_ROLES = ['unit_handler', 'unit_leader'];
+/** The level a reader looks at first: the one below a district or street user's own, else the districts. */
+const firstLevel = (mine: Mine): Level => (mine?.kind === 'district' ? 'street' : mine?.kind === 'street' ? 'community' : 'district');
 
 /** The screen's choice, read from the address (defaults: this month in Asia/Shanghai, districts, no comparison). */
-function choiceOf(query: URLSearchParams, today: string): Choice & { level: Level; compare: boolean } {
+function choiceOf(query: URLSearchParams, today: string, mine: Mine): Choice & { level: Level; compare: boolean } {
   const p = query.get('period');
   const period: Period = (PERIODS as readonly string[]).includes(p ?? '') ? (p as Period) : 'month';
   const l = query.get('level');
-  const level: Level = (LEVELS as readonly string[]).includes(l ?? '') ? (l as Level) : 'district';
+  const level: Level = (LEVELS as readonly string[]).includes(l ?? '') ? (l as Level) : firstLevel(mine);
   const to = period === 'custom' ? (query.get('to') ?? today) : undefined;
   return { period, from: query.get('from') || defaultFrom(period, today), to, level, compare: query.get('compare') === 'true' };
 }
 
-export function Metrics() {
+export function Metrics({ session }: { session: SessionInfo }) {
   const loc = useLocation();
   const today = shanghaiDay(new Date());
-  const c = choiceOf(loc.query, today);
+  const mine: Mine = UNIT_ROLES.includes(session.user.role) ? session.user.unit : null;
+  const c = choiceOf(loc.query, today, mine);
   const key = JSON.stringify(c);
   const [data, setData] = useState<Data | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -68,8 +75,8 @@ export function Metrics() {
     const q = { ...range, compare: c.compare || undefined };
     void Promise.all([
       get<Report>(`/api/metrics${qs({ ...q, groupBy: 'unit', level: c.level })}`),
-      get<Report>(`/api/metrics${qs(q)}`),
-      RANKING_PERIODS.includes(c.period) ? get<Rankings>(`/api/metrics/rankings${qs({ level: c.level, period: c.period, from: c.from })}`) : null,
+      get<Report>(`/api/metrics${qs({ ...q, unitId: mine?.id })}`),
+      !mine && RANKING_PERIODS.includes(c.period) ? get<Rankings>(`/api/metrics/rankings${qs({ level: c.level, period: c.period, from: c.from })}`) : null,
       get<Summary>(`/api/metrics/summary${qs(range)}`).catch(() => null),
     ])
       .then(([units, city, rankings, summary]) => {
@@ -104,16 +111,17 @@ export function Metrics() {
       </div>
     </form>
     <${ErrorBox} error=${error} />
-    ${data ? html`<${Figures} data=${data} choice=${c} busy=${busy} />` : html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`}
+    ${data ? html`<${Figures} data=${data} choice=${c} busy=${busy} mine=${mine} />` : html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`}
   </div>`;
 }
 
-function Figures({ data, choice, busy }: { data: Data; choice: ReturnType<typeof choiceOf>; busy: boolean }) {
+function Figures({ data, choice, busy, mine }: { data: Data; choice: ReturnType<typeof choiceOf>; busy: boolean; mine: Mine }) {
   const { units, city, rankings, summary } = data;
   const keys = units.metrics;
   const cityRow = city.rows[0];
   const sample = cityRow ?? units.rows[0];
   const drill = { period: choice.period, from: choice.from, to: choice.to };
+  const top = mine ? t('mx.mine', { unit: mine.name }) : t('mx.city');
   const cells = (row: Row, unitName: string, unitId?: number) =>
     keys.map(
       (k) =>
@@ -146,7 +154,7 @@ function Figures({ data, choice, busy }: { data: Data; choice: ReturnType<typeof
             </tr>
           </thead>
           <tbody>
-            ${cityRow ? html`<tr class="mx-city" data-unit="city"><th scope="row">${t('mx.city')}</th>${cells(cityRow, t('mx.city'))}</tr>` : null}
+            ${cityRow ? html`<tr class="mx-city" data-unit=${mine ? 'mine' : 'city'}><th scope="row">${top}</th>${cells(cityRow, top, mine?.id)}</tr>` : null}
             ${units.rows.map((r) => {
               const id = Number(r.group!.id);
               return html`<tr key=${id} data-unit=${id}><th scope="row">${r.group!.name}</th>${cells(r, r.group!.name, id)}</tr>`;
@@ -164,8 +172,12 @@ function Figures({ data, choice, busy }: { data: Data; choice: ReturnType<typeof
           : null
       }
     <//>
-    <${Panel} title=${t('mx.rankings')} id="mx-rankings">
-      ${rankings ? html`<${RankingTable} r=${rankings} level=${choice.level} choice=${drill} />` : html`<p class="muted">${t('mx.rankings.onlyLong')}</p>`}
-    <//>
+    ${
+      mine
+        ? null
+        : html`<${Panel} title=${t('mx.rankings')} id="mx-rankings">
+          ${rankings ? html`<${RankingTable} r=${rankings} level=${choice.level} choice=${drill} />` : html`<p class="muted">${t('mx.rankings.onlyLong')}</p>`}
+        <//>`
+    }
   </div>`;
 }
