@@ -70,15 +70,19 @@ export async function drillTickets(db: Db, actor: Actor, q: DrillQuery, settings
   }
   const signed = minus.length ? sql`sum(case when l.counter in (${list(minus)}) then -l.value else l.value end)` : sql`sum(l.value)`;
   const behind = sql`select l.ticket_id, ${signed}::int as value from metrics_ticket_ledger l where ${sql.join(where, sql` and `)} group by l.ticket_id having ${signed} > 0`;
-  const [page, totals] = await Promise.all([
-    db.execute(
-      sql`select b.ticket_id, b.value from (${behind}) b ${q.before ? sql`where b.ticket_id < ${q.before}` : sql``} order by b.ticket_id desc limit ${q.limit + 1}`,
-    ),
-    db.execute(sql`select count(*)::int as tickets, coalesce(sum(b.value), 0)::int as value from (${behind}) b`),
-  ]);
-  const rows = rowsOf<{ ticket_id: string | number; value: number }>(page);
-  const more = rows.length > q.limit;
-  const shown = rows.slice(0, q.limit);
+  // One statement: the tickets behind the figure are found once (a CTE used twice is materialized), then counted and
+  // paged; two statements aggregated the period's ledger rows twice.
+  const rows = rowsOf<{ ticket_id: string | number | null; value: number | null; tickets: number; total: number }>(
+    await db.execute(sql`with b as (${behind}),
+      t as (select count(*)::int as tickets, coalesce(sum(b.value), 0)::int as total from b)
+      select t.tickets, t.total, p.ticket_id, p.value from t left join lateral (
+        select b.ticket_id, b.value from b ${q.before ? sql`where b.ticket_id < ${q.before}` : sql``} order by b.ticket_id desc limit ${q.limit + 1}) p on true
+      order by p.ticket_id desc nulls last`),
+  );
+  const totals = { tickets: Number(rows[0]?.tickets ?? 0), value: Number(rows[0]?.total ?? 0) };
+  const paged = rows.filter((r) => r.ticket_id !== null);
+  const more = paged.length > q.limit;
+  const shown = paged.slice(0, q.limit);
   const ids = shown.map((r) => Number(r.ticket_id));
   const ticketRows = ids.length
     ? await db
@@ -94,7 +98,6 @@ export async function drillTickets(db: Db, actor: Actor, q: DrillQuery, settings
   const ordered = ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   const contribution = new Map(shown.map((r) => [Number(r.ticket_id), Number(r.value)]));
   const items = (await presentList(db, actor, ordered)).map((i) => ({ ...i, contribution: contribution.get(i.id) ?? 0 }));
-  const [t] = rowsOf<{ tickets: number; value: number }>(totals);
   return {
     metric: q.metric,
     name: METRIC_NAMES[q.metric][locale],
@@ -103,7 +106,7 @@ export async function drillTickets(db: Db, actor: Actor, q: DrillQuery, settings
     counters: { plus, minus },
     from: range.start,
     to: range.end,
-    totals: { tickets: Number(t?.tickets ?? 0), value: Number(t?.value ?? 0) },
+    totals,
     items,
     nextBefore: more ? (ids.at(-1) ?? null) : null,
   };

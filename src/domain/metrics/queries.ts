@@ -168,8 +168,9 @@ export async function metricCounters(db: Db, actor: Actor, f: MetricsFilter): Pr
   const parts = f.period === 'custom' && !isWholeMonths(range) ? monthSplit(range.start, range.end) : null;
   if (!parts) return countersOfRange(db, actor, f);
   const merged = new Map<string, CounterRow>();
-  for (const part of parts) {
-    const r = await countersOfRange(db, actor, { ...f, from: part.start, to: part.end });
+  // The parts at once (each its own statements; PGlite runs them in turn).
+  const read = await Promise.all(parts.map((part) => countersOfRange(db, actor, { ...f, from: part.start, to: part.end })));
+  for (const r of read) {
     for (const row of r.rows) {
       const key = String(row.gid);
       const had = merged.get(key);
