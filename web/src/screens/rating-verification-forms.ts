@@ -1,11 +1,12 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { t, type MsgKey } from '../i18n.ts';
-import { post } from '../api.ts';
+import { get, post } from '../api.ts';
 import { ErrorBox, announce } from '../ui/common.ts';
 
-/** The verification a form acts on (its id for the path, its ticket's number for the announcement). */
-type Props = { v: { id: number; number: string }; onDone: () => void };
+/** The verification a form acts on (its id for the path, its ticket for evidence, its number for the announcement). */
+type Props = { v: { id: number; ticketId: number; number: string }; onDone: () => void };
+type Attachment = { id: number; fileName: string; url: string };
 
 /** One step of a verification: posts, says so, reloads the list; the API's refusal shows beside the form. */
 function useStep({ v, onDone }: Props) {
@@ -34,6 +35,7 @@ function TextField({
   set,
   rows = 2,
   hint,
+  max = 2000,
 }: {
   id: string;
   label: string;
@@ -41,6 +43,7 @@ function TextField({
   set: (s: string) => void;
   rows?: number;
   hint?: string;
+  max?: number;
 }) {
   return html`<div class="field">
     <label for=${id}>${label}</label>
@@ -48,7 +51,7 @@ function TextField({
       id=${id}
       rows=${rows}
       required
-      maxlength="2000"
+      maxlength=${max}
       aria-describedby=${hint ? `${id}-hint` : undefined}
       value=${value}
       onInput=${(e: Event) => set((e.target as HTMLTextAreaElement).value)}
@@ -81,13 +84,36 @@ export function DecisionForm(props: Props) {
 /** The rated unit's leader appeals while the centre verifies. */
 export function AppealForm(props: Props) {
   const [reason, setReason] = useState('');
+  const [files, setFiles] = useState<Attachment[]>([]);
+  const [chosen, setChosen] = useState<number[]>([]);
   const { busy, error, run } = useStep(props);
+  // Evidence is the ticket's own attachments (the unit's photos of the work, documents): ticked, not uploaded here.
+  useEffect(() => {
+    get<{ items: Attachment[] }>(`/api/tickets/${props.v.ticketId}/attachments`).then(
+      (r) => setFiles(r.items),
+      () => setFiles([]),
+    );
+  }, [props.v.ticketId]);
+  const toggle = (id: number, on: boolean) => setChosen((c) => (on ? [...c, id] : c.filter((x) => x !== id)));
   const submit = (e: Event) => {
     e.preventDefault();
-    void run('appeal', { reason: reason.trim() }, 'rv.doneAppeal');
+    void run('appeal', { reason: reason.trim(), ...(chosen.length ? { attachmentIds: chosen } : {}) }, 'rv.doneAppeal');
   };
   return html`<form class="rv-form" aria-label=${`${t('rv.appeal')} ${props.v.number}`} onSubmit=${submit}>
     <${TextField} id=${`rv-appeal-${props.v.id}`} label=${t('rv.appealReason')} value=${reason} set=${setReason} rows=${3} />
+    ${
+      files.length
+        ? html`<fieldset class="checks">
+          <legend>${t('rv.appealFile')}</legend>
+          ${files.map(
+            (f) => html`<label>
+              <input type="checkbox" checked=${chosen.includes(f.id)} onChange=${(e: Event) => toggle(f.id, (e.target as HTMLInputElement).checked)} />
+              ${f.fileName}
+            </label>`,
+          )}
+        </fieldset>`
+        : null
+    }
     <button type="submit" class="primary" disabled=${busy}>${t('rv.submitAppeal')}</button>
     <${ErrorBox} error=${error} />
   </form>`;
@@ -105,7 +131,7 @@ export function RectifyForm(props: Props) {
   const id = props.v.id;
   return html`<form class="rv-form" aria-label=${`${t('rv.submitRectify')} ${props.v.number}`} onSubmit=${submit}>
     <${TextField} id=${`rv-text-${id}`} label=${t('rv.rectification')} value=${text} set=${setText} rows=${3} />
-    <${TextField} id=${`rv-answer-${id}`} label=${t('rv.answer')} value=${answer} set=${setAnswer} rows=${3} hint=${t('rv.rectifyHint')} />
+    <${TextField} id=${`rv-answer-${id}`} label=${t('rv.answer')} value=${answer} set=${setAnswer} rows=${3} hint=${t('rv.rectifyHint')} max=${500} />
     <button type="submit" class="primary" disabled=${busy}>${t('rv.submitRectify')}</button>
     <${ErrorBox} error=${error} />
   </form>`;

@@ -44,11 +44,14 @@ const runningDue = (v: Verification) =>
 export function RatingVerifications({ session }: { session: SessionInfo }) {
   const [status, setStatus] = useState<VerificationStatus | ''>('');
   const [items, setItems] = useState<Verification[] | null>(null);
+  const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = () =>
-    get<{ items: Verification[] }>(`/api/rating-verifications${qs({ status })}`).then(
+  /** The first page again, or the page after `before` added to the list (newest first). */
+  const load = (before?: number) =>
+    get<{ items: Verification[]; next: number | null }>(`/api/rating-verifications${qs({ status, before, limit: 100 })}`).then(
       (r) => {
-        setItems(r.items);
+        setItems((old) => (before && old ? [...old, ...r.items] : r.items));
+        setNext(r.next);
         setError(null);
       },
       (err) => setError(err),
@@ -66,7 +69,7 @@ export function RatingVerifications({ session }: { session: SessionInfo }) {
         <option value="">${t('rv.all')}</option>
         ${VERIFICATION_STATUSES.map((s) => html`<option value=${s}>${lbl('rv.status', s)}</option>`)}
       </select>
-      ${items ? html`<span class="muted" role="status">${t('rv.count', { n: items.length })}</span>` : null}
+      ${items ? html`<span class="muted" role="status">${t(next ? 'rv.countMore' : 'rv.count', { n: items.length })}</span>` : null}
     </div>
     <${ErrorBox} error=${error} />
     ${
@@ -77,8 +80,9 @@ export function RatingVerifications({ session }: { session: SessionInfo }) {
         : items.length === 0
           ? html`<${Empty} text=${t('rv.empty')} />`
           : html`<ul class="rv-list">
-            ${items.map((v) => html`<${Row} key=${v.id} v=${v} session=${session} onDone=${load} />`)}
-          </ul>`
+              ${items.map((v) => html`<${Row} key=${v.id} v=${v} session=${session} onDone=${() => void load()} />`)}
+            </ul>
+            ${next ? html`<button type="button" class="rv-more" onClick=${() => void load(next)}>${t('rv.more')}</button>` : null}`
     }
   </div>`;
 }
@@ -115,7 +119,10 @@ function Row({ v, session, onDone }: { v: Verification; session: SessionInfo; on
 /** What has happened so far: the appeal, the centre's decision, the rectification and the answer. */
 function History({ v }: { v: Verification }) {
   const rows: [string, string][] = [];
-  if (v.appeal) rows.push([t('rv.appeal'), `${v.appeal.reason}（${fullTime(v.appeal.at)}）`]);
+  if (v.appeal) {
+    const files = v.appeal.attachmentIds.length ? t('rv.appealFiles', { n: v.appeal.attachmentIds.length }) : '';
+    rows.push([t('rv.appeal'), `${v.appeal.reason}${files}（${fullTime(v.appeal.at)}）`]);
+  }
   if (v.decision)
     rows.push([t('rv.decision'), `${t(v.decision.confirmed ? 'rv.confirmed' : 'rv.dismissed')}：${v.decision.note}（${fullTime(v.decision.at)}）`]);
   if (v.rectification) {
