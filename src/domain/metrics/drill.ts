@@ -8,7 +8,7 @@
  * Scope as the figures': a unit with everything below it (含下级) or its own assignments only (本级); unit users
  * only within their subtree; the centre's intake (unit 0) only in the whole city's figures.
  */
-import { getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, inArray, like, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { assignments, categories, tickets, units } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -59,7 +59,17 @@ export async function drillTickets(db: Db, actor: Actor, q: DrillQuery, settings
   const where: SQL[] = [sql`l.counter in (${list([...plus, ...minus])})`, sql`l.day between ${range.start} and ${range.end}`, sql`l.value <> 0`];
   if (!q.includeAppealed) where.push(sql`not l.appealed`);
   if (q.scope === 'own') where.push(sql`l.unit_id = ${q.unitId}`);
-  else if (scope.path) where.push(sql`l.unit_id in (select id from ${units} where path like ${`${scope.path}%`})`);
+  else if (scope.path) {
+    // The subtree's units as a list of values: planned with the subquery, a district's drill read the whole city's rows
+    // of the period and kept its own (the planner cannot size `path like` for a given path); with the ids it reads its units'.
+    const ids = (
+      await db
+        .select({ id: units.id })
+        .from(units)
+        .where(like(units.path, `${scope.path}%`))
+    ).map((u) => u.id);
+    where.push(sql`l.unit_id = any(${`{${ids.join(',')}}`}::int[])`);
+  }
   if (q.categoryId !== undefined || q.channel) {
     const t: SQL[] = [];
     if (q.categoryId !== undefined)
