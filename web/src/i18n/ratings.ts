@@ -24,8 +24,7 @@ const zh = {
   'rate.noToken': '评价链接不完整，请点击短信中的完整链接，或通过工单查询页评价。',
   'rate.invalid': '评价链接无效。请核对短信中的链接，或在工单查询页输入工单号和手机号后四位后评价。',
   'rate.expired': '评价链接已过期。您仍可在工单查询页输入工单号和手机号后四位后评价。',
-  'rate.limited': '提交过于频繁，请稍后再试。',
-  'rate.limitedFor': '提交过于频繁，请 {s} 秒后再试。',
+  'rate.limited': '操作过于频繁，请一分钟后再试。',
   'rate.toLookup': '前往工单查询页',
   'rate.privacy': '本页不显示任何个人信息。',
 
@@ -103,8 +102,7 @@ const en: Record<keyof typeof zh, string> = {
   'rate.invalid':
     'This rating link is not valid. Check the link in the SMS, or rate from the look-up page with the ticket number and the last four digits of your phone.',
   'rate.expired': 'This rating link has expired. You can still rate from the look-up page with the ticket number and the last four digits of your phone.',
-  'rate.limited': 'Too many attempts: please try again later.',
-  'rate.limitedFor': 'Too many attempts: please try again in {s} seconds.',
+  'rate.limited': 'Too many attempts: please try again in a minute.',
   'rate.toLookup': 'Go to the look-up page',
   'rate.privacy': 'This page shows no personal information.',
 
