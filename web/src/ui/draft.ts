@@ -29,8 +29,16 @@ function writeLocal(key: string, local: Local | null) {
     // storage full or disabled: the server copy still holds it
   }
 }
-const send = (key: string, body: Record<string, unknown> | null) =>
-  body ? request('PUT', `/api/drafts/${key}`, { body }) : request('DELETE', `/api/drafts/${key}`);
+/** Writes to one key go out one after another, so a late PUT can never overtake the DELETE that clears it. */
+const inFlight = new Map<string, Promise<unknown>>();
+function send(key: string, body: Record<string, unknown> | null) {
+  const go = () => (body ? request('PUT', `/api/drafts/${key}`, { body }) : request('DELETE', `/api/drafts/${key}`));
+  const next = (inFlight.get(key) ?? Promise.resolve()).then(go, go);
+  const settled = next.catch(() => {});
+  inFlight.set(key, settled);
+  void settled.then(() => inFlight.get(key) === settled && inFlight.delete(key));
+  return next;
+}
 
 /**
  * Keeps `value` as the draft `key` (null: no draft, e.g. nothing selected) and restores it on mount: the local
@@ -38,7 +46,7 @@ const send = (key: string, body: Record<string, unknown> | null) =>
  * `clear()` drops it after a successful save.
  */
 export function useFormDraft<T extends Record<string, unknown>>(key: string | null, value: T, restore: (v: T) => void, isEmpty: (v: T) => boolean) {
-  const state = useRef({ timer: 0 as ReturnType<typeof setTimeout> | 0, typed: false, pending: null as T | null, last: '' });
+  const state = useRef({ timer: 0 as ReturnType<typeof setTimeout> | 0, typed: false, cleared: false, pending: null as T | null, last: '' });
   const s = state.current;
   const json = JSON.stringify(value);
 
@@ -62,6 +70,7 @@ export function useFormDraft<T extends Record<string, unknown>>(key: string | nu
   useEffect(() => {
     if (!key) return;
     s.typed = false;
+    s.cleared = false;
     s.last = json; // what the form starts with is not a change
     const local = readLocal(key);
     const apply = (body: Record<string, unknown>) => {
@@ -72,7 +81,7 @@ export function useFormDraft<T extends Record<string, unknown>>(key: string | nu
     let live = true;
     request<{ body: Record<string, unknown> | null }>('GET', `/api/drafts/${key}`).then(
       (r) => {
-        if (!live || s.typed) return;
+        if (!live || s.typed || s.cleared) return; // typed or saved meanwhile: the server's copy is stale
         if (local && !local.synced) {
           s.pending = local.body as T; // typed here but never reached the server
           flush(key);
@@ -91,6 +100,7 @@ export function useFormDraft<T extends Record<string, unknown>>(key: string | nu
     if (!key || json === s.last) return;
     s.last = json;
     s.typed = true;
+    s.cleared = false;
     writeLocal(key, isEmpty(value) ? null : { body: value, at: Date.now(), synced: false });
     s.pending = value;
     if (s.timer) clearTimeout(s.timer);
@@ -101,6 +111,7 @@ export function useFormDraft<T extends Record<string, unknown>>(key: string | nu
     /** The form was saved: drop its draft here and on the server. */
     clear: () => {
       if (!key) return;
+      s.cleared = true;
       if (s.timer) clearTimeout(s.timer);
       s.timer = 0;
       s.pending = null;
