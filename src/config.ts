@@ -163,6 +163,12 @@ const Env = z
     ACCOUNTABILITY_AFTER_WORKING_DAYS: z.coerce.number().int().positive().max(60).default(3),
     /** Bad reviews posted by the 好差评 system (POST /api/bad-reviews) without a categoryId go to the leaf category of this name */
     BAD_REVIEW_CATEGORY: z.string().min(1).default('窗口服务'),
+    /** 好差评 from callers: the centre verifies a bad rating within this many working days */
+    RATING_VERIFY_WORKING_DAYS: z.coerce.number().int().positive().max(30).default(3),
+    /** … a confirmed one is rectified and answered to the caller within this many working days of the confirmation */
+    RATING_RECTIFY_WORKING_DAYS: z.coerce.number().int().positive().max(60).default(15),
+    /** The one-time rating link in the reply notice stays valid this many days */
+    RATING_LINK_DAYS: z.coerce.number().int().positive().max(365).default(30),
     /** Metrics rollup: when it runs (node-cron, Asia/Shanghai) and how many events one transaction counts */
     METRICS_ROLLUP_CRON: z.string().default('* * * * *'),
     METRICS_ROLLUP_BATCH_SIZE: z.coerce.number().int().positive().max(20_000).default(2000),

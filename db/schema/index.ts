@@ -12,3 +12,4 @@ export * from './reports.ts';
 export * from './security.ts';
 export * from './reference.ts';
 export * from './workspace.ts';
+export * from './ratings.ts';

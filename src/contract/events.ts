@@ -21,12 +21,15 @@ import type {
   EmergencyLine,
   KeyTicketKind,
   Level,
+  RatingLevel,
+  RatingSource,
   RecomputeReason,
   Satisfaction,
   SolvedResult,
   SubDecision,
   TicketAction,
   TriageLevel,
+  VerificationClock,
 } from './vocab.ts';
 
 /** T with exactly the keys K: a key missing or one too many is a compile error. */
@@ -197,7 +200,31 @@ export type OtherEventPayloads = {
   appeal_filed: { appealId: number; unitId: number; reasonCode: AppealReasonCode; reason: string; attachmentIds: number[] };
   appeal_approved: { appealId: number; unitId: number; reasonCode: AppealReasonCode; note: string };
   appeal_rejected: { appealId: number; unitId: number; reasonCode: AppealReasonCode; note: string };
+  /**
+   * The caller rated a handling round (好差评). unitId: the lead unit of the centre's dispatch that round (the unit
+   * rated; null when none); a bad rating opens verification `verificationId`, due `verifyDueAt` (null: awaiting the calendar).
+   */
+  citizen_rated: {
+    ratingId: number;
+    round: number;
+    level: RatingLevel;
+    source: RatingSource;
+    unitId: number | null;
+    verificationId: number | null;
+    verifyDueAt: string | null;
+  };
+  verification_appealed: VerificationBase & { reason: string; attachmentIds: number[] };
+  /** Confirmed: the unit must rectify and answer by `rectifyDueAt` (null: awaiting the calendar) */
+  verification_confirmed: VerificationBase & { note: string; rectifyDueAt: string | null };
+  verification_dismissed: VerificationBase & { note: string };
+  /** The unit's rectification and its answer to the caller; onTime: by the rectification deadline */
+  verification_rectified: VerificationBase & { text: string; answer: string; dueAt: string | null; onTime: boolean };
+  /** Written by the verification sweep: a clock's warning (due within a working day) or overdue */
+  verification_warning: VerificationBase & { clock: VerificationClock; level: 'warning' | 'overdue'; dueAt: string };
 };
+
+/** Every step of a bad rating's verification names it, its rating and the unit rated. */
+export type VerificationBase = { verificationId: number; ratingId: number; unitId: number };
 
 /** `centre` on the actions that end a centre clock; a dispatch made by intake's auto-dispatch ended no wait. */
 type CentreOf<A extends TicketAction> = A extends 'dispatch'

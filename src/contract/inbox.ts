@@ -4,7 +4,7 @@
  */
 import type { TicketEventType } from './events.ts';
 
-export const INBOX_KINDS = ['dispatched', 'reopened', 'review_requested', 'review_decided', 'warning', 'supervised'] as const;
+export const INBOX_KINDS = ['dispatched', 'reopened', 'review_requested', 'review_decided', 'warning', 'supervised', 'rating'] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 
 export type InboxItem = {

@@ -31,6 +31,8 @@ import type {
   Urgency,
   WarningLevel,
   WindowReason,
+  RatingLevel,
+  VerificationStatus,
 } from './vocab.ts';
 
 /** Ticket statuses and assignment statuses (an assignment's 待签收 / 办理中 / 已办结 read as the ticket's). */
@@ -108,6 +110,12 @@ export const EVENT_LABELS: Record<TicketEventType, string> = {
   appeal_filed: '提出申诉',
   appeal_approved: '申诉通过',
   appeal_rejected: '申诉驳回',
+  citizen_rated: '诉求人评价',
+  verification_appealed: '差评申诉',
+  verification_confirmed: '差评确认，需整改',
+  verification_dismissed: '差评不予认定',
+  verification_rectified: '差评整改并答复',
+  verification_warning: '差评核实时限预警',
   ...SUB_DECISION_LABELS,
 };
 
@@ -204,6 +212,22 @@ export const KEY_TICKET_KIND_LABELS: Record<KeyTicketKind, string> = {
 };
 
 export const DAY_KIND_LABELS: Record<DayKind, string> = { holiday: '放假', workday: '调休上班' };
+
+export const RATING_LEVEL_LABELS: Record<RatingLevel, string> = {
+  very_satisfied: '非常满意',
+  satisfied: '满意',
+  basically_satisfied: '基本满意',
+  dissatisfied: '不满意',
+  very_dissatisfied: '非常不满意',
+};
+
+export const VERIFICATION_STATUS_LABELS: Record<VerificationStatus, string> = {
+  verifying: '待核实',
+  appealed: '单位申诉中',
+  confirmed: '待整改',
+  dismissed: '不予认定',
+  rectified: '已整改',
+};
 
 export const APPEAL_REASON_LABELS: Record<AppealReasonCode, string> = {
   unreasonable_demand: '诉求不合理',

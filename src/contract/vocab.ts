@@ -172,6 +172,21 @@ export const APPEAL_REASON_CODES = [
 ] as const;
 export type AppealReasonCode = (typeof APPEAL_REASON_CODES)[number];
 
+/** The caller's own rating of a handling round (政务服务"好差评"): the national five levels, best first. */
+export const RATING_LEVELS = ['very_satisfied', 'satisfied', 'basically_satisfied', 'dissatisfied', 'very_dissatisfied'] as const;
+export type RatingLevel = (typeof RATING_LEVELS)[number];
+/** 差评: the two lowest levels; each opens a verification at the centre. */
+export const BAD_RATING_LEVELS: readonly RatingLevel[] = ['dissatisfied', 'very_dissatisfied'];
+/** Where a rating came from: the SMS link that announced the reply, or the look-up page. */
+export const RATING_SOURCES = ['sms', 'lookup'] as const;
+export type RatingSource = (typeof RATING_SOURCES)[number];
+/** 差评核实: verifying → (appealed →) confirmed → rectified, or dismissed. */
+export const VERIFICATION_STATUSES = ['verifying', 'appealed', 'confirmed', 'dismissed', 'rectified'] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+/** The verification's two clocks: the centre's verification, the unit's rectification. */
+export const VERIFICATION_CLOCKS = ['verify', 'rectify'] as const;
+export type VerificationClock = (typeof VERIFICATION_CLOCKS)[number];
+
 // ---------------------------------------------------------------- clocks and time limits
 
 /** A unit's three clocks on an assignment: 签收, 响应 (first contact), 办结. */

@@ -1,4 +1,4 @@
-/** The API's messages about metrics and the monthly analysis report, by stable code (part of ERROR_MESSAGES). */
+/** The API's messages about metrics, the monthly analysis report and citizen ratings, by stable code (part of ERROR_MESSAGES). */
 export const METRICS_REPORT_MESSAGES = {
   metrics_range_invalid: { 'zh-CN': '统计区间的结束不能早于开始。', en: 'The end of the range cannot be before its start.' },
   metrics_range_too_long: {
@@ -24,5 +24,27 @@ export const METRICS_REPORT_MESSAGES = {
   pdf_renderer_unavailable: {
     'zh-CN': 'PDF 生成服务（Chromium）不可用，报告未生成；请管理员检查服务器上的浏览器安装（CHROMIUM_PATH）。',
     en: 'The PDF renderer (Chromium) is unavailable, so the report was not generated; an administrator should check the browser install (CHROMIUM_PATH).',
+  },
+  // citizen ratings (好差评) and their verification (差评核实)
+  rating_link_invalid: {
+    'zh-CN': '评价链接无效：请核对短信中的链接是否完整，或在工单查询页输入工单号和手机号后四位后评价。',
+    en: 'This rating link is not valid: check that the link from the SMS is complete, or rate from the look-up page with the ticket number and the last four digits.',
+  },
+  rating_link_expired: {
+    'zh-CN': '评价链接已过期：请在工单查询页输入工单号和手机号后四位后评价。',
+    en: 'This rating link has expired: rate from the look-up page with the ticket number and the last four digits.',
+  },
+  rating_already_given: {
+    'zh-CN': '本轮办理您已评价过，感谢您的反馈。每轮办理只能评价一次。',
+    en: 'You have already rated this round of handling: one rating per round. Thank you.',
+  },
+  rating_not_open: {
+    'zh-CN': '该工单当前还不能评价：承办单位答复经审核后才可评价（重办的工单在新的答复后可再次评价）。',
+    en: 'This ticket cannot be rated yet: ratings open once the unit’s reply has been approved (a reopened ticket can be rated again after its new reply).',
+  },
+  verification_not_found: { 'zh-CN': '差评核实记录不存在，或您无权查看。', en: 'No such verification, or you may not see it.' },
+  verification_wrong_status: {
+    'zh-CN': '该差评核实当前状态为“{status}”，不能进行此操作；请刷新后查看最新状态。',
+    en: 'This verification is now "{status}", so this step is not possible; refresh to see its current state.',
   },
 } satisfies Record<string, { 'zh-CN': string; en: string }>;

@@ -6,6 +6,7 @@ import { slaSweepJob } from './sla-sweep.ts';
 import { metricsRollupJob } from './metrics-rollup.ts';
 import { partitionsJob } from './partitions.ts';
 import { monthlyReportJob } from './monthly-report.ts';
+import { ratingVerificationsJob } from './rating-verifications.ts';
 
 /** Every scheduled job of the product; main.ts schedules this list (JOBS=false turns it off). */
 export const jobs: Job[] = [
@@ -15,5 +16,6 @@ export const jobs: Job[] = [
   metricsRollupJob, // ticket events → metric rollups, every minute (METRICS_ROLLUP_CRON)
   partitionsJob, // monthly partitions ahead for ticket_events and audit_log once partitioned, daily (PARTITION_CRON)
   hotspotsJob, // 未诉先办 spikes (category × street) → system alerts for supervisors, daily 07:30
+  ratingVerificationsJob, // 差评核实 clocks: deadlines placed, warnings and overdue, every 5 minutes
   monthlyReportJob, // last month's analysis report (PDF + XLSX) when it has none, daily 02:00 (MONTHLY_REPORT_CRON)
 ];

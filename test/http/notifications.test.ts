@@ -112,7 +112,11 @@ describe('messages queued with the change that causes them', () => {
       unitId: null,
       recipient: '13812345678',
       template: 'reply_notice',
-      body: `【12345热线】您的工单${v.number}已有答复：经协调，施工单位承诺夜间22时后停止施工。 查询详情：${BASE}/lookup?n=${v.number}`,
+      body: expect.stringMatching(
+        new RegExp(
+          `^【12345热线】您的工单${v.number}已有答复：经协调，施工单位承诺夜间22时后停止施工。 查询详情：${BASE}/lookup\\?n=${v.number} 请为办理结果评价：${BASE}/rate\\?t=rt_[\\w-]+$`,
+        ),
+      ),
       status: 'pending',
     });
   });

@@ -9,6 +9,9 @@ import * as lc from '../../src/domain/tickets/commands/lifecycle.ts';
 import { createTicketInput } from '../../src/domain/tickets/inputs.ts';
 import { decideAppeal, fileAppeal } from '../../src/domain/appeals/commands.ts';
 import { createPolicy } from '../../src/domain/sla/policies.ts';
+import { rateHandling } from '../../src/domain/ratings/rate.ts';
+import { decideVerification, rectifyVerification } from '../../src/domain/ratings/verification.ts';
+import type { RatingLevel } from '../../src/contract/vocab.ts';
 import { policyInput } from '../../src/domain/sla/inputs.ts';
 import { makeUser, callBody, type TestUser, type World } from '../setup/world.ts';
 import type { TestDeps } from '../setup/db.ts';
@@ -130,6 +133,16 @@ export async function journeyDriver(deps: TestDeps, w: World) {
     },
     async decideAppeal(appealId: number, approve: boolean) {
       return decideAppeal(deps, w.supervisor.actor, appealId, approve, { note: approve ? '经核实，同意免考' : '理由不充分' });
+    },
+    /** The caller rates the current round from the look-up page (callBody's phone ends in 5678). */
+    async rate(id: number, level: RatingLevel) {
+      return rateHandling(deps, { number: (await ticket(id)).number, last4: '5678', level, comment: null });
+    },
+    async decideVerification(verificationId: number, confirm: boolean) {
+      return decideVerification(deps, w.supervisor.actor, verificationId, { confirm, note: confirm ? '经核实，差评属实' : '经核实，不属实' });
+    },
+    async rectify(verificationId: number, unitId: number) {
+      return rectifyVerification(deps, leaders.get(unitId)!.actor, verificationId, { text: '已整改到位', answer: '您反映的问题已整改，感谢监督。' });
     },
     /** Dispatched, signed, contacted, replied and approved: awaiting callback. */
     async toCallback(id: number) {

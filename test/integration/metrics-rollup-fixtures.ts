@@ -112,6 +112,12 @@ async function oracle(): Promise<Map<string, Partial<Record<Counter, number>>>> 
           and not exists (select 1 from ticket_events n where n.ticket_id = ap.ticket_id and n.type = 'approve_reply' and n.id > ap.id and n.id < c.id)) as made
       from ticket_events ap join tickets t on t.id = ap.ticket_id where ap.type in ('approve_reply', 'approve_termination')
     ),
+    -- 好差评: a rating and what its verification became, on the rating's day for the unit rated.
+    rt as (
+      select r.ticket_id, ${SH('r.created_at')} as day, r.unit_id, r.level, t.category_id, t.channel::text as channel, v.status,
+        v.rectify_due_at is null or v.rectified_at <= v.rectify_due_at as rectified_on_time
+      from citizen_ratings r join tickets t on t.id = r.ticket_id left join rating_verifications v on v.rating_id = r.id where r.unit_id is not null
+    ),
     facts(ticket_id, day, unit_id, category_id, channel, counter, n) as (
       select t.id, ${SH('e.created_at')}, 0, t.category_id, coalesce(e.payload->>'channel', t.channel::text), 'contacts', 1
         from ticket_events e join tickets t on t.id = e.ticket_id where e.type in ('ticket_created', 'contact_linked')
@@ -164,6 +170,13 @@ async function oracle(): Promise<Map<string, Partial<Record<Counter, number>>>> 
       union all select ticket_id, day, 0, category_id, channel, 'reviewsOnTime', 1 from centre where clock like '%_review' and on_time
       union all select ticket_id, day, 0, category_id, channel, 'callbackRounds', 1 from round_first
       union all select ticket_id, day, 0, category_id, channel, 'callbacksOnTime', 1 from round_first where on_time
+      union all select ticket_id, day, unit_id, category_id, channel, 'ratingsMade', 1 from rt
+      union all select ticket_id, day, unit_id, category_id, channel, 'ratingsGood', 1 from rt where level not in ('dissatisfied', 'very_dissatisfied')
+      union all select ticket_id, day, unit_id, category_id, channel, 'ratingsBad', 1 from rt where level in ('dissatisfied', 'very_dissatisfied')
+      union all select ticket_id, day, unit_id, category_id, channel, 'badDismissed', 1 from rt where status = 'dismissed'
+      union all select ticket_id, day, unit_id, category_id, channel, 'badConfirmed', 1 from rt where status in ('confirmed', 'rectified')
+      union all select ticket_id, day, unit_id, category_id, channel, 'badRectified', 1 from rt where status = 'rectified'
+      union all select ticket_id, day, unit_id, category_id, channel, 'badRectifiedOnTime', 1 from rt where status = 'rectified' and rectified_on_time
     )
     select f.day, f.unit_id, f.category_id, f.channel, f.counter,
       exists (select 1 from appeals p where p.status = 'approved' and p.ticket_id = f.ticket_id and p.unit_id = f.unit_id) as appealed,

@@ -4,9 +4,10 @@
  */
 import fc from 'fast-check';
 import { eq, sql } from 'drizzle-orm';
-import { appeals, assignmentRequests, tickets } from '../../db/schema/index.ts';
+import { appeals, assignmentRequests, citizenRatings, ratingVerifications, tickets } from '../../db/schema/index.ts';
 import { rollup } from '../../src/domain/metrics/rollup.ts';
 import { LIVE_ASSIGNMENT } from '../../src/domain/tickets/status.ts';
+import { RATING_LEVELS } from '../../src/contract/vocab.ts';
 import { d, deps, kbId, MIN, w } from './metrics-rollup-fixtures.ts';
 
 // ---------------------------------------------------------------- random journeys
@@ -67,6 +68,8 @@ export async function run(s: Step, own: number[]): Promise<string> {
     .from(assignmentRequests)
     .where(sql`${assignmentRequests.ticketId} = ${t.id} and ${assignmentRequests.status} = 'pending'`);
   const appealRows = await deps.db.select().from(appeals).where(eq(appeals.ticketId, t.id));
+  const rated = await deps.db.select({ round: citizenRatings.round }).from(citizenRatings).where(eq(citizenRatings.ticketId, t.id));
+  const verifications = await deps.db.select().from(ratingVerifications).where(eq(ratingVerifications.ticketId, t.id));
   const v = s.variant;
 
   const options: [string, () => Promise<unknown>][] = [];
@@ -130,6 +133,13 @@ export async function run(s: Step, own: number[]): Promise<string> {
   if (appealable.length) options.push(['appeal', () => d.appeal(appealable[v % appealable.length]!.id)]);
   const undecided = appealRows.filter((p) => p.status === 'pending');
   if (undecided.length) main('decide appeal', () => d.decideAppeal(undecided[v % undecided.length]!.id, v % 3 !== 0), 3);
+  // 好差评: the caller rates a finished round once; a bad rating is verified, and a confirmed one rectified.
+  if (['awaiting_callback', 'callback_disputed'].includes(t.status) && !rated.some((r) => r.round === t.callbackRound))
+    main('rate', () => d.rate(t.id, RATING_LEVELS[v % RATING_LEVELS.length]!), 2);
+  for (const x of verifications) {
+    if (x.status === 'verifying' || x.status === 'appealed') main('decide verification', () => d.decideVerification(x.id, v % 3 !== 0), 2);
+    if (x.status === 'confirmed') main('rectify', () => d.rectify(x.id, x.unitId), 2);
+  }
 
   if (options.length === 0) return `no option in ${t.status}`;
   const [name, act] = options[(v >> 1) % options.length]!;
@@ -158,6 +168,13 @@ export async function prelude() {
   step(24 * 60);
   await d.callback(t1.id, { reached: true, solved: 'unsolved', satisfaction: 'dissatisfied' });
   await counted(5);
+  await d.rate(t1.id, 'very_dissatisfied');
+  const [badCheck] = await deps.db.select().from(ratingVerifications).where(eq(ratingVerifications.ticketId, t1.id));
+  await counted(4);
+  step();
+  await d.decideVerification(badCheck!.id, true);
+  step(16 * 24 * 60); // past the 15 working days' limit: rectified, not on time
+  await d.rectify(badCheck!.id, badCheck!.unitId);
   step();
   await d.reopen(t1.id);
   step(120);
@@ -183,6 +200,7 @@ export async function prelude() {
   await d.decideAppeal(appeal.id, true);
   step();
   await d.toCallback(t2.id);
+  await d.rate(t2.id, 'basically_satisfied');
   for (let i = 0; i < 2; i++) {
     step(600);
     await d.callback(t2.id, { reached: false });

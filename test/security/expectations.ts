@@ -75,6 +75,11 @@ const assignment = (f: Fixtures, body: Record<string, unknown> = {}): Req => ({ 
 const empty = (): Req => ({ body: {} });
 const metricsQuery = (f: Fixtures): Req => ({ query: { unitId: String(f.units.streetA), period: 'month' } });
 
+/** A public route answering a bad link or a wrong last4 with 404 for everyone (it is allowed, and finds nothing). */
+const publicNotFound: Entry['expect'] = Object.fromEntries(
+  SUBJECTS.map((s) => [s, { allow: false, status: 404, code: /^rating_link_invalid$|^lookup_not_found$/ }]),
+);
+
 /** The notification centre's rows are each user's own: an id none of theirs (here, any) is 404 to every person. */
 const notYours: Entry['expect'] = Object.fromEntries(
   SUBJECTS.filter((s) => s !== 'anonymous' && s !== 'intake_client').map((s) => [s, { allow: false, status: 404, code: /^inbox_item_not_found$/ }]),
@@ -242,6 +247,25 @@ export const EXPECTATIONS: Record<string, Entry> = {
     scope: 'unit',
     req: (f) => ({ params: { id: f.appealA }, body: { note: '不予免考' } }),
     expect: { 'unit_leader@own': FORBIDDEN },
+  },
+  // citizen ratings (the caller, no sign-in) and their verification (差评核实)
+  'GET /api/public/ratings/link': { scope: 'global', req: () => ({ query: { token: 'rt_not-a-real-link-token' } }), expect: publicNotFound },
+  'POST /api/public/ratings': {
+    scope: 'global',
+    req: (f) => ({ body: { number: f.ticketA.number, last4: '0000', level: 'satisfied' } }),
+    expect: publicNotFound,
+  },
+  'GET /api/rating-verifications': { scope: 'global' },
+  'GET /api/rating-verifications/:id': { scope: 'unit', req: (f) => ({ params: { id: f.verificationA } }) },
+  // The rated unit's leader appeals, a supervisor decides, the unit rectifies (only once confirmed: 409 here).
+  'POST /api/rating-verifications/:id/appeal': { scope: 'unit', req: (f) => ({ params: { id: f.verificationA }, body: reason }) },
+  'POST /api/rating-verifications/:id/decision': {
+    scope: 'unit',
+    req: (f) => ({ params: { id: f.verificationA }, body: { confirm: true, note: '安全测试：核实属实' } }),
+  },
+  'POST /api/rating-verifications/:id/rectification': {
+    scope: 'unit',
+    req: (f) => ({ params: { id: f.verificationA }, body: { text: '安全测试：已整改', answer: '安全测试：已答复' } }),
   },
   // metrics
   'GET /api/metrics': { scope: 'unit-query', req: metricsQuery },

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { supervisionItems } from '../../db/schema/index.ts';
+import { citizenRatings, ratingVerifications, supervisionItems } from '../../db/schema/index.ts';
 import { raiseSystemAlert } from '../../src/domain/alerts.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { PNG } from '../setup/files.ts';
@@ -25,6 +25,8 @@ export type Fixtures = {
   portalTicket: number;
   attachmentA: number;
   appealA: number;
+  /** a bad rating of ticket A (street A) under verification */
+  verificationA: number;
   alert: () => Promise<number>;
   supervisionItem: number;
   rule: number;
@@ -202,6 +204,12 @@ export async function makeSecurityWorld(opts: { realtime?: boolean; report?: boo
     await ok('admin', 'POST', '/api/reports/monthly', { body: { month: '2026-03' } });
     deps.clock.set(now);
   }
+  // A bad rating of ticket A's round, under verification (rows as the rating command writes them).
+  const [rating] = await deps.db
+    .insert(citizenRatings)
+    .values({ ticketId: tA.id, round: 1, level: 'dissatisfied', comment: '安全测试：不满意', source: 'lookup', unitId: w.units.streetA.id })
+    .returning();
+  const [verification] = await deps.db.insert(ratingVerifications).values({ ratingId: rating!.id, ticketId: tA.id, unitId: w.units.streetA.id }).returning();
   const presets = await ok('admin', 'GET', '/api/sla/presets');
   const presetName = (presets.items ?? presets)[0].name as string;
 
@@ -212,6 +220,7 @@ export async function makeSecurityWorld(opts: { realtime?: boolean; report?: boo
     portalTicket: portalTicket.id,
     attachmentA: att.id,
     appealA: appeal.id,
+    verificationA: verification!.id,
     alert,
     supervisionItem: item!.id,
     rule: rule.id,

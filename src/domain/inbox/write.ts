@@ -11,6 +11,8 @@
  *   a sub-assignment's reply or request → the unit roles of the parent assignment's unit;
  * - review_decided: the unit whose request or reply the centre or the parent decided (a recall too), an appeal's unit;
  * - warning: the unit of the assignment whose warning level (yellow, red, overdue) the sweep fired;
+ * - rating: a bad rating of the unit (差评) to verify; its appeal → every supervisor (review_requested); the centre's
+ *   confirmation or dismissal → the unit (review_decided); a verification clock's warning → the unit (warning);
  * - supervised: 督办 on a unit (or, without one, the ticket's top-level lead unit); escalated 督办 → the leaders
  *   of the level above.
  */
@@ -42,6 +44,7 @@ const SUB_DECISIONS: TicketEventType[] = [
   'recall',
 ];
 const APPEAL_DECISIONS: TicketEventType[] = ['appeal_approved', 'appeal_rejected'];
+const VERIFICATION_DECISIONS: TicketEventType[] = ['verification_confirmed', 'verification_dismissed'];
 
 /** The event types that notify someone: the recorder writes notifications only for these. */
 export const NOTIFYING_TYPES: ReadonlySet<TicketEventType> = new Set<TicketEventType>([
@@ -54,6 +57,10 @@ export const NOTIFYING_TYPES: ReadonlySet<TicketEventType> = new Set<TicketEvent
   'sla_warning',
   'supervise',
   'supervision_escalated',
+  'citizen_rated',
+  'verification_appealed',
+  ...VERIFICATION_DECISIONS,
+  'verification_warning',
 ]);
 
 const list = (types: TicketEventType[]) => sql.raw(types.map((t) => `'${t}'`).join(', '));
@@ -90,7 +97,11 @@ export async function writeNotifications(tx: Db, eventIds: number[]): Promise<nu
             where e.type in (${list(CENTRE_DECISIONS)}) and a.id = coalesce((e.payload->>'assignmentId')::bigint, ${topLead})
           union all select 'review_decided', (e.payload->>'subUnitId')::int, null, false where e.type in (${list(SUB_DECISIONS)})
           union all select 'review_decided', (e.payload->>'unitId')::int, null, false where e.type in (${list(APPEAL_DECISIONS)})
-          union all select 'warning', (e.payload->>'unitId')::int, null, false where e.type = 'sla_warning'
+          union all select 'warning', (e.payload->>'unitId')::int, null, false where e.type in ('sla_warning', 'verification_warning')
+          union all select 'rating', (e.payload->>'unitId')::int, null, false
+            where e.type = 'citizen_rated' and e.payload->>'verificationId' is not null
+          union all select 'review_requested', null, 'supervisor', false where e.type = 'verification_appealed'
+          union all select 'review_decided', (e.payload->>'unitId')::int, null, false where e.type in (${list(VERIFICATION_DECISIONS)})
           union all select 'supervised', coalesce((e.payload->>'unitId')::int, (select tl.unit_id from assignments tl where tl.id = ${topLead})), null, false
             where e.type = 'supervise'
           union all select 'supervised', (e.payload->>'toUnitId')::int, null, true where e.type = 'supervision_escalated'
@@ -99,7 +110,7 @@ export async function writeNotifications(tx: Db, eventIds: number[]): Promise<nu
       insert into user_notifications (user_id, kind, ticket_id, event_id, payload, created_at)
       select distinct u.id, tg.kind, e.ticket_id, e.id,
         jsonb_strip_nulls(jsonb_build_object('event', e.type, 'unitId', tg.unit_id, 'clock', e.payload->'clock', 'redo', e.payload->'redo',
-          'level', case when e.type = 'sla_warning' then e.payload->'level' end,
+          'level', case when e.type in ('sla_warning', 'verification_warning', 'citizen_rated') then e.payload->'level' end,
           'supervisionLevel', case when e.type = 'supervise' then e.payload->'supervisionLevel' when e.type = 'supervision_escalated' then e.payload->'level' end)),
         e.created_at
       from target tg

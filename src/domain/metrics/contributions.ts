@@ -31,6 +31,7 @@
  * An approved appeal (免考) for unit U moves everything U has been credited with for this ticket to the
  * `appealed` side, and everything U is credited with later goes there too.
  */
+import { BAD_RATING_LEVELS } from '../../contract/vocab.ts';
 import { shanghaiDate } from '../clock.ts';
 import type { Emit } from './cohort.ts';
 import { INTAKE_UNIT, type Counter } from './counters.ts';
@@ -58,6 +59,8 @@ export function ticketDeltas(
   let callbackRoundOpen = false;
   /** The open round's day and unit: 回访率 credits the round's first call to the day the round opened. */
   let round: { day: string; unitId: number } | null = null;
+  /** Each rating's day and unit: what later happens to a bad rating is credited there (好差评's cohort is the rating's day). */
+  const ratings = new Map<number, { day: string; unitId: number }>();
 
   let mine: Delta[] = [];
   const push: Emit = (counter, unitId, day, delta) =>
@@ -138,6 +141,27 @@ export function ticketDeltas(
         if (lead) add('callbacksDueTerminated', lead.facts.unitId, day);
         clocks.read(e, day);
         break;
+      case 'citizen_rated': {
+        const { ratingId, unitId, level } = e.payload;
+        if (ratingId === undefined || unitId === undefined || unitId === null || !level) break;
+        ratings.set(ratingId, { day, unitId });
+        add('ratingsMade', unitId, day);
+        add(BAD_RATING_LEVELS.includes(level) ? 'ratingsBad' : 'ratingsGood', unitId, day);
+        break;
+      }
+      case 'verification_confirmed':
+      case 'verification_dismissed':
+      case 'verification_rectified': {
+        const rated = e.payload.ratingId === undefined ? undefined : ratings.get(e.payload.ratingId);
+        if (!rated) break;
+        if (e.type === 'verification_confirmed') add('badConfirmed', rated.unitId, rated.day);
+        else if (e.type === 'verification_dismissed') add('badDismissed', rated.unitId, rated.day);
+        else {
+          add('badRectified', rated.unitId, rated.day);
+          if (e.payload.onTime) add('badRectifiedOnTime', rated.unitId, rated.day);
+        }
+        break;
+      }
       default:
         // The units' clocks: dispatch, sign, contact, replies, terminations, extensions, deadlines, returns, reopens.
         clocks.read(e, day);

@@ -67,6 +67,15 @@ export const COUNTERS = [
   'callbacksDue', // callback rounds opened: each approved reply (the ticket should be called back)
   'callbacksMade', // of those, rounds with at least one call (reached or not), on the round's opening day
   'callbacksDueTerminated', // tickets closed by an approved termination (no callback round): in 回访率's denominator if configured
+  // the caller's own ratings (好差评; unit = the unit rated, the lead of the centre's dispatch; day = the rating's day, also for
+  // what later happens to a bad rating's verification)
+  'ratingsMade', // ratings given
+  'ratingsGood', // of those, 非常满意, 满意 or 基本满意 (好评)
+  'ratingsBad', // of those, 不满意 or 非常不满意 (差评): each opens a verification
+  'badDismissed', // of ratingsBad, dismissed by the centre's verification (不予认定): out of 好评率 and 差评率
+  'badConfirmed', // of ratingsBad, confirmed: to be rectified
+  'badRectified', // of badConfirmed, rectified and answered
+  'badRectifiedOnTime', // of badRectified, by the rectification deadline
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counters = Record<Counter, number>;

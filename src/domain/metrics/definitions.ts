@@ -5,29 +5,10 @@
 import { z } from 'zod';
 import type { Locale } from '../../i18n/messages.ts';
 import type { Counter, Counters } from './counters.ts';
+import { ratingFormulas } from './rating-formulas.ts';
 
-export const METRIC_KEYS = [
-  'direct_answer_rate', // 直接答复率
-  'timely_sign_rate', // 及时签收率
-  'response_rate', // 响应率 (by the response deadline's day)
-  'reply_rate', // 回复率 (by the completion deadline's day)
-  'completion_rate', // 办结率 (by the completion deadline's day)
-  'on_time_completion_rate', // 按时办结率 (closed on time ÷ judged: closed, or open and overdue)
-  'solved_rate', // 解决率
-  'satisfaction_rate', // 满意率
-  'valid_callback_rate', // 有效回访率
-  'return_rate', // 回退率
-  'redo_rate', // 重办率
-  'repeat_contact_rate', // 重复来电率
-  'reply_rate_dispatched', // 回复率（按派单）: the second, dispatch-day basis
-  'completion_rate_dispatched', // 办结率（按派单）
-  'avg_dispatch_minutes', // 平均派单时长 (the centre's own clock; minutes, not a fraction)
-  'timely_dispatch_rate', // 派单及时率
-  'timely_review_rate', // 审核及时率
-  'timely_callback_rate', // 回访及时率
-  'callback_coverage_rate', // 回访率: rounds called back ÷ rounds due (and, if configured, terminated tickets)
-] as const;
-export type MetricKey = (typeof METRIC_KEYS)[number];
+export { METRIC_KEYS, METRIC_NAMES, type MetricKey } from './names.ts';
+import { METRIC_KEYS, METRIC_NAMES, type Formula, type MetricKey, type Term, type Texts } from './names.ts';
 /** What a value is: a fraction 0–1 (shown as a percentage), or an average in minutes. */
 export type MetricUnit = 'rate' | 'minutes';
 export const METRIC_UNITS: Record<MetricKey, MetricUnit> = Object.fromEntries(
@@ -61,9 +42,15 @@ export const metricSettingsSchema = z
     completionExcludesReturned: z.boolean(),
     /** Composite for the red and black lists: weights of 响应率, 解决率, 满意率 (Beijing: 30/35/35) */
     rankingWeights: z
-      .object({ response_rate: z.number().min(0).max(100), solved_rate: z.number().min(0).max(100), satisfaction_rate: z.number().min(0).max(100) })
+      .object({
+        response_rate: z.number().min(0).max(100),
+        solved_rate: z.number().min(0).max(100),
+        satisfaction_rate: z.number().min(0).max(100),
+        /** 好评率 (the caller's own ratings): none by default */
+        good_review_rate: z.number().min(0).max(100).optional(),
+      })
       .strict()
-      .refine((w) => w.response_rate + w.solved_rate + w.satisfaction_rate > 0, { message: '权重之和须大于 0' }),
+      .refine((w) => w.response_rate + w.solved_rate + w.satisfaction_rate + (w.good_review_rate ?? 0) > 0, { message: '权重之和须大于 0' }),
     /** Units on each of the red and black lists */
     rankingSize: z.number().int().min(1).max(50),
     /** 回访率: tickets closed by an approved termination (which get no callback) count as due a callback too */
@@ -80,33 +67,6 @@ export const DEFAULT_METRIC_SETTINGS: MetricSettings = {
   rankingWeights: { response_rate: 30, solved_rate: 35, satisfaction_rate: 35 },
   rankingSize: 5,
   callbackCoverageIncludesTerminated: false,
-};
-
-type Term = { counters: Counter[]; minus?: Counter[] };
-type Texts = Record<Locale, string>;
-/** `pending`: clocks awaiting the calendar, left out of numerator and denominator and shown beside the value. */
-type Formula = { numerator: Term; denominator: Term; pending?: Counter[]; text: Texts };
-
-export const METRIC_NAMES: Record<MetricKey, Texts> = {
-  direct_answer_rate: { 'zh-CN': '直接答复率', en: 'Direct answer rate' },
-  timely_sign_rate: { 'zh-CN': '及时签收率', en: 'Timely sign-in rate' },
-  response_rate: { 'zh-CN': '响应率', en: 'Response rate' },
-  reply_rate: { 'zh-CN': '回复率', en: 'Reply rate' },
-  completion_rate: { 'zh-CN': '办结率', en: 'Completion rate' },
-  on_time_completion_rate: { 'zh-CN': '按时办结率', en: 'On-time completion rate' },
-  solved_rate: { 'zh-CN': '解决率', en: 'Solved rate' },
-  satisfaction_rate: { 'zh-CN': '满意率', en: 'Satisfaction rate' },
-  valid_callback_rate: { 'zh-CN': '有效回访率', en: 'Valid callback rate' },
-  return_rate: { 'zh-CN': '回退率', en: 'Return rate' },
-  redo_rate: { 'zh-CN': '重办率', en: 'Redo rate' },
-  repeat_contact_rate: { 'zh-CN': '重复来电率', en: 'Repeat contact rate' },
-  reply_rate_dispatched: { 'zh-CN': '回复率（按派单）', en: 'Reply rate (by dispatch day)' },
-  completion_rate_dispatched: { 'zh-CN': '办结率（按派单）', en: 'Completion rate (by dispatch day)' },
-  avg_dispatch_minutes: { 'zh-CN': '平均派单时长', en: 'Average wait for dispatch' },
-  timely_dispatch_rate: { 'zh-CN': '派单及时率', en: 'Timely dispatch rate' },
-  timely_review_rate: { 'zh-CN': '审核及时率', en: 'Timely review rate' },
-  timely_callback_rate: { 'zh-CN': '回访及时率', en: 'Timely callback rate' },
-  callback_coverage_rate: { 'zh-CN': '回访率', en: 'Callback coverage' },
 };
 
 /** The formula of each metric under these settings, with its definition in words (shown beside the number). */
@@ -345,6 +305,7 @@ export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
           'callback rounds with at least one call, reached or not ÷ rounds due (each approved reply is one, on its approval day)',
           callbacks,
         ),
+    ...ratingFormulas(f),
   };
 }
 

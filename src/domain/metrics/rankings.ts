@@ -11,7 +11,10 @@ import type { MetricKey, MetricSettings, MetricValue } from './definitions.ts';
 import { bucketOf, type Period } from './periods.ts';
 import { metricsReport, type RankedLevel } from './queries.ts';
 
-type RankedMetrics = Record<'response_rate' | 'solved_rate' | 'satisfaction_rate', MetricValue>;
+/** Weighted in the composite (好评率 only when the centre gives it a weight), and the citizen's ratings shown beside. */
+const RANKED_KEYS = ['response_rate', 'solved_rate', 'satisfaction_rate', 'good_review_rate'] as const;
+const SHOWN_KEYS = [...RANKED_KEYS, 'bad_review_rate', 'bad_review_rectification_rate'] as const;
+type RankedMetrics = Record<(typeof SHOWN_KEYS)[number], MetricValue>;
 export type RankedUnit = {
   rank: number;
   unit: { id: number; name: string; code: string; kind: string };
@@ -21,25 +24,25 @@ export type RankedUnit = {
   /** the unit's own figures (本级), shown beside: null composite when a weighted rate has nothing due at this level */
   own: { composite: number | null; metrics: RankedMetrics };
 };
-const RANKED_KEYS = ['response_rate', 'solved_rate', 'satisfaction_rate'] as const;
 /** Rankings come by month, quarter, half-year or year (the county reports quote quarterly and half-year places). */
 export const RANKING_PERIODS = ['month', 'quarter', 'half', 'year'] as const satisfies readonly Period[];
 export type RankingPeriod = (typeof RANKING_PERIODS)[number];
 
 /** The composite Σ wᵢ × rateᵢ ÷ Σ wᵢ (0–100) of one unit's figures, or the weighted rates it lacks. */
-function composite(metrics: Record<MetricKey, MetricValue>, w: MetricSettings['rankingWeights']) {
-  const missing = RANKED_KEYS.filter((k) => w[k] > 0 && metrics[k].value === null);
-  const total = RANKED_KEYS.reduce((s, k) => s + w[k], 0);
-  const value = RANKED_KEYS.reduce((s, k) => s + w[k] * (metrics[k].value ?? 0), 0) / total;
+function composite(metrics: Record<MetricKey, MetricValue>, weights: MetricSettings['rankingWeights']) {
+  const w = (k: (typeof RANKED_KEYS)[number]) => weights[k] ?? 0;
+  const missing = RANKED_KEYS.filter((k) => w(k) > 0 && metrics[k].value === null);
+  const total = RANKED_KEYS.reduce((s, k) => s + w(k), 0);
+  const value = RANKED_KEYS.reduce((s, k) => s + w(k) * (metrics[k].value ?? 0), 0) / total;
   return {
     missing,
     composite: missing.length ? null : Math.round(value * 10000) / 100,
-    metrics: { response_rate: metrics.response_rate, solved_rate: metrics.solved_rate, satisfaction_rate: metrics.satisfaction_rate },
+    metrics: Object.fromEntries(SHOWN_KEYS.map((k) => [k, metrics[k]])) as RankedMetrics,
   };
 }
 
 /**
- * Units of one level ranked by the composite Σ weight × rate ÷ Σ weight (0–100) of 响应率, 解决率, 满意率,
+ * Units of one level ranked by the composite Σ weight × rate ÷ Σ weight (0–100) of 响应率, 解决率, 满意率 (and 好评率 if weighted),
  * each over the unit's subtree for the period (含下级: along the chain each clock is its own unit's, so a
  * district's subtree counts its own clocks and its streets' once each); its own figures (本级) come beside. A
  * unit with nothing due for a weighted component is not ranked (listed as unranked). Red list: the best; black
@@ -72,7 +75,7 @@ export async function rankings(
     const row = byUnit.get(u.id);
     const subtree = row ? composite(row.metrics, w) : null;
     if (!row || !subtree || subtree.composite === null) {
-      unranked.push({ unit: u, missing: subtree ? [...subtree.missing] : RANKED_KEYS.filter((k) => w[k] > 0) });
+      unranked.push({ unit: u, missing: subtree ? [...subtree.missing] : RANKED_KEYS.filter((k) => (w[k] ?? 0) > 0) });
       continue;
     }
     const own = composite(row.own!.metrics, w);

@@ -78,6 +78,10 @@ export const COUNTED_EVENT_TYPES = [
   'appeal_approved',
   'sla_uncomputable',
   'sla_recomputed',
+  'citizen_rated',
+  'verification_confirmed',
+  'verification_dismissed',
+  'verification_rectified',
 ] as const satisfies readonly TicketEventType[];
 /** Of the SLA sweep's warnings, only a completion clock going overdue counts (a miss for 按时办结率). */
 export const isCountedWarning = (e: StreamEvent<'sla_warning'>) => e.payload.level === 'overdue' && e.payload.clock === 'complete';

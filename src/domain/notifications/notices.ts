@@ -8,6 +8,7 @@ import type { AssignmentRole } from '../../contract/vocab.ts';
 import type { References } from '../reference.ts';
 import { enqueueNotification } from './outbox.ts';
 import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
+import { createRatingLink } from '../ratings/rate.ts';
 
 /**
  * The messages the ticket lifecycle sends. Each is called inside the transaction of the change that
@@ -50,11 +51,20 @@ export async function notifyIntakeReceipt(tx: Db, config: Pick<Config, 'PUBLIC_B
 }
 
 /** Reply notice (答复告知) to the caller once the centre has approved the lead unit's reply. */
-export async function notifyReplyApproved(tx: Db, config: Pick<Config, 'PUBLIC_BASE_URL'>, t: TicketLike, reply: string | null, now: Date): Promise<void> {
+export async function notifyReplyApproved(
+  tx: Db,
+  config: Pick<Config, 'PUBLIC_BASE_URL' | 'RATING_LINK_DAYS'>,
+  t: TicketLike & { callbackRound: number },
+  reply: string | null,
+  now: Date,
+): Promise<void> {
+  if (!smsRecipient(t.callerPhone)) return;
+  // The one-time link to rate this round (好差评), made only when there is a message to carry it.
+  const rateUrl = await createRatingLink(tx, config, t, now);
   await toCaller(
     tx,
     t,
-    { template: 'reply_notice', params: { number: t.number, reply: excerpt(reply, REPLY_CHARS), lookupUrl: lookupUrl(config, t.number) } },
+    { template: 'reply_notice', params: { number: t.number, reply: excerpt(reply, REPLY_CHARS), lookupUrl: lookupUrl(config, t.number), rateUrl } },
     now,
   );
 }

@@ -6,10 +6,11 @@ import type { References } from '../reference.ts';
 /** Default SMS templates; admins override them in message_templates without a release. */
 export const DEFAULT_TEMPLATES: Record<string, string> = {
   intake_receipt: '【12345热线】您的诉求已受理，工单号{number}。查询进度：{lookupUrl}',
-  reply_notice: '【12345热线】您的工单{number}已有答复：{reply} 查询详情：{lookupUrl}',
+  reply_notice: '【12345热线】您的工单{number}已有答复：{reply} 查询详情：{lookupUrl} 请为办理结果评价：{rateUrl}',
   extension_notice: '【12345热线】您的工单{number}经审核延期办理，新的办理期限为{dueAt}。查询进度：{lookupUrl}',
   unit_dispatch: '【12345热线】贵单位有新派单{number}（{title}），请及时签收办理。',
   unit_warning: '【12345热线】工单{number}的{clock}时限{level}，期限{dueAt}，请抓紧办理。',
+  rating_answer: '【12345热线】关于您对工单{number}的评价，承办单位已整改并答复：{answer}',
   supervision_escalated: '【12345热线】工单{number}经督办后{unitName}仍未办理（{clock}超期），已升级至贵单位负责同志，请督促办理。',
 };
 

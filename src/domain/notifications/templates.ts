@@ -13,7 +13,8 @@ import { DEFAULT_TEMPLATES } from './outbox.ts';
  */
 export const TEMPLATE_PARAMS: Record<string, readonly string[]> = {
   intake_receipt: ['number', 'lookupUrl'],
-  reply_notice: ['number', 'reply', 'lookupUrl'],
+  reply_notice: ['number', 'reply', 'lookupUrl', 'rateUrl'],
+  rating_answer: ['number', 'answer'],
   extension_notice: ['number', 'dueAt', 'lookupUrl'],
   unit_dispatch: ['number', 'title', 'unitName', 'role'],
   unit_warning: ['number', 'clock', 'level', 'dueAt'],

@@ -56,6 +56,9 @@ export const UNIT_RATE_KEYS = [
   'satisfaction_rate',
   'return_rate',
   'redo_rate',
+  'good_review_rate',
+  'bad_review_rate',
+  'bad_review_rectification_rate',
 ] as const satisfies readonly MetricKey[];
 export type UnitRateKey = (typeof UNIT_RATE_KEYS)[number];
 export type UnitFigure = {

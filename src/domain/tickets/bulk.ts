@@ -44,7 +44,7 @@ export type BulkResult =
   | { id: number; ok: true; status: string; version: number }
   | { id: number; ok: false; error: { status: number; code: string; params: Record<string, unknown>; details: Record<string, unknown> } };
 
-type BulkDeps = CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<keyof CentreLimits | TriageStartConfig | 'PUBLIC_BASE_URL'>;
+type BulkDeps = CalendarTxDeps & Pick<Deps, 'logger'> & WithConfig<keyof CentreLimits | TriageStartConfig | 'PUBLIC_BASE_URL' | 'RATING_LINK_DAYS'>;
 
 /**
  * Runs `one` per ticket, in the order given, never two at once (so two tickets of a batch never wait on each

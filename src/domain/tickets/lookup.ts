@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client.ts';
 import { categories, ticketEvents, tickets } from '../../../db/schema/index.ts';
 import { NotFoundError } from '../errors.ts';
 import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
+import { ratingState } from '../ratings/rate.ts';
 
 /**
  * The citizen look-up: a ticket number plus the last four digits of the caller's phone. Returns the
@@ -22,6 +23,7 @@ export async function publicLookup(db: Db, number: string, last4: string) {
       publicReply: tickets.publicReply,
       createdAt: tickets.createdAt,
       closedAt: tickets.closedAt,
+      callbackRound: tickets.callbackRound,
       categoryName: categories.name,
       categoryPublic: categories.public,
     })
@@ -52,5 +54,7 @@ export async function publicLookup(db: Db, number: string, last4: string) {
     // Whoever knows a ticket number and four digits is not necessarily the caller: numbers in the reply masked.
     publicReply: t.publicReply === null ? null : maskPhoneNumbers(t.publicReply, 'partial'),
     events: events.map((e) => ({ type: e.type, status: e.toStatus, at: e.at.toISOString(), ...(e.dueAt ? { dueAt: new Date(e.dueAt).toISOString() } : {}) })),
+    // 好差评: whether the caller may rate this round now (from this page), and the rating already given.
+    rating: await ratingState(db, { id: t.id, status: t.status, callbackRound: t.callbackRound }),
   };
 }

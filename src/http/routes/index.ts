@@ -18,6 +18,7 @@ import { attachmentRoutes } from './attachments.ts';
 import { slaRoutes } from './sla.ts';
 import { callbackRoutes } from './callbacks.ts';
 import { appealRoutes } from './appeals.ts';
+import { ratingRoutes } from './ratings.ts';
 import { metricRoutes } from './metrics.ts';
 import { hotspotRoutes } from './hotspots.ts';
 import { governanceRoutes } from './governance.ts';
@@ -54,6 +55,7 @@ export const apiRoutes: AnyRoute[] = [
   ...telephonyRoutes,
   ...callbackRoutes,
   ...appealRoutes,
+  ...ratingRoutes,
   ...metricRoutes,
   ...hotspotRoutes,
   ...governanceRoutes,

@@ -24,6 +24,7 @@ const zh = {
   'inboxKind.review_decided': '审核结果',
   'inboxKind.warning': '预警',
   'inboxKind.supervised': '督办',
+  'inboxKind.rating': '差评待核实',
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -51,6 +52,7 @@ const en: Record<keyof typeof zh, string> = {
   'inboxKind.review_decided': 'Review decided',
   'inboxKind.warning': 'Warning',
   'inboxKind.supervised': 'Supervision (督办)',
+  'inboxKind.rating': 'Bad rating to verify',
 };
 
 export default { zh, en };

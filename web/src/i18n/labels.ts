@@ -118,6 +118,12 @@ const EVENT_EN: Record<TicketEventType, string> = {
   appeal_filed: 'appeal filed',
   appeal_approved: 'appeal approved',
   appeal_rejected: 'appeal rejected',
+  citizen_rated: 'rated by the caller',
+  verification_appealed: 'bad rating appealed',
+  verification_confirmed: 'bad rating confirmed: to be rectified',
+  verification_dismissed: 'bad rating dismissed',
+  verification_rectified: 'bad rating rectified and answered',
+  verification_warning: 'bad rating clock warning',
 };
 const ROLE_EN: Record<Role, string> = {
   operator: 'operator',

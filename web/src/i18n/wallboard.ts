@@ -71,6 +71,9 @@ const zh = {
   'metric.timely_review_rate': '审核及时率',
   'metric.timely_callback_rate': '回访及时率',
   'metric.callback_coverage_rate': '回访率',
+  'metric.good_review_rate': '好评率',
+  'metric.bad_review_rate': '差评率',
+  'metric.bad_review_rectification_rate': '差评整改率',
 
   'wall.awaitingCalendar': '待日历',
   'wall.awaitingCalendarSub': '{clocks} 个时限',
@@ -157,6 +160,9 @@ const en: Record<keyof typeof zh, string> = {
   'metric.timely_review_rate': 'Timely review rate',
   'metric.timely_callback_rate': 'Timely callback rate',
   'metric.callback_coverage_rate': 'Callback coverage',
+  'metric.good_review_rate': 'Good rating rate',
+  'metric.bad_review_rate': 'Bad rating rate',
+  'metric.bad_review_rectification_rate': 'Bad rating rectification rate',
 
   'wall.awaitingCalendar': 'Awaiting calendar',
   'wall.awaitingCalendarSub': '{clocks} deadline(s)',

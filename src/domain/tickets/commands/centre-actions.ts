@@ -129,7 +129,7 @@ export async function reviewReturn(
 }
 
 export async function reviewExtension(
-  deps: CalendarTxDeps & WithConfig<keyof CentreLimits | 'PUBLIC_BASE_URL'>,
+  deps: CalendarTxDeps & WithConfig<keyof CentreLimits | 'PUBLIC_BASE_URL' | 'RATING_LINK_DAYS'>,
   actor: Actor,
   ticketId: number,
   approve: boolean,
@@ -196,7 +196,7 @@ export async function reviewTermination(
 }
 
 export async function reviewReply(
-  deps: CalendarTxDeps & WithConfig<keyof CentreLimits | 'PUBLIC_BASE_URL'>,
+  deps: CalendarTxDeps & WithConfig<keyof CentreLimits | 'PUBLIC_BASE_URL' | 'RATING_LINK_DAYS'>,
   actor: Actor,
   ticketId: number,
   approve: boolean,
