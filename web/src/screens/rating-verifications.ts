@@ -6,7 +6,7 @@ import { fullTime, useDebounced } from '../format.ts';
 import { useTicketEvents } from '../live.ts';
 import { linkClick } from '../router.ts';
 import type { SessionInfo } from '../types.ts';
-import { VERIFICATION_STATUSES, type RatingLevel, type VerificationStatus } from '../ui/rating-vocab.ts';
+import { VERIFICATION_STATUSES, type RatingLevel, type VerificationStatus } from '../../../src/contract/vocab.ts';
 import { Countdown, Empty, ErrorBox, Facts, WarningBadge, lbl } from '../ui/common.ts';
 import { AppealForm, DecisionForm, RectifyForm } from './rating-verification-forms.ts';
 

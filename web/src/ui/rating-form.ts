@@ -4,7 +4,7 @@ import { t } from '../i18n.ts';
 import { ApiError, post } from '../api.ts';
 import { fullTime } from '../format.ts';
 import { ErrorBox, announce, lbl } from './common.ts';
-import { BAD_RATING_LEVELS, RATING_LEVELS, type RatingLevel } from './rating-vocab.ts';
+import { BAD_RATING_LEVELS, RATING_LEVELS, type RatingLevel } from '../../../src/contract/vocab.ts';
 
 /** What rates: the SMS's one-time link, or the look-up page's number and last four digits. */
 export type RatingTarget = { token: string } | { number: string; last4: string };
