@@ -1,6 +1,6 @@
 /**
  * The row-per-ticket export for a period (GET /api/tickets/export?detail=timings&receivedFrom=…&receivedTo=…):
- * each ticket's first contact, first reply, outcome, last callback, attempts and answers, beside the list's
+ * each ticket's first contact, first reply, outcome, last callback, attempts and answers, the caller's rating, beside the list's
  * columns masked as the reader sees them; the audit entry says which detail was exported.
  */
 import { and, eq } from 'drizzle-orm';
@@ -30,6 +30,11 @@ beforeAll(async () => {
     satisfaction: 'basically_satisfied',
     comment: '电话13800001111',
   });
+  // The caller rates the handling from the look-up page (callBody's phone ends in 5678).
+  const rated = await api.call('POST', '/api/public/ratings', {
+    body: { number: closed.number, last4: '5678', level: 'satisfied', comment: '电话13800002222' },
+  });
+  expect(rated.status, JSON.stringify(rated.body)).toBe(201);
   // Received the next day: outside the period.
   deps.clock.set('2026-03-11T02:00:00.000Z');
   open = await flow.dispatched();
@@ -49,7 +54,7 @@ describe('export with detail=timings', () => {
   it('one row per ticket of the period, with its timings, outcome and callback answers', async () => {
     const rows = await csv(w.supervisor, 'format=csv&detail=timings&receivedFrom=2026-03-10&receivedTo=2026-03-10');
     const head = rows[0]!;
-    expect(head.slice(-7)).toEqual(['首次联系时间', '首次答复时间', '办结方式', '最后回访时间', '回访次数', '解决情况', '满意度']);
+    expect(head.slice(-8)).toEqual(['首次联系时间', '首次答复时间', '办结方式', '最后回访时间', '回访次数', '解决情况', '满意度', '市民评价']);
     expect(rows.slice(1).map((r) => r[0])).toEqual([closed.number]);
     const row = rows[1]!;
     const at = (name: string) => row[head.indexOf(name)];
@@ -59,9 +64,11 @@ describe('export with detail=timings', () => {
     expect(at('回访次数')).toBe('2');
     expect(at('解决情况')).toBe('已解决');
     expect(at('满意度')).toBe('基本满意');
+    expect(at('市民评价')).toBe('满意');
     expect(at('办结方式')).not.toBe('');
-    // The callback's comment is not exported.
+    // Neither the callback's comment nor the rating's is exported.
     expect(rows.flat().join(',')).not.toContain('13800001111');
+    expect(rows.flat().join(',')).not.toContain('13800002222');
   });
 
   it('a unit gets the same columns over its own tickets, the caller masked; without detail the columns are the list’s', async () => {
