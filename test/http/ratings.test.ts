@@ -217,7 +217,7 @@ describe('差评核实: a bad rating is verified, appealed, decided and rectifie
     expect((await verificationOf(v.id)).warningLevel).toBe('overdue');
   });
 
-  it('waits, visibly, when the calendar does not cover the deadline, and is placed when the year is imported', async () => {
+  it('waits, visibly, when the calendar does not cover the deadline, and is placed by the import of the year', async () => {
     deps.clock.set(shanghai('2026-12-30 16:00').toISOString());
     const v = await flow.awaitingCallback();
     await byLookup(v, 'very_dissatisfied');
@@ -237,7 +237,7 @@ describe('差评核实: a bad rating is verified, appealed, decided and rectifie
       },
     });
     expect(imported.status, JSON.stringify(imported.body)).toBe(200);
-    await sweepVerifications(deps, shanghai('2027-01-05 10:00'));
+    // Placed by the import itself (in its transaction), not only by the next sweep.
     // From the next working day: 31 December, then (1–3 January the holiday) Monday 4 and Tuesday 5 January, at the close.
     expect((await verificationOf(v.id)).verifyDueAt!.toISOString()).toBe(shanghai('2027-01-05 17:30').toISOString());
     expect((await get('/api/rating-verifications?status=verifying', w.supervisor.token)).body.awaitingCalendar).toBe(0);

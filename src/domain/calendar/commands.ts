@@ -15,11 +15,12 @@ import { NotFoundError, UnprocessableError } from '../errors.ts';
 import { syncAwaitingCalendarAlerts } from '../sla/awaiting-calendar.ts';
 import { recomputeClocks, type RecomputeReason, type RecomputeScope, type RecomputeSummary } from '../sla/recompute.ts';
 import { recomputeTriageClocks } from '../sla/triage-recompute.ts';
+import { recomputeVerificationClocks } from '../ratings/deadlines.ts';
 import type { TriageStartConfig } from '../tickets/triage-clocks.ts';
 import type { CalendarTxDeps, WithConfig } from '../../deps.ts';
 
 /** Calendar edits recompute every clock, the receiving level's triage clock included. */
-type CalendarEditDeps = CalendarTxDeps & WithConfig<TriageStartConfig>;
+type CalendarEditDeps = CalendarTxDeps & WithConfig<TriageStartConfig | 'RATING_VERIFY_WORKING_DAYS' | 'RATING_RECTIFY_WORKING_DAYS'>;
 import type { PublishedEvent } from '../events.ts';
 import { hhmmOf, normaliseHours, type DayKind } from './calendar.ts';
 import { loadCalendar } from './store.ts';
@@ -41,6 +42,8 @@ async function calendarTx<T>(deps: CalendarEditDeps, change: CalendarChange, fn:
     const { events, ...recomputed } = await recomputeClocks(tx, cal, now, change.reason, change.scope);
     // The receiving level's triage clock moves (or is placed) with the others.
     await recomputeTriageClocks(tx, cal, deps.config, now);
+    // So do the verification clocks of bad ratings (差评核实).
+    await recomputeVerificationClocks(tx, cal, deps.config, now);
     await syncAwaitingCalendarAlerts(tx, now);
     pending = events;
     return { result: out, recomputed };
