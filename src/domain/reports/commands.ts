@@ -78,7 +78,7 @@ export type GenerateResult = { generated: true; report: ReportMeta } | { generat
  * that already has a report, is being generated, or has no data; a person gets an error for those.
  */
 export async function generateMonthlyReport(
-  deps: DbClockDeps & Pick<Deps, 'logger' | 'readDb'> & WithConfig<'CHROMIUM_PATH' | 'KEY_SUPERVISION_KINDS' | keyof TriageSettings>,
+  deps: DbClockDeps & Pick<Deps, 'logger' | 'readDb'> & WithConfig<'CHROMIUM_PATH' | 'KEY_SUPERVISION_KINDS' | 'PUBLIC_BASE_URL' | keyof TriageSettings>,
   actor: Actor | null,
   month: string,
   trigger: ReportTrigger = actor ? 'manual' : 'cron',
@@ -172,11 +172,14 @@ export async function generateMonthlyReport(
 }
 
 /** The two files of one set of figures: the HTML printed by Chromium (one browser, closed after) and the workbook. */
-async function renderReport(deps: Pick<Deps, 'logger'> & WithConfig<'CHROMIUM_PATH'>, figures: MonthlyFigures): Promise<{ pdf: Buffer; xlsx: Buffer }> {
+async function renderReport(
+  deps: Pick<Deps, 'logger'> & WithConfig<'CHROMIUM_PATH' | 'PUBLIC_BASE_URL'>,
+  figures: MonthlyFigures,
+): Promise<{ pdf: Buffer; xlsx: Buffer }> {
   const printer = await launchPrinter(deps.config.CHROMIUM_PATH, deps.logger);
   let pdf: Buffer;
   try {
-    pdf = await printer.print(reportHtml(figures), { footer: reportTitle(figures) });
+    pdf = await printer.print(reportHtml(figures, { baseUrl: deps.config.PUBLIC_BASE_URL }), { footer: reportTitle(figures) });
   } finally {
     await printer.close();
   }

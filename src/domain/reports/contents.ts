@@ -61,6 +61,7 @@ export const UNIT_RATE_KEYS = [
   'bad_review_rectification_rate',
 ] as const satisfies readonly MetricKey[];
 export type UnitRateKey = (typeof UNIT_RATE_KEYS)[number];
+export type UnitRateCounts = Record<UnitRateKey, [numerator: number, denominator: number]>;
 export type UnitFigure = {
   unit: UnitRef & { code: string };
   rank: number | null;
@@ -69,8 +70,10 @@ export type UnitFigure = {
   leadDispatched: number;
   /** over the unit's subtree (含下级) */
   rates: Record<UnitRateKey, number | null>;
+  /** each rate's [numerator, denominator] (the report links them to their tickets); absent from reports generated before it */
+  counts?: UnitRateCounts;
   /** the unit's own assignments (本级: those the centre dispatched to it and those handed down to it); absent from reports generated before it */
-  own?: { dispatched: number; handedDown: number; leadDispatched: number; rates: Record<UnitRateKey, number | null> };
+  own?: { dispatched: number; handedDown: number; leadDispatched: number; rates: Record<UnitRateKey, number | null>; counts?: UnitRateCounts };
 };
 export type RankedFigure = {
   rank: number;

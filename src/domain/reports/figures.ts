@@ -30,6 +30,7 @@ import {
   type RankedFigure,
   type RateFigure,
   type UnitFigure,
+  type UnitRateCounts,
   type UnitRateKey,
 } from './contents.ts';
 import { countedFigures } from './event-counts.ts';
@@ -195,6 +196,10 @@ async function categoryPaths(db: Db, ids: number[]): Promise<Map<number, string>
   return out;
 }
 
+/** Each rate's numerator and denominator (0 / 0 for a unit without figures). */
+const countsOf = (m: Record<UnitRateKey, MetricValue> | undefined) =>
+  Object.fromEntries(UNIT_RATE_KEYS.map((k) => [k, [m?.[k].numerator ?? 0, m?.[k].denominator ?? 0]])) as UnitRateCounts;
+
 /** Each unit level's rates (every unit, with its subtree: 含下级; and its own: 本级) and its red and black lists. */
 async function levelFigures(db: Db, month: string, settings: MetricSettings): Promise<LevelFigure[]> {
   const actor = systemActor('supervisor');
@@ -215,11 +220,13 @@ async function levelFigures(db: Db, month: string, settings: MetricSettings): Pr
         dispatched: row?.counters.dispatched ?? 0,
         leadDispatched: row?.counters.leadDispatched ?? 0,
         rates: Object.fromEntries(UNIT_RATE_KEYS.map((k) => [k, row?.metrics[k].value ?? null])) as Record<UnitRateKey, number | null>,
+        counts: countsOf(row?.metrics),
         own: {
           dispatched: row?.own?.counters.dispatched ?? 0,
           handedDown: row?.own?.counters.handedDown ?? 0,
           leadDispatched: row?.own?.counters.leadDispatched ?? 0,
           rates: Object.fromEntries(UNIT_RATE_KEYS.map((k) => [k, row?.own?.metrics[k].value ?? null])) as Record<UnitRateKey, number | null>,
+          counts: countsOf(row?.own?.metrics),
         },
       };
     });

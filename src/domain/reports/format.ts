@@ -2,6 +2,8 @@
 /** A month's figure beside the previous month's: the difference and its rate (null when the previous was 0). */
 export type Change = { current: number; previous: number; change: number; changeRate: number | null };
 
+/** Text for HTML (content and attribute values). */
+export const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 export const int = (n: number) => n.toLocaleString('zh-CN');
 /** A fraction as a percentage with one decimal; — when there is nothing to divide. */
 export const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);

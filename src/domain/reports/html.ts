@@ -4,14 +4,21 @@
  */
 import { channelPie, categoryBar, dailyLine, unitRankingBar } from '../../adapters/reports/charts.ts';
 import { CASE_RULE } from './cases.ts';
-import { UNIT_RATE_KEYS, type LevelFigure, type MonthlyFigures, type RankedFigure, type RateFigure } from './contents.ts';
-import { changeOf, changeText, figureText, int, pct, pointsText, shanghaiTime } from './format.ts';
+import {
+  UNIT_RATE_KEYS,
+  type LevelFigure,
+  type MonthlyFigures,
+  type RankedFigure,
+  type RateFigure,
+  type UnitRateCounts,
+  type UnitRateKey,
+} from './contents.ts';
+import { changeOf, changeText, esc, figureText, int, pct, pointsText, shanghaiTime } from './format.ts';
+import { fractionHtml, type FigureScope, type FractionHtml } from './links.ts';
 import { monthTitle } from './months.ts';
 import { keySupervisionHtml } from './key-supervision-section.ts';
 import { triageSectionHtml } from './triage-section.ts';
 import { METRIC_NAMES } from '../metrics/definitions.ts';
-
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A table: headers, then rows of cells (already escaped HTML); `num` marks right-aligned columns. */
 function table(headers: string[], rows: string[][], opts: { num?: number[]; empty?: string; cls?: string } = {}): string {
@@ -41,13 +48,13 @@ function keyFigures(f: MonthlyFigures): string {
 }
 
 /** Rates with numerator and denominator, and how many clocks await the calendar (pending: in neither). */
-function ratesTable(rates: RateFigure[]): string {
+function ratesTable(rates: RateFigure[], frac: FractionHtml): string {
   return table(
     ['指标', '本月', '分子 / 分母', '待定（待日历）', '上月', '变化'],
     rates.map((r) => [
       esc(r.name),
       esc(figureText(r.value, r.unit)),
-      esc(`${int(r.numerator)} / ${int(r.denominator)}`),
+      frac(r.numerator, r.denominator, r.key),
       esc(r.pending ? int(r.pending) : '—'),
       esc(figureText(r.previous, r.unit)),
       esc(changeOf(r.changePoints, r.unit)),
@@ -56,24 +63,41 @@ function ratesTable(rates: RateFigure[]): string {
   );
 }
 
-function rankedTable(rows: RankedFigure[], empty: string): string {
+/** A unit's rate, with its numerator and denominator beneath (links to their tickets) when the report has them. */
+function rateCell(v: number | null, counts: UnitRateCounts | undefined, k: UnitRateKey, scope: FigureScope, frac: FractionHtml): string {
+  const c = counts?.[k];
+  return c && (c[0] || c[1]) ? `${esc(pct(v))}<span class="nd">${frac(c[0], c[1], k, scope)}</span>` : esc(pct(v));
+}
+
+function rankedTable(rows: RankedFigure[], l: LevelFigure, frac: FractionHtml): string {
+  const counts = new Map(l.units.map((u) => [u.unit.id, u.counts]));
   return table(
     ['名次', '单位', '综合得分', '响应率', '解决率', '满意率'],
-    rows.map((r) => [esc(r.rank), esc(r.unit.name), esc(r.composite.toFixed(2)), esc(pct(r.response)), esc(pct(r.solved)), esc(pct(r.satisfaction))]),
-    { num: [0, 2, 3, 4, 5], empty },
+    rows.map((r) => {
+      const cell = (v: number | null, k: UnitRateKey) => rateCell(v, counts.get(r.unit.id), k, { unitId: r.unit.id }, frac);
+      return [
+        esc(r.rank),
+        esc(r.unit.name),
+        esc(r.composite.toFixed(2)),
+        cell(r.response, 'response_rate'),
+        cell(r.solved, 'solved_rate'),
+        cell(r.satisfaction, 'satisfaction_rate'),
+      ];
+    }),
+    { num: [0, 2, 3, 4, 5], empty: '' },
   );
 }
 
 /** Full rate tables in the PDF for these levels; communities (possibly thousands) are in the XLSX only. */
 const FULL_TABLE_LEVELS = new Set(['district', 'department', 'street']);
 
-function levelSection(l: LevelFigure, f: MonthlyFigures, chartLevel: string | null): string {
+function levelSection(l: LevelFigure, f: MonthlyFigures, chartLevel: string | null, frac: FractionHtml): string {
   const w = f.units.weights;
   const parts = [`<h3>${esc(l.name)}</h3>`];
   if (l.red.length) {
     parts.push(
-      `<div class="lists"><div><h4 class="red">红榜（前 ${l.red.length} 名）</h4>${rankedTable(l.red, '')}</div>`,
-      `<div><h4 class="black">黑榜（后 ${l.black.length} 名，自末位起）</h4>${rankedTable(l.black, '')}</div></div>`,
+      `<div class="lists"><div><h4 class="red">红榜（前 ${l.red.length} 名）</h4>${rankedTable(l.red, l, frac)}</div>`,
+      `<div><h4 class="black">黑榜（后 ${l.black.length} 名，自末位起）</h4>${rankedTable(l.black, l, frac)}</div></div>`,
     );
   } else {
     parts.push(`<p class="note">参与排名的单位少于 2 个，本级不列红黑榜。</p>`);
@@ -98,10 +122,21 @@ function levelSection(l: LevelFigure, f: MonthlyFigures, chartLevel: string | nu
             esc(u.unit.name),
             '含下级',
             esc(int(u.dispatched)),
-            ...UNIT_RATE_KEYS.map((k) => esc(pct(u.rates[k]))),
+            ...UNIT_RATE_KEYS.map((k) => rateCell(u.rates[k], u.counts, k, { unitId: u.unit.id }, frac)),
             esc(u.composite === null ? '—' : u.composite.toFixed(2)),
           ],
-          ...(u.own ? [['', '', '本级', esc(int(u.own.dispatched)), ...UNIT_RATE_KEYS.map((k) => esc(pct(u.own!.rates[k]))), '']] : []),
+          ...(u.own
+            ? [
+                [
+                  '',
+                  '',
+                  '本级',
+                  esc(int(u.own.dispatched)),
+                  ...UNIT_RATE_KEYS.map((k) => rateCell(u.own!.rates[k], u.own!.counts, k, { unitId: u.unit.id, own: true }, frac)),
+                  '',
+                ],
+              ]
+            : []),
         ]),
         { num: [0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], cls: 'small' },
       ),
@@ -141,6 +176,8 @@ tr { break-inside: avoid; }
 th, td { border: 0.5pt solid #b9c2cc; padding: 1.2mm 1.6mm; text-align: left; vertical-align: top; }
 th { background: #eef2f7; font-weight: 600; }
 .num { text-align: right; white-space: nowrap; }
+a { color: inherit; text-decoration: none; }
+.nd { display: block; font-size: 0.8em; color: #555; }
 figure { margin: 2mm 0 4mm; text-align: center; break-inside: avoid; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 9pt; color: #555; }
@@ -153,8 +190,10 @@ figcaption { font-size: 9pt; color: #555; }
 .defs td:first-child { white-space: nowrap; }
 `;
 
-export function reportHtml(f: MonthlyFigures): string {
+/** `baseUrl`: PUBLIC_BASE_URL, for the figures' links to their tickets (links.ts); without it the figures are plain text. */
+export function reportHtml(f: MonthlyFigures, opts: { baseUrl?: string } = {}): string {
   const title = reportTitle(f);
+  const frac = fractionHtml(opts.baseUrl, f.month);
   const o = f.overview;
   const chartLevel = chartLevelOf(f);
   const sections: string[] = [];
@@ -167,7 +206,8 @@ export function reportHtml(f: MonthlyFigures): string {
 ${keyFigures(f)}
 ${figure(dailyLine(f), '图 1 每日来电、派单与办结量')}
 <h3>各项指标</h3>
-${ratesTable(o.rates)}
+${ratesTable(o.rates, frac)}
+${opts.baseUrl ? '<p class="note">表中的分子、分母（本报告各处同）可点击，在系统中打开其背后的工单明细（需登录；为打开时的数据）。</p>' : ''}
 ${f.freshness.pendingEvents > 0 ? `<p class="note">生成时尚有 ${int(f.freshness.pendingEvents)} 条事件未计入统计（统计每分钟更新）。</p>` : ''}`);
 
   sections.push(`<h2>二、受理渠道</h2>
@@ -197,11 +237,11 @@ ${f.categories.top.length ? figure(categoryBar(f), '图 3 诉求分类前十（�
   const w = f.units.weights;
   sections.push(`<h2>四、承办单位考核与红黑榜</h2>
 <p>各单位按其本级及下级单位的合计数据考核。红黑榜按响应率、解决率、满意率的加权综合得分排名（权重 ${w.response_rate} / ${w.solved_rate} / ${w.satisfaction_rate}），红榜为前 ${f.units.size} 名，黑榜为后 ${f.units.size} 名；参与排名的单位不足 ${2 * f.units.size} 个时各取一半，同一单位不会同时上红榜和黑榜。已获准申诉（免考）的工单不计入该单位考核。</p>
-${f.units.levels.length ? f.units.levels.map((l) => levelSection(l, f, chartLevel)).join('\n') : '<p class="empty">暂无承办单位。</p>'}`);
+${f.units.levels.length ? f.units.levels.map((l) => levelSection(l, f, chartLevel, frac)).join('\n') : '<p class="empty">暂无承办单位。</p>'}`);
 
   const od = f.overdue;
   sections.push(`<h2>五、超期与督办</h2>
-<p>本月系统共发出超期预警 ${int(od.alerts.total)} 次（签收超期 ${int(od.alerts.sign)} 次、响应超期 ${int(od.alerts.response)} 次、办结超期 ${int(od.alerts.complete)} 次），涉及工单 ${int(od.tickets)} 件；每次超期预警同时向承办单位发出催办、向督办人员发出督办。另有人工督办 ${int(od.manualSupervisions)} 次。本月办结 ${int(od.closed)} 件，其中超期办结 ${int(od.closedLate)} 件。按时办结率 ${pct(od.onTimeRate.value)}（按时办结 ${int(od.onTimeRate.numerator)} 件 ÷ 本月判定 ${int(od.onTimeRate.denominator)} 件；未办结但已超期的工单在超期当日即判定为未按时，不会因迟迟不办结而不计入）${od.onTimeRate.pending ? `；另有 ${int(od.onTimeRate.pending)} 件时限待日历，未计入` : ''}。</p>
+<p>本月系统共发出超期预警 ${int(od.alerts.total)} 次（签收超期 ${int(od.alerts.sign)} 次、响应超期 ${int(od.alerts.response)} 次、办结超期 ${int(od.alerts.complete)} 次），涉及工单 ${int(od.tickets)} 件；每次超期预警同时向承办单位发出催办、向督办人员发出督办。另有人工督办 ${int(od.manualSupervisions)} 次。本月办结 ${int(od.closed)} 件，其中超期办结 ${int(od.closedLate)} 件。按时办结率 ${pct(od.onTimeRate.value)}（按时办结 / 本月判定：${frac(od.onTimeRate.numerator, od.onTimeRate.denominator, od.onTimeRate.key)} 件；未办结但已超期的工单在超期当日即判定为未按时，不会因迟迟不办结而不计入）${od.onTimeRate.pending ? `；另有 ${int(od.onTimeRate.pending)} 件时限待日历，未计入` : ''}。</p>
 ${table(
   ['单位', '超期预警（次）', '签收超期', '响应超期', '办结超期'],
   od.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count)), esc(int(u.sign)), esc(int(u.response)), esc(int(u.complete))]),
@@ -233,14 +273,14 @@ ${table(
 
   sections.push(`<h2>七、退回、重办与申诉</h2>
 <h3>退回（退单）</h3>
-<p>本月承办单位申请退单 ${int(r.requested)} 次，同意 ${int(r.approved)} 次、驳回 ${int(r.rejected)} 次；回退率 ${pct(r.rate.value)}（${int(r.rate.numerator)} / ${int(r.rate.denominator)}）。</p>
+<p>本月承办单位申请退单 ${int(r.requested)} 次，同意 ${int(r.approved)} 次、驳回 ${int(r.rejected)} 次；回退率 ${pct(r.rate.value)}（${frac(r.rate.numerator, r.rate.denominator, r.rate.key)}）。</p>
 ${table(
   ['单位', '申请退单（次）', '获准（次）'],
   r.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count)), esc(int(u.approved))]),
   { num: [1, 2], empty: '本月没有退单申请。' },
 )}
 <h3>重办</h3>
-<p>本月因回访不满意重办 ${int(rd.reopened)} 次；办结工单中经过重办的 ${int(rd.closedRedone)} 件，重办率 ${pct(rd.rate.value)}（${int(rd.rate.numerator)} / ${int(rd.rate.denominator)}）。</p>
+<p>本月因回访不满意重办 ${int(rd.reopened)} 次；办结工单中经过重办的 ${int(rd.closedRedone)} 件，重办率 ${pct(rd.rate.value)}（${frac(rd.rate.numerator, rd.rate.denominator, rd.rate.key)}）。</p>
 ${table(
   ['单位', '重办（次）'],
   rd.byUnit.map((u) => [esc(u.unit.name), esc(int(u.count))]),
