@@ -174,6 +174,18 @@ describe('the wallboard (supervisor1)', () => {
     expect(m.freshness.pendingEvents).toBe(0);
   });
 
+  it('好差评: callers have rated, and bad ratings are verified, rectified and some still open', async () => {
+    const m = await get('supervisor1', '/api/metrics?period=quarter&from=2026-Q4');
+    const metrics = m.rows[0].metrics;
+    expect(metrics.good_review_rate.denominator).toBeGreaterThan(5);
+    expect(metrics.good_review_rate.value).toBeGreaterThan(0.5);
+    expect(metrics.bad_review_rate.numerator).toBeGreaterThan(0);
+    const v = await get('supervisor1', '/api/rating-verifications?limit=100');
+    const statuses = new Set(v.items.map((i: { status: string }) => i.status));
+    expect(statuses.has('rectified') || statuses.has('dismissed'), [...statuses].join()).toBe(true);
+    expect(v.items.length).toBeGreaterThan(1);
+  });
+
   it('the 14-day trend has intake on most days', async () => {
     const d = await get('supervisor1', '/api/metrics?period=day&from=2026-11-05&to=2026-11-18');
     expect(d.rows).toHaveLength(14);

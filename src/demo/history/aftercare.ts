@@ -1,10 +1,14 @@
 /** After the reply: the callback rounds, a reopen and its redo, the supervisor's 督办 and closes, the units' appeals. */
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { supervisionItems, tickets } from '../../../db/schema/index.ts';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { ratingVerifications, supervisionItems, tickets } from '../../../db/schema/index.ts';
+import type { RatingLevel } from '../../contract/vocab.ts';
 import { decideAppeal, fileAppeal } from '../../domain/appeals/commands.ts';
 import { resolveSupervisionItem, superviseTicket } from '../../domain/sla/supervision.ts';
 import * as lc from '../../domain/tickets/commands/lifecycle.ts';
+import { rateHandling } from '../../domain/ratings/rate.ts';
+import { appealVerification, decideVerification, rectifyVerification } from '../../domain/ratings/verification.ts';
 import { callbackComment } from '../demands.ts';
+import { Rng } from '../random.ts';
 import { advance, onShift, type Shift } from '../shifts.ts';
 import { Handling } from './handling.ts';
 import type { Plan, Story } from './world.ts';
@@ -12,6 +16,7 @@ import type { Plan, Story } from './world.ts';
 export abstract class Aftercare extends Handling {
   protected async callback(s: Story, plan: Plan, round = 1) {
     if (plan.stopAt === 'callback') return;
+    this.sim.spawn(this.sim.time, 'rating', () => this.rate(s, plan, round));
     const agent = this.actor('callback1');
     // The day after approval (CALLBACK_DUE_DAYS), sometimes a day late.
     await this.waitNextDay(this.sh.callback, this.r.chance(0.88) ? 1 : 2, this.r.int(0, 480));
@@ -122,6 +127,66 @@ export abstract class Aftercare extends Handling {
     await this.callback(s, { ...plan, stopAt: undefined }, round);
   }
 
+  /**
+   * Some callers rate the handling (好差评) from the reply's SMS link or the look-up page, within a day or two —
+   * their mood follows how the callback will go. A bad rating is verified: the unit's leader sometimes appeals,
+   * a supervisor confirms or dismisses it, and a confirmed one is put right and answered days later. Its own
+   * generator (from the ticket and round), so the rest of the history draws as it did before ratings existed.
+   */
+  protected async rate(s: Story, plan: Plan, round: number) {
+    const r = new Rng(`rating ${s.number} ${round}`);
+    if (!r.chance(0.3)) return;
+    await this.wait(this.sh.callback, r.int(30, 1500));
+    const [t] = await this.read(() =>
+      this.deps.db.select({ status: tickets.status, round: tickets.callbackRound, last4: tickets.callerPhoneLast4 }).from(tickets).where(eq(tickets.id, s.id)),
+    );
+    if (!t?.last4 || t.round !== round || !['awaiting_callback', 'callback_disputed', 'closed'].includes(t.status)) return;
+    const mood = round > 1 ? 'satisfied' : plan.callback;
+    const level: RatingLevel =
+      mood === 'reopen' || mood === 'close'
+        ? r.pick(['dissatisfied', 'dissatisfied', 'very_dissatisfied'] as const)
+        : mood === 'basic' || mood === 'partly'
+          ? r.pick(['basically_satisfied', 'satisfied', 'dissatisfied'] as const)
+          : r.pick(['very_satisfied', 'very_satisfied', 'satisfied'] as const);
+    const bad = level === 'dissatisfied' || level === 'very_dissatisfied';
+    const comment = bad ? r.pick(RATING_COMPLAINTS) : r.chance(0.4) ? r.pick(RATING_PRAISE) : null;
+    await this.run('rateHandling', () => rateHandling(this.deps, { number: s.number, last4: t.last4!, level, comment }));
+    if (!bad) return;
+    const [v] = await this.read(() =>
+      this.deps.db
+        .select({ id: ratingVerifications.id, unitId: ratingVerifications.unitId })
+        .from(ratingVerifications)
+        .where(eq(ratingVerifications.ticketId, s.id))
+        .orderBy(desc(ratingVerifications.id))
+        .limit(1),
+    );
+    if (!v) return;
+    const appealed = r.chance(0.35) && this.w.leaderOf(v.unitId);
+    if (appealed) {
+      await this.wait(this.sh.unit, r.int(60, 900));
+      await this.run('appealVerification', () =>
+        appealVerification(this.deps, appealed, v.id, { reason: '承办单位已按政策规定办理并向诉求人解释说明，诉求人的评价与办理事实不符，申请核实。' }),
+      );
+    }
+    await this.wait(this.sh.supervisor, r.int(240, 1800));
+    const confirm = appealed ? r.chance(0.5) : r.chance(0.8);
+    await this.run('decideVerification', () =>
+      decideVerification(this.deps, this.actor('supervisor1'), v.id, {
+        confirm,
+        note: confirm ? '经核实，差评反映的问题属实，请承办单位整改并答复诉求人。' : '经核实，承办单位已依法依规办理，差评理由不成立，不予认定。',
+      }),
+    );
+    const fixer = this.w.handlerOf(v.unitId) ?? this.w.leaderOf(v.unitId);
+    if (!confirm || !fixer) return;
+    await this.wait(this.sh.unit, r.int(600, 4800));
+    await this.run('rectifyVerification', () =>
+      rectifyVerification(this.deps, fixer, v.id, {
+        text: '已约谈具体经办人员，重新核查诉求事项并落实整改，建立跟踪台账。',
+        answer: '您好，您对12345热线工单的评价已收到，承办单位已完成整改，感谢您的监督。',
+      }),
+    );
+  }
+
   /** The unit's leader asks for the ticket to be left out of its score; a supervisor decides days later. */
   protected async appeal(s: Story, assignmentId: number, decision: 'approve' | 'reject' | 'pending', why: 'overdue' | 'disputed') {
     // One appeal per story: a late reply whose callback is then closed as disputed is appealed once.
@@ -181,3 +246,6 @@ export abstract class Aftercare extends Handling {
     for (const it of items) await this.run('resolveSupervisionItem', () => resolveSupervisionItem(this.deps, this.actor('supervisor1'), it.id));
   }
 }
+
+const RATING_COMPLAINTS = ['办理太慢，问题没有实际解决。', '工作人员只解释不办事。', '答复敷衍，和实际情况不符。', '反映多次还是老样子。'];
+const RATING_PRAISE = ['处理及时，态度很好。', '问题解决了，谢谢！', '工作人员很耐心。'];

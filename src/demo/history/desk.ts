@@ -28,7 +28,7 @@ const SETS_MARKS = new Set([
   'reviewReturn',
 ]);
 /** Commands that may queue SMS (receipts, dispatch notices, the reply and extension notices). */
-const QUEUES_SMS = new Set(['createTicket', 'dispatchTicket', 'reviewReply', 'reviewExtension']);
+const QUEUES_SMS = new Set(['createTicket', 'dispatchTicket', 'reviewReply', 'reviewExtension', 'rectifyVerification']);
 
 export abstract class Desk {
   contacts = 0;
