@@ -22,7 +22,7 @@ const rowOf = (p: Page, number: string) => p.locator('li[data-verification]', { 
 
 describe('差评核实', () => {
   it('the supervisor confirms a bad rating; the rated unit’s leader rectifies and answers; the row shows 已整改', async () => {
-    const { v, token } = await ratableAtDonghua(suite.app.api.base, '小区消防通道被车辆长期占用');
+    const { v, token } = await ratableAtDonghua(suite.app, '小区消防通道被车辆长期占用');
     await rateByToken(suite.app.api.base, token, 'very_dissatisfied', '反映多次仍未解决');
 
     const sup = suite.keep(await signIn(suite.browser, suite.app, 'supervisor1', '/wallboard'));
@@ -82,7 +82,7 @@ describe('差评核实', () => {
   }, 150_000);
 
   it('the leader appeals with a reason; the supervisor dismisses it', async () => {
-    const { v, token } = await ratableAtDonghua(suite.app.api.base, '路边井盖缺失存在安全隐患');
+    const { v, token } = await ratableAtDonghua(suite.app, '路边井盖缺失存在安全隐患');
     await rateByToken(suite.app.api.base, token, 'dissatisfied');
 
     const leader = suite.keep(await signIn(suite.browser, suite.app, 'leader.s-donghua', '/unit'));

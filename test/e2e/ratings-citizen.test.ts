@@ -30,7 +30,7 @@ async function expectNothingPersonal(p: Page) {
 
 describe('citizen rating on a phone', () => {
   it('rates through the SMS link with the keyboard; the same link then shows 已评价; a forged link is refused', async () => {
-    const { v, token } = await ratableAtDonghua(suite.app.api.base, '小区路灯损坏多日，夜间出行不便');
+    const { v, token } = await ratableAtDonghua(suite.app, '小区路灯损坏多日，夜间出行不便');
     const p = await phone();
     await p.goto(`/rate?t=${encodeURIComponent(token)}`);
     await p.locator('[data-number]', { hasText: v.number }).waitFor();
@@ -96,7 +96,7 @@ describe('citizen rating on a phone', () => {
   }, 120_000);
 
   it('rates from the look-up page with the number and last four digits; looking up again shows the rating given', async () => {
-    const { v } = await ratableAtDonghua(suite.app.api.base, '楼下餐馆油烟直排，影响居民开窗');
+    const { v } = await ratableAtDonghua(suite.app, '楼下餐馆油烟直排，影响居民开窗');
     const p = await phone();
     await p.goto(`/lookup?n=${v.number}`);
     await p.locator('#lk-last4').fill(CALLER_LAST4);

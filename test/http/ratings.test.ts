@@ -48,6 +48,11 @@ describe('the caller rates a handling round', () => {
     const token = await linkToken(v.id);
     const link = await pub('GET', `/api/public/ratings/link?token=${encodeURIComponent(token)}`);
     expect(link.status).toBe(200);
+    // The admins' outbox shows the message with the link's token hidden: only the caller may rate.
+    const outbox = await get(`/api/admin/notifications?ticketId=${v.id}&audience=citizen`, w.admin.token);
+    const notice = outbox.body.items.find((n: { template: string }) => n.template === 'reply_notice');
+    expect(notice.body).toContain(`${BASE}/rate?t=***`);
+    expect(notice.body).not.toContain(token);
     expect(link.body).toEqual({ number: v.number, status: 'awaiting_callback', round: 1, state: 'open', given: null });
     expect(JSON.stringify(link.body)).not.toMatch(/1381234|王先生|5678/);
 

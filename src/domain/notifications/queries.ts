@@ -6,9 +6,14 @@ import { maskPhone } from '../tickets/inputs.ts';
 export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed'] as const;
 export const AUDIENCES = ['citizen', 'unit'] as const;
 
+/** A rating link's one-time token (rate.ts) in a message body: only the caller may use it, so admins never read it. */
+const RATING_TOKEN = /(\/rate\?t=)[^\s&]+/g;
+export const redactRatingLinks = (body: string) => body.replace(RATING_TOKEN, '$1***');
+
 /**
  * The outbox for admins, newest first (keyset: ?before=id). A citizen's number is masked, as in every
- * list: the body is what admins come for, and a full number read belongs on an audited detail view.
+ * list: the body is what admins come for, and a full number read belongs on an audited detail view. A rating
+ * link's token is hidden: with it an admin could rate in the caller's place.
  */
 export async function listNotifications(
   db: Db,
@@ -34,7 +39,7 @@ export async function listNotifications(
     unitId: n.unitId,
     recipient: n.audience === 'citizen' ? maskPhone(n.recipient) : n.recipient,
     template: n.template,
-    body: n.body,
+    body: redactRatingLinks(n.body),
     status: n.status,
     attempts: n.attempts,
     nextAttemptAt: n.status === 'pending' ? n.nextAttemptAt.toISOString() : null,
