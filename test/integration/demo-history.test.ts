@@ -174,7 +174,7 @@ describe('the wallboard (supervisor1)', () => {
     expect(m.freshness.pendingEvents).toBe(0);
   });
 
-  it('好差评: callers have rated, and bad ratings are verified, rectified and some still open', async () => {
+  it('好差评: callers have rated, and some bad ratings have been verified to an outcome (rectified or dismissed)', async () => {
     const m = await get('supervisor1', '/api/metrics?period=quarter&from=2026-Q4');
     const metrics = m.rows[0].metrics;
     expect(metrics.good_review_rate.denominator).toBeGreaterThan(5);
