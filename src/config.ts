@@ -3,6 +3,7 @@ import cron from 'node-cron';
 import { UNIT_KINDS } from './contract/vocab.ts';
 import { parseHandDownLevels } from './domain/tickets/chain.ts';
 import { parseKeyKinds } from './domain/supervision/kinds.ts';
+import { TEST_KEYS } from './domain/privacy/keyring.ts';
 
 /**
  * The SMS gateways an instance can be configured with (SMS_GATEWAY); src/adapters/sms-gateway.ts builds each.
@@ -213,6 +214,41 @@ const Env = z
       .string()
       .refine((s) => cron.validate(s), { message: 'not a valid cron expression' })
       .default('0 2 * * *'),
+    // ---- security (等保 2.0 level 3): sessions, passwords, second factor, keys, audit, retention (docs/security.md)
+    /** A session unused this long ends (and its sockets with it); the 12-hour lifetime still caps it */
+    SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+    /** Passwords: at least this many characters … */
+    PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(10),
+    /** … of at least this many of the four classes (lower, upper, digit, symbol) */
+    PASSWORD_MIN_CLASSES: z.coerce.number().int().min(1).max(4).default(3),
+    /** A new password may not be any of the user's last N */
+    PASSWORD_HISTORY: z.coerce.number().int().min(0).max(24).default(5),
+    /** A password expires this many days after it was set (0: never); the next sign-in must change it */
+    PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
+    /** The issuer an authenticator app shows beside the account (TOTP enrolment) */
+    TOTP_ISSUER: z.string().min(1).max(64).default('接诉 jiesu'),
+    /**
+     * The keys (JSON: {"data": {"<id>": "<64 hex>"…}, "active": "<id>", "index": "<64 hex>", "audit": "<64 hex>"}):
+     * SM4 data keys for personal data at rest, the blind-index key, the audit chain's HMAC key. Never in the database.
+     * Unset → read from KEY_FILE.
+     */
+    JIESU_KEYS: z.string().optional(),
+    /** The key file (same JSON); created with fresh random keys (mode 0600) on first start when missing. Unset → DATA_DIR/keys.json */
+    KEY_FILE: z.string().optional(),
+    /** Audit rows are kept this many days (at least 180: the Cybersecurity Law asks six months); older ones are purged by a job */
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180).max(36_500).default(365),
+    /** Callers' names and numbers of tickets closed this many days ago are anonymised by a job (0: never) */
+    PII_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
+    /** When the security housekeeping runs (audit sealing check, audit retention, PII retention; node-cron, Asia/Shanghai) */
+    RETENTION_CRON: z
+      .string()
+      .refine((s) => cron.validate(s), { message: 'not a valid cron expression' })
+      .default('43 3 * * *'),
     // ---- scale-out
     /** This instance's name, sent as X-Served-By on every response (behind nginx: which instance answered); unset → no header */
     INSTANCE_ID: z
@@ -261,5 +297,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** Defaults for tests and embedded use; PUBLIC_BASE_URL is the test server's own once it listens (test/setup/server.ts). */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), LOG_LEVEL: 'silent', SEED_DEMO: false, PUBLIC_BASE_URL: '', ...overrides };
+  return { ...loadConfig({}), LOG_LEVEL: 'silent', SEED_DEMO: false, PUBLIC_BASE_URL: '', JIESU_KEYS: JSON.stringify(TEST_KEYS), ...overrides };
 }

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { connect, migrate, DataDirLockedError, type Database } from '../db/client.ts';
 import { seedDemoOnce } from './demo/seed.ts';
 import { listenBaseUrl, loadConfig, type Config } from './config.ts';
+import { installKeys } from './domain/privacy/keyring.ts';
 import { systemClock } from './domain/clock.ts';
 import { EventBus } from './domain/events.ts';
 import { CalendarStore } from './domain/calendar/store.ts';
@@ -15,6 +16,10 @@ import { startJobs } from './jobs/schedule.ts';
 /** Composition root: config → db (migrated, seeded) → app → listen. */
 export async function start(config: Config = loadConfig()) {
   const logger = pino({ level: config.LOG_LEVEL, base: { app: 'jiesu' } });
+  // The keys of personal data at rest and of the audit chain: from configuration or the key file, never the database.
+  const keys = installKeys(config);
+  if (keys.created)
+    logger.warn({ keyFile: keys.source }, 'created a key file with fresh keys: back it up apart from the database, and give every instance the same keys');
   let database: Database;
   try {
     database = await connect({

@@ -1,4 +1,5 @@
-import { bigint, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { role } from './enums.ts';
 
 /**
@@ -18,6 +19,20 @@ export const auditLog = pgTable(
     targetType: text(),
     targetId: text(),
     details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * The tamper-evident chain (src/domain/audit-chain.ts), filled in by the sealer shortly after the row commits
+     * (the only UPDATE the trigger allows: null → value, once): its place in the chain, the previous row's HMAC and
+     * its own HMAC-SM3 over both and the row's content.
+     */
+    seq: bigint({ mode: 'number' }),
+    prevMac: text(),
+    mac: text(),
   },
-  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_target_idx').on(t.targetType, t.targetId), index('audit_log_user_idx').on(t.userId, t.at)],
+  (t) => [
+    uniqueIndex('audit_log_seq_uq').on(t.seq),
+    index('audit_log_unsealed_idx').on(t.id).where(sql`${t.seq} is null`),
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_target_idx').on(t.targetType, t.targetId),
+    index('audit_log_user_idx').on(t.userId, t.at),
+  ],
 );

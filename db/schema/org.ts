@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { encryptedText } from './encrypted.ts';
 import { role, unitKind } from './enums.ts';
 
 /** The unit tree: centre → district → departments and streets → communities. */
@@ -38,6 +39,17 @@ export const users = pgTable(
     failedLogins: integer().notNull().default(0),
     lockedUntil: timestamp({ withTimezone: true }),
     passwordChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Set when an administrator creates the account or resets its password: the next sign-in must change it */
+    mustChangePassword: boolean().notNull().default(false),
+    /** A demo city account (known password): marked on the sign-in page; outside demo mode it must change its password */
+    isDemo: boolean().notNull().default(false),
+    /** The TOTP secret (RFC 6238, base32), encrypted; set at enrolment, confirmed by totpEnabledAt */
+    totpSecret: encryptedText(),
+    totpEnabledAt: timestamp({ withTimezone: true }),
+    /** The last 30-second step whose code signed this user in: a code is accepted once, never an older one (replay) */
+    totpLastStep: bigint({ mode: 'number' }),
+    /** Failed attempts since the last successful sign-in, and when the last one was (shown to the owner) */
+    lastLoginAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('users_username_uq').on(sql`lower(${t.username})`), index('users_unit_idx').on(t.unitId)],

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, date, index, integer, jsonb, pgTable, text, time, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { encryptedText } from './encrypted.ts';
 import { categories } from './catalog.ts';
 import { calendarDayKind, channel, timeUnit, urgency, warningLevel } from './enums.ts';
 import { assignments, tickets } from './tickets.ts';
@@ -111,7 +112,8 @@ export const notifications = pgTable(
     /** citizen | unit */
     audience: text().notNull(),
     unitId: integer().references(() => units.id),
-    recipient: text().notNull(),
+    /** The phone number, encrypted at rest (a caller's is personal data) */
+    recipient: encryptedText().notNull(),
     template: text().notNull(),
     body: text().notNull(),
     /** pending | sent | failed */

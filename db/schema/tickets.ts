@@ -29,6 +29,7 @@ import {
   warningLevel,
   windowReason,
 } from './enums.ts';
+import { encryptedText } from './encrypted.ts';
 import { units, users } from './org.ts';
 import type { TicketEventType } from '../../src/contract/events.ts';
 import type { TicketStatus } from '../../src/contract/vocab.ts';
@@ -59,10 +60,16 @@ export const tickets = pgTable(
     districtUnitId: integer().references(() => units.id),
     /** How the street was found: coordinates (boundary), address (names), operator (chosen by hand) */
     streetSource: text(),
-    callerName: text(),
-    callerPhone: text(),
+    /** The caller's name and number, encrypted at rest (db/schema/encrypted.ts); look them up by their blind indexes. */
+    callerName: encryptedText(),
+    callerPhone: encryptedText(),
+    /** Keyed blind indexes (HMAC-SM3) of the normalised number and the name: caller history, duplicate hints, search */
+    callerPhoneIndex: text(),
+    callerNameIndex: text(),
     /** Last four digits, for the citizen look-up and the caller-history index. */
     callerPhoneLast4: text(),
+    /** When the retention job (or an erasure request) removed the caller's name and number (PIPL) */
+    callerAnonymisedAt: ts(),
     /** 保密件: caller identity hidden from units entirely. */
     confidential: boolean().notNull().default(false),
     /** The caller agreed that the unit may call them directly (units then see the full number). */
@@ -119,7 +126,8 @@ export const tickets = pgTable(
     // A number's prefix (a day's tickets) with LIKE, whatever the database's collation
     index('tickets_number_prefix_idx').using('btree', t.number.op('text_pattern_ops')),
     index('tickets_status_idx').on(t.status, t.createdAt),
-    index('tickets_caller_phone_idx').on(t.callerPhone, t.createdAt),
+    index('tickets_caller_phone_idx').on(t.callerPhoneIndex, t.createdAt),
+    index('tickets_caller_name_idx').on(t.callerNameIndex, t.createdAt),
     index('tickets_category_created_idx').on(t.categoryId, t.createdAt),
     index('tickets_created_idx').on(t.createdAt),
     index('tickets_open_idx').on(t.status).where(sql`${t.status} <> 'closed'`),
@@ -148,13 +156,14 @@ export const contacts = pgTable(
       .references(() => tickets.id),
     channel: channel().notNull(),
     isRepeat: boolean().notNull().default(false),
-    callerName: text(),
-    callerPhone: text(),
+    callerName: encryptedText(),
+    callerPhone: encryptedText(),
+    callerPhoneIndex: text(),
     content: text().notNull(),
     createdBy: integer().references(() => users.id),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [index('contacts_ticket_idx').on(t.ticketId), index('contacts_phone_idx').on(t.callerPhone, t.createdAt)],
+  (t) => [index('contacts_ticket_idx').on(t.ticketId), index('contacts_phone_idx').on(t.callerPhoneIndex, t.createdAt)],
 );
 
 /** A ticket's task for one unit (派单): lead (主办) or assisting (协办), each with its own clocks. */

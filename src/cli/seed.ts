@@ -2,8 +2,10 @@ import { pino } from 'pino';
 import { connect, migrate } from '../../db/client.ts';
 import { loadConfig } from '../config.ts';
 import { seedDemoOnce } from '../demo/seed.ts';
+import { installKeys } from '../domain/privacy/keyring.ts';
 
 const config = loadConfig();
+installKeys(config);
 const logger = pino({ level: config.LOG_LEVEL, base: { app: 'jiesu' } });
 const database = await connect({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
 await migrate(database, config.DATABASE_URL);

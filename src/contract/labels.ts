@@ -127,7 +127,9 @@ export const ROLE_LABELS: Record<Role, string> = {
   unit_leader: '单位负责人',
   callback_agent: '回访员',
   supervisor: '督办',
-  admin: '管理员',
+  admin: '系统管理员',
+  security_admin: '安全管理员',
+  audit_admin: '审计管理员',
   intake_client: '接口客户端',
 };
 

@@ -19,12 +19,16 @@ export const ROLES = [
   'unit_leader', // 单位负责人
   'callback_agent', // 回访员
   'supervisor', // 督办
-  'admin', // 系统管理员
+  'admin', // 系统管理员 (system administrator: units, users, categories, calendar, settings)
+  'security_admin', // 安全管理员 (roles, passwords, second factors, keys, sessions)
+  'audit_admin', // 审计管理员 (reads and exports the audit log, nothing else)
   'intake_client', // a system that submits tickets with a bearer token (online portal, Open311 gateway)
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Roles that belong to the hotline centre and may read every ticket. */
+/** The three separated administrators (三权分立): no account holds two of them (an account has one role). */
+export const ADMIN_ROLES: readonly Role[] = ['admin', 'security_admin', 'audit_admin'];
+/** Roles that belong to the hotline centre and may read every ticket (not the security and audit administrators). */
 export const CENTRE_ROLES: readonly Role[] = ['operator', 'window_clerk', 'dispatcher', 'callback_agent', 'supervisor', 'admin'];
 /** Roles that belong to a handling unit and see only their unit's subtree. */
 export const UNIT_ROLES: readonly Role[] = ['unit_handler', 'unit_leader'];

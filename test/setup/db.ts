@@ -9,6 +9,10 @@ import { CalendarStore } from '../../src/domain/calendar/store.ts';
 import type { Deps } from '../../src/deps.ts';
 import { pino } from 'pino';
 import { withDatabase } from './global.ts';
+import { keyringOf, TEST_KEYS, useKeyring } from '../../src/domain/privacy/keyring.ts';
+
+// Every test process encrypts callers' data with the fixed test keys (testConfig's JIESU_KEYS says the same).
+useKeyring(keyringOf(TEST_KEYS));
 
 export const driver: 'pglite' | 'postgres' = process.env.DATABASE_URL ? 'postgres' : 'pglite';
 

@@ -60,6 +60,8 @@ export function userOfRole(w: World): Record<Role, TestUser> {
     callback_agent: w.callbackAgent,
     supervisor: w.supervisor,
     admin: w.admin,
+    security_admin: w.securityAdmin,
+    audit_admin: w.auditAdmin,
     intake_client: w.portal,
     unit_handler: w.handlerA,
     unit_leader: w.leaderA,

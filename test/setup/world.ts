@@ -94,6 +94,8 @@ export async function makeWorld(db: Db) {
     callbackAgent: await u('callback_agent'),
     supervisor: await u('supervisor'),
     admin: await u('admin'),
+    securityAdmin: await u('security_admin'),
+    auditAdmin: await u('audit_admin'),
     portal: await u('intake_client'),
     handlerA: await u('unit_handler', streetA),
     leaderA: await u('unit_leader', streetA),

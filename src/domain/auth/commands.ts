@@ -120,6 +120,8 @@ const UNIT_KINDS_FOR_ROLE: Record<Role, readonly string[]> = {
   callback_agent: ['centre'],
   supervisor: ['centre'],
   admin: ['centre'],
+  security_admin: ['centre'],
+  audit_admin: ['centre'],
   intake_client: ['centre'],
   unit_handler: ['district', 'department', 'street', 'community'],
   unit_leader: ['district', 'department', 'street', 'community'],

@@ -133,7 +133,9 @@ const ROLE_EN: Record<Role, string> = {
   unit_leader: 'unit leader',
   callback_agent: 'callback agent',
   supervisor: 'supervisor',
-  admin: 'administrator',
+  admin: 'system administrator',
+  security_admin: 'security administrator',
+  audit_admin: 'audit administrator',
   intake_client: 'API client',
 };
 const UNIT_KIND_EN: Record<UnitKind, string> = {
