@@ -4,6 +4,7 @@ import { connect, migrate, DataDirLockedError, type Database } from '../db/clien
 import { seedDemoOnce } from './demo/seed.ts';
 import { listenBaseUrl, loadConfig, type Config } from './config.ts';
 import { installKeys } from './domain/privacy/keyring.ts';
+import { checkKeysAndBackfill, KeyMismatchError } from './domain/privacy/key-check.ts';
 import { systemClock } from './domain/clock.ts';
 import { EventBus } from './domain/events.ts';
 import { CalendarStore } from './domain/calendar/store.ts';
@@ -40,6 +41,12 @@ export async function start(config: Config = loadConfig()) {
   logger.info({ driver: database.driver, dataDir: database.driver === 'pglite' ? config.DATA_DIR : undefined }, 'database connected');
   // The migration lock is a session lock: through the session URL when DATABASE_URL is a transaction pool.
   await migrate(database, config.DATABASE_SESSION_URL ?? config.DATABASE_URL);
+  // Refuse to start when stored ciphertext names a key the keys lack; encrypt rows from before encryption meanwhile.
+  const piiBackfill = await checkKeysAndBackfill(database.db, logger, keys.source).catch(async (err) => {
+    if (err instanceof KeyMismatchError) logger.fatal(err.message);
+    await database.close();
+    throw err;
+  });
   // The demo city and, right after it, its history (src/demo/seed.ts).
   if (config.SEED_DEMO) await seedDemoOnce({ db: database.db, database, config, logger }, { historyDays: config.DEMO_HISTORY_DAYS });
   // Heavy reads (metrics, reports) go to the streaming replica when one is configured; writes never do.
@@ -94,7 +101,7 @@ export async function start(config: Config = loadConfig()) {
         server.closeAllConnections();
       }, config.SHUTDOWN_TIMEOUT_MS);
       try {
-        await Promise.all([closed, jobsStopped]);
+        await Promise.all([closed, jobsStopped, piiBackfill.stop()]);
         logger.info('connections closed');
       } finally {
         clearInterval(idle);

@@ -269,6 +269,10 @@ export const ERROR_MESSAGES = {
   view_name_taken: { 'zh-CN': '已有同名视图，请换一个名称。', en: 'You already have a view with this name.' },
   view_limit_reached: { 'zh-CN': '最多保存 {max} 个视图，请先删除不用的视图。', en: 'You can keep at most {max} views; delete one first.' },
   view_not_found: { 'zh-CN': '未找到该视图。', en: 'View not found.' },
+  phone_filter_partial: {
+    'zh-CN': '诉求人号码已加密存储，只能按完整号码或后4位查找（收到 {given} 位数字）。',
+    en: "Callers' numbers are stored encrypted: search by the whole number or its last four digits ({given} digits given).",
+  },
   search_digits_refused: {
     'zh-CN': '为保护诉求人隐私，单位用户不能按连续4位以上的数字搜索工单内容；查找工单请用工单号。',
     en: "To protect callers' privacy, unit users cannot search ticket text by 4 or more digits in a row; find a ticket by its number instead.",

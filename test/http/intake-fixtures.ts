@@ -5,6 +5,7 @@
 import { afterEach, expect } from 'vitest';
 import { callBody } from '../setup/world.ts';
 import { api, database, deps, useApiWorld, w } from './api-world.ts';
+import { phoneIndex } from '../../src/domain/privacy/caller-index.ts';
 
 export const BASE_TIME = '2026-03-10T02:00:00Z';
 export const DAY = 86400_000;
@@ -35,7 +36,8 @@ export async function rowCount(sql: string, params: unknown[] = []): Promise<num
   return Number(row!.n);
 }
 
-export const ticketsOfPhone = (phone: string) => rowCount('select count(*)::int as n from tickets where caller_phone = $1', [phone]);
+// Numbers are encrypted at rest: a caller's tickets are found by the number's blind index.
+export const ticketsOfPhone = (phone: string) => rowCount('select count(*)::int as n from tickets where caller_phone_index = $1', [phoneIndex(phone)]);
 
 export async function intake(token: string, body: Record<string, unknown>, headers?: Record<string, string>) {
   return api.call('POST', '/api/tickets', { token, body, headers });

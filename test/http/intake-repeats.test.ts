@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { callBody, makeUser } from '../setup/world.ts';
 import { api, deps, w } from './api-world.ts';
 import { countTickets, intake, newTicket, rowCount, ticketsOfPhone, useIntakeWorld } from './intake-fixtures.ts';
+import { phoneIndex } from '../../src/domain/privacy/caller-index.ts';
 
 useIntakeWorld();
 
@@ -105,7 +106,7 @@ describe('Idempotency-Key', () => {
     expect(new Set(rs.map((r) => r.body.id)).size).toBe(1);
     expect(rs.filter((r) => r.headers.get('idempotent-replayed') !== 'true')).toHaveLength(1);
     expect(await ticketsOfPhone('13900000046')).toBe(1);
-    expect(await rowCount('select count(*)::int as n from contacts where caller_phone = $1', ['13900000046'])).toBe(1);
+    expect(await rowCount('select count(*)::int as n from contacts where caller_phone_index = $1', [phoneIndex('13900000046')])).toBe(1);
     expect(await rowCount("select count(*)::int as n from ticket_events where ticket_id = $1 and type = 'ticket_created'", [rs[0]!.body.id])).toBe(1);
   });
 

@@ -68,10 +68,15 @@ describe('filters', () => {
     expect([bad.status, bad.body.code]).toEqual([400, 'validation_failed']);
   });
 
-  it('caller phone (whole or its last digits) and name for the centre; 403 search_field_forbidden for units', async () => {
+  it('caller phone (whole or its last 4 digits) and exact name for the centre; 403 search_field_forbidden for units', async () => {
     expect(await ids(w.dispatcher, 'phone=13912340002')).toEqual(sorted(lamp));
+    expect(await ids(w.dispatcher, `phone=${encodeURIComponent('139 1234 0002')}`)).toEqual(sorted(lamp));
     expect(await ids(w.dispatcher, 'phone=0002')).toEqual(sorted(lamp));
-    expect(await ids(w.dispatcher, `name=${encodeURIComponent('小明')}`)).toEqual(sorted(noise));
+    expect(await ids(w.dispatcher, `name=${encodeURIComponent('王小明')}`)).toEqual(sorted(noise));
+    // Names and numbers are encrypted at rest: a part of a name matches nothing, a part of a number is refused.
+    expect(await ids(w.dispatcher, `name=${encodeURIComponent('小明')}`)).toEqual([]);
+    const partial = await api.call('GET', '/api/tickets?phone=12340002', { token: w.dispatcher.token });
+    expect([partial.status, partial.body.code]).toEqual([422, 'phone_filter_partial']);
     for (const q of ['phone=0002', `name=${encodeURIComponent('李女士')}`]) {
       for (const user of [w.handlerA, w.leaderA, w.portal]) {
         const r = await api.call('GET', `/api/tickets?${q}`, { token: user.token });

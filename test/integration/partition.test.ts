@@ -17,6 +17,7 @@ import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
 import { leadOf, ticketFlow } from '../setup/ticket-flow.ts';
 import { makeWorld, type World } from '../setup/world.ts';
+import { phoneIndex } from '../../src/domain/privacy/caller-index.ts';
 
 // The data before the conversion is from January 2026 (the clock), the audit log's from today (its `at` is
 // the database's now()). After the conversion the clock moves to March.
@@ -132,7 +133,10 @@ describe('npm run db:partition: ticket_events and audit_log to monthly partition
     const old = await api.call('GET', `/api/tickets/${before.ticketId}/events`, { token: w.dispatcher.token });
     expect(old.status).toBe(200);
     // The old ticket gets a new event in March: its history spans two partitions, in order.
-    const waiting = await flow.get(w.dispatcher, (await rows<{ id: number }>(`select id::int from tickets where caller_phone = '13900000001'`))[0]!.id);
+    const waiting = await flow.get(
+      w.dispatcher,
+      (await rows<{ id: number }>(`select id::int from tickets where caller_phone_index = '${phoneIndex('13900000001')}'`))[0]!.id,
+    );
     const dispatched = await flow.ticket(w.dispatcher, waiting, 'dispatch', { leadUnitId: w.units.streetA.id });
     await flow.assignment(w.handlerA, dispatched, leadOf(dispatched), 'sign');
     expect(await partitionsOf('ticket_events', 'ticket_id = $1', [waiting.id])).toEqual(['ticket_events_legacy', 'ticket_events_p202603']);

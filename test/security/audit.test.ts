@@ -43,7 +43,7 @@ describe('reads of full caller details', () => {
     const r = await api.call('GET', '/api/intake/caller-history?phone=13812345678', { token: w.operator.token, headers: from('198.51.100.22') });
     expect(r.status).toBe(200);
     const [row] = await deps.db.select().from(auditLog).where(eq(auditLog.ip, '198.51.100.22'));
-    expect(row).toMatchObject({ action: 'read_caller_history', userId: w.operator.id, targetType: 'caller', targetId: '13812345678' });
+    expect(row).toMatchObject({ action: 'read_caller_history', userId: w.operator.id, targetType: 'caller', targetId: '138****5678' });
   });
 });
 

@@ -11,6 +11,7 @@ import { contacts, idempotencyKeys, ticketEvents, tickets } from '../../db/schem
 import { callBody, makeUser } from '../setup/world.ts';
 import { expectProblem, leadOf, type View } from '../setup/ticket-flow.ts';
 import { api, deps, flow, useApiWorld, w } from '../http/api-world.ts';
+import { phoneIndex } from '../../src/domain/privacy/caller-index.ts';
 
 useApiWorld({ max: 10 });
 
@@ -93,7 +94,10 @@ describe('retried intakes', () => {
     expect(results.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(7);
     expect(new Set(results.map((r) => r.body.number)).size).toBe(1);
 
-    const rows = await deps.db.select().from(tickets).where(eq(tickets.callerPhone, '13900001111'));
+    const rows = await deps.db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.callerPhoneIndex, phoneIndex('13900001111')));
     expect(rows.map((t) => t.id)).toEqual([id]);
     expect(await deps.db.select().from(contacts).where(eq(contacts.ticketId, id))).toHaveLength(1);
     expect((await eventsOf(id)).filter((e) => e.type === 'ticket_created')).toHaveLength(1);

@@ -14,6 +14,7 @@ import { drafts } from '../../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import { DomainError, UnprocessableError } from '../errors.ts';
+import { decryptPii, encryptPii } from '../privacy/keyring.ts';
 
 /** The forms that keep drafts; a key is a form alone (`intake`) or a form and the id it concerns (`reply:123`). */
 export const DRAFT_FORMS = ['intake', 'window', 'reply', 'callback', 'review', 'contact', 'dispatch', 'request', 'sub'] as const;
@@ -25,12 +26,22 @@ export const DRAFT_MAX_PER_USER = 200;
 
 export type DraftView = { key: string; body: Record<string, unknown> | null; updatedAt: string | null };
 
+/**
+ * A draft is stored sealed (SM4, as callers' data in tickets): an intake draft holds the caller's name and number,
+ * and any form may hold numbers typed into it. The JSON column keeps `{ sealed: "sm4:…" }`; a draft kept before
+ * encryption (plain JSON) is read as it is, and the rotation command re-seals both under the active key.
+ */
+export const sealDraft = (body: Record<string, unknown>) => ({ sealed: encryptPii(JSON.stringify(body)) });
+export function openDraft(stored: Record<string, unknown>): Record<string, unknown> {
+  return typeof stored.sealed === 'string' && Object.keys(stored).length === 1 ? JSON.parse(decryptPii(stored.sealed)) : stored;
+}
+
 export async function readDraft(db: Db, actor: Actor, key: string): Promise<DraftView> {
   const [row] = await db
     .select({ body: drafts.body, updatedAt: drafts.updatedAt })
     .from(drafts)
     .where(and(eq(drafts.userId, actor.userId), eq(drafts.key, key)));
-  return { key, body: row?.body ?? null, updatedAt: row ? row.updatedAt.toISOString() : null };
+  return { key, body: row ? openDraft(row.body) : null, updatedAt: row ? row.updatedAt.toISOString() : null };
 }
 
 /** Keeps the user's draft for the form (replacing the previous one). */
@@ -47,10 +58,11 @@ export async function saveDraft(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, 
       const [n] = await tx.select({ n: count() }).from(drafts).where(eq(drafts.userId, actor.userId));
       if ((n?.n ?? 0) >= DRAFT_MAX_PER_USER) throw new UnprocessableError('draft_limit_reached', { max: DRAFT_MAX_PER_USER });
     }
+    const sealed = sealDraft(body);
     await tx
       .insert(drafts)
-      .values({ userId: actor.userId, key, body, updatedAt: now })
-      .onConflictDoUpdate({ target: [drafts.userId, drafts.key], set: { body, updatedAt: now } });
+      .values({ userId: actor.userId, key, body: sealed, updatedAt: now })
+      .onConflictDoUpdate({ target: [drafts.userId, drafts.key], set: { body: sealed, updatedAt: now } });
     return { key, body, updatedAt: now.toISOString() };
   });
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { maskPhone } from '../tickets/inputs.ts';
 import { rowsOf } from '../tickets/queries.ts';
+import { decryptPii } from '../privacy/keyring.ts';
 import { DEFAULT_SPIKE_RULE, judgeSpike, withDefaults, type SpikeRule } from './rule.ts';
 
 /** A (category, street) pair whose count in the current window stands out against its trailing windows. */
@@ -207,6 +208,7 @@ type RepeatRow = {
   category_name: string | null;
   street_unit_id: number | null;
   street_name: string | null;
+  sample?: string | null;
 };
 
 function repeatOf(kind: RepeatedDemand['kind'], r: RepeatRow, key: string): RepeatedDemand {
@@ -231,7 +233,7 @@ export async function findRepeats(db: Db, opts: HotspotOptions): Promise<Repeate
   const until = end.toISOString();
   // The most frequent category and street of the group name it; ids newest first, at most 50.
   // Two steps: count per key over the window (cheap), then gather ids, category and street for the few keys kept.
-  const grouped = (keyExpr: ReturnType<typeof sql>, where: ReturnType<typeof sql>) => sql`
+  const grouped = (keyExpr: ReturnType<typeof sql>, where: ReturnType<typeof sql>, sample = sql`null::text`) => sql`
     with g as (
       select ${keyExpr} as key, count(*)::int as n
       from tickets t
@@ -245,7 +247,8 @@ export async function findRepeats(db: Db, opts: HotspotOptions): Promise<Repeate
         (array_agg(t.id order by t.created_at desc, t.id desc))[1:50] as ids,
         min(t.created_at) as first_at, max(t.created_at) as last_at,
         mode() within group (order by t.category_id) as category_id,
-        mode() within group (order by t.street_unit_id) as street_unit_id
+        mode() within group (order by t.street_unit_id) as street_unit_id,
+        min(${sample}) as sample
       from g join tickets t on ${keyExpr} = g.key
       where t.created_at >= ${since}::timestamptz and t.created_at < ${until}::timestamptz and ${where}
       group by g.key, g.n
@@ -254,7 +257,8 @@ export async function findRepeats(db: Db, opts: HotspotOptions): Promise<Repeate
     from d left join categories c on c.id = d.category_id left join units u on u.id = d.street_unit_id
     order by d.n desc, d.last_at desc`;
 
-  const callers = rowsOf<RepeatRow>(await db.execute(grouped(sql`t.caller_phone`, sql`t.caller_phone is not null`)));
+  // Callers by their number's blind index (numbers are encrypted); one of the group's numbers, decrypted, names it masked.
+  const callers = rowsOf<RepeatRow>(await db.execute(grouped(sql`t.caller_phone_index`, sql`t.caller_phone_index is not null`, sql`t.caller_phone`)));
   const addresses = rowsOf<RepeatRow>(
     await db.execute(
       grouped(sql`regexp_replace(t.address, '\\s+', '', 'g') || '|' || t.category_id`, sql`t.address is not null and length(trim(t.address)) >= 4`),
@@ -278,7 +282,7 @@ export async function findRepeats(db: Db, opts: HotspotOptions): Promise<Repeate
       order by n desc, g.last_at desc`),
   );
   return [
-    ...callers.map((r) => repeatOf('caller', r, maskPhone(r.key))),
+    ...callers.map((r) => repeatOf('caller', r, maskPhone(decryptPii(r.sample ?? '')))),
     ...addresses.map((r) => repeatOf('address', r, r.key.slice(0, r.key.lastIndexOf('|')))),
     ...linked.map((r) => repeatOf('linked', r, r.key)),
   ];

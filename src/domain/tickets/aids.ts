@@ -4,17 +4,27 @@ import { tickets } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { searchTerms } from '../kb/search-terms.ts';
+import { phoneIndex } from '../privacy/caller-index.ts';
+import { maskPhone } from './inputs.ts';
 import { summary } from './presenter.ts';
 
-/** Caller history: the caller's tickets, open ones first, then newest. The read is audited. */
+/**
+ * The audit target of a look-up by number: the number masked (as lists show it) and its blind index, which
+ * links the look-up to the caller's tickets without putting the number in plain text into the audit log.
+ */
+const callerTarget = (phone: string, index: string) => ({ target: { type: 'caller', id: maskPhone(phone) }, details: { phoneIndex: index } });
+
+/** Caller history: the caller's tickets (by the number's blind index), open ones first, then newest. The read is audited. */
 export async function callerHistory(db: Db, actor: Actor, phone: string, limit: number) {
+  const index = phoneIndex(phone);
   const rows = await db
     .select()
     .from(tickets)
-    .where(eq(tickets.callerPhone, phone))
+    .where(eq(tickets.callerPhoneIndex, index))
     .orderBy(sql`(${tickets.status} = 'closed')`, desc(tickets.createdAt))
     .limit(limit);
-  await audit(db, actor, 'read_caller_history', { type: 'caller', id: phone }, { results: rows.length });
+  const { target, details } = callerTarget(phone, index);
+  await audit(db, actor, 'read_caller_history', target, { ...details, results: rows.length });
   return rows.map((t) => summary(actor, t));
 }
 
@@ -65,14 +75,16 @@ export async function duplicateHints(
     hints.push(n);
   };
   if (q.phone) {
+    const index = phoneIndex(q.phone);
     const rows = await db
       .select()
       .from(tickets)
-      .where(and(eq(tickets.callerPhone, q.phone), recentOrOpen))
+      .where(and(eq(tickets.callerPhoneIndex, index), recentOrOpen))
       .orderBy(desc(tickets.createdAt))
       .limit(20);
     for (const t of rows) add(t, 'same_phone', 1);
-    await audit(db, actor, 'read_caller_history', { type: 'caller', id: q.phone }, { via: 'duplicate_hints', results: rows.length });
+    const { target, details } = callerTarget(q.phone, index);
+    await audit(db, actor, 'read_caller_history', target, { ...details, via: 'duplicate_hints', results: rows.length });
   }
   if (q.categoryId && (q.address || (q.lat !== undefined && q.lng !== undefined))) {
     const rows = await db

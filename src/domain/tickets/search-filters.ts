@@ -28,14 +28,14 @@ export const ticketFilters = listTicketsQuery.omit({ before: true, limit: true }
     .regex(/^\d{8}-?\d{0,10}$/, 'YYYYMMDD-NNNNNN, with or without the dash, or its first 8+ digits')
     .optional(),
   q: z.string().trim().min(1).max(100).optional(),
-  /** caller phone, whole or its last 4+ digits (centre roles only) */
+  /** caller phone: a whole number or its last 4 digits (centre roles only; numbers are encrypted, so no other part matches) */
   phone: z
     .string()
     .trim()
     .regex(/^[\d -]{4,20}$/)
     .refine((s) => s.replace(/\D/g, '').length >= 4, 'at least 4 digits')
     .optional(),
-  /** caller name or part of it (centre roles only) */
+  /** caller name, exactly (centre roles only; names are encrypted and matched by their blind index) */
   name: z.string().trim().min(1).max(40).optional(),
   unitId: positive.optional(),
   subtree: flag.optional(),

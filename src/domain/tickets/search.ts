@@ -9,6 +9,8 @@ import type { Db } from '../../../db/client.ts';
 import { assignments, categories, supervisionItems, tickets, units } from '../../../db/schema/index.ts';
 import { isCentre, type Actor } from '../auth/actor.ts';
 import { ForbiddenError, UnprocessableError, ValidationError } from '../errors.ts';
+import { normalisePhone } from '../../contract/phone.ts';
+import { nameIndex, phoneIndex } from '../privacy/caller-index.ts';
 import { probesDigits } from '../privacy/phone-numbers.ts';
 import { readsAll, readsScoped } from './policy.ts';
 import { summary } from './presenter.ts';
@@ -52,6 +54,18 @@ function freeText(actor: Actor, q: string): SQL {
   return parts.length ? and(...parts)! : likeAny(q);
 }
 
+/**
+ * The phone filter. Numbers are encrypted at rest, so only two look-ups stay possible: the last four digits (their
+ * own column, as the citizen look-up uses) and a whole number (its blind index, after the same normalisation as
+ * intake). Any other part of a number cannot be matched and is refused, saying what to give instead.
+ */
+function phoneFilter(phone: string): SQL {
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length === 4) return eq(tickets.callerPhoneLast4, digits);
+  if (normalisePhone(phone) === null) throw new UnprocessableError('phone_filter_partial', { given: digits.length });
+  return eq(tickets.callerPhoneIndex, phoneIndex(phone));
+}
+
 /** The WHERE of a list: visibility first, then every filter given (AND). */
 export function filterWhere(actor: Actor, f: TicketFilters, now: Date): SQL[] {
   if ((f.phone || f.name) && !isCentre(actor)) throw new ForbiddenError('search_field_forbidden');
@@ -70,12 +84,9 @@ export function filterWhere(actor: Actor, f: TicketFilters, now: Date): SQL[] {
   }
   if (f.q) where.push(freeText(actor, f.q));
   if (f.mine === 'true') where.push(eq(tickets.createdBy, actor.userId));
-  if (f.phone) {
-    const digits = f.phone.replace(/\D/g, '');
-    where.push(eq(tickets.callerPhoneLast4, digits.slice(-4)));
-    if (digits.length > 4) where.push(sql`regexp_replace(${tickets.callerPhone}, '\\D', '', 'g') like ${`%${digits}`}`);
-  }
-  if (f.name) where.push(sql`${tickets.callerName} like ${`%${escapeLike(f.name)}%`}`);
+  if (f.phone) where.push(phoneFilter(f.phone));
+  // Names are encrypted at rest: a name matches exactly (its blind index), no longer a part of it.
+  if (f.name) where.push(eq(tickets.callerNameIndex, nameIndex(f.name)));
   if (f.unitId) {
     where.push(
       f.subtree === 'false' ? sql`exists (select 1 from ${assignments} a where a.ticket_id = ${tickets.id} and a.unit_id = ${f.unitId})` : holds(f.unitId),

@@ -22,6 +22,7 @@ import { ticketTransition, type TicketStatus } from '../status.ts';
 import { ticketPlace } from '../../routing/locate.ts';
 import { categoryAncestry, referencesAt, type References } from '../../reference.ts';
 import type { PresentKnown } from '../presenter.ts';
+import { callerIndexes, phoneIndex } from '../../privacy/caller-index.ts';
 
 const CHANNEL_OF_ROLE: Partial<Record<Actor['role'], Channel>> = {
   operator: 'phone',
@@ -188,6 +189,7 @@ function ticketValues(req: IntakeRequest, d: NewDisposition, place: Awaited<Retu
     ...place,
     callerName: input.caller.name ?? null,
     callerPhone: input.caller.phone,
+    ...callerIndexes(input.caller),
     callerPhoneLast4: input.caller.phone.slice(-4),
     confidential: input.confidential,
     allowDirectContact: input.allowDirectContact,
@@ -250,6 +252,7 @@ async function logTicket(deps: IntakeDeps, req: IntakeRequest, d: NewDisposition
           isRepeat: false,
           callerName: input.caller.name ?? null,
           callerPhone: input.caller.phone,
+          callerPhoneIndex: values.callerPhoneIndex,
           content: input.content,
           createdBy: actor.userId,
           createdAt: now,
@@ -326,6 +329,7 @@ async function linkRepeat(deps: TxDeps, req: IntakeRequest, targetId: number): P
         isRepeat: true,
         callerName: input.caller.name ?? null,
         callerPhone: input.caller.phone,
+        callerPhoneIndex: phoneIndex(input.caller.phone),
         content: input.content,
         createdBy: actor.userId,
         createdAt: now,
