@@ -221,7 +221,15 @@ export type OtherEventPayloads = {
   verification_rectified: VerificationBase & { text: string; answer: string; dueAt: string | null; onTime: boolean };
   /** Written by the verification sweep: a clock's warning (due within a working day) or overdue */
   verification_warning: VerificationBase & { clock: VerificationClock; level: 'warning' | 'overdue'; dueAt: string };
+  /**
+   * The caller's name and number removed (PIPL: src/domain/privacy/anonymise.ts) by the retention job or an erasure
+   * request; how many of the ticket's contacts and citizen SMS were cleared with it
+   */
+  caller_data_anonymised: { reason: AnonymiseReason; contacts: number; notifications: number };
 };
+
+/** Why a closed ticket's caller data was removed: its retention ran out, or the caller asked (docs/privacy.md). */
+export type AnonymiseReason = 'retention' | 'erasure';
 
 /** Every step of a bad rating's verification names it, its rating and the unit rated. */
 export type VerificationBase = { verificationId: number; ratingId: number; unitId: number };

@@ -116,6 +116,7 @@ export const EVENT_LABELS: Record<TicketEventType, string> = {
   verification_dismissed: '差评不予认定',
   verification_rectified: '差评整改并答复',
   verification_warning: '差评核实时限预警',
+  caller_data_anonymised: '诉求人信息已匿名化',
   ...SUB_DECISION_LABELS,
 };
 

@@ -4,6 +4,7 @@
  */
 import { ACTION_LABELS, EVENT_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS, TOPIC_ACTION_LABELS, TOPIC_STATUS_LABELS } from '../contract/labels.ts';
 import { METRICS_REPORT_MESSAGES } from './messages-metrics.ts';
+import { PRIVACY_MESSAGES } from './messages-privacy.ts';
 import type { AssignmentAction, AssignmentStatus, RequestKind, TicketAction, TicketStatus, TopicAction, TopicStatus } from '../contract/vocab.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -299,6 +300,7 @@ export const ERROR_MESSAGES = {
   },
   // metrics and the monthly analysis report (messages-metrics.ts)
   ...METRICS_REPORT_MESSAGES,
+  ...PRIVACY_MESSAGES,
 } satisfies Messages;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -73,6 +73,7 @@ const reason = { reason: '安全测试：理由说明已核实' };
 const ticket = (f: Fixtures, body: Record<string, unknown> = {}): Req => ({ params: { id: f.ticketA.id }, body: { version: STALE, ...body } });
 const assignment = (f: Fixtures, body: Record<string, unknown> = {}): Req => ({ params: { id: f.assignmentA }, body: { version: STALE, ...body } });
 const empty = (): Req => ({ body: {} });
+const subjectRequest = { phone: '13700000000', reference: '安全测试-0001', note: '安全测试：身份证件已核验' };
 const metricsQuery = (f: Fixtures): Req => ({ query: { unitId: String(f.units.streetA), period: 'month' } });
 
 /** A public route answering a bad link or a wrong last4 with 404 for everyone (it is allowed, and finds nothing). */
@@ -305,6 +306,10 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'GET /api/inbox/unread-count': { scope: 'global' },
   'POST /api/inbox/:id/read': { scope: 'global', req: () => ({ params: { id: STALE } }), expect: notYours },
   'POST /api/inbox/read-all': { scope: 'global', req: empty },
+  // callers' personal data (PIPL): the security administrator's; a number with no tickets, so an erasure changes nothing
+  'GET /api/privacy/retention': { scope: 'global' },
+  'POST /api/privacy/subject-requests/export': { scope: 'global', req: () => ({ body: subjectRequest }) },
+  'POST /api/privacy/subject-requests/erase': { scope: 'global', req: () => ({ body: subjectRequest }) },
 };
 
 /**
@@ -323,4 +328,5 @@ const CENTRE_FULL_CONTACT = new Set<string>([
   'GET /api/callbacks/disputed',
   'GET /api/admin/audit',
   'GET /api/admin/notifications',
+  'POST /api/privacy/subject-requests/export',
 ]);

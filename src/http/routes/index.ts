@@ -30,6 +30,7 @@ import { chainRoutes } from './chain.ts';
 import { inboxRoutes } from './inbox.ts';
 import { badReviewRoutes } from './bad-reviews.ts';
 import { draftRoutes } from './drafts.ts';
+import { privacyRoutes } from './privacy.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
 export const apiRoutes: AnyRoute[] = [
@@ -66,4 +67,5 @@ export const apiRoutes: AnyRoute[] = [
   ...inboxRoutes,
   ...badReviewRoutes,
   ...draftRoutes,
+  ...privacyRoutes,
 ];

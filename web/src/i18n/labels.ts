@@ -124,6 +124,7 @@ const EVENT_EN: Record<TicketEventType, string> = {
   verification_dismissed: 'bad rating dismissed',
   verification_rectified: 'bad rating rectified and answered',
   verification_warning: 'bad rating clock warning',
+  caller_data_anonymised: 'caller data anonymised',
 };
 const ROLE_EN: Record<Role, string> = {
   operator: 'operator',
