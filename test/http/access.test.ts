@@ -303,7 +303,7 @@ describe('administration', () => {
   it('deactivating a user ends its token and sessions and blocks sign-in', async () => {
     const body = newUser();
     const created = await createUser(body);
-    const issued = await api.call('POST', '/api/admin/tokens', { token: w.admin.token, body: { userId: created.body.id, name: 'desk token' } });
+    const issued = await api.call('POST', '/api/security/tokens', { token: w.securityAdmin.token, body: { userId: created.body.id, name: 'desk token' } });
     const signedIn = await login(body.username as string, body.password as string);
     const cookie = /jiesu_session=[^;]+/.exec(signedIn.headers.get('set-cookie') ?? '')![0];
     expect((await get('/api/auth/session', { token: issued.body.token })).status).toBe(200);
@@ -332,7 +332,7 @@ describe('administration', () => {
 
   it('an issued API token works once shown, is never listed, and stops working when revoked', async () => {
     const client = await makeUser(deps.db, 'intake_client', w.units.centre);
-    const issued = await api.call('POST', '/api/admin/tokens', { token: w.admin.token, body: { userId: client.id, name: '网上诉求平台' } });
+    const issued = await api.call('POST', '/api/security/tokens', { token: w.securityAdmin.token, body: { userId: client.id, name: '网上诉求平台' } });
     expect(issued.status).toBe(201);
     expect(issued.body).toMatchObject({ userId: client.id, name: '网上诉求平台' });
     const token = issued.body.token as string;
@@ -345,12 +345,12 @@ describe('administration', () => {
     expect(created.status).toBe(201);
     expect(created.body.channel).toBe('online');
 
-    const listed = await get('/api/admin/tokens', w.admin);
+    const listed = await get('/api/security/tokens', w.securityAdmin);
     expect(listed.status).toBe(200);
     expect(listed.body.items.some((t: { id: number }) => t.id === issued.body.id)).toBe(true);
     expect(JSON.stringify(listed.body)).not.toContain(token);
 
-    const revoked = await api.call('DELETE', `/api/admin/tokens/${issued.body.id}`, { token: w.admin.token });
+    const revoked = await api.call('DELETE', `/api/security/tokens/${issued.body.id}`, { token: w.securityAdmin.token });
     expect(revoked.status).toBe(204);
     const after = await get('/api/auth/session', { token });
     expect(after.status).toBe(401);

@@ -70,10 +70,10 @@ describe('POST requests', () => {
     expectErrors(await post({ api_key: w.operator.token }), 403, fmt);
 
     // A key the admin issues works until the admin revokes it.
-    const issued = await api.call('POST', '/api/admin/tokens', { token: w.admin.token, body: { userId: w.portal.id, name: `Open311 ${fmt}` } });
+    const issued = await api.call('POST', '/api/security/tokens', { token: w.securityAdmin.token, body: { userId: w.portal.id, name: `Open311 ${fmt}` } });
     expect(issued.status).toBe(201);
     expect((await post({ api_key: issued.body.token })).status).toBe(201);
-    expect((await api.call('DELETE', `/api/admin/tokens/${issued.body.id}`, { token: w.admin.token })).status).toBe(204);
+    expect((await api.call('DELETE', `/api/security/tokens/${issued.body.id}`, { token: w.securityAdmin.token })).status).toBe(204);
     const [d] = expectErrors(await post({ api_key: issued.body.token }), 403, fmt);
     expect(d).toMatch(/api_key/);
   });

@@ -97,7 +97,7 @@ describe('access ended on instance A cuts the sockets on instance B', () => {
     const [row] = await a.deps.db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.userId, u.id));
     await timed(
       'token revoked',
-      async () => expect((await a.api.call('DELETE', `/api/admin/tokens/${row!.id}`, { token: w.admin.token })).status).toBeLessThan(300),
+      async () => expect((await a.api.call('DELETE', `/api/security/tokens/${row!.id}`, { token: w.securityAdmin.token })).status).toBeLessThan(300),
       tok,
     );
   });

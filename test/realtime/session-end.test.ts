@@ -93,7 +93,7 @@ describe('the broadcast: access ends → sockets cut at once', () => {
     const one = await signIn(api.base, u.username);
     const [s1, tok] = await Promise.all([pool.connect(api.base, one), pool.connect(api.base, { token: u.token })]);
     const [row] = await deps.db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.userId, u.id));
-    expect((await api.call('DELETE', `/api/admin/tokens/${row!.id}`, { token: w.admin.token })).status).toBeLessThan(300);
+    expect((await api.call('DELETE', `/api/security/tokens/${row!.id}`, { token: w.securityAdmin.token })).status).toBeLessThan(300);
     expect(await cutWithin(tok, BROADCAST_MS)).toBe('io server disconnect');
     await staysConnected(s1);
   });

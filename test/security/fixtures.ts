@@ -100,6 +100,8 @@ export async function makeSecurityWorld(opts: { realtime?: boolean; report?: boo
     callback_agent: w.callbackAgent,
     supervisor: w.supervisor,
     admin: w.admin,
+    security_admin: w.securityAdmin,
+    audit_admin: w.auditAdmin,
     intake_client: w.portal,
     'unit_handler@own': w.handlerA,
     'unit_leader@own': w.leaderA,
@@ -181,7 +183,7 @@ export async function makeSecurityWorld(opts: { realtime?: boolean; report?: boo
   });
   const kb = await makeKbArticle(deps.db, '噪音扰民怎么办', '夜间施工噪音可以向城管部门反映。', '噪音 施工');
   const victim = await makeUser(deps.db, 'operator', w.units.centre);
-  const token = await ok('admin', 'POST', '/api/admin/tokens', { body: { userId: w.portal.id, name: '安全测试令牌' } });
+  const token = await ok('security_admin', 'POST', '/api/security/tokens', { body: { userId: w.portal.id, name: '安全测试令牌' } });
   const ring = [
     [120.1, 30.2],
     [120.2, 30.2],

@@ -8,7 +8,7 @@ import { Open311Error } from './errors.ts';
 import { one, type Params, type Problem } from './inputs.ts';
 import { DEFAULT_TYPE, findPublicService } from './services.ts';
 
-/** The api_key must be a live bearer token of an intake client (the same tokens admins issue at /api/admin/tokens). */
+/** The api_key must be a live bearer token of an intake client (the same tokens the security administrator issues at /api/security/tokens). */
 export async function open311Actor(deps: DbClockDeps, apiKey: string | undefined, meta: { ip: string | null; requestId: string | null }): Promise<Actor> {
   if (!apiKey) throw Open311Error.of(403, 'api_key_missing');
   const actor = await resolveBearer(deps, apiKey, meta);

@@ -2,7 +2,7 @@
  * Reads of the organisation and the catalogue that every screen needs whole: the unit tree, the category tree,
  * the accounts and API tokens (admins only; the route says who may call).
  */
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { apiTokens, categories, units, users } from '../../../db/schema/index.ts';
 import type { DbDeps } from '../../deps.ts';
 
@@ -32,6 +32,28 @@ export const listCategories = (deps: DbDeps) =>
 export const listUsers = (deps: DbDeps) =>
   deps.db
     .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, unitId: users.unitId, active: users.active })
+    .from(users)
+    .orderBy(asc(users.id));
+
+/**
+ * Every account as the security administrator sees it: role, status, and where its sign-in stands (second factor
+ * enrolled, a password change pending, last sign-in, failures since). Never a hash or a secret.
+ */
+export const listAccounts = (deps: DbDeps) =>
+  deps.db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      unitId: users.unitId,
+      active: users.active,
+      secondFactor: sql<boolean>`${users.totpEnabledAt} is not null`,
+      mustChangePassword: users.mustChangePassword,
+      lastLoginAt: users.lastLoginAt,
+      failedLogins: users.failedLogins,
+      isDemo: users.isDemo,
+    })
     .from(users)
     .orderBy(asc(users.id));
 

@@ -72,7 +72,8 @@ function routes(deps: Deps): Router {
         url: base + OPEN311_PREFIX,
         changeset: CHANGESET,
         contact: '12345 政务服务便民热线中心（接口问题请联系中心系统管理员）',
-        keyService: 'api_key 由热线中心系统管理员为接入方签发：管理员为 intake_client 账号调用 POST /api/admin/tokens，吊销用 DELETE /api/admin/tokens/{id}。',
+        keyService:
+          'api_key 由热线中心安全管理员为接入方签发：安全管理员为 intake_client 账号调用 POST /api/security/tokens，吊销用 DELETE /api/security/tokens/{id}。',
       }),
     );
   });

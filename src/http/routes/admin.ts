@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { queryAudit } from '../../domain/audit.ts';
-import { createUser, issueToken, revokeToken, setUserActive } from '../../domain/auth/commands.ts';
-import { listCategories, listTokens, listUnits, listUsers } from '../../domain/org/queries.ts';
-import { ROLES } from '../../domain/vocab.ts';
+import { createOrdinaryUser, setOrdinaryUserActive } from '../../domain/org/accounts.ts';
+import { listCategories, listUnits, listUsers } from '../../domain/org/queries.ts';
+import { OPERATIONAL_ROLES } from '../../domain/org/roles.ts';
+import { ROLES, type Role } from '../../domain/vocab.ts';
 import { route, type AnyRoute } from '../route.ts';
 
 const intId = z.coerce
@@ -11,13 +12,28 @@ const intId = z.coerce
   .positive()
   .max(2 ** 31 - 1);
 
+/** A new account: the system administrator's (any role; the command refuses the administrators') and the security administrator's. */
+export const accountBody = (roles: readonly [Role, ...Role[]]) =>
+  z
+    .object({
+      username: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9._-]{3,64}$/),
+      displayName: z.string().trim().min(1).max(50),
+      password: z.string().min(1).max(200),
+      role: z.enum(roles),
+      unitId: intId,
+    })
+    .strict();
+
 export const adminRoutes: AnyRoute[] = [
   route({
     method: 'get',
     path: '/api/units',
     summary: 'The unit tree (flat, with parent ids and paths)',
     tag: 'catalogue',
-    access: 'authenticated',
+    access: [...OPERATIONAL_ROLES, 'security_admin'],
     handler: async ({ deps }) => ({ body: { items: await listUnits(deps) } }),
   }),
   route({
@@ -25,7 +41,7 @@ export const adminRoutes: AnyRoute[] = [
     path: '/api/categories',
     summary: 'The category tree (flat, three levels; tickets take a leaf)',
     tag: 'catalogue',
-    access: 'authenticated',
+    access: OPERATIONAL_ROLES,
     handler: async ({ deps }) => ({ body: { items: await listCategories(deps) } }),
   }),
   route({
@@ -39,78 +55,38 @@ export const adminRoutes: AnyRoute[] = [
   route({
     method: 'post',
     path: '/api/admin/users',
-    summary: 'Create a user account (password policy applies)',
+    summary: 'Create an account of an ordinary role (password policy applies; the administrators’ accounts are the security administrator’s)',
     tag: 'admin',
     access: ['admin'],
     status: 201,
-    body: z
-      .object({
-        username: z
-          .string()
-          .trim()
-          .regex(/^[A-Za-z0-9._-]{3,64}$/),
-        displayName: z.string().trim().min(1).max(50),
-        password: z.string().min(1).max(200),
-        role: z.enum(ROLES),
-        unitId: intId,
-      })
-      .strict(),
+    body: accountBody(ROLES),
     handler: async ({ deps, actor, body }) => {
-      const u = await createUser(deps, actor, body);
+      const u = await createOrdinaryUser(deps, actor, body);
       return { status: 201, body: { id: u.id, username: u.username, role: u.role, unitId: u.unitId } };
     },
   }),
   route({
     method: 'post',
     path: '/api/admin/users/:id/deactivate',
-    summary: 'Deactivate an account and end its sessions',
+    summary: 'Deactivate an ordinary account and end its sessions',
     tag: 'admin',
     access: ['admin'],
     params: z.object({ id: intId }),
     handler: async ({ deps, actor, params }) => {
-      const u = await setUserActive(deps, actor, params.id, false);
+      const u = await setOrdinaryUserActive(deps, actor, params.id, false);
       return { body: { id: u.id, active: u.active } };
     },
   }),
   route({
     method: 'post',
     path: '/api/admin/users/:id/activate',
-    summary: 'Reactivate an account',
+    summary: 'Reactivate an ordinary account',
     tag: 'admin',
     access: ['admin'],
     params: z.object({ id: intId }),
     handler: async ({ deps, actor, params }) => {
-      const u = await setUserActive(deps, actor, params.id, true);
+      const u = await setOrdinaryUserActive(deps, actor, params.id, true);
       return { body: { id: u.id, active: u.active } };
-    },
-  }),
-  route({
-    method: 'get',
-    path: '/api/admin/tokens',
-    summary: 'List API tokens (never the token itself)',
-    tag: 'admin',
-    access: ['admin'],
-    handler: async ({ deps }) => ({ body: { items: await listTokens(deps) } }),
-  }),
-  route({
-    method: 'post',
-    path: '/api/admin/tokens',
-    summary: 'Issue a bearer token for an API client; the token is shown once',
-    tag: 'admin',
-    access: ['admin'],
-    status: 201,
-    body: z.object({ userId: intId, name: z.string().trim().min(2).max(100), expiresAt: z.iso.datetime({ offset: true }).optional() }).strict(),
-    handler: async ({ deps, actor, body }) => ({ status: 201, body: await issueToken(deps, actor, body) }),
-  }),
-  route({
-    method: 'delete',
-    path: '/api/admin/tokens/:id',
-    summary: 'Revoke an API token',
-    tag: 'admin',
-    access: ['admin'],
-    params: z.object({ id: intId }),
-    handler: async ({ deps, actor, params }) => {
-      await revokeToken(deps, actor, params.id);
     },
   }),
   route({

@@ -9,6 +9,7 @@ import { previewYear } from '../../domain/calendar/preview.ts';
 import { calendarTables, coveredYears } from '../../domain/calendar/queries.ts';
 import { shanghaiDate } from '../../domain/clock.ts';
 import { NotFoundError, UnprocessableError, ValidationError } from '../../domain/errors.ts';
+import { OPERATIONAL_ROLES } from '../../domain/org/roles.ts';
 import { route, type AnyRoute } from '../route.ts';
 
 const year = z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR);
@@ -36,7 +37,7 @@ export const calendarRoutes: AnyRoute[] = [
     path: '/api/calendar',
     summary: 'A year of the working-day calendar: its holidays and make-up working days, the covered years, working hours and how long coverage lasts',
     tag: 'calendar',
-    access: 'authenticated',
+    access: OPERATIONAL_ROLES,
     query: z.object({ year: year.optional() }),
     handler: async ({ deps, query }) => {
       const now = deps.clock.now();
@@ -63,7 +64,7 @@ export const calendarRoutes: AnyRoute[] = [
     path: '/api/calendar/deadline',
     summary: 'Compute a deadline with the calendar in effect (to check the table after an edit)',
     tag: 'calendar',
-    access: 'authenticated',
+    access: OPERATIONAL_ROLES,
     query: z.object({
       start: z.iso.datetime({ offset: true }),
       amount: z.coerce.number().int().min(0).max(10_000),
