@@ -21,6 +21,8 @@ import { MOBILE } from '../../src/contract/phone.ts';
 import { rowsOf } from '../../src/domain/tickets/queries.ts';
 import { driver, freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
+import { phoneIndex } from '../../src/domain/privacy/caller-index.ts';
+import { decryptPii } from '../../src/domain/privacy/keyring.ts';
 
 /** A Wednesday afternoon in November 2026 (Asia/Shanghai 14:30): October is the report's month. */
 const NOW = '2026-11-18T06:30:00.000Z';
@@ -105,8 +107,11 @@ describe('the history itself', () => {
       expect(l.demands.length, l.path).toBeGreaterThanOrEqual(2);
       expect(l.replies.length, l.path).toBeGreaterThanOrEqual(1);
     }
-    const all = await rows<{ content: string; title: string; caller_name: string | null; caller_phone: string; category_id: number }>(sql`
-      select content, title, caller_name, caller_phone, category_id from tickets`);
+    // The callers' names and numbers are encrypted at rest: read back through the keys.
+    const all = (
+      await rows<{ content: string; title: string; caller_name: string | null; caller_phone: string; category_id: number }>(sql`
+      select content, title, caller_name, caller_phone, category_id from tickets`)
+    ).map((t) => ({ ...t, caller_phone: decryptPii(t.caller_phone), caller_name: t.caller_name === null ? null : decryptPii(t.caller_name) }));
     const text = all.map((t) => `${t.title}\n${t.content}`).join('\n');
     for (const bad of ['测试', 'undefined', 'NaN', '${', 'null']) expect(text, bad).not.toContain(bad);
     expect(new Set(all.map((t) => t.content)).size / all.length).toBeGreaterThan(0.9);
@@ -116,7 +121,7 @@ describe('the history itself', () => {
       expect(t.caller_name?.length ?? 0).toBeGreaterThanOrEqual(2);
     }
     // Callers call again: several numbers with more than one ticket.
-    const [again] = await rows<{ n: number }>(sql`select count(*)::int as n from (select caller_phone from tickets group by 1 having count(*) > 1) x`);
+    const [again] = await rows<{ n: number }>(sql`select count(*)::int as n from (select caller_phone_index from tickets group by 1 having count(*) > 1) x`);
     expect(again!.n).toBeGreaterThanOrEqual(2);
   });
 
@@ -272,7 +277,7 @@ describe("every role's workbench holds work", () => {
     expect(h.items.length).toBeGreaterThanOrEqual(3);
     const [w] = await rows<{ n: number; open: number }>(sql`
       select count(*)::int as n, count(*) filter (where status <> 'closed')::int as open from tickets
-      where caller_phone = '13812345678' and address like '%东华街道幸福里%'`);
+      where caller_phone_index = ${phoneIndex('13812345678')} and address like '%东华街道幸福里%'`);
     expect(w).toEqual({ n: 3, open: 1 });
   });
 
@@ -382,8 +387,9 @@ describe('determinism', () => {
       const d = makeDeps(db, {}, NOW);
       await seedDemo(d.db);
       const r = await seedHistory(d, { now: new Date(NOW), days: 8 });
-      const t = rowsOf<{ number: string; title: string; status: string; caller_phone: string; created_at: string }>(
-        await d.db.execute(sql`select number, title, status, caller_phone, created_at::text from tickets order by id`),
+      // The number's blind index: the ciphertext itself differs from run to run (a random IV).
+      const t = rowsOf<{ number: string; title: string; status: string; caller_phone_index: string; created_at: string }>(
+        await d.db.execute(sql`select number, title, status, caller_phone_index, created_at::text from tickets order by id`),
       );
       await db.close();
       return { contacts: r.contacts, commands: r.commands, tickets: t };
