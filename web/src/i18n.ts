@@ -26,6 +26,7 @@ import ticketPage from './i18n/ticket-page.ts';
 import inbox from './i18n/inbox.ts';
 import drill from './i18n/drill.ts';
 import metricsScreen from './i18n/metrics-screen.ts';
+import privacy from './i18n/privacy.ts';
 
 const MODULES = [
   common,
@@ -51,6 +52,7 @@ const MODULES = [
   inbox,
   drill,
   metricsScreen,
+  privacy,
 ] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;

@@ -31,6 +31,7 @@ import { TicketSearch } from './screens/ticket-search.ts';
 import { SavedViewsNav } from './screens/ticket-views-nav.ts';
 import { MetricTickets } from './screens/metric-tickets.ts';
 import { Metrics } from './screens/metrics.ts';
+import { PrivacyScreen } from './screens/privacy.ts';
 
 type Screen = { path: string; title: MsgKey; roles: Role[]; view: (s: SessionInfo) => ComponentChildren; hidden?: true };
 
@@ -47,6 +48,8 @@ const SCREENS: Screen[] = [
   { path: '/reports', title: 'screen.reports', roles: ['supervisor', 'admin'], view: () => html`<${Reports} />` },
   { path: '/metrics', title: 'screen.metrics', roles: ['supervisor', 'admin', 'unit_leader', 'unit_handler'], view: (s) => html`<${Metrics} session=${s} />` },
   { path: '/calendar', title: 'screen.calendar', roles: ['admin', 'supervisor'], view: (s) => html`<${Calendar} session=${s} />` },
+  // callers' personal data (PIPL): retention and a caller's export or erasure request, the security administrator's
+  { path: '/privacy', title: 'screen.privacy', roles: ['security_admin'], view: () => html`<${PrivacyScreen} />` },
   {
     path: '/rating-verifications',
     title: 'screen.ratingVerifications',
