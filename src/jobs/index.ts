@@ -7,6 +7,7 @@ import { metricsRollupJob } from './metrics-rollup.ts';
 import { partitionsJob } from './partitions.ts';
 import { monthlyReportJob } from './monthly-report.ts';
 import { ratingVerificationsJob } from './rating-verifications.ts';
+import { auditRetentionJob, auditSealJob } from './audit.ts';
 import { piiRetentionJob } from './privacy.ts';
 
 /** Every scheduled job of the product; main.ts schedules this list (JOBS=false turns it off). */
@@ -19,5 +20,7 @@ export const jobs: Job[] = [
   hotspotsJob, // 未诉先办 spikes (category × street) → system alerts for supervisors, daily 07:30
   ratingVerificationsJob, // 差评核实 clocks: deadlines placed, warnings and overdue, every 5 minutes
   monthlyReportJob, // last month's analysis report (PDF + XLSX) when it has none, daily 02:00 (MONTHLY_REPORT_CRON)
+  auditSealJob, // new audit rows chained with HMAC-SM3 (tamper-evident), every 5 seconds
+  auditRetentionJob, // audit rows past AUDIT_RETENTION_DAYS purged from the chain's head, daily (RETENTION_CRON)
   piiRetentionJob, // callers' data of tickets closed over PII_RETENTION_DAYS ago anonymised, daily (RETENTION_CRON)
 ];

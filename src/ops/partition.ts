@@ -126,7 +126,8 @@ async function inspect(db: Db, t: MonthlyTable, uniqueIdx: string, boundCheck: s
       where i.indrelid = ${T}::regclass and not i.indisprimary and c.relname <> ${lit(uniqueIdx)}`,
   );
   for (const i of idx) {
-    if (i.uniq && !i.cols.includes(t.column)) throw new Error(`${t.table}: unique index ${i.name} lacks the partition key ${t.column}`);
+    if (i.uniq && !i.cols.includes(t.column) && !isWidened(i.name, idx))
+      throw new Error(`${t.table}: unique index ${i.name} lacks the partition key ${t.column}`);
   }
   const checks = await q<{ name: string; def: string }>(
     db,
@@ -140,7 +141,47 @@ async function inspect(db: Db, t: MonthlyTable, uniqueIdx: string, boundCheck: s
     db,
     `select tgname as name, pg_get_triggerdef(oid) as def, (tgtype & 1) = 1 as row from pg_trigger where tgrelid = ${T}::regclass and not tgisinternal order by tgname`,
   );
-  return { pkName: pk.name, indexes: idx.map(({ name, def }) => ({ name, def })), checks, fks, triggers };
+  // A unique index without the partition key (audit_log's seq) goes to the parent widened by it, under its own
+  // name; the widened twin built beforehand (step 1) is what the old table's partition brings to it.
+  const parentDefs = idx
+    .filter((i) => !i.name.endsWith(WIDE))
+    .map(({ name, def, uniq, cols }) => ({ name, def: uniq && !cols.includes(t.column) ? widen(def, t.column) : def }));
+  return { pkName: pk.name, indexes: parentDefs, checks, fks, triggers };
+}
+
+const WIDE = '_wide';
+const isWidened = (name: string, idx: { name: string }[]) => idx.some((i) => i.name === withSuffix(name, WIDE));
+
+/** `CREATE UNIQUE INDEX n ON t USING btree (a)` → `… (a, <column>)`; refuses partial or expression indexes. */
+function widen(def: string, column: string): string {
+  const m = /^(CREATE UNIQUE INDEX \S+ ON \S+ USING btree \()([\w", ]+)\)$/.exec(def);
+  if (!m) throw new Error(`cannot add the partition key ${column} to: ${def}`);
+  return `${m[1]}${m[2]}, ${ident(column)})`;
+}
+
+/**
+ * Step 1 for unique indexes that lack the partition key: the widened twin (columns + the key), built next to the
+ * original, CONCURRENTLY on PostgreSQL, so the attach adopts it instead of building one under the swap's lock.
+ * Their uniqueness across partitions then rests with the writer: audit_log's seq is handed out by the sealer
+ * alone, under an advisory lock, and verification would show a repeated seq (src/domain/audit-chain.ts).
+ */
+async function buildWidened(database: Database, t: MonthlyTable, uniqueIdx: string): Promise<void> {
+  const idx = await q<{ name: string; def: string; valid: boolean }>(
+    database.db,
+    `select c.relname as name, pg_get_indexdef(i.indexrelid) as def, i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid
+      where i.indrelid = ${lit(t.table)}::regclass and i.indisunique and not i.indisprimary and c.relname <> ${lit(uniqueIdx)}
+        and not exists (select 1 from unnest(i.indkey) k join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k where a.attname = ${lit(t.column)})`,
+  );
+  const have = new Map(idx.map((i) => [i.name, i.valid]));
+  for (const i of idx.filter((x) => !x.name.endsWith(WIDE))) {
+    const twin = withSuffix(i.name, WIDE);
+    if (have.get(twin) === false) await database.query(`drop index ${ident(twin)}`);
+    const def = widen(i.def, t.column).replace(
+      /^CREATE UNIQUE INDEX \S+ ON /,
+      `CREATE UNIQUE INDEX ${database.driver === 'postgres' ? 'CONCURRENTLY ' : ''}IF NOT EXISTS ${ident(twin)} ON `,
+    );
+    await database.query(def);
+  }
 }
 
 async function convertTable(database: Database, t: MonthlyTable, opts: ConvertOptions): Promise<ConvertResult> {
@@ -180,6 +221,7 @@ async function convertTable(database: Database, t: MonthlyTable, opts: ConvertOp
   if (existing && !existing.valid) await database.query(`drop index ${ident(uniqueIdx)}`);
   const concurrently = database.driver === 'postgres' ? 'concurrently ' : '';
   await database.query(`create unique index ${concurrently}if not exists ${ident(uniqueIdx)} on ${T} (id, ${C})`);
+  await buildWidened(database, t, uniqueIdx);
 
   // 2. The bound as a validated CHECK: the validation scans under a lock that lets writes go on.
   await database.query(`alter table ${T} drop constraint if exists ${ident(boundCheck)}`);

@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { audit } from '../../src/domain/audit.ts';
+import { sealAudit, verifyChain } from '../../src/domain/audit-chain.ts';
 import { rollup } from '../../src/domain/metrics/rollup.ts';
 import {
   addMonths,
@@ -179,6 +181,32 @@ describe('npm run db:partition: ticket_events and audit_log to monthly partition
     }
     const [n] = await rows<{ n: number }>(`select count(*)::int as n from audit_log`);
     expect(n!.n).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the audit chain seals and verifies across the old rows and the new months; the row guard holds on every partition', async () => {
+    const sealed = await sealAudit(deps.db, { wait: true });
+    expect(sealed.sealed).toBeGreaterThan(0);
+    expect(await rows(`select 1 from audit_log where seq is null`)).toEqual([]);
+    expect(await partitionsOf('audit_log', 'seq is not null')).toEqual(['audit_log_legacy', auditNextMonth]);
+    // seq's unique index carries the partition key on the parent; the old table's twin was adopted, not rebuilt under the lock.
+    const [uq] = await rows<{ def: string }>(`select pg_get_indexdef('audit_log_seq_uq'::regclass) as def`);
+    expect(uq!.def).toMatch(/UNIQUE INDEX audit_log_seq_uq ON .*audit_log USING btree \(seq, at\)/);
+    expect((await verifyChain(deps.db)).firstBroken).toBeNull();
+    // Once sealed, a row stays as it is, whichever partition holds it.
+    const sealedRows = await rows<{ id: number; p: string }>(`select id::int, tableoid::regclass::text as p from audit_log where seq is not null order by seq`);
+    for (const r of [sealedRows[0]!, sealedRows[sealedRows.length - 1]!]) {
+      await expect(database.query(`update ${r.p} set seq = seq + 1000, mac = 'x' where id = ${r.id}`), r.p).rejects.toThrow(/append-only/);
+    }
+    // The purge's way past the guard works on a partition too: an unsealed row of 400 days ago, out of the chain.
+    await database.query(`insert into audit_log (at, action) values (now() - interval '400 days', 'stale_row')`);
+    await deps.db.transaction(async (tx) => {
+      await tx.execute(sql`set local jiesu.audit_purge = 'on'`);
+      await tx.execute(sql`delete from audit_log where action = 'stale_row'`);
+    });
+    expect(await rows(`select 1 from audit_log where action = 'stale_row'`)).toEqual([]);
+    await audit(deps.db, w.dispatcher.actor, 'contact_viewed', { type: 'ticket', id: 2 });
+    await sealAudit(deps.db, { wait: true });
+    expect(await verifyChain(deps.db)).toMatchObject({ ok: true, firstBroken: null });
   });
 
   it('a migration altering the parent reaches every partition', async () => {
