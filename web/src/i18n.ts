@@ -27,6 +27,7 @@ import inbox from './i18n/inbox.ts';
 import drill from './i18n/drill.ts';
 import metricsScreen from './i18n/metrics-screen.ts';
 import privacy from './i18n/privacy.ts';
+import security from './i18n/security.ts';
 
 const MODULES = [
   common,
@@ -53,6 +54,7 @@ const MODULES = [
   drill,
   metricsScreen,
   privacy,
+  security,
 ] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;

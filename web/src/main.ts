@@ -31,6 +31,7 @@ import { TicketSearch } from './screens/ticket-search.ts';
 import { SavedViewsNav } from './screens/ticket-views-nav.ts';
 import { MetricTickets } from './screens/metric-tickets.ts';
 import { Metrics } from './screens/metrics.ts';
+import { SecurityScreen } from './screens/security.ts';
 import { PrivacyScreen } from './screens/privacy.ts';
 
 type Screen = { path: string; title: MsgKey; roles: Role[]; view: (s: SessionInfo) => ComponentChildren; hidden?: true };
@@ -42,6 +43,8 @@ const SCREENS: Screen[] = [
   { path: '/dispatch', title: 'screen.dispatch', roles: ['dispatcher'], view: () => html`<${Dispatch} />` },
   { path: '/unit', title: 'screen.unit', roles: ['unit_handler', 'unit_leader'], view: (s) => html`<${UnitDesk} session=${s} />` },
   { path: '/callback', title: 'screen.callback', roles: ['callback_agent'], view: () => html`<${Callback} />` },
+  // the security administrator's home (三权分立: no ticket, figure or audit row); the audit administrator's is /audit
+  { path: '/security', title: 'screen.security', roles: ['security_admin'], view: (s) => html`<${SecurityScreen} session=${s} />` },
   { path: '/wallboard', title: 'screen.wallboard', roles: ['supervisor', 'dispatcher', 'admin'], view: (s) => html`<${Wallboard} session=${s} />` },
   { path: '/governance', title: 'screen.governance', roles: ['supervisor', 'admin', 'dispatcher'], view: (s) => html`<${Governance} session=${s} />` },
   { path: '/supervision', title: 'screen.keySupervision', roles: ['supervisor', 'dispatcher', 'admin'], view: (s) => html`<${KeySupervision} session=${s} />` },
@@ -149,6 +152,8 @@ function Shell(props: { session: SessionInfo; current: string; onLogout: () => v
   const live = useLiveStatus();
   const { user } = props.session;
   const nav = screensFor(user.role);
+  // The security and audit administrators have no notification centre and no saved ticket views (they read no tickets).
+  const oversight = user.role === 'security_admin' || user.role === 'audit_admin';
   const other: Locale = locale() === 'zh-CN' ? 'en' : 'zh-CN';
   return html`<div class="shell">
     <a class="skip" href="#main">${t('common.skip')}</a>
@@ -158,12 +163,12 @@ function Shell(props: { session: SessionInfo; current: string; onLogout: () => v
         nav.length > 1
           ? html`<nav aria-label=${t('common.nav')}>
             ${nav.map((s) => html`<a href=${s.path} onClick=${linkClick} aria-current=${s.path === props.current ? 'page' : undefined}>${t(s.title)}</a>`)}
-            <${SavedViewsNav} current=${location.pathname + location.search} />
+            ${oversight ? null : html`<${SavedViewsNav} current=${location.pathname + location.search} />`}
           </nav>`
           : null
       }
       <span class="spacer"></span>
-      <${InboxBell} />
+      ${oversight ? null : html`<${InboxBell} />`}
       <span class=${`live live-${live}`} role="status" data-live=${live}>${lbl('live', live)}</span>
       <span class="who">${user.displayName} · ${lbl('role', user.role)}</span>
       <button
