@@ -3,7 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { ticketEvents, tickets } from '../../db/schema/index.ts';
 import type { Deps, WithConfig } from '../deps.ts';
-import { liveCredentials, resolveBearer, resolveSession } from '../domain/auth/resolve.ts';
+import { liveCredentials, resolveBearer, resolveSession, type SessionConfig } from '../domain/auth/resolve.ts';
 import { loadTicket, visibleTo } from '../domain/tickets/queries.ts';
 import { SESSION_COOKIE } from '../http/middleware/auth.ts';
 import { rooms, roomsEnded, roomsFor, roomsOf } from './rooms.ts';
@@ -31,7 +31,7 @@ function cookieValue(header: string | undefined, name: string): string | null {
  */
 export async function attachRealtime(
   server: http.Server,
-  deps: Pick<Deps, 'db' | 'database' | 'clock' | 'bus' | 'logger'> & WithConfig<'INSTANCE_ID' | 'DATABASE_URL' | 'DATABASE_SESSION_URL' | 'SOCKET_RECHECK_MS'>,
+  deps: Pick<Deps, 'db' | 'database' | 'clock' | 'bus' | 'logger'> & WithConfig<'INSTANCE_ID' | 'DATABASE_URL' | 'DATABASE_SESSION_URL' | 'SOCKET_RECHECK_MS' | SessionConfig>,
 ): Promise<{ io: RealtimeServer; close(): Promise<void> /** the periodic credential check, run now: how many sockets it cut */; recheck(): Promise<number> }> {
   // perMessageDeflate off (engine.io's default, kept explicit): a broadcast's websocket frame is then built once
   // and the same bytes written to every socket; compressing would deflate ~150 bytes once per socket.
@@ -185,7 +185,7 @@ export async function attachRealtime(
         if (a?.sessionId) sessionIds.add(a.sessionId);
         else if (a?.tokenId !== undefined) tokenIds.add(a.tokenId);
       }
-      const live = await liveCredentials(deps.db, deps.clock.now(), { sessionIds: [...sessionIds], tokenIds: [...tokenIds] });
+      const live = await liveCredentials(deps.db, deps.clock.now(), { sessionIds: [...sessionIds], tokenIds: [...tokenIds] }, deps.config.SESSION_IDLE_MINUTES);
       let cut = 0;
       for (const sock of local) {
         const a = sock.data.actor;

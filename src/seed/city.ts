@@ -10,6 +10,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { apiTokens, calendarDays, calendarYears, categories, kbArticles, units, users, workingHours } from '../../db/schema/index.ts';
 import { hashPassword } from '../domain/auth/password.ts';
+import { DEFAULT_SECOND_FACTOR_ROLES } from '../domain/auth/sign-in-policy.ts';
 import { hashToken } from '../domain/auth/tokens.ts';
 import { articleValues } from '../domain/kb/commands.ts';
 import { installPreset } from '../domain/sla/policies.ts';
@@ -22,6 +23,12 @@ import { seedRouting } from './routing.ts';
 import { CENTRE, CITY_DEPARTMENTS, DISTRICTS, PEOPLE } from './units.ts';
 
 export const DEMO_PASSWORD = 'Demo@12345';
+/**
+ * The demo accounts' shared TOTP secret (base32): the demo city's administrators and supervisors, whose roles
+ * require a second factor, are enrolled with it so the demo works at once (in demo mode the sign-in page shows
+ * the code). Public like DEMO_PASSWORD: outside demo mode every demo account must change its password first.
+ */
+export const DEMO_TOTP_SECRET = 'JIESUDEMOTOTPSECRETJIESUDEMOTOTP';
 export const DEMO_API_TOKEN = 'jst_demo_online_portal_0000000000000000';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -81,9 +88,19 @@ export async function seedDemo(db: Db, opts: { log?: (msg: string) => void } = {
     // Users.
     let person = 0;
     const nextPerson = () => PEOPLE[person++ % PEOPLE.length]!;
-    const userValues: { username: string; displayName: string; role: Role; unitId: number; passwordHash: string }[] = [];
+    // Every seeded account is a demo account (known password); those whose role requires a second factor have the demo one.
+    const now = new Date();
+    const userValues: (typeof users.$inferInsert)[] = [];
     const addUser = (username: string, displayName: string, role: Role, unitId: number) =>
-      userValues.push({ username, displayName, role, unitId, passwordHash });
+      userValues.push({
+        username,
+        displayName,
+        role,
+        unitId,
+        passwordHash,
+        isDemo: true,
+        ...(DEFAULT_SECOND_FACTOR_ROLES.includes(role) ? { totpSecret: DEMO_TOTP_SECRET, totpEnabledAt: now } : {}),
+      });
 
     addUser('operator1', '话务员张敏', 'operator', centre.id);
     addUser('operator2', '话务员李晓', 'operator', centre.id);
@@ -92,6 +109,8 @@ export async function seedDemo(db: Db, opts: { log?: (msg: string) => void } = {
     addUser('callback1', '回访员赵琳', 'callback_agent', centre.id);
     addUser('supervisor1', '督办科长孙建国', 'supervisor', centre.id);
     addUser('admin', '系统管理员', 'admin', centre.id);
+    addUser('secadmin', '安全管理员', 'security_admin', centre.id);
+    addUser('auditor', '审计管理员', 'audit_admin', centre.id);
     addUser('portal', '网上诉求平台', 'intake_client', centre.id);
     for (const u of unitRows) {
       if (u.kind === 'district' || u.kind === 'street' || u.kind === 'department') {

@@ -16,6 +16,7 @@ import type { Clock } from '../../src/domain/clock.ts';
 import { resolveChromium } from '../../src/adapters/chromium/chromium.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
+import { cookieSignIn } from '../setup/sign-in.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -44,7 +45,8 @@ export type App = { api: Api; deps: TestDeps; database: Database; close(): Promi
 
 export async function startApp(start = '2026-03-10T01:30:00Z'): Promise<App> {
   const database = await freshDatabase();
-  const deps = makeDeps(database);
+  // Demo mode, as `npm start` runs the demo: demo accounts sign in with the demo password (and the demo code).
+  const deps = makeDeps(database, { SEED_DEMO: true });
   deps.clock = runningClock(start) as TestDeps['clock'];
   await seedDemo(deps.db);
   const api = await startApi(deps, { realtime: true });
@@ -84,14 +86,7 @@ export function browserSuite(start?: string): BrowserSuite {
 
 /** A signed-in API session (cookie + CSRF), for setting up data around the browsers. */
 export async function apiSession(base: string, username: string) {
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  if (login.status !== 200) throw new Error(`login ${username} → ${login.status}`);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const { cookie, csrf: csrfToken } = await cookieSignIn(base, username, DEMO_PASSWORD);
   return async (method: string, p: string, body?: unknown) => {
     const r = await fetch(base + p, {
       method,
@@ -168,10 +163,28 @@ export async function signIn(browser: Browser, app: App, username: string, home:
   await u.page.keyboard.press('Tab');
   await u.page.keyboard.type(DEMO_PASSWORD);
   await u.page.keyboard.press('Enter');
+  await secondStepIfAsked(u.page);
   await u.page.waitForURL(`**${home}`);
   await u.page.locator('.screen-title').waitFor();
   await u.page.locator('[data-live="online"]').waitFor();
   return u;
+}
+
+/**
+ * The sign-in form's second step for a demo account with a second factor: types the demo code the page shows
+ * (演示模式), after waiting until it is valid when the page says it is not yet.
+ */
+export async function secondStepIfAsked(page: Page) {
+  const code = page.locator('#login-code');
+  // Either the second step's field or the first screen after signing in (`home`'s title).
+  await code.or(page.locator('.screen-title')).first().waitFor();
+  if (!(await code.isVisible())) return;
+  const hint = page.locator('[data-demo-code]');
+  await hint.waitFor();
+  const wait = Number(await hint.getAttribute('data-valid-in'));
+  if (wait > 0) await page.waitForTimeout(wait * 1000 + 200);
+  await code.fill((await hint.getAttribute('data-demo-code'))!);
+  await code.press('Enter');
 }
 
 export async function screenshot(page: Page, name: string) {

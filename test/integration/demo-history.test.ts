@@ -20,6 +20,7 @@ import { loadMetricSettings } from '../../src/domain/metrics/settings.ts';
 import { MOBILE } from '../../src/contract/phone.ts';
 import { rowsOf } from '../../src/domain/tickets/queries.ts';
 import { driver, freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
+import { cookieSignIn } from '../setup/sign-in.ts';
 import { startApi, type Api } from '../setup/server.ts';
 import { phoneIndex } from '../../src/domain/privacy/caller-index.ts';
 import { decryptPii } from '../../src/domain/privacy/keyring.ts';
@@ -36,20 +37,11 @@ const cookies = new Map<string, string>();
 
 const rows = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await deps.db.execute(q));
 
-/** GET as a demo account (signed in once with the demo password). */
+/** GET as a demo account (signed in once with the demo password, and the demo code where the role needs one). */
 async function get(username: string, path: string) {
   let cookie = cookies.get(username);
   if (!cookie) {
-    const res = await fetch(`${api.base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-    });
-    expect(res.status, `sign in as ${username}`).toBe(200);
-    cookie = res.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('jiesu_session='))!
-      .split(';')[0]!;
+    cookie = (await cookieSignIn(api.base, username, DEMO_PASSWORD, { now: () => deps.clock.now() })).cookie;
     cookies.set(username, cookie);
   }
   const r = await api.call('GET', path, { headers: { cookie } });
@@ -59,7 +51,8 @@ async function get(username: string, path: string) {
 
 beforeAll(async () => {
   database = await freshDatabase();
-  deps = makeDeps(database, {}, NOW);
+  // Demo mode: the demo accounts sign in with the demo password (outside it they would have to change it first).
+  deps = makeDeps(database, { SEED_DEMO: true }, NOW);
   await seedDemo(deps.db);
   report = await seedHistory(deps, { now: new Date(NOW), days: DAYS });
   // The benchmark line: how long the first start spends on the history, and on what.

@@ -1,6 +1,7 @@
 /**
- * Sign-in and sessions: failed-login throttling per account and per address (growing back-off,
- * shared by instances through the database, audited, the same answer for unknown accounts), session expiry.
+ * Sign-in and sessions: failed-login throttling per account-and-address and per address (growing back-off,
+ * shared by instances through the database, audited, the same answer for unknown accounts, no lock-out from
+ * elsewhere), session expiry.
  * Already proven elsewhere, not repeated here: CSRF on cookie writes, logout and logout-everywhere
  * (test/http/endpoints.test.ts "cookie sessions"), the password policy (test/http/access.test.ts).
  */
@@ -28,7 +29,8 @@ const nextAddr = () => `10.0.${Math.floor(++addr / 250)}.${(addr % 250) + 1}`;
 
 beforeAll(async () => {
   database = await freshDatabase();
-  deps = makeDeps(database, { TRUST_PROXY: true, SESSION_TTL_HOURS: 2, LOGIN_FREE_FAILURES_ADDRESS: ADDRESS_FREE });
+  // Idle timeout longer than the lifetime: the expiry test below is about the lifetime (idle: session-policy.test.ts).
+  deps = makeDeps(database, { TRUST_PROXY: true, SESSION_TTL_HOURS: 2, SESSION_IDLE_MINUTES: 180, LOGIN_FREE_FAILURES_ADDRESS: ADDRESS_FREE });
   api = await startApi(deps);
   deps2 = makeDeps(database, { TRUST_PROXY: false, LOGIN_FREE_FAILURES_ADDRESS: ADDRESS_FREE });
   deps2.clock = deps.clock; // one shared time, as instances on one server have
@@ -54,13 +56,14 @@ async function failuresOf(kind: string, key: string) {
   return row;
 }
 
-describe('failed-login throttling per account', () => {
-  it('after 5 failures the account waits 1 s, then 2 s, 4 s … (even with the right password), capped at 15 min', async () => {
+describe('failed-login throttling per account and address', () => {
+  it('after 5 failures from one address the account waits there 1 s, then 2 s, 4 s … (even with the right password), capped at 15 min', async () => {
     const user = w.supervisor.username;
-    for (let i = 0; i < 5; i++) expectProblem(await login(user, WRONG), 401, 'invalid_credentials');
+    const from = nextAddr();
+    for (let i = 0; i < 5; i++) expectProblem(await login(user, WRONG, from), 401, 'invalid_credentials');
 
-    // Blocked now, from any address, whatever the password: 429 with Retry-After and a stable code.
-    const blocked = await login(user, TEST_PASSWORD);
+    // Blocked now from that address, whatever the password: 429 with Retry-After and a stable code.
+    const blocked = await login(user, TEST_PASSWORD, from);
     expectProblem(blocked, 429, 'login_throttled');
     expect(blocked.headers.get('retry-after')).toBe('1');
     expect(blocked.headers.get('set-cookie')).toBeNull();
@@ -68,35 +71,52 @@ describe('failed-login throttling per account', () => {
     const waits: number[] = [1];
     for (let i = 0; i < 12; i++) {
       deps.clock.advance(waits.at(-1)! * 1000);
-      expectProblem(await login(user, WRONG), 401, 'invalid_credentials');
-      const r = await login(user, TEST_PASSWORD);
+      expectProblem(await login(user, WRONG, from), 401, 'invalid_credentials');
+      const r = await login(user, TEST_PASSWORD, from);
       expectProblem(r, 429, 'login_throttled');
       waits.push(Number(r.headers.get('retry-after')));
     }
     expect(waits).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900]);
     expect(blocked.body.detail).toContain('1');
 
-    // Once the wait is over, the right password signs in and the account's count starts over.
+    // Once the wait is over, the right password signs in and the pair's count starts over.
     deps.clock.advance(900_000);
-    const ok = await login(user, TEST_PASSWORD);
+    const ok = await login(user, TEST_PASSWORD, from);
     expect(ok.status).toBe(200);
+    expect(await failuresOf('account_address', `${user.toLowerCase()}|${from}`)).toBeUndefined();
+    expectProblem(await login(user, WRONG, from), 401, 'invalid_credentials');
+    expect((await failuresOf('account_address', `${user.toLowerCase()}|${from}`))!.failures).toBe(1);
+  });
+
+  it('failures from address X never hold the same account back at address Y (no lock-out by a stranger)', async () => {
+    const user = w.operator.username;
+    const attacker = nextAddr();
+    for (let i = 0; i < 12; i++) await login(user, WRONG, attacker);
+    expectProblem(await login(user, TEST_PASSWORD, attacker), 429, 'login_throttled');
+    // The operator at their own desk signs in at once, with no wait.
+    const desk = nextAddr();
+    const r = await login(user, TEST_PASSWORD, desk);
+    expect(r.status).toBe(200);
+    expect(r.body.user.username).toBe(user);
+    // No key for the account alone exists.
     expect(await failuresOf('account', user.toLowerCase())).toBeUndefined();
-    expectProblem(await login(user, WRONG), 401, 'invalid_credentials');
-    expect((await failuresOf('account', user.toLowerCase()))!.failures).toBe(1);
+    deps.clock.advance(1000);
   });
 
   it('counts the username case-insensitively', async () => {
     const user = w.callbackAgent.username;
-    for (let i = 0; i < 5; i++) await login(i % 2 ? user.toUpperCase() : user, WRONG);
-    expectProblem(await login(user, TEST_PASSWORD), 429, 'login_throttled');
+    const from = nextAddr();
+    for (let i = 0; i < 5; i++) await login(i % 2 ? user.toUpperCase() : user, WRONG, from);
+    expectProblem(await login(user, TEST_PASSWORD, from), 429, 'login_throttled');
     deps.clock.advance(1000);
   });
 
   it('an unknown username is throttled exactly like a real one (the answer does not tell)', async () => {
     const real = w.clerk.username;
     const ghost = `nobody-${real}`;
-    for (const u of [real, ghost]) for (let i = 0; i < 5; i++) expectProblem(await login(u, WRONG), 401, 'invalid_credentials');
-    const [a, b] = [await login(real, WRONG), await login(ghost, WRONG)];
+    const from = { [real]: nextAddr(), [ghost]: nextAddr() };
+    for (const u of [real, ghost]) for (let i = 0; i < 5; i++) expectProblem(await login(u, WRONG, from[u]), 401, 'invalid_credentials');
+    const [a, b] = [await login(real, WRONG, from[real]), await login(ghost, WRONG, from[ghost])];
     for (const r of [a, b]) {
       expectProblem(r, 429, 'login_throttled');
       expect(r.headers.get('retry-after')).toBe('1');
@@ -108,14 +128,18 @@ describe('failed-login throttling per account', () => {
 
   it('concurrent failures all count (one atomic upsert each), and instances share the count', async () => {
     const user = w.leaderA.username;
-    const results = await Promise.all(Array.from({ length: 4 }, () => login(user, WRONG)));
+    const from = nextAddr();
+    const results = await Promise.all(Array.from({ length: 4 }, () => login(user, WRONG, from)));
     expect(results.map((r) => r.status)).toEqual([401, 401, 401, 401]);
-    expect((await failuresOf('account', user.toLowerCase()))!.failures).toBe(4);
-    // The fifth failure lands on the other instance; the block is seen by the first one.
-    expectProblem(await login(user, WRONG, undefined, api2), 401, 'invalid_credentials');
-    expectProblem(await login(user, TEST_PASSWORD), 429, 'login_throttled');
+    expect((await failuresOf('account_address', `${user.toLowerCase()}|${from}`))!.failures).toBe(4);
+    // Five failures through the other instance (which counts its socket address, 127.0.0.1) block that pair for both instances.
+    for (let i = 0; i < 5; i++) await login(user, WRONG, undefined, api2);
     expectProblem(await login(user, TEST_PASSWORD, undefined, api2), 429, 'login_throttled');
+    expectProblem(await login(user, WRONG, from), 401, 'invalid_credentials');
+    expectProblem(await login(user, TEST_PASSWORD, from), 429, 'login_throttled');
+    expectProblem(await login(user, TEST_PASSWORD, '127.0.0.1'), 429, 'login_throttled');
     deps.clock.advance(1000);
+    await deps.db.delete(loginFailures).where(eq(loginFailures.kind, 'address'));
   });
 });
 
@@ -167,9 +191,9 @@ describe('throttling is audited', () => {
     expect(failed).toHaveLength(6);
     expect(failed.filter((r) => r.userId === w.handlerB.id)).toHaveLength(5);
     expect(failed.at(-1)).toMatchObject({ userId: null, targetId: `ghost-${user}` });
-    expect(failed[4]!.details).toMatchObject({ failures: { account: 5 }, blockedUntil: expect.any(String) });
+    expect(failed[4]!.details).toMatchObject({ failures: { account_address: 5 }, blockedUntil: expect.any(String) });
     const throttled = rows.find((r) => r.action === 'login_throttled');
-    expect(throttled).toMatchObject({ userId: null, targetId: user.toLowerCase(), details: { kinds: ['account'], retryAfterSeconds: 1 } });
+    expect(throttled).toMatchObject({ userId: null, targetId: user, details: { kinds: ['account_address'], retryAfterSeconds: 1 } });
     deps.clock.advance(1000);
   });
 });

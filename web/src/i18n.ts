@@ -17,6 +17,7 @@ import reports from './i18n/reports.ts';
 import supervision from './i18n/supervision.ts';
 import calendar from './i18n/calendar.ts';
 import login from './i18n/login.ts';
+import account from './i18n/account.ts';
 import lookup from './i18n/lookup.ts';
 import ratings from './i18n/ratings.ts';
 import triage from './i18n/triage.ts';
@@ -44,6 +45,7 @@ const MODULES = [
   supervision,
   calendar,
   login,
+  account,
   lookup,
   ratings,
   triage,

@@ -31,6 +31,8 @@ import { TicketSearch } from './screens/ticket-search.ts';
 import { SavedViewsNav } from './screens/ticket-views-nav.ts';
 import { MetricTickets } from './screens/metric-tickets.ts';
 import { Metrics } from './screens/metrics.ts';
+import { AccountScreen } from './screens/account.ts';
+import { ROLES } from '../../src/contract/vocab.ts';
 import { SecurityScreen } from './screens/security.ts';
 import { PrivacyScreen } from './screens/privacy.ts';
 
@@ -73,6 +75,8 @@ const SCREENS: Screen[] = [
     view: () => html`<${MetricTickets} />`,
     hidden: true,
   },
+  // every role's own account (password, second factor, sign-in activity); where a restricted session lands
+  { path: '/account', title: 'screen.account', roles: [...ROLES], view: (s) => html`<${AccountScreen} session=${s} />` },
   // '/tickets/' ends with a slash: a prefix (the ticket page, /tickets/<number>), not in the navigation
   {
     path: '/tickets/',
@@ -124,11 +128,14 @@ function App() {
       onLogin=${(s: SessionInfo) => {
         signedIn(s);
         const here = screenAt(loc.path);
-        if (!here?.roles.includes(s.user.role)) navigate(homeOf(s.user.role), { replace: true });
+        if (s.restrictions?.length) navigate('/account', { replace: true });
+        else if (!here?.roles.includes(s.user.role)) navigate(homeOf(s.user.role), { replace: true });
       }}
     />`;
   }
   const screen = screenAt(loc.path);
+  // A session held to the sign-in policy (a password to change, a second factor to enrol) may only use its account.
+  if (session.restrictions?.length && screen?.path !== '/account') return html`<${Redirect} to="/account" />`;
   if (!screen) return html`<${Redirect} to=${homeOf(session.user.role)} />`;
   document.title = `${t(screen.title)} · ${t('app.short')}`;
   const allowed = screen.roles.includes(session.user.role);

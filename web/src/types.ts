@@ -28,6 +28,10 @@ export type SessionInfo = {
   csrfToken: string;
   /** PUBLIC_BASE_URL: where citizens open look-up links (the SMS receipt's, the QR code's) */
   publicBaseUrl?: string;
+  /** What the session must do before anything else (change the password, enrol a second factor): the account page */
+  restrictions?: ('password_change_required' | 'second_factor_enrolment_required')[];
+  /** Failed sign-in attempts on the account since the previous sign-in */
+  failedSignIns?: { count: number; lastAt: string | null; addresses: string[] };
 };
 
 export type Caller = { name: string | null; phone: string | null; masked: boolean; confidential: boolean };

@@ -15,6 +15,11 @@ export type Actor = {
   sessionId?: string;
   /** The API token's id when signed in with a bearer token */
   tokenId?: number;
+  /**
+   * A cookie session that has not met the sign-in policy yet (a password to change, a second factor to enrol):
+   * only /api/auth/* and /api/account/* answer it (src/http/route.ts); 403 with this code elsewhere.
+   */
+  restriction?: 'password_change_required' | 'second_factor_enrolment_required';
   ip: string | null;
   requestId: string | null;
 };

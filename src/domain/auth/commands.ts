@@ -1,82 +1,17 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { apiTokens, sessions, units, users } from '../../../db/schema/index.ts';
+import { and, eq, isNull } from 'drizzle-orm';
+import { apiTokens, securitySettings, sessions, units, users } from '../../../db/schema/index.ts';
 import type { DbDeps, DbClockDeps, TxDeps, WithConfig } from '../../deps.ts';
 import { audit } from '../audit.ts';
-import { DomainError, ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors.ts';
 import type { Role } from '../vocab.ts';
 
 import type { Actor } from './actor.ts';
-import { hashPassword, passwordProblems, verifyPassword } from './password.ts';
+import { failuresSinceLastSignIn } from './activity.ts';
+import { hashPassword } from './password.ts';
+import { assertPasswordStrong, DEFAULT_PASSWORD_CONFIG, type PasswordConfig } from './password-policy.ts';
+import { passwordExpiresAt, policyOf, restrictionsOf, SECOND_FACTOR_SETTING, type PolicyConfig } from './sign-in-policy.ts';
 import { hashToken, newToken } from './tokens.ts';
-import { assertNotThrottled, clearAccount, LoginThrottledError, recordFailure, throttleKeys, type ThrottleConfig } from './throttle.ts';
 import { isUniqueViolation } from '../db-errors.ts';
-
-// A fixed hash verified when the user does not exist, so timing does not reveal valid usernames.
-let dummyHash: Promise<string> | null = null;
-
-export async function login(
-  deps: DbClockDeps & WithConfig<keyof ThrottleConfig | 'SESSION_TTL_HOURS'>,
-  input: { username: string; password: string },
-  meta: { ip: string | null; userAgent: string | null; requestId: string | null },
-) {
-  const now = deps.clock.now();
-  const keys = throttleKeys(input.username, meta.ip);
-  // Who tried, as far as we know before the password: no user yet, but the address and request.
-  const anonymous = { userId: 0, role: null, ip: meta.ip, requestId: meta.requestId } as unknown as Actor;
-  try {
-    // Before the password is even looked at, and the same for existing and unknown usernames.
-    await assertNotThrottled(deps.db, keys, now);
-  } catch (err) {
-    if (err instanceof LoginThrottledError) {
-      await audit(deps.db, anonymous, 'login_throttled', { type: 'user', id: keys[0]!.key }, { kinds: err.kinds, retryAfterSeconds: err.seconds });
-    }
-    throw err;
-  }
-  const [user] = await deps.db.select().from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
-  const ok = user ? await verifyPassword(input.password, user.passwordHash) : await verifyPassword(input.password, await (dummyHash ??= hashPassword('x')));
-  const actorish = { userId: user?.id ?? 0, role: user?.role ?? null, ip: meta.ip, requestId: meta.requestId } as unknown as Actor;
-  if (!user || !ok) {
-    await deps.db.transaction(async (tx) => {
-      const counted = await recordFailure(tx, deps.config, keys, now);
-      const blocked = counted.filter((c) => c.blockedUntil && c.blockedUntil > now);
-      await audit(
-        tx,
-        user ? actorish : anonymous,
-        'login_failed',
-        { type: 'user', id: input.username.slice(0, 64) },
-        {
-          failures: Object.fromEntries(counted.map((c) => [c.kind, c.failures])),
-          ...(blocked.length ? { blockedUntil: new Date(Math.max(...blocked.map((b) => b.blockedUntil!.getTime()))).toISOString() } : {}),
-        },
-      );
-      if (user)
-        await tx
-          .update(users)
-          .set({ failedLogins: sql`${users.failedLogins} + 1` })
-          .where(eq(users.id, user.id));
-    });
-    throw new DomainError('invalid_credentials', 401);
-  }
-  if (!user.active) throw new DomainError('account_disabled', 403);
-  const token = newToken('s');
-  const csrfToken = newToken('c');
-  await deps.db.transaction(async (tx) => {
-    await tx.insert(sessions).values({
-      id: hashToken(token),
-      userId: user.id,
-      csrfToken,
-      ip: meta.ip,
-      userAgent: meta.userAgent?.slice(0, 300) ?? null,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + deps.config.SESSION_TTL_HOURS * 3600_000),
-    });
-    await tx.update(users).set({ failedLogins: 0 }).where(eq(users.id, user.id));
-    await clearAccount(tx, input.username);
-    await audit(tx, actorish, 'login', { type: 'user', id: user.id });
-  });
-  return { token, csrfToken, user };
-}
 
 /**
  * Signs out this session, or every session of the user (everywhere). After the commit, every socket opened with
@@ -99,17 +34,34 @@ export async function logout(deps: TxDeps, actor: Actor, everywhere: boolean) {
   if (ended.length) deps.bus.endAccess({ reason: 'signed_out', sessionIds: ended });
 }
 
-export async function sessionInfo(deps: DbDeps, actor: Actor) {
-  const [unit] = await deps.db.select({ id: units.id, name: units.name, kind: units.kind }).from(units).where(eq(units.id, actor.unitId));
+/**
+ * Who am I: the user and unit, this session's CSRF token, what the session is held to until the sign-in policy
+ * is met (a password change, enrolling a second factor; none for API tokens), and the failed sign-in attempts on
+ * the account since the previous sign-in.
+ */
+export async function sessionInfo(deps: DbClockDeps & WithConfig<keyof PolicyConfig>, actor: Actor) {
+  const [row] = await deps.db
+    .select({ user: users, unit: { id: units.id, name: units.name, kind: units.kind }, policy: securitySettings.value })
+    .from(users)
+    .innerJoin(units, eq(units.id, users.unitId))
+    .leftJoin(securitySettings, eq(securitySettings.key, SECOND_FACTOR_SETTING))
+    .where(eq(users.id, actor.userId));
   let csrfToken: string | null = null;
   if (actor.sessionId) {
     const [s] = await deps.db.select({ csrf: sessions.csrfToken }).from(sessions).where(eq(sessions.id, actor.sessionId));
     csrfToken = s?.csrf ?? null;
   }
+  const policy = policyOf(row?.policy);
+  const restrictions = row && actor.via === 'session' ? restrictionsOf(row.user, policy, deps.config, deps.clock.now()) : [];
   return {
-    user: { id: actor.userId, username: actor.username, displayName: actor.displayName, role: actor.role, unit: unit ?? null },
+    user: { id: actor.userId, username: actor.username, displayName: actor.displayName, role: actor.role, unit: row?.unit ?? null },
     csrfToken,
     via: actor.via,
+    restrictions,
+    secondFactor: { enabled: !!row?.user.totpEnabledAt, required: policy.requiredRoles.includes(actor.role) },
+    passwordExpiresAt: row ? (passwordExpiresAt(row.user, deps.config)?.toISOString() ?? null) : null,
+    isDemo: row?.user.isDemo ?? false,
+    failedSignIns: await failuresSinceLastSignIn(deps.db, actor),
   };
 }
 
@@ -127,9 +79,16 @@ const UNIT_KINDS_FOR_ROLE: Record<Role, readonly string[]> = {
   unit_leader: ['district', 'department', 'street', 'community'],
 };
 
-export async function createUser(deps: DbDeps, actor: Actor, input: { username: string; displayName: string; password: string; role: Role; unitId: number }) {
-  const problem = passwordProblems(input.password);
-  if (problem) throw new ValidationError([{ path: 'body.password', code: problem, message: 'password policy' }], 'password_policy');
+/**
+ * An administrator creates an account with an initial password (the policy applies); its holder must change it at
+ * the first sign-in. `config` is the instance's (routes pass their deps); without it the built-in policy applies.
+ */
+export async function createUser(
+  deps: DbDeps & { config?: PasswordConfig },
+  actor: Actor,
+  input: { username: string; displayName: string; password: string; role: Role; unitId: number },
+) {
+  assertPasswordStrong(input.password, deps.config ?? DEFAULT_PASSWORD_CONFIG);
   const [unit] = await deps.db.select().from(units).where(eq(units.id, input.unitId));
   if (!unit) throw new UnprocessableError('unit_unknown', { unitId: input.unitId });
   if (!UNIT_KINDS_FOR_ROLE[input.role].includes(unit.kind)) throw new UnprocessableError('role_unit_mismatch');
@@ -137,7 +96,7 @@ export async function createUser(deps: DbDeps, actor: Actor, input: { username: 
   try {
     const [u] = await deps.db
       .insert(users)
-      .values({ username: input.username, displayName: input.displayName, passwordHash, role: input.role, unitId: input.unitId })
+      .values({ username: input.username, displayName: input.displayName, passwordHash, role: input.role, unitId: input.unitId, mustChangePassword: true })
       .returning();
     await audit(deps.db, actor, 'user_created', { type: 'user', id: u!.id }, { username: u!.username, role: u!.role, unitId: u!.unitId });
     return u!;

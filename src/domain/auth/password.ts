@@ -28,11 +28,3 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return timingSafeEqual(key, expected);
 }
-
-/** Password policy: at least 10 characters with at least three of lower, upper, digit, symbol. */
-export function passwordProblems(password: string): string | null {
-  if (password.length < 10) return 'too_short';
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  if (classes < 3) return 'too_simple';
-  return null;
-}

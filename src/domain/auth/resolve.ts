@@ -1,9 +1,13 @@
 import { and, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { apiTokens, sessions, units, users } from '../../../db/schema/index.ts';
-import type { DbClockDeps } from '../../deps.ts';
+import { apiTokens, securitySettings, sessions, units, users } from '../../../db/schema/index.ts';
+import type { DbClockDeps, WithConfig } from '../../deps.ts';
 import type { Actor } from './actor.ts';
+import { policyOf, restrictionsOf, SECOND_FACTOR_SETTING, type PolicyConfig } from './sign-in-policy.ts';
 import { hashToken } from './tokens.ts';
+
+/** What resolving a session reads from the configuration: the idle timeout and the sign-in policy's settings. */
+export type SessionConfig = 'SESSION_IDLE_MINUTES' | keyof PolicyConfig;
 
 type Meta = { ip: string | null; requestId: string | null };
 
@@ -23,9 +27,19 @@ function toActor(user: typeof users.$inferSelect, unitPath: string, via: Actor['
 
 /**
  * When a credential still lets its holder in — one definition for HTTP requests, socket handshakes and the
- * sockets' periodic re-check: not revoked, not expired, and its user active (the query joins users).
+ * sockets' periodic re-check: not revoked, not expired, not idle for SESSION_IDLE_MINUTES (a session's last use
+ * is stamped at most every `touchEveryMs`, so it is idle from a little earlier at worst), and its user active
+ * (the query joins users).
  */
-const liveSession = (now: Date): SQL => and(isNull(sessions.revokedAt), gt(sessions.expiresAt, now), eq(users.active, true))!;
+const liveSession = (now: Date, idleMinutes: number): SQL =>
+  and(
+    isNull(sessions.revokedAt),
+    gt(sessions.expiresAt, now),
+    gt(sessions.lastSeenAt, new Date(now.getTime() - idleMinutes * 60_000)),
+    eq(users.active, true),
+  )!;
+/** How stale sessions.lastSeenAt may get before a request stamps it again: a minute, or less for a short idle timeout. */
+const touchEveryMs = (idleMinutes: number) => Math.min(60_000, (idleMinutes * 60_000) / 4);
 const liveToken = (now: Date): SQL => and(isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)), eq(users.active, true))!;
 
 /** The actor behind a bearer token, or null (unknown, revoked, expired, or the user is inactive). */
@@ -51,26 +65,39 @@ export async function resolveBearer(deps: DbClockDeps, token: string, meta: Meta
   return { ...toActor(row.user, row.unitPath, 'token', meta), tokenId: row.tokenId };
 }
 
-/** The actor behind a session cookie and the session's CSRF token, or null (unknown, revoked, expired, inactive). */
-export async function resolveSession(deps: DbClockDeps, cookie: string, meta: Meta): Promise<{ actor: Actor; csrfToken: string } | null> {
+/**
+ * The actor behind a session cookie and the session's CSRF token, or null (unknown, revoked, expired, idle,
+ * inactive). A session that has not met the sign-in policy carries its restriction (one query: the policy
+ * setting is joined in).
+ */
+export async function resolveSession(
+  deps: DbClockDeps & WithConfig<SessionConfig>,
+  cookie: string,
+  meta: Meta,
+): Promise<{ actor: Actor; csrfToken: string } | null> {
   const now = deps.clock.now();
   const id = hashToken(cookie);
+  const idle = deps.config.SESSION_IDLE_MINUTES;
   const [row] = await deps.db
-    .select({ user: users, unitPath: units.path, session: sessions })
+    .select({ user: users, unitPath: units.path, session: sessions, policy: securitySettings.value })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(units, eq(units.id, users.unitId))
-    .where(and(eq(sessions.id, id), liveSession(now)))
+    .leftJoin(securitySettings, eq(securitySettings.key, SECOND_FACTOR_SETTING))
+    .where(and(eq(sessions.id, id), liveSession(now, idle)))
     .limit(1);
   if (!row) return null;
-  if (now.getTime() - row.session.lastSeenAt.getTime() > 60_000) {
+  // Every request keeps the session alive: the stamp is refreshed well within the idle timeout.
+  if (now.getTime() - row.session.lastSeenAt.getTime() >= touchEveryMs(idle)) {
     void deps.db
       .update(sessions)
       .set({ lastSeenAt: now })
       .where(eq(sessions.id, id))
       .catch(() => {});
   }
-  return { actor: { ...toActor(row.user, row.unitPath, 'session', meta), sessionId: id }, csrfToken: row.session.csrfToken };
+  const [restriction] = restrictionsOf(row.user, policyOf(row.policy), deps.config, now);
+  const actor: Actor = { ...toActor(row.user, row.unitPath, 'session', meta), sessionId: id, ...(restriction ? { restriction } : {}) };
+  return { actor, csrfToken: row.session.csrfToken };
 }
 
 /**
@@ -82,6 +109,7 @@ export async function liveCredentials(
   db: Db,
   now: Date,
   ids: { sessionIds: string[]; tokenIds: number[] },
+  idleMinutes: number,
 ): Promise<{ sessionIds: Set<string>; tokenIds: Set<number> }> {
   const live = { sessionIds: new Set<string>(), tokenIds: new Set<number>() };
   if (!ids.sessionIds.length && !ids.tokenIds.length) return live;
@@ -89,7 +117,7 @@ export async function liveCredentials(
     .select({ kind: sql<string>`'session'`.as('kind'), key: sessions.id })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(inArray(sessions.id, sql`(select jsonb_array_elements_text(${JSON.stringify(ids.sessionIds)}::jsonb))`), liveSession(now)));
+    .where(and(inArray(sessions.id, sql`(select jsonb_array_elements_text(${JSON.stringify(ids.sessionIds)}::jsonb))`), liveSession(now, idleMinutes)));
   const tokenQ = db
     .select({ kind: sql<string>`'token'`.as('kind'), key: sql<string>`${apiTokens.id}::text`.as('key') })
     .from(apiTokens)

@@ -1,9 +1,11 @@
 /**
- * Failed-login throttling, per account and per client address, in the database so that every app instance
- * sees the same counts. A key (the lower-cased username — whether or not such a user exists, so the answer
- * never tells — or the client address) may fail a few times for free; after that each failure blocks the
- * key for a back-off that starts at LOGIN_BACKOFF_BASE_MS and doubles up to LOGIN_BACKOFF_MAX_MS. A
- * successful sign-in clears the account's count; an address's count is forgotten only after
+ * Failed-login throttling, per account and address together and per client address alone, in the database so
+ * that every app instance sees the same counts. A key (the lower-cased username — whether or not such a user
+ * exists, so the answer never tells — with the client address; or the address alone) may fail a few times for
+ * free; after that each failure blocks the key for a back-off that starts at LOGIN_BACKOFF_BASE_MS and doubles up
+ * to LOGIN_BACKOFF_MAX_MS. There is no key for the account alone: failures from another address never hold an
+ * operator back (no lock-out by a stranger during a flood), while a spray from one address still backs off.
+ * A successful sign-in clears its account-and-address count; an address's count is forgotten only after
  * LOGIN_FAILURE_FORGET_HOURS without failures (one valid account must not launder a spray of guesses).
  */
 import { and, eq, gt, lt, or, sql } from 'drizzle-orm';
@@ -12,7 +14,8 @@ import { loginFailures } from '../../../db/schema/index.ts';
 import type { Config } from '../../config.ts';
 import { DomainError } from '../errors.ts';
 
-export type ThrottleKind = 'account' | 'address';
+/** 'account_address': lower(username)|address; 'address': the address alone. */
+export type ThrottleKind = 'account_address' | 'address';
 export type ThrottleKey = { kind: ThrottleKind; key: string };
 
 export type ThrottleConfig = Pick<
@@ -30,16 +33,17 @@ export class LoginThrottledError extends DomainError {
   }
 }
 
-/** The keys one attempt counts against. */
+/** The keys one attempt counts against (an attempt without a known address counts against the account and "-"). */
 export function throttleKeys(username: string, ip: string | null): ThrottleKey[] {
-  const keys: ThrottleKey[] = [{ kind: 'account', key: username.trim().toLowerCase().slice(0, 64) }];
-  if (ip) keys.push({ kind: 'address', key: ip.slice(0, 64) });
+  const address = ip ? ip.slice(0, 64) : '-';
+  const keys: ThrottleKey[] = [{ kind: 'account_address', key: `${username.trim().toLowerCase().slice(0, 64)}|${address}` }];
+  if (ip) keys.push({ kind: 'address', key: address });
   return keys;
 }
 
 /** The back-off after `failures` failures (0 while within the free allowance). */
 export function backoffMs(cfg: ThrottleConfig, kind: ThrottleKind, failures: number): number {
-  const free = kind === 'account' ? cfg.LOGIN_FREE_FAILURES_ACCOUNT : cfg.LOGIN_FREE_FAILURES_ADDRESS;
+  const free = kind === 'account_address' ? cfg.LOGIN_FREE_FAILURES_ACCOUNT : cfg.LOGIN_FREE_FAILURES_ADDRESS;
   if (failures < free) return 0;
   const doublings = Math.min(failures - free, 40);
   return Math.min(cfg.LOGIN_BACKOFF_BASE_MS * 2 ** doublings, cfg.LOGIN_BACKOFF_MAX_MS);
@@ -72,7 +76,7 @@ export async function recordFailure(
   const forgetBefore = new Date(now.getTime() - cfg.LOGIN_FAILURE_FORGET_HOURS * 3600_000);
   const out = [];
   for (const k of keys) {
-    const free = k.kind === 'account' ? cfg.LOGIN_FREE_FAILURES_ACCOUNT : cfg.LOGIN_FREE_FAILURES_ADDRESS;
+    const free = k.kind === 'account_address' ? cfg.LOGIN_FREE_FAILURES_ACCOUNT : cfg.LOGIN_FREE_FAILURES_ADDRESS;
     // failures after this one, computed once in SQL from the stored row
     const next = sql`(case when ${loginFailures.lastFailedAt} < ${forgetBefore.toISOString()}::timestamptz then 1 else ${loginFailures.failures} + 1 end)`;
     const blocked = sql`(case when ${next} >= ${free}::int
@@ -94,10 +98,10 @@ export async function recordFailure(
   return out;
 }
 
-/** A successful sign-in clears the account's count (not the address's). */
-export async function clearAccount(db: Db, username: string): Promise<void> {
-  const [account] = throttleKeys(username, null);
-  await db.delete(loginFailures).where(and(eq(loginFailures.kind, 'account'), eq(loginFailures.key, account!.key)));
+/** A successful sign-in clears its account-and-address count (not the address's). */
+export async function clearAccount(db: Db, username: string, ip: string | null): Promise<void> {
+  const [pair] = throttleKeys(username, ip);
+  await db.delete(loginFailures).where(and(eq(loginFailures.kind, pair!.kind), eq(loginFailures.key, pair!.key)));
 }
 
 /** Forget keys idle past the window (housekeeping; the table stays small). */

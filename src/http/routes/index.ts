@@ -8,6 +8,8 @@ import { calendarRoutes } from './calendar.ts';
 import { aidRoutes } from './aids.ts';
 import { kbRoutes } from './kb.ts';
 import { authRoutes } from './auth.ts';
+import { accountRoutes } from './account.ts';
+import { securitySignInRoutes } from './security-signin.ts';
 import { routingRoutes } from './routing.ts';
 import { assignmentRoutes, ticketRoutes } from './tickets.ts';
 import { ticketListRoutes } from './ticket-list.ts';
@@ -36,6 +38,8 @@ import { privacyRoutes } from './privacy.ts';
 /** Every API route; the OpenAPI document is generated from this same list. */
 export const apiRoutes: AnyRoute[] = [
   ...authRoutes,
+  ...accountRoutes,
+  ...securitySignInRoutes,
   ...aidRoutes,
   ...kbRoutes,
   // before the ticket routes: /api/tickets/bulk/… must not be read as /api/tickets/:id/…
