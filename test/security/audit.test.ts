@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { auditLog, ticketEvents } from '../../db/schema/index.ts';
 import { expectProblem, ticketFlow, leadOf } from '../setup/ticket-flow.ts';
 import { api, database, deps, useApiWorld, w } from '../http/api-world.ts';
+import { phoneIndex } from '../../src/domain/privacy/caller-index.ts';
 
 useApiWorld({ config: { TRUST_PROXY: true } });
 
@@ -43,7 +44,7 @@ describe('reads of full caller details', () => {
     const r = await api.call('GET', '/api/intake/caller-history?phone=13812345678', { token: w.operator.token, headers: from('198.51.100.22') });
     expect(r.status).toBe(200);
     const [row] = await deps.db.select().from(auditLog).where(eq(auditLog.ip, '198.51.100.22'));
-    expect(row).toMatchObject({ action: 'read_caller_history', userId: w.operator.id, targetType: 'caller', targetId: '138****5678' });
+    expect(row).toMatchObject({ action: 'read_caller_history', userId: w.operator.id, targetType: 'caller', targetId: phoneIndex('13812345678') });
   });
 });
 

@@ -5,14 +5,14 @@ import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { searchTerms } from '../kb/search-terms.ts';
 import { phoneIndex } from '../privacy/caller-index.ts';
-import { maskPhone } from './inputs.ts';
 import { summary } from './presenter.ts';
 
 /**
- * The audit target of a look-up by number: the number masked (as lists show it) and its blind index, which
- * links the look-up to the caller's tickets without putting the number in plain text into the audit log.
+ * The audit target of a look-up by number: the number's blind index, which ties every look-up of one caller
+ * together (and to the caller's tickets, whose caller_phone_index it equals) without putting the number, whole
+ * or masked, into the audit log, where the audit administrator reads it.
  */
-const callerTarget = (phone: string, index: string) => ({ target: { type: 'caller', id: maskPhone(phone) }, details: { phoneIndex: index } });
+const callerTarget = (index: string) => ({ type: 'caller', id: index });
 
 /** Caller history: the caller's tickets (by the number's blind index), open ones first, then newest. The read is audited. */
 export async function callerHistory(db: Db, actor: Actor, phone: string, limit: number) {
@@ -23,8 +23,7 @@ export async function callerHistory(db: Db, actor: Actor, phone: string, limit: 
     .where(eq(tickets.callerPhoneIndex, index))
     .orderBy(sql`(${tickets.status} = 'closed')`, desc(tickets.createdAt))
     .limit(limit);
-  const { target, details } = callerTarget(phone, index);
-  await audit(db, actor, 'read_caller_history', target, { ...details, results: rows.length });
+  await audit(db, actor, 'read_caller_history', callerTarget(index), { results: rows.length });
   return rows.map((t) => summary(actor, t));
 }
 
@@ -83,8 +82,7 @@ export async function duplicateHints(
       .orderBy(desc(tickets.createdAt))
       .limit(20);
     for (const t of rows) add(t, 'same_phone', 1);
-    const { target, details } = callerTarget(q.phone, index);
-    await audit(db, actor, 'read_caller_history', target, { ...details, via: 'duplicate_hints', results: rows.length });
+    await audit(db, actor, 'read_caller_history', callerTarget(index), { via: 'duplicate_hints', results: rows.length });
   }
   if (q.categoryId && (q.address || (q.lat !== undefined && q.lng !== undefined))) {
     const rows = await db
