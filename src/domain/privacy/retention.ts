@@ -89,6 +89,7 @@ export async function runRetention(deps: TxDeps & WithConfig<'PII_RETENTION_DAYS
     result.batches++;
     for (const k of ['tickets', 'contacts', 'notifications', 'textsMasked'] as const) result[k] += batch.counts[k];
     if (!batch.full || !batch.last) break;
+    // A JS Date drops microseconds: the cursor can only fall behind the row, never past one; rows seen again are done.
     after = { closedAt: batch.last.closedAt!, id: batch.last.id };
   }
   if (!result.skipped || result.batches > 0) {

@@ -20,7 +20,7 @@ import { ValidationError } from '../errors.ts';
 import { inTransaction } from '../tickets/record.ts';
 import { maskPhone } from '../tickets/inputs.ts';
 import { anonymiseTickets, clearContacts, maskNumbers } from './anonymise.ts';
-import { blindIndex } from './keyring.ts';
+import { phoneIndex } from './caller-index.ts';
 
 export const subjectRequestInput = z.object({
   /** The caller's number, as they give it (normalised here; an invalid one is privacy_phone_invalid) */
@@ -40,7 +40,7 @@ function callerOf(raw: string) {
       [{ path: 'body.phone', code: 'invalid_phone', message: '请输入有效的手机号（11位）或座机号（区号-号码）' }],
       'privacy_phone_invalid',
     );
-  const index = blindIndex('phone', phone);
+  const index = phoneIndex(phone);
   return { phone, index, target: { type: 'caller', id: maskPhone(phone) } };
 }
 
