@@ -220,6 +220,25 @@ describe('what the security and audit administrators reach', () => {
     }
   });
 
+  it('their sockets get no ticket event and may not follow a ticket', async () => {
+    const [sec, aud, staff] = await Promise.all([
+      pool.connect(api.base, { token: w.securityAdmin.token }),
+      pool.connect(api.base, { token: w.auditAdmin.token }),
+      pool.connect(api.base, { token: w.dispatcher.token }),
+    ]);
+    const got = new Map([sec, aud, staff].map((s) => [s, [] as string[]]));
+    for (const [s, events] of got) s.on('ticket:event', (e: { type: string }) => events.push(e.type));
+    const t = await as(w.operator, 'POST', '/api/tickets', callBody(w.category.id));
+    for (const s of [sec, aud]) {
+      const ack = await new Promise<{ ok: boolean; code?: string }>((r) => s.emit('ticket:subscribe', t.body.id, r));
+      expect(ack).toEqual({ ok: false, code: 'ticket_not_found' });
+    }
+    await as(w.dispatcher, 'POST', `/api/tickets/${t.body.id}/dispatch`, { version: t.body.version, leadUnitId: w.units.streetA.id });
+    await expect.poll(() => got.get(staff)!.length, { timeout: 3000 }).toBeGreaterThan(0);
+    expect(got.get(sec)).toEqual([]);
+    expect(got.get(aud)).toEqual([]);
+  });
+
   it('the security administrator reaches only its own routes, callers’ data requests (PIPL), the unit tree and its own account', async () => {
     const own = /^\/api\/(security|privacy|auth|account)(\/|$)|^\/api\/units$/;
     const open = apiRoutes.filter((r) => r.access !== 'public' && !own.test(r.path) && (r.access === 'authenticated' || r.access.includes('security_admin')));
