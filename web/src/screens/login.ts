@@ -109,7 +109,7 @@ function DemoAccounts({ demo, onPick }: { demo: Demo & { demo: true }; onPick: (
     <ul class="demo-accounts">
       ${demo.accounts.map(
         (a) => html`<li>
-          <button type="button" class="link" onClick=${() => onPick(a.username)} aria-label=${`${t('login.demoAccount')} ${a.username} ${a.displayName}`}>
+          <button type="button" class="link" onClick=${() => onPick(a.username)}>
             <span class="badge">${t('login.demoAccount')}</span> <code>${a.username}</code> ${a.displayName} · ${lbl('role', a.role)}
             ${a.secondFactor ? html` · <span class="muted">${t('login.needsCode')}</span>` : null}
           </button>
