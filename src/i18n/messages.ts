@@ -5,6 +5,7 @@
 import { ACTION_LABELS, EVENT_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS, TOPIC_ACTION_LABELS, TOPIC_STATUS_LABELS } from '../contract/labels.ts';
 import { METRICS_REPORT_MESSAGES } from './messages-metrics.ts';
 import { PRIVACY_MESSAGES } from './messages-privacy.ts';
+import { ADMINISTRATOR_MESSAGES } from './messages-administrators.ts';
 import type { AssignmentAction, AssignmentStatus, RequestKind, TicketAction, TicketStatus, TopicAction, TopicStatus } from '../contract/vocab.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -190,23 +191,6 @@ export const ERROR_MESSAGES = {
   },
   calendar_import_empty: {
     'zh-CN': '导入的 {year} 年日历中没有任何节假日，未予导入（否则该年将只按周末计算）。',
-  administrator_account_forbidden: {
-    'zh-CN': '系统管理员不能创建或变更三类管理员（系统、安全、审计管理员）的账号，请由安全管理员办理。',
-    en: 'The system administrator may not create or change the accounts of the three administrators; the security administrator does.',
-  },
-  own_account_forbidden: {
-    'zh-CN': '管理员不能在管理功能中变更自己的账号（角色、密码），请由另一位安全管理员办理，或在“我的账号”中修改密码。',
-    en: 'An administrator may not change its own account (role, password) here: another security administrator does, or change your password under My account.',
-  },
-  last_administrator: {
-    'zh-CN': '这是该类管理员最后一个启用的账号，系统必须至少保留一个，不能变更其角色。',
-    en: 'This is the last active account of its administrator role; the system must keep at least one, so its role cannot change.',
-  },
-  role_not_administrator: {
-    'zh-CN': '安全管理员在此只创建三类管理员账号；其他角色的账号由系统管理员创建。',
-    en: 'The security administrator creates only administrator accounts here; the system administrator creates the others.',
-  },
-  session_not_found: { 'zh-CN': '未找到该会话，或它已结束。', en: 'Session not found, or it has already ended.' },
     en: 'The {year} calendar lists no holiday and was not imported (the year would otherwise follow weekends alone).',
   },
   calendar_import_year_ambiguous: {
@@ -337,6 +321,8 @@ export const ERROR_MESSAGES = {
   // metrics and the monthly analysis report (messages-metrics.ts)
   ...METRICS_REPORT_MESSAGES,
   ...PRIVACY_MESSAGES,
+  // the separated administrators' accounts, roles and sessions (messages-administrators.ts)
+  ...ADMINISTRATOR_MESSAGES,
 } satisfies Messages;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -182,6 +182,18 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'POST /api/admin/users': { scope: 'global', req: empty },
   'POST /api/admin/users/:id/deactivate': { scope: 'global', req: (f) => ({ params: { id: f.victimUser } }) },
   'POST /api/admin/users/:id/activate': { scope: 'global', req: (f) => ({ params: { id: f.victimUser } }) },
+  // the security administrator (三权分立): every write below is refused before it changes anything, but the reset
+  'GET /api/security/users': { scope: 'global' },
+  'POST /api/security/users': { scope: 'global', req: empty },
+  'POST /api/security/users/:id/role': { scope: 'global', req: (f) => ({ params: { id: f.victimUser }, body: {} }) },
+  'POST /api/security/users/:id/password-reset': { scope: 'global', req: (f) => ({ params: { id: f.victimUser } }) },
+  'GET /api/security/sessions': { scope: 'global' },
+  // not a session id (64 hex digits): the role check passes, then validation answers 400
+  'POST /api/security/sessions/:id/revoke': { scope: 'global', req: () => ({ params: { id: 'not-a-session' } }) },
+  'GET /api/security/tokens': { scope: 'global' },
+  'POST /api/security/tokens': { scope: 'global', req: empty },
+  'DELETE /api/security/tokens/:id': { scope: 'global', req: (f) => ({ params: { id: f.token } }) },
+  'GET /api/security/keys': { scope: 'global' },
   'GET /api/admin/audit': { scope: 'global' },
   // calendar
   'GET /api/calendar': { scope: 'global', req: () => ({ query: { year: '2026' } }) },
@@ -196,18 +208,6 @@ export const EXPECTATIONS: Record<string, Entry> = {
   // alerts, routing
   'GET /api/alerts': { scope: 'global' },
   'POST /api/alerts/:id/resolve': { scope: 'global', req: async (f) => ({ params: { id: await f.alert() } }) },
-  // the security administrator (三权分立): every write below is refused before it changes anything, but the reset
-  'GET /api/security/users': { scope: 'global' },
-  'POST /api/security/users': { scope: 'global', req: empty },
-  'POST /api/security/users/:id/role': { scope: 'global', req: (f) => ({ params: { id: f.victimUser }, body: {} }) },
-  'POST /api/security/users/:id/password-reset': { scope: 'global', req: (f) => ({ params: { id: f.victimUser } }) },
-  'GET /api/security/sessions': { scope: 'global' },
-  // not a session id (64 hex digits): the role check passes, then validation answers 400
-  'POST /api/security/sessions/:id/revoke': { scope: 'global', req: () => ({ params: { id: 'not-a-session' } }) },
-  'GET /api/security/tokens': { scope: 'global' },
-  'POST /api/security/tokens': { scope: 'global', req: empty },
-  'DELETE /api/security/tokens/:id': { scope: 'global', req: (f) => ({ params: { id: f.token } }) },
-  'GET /api/security/keys': { scope: 'global' },
   'GET /api/routing/rules': { scope: 'global' },
   'GET /api/routing/rules/:id': { scope: 'global', req: (f) => ({ params: { id: f.rule } }) },
   'POST /api/routing/rules': { scope: 'global', req: empty },
