@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, contacts, ticketEvents, tickets } from '../../db/schema/index.ts';
+import { phoneIndex } from '../../src/domain/privacy/caller-index.ts';
 import { expectProblem, leadOf, type View } from '../setup/ticket-flow.ts';
 import type { TestUser } from '../setup/world.ts';
 import { callBody } from '../setup/world.ts';
@@ -78,7 +79,7 @@ describe("a caller's data on a verified request", () => {
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, 'read_personal_data'), eq(auditLog.userId, w.securityAdmin.id)));
-    expect(row).toMatchObject({ targetType: 'caller', targetId: `${phone.slice(0, 3)}****${phone.slice(7)}` });
+    expect(row).toMatchObject({ targetType: 'caller', targetId: phoneIndex(phone) });
     expect(row!.details).toMatchObject({ reference: '个人信息申请-2026-001', via: 'subject_export' });
     expect((row!.details as { tickets: string[] }).tickets.sort()).toEqual([closed.number, pending.number, someoneElses.number].sort());
     expect(JSON.stringify(row)).not.toContain(phone);

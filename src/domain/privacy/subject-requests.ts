@@ -41,7 +41,8 @@ function callerOf(raw: string) {
       'privacy_phone_invalid',
     );
   const index = phoneIndex(phone);
-  return { phone, index, target: { type: 'caller', id: maskPhone(phone) } };
+  // audited by the blind index alone, as every look-up by number: no number, whole or masked, for the audit administrator
+  return { phone, index, target: { type: 'caller', id: index } };
 }
 
 /** Ids of the tickets the number called about: as the ticket's caller, or as a contact's (a repeat call). */
@@ -100,7 +101,6 @@ export async function exportSubjectData(deps: TxDeps, actor: Actor, input: Subje
         .map((a) => ({ round: a.round, reached: a.reached, solved: a.solved, satisfaction: a.satisfaction, comment: a.comment, at: iso(a.createdAt) })),
     }));
     await audit(tx, actor, 'read_personal_data', caller.target, {
-      phoneIndex: caller.index,
       reference: input.reference,
       note: maskNumbers(input.note),
       via: 'subject_export',
@@ -154,7 +154,6 @@ export async function eraseSubjectData(deps: TxDeps, actor: Actor, input: Subjec
       counts: { tickets: done.tickets, contacts: done.contacts + repeats.length, notifications: done.notifications, textsMasked: done.textsMasked },
     };
     await audit(tx, actor, 'erase_personal_data', caller.target, {
-      phoneIndex: caller.index,
       reference: input.reference,
       note: maskNumbers(input.note),
       anonymised: result.anonymised,
