@@ -4,6 +4,9 @@
  * event and SMS-receipt rows, auto-dispatch with its SLA deadlines and marks in a second transaction,
  * publish to realtime, the presenter) against a bare Koa route doing one ticket-shaped INSERT with
  * postgres.js — both servers in a child process on the same database, the load generator in this one.
+ * The product runs twice, each time on a fresh seeded database: with callers' names and numbers encrypted
+ * (SM4 + HMAC-SM3, blind indexes — its figure) and with the keyring's benchmark-only passthrough (BENCH_PII=off:
+ * the same code writing plaintext), so the cost of encryption is one ratio measured in one run.
  * With `driver: 'pglite'` the same comparison runs on embedded PGlite (the "embedded" benchmark).
  */
 import fs from 'node:fs';
@@ -16,6 +19,7 @@ import { freshSeededDb } from './lib/datasets.ts';
 import { postLoad, type LoadResult } from './lib/load.ts';
 import { startChild, type Child } from './lib/proc.ts';
 import { DATA_DIR, type PgServer } from './lib/pg.ts';
+import { TEST_KEYS } from '../src/domain/privacy/keyring.ts';
 
 /** CPU milliseconds per created ticket during the measured load: the server process, and (PostgreSQL) its database backends. */
 export type CpuPerTicket = { serverMs: number; databaseMs: number | null };
@@ -27,7 +31,9 @@ export type IntakeFigures = {
   app: Measured;
   bare: Measured;
   ratio: number;
-  check: { ticketsCreated: number; expected: number; autoDispatched: number; ok: boolean };
+  /** The same product with callers' data passed through unencrypted (BENCH_PII=off): encrypted ÷ plain tickets/s */
+  encryption: { plain: Measured; ratio: number; p99Ratio: number; rounds: { on: number; off: number }[] };
+  check: { ticketsCreated: number; expected: number; autoDispatched: number; sealed: number; ok: boolean };
 };
 
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
@@ -85,87 +91,156 @@ async function measure(
   return { ...load, warmupOk: warm.ok, cpu: { serverMs: per(serverMs), databaseMs: pids.length ? per(d1 - d0) : null } };
 }
 
-export async function benchIntake(
-  target: { driver: 'postgres'; server: PgServer } | { driver: 'pglite' },
-  o: { connections: number; seconds: number },
-): Promise<IntakeFigures> {
-  const run = String(Date.now());
-  let env: Record<string, string>;
-  let query: <T>(text: string) => Promise<T[]>;
-  let close: () => Promise<void>;
-  let backends: () => Promise<number[]> = async () => [];
-  let dataDir = '';
+type Target = { driver: 'postgres'; server: PgServer } | { driver: 'pglite' };
+type Prepared = {
+  env: Record<string, string>;
+  query: <T>(text: string) => Promise<T[]>;
+  close: () => Promise<void>;
+  backends: () => Promise<number[]>;
+};
+
+/** A freshly migrated and seeded database of its own (each server under test starts from the same state). */
+async function prepare(target: Target, name: string): Promise<Prepared> {
   if (target.driver === 'postgres') {
-    const url = await freshSeededDb(target.server, 'bench_intake');
-    env = { DATABASE_URL: url };
+    const url = await freshSeededDb(target.server, name);
     const sql = postgres(url, { max: 1, onnotice: () => {} });
-    query = async <T>(text: string) => (await sql.unsafe(text)) as unknown as T[];
-    close = () => sql.end();
-    // The server children's connections (not this one's), when the database server runs on this machine.
-    backends = async () =>
-      (await sql`select pid from pg_stat_activity where datname = 'bench_intake' and pid <> pg_backend_pid()`)
-        .map((r) => Number(r.pid))
-        .filter((pid) => fs.existsSync(`/proc/${pid}`));
-  } else {
-    // PGlite: one process per data folder, so the folder is prepared here, closed, then opened by each child in turn.
-    dataDir = path.join(DATA_DIR, 'pglite-intake');
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    const database = await connect({ dataDir });
-    await migrate(database);
-    await seedDemo(database.db);
-    await database.close();
-    env = { DATA_DIR: dataDir, DATABASE_URL: '' };
-    query = async <T>(text: string) => {
+    return {
+      env: { DATABASE_URL: url },
+      query: async <T>(text: string) => (await sql.unsafe(text)) as unknown as T[],
+      close: () => sql.end(),
+      // The server children's connections (not this one's), when the database server runs on this machine.
+      backends: async () =>
+        (await sql`select pid from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`)
+          .map((r) => Number(r.pid))
+          .filter((pid) => fs.existsSync(`/proc/${pid}`)),
+    };
+  }
+  // PGlite: one process per data folder, so the folder is prepared here, closed, then opened by each child in turn.
+  const dataDir = path.join(DATA_DIR, `pglite-${name}`);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const database = await connect({ dataDir });
+  await migrate(database);
+  await seedDemo(database.db);
+  await database.close();
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: '' },
+    query: async <T>(text: string) => {
       const d = await connect({ dataDir });
       try {
         return await d.query<T>(text);
       } finally {
         await d.close();
       }
-    };
-    close = async () => {};
-  }
-  const [cat] = await query<{ ids: number[] }>(`select array_agg(id order by id) as ids from categories where auto_dispatch`);
+    },
+    close: async () => {},
+    backends: async () => [],
+  };
+}
+
+/** Rounds as one: tickets/s over all their measured seconds, latencies and memory their medians, counts summed. */
+function pooled(ms: Measured[]): Measured {
+  const sum = (f: (m: Measured) => number) => ms.reduce((a, m) => a + f(m), 0);
+  const median = (f: (m: Measured) => number) => {
+    const v = ms.map(f).sort((a, b) => a - b);
+    return v[Math.floor((v.length - 1) / 2)]!;
+  };
+  const ok = sum((m) => m.ok);
+  return {
+    rps: round(ok / sum((m) => m.seconds), 1),
+    p50: median((m) => m.p50),
+    p99: median((m) => m.p99),
+    max: Math.max(...ms.map((m) => m.max)),
+    requests: sum((m) => m.requests),
+    ok,
+    non2xx: sum((m) => m.non2xx),
+    errors: sum((m) => m.errors),
+    timeouts: sum((m) => m.timeouts),
+    seconds: round(
+      sum((m) => m.seconds),
+      2,
+    ),
+    warmupOk: sum((m) => m.warmupOk),
+    rssMB: median((m) => m.rssMB),
+    cpu: { serverMs: median((m) => m.cpu.serverMs), databaseMs: ms[0]!.cpu.databaseMs === null ? null : median((m) => m.cpu.databaseMs ?? 0) },
+  };
+}
+
+export async function benchIntake(target: Target, o: { connections: number; seconds: number; rounds?: number }): Promise<IntakeFigures> {
+  const run = String(Date.now());
+  // The product with callers' data encrypted (its figure), and the same product with the cryptography passed
+  // through (BENCH_PII=off, the baseline of the encryption ratio), each on a fresh database of its own.
+  const db = await prepare(target, 'bench_intake');
+  const plainDb = await prepare(target, 'bench_intake_plain');
+  const [cat] = await db.query<{ ids: number[] }>(`select array_agg(id order by id) as ids from categories where auto_dispatch`);
   const ids = cat!.ids;
   const body = requestBody(ids, run);
 
-  const bare = await startChild(target.driver === 'postgres' ? 'bare-server.ts' : 'bare-pglite-server.ts', { ...env, BARE_CATEGORY_ID: String(ids[0]) });
-  const bareLoad = await measure(bare, '/tickets', body, undefined, o, backends);
+  const bare = await startChild(target.driver === 'postgres' ? 'bare-server.ts' : 'bare-pglite-server.ts', { ...db.env, BARE_CATEGORY_ID: String(ids[0]) });
+  const bareLoad = await measure(bare, '/tickets', body, undefined, o, db.backends);
   const bareRss = await bare.rss();
   await bare.stop();
+  // Its rows go: they hold numbers in plain text, which the product would take for rows from before encryption.
+  await db.query(`delete from tickets where number like 'X%'`);
 
-  const app = await startChild('app-server.ts', env, 120_000);
-  const appLoad = await measure(
-    app,
-    '/api/tickets',
-    body,
-    (i) => ({ authorization: `Bearer ${DEMO_API_TOKEN}`, 'idempotency-key': `bench-${run}-${i}` }),
-    o,
-    backends,
-  );
-  const appRss = await app.rss();
-  await app.stop();
+  const product = async (on: Prepared, pii: 'on' | 'off', k: number): Promise<Measured> => {
+    const app = await startChild('app-server.ts', { ...on.env, JIESU_KEYS: JSON.stringify(TEST_KEYS), BENCH_PII: pii }, 120_000);
+    const load = await measure(
+      app,
+      '/api/tickets',
+      body,
+      (i) => ({ authorization: `Bearer ${DEMO_API_TOKEN}`, 'idempotency-key': `bench-${run}-${pii}-${k}-${i}` }),
+      o,
+      on.backends,
+    );
+    const rss = await app.rss();
+    await app.stop();
+    return { ...load, rssMB: round(rss / 2 ** 20, 0) };
+  };
+  // Encrypted and plain in turn, round after round, so a drift of the machine's load falls on both alike.
+  const rounds: { on: Measured; off: Measured }[] = [];
+  for (let k = 0; k < (o.rounds ?? 1); k++) rounds.push({ on: await product(db, 'on', k), off: await product(plainDb, 'off', k) });
+  const appLoad = pooled(rounds.map((r) => r.on));
+  const plainLoad = pooled(rounds.map((r) => r.off));
 
-  // Every 201 is one ticket; none lost, none doubled (warm-up included).
-  const [c] = await query<{ n: string; d: string }>(
-    `select count(*) as n, count(*) filter (where dispatched_at is not null) as d from tickets where created_by = (select id from users where username = 'portal')`,
+  // Every 201 is one ticket; none lost, none doubled (warm-up included); and none with a caller in plain text.
+  const [c] = await db.query<{ n: string; d: string; sealed: string }>(
+    `select count(*) as n, count(*) filter (where dispatched_at is not null) as d, count(*) filter (where caller_phone like 'sm4:%' and caller_phone_index is not null) as sealed
+     from tickets where created_by = (select id from users where username = 'portal')`,
   );
-  await close();
+  const [p] = await plainDb.query<{ sealed: string }>(`select count(*) filter (where caller_phone like 'sm4:%') as sealed from tickets`);
+  await db.close();
+  await plainDb.close();
   const appTotal = Number(c!.n);
   const expected = appLoad.ok + appLoad.warmupOk;
+  const slack = 2 * o.connections * rounds.length;
   return {
     connections: o.connections,
     seconds: o.seconds,
-    app: { ...appLoad, rssMB: round(appRss / 2 ** 20, 0) },
+    app: appLoad,
     bare: { ...bareLoad, rssMB: round(bareRss / 2 ** 20, 0) },
     ratio: round(appLoad.rps / bareLoad.rps),
+    encryption: {
+      plain: plainLoad,
+      ratio: round(appLoad.rps / plainLoad.rps, 3),
+      p99Ratio: round(appLoad.p99 / Math.max(plainLoad.p99, 0.1), 2),
+      rounds: rounds.map((r) => ({ on: r.on.rps, off: r.off.rps })),
+    },
     // Requests still in flight when the load stops complete on the server after autocannon stopped counting:
     // at most one per connection per phase (warm-up and measured run).
     check: {
       ticketsCreated: appTotal,
       expected,
       autoDispatched: Number(c!.d),
-      ok: appTotal >= expected && appTotal <= expected + 2 * o.connections && Number(c!.d) >= expected && appLoad.non2xx === 0 && appLoad.errors === 0,
+      sealed: Number(c!.sealed),
+      ok:
+        appTotal >= expected &&
+        appTotal <= expected + slack &&
+        Number(c!.d) >= expected &&
+        Number(c!.sealed) === appTotal &&
+        Number(p!.sealed) === 0 &&
+        appLoad.non2xx === 0 &&
+        appLoad.errors === 0 &&
+        plainLoad.non2xx === 0,
     },
   };
 }

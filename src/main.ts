@@ -15,10 +15,11 @@ import { jobs } from './jobs/index.ts';
 import { startJobs } from './jobs/schedule.ts';
 
 /** Composition root: config → db (migrated, seeded) → app → listen. */
-export async function start(config: Config = loadConfig()) {
+export async function start(config: Config = loadConfig(), hooks: { keysInstalled?: () => void } = {}) {
   const logger = pino({ level: config.LOG_LEVEL, base: { app: 'jiesu' } });
   // The keys of personal data at rest and of the audit chain: from configuration or the key file, never the database.
   const keys = installKeys(config);
+  hooks.keysInstalled?.();
   if (keys.created)
     logger.warn({ keyFile: keys.source }, 'created a key file with fresh keys: back it up apart from the database, and give every instance the same keys');
   let database: Database;

@@ -28,6 +28,12 @@ export type Keyring = {
   data: Map<string, SealKey>;
   index: Buffer;
   audit: Buffer;
+  /**
+   * Benchmark only (bench/servers/app-server.ts, BENCH_PII=off): new values are written as plaintext and blind
+   * indexes are the values themselves, so one run can measure intake with and without the cryptography. Nothing
+   * in a deployment's configuration sets it.
+   */
+  passthrough?: true;
 };
 
 /** Ciphertext as stored: `sm4:<key id>:<base64url(iv ‖ ciphertext ‖ HMAC-SM3 tag)>`. Anything else is legacy plaintext. */
@@ -78,6 +84,7 @@ export function keyring(): Keyring {
 /** Encrypts with the active data key. */
 export function encryptPii(plaintext: string): string {
   const k = keyring();
+  if (k.passthrough) return plaintext;
   const label = `${CIPHER_PREFIX}${k.activeId}:`;
   return label + sm4Seal(k.data.get(k.activeId)!, label, plaintext).toString('base64url');
 }
@@ -112,6 +119,7 @@ export function keyIdOf(stored: string): string | null {
  * `kind` keeps a phone's index from ever matching a name's.
  */
 export function blindIndex(kind: 'phone' | 'name' | 'id_number', value: string): string {
+  if (keyring().passthrough) return value;
   return hmacSm3(keyring().index, kind, '\u0000', value.normalize('NFKC').trim()).subarray(0, 16).toString('base64url');
 }
 
