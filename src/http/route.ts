@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { Role } from '../domain/vocab.ts';
 import { ForbiddenError, UnauthenticatedError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
 import type { Actor } from '../domain/auth/actor.ts';
-import { openWhileRestricted } from '../domain/auth/sign-in-policy.ts';
+import { openWhileRestricted, restrictionError } from '../domain/auth/sign-in-policy.ts';
 
 /**
  * A route is a pipeline: authenticate → validate → command → present. Definitions are data, so the
@@ -77,7 +77,7 @@ export function mount(router: Router, deps: Deps, routes: AnyRoute[]): void {
         if (!actor) throw new UnauthenticatedError(ctx.state.authError ?? 'unauthenticated');
         if (def.access !== 'authenticated' && !def.access.includes(actor.role)) throw new ForbiddenError();
         // A session that has not met the sign-in policy yet may only finish signing in and fix its own account.
-        if (actor.restriction && !openWhileRestricted(def.path)) throw new ForbiddenError(actor.restriction);
+        if (actor.restriction && !openWhileRestricted(def.path)) throw restrictionError(actor.restriction);
       }
       const params = parse(def.params, ctx.params, 'params');
       const query = parse(def.query, ctx.query, 'query');

@@ -3,7 +3,8 @@ import { asc } from 'drizzle-orm';
 import { connect, migrate, type Database } from '../../db/client.ts';
 import { apiTokens, calendarDays, calendarYears, categories, kbArticles, units, users, workingHours } from '../../db/schema/index.ts';
 import { demoCalendar } from '../../src/seed/calendar.ts';
-import { DEMO_API_TOKEN, DEMO_PASSWORD, seedDemo } from '../../src/seed/city.ts';
+import { DEMO_API_TOKEN, DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemo } from '../../src/seed/city.ts';
+import { keyringOf, TEST_KEYS, useKeyring } from '../../src/domain/privacy/keyring.ts';
 import { verifyPassword } from '../../src/domain/auth/password.ts';
 import { hashToken } from '../../src/domain/auth/tokens.ts';
 import { ROLES } from '../../src/domain/vocab.ts';
@@ -12,6 +13,8 @@ describe('seedDemo', () => {
   let database: Database;
 
   beforeAll(async () => {
+    // The second-factor secrets are encrypted at rest: the test keys, as every test process uses.
+    useKeyring(keyringOf(TEST_KEYS));
     database = await connect();
     await migrate(database);
   }, 60_000);
@@ -82,9 +85,14 @@ describe('seedDemo', () => {
       expect(usernames.has(`handler.${u.code}`), u.code).toBe(true);
       expect(usernames.has(`leader.${u.code}`), u.code).toBe(true);
     }
-    for (const name of ['operator1', 'operator2', 'clerk1', 'dispatcher1', 'callback1', 'supervisor1', 'admin', 'portal']) {
+    for (const name of ['operator1', 'operator2', 'clerk1', 'dispatcher1', 'callback1', 'supervisor1', 'admin', 'secadmin', 'auditor', 'portal']) {
       expect(usernames.has(name), name).toBe(true);
     }
+    // Every seeded account is a demo account; the roles that require a second factor have the demo one.
+    expect(allUsers.every((u) => u.isDemo)).toBe(true);
+    const enrolled = allUsers.filter((u) => u.totpEnabledAt).map((u) => u.username);
+    expect(enrolled.sort()).toEqual(['admin', 'auditor', 'secadmin', 'supervisor1']);
+    expect(allUsers.find((u) => u.username === 'supervisor1')!.totpSecret).toBe(DEMO_TOTP_SECRET);
     const centre = allUnits.find((u) => u.code === 'centre')!;
     const admin = allUsers.find((u) => u.username === 'admin')!;
     expect(admin.unitId).toBe(centre.id);

@@ -97,7 +97,7 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'POST /api/auth/login': { scope: 'global', req: empty },
   'POST /api/auth/logout': { scope: 'global', req: empty },
   'GET /api/auth/session': { scope: 'global' },
-  'POST /api/auth/login/second-factor': { scope: 'global', req: () => ({ body: { challenge: 'lc_unknown', code: '123456' } }) },
+  'POST /api/auth/login/second-factor': { scope: 'global', req: empty },
   'GET /api/auth/demo': { scope: 'global' },
   // my account (sign-in policy) and the security administrator's sign-in settings
   'GET /api/account': { scope: 'global' },

@@ -146,7 +146,7 @@ export async function loginSecondFactor(deps: LoginDeps, input: { challenge: str
   const check = user.totpEnabledAt ? await useSecondFactorCode(deps.db, user, input.code, now) : ({ ok: false, code: 'second_factor_invalid' } as const);
   if (!check.ok) {
     await recordRefusal(deps, user.username, user, meta, now, 'second_factor_failed', { reason: check.code, attempt: tried.attempts });
-    throw new DomainError(check.code, 401);
+    throw new DomainError(check.code === 'second_factor_replayed' ? 'second_factor_replayed' : 'second_factor_invalid', 401);
   }
   const [used] = await deps.db
     .update(loginChallenges)

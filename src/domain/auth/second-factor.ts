@@ -96,7 +96,8 @@ export async function useSecondFactorCode(db: Db, user: { id: number; totpSecret
 }
 
 /** 422 second_factor_invalid / second_factor_replayed, for the account routes (sign-in answers 401 instead). */
-const refused = (c: CodeCheck & { ok: false }) => new UnprocessableError(c.code);
+const refused = (c: CodeCheck & { ok: false }) =>
+  new UnprocessableError(c.code === 'second_factor_replayed' ? 'second_factor_replayed' : 'second_factor_invalid');
 
 /**
  * Step 1 of enrolment: a fresh secret, stored encrypted and not yet enabled, and the otpauth:// URI an

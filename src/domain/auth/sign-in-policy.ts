@@ -11,7 +11,7 @@ import type { Db } from '../../../db/client.ts';
 import type { Config } from '../../config.ts';
 import type { DbClockDeps } from '../../deps.ts';
 import { audit } from '../audit.ts';
-import { NotFoundError } from '../errors.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { ROLES, type Role } from '../vocab.ts';
 import type { Actor } from './actor.ts';
 
@@ -78,6 +78,10 @@ export function restrictionsOf(user: UserRow, policy: SecondFactorPolicy, cfg: P
   if (!user.totpEnabledAt && policy.requiredRoles.includes(user.role)) out.push('second_factor_enrolment_required');
   return out;
 }
+
+/** 403 with the restriction's own code (written out, so every code raised is one the messages table has). */
+export const restrictionError = (r: Restriction) =>
+  new ForbiddenError(r === 'password_change_required' ? 'password_change_required' : 'second_factor_enrolment_required');
 
 /** The paths a restricted session may still use: signing in and out, and its own account. */
 export const openWhileRestricted = (path: string) => path.startsWith('/api/auth/') || path.startsWith('/api/account/') || path === '/api/account';
