@@ -66,21 +66,15 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
+/** A row's content as the chain covers it, in order: its fields as text, and its details parsed (for a canonical form). */
+export function contentOf(r: ChainRow): { fields: (string | null)[]; details: unknown } {
+  return { fields: [r.id, r.at, r.userId, r.role, r.ip, r.requestId, r.action, r.targetType, r.targetId], details: JSON.parse(r.details) as unknown };
+}
+
 /** HMAC-SM3 (hex) of a row at its place in the chain. */
 export function macOf(key: Buffer, prevMac: string, seq: number, r: ChainRow): string {
-  const content = canonicalJson([
-    String(seq),
-    r.id,
-    r.at,
-    r.userId,
-    r.role,
-    r.ip,
-    r.requestId,
-    r.action,
-    r.targetType,
-    r.targetId,
-    JSON.parse(r.details) as unknown,
-  ]);
+  const { fields, details } = contentOf(r);
+  const content = canonicalJson([String(seq), ...fields, details]);
   return hmacSm3(key, 'jiesu/audit/v1\n', prevMac, '\n', content).toString('hex');
 }
 

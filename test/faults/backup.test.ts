@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('PGlite: db:backup / db:restore, and a copy of the stopped folder', () => {
-  it('both open with the same tickets, and the audit log stays append-only', async () => {
+  it('both open with the same tickets, and the audit log stays append-only with its chain intact', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jiesu-backup-'));
     cleanup.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
     const live = path.join(tmp, 'data');
@@ -26,7 +26,7 @@ describe('PGlite: db:backup / db:restore, and a copy of the stopped folder', () 
     const template = inject('pgliteTemplate');
     const source = await connect({ dataDir: live, ...(template ? { loadDataDir: new Blob([fs.readFileSync(template)]) } : {}) });
     if (!template) await migrate(source);
-    const { w, ids, views } = await makeTickets(source);
+    const { w, ids, views, chain } = await makeTickets(source);
 
     // While the app (here: this connection) holds the folder, a backup refuses rather than read a live folder.
     await expect(backupPglite(live, path.join(tmp, 'refused.tar.gz'))).rejects.toThrow(/in use by another jiesu process/);
@@ -46,7 +46,7 @@ describe('PGlite: db:backup / db:restore, and a copy of the stopped folder', () 
       const db = await connect({ dataDir: dir });
       try {
         expect(await readBack(db, w, ids)).toEqual(views);
-        await expectAuditAppendOnly(db);
+        await expectAuditAppendOnly(db, chain);
       } finally {
         await db.close();
       }

@@ -22,14 +22,14 @@ afterAll(async () => {
 
 describe('PostgreSQL: pg_dump -Fc and pg_restore into a new database', () => {
   let pg: PgServer;
-  it('restores every ticket, event and audit row; the app reads them back; the audit log stays append-only', async () => {
+  it('restores every ticket, event and audit row; the app reads them back; the audit log stays append-only with its chain intact', async () => {
     pg = startPgServer({ tools: ['pg_dump', 'pg_restore'], port: process.env.FAULT_PG_PORT_BACKUP ? Number(process.env.FAULT_PG_PORT_BACKUP) : undefined });
     cleanup.push(() => pg.stop());
     const url = pg.urlFor;
     await createDatabase(pg, 'jiesu');
     const source = await connect({ url: url('jiesu'), max: 5 });
     await migrate(source, url('jiesu'));
-    const { w, ids, views } = await makeTickets(source);
+    const { w, ids, views, chain } = await makeTickets(source);
     const [counts] = await source.query<{ t: number; e: number; a: number }>(
       'select (select count(*)::int from tickets) t, (select count(*)::int from ticket_events) e, (select count(*)::int from audit_log) a',
     );
@@ -59,7 +59,7 @@ describe('PostgreSQL: pg_dump -Fc and pg_restore into a new database', () => {
       await api.close();
       expect(r.status).toBe(201);
       expect(r.body.id).toBeGreaterThan(Math.max(...ids));
-      await expectAuditAppendOnly(restored);
+      await expectAuditAppendOnly(restored, chain);
     } finally {
       await restored.close();
     }

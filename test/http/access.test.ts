@@ -39,7 +39,7 @@ async function expectHidden(user: TestUser, id: number) {
 }
 
 async function auditRows(query: Record<string, string>) {
-  const r = await get(`/api/admin/audit?${new URLSearchParams(query)}`, w.admin);
+  const r = await get(`/api/audit?${new URLSearchParams(query)}`, w.auditAdmin);
   expect(r.status).toBe(200);
   return r.body.items as { action: string; userId: number | null; targetType: string; targetId: string; details: Record<string, unknown> }[];
 }
@@ -211,16 +211,19 @@ describe('audit of caller reads', () => {
     expect(await auditRows({ action: 'read_caller_contact', targetId: String(secret.id) })).toHaveLength(secretBefore);
   });
 
-  it('only admins read the audit log', async () => {
-    for (const user of [w.operator, w.dispatcher, w.supervisor, w.callbackAgent, w.handlerA, w.leaderA, w.portal]) {
-      const r = await get('/api/admin/audit', user);
-      expect(r.status).toBe(403);
-      expect(r.body.code).toBe('forbidden');
+  it('only the audit administrator reads the audit log: not the system or security administrator, nor anyone else', async () => {
+    for (const user of [w.operator, w.dispatcher, w.supervisor, w.callbackAgent, w.handlerA, w.leaderA, w.portal, w.admin, w.securityAdmin]) {
+      for (const path of ['/api/audit', '/api/audit/verify', '/api/audit/status', '/api/audit/export?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z']) {
+        const r = await get(path, user);
+        expect(r.status, `${user.role} ${path}`).toBe(403);
+        expect(r.body.code).toBe('forbidden');
+      }
     }
-    expect((await api.call('GET', '/api/admin/audit')).status).toBe(401);
+    expect((await api.call('GET', '/api/audit')).status).toBe(401);
+    expect((await get('/api/admin/audit', w.admin)).status).toBe(404);
   });
 
-  it('the audit log cannot be changed, even with direct SQL', async () => {
+  it('the audit log cannot be changed, even with direct SQL (only the sealer fills in a row’s place in the chain, once)', async () => {
     const count = async () => Number((await database.query<{ n: number }>('select count(*)::int as n from audit_log'))[0]!.n);
     const before = await count();
     expect(before).toBeGreaterThan(0);
@@ -229,6 +232,12 @@ describe('audit of caller reads', () => {
     await expect(database.query('truncate audit_log')).rejects.toThrow(/append-only/);
     expect(await count()).toBe(before);
     expect(await database.query("select 1 from audit_log where action = 'x'")).toHaveLength(0);
+    // The chain's columns: null → value once, nothing else changing; then they are as fixed as the rest.
+    const [row] = await database.query<{ id: string }>('select id::text as id from audit_log where seq is null order by id limit 1');
+    await expect(database.query(`update audit_log set seq = 1, mac = 'm', action = 'x' where id = ${row!.id}`)).rejects.toThrow(/append-only/);
+    await database.query(`update audit_log set seq = 1, prev_mac = 'p', mac = 'm' where id = ${row!.id}`);
+    await expect(database.query(`update audit_log set mac = 'forged' where id = ${row!.id}`)).rejects.toThrow(/append-only/);
+    await expect(database.query(`update audit_log set seq = null, prev_mac = null, mac = null where id = ${row!.id}`)).rejects.toThrow(/append-only/);
   });
 });
 

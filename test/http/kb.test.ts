@@ -28,7 +28,7 @@ describe('knowledge-base articles', () => {
     expect(read.body).not.toHaveProperty('searchTerms');
     expect(await search('公积金怎么提取')).toContain(id);
 
-    const audit = await api.call('GET', `/api/admin/audit?action=kb_created&targetId=${id}`, { token: w.admin.token });
+    const audit = await api.call('GET', `/api/audit?action=kb_created&targetId=${id}`, { token: w.auditAdmin.token });
     expect(audit.body.items).toHaveLength(1);
     expect(audit.body.items[0]).toMatchObject({ userId: w.admin.id, targetType: 'kb_article' });
   });
@@ -56,7 +56,7 @@ describe('knowledge-base articles', () => {
     expect(answer.status).toBe(422);
     expect(answer.body.code).toBe('kb_article_unknown');
 
-    const audit = await api.call('GET', `/api/admin/audit?action=kb_updated&targetId=${id}`, { token: w.admin.token });
+    const audit = await api.call('GET', `/api/audit?action=kb_updated&targetId=${id}`, { token: w.auditAdmin.token });
     expect(audit.body.items).toHaveLength(2);
   });
 
@@ -64,7 +64,7 @@ describe('knowledge-base articles', () => {
     expect((await api.call('GET', '/api/kb/987654', { token: w.operator.token })).status).toBe(404);
     const missing = await api.call('PUT', '/api/kb/987654', { token: w.admin.token, body: article });
     expect(missing.status).toBe(404);
-    expect((await api.call('GET', '/api/admin/audit?action=kb_updated&targetId=987654', { token: w.admin.token })).body.items).toHaveLength(0);
+    expect((await api.call('GET', '/api/audit?action=kb_updated&targetId=987654', { token: w.auditAdmin.token })).body.items).toHaveLength(0);
     const refused = await api.call('POST', '/api/kb', { token: w.operator.token, body: article });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('forbidden');

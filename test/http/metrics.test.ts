@@ -95,7 +95,7 @@ describe('GET /api/metrics', () => {
     await api.call('PUT', '/api/metrics/settings', { token: w.admin.token, body: { satisfiedIncludesBasic: true } });
     expectProblem(await api.call('PUT', '/api/metrics/settings', { token: w.supervisor.token, body: { satisfiedIncludesBasic: true } }), 403, 'forbidden');
     expectProblem(await api.call('PUT', '/api/metrics/settings', { token: w.admin.token, body: { rankingSize: 0, unknown: 1 } }), 400, 'validation_failed');
-    const audit = await get('/api/admin/audit?action=metric_settings_updated', w.admin.token);
+    const audit = await get('/api/audit?action=metric_settings_updated', w.auditAdmin.token);
     expect(audit.body.items.length).toBeGreaterThanOrEqual(2);
   });
 

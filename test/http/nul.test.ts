@@ -11,7 +11,7 @@ useApiWorld();
 
 describe('a NUL character in text', () => {
   it('in a query filter is a 400 text_nul_refused', async () => {
-    const r = await api.call('GET', '/api/admin/audit?action=1%00', { token: w.admin.token });
+    const r = await api.call('GET', '/api/audit?action=1%00', { token: w.auditAdmin.token });
     expect(r.status, JSON.stringify(r.body)).toBe(400);
     expect(r.body).toMatchObject({ code: 'text_nul_refused' });
     expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);

@@ -133,7 +133,7 @@ describe('generate, list, read, download', () => {
       xlsx: { url: '/api/reports/monthly/2026-02.xlsx' },
     });
     pdfSha = r.body.pdf.sha256;
-    const audit = await get(w.admin, '/api/admin/audit?action=monthly_report_generated');
+    const audit = await get(w.auditAdmin, '/api/audit?action=monthly_report_generated');
     expect(audit.body.items[0]).toMatchObject({
       userId: w.supervisor.id,
       targetType: 'monthly_report',

@@ -65,7 +65,7 @@ describe('rules (admin)', () => {
     expectProblem(await call(w.admin, 'DELETE', `/api/routing/rules/${id}`), 404, 'rule_not_found');
     expectProblem(await call(w.admin, 'PUT', `/api/routing/rules/${id}`, ruleBody({ leadUnitId: w.units.department.id })), 404, 'rule_not_found');
 
-    const audit = await call(w.admin, 'GET', `/api/admin/audit?targetType=dispatch_rule&targetId=${id}`);
+    const audit = await call(w.auditAdmin, 'GET', `/api/audit?targetType=dispatch_rule&targetId=${id}`);
     expect(audit.body.items.map((a: { action: string }) => a.action)).toEqual(['dispatch_rule_deleted', 'dispatch_rule_updated', 'dispatch_rule_created']);
     expect(audit.body.items[1].details.before).toMatchObject({ name: '噪音由城管委主办' });
     expect(audit.body.items[1].details.after).toMatchObject({ name: '噪音直派街道' });

@@ -103,7 +103,7 @@ describe('boundaries (admin)', () => {
     expect((await call(w.admin, 'DELETE', `/api/routing/boundaries/${s.id}`)).status).toBe(204);
     expect(await locate(21.02, 111.02)).toBeNull();
     expectProblem(await call(w.admin, 'DELETE', `/api/routing/boundaries/${s.id}`), 404, 'boundary_not_found');
-    const audit = await call(w.admin, 'GET', `/api/admin/audit?targetType=unit&targetId=${s.id}`);
+    const audit = await call(w.auditAdmin, 'GET', `/api/audit?targetType=unit&targetId=${s.id}`);
     expect(audit.body.items.map((a: { action: string }) => a.action)).toEqual(['street_boundary_deleted', 'street_boundary_set']);
   });
 

@@ -181,7 +181,7 @@ describe('policies API (admin only)', () => {
     expectProblem(await call('DELETE', `/api/sla/policies/${id}`, w.admin.token), 404, 'sla_policy_not_found');
     expectProblem(await call('PUT', `/api/sla/policies/${id}`, w.admin.token, policy()), 404, 'sla_policy_not_found');
 
-    const audit = await call('GET', `/api/admin/audit?targetType=sla_policy&targetId=${id}`, w.admin.token);
+    const audit = await call('GET', `/api/audit?targetType=sla_policy&targetId=${id}`, w.auditAdmin.token);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['sla_policy_deactivate', 'sla_policy_update', 'sla_policy_create']);
   });
 
@@ -231,7 +231,7 @@ describe('presets', () => {
     expect(created.filter((p) => p.categoryId === water!.id).map((p) => p.urgency)).toEqual([null, 'emergency']);
     const now = (await call('GET', '/api/sla/policies', w.admin.token)).body.items.map((p: { id: number }) => p.id);
     expect(now.sort()).toEqual(created.map((p) => p.id).sort());
-    const audit = await call('GET', '/api/admin/audit?action=sla_preset_apply', w.admin.token);
+    const audit = await call('GET', '/api/audit?action=sla_preset_apply', w.auditAdmin.token);
     expect(audit.body.items[0]).toMatchObject({ targetId: 'tianjin' });
 
     const signDue = async (over: Record<string, unknown>) => {

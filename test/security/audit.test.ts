@@ -89,9 +89,9 @@ describe('changes', () => {
   });
 });
 
-describe('admins query the log', () => {
-  it('filters by action, user, target, address and time; newest first; keyset pages; admins only', async () => {
-    const q = (qs: string) => api.call('GET', `/api/admin/audit?${qs}`, { token: w.admin.token });
+describe('the audit administrator queries the log', () => {
+  it('filters by action, user, target, address and time; newest first; keyset pages; the audit administrator only', async () => {
+    const q = (qs: string) => api.call('GET', `/api/audit?${qs}`, { token: w.auditAdmin.token });
     const byIp = await q('ip=198.51.100.20');
     expect(byIp.body.items.map((i: { action: string }) => i.action)).toEqual(['read_caller_contact']);
     const byUser = await q(`userId=${w.operator.id}&action=read_caller_history`);
@@ -113,7 +113,7 @@ describe('admins query the log', () => {
     expect(after.body.items).toHaveLength(0);
 
     expectProblem(await q('from=yesterday'), 400, 'validation_failed');
-    expectProblem(await api.call('GET', '/api/admin/audit', { token: w.supervisor.token }), 403, 'forbidden');
+    for (const user of [w.supervisor, w.admin, w.securityAdmin]) expectProblem(await api.call('GET', '/api/audit', { token: user.token }), 403, 'forbidden');
   });
 });
 
@@ -140,7 +140,7 @@ describe('the log cannot be edited', () => {
     expect(still).toEqual(row);
     // No route offers to edit or delete it.
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
-      const r = await api.call(method, `/api/admin/audit`, { token: w.admin.token, body: method === 'DELETE' ? undefined : {} });
+      const r = await api.call(method, `/api/audit`, { token: w.auditAdmin.token, body: method === 'DELETE' ? undefined : {} });
       expect([404, 405]).toContain(r.status);
     }
   });

@@ -194,7 +194,11 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'POST /api/security/tokens': { scope: 'global', req: empty },
   'DELETE /api/security/tokens/:id': { scope: 'global', req: (f) => ({ params: { id: f.token } }) },
   'GET /api/security/keys': { scope: 'global' },
-  'GET /api/admin/audit': { scope: 'global' },
+  // the audit administrator (审计管理员): the audit log alone — query, chain verification, export, retention
+  'GET /api/audit': { scope: 'global', req: () => ({ query: { action: 'read_caller_contact' } }) },
+  'GET /api/audit/status': { scope: 'global' },
+  'GET /api/audit/verify': { scope: 'global' },
+  'GET /api/audit/export': { scope: 'global', req: () => ({ query: { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' } }) },
   // calendar
   'GET /api/calendar': { scope: 'global', req: () => ({ query: { year: '2026' } }) },
   'GET /api/calendar/deadline': { scope: 'global', req: () => ({ query: { start: '2026-03-10T02:00:00Z', amount: '2', unit: 'natural_days' } }) },
@@ -354,7 +358,8 @@ const CENTRE_FULL_CONTACT = new Set<string>([
   'GET /api/intake/duplicates',
   'GET /api/callbacks/queue',
   'GET /api/callbacks/disputed',
-  'GET /api/admin/audit',
+  'GET /api/audit',
+  'GET /api/audit/export',
   'GET /api/admin/notifications',
   'POST /api/privacy/subject-requests/export',
 ]);

@@ -37,7 +37,7 @@ describe('SQL and script injection strings are stored and shown verbatim, never 
         ['dispatcher', `/api/tickets?q=${encodeURIComponent(q.slice(0, 100))}`],
         ['operator', `/api/kb/search?q=${encodeURIComponent(q.slice(0, 100))}`],
         ['operator', `/api/intake/duplicates?address=${encodeURIComponent(q)}`],
-        ['admin', `/api/admin/audit?action=${encodeURIComponent(q)}&targetId=${encodeURIComponent(q)}`],
+        ['audit_admin', `/api/audit?action=${encodeURIComponent(q)}&targetId=${encodeURIComponent(q)}`],
       ] as [Subject, string][]) {
         const r = await sw.send(subject, 'GET', path);
         expect(r.status, `${path} → ${r.text.slice(0, 200)}`).toBe(200);

@@ -29,6 +29,7 @@ import drill from './i18n/drill.ts';
 import metricsScreen from './i18n/metrics-screen.ts';
 import privacy from './i18n/privacy.ts';
 import security from './i18n/security.ts';
+import auditScreen from './i18n/audit.ts';
 
 const MODULES = [
   common,
@@ -57,6 +58,7 @@ const MODULES = [
   metricsScreen,
   privacy,
   security,
+  auditScreen,
 ] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;

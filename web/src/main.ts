@@ -35,6 +35,7 @@ import { AccountScreen } from './screens/account.ts';
 import { ROLES } from '../../src/contract/vocab.ts';
 import { SecurityScreen } from './screens/security.ts';
 import { PrivacyScreen } from './screens/privacy.ts';
+import { AuditScreen } from './screens/audit.ts';
 
 type Screen = { path: string; title: MsgKey; roles: Role[]; view: (s: SessionInfo) => ComponentChildren; hidden?: true };
 
@@ -55,6 +56,8 @@ const SCREENS: Screen[] = [
   { path: '/calendar', title: 'screen.calendar', roles: ['admin', 'supervisor'], view: (s) => html`<${Calendar} session=${s} />` },
   // callers' personal data (PIPL): retention and a caller's export or erasure request, the security administrator's
   { path: '/privacy', title: 'screen.privacy', roles: ['security_admin'], view: () => html`<${PrivacyScreen} />` },
+  // the audit administrator's home: the audit log queried, verified and exported, and the retention in force
+  { path: '/audit', title: 'screen.audit', roles: ['audit_admin'], view: () => html`<${AuditScreen} />` },
   {
     path: '/rating-verifications',
     title: 'screen.ratingVerifications',

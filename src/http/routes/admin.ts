@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { queryAudit } from '../../domain/audit.ts';
 import { createOrdinaryUser, setOrdinaryUserActive } from '../../domain/org/accounts.ts';
 import { listCategories, listUnits, listUsers } from '../../domain/org/queries.ts';
 import { OPERATIONAL_ROLES } from '../../domain/org/roles.ts';
@@ -88,26 +87,5 @@ export const adminRoutes: AnyRoute[] = [
       const u = await setOrdinaryUserActive(deps, actor, params.id, true);
       return { body: { id: u.id, active: u.active } };
     },
-  }),
-  route({
-    method: 'get',
-    path: '/api/admin/audit',
-    summary: 'Query the audit log (append-only), newest first',
-    tag: 'admin',
-    access: ['admin'],
-    query: z.object({
-      action: z.string().max(64).optional(),
-      userId: intId.optional(),
-      targetType: z.string().max(64).optional(),
-      targetId: z.string().max(64).optional(),
-      /** client address, exact */
-      ip: z.string().max(64).optional(),
-      /** time range [from, to) */
-      from: z.iso.datetime({ offset: true }).optional(),
-      to: z.iso.datetime({ offset: true }).optional(),
-      before: z.coerce.number().int().positive().optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
-    }),
-    handler: async ({ deps, query }) => ({ body: { items: await queryAudit(deps.db, query) } }),
   }),
 ];

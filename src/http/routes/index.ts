@@ -2,6 +2,7 @@ import type { AnyRoute } from '../route.ts';
 import { publicRoutes } from './public.ts';
 import { telephonyRoutes } from './telephony.ts';
 import { adminRoutes } from './admin.ts';
+import { auditRoutes } from './audit.ts';
 import { securityAdminRoutes } from './security-admin.ts';
 import { alertRoutes } from './alerts.ts';
 import { calendarRoutes } from './calendar.ts';
@@ -50,6 +51,7 @@ export const apiRoutes: AnyRoute[] = [
   ...assignmentRoutes,
   ...chainRoutes,
   ...adminRoutes,
+  ...auditRoutes,
   ...securityAdminRoutes,
   ...calendarRoutes,
   ...alertRoutes,
