@@ -19,7 +19,7 @@ import { rowsOf } from '../tickets/queries.ts';
 import { anonymiseTickets, type AnonymiseCounts } from './anonymise.ts';
 
 /** pg advisory lock key of the retention run ("jiesu retention"). */
-export const RETENTION_LOCK_KEY = 7212351;
+export const RETENTION_LOCK_KEY = 7212352;
 /** Tickets per transaction: short enough not to hold locks long, large enough to finish a backlog. */
 export const RETENTION_BATCH = 200;
 /** The audit action of a run: the privacy screen shows the last one. */
