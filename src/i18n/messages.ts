@@ -6,6 +6,7 @@ import { ACTION_LABELS, EVENT_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS, TOPIC_
 import { METRICS_REPORT_MESSAGES } from './messages-metrics.ts';
 import { PRIVACY_MESSAGES } from './messages-privacy.ts';
 import { ADMINISTRATOR_MESSAGES } from './messages-administrators.ts';
+import { SIGN_IN_MESSAGES } from './messages-sign-in.ts';
 import type { AssignmentAction, AssignmentStatus, RequestKind, TicketAction, TicketStatus, TopicAction, TopicStatus } from '../contract/vocab.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -148,29 +149,6 @@ export const ERROR_MESSAGES = {
   database_unavailable: { 'zh-CN': '数据库暂时不可用，请稍后重试。', en: 'The database is unavailable; retry shortly.' },
   internal_error: { 'zh-CN': '服务器内部错误，请将请求编号 {requestId} 告知管理员。', en: 'Internal error; give request id {requestId} to an administrator.' },
   username_taken: { 'zh-CN': '用户名已存在。', en: 'That username is taken.' },
-  password_policy: {
-    'zh-CN': '密码不符合密码策略：长度或字符种类（大写字母、小写字母、数字、符号）不足，或与最近使用过的密码相同。',
-    en: 'The password does not meet the policy: too short, too few kinds of characters (upper case, lower case, digits, symbols), or one of the recent passwords.',
-  },
-  second_factor_invalid: { 'zh-CN': '动态验证码不正确或已过期。', en: 'The verification code is wrong or has expired.' },
-  second_factor_replayed: {
-    'zh-CN': '该动态验证码已使用过，请等待验证器显示下一个验证码。',
-    en: 'This verification code has already been used; wait for the next code in your authenticator.',
-  },
-  login_challenge_invalid: { 'zh-CN': '登录验证已失效，请重新输入用户名和密码。', en: 'This sign-in has expired; enter your username and password again.' },
-  second_factor_enrolment_required: {
-    'zh-CN': '您的角色要求启用双因素认证，请先在“账号安全”中绑定验证器。',
-    en: 'Your role requires a second factor: set up an authenticator under Account security first.',
-  },
-  password_change_required: { 'zh-CN': '请先在“账号安全”中修改密码。', en: 'Change your password under Account security first.' },
-  second_factor_already_enabled: { 'zh-CN': '双因素认证已启用。', en: 'The second factor is already enabled.' },
-  second_factor_not_enrolling: { 'zh-CN': '请先开始绑定验证器。', en: 'Start setting up the authenticator first.' },
-  second_factor_not_enabled: { 'zh-CN': '尚未启用双因素认证。', en: 'No second factor is enabled.' },
-  second_factor_required_for_role: {
-    'zh-CN': '您的角色要求双因素认证，不能关闭。',
-    en: 'Your role requires a second factor; it cannot be turned off.',
-  },
-  current_password_incorrect: { 'zh-CN': '当前密码不正确。', en: 'The current password is wrong.' },
   role_unit_mismatch: { 'zh-CN': '该角色不能属于此类单位。', en: 'This role cannot belong to this kind of unit.' },
   calendar_not_covered: {
     'zh-CN': '工作日历未覆盖 {date}（该年度节假日安排尚未导入），无法按工作日计算期限，请管理员导入该年度日历。',
@@ -321,6 +299,8 @@ export const ERROR_MESSAGES = {
   // metrics and the monthly analysis report (messages-metrics.ts)
   ...METRICS_REPORT_MESSAGES,
   ...PRIVACY_MESSAGES,
+  // passwords and the second factor (messages-sign-in.ts)
+  ...SIGN_IN_MESSAGES,
   // the separated administrators' accounts, roles and sessions (messages-administrators.ts)
   ...ADMINISTRATOR_MESSAGES,
 } satisfies Messages;
