@@ -20,8 +20,8 @@ export class KeyMismatchError extends Error {
     readonly source: string,
   ) {
     super(
-      `${table}.${column} holds personal data encrypted under data key "${keyId}", which the configured keys (${source}) ` +
-        `${`cannot open: add that key (the key file of the instance that wrote it) to the "data" keys and start again; never start with new keys over encrypted data`}`,
+      `${table}.${column} holds personal data encrypted under data key "${keyId}", which the configured keys (${source}) cannot open: ` +
+        'add that key (from the key file of the instance that wrote it) to the "data" keys and start again; never start with new keys over encrypted data',
     );
   }
 }
