@@ -62,9 +62,11 @@ async function replyUpward(p: Page, number: string, content: string) {
 describe('the chain of levels in the browser (one context per level)', () => {
   it('city → district → street → community; replies reviewed up the chain; the centre approves; callback closes', async () => {
     const { browser, app } = suite;
-    // The journey spans two working days (see the hand-down below): sign-ins made now must outlast the jump.
+    // The journey spans two working days (see the hand-down below): sign-ins made now must outlast the jump,
+    // and the jump must not count as the desks sitting idle (the idle timeout would end their sessions).
     const deps = app.deps as TestDeps;
     deps.config.SESSION_TTL_HOURS = 72;
+    deps.config.SESSION_IDLE_MINUTES = 72 * 60;
     // Every desk is open before the call; none is reloaded along the way.
     const district = suite.keep(await signIn(browser, app, 'handler.d-dongcheng', '/unit'));
     const street = suite.keep(await signIn(browser, app, 'handler.s-donghua', '/unit'));
