@@ -123,6 +123,8 @@ export const tickets = pgTable(
     index('tickets_search_idx').using('gin', sql`to_tsvector('simple', ${t.searchTerms})`),
     index('tickets_caller_last4_idx').on(t.callerPhoneLast4, t.createdAt),
     index('tickets_closed_idx').on(t.closedAt).where(sql`${t.closedAt} is not null`),
+    // the retention job's walk: closed tickets whose caller data is still there, oldest first (anonymised ones drop out)
+    index('tickets_retention_due_idx').on(t.closedAt, t.id).where(sql`${t.status} = 'closed' and ${t.callerAnonymisedAt} is null`),
     // A number's prefix (a day's tickets) with LIKE, whatever the database's collation
     index('tickets_number_prefix_idx').using('btree', t.number.op('text_pattern_ops')),
     index('tickets_status_idx').on(t.status, t.createdAt),

@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_retention_due_idx" ON "tickets" USING btree ("closed_at","id") WHERE "tickets"."status" = 'closed' and "tickets"."caller_anonymised_at" is null;
