@@ -30,6 +30,8 @@ describe('bench harness (quick)', () => {
     expect(out.rows.map((r) => r.bench)).toEqual([
       'intake',
       'intake',
+      'intake',
+      'intake',
       'dashboards quick',
       'dashboards quick',
       ...Array.from({ length: 12 }, () => 'periods quick'),
@@ -40,6 +42,9 @@ describe('bench harness (quick)', () => {
     ]);
     for (const r of out.rows)
       expect(r).toMatchObject({ figure: expect.any(String), value: expect.any(String), baseline: expect.any(String), goal: expect.any(String) });
+
+    // Intake with callers encrypted was measured against the same product writing them in plain text.
+    expect((out.results.intake as { encryption: { ratio: number } }).encryption.ratio).toBeGreaterThan(0);
 
     const rollup = out.results.rollupCheck as RollupCheck;
     expect(rollup.rows).toBeGreaterThan(0);
