@@ -6,6 +6,8 @@ import { ROLES, type Role } from '../../src/domain/vocab.ts';
 /** Written out here, not imported, so a role moving between groups fails the tests. */
 const CENTRE: Role[] = ['operator', 'window_clerk', 'dispatcher', 'callback_agent', 'supervisor', 'admin'];
 const UNIT: Role[] = ['unit_handler', 'unit_leader'];
+/** The security and audit administrators read no tickets at all (their routes say so); should one reach a ticket, it gets no more than a unit. */
+const NO_TICKETS: Role[] = ['security_admin', 'audit_admin'];
 
 describe('callerVisibility', () => {
   const flags = [
@@ -17,7 +19,8 @@ describe('callerVisibility', () => {
 
   function expected(role: Role, f: (typeof flags)[number]) {
     if (CENTRE.includes(role)) return 'full';
-    // unit roles — and the intake client, which reads only the tickets it submitted — get no more than a unit
+    // unit roles — and the intake client, which reads only the tickets it submitted, and the security and audit
+    // administrators, which read none — get no more than a unit
     if (f.confidential) return 'hidden';
     return f.allowDirectContact ? 'full' : 'masked';
   }
@@ -25,7 +28,7 @@ describe('callerVisibility', () => {
   const cases = ROLES.flatMap((role) => flags.map((f) => ({ role, ...f, expected: expected(role, f) })));
 
   it('knows every role', () => {
-    expect([...CENTRE, ...UNIT, 'intake_client'].sort()).toEqual([...ROLES].sort());
+    expect([...CENTRE, ...UNIT, ...NO_TICKETS, 'intake_client'].sort()).toEqual([...ROLES].sort());
   });
 
   it.each(cases)(
