@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import { DomainError, ValidationError } from '../domain/errors.ts';
+import { CipherError } from '../domain/privacy/keyring.ts';
 import { message, pickLocale } from '../i18n/messages.ts';
 
 /** Maps errors to application/problem+json (RFC 9457). Matches on classes and codes, never on message text. */
@@ -50,6 +51,9 @@ export function translate(err: unknown): unknown {
   if (isConnectionError(err)) return new DomainError('database_unavailable', 503);
   // Text PostgreSQL cannot store: a NUL character (22021 in text, 22P05 in jsonb). PGlite refuses it the same way.
   if (hasCode(err, TEXT_REFUSED_CODES)) return new ValidationError([], 'text_nul_refused');
+  // Stored personal data that does not open with the keys (altered in the database, or a key missing): never shown,
+  // said plainly; the server's log carries the detail (the key id), as for any 5xx.
+  if (causes(err).some((c) => c instanceof CipherError)) return new DomainError('personal_data_unreadable', 500);
   return err;
 }
 
@@ -95,6 +99,13 @@ function hasCode(err: unknown, codes: ReadonlySet<string>): boolean {
     e = e.cause as typeof e;
   }
   return false;
+}
+
+/** The error and the errors it wraps (drizzle puts the driver's or the column decoder's error in `cause`). */
+function causes(err: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let e = err, i = 0; e && typeof e === 'object' && i < 5; i++, e = (e as { cause?: unknown }).cause) out.push(e);
+  return out;
 }
 
 export function isConnectionError(err: unknown): boolean {

@@ -92,7 +92,7 @@ describe('at rest', () => {
     const flipped = row!.caller_phone.slice(0, -10) + (body[0] === 'A' ? 'B' : 'A') + body.slice(1);
     await raw('update tickets set caller_phone = $1 where id = $2', [flipped, t.id]);
     const r = await get(`/api/tickets/${t.id}`);
-    expect([r.status, r.body.code]).toEqual([500, 'internal_error']);
+    expect([r.status, r.body.code]).toEqual([500, 'personal_data_unreadable']);
     expect(JSON.stringify(r.body)).not.toContain('1391234');
     await raw('update tickets set caller_phone = $1 where id = $2', [row!.caller_phone, t.id]);
     expect((await get(`/api/tickets/${t.id}`)).status).toBe(200);
