@@ -20,11 +20,15 @@ const STAFF: Actor['role'][] = ['dispatcher', 'callback_agent', 'supervisor', 'a
 /**
  * The rooms a socket joins on connect, from its actor alone: a unit user joins only its own unit's room. Every
  * socket is also in its user's room and its credential's (session or token) room: where sign-outs reach it.
+ * A restricted session's socket is in those alone.
  */
 export function roomsFor(actor: Actor): string[] {
   const r = [rooms.user(actor.userId)];
   if (actor.sessionId) r.push(rooms.session(actor.sessionId));
   if (actor.tokenId !== undefined) r.push(rooms.token(actor.tokenId));
+  // A session held to the sign-in policy (a password to change, a second factor to enrol) hears nothing of the
+  // tickets until it is met — as its HTTP requests are refused — only what ends it; the web app reloads then.
+  if (actor.restriction) return r;
   if (isUnit(actor)) r.push(rooms.unit(actor.unitId));
   if (STAFF.includes(actor.role)) r.push(rooms.staff);
   if (actor.role === 'supervisor') r.push(rooms.supervisors);

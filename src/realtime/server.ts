@@ -31,7 +31,8 @@ function cookieValue(header: string | undefined, name: string): string | null {
  */
 export async function attachRealtime(
   server: http.Server,
-  deps: Pick<Deps, 'db' | 'database' | 'clock' | 'bus' | 'logger'> & WithConfig<'INSTANCE_ID' | 'DATABASE_URL' | 'DATABASE_SESSION_URL' | 'SOCKET_RECHECK_MS' | SessionConfig>,
+  deps: Pick<Deps, 'db' | 'database' | 'clock' | 'bus' | 'logger'> &
+    WithConfig<'INSTANCE_ID' | 'DATABASE_URL' | 'DATABASE_SESSION_URL' | 'SOCKET_RECHECK_MS' | SessionConfig>,
 ): Promise<{ io: RealtimeServer; close(): Promise<void> /** the periodic credential check, run now: how many sockets it cut */; recheck(): Promise<number> }> {
   // perMessageDeflate off (engine.io's default, kept explicit): a broadcast's websocket frame is then built once
   // and the same bytes written to every socket; compressing would deflate ~150 bytes once per socket.
@@ -93,6 +94,7 @@ export async function attachRealtime(
       const reply = typeof ack === 'function' ? ack : () => {};
       try {
         if (!Number.isSafeInteger(ticketId) || ticketId <= 0) return reply({ ok: false, code: 'validation_failed' });
+        if (actor.restriction) return reply({ ok: false, code: actor.restriction });
         await loadTicket(deps.db, actor, ticketId);
         await socket.join(rooms.ticket(ticketId));
         reply({ ok: true });

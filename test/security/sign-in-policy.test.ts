@@ -67,6 +67,10 @@ describe('password policy', () => {
     const s = await session(created.body.username, 'Initial#Pass12');
     expect((await as(s, 'GET', '/api/auth/session')).body.restrictions).toEqual(['password_change_required']);
     expectProblem(await as(s, 'GET', '/api/tickets?limit=1'), 403, 'password_change_required');
+    // … and its socket may not follow a ticket (it is in its own rooms alone: test/unit/rooms.test.ts)
+    const sock = await pool.connect(api.base, s);
+    expect(await sock.timeout(2000).emitWithAck('ticket:subscribe', 1)).toEqual({ ok: false, code: 'password_change_required' });
+    sock.disconnect();
     expect((await as(s, 'GET', '/api/account')).body.password).toMatchObject({ mustChange: 'reset', policy: { minLength: 12, minClasses: 4, history: 3 } });
 
     const short = await change(s, 'Initial#Pass12', 'Sh0rt#pw');
