@@ -76,12 +76,21 @@ export async function runBench(
     checks.intake = r.check.ok;
     rows.push({
       bench: 'intake',
-      figure: `tickets/s at ${r.connections} conns`,
+      figure: `tickets/s at ${r.connections} conns vs the same rows written bare`,
+      value: f(r.app.rps),
+      baseline: f(r.sameWork.rps),
+      ratio: f(r.sameWorkRatio),
+      goal: 'ratio ≥ 0.5',
+      pass: r.sameWorkRatio >= 0.5,
+    });
+    rows.push({
+      bench: 'intake',
+      figure: `tickets/s at ${r.connections} conns vs one INSERT (reference)`,
       value: f(r.app.rps),
       baseline: f(r.bare.rps),
       ratio: f(r.ratio),
-      goal: 'ratio ≥ 0.5',
-      pass: r.ratio >= 0.5,
+      goal: 'report',
+      pass: null,
     });
     rows.push({
       bench: 'intake',
@@ -238,7 +247,16 @@ export async function runBench(
     checks.embedded = r.check.ok;
     rows.push({
       bench: 'embedded',
-      figure: `tickets/s at ${r.connections} conns (PGlite)`,
+      figure: `tickets/s at ${r.connections} conns vs the same rows written bare (PGlite)`,
+      value: f(r.app.rps),
+      baseline: f(r.sameWork.rps),
+      ratio: f(r.sameWorkRatio),
+      goal: 'ratio ≥ 0.5',
+      pass: r.sameWorkRatio >= 0.5,
+    });
+    rows.push({
+      bench: 'embedded',
+      figure: `tickets/s at ${r.connections} conns vs one INSERT (PGlite, reference)`,
       value: f(r.app.rps),
       baseline: f(r.bare.rps),
       ratio: f(r.ratio),

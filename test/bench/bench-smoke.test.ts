@@ -32,6 +32,7 @@ describe('bench harness (quick)', () => {
       'intake',
       'intake',
       'intake',
+      'intake',
       'dashboards quick',
       'dashboards quick',
       ...Array.from({ length: 12 }, () => 'periods quick'),
@@ -87,9 +88,18 @@ describe('bench harness (quick)', () => {
     expect(rollup.totals.leadRespondedOnTime).toBeLessThan(rollup.totals.leadResponseDue);
     expect(rollup.totals.closedOnTime).toBeLessThan(rollup.totals.completionJudged);
     expect(rollup.totals.callbacksValid).toBeLessThan(rollup.totals.callbackAttempts);
-    const intake = out.results.intake as { app: { ok: number; non2xx: number }; bare: { ok: number }; check: { ok: boolean } };
+    const intake = out.results.intake as {
+      app: { ok: number; non2xx: number };
+      bare: { ok: number };
+      sameWork: { ok: number; rows: number; check: boolean };
+      check: { ok: boolean };
+    };
     expect(intake.app.ok).toBeGreaterThan(0);
     expect(intake.bare.ok).toBeGreaterThan(0);
+    // The same-work baseline wrote a ticket (with its assignment and two events) for every 201.
+    expect(intake.sameWork.ok).toBeGreaterThan(0);
+    expect(intake.sameWork.rows).toBeGreaterThanOrEqual(intake.sameWork.ok);
+    expect(intake.sameWork.check).toBe(true);
     expect(intake.app.non2xx).toBe(0);
 
     const sweep = out.results.sweep_quick as SweepFigures;

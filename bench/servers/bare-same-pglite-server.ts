@@ -1,0 +1,29 @@
+/** Child process: the same-work baseline for intake on embedded PGlite (DATA_DIR): bench/servers/same-work.ts. */
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { PGlite } from '@electric-sql/pglite';
+import { serveParent } from './child.ts';
+import { CONTEXT_SQL, parameters, STATEMENT, type Body, type Context } from './same-work.ts';
+
+const db = await PGlite.create({ dataDir: process.env.DATA_DIR! });
+const x = (await db.query<Context>(CONTEXT_SQL)).rows[0]!;
+const router = new Router();
+router.post('/tickets', async (ctx) => {
+  const b = ctx.request.body as Body;
+  const { rows } = await db.query(STATEMENT, parameters(b, x, ctx.get('idempotency-key') || randomUUID(), randomUUID()));
+  ctx.status = 201;
+  ctx.body = rows[0];
+});
+const app = new Koa();
+app.use(bodyParser());
+app.use(router.routes());
+const server = http.createServer(app.callback());
+serveParent(server, {
+  stop: async () => {
+    server.close();
+    await db.close();
+  },
+});

@@ -1,0 +1,33 @@
+/**
+ * Child process: the same-work baseline for intake on PostgreSQL — a bare Koa route writing exactly the rows an
+ * auto-dispatched intake writes (bench/servers/same-work.ts) in one statement, one transaction, postgres.js (pool
+ * of 10, as the app).
+ */
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import postgres from 'postgres';
+import { serveParent } from './child.ts';
+import { CONTEXT_SQL, parameters, STATEMENT, type Body, type Context } from './same-work.ts';
+
+const sql = postgres(process.env.DATABASE_URL!, { max: 10, onnotice: () => {} });
+const [x] = (await sql.unsafe(CONTEXT_SQL)) as unknown as Context[];
+const router = new Router();
+router.post('/tickets', async (ctx) => {
+  const b = ctx.request.body as Body;
+  const [row] = await sql.unsafe(STATEMENT, parameters(b, x!, ctx.get('idempotency-key') || randomUUID(), randomUUID()) as never[]);
+  ctx.status = 201;
+  ctx.body = row;
+});
+const app = new Koa();
+app.use(bodyParser());
+app.use(router.routes());
+const server = http.createServer(app.callback());
+serveParent(server, {
+  stop: async () => {
+    server.close();
+    await sql.end({ timeout: 2 });
+  },
+});
