@@ -13,7 +13,10 @@ describe('审计管理 screen', () => {
     const { page } = suite.keep(await signIn(suite.browser, suite.app, 'auditor', '/audit'));
     await expect(page.locator('.screen-title').innerText()).resolves.toBe('审计管理');
     await expect(page.locator('nav a[href="/tickets"]').count()).resolves.toBe(0);
-    await expect(page.locator('#aud-retention').innerText()).resolves.toContain(`${suite.app.deps.config.AUDIT_RETENTION_DAYS} 天（不少于 180 天）`);
+    // The retention panel loads its status after the screen shows: wait for it rather than read it at once.
+    const retention = `${suite.app.deps.config.AUDIT_RETENTION_DAYS} 天（不少于 180 天）`;
+    await page.locator('#aud-retention', { hasText: retention }).waitFor();
+    await expect(page.locator('#aud-retention').innerText()).resolves.toContain(retention);
 
     await page.getByRole('button', { name: '校验审计链' }).click();
     await expect(page.locator('[data-audit-ok]').innerText()).resolves.toMatch(/审计链完整：已校验 \d+ 条/);

@@ -19,7 +19,8 @@ describe('个人信息 screen', () => {
     await page.locator('nav a[href="/privacy"]').click();
     await page.waitForURL('**/privacy');
     await expect(page.locator('.screen-title').innerText()).resolves.toBe('个人信息');
-    await expect(page.locator('#privacy-retention').innerText()).resolves.toContain('办结 1095 天后自动匿名化');
+    // The retention panel loads after the screen shows: wait for its text rather than read it at once.
+    await page.locator('#privacy-retention', { hasText: '办结 1095 天后自动匿名化' }).waitFor();
 
     await page.locator('#pv-phone').fill('139 1111 2222');
     await page.locator('#pv-reference').fill('个人信息申请-2026-007');
