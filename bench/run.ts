@@ -22,13 +22,16 @@ import { benchRealtime } from './realtime.ts';
 import { benchSearch } from './search.ts';
 import { benchPeriods } from './periods.ts';
 import { keyringOf, TEST_KEYS, useKeyring } from '../src/domain/privacy/keyring.ts';
+import { SECTIONS } from './sections.ts';
+import type { Row } from './lib/section.ts';
 
-const BENCHES = ['intake', 'dashboards', 'periods', 'sweep', 'realtime', 'embedded', 'search'] as const;
-type Bench = (typeof BENCHES)[number];
+export type { Row } from './lib/section.ts';
+const BUILT_IN = ['intake', 'dashboards', 'periods', 'sweep', 'realtime', 'embedded', 'search'] as const;
+const BENCHES: string[] = [...BUILT_IN, ...SECTIONS.map((s) => s.name)];
+type Bench = string;
 const SCALES: Record<string, number> = { quick: 2_000, '100k': 100_000, '1m': 1_000_000, '10m': 10_000_000 };
 const QUICK_DASHBOARD_TICKETS = 500;
 
-export type Row = { bench: string; figure: string; value: string; baseline: string; ratio: string; goal: string; pass: boolean | null };
 export type BenchOutput = {
   machine: Record<string, unknown>;
   command: string;
@@ -293,6 +296,12 @@ export async function runBench(
         });
       }
     }
+  }
+  // Sections in their own files (bench/sections.ts), in order, after the built-in ones.
+  for (const s of SECTIONS) {
+    if (!only.includes(s.name)) continue;
+    log(`${s.name}…`);
+    await s.run({ server, quick, scales, rows, results, checks, log });
   }
   machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const out: BenchOutput = { machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), quick, rows, results, checks };

@@ -1,0 +1,7 @@
+/**
+ * Benchmark sections kept in their own files, run in this order after the built-in ones (bench/run.ts).
+ * Add one line per section.
+ */
+import type { Section } from './lib/section.ts';
+
+export const SECTIONS: Section[] = [];
