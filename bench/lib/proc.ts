@@ -7,11 +7,16 @@ export type Child = {
   port: number;
   proc: ChildProcess;
   rss(): Promise<number>;
+  /** process.memoryUsage() and V8's heap statistics of the child (after a full GC with {gc: true} and --expose-gc) */
+  mem(o?: { gc?: boolean }): Promise<ChildMemory>;
   request<T>(msg: Record<string, unknown>, reply: string): Promise<T>;
   stop(): Promise<void>;
 };
 
-export async function startChild(file: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Child> {
+export type ChildMemory = { mem: NodeJS.MemoryUsage; heap: import('node:v8').HeapInfo; spaces: import('node:v8').HeapSpaceInfo[]; gc: boolean };
+
+/** `o.execArgv`: more node flags for the child (e.g. --expose-gc, --max-semi-space-size=…) after the bench's own. */
+export async function startChild(file: string, env: Record<string, string>, timeoutMs = 60_000, o: { execArgv?: string[] } = {}): Promise<Child> {
   const proc = fork(path.join(BENCH_DIR, 'servers', file), [], {
     env: { ...process.env, ...env },
     execArgv: [
@@ -19,6 +24,7 @@ export async function startChild(file: string, env: Record<string, string>, time
       'tsx',
       '--max-old-space-size=2048',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ...(o.execArgv ?? []),
     ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -44,6 +50,7 @@ export async function startChild(file: string, env: Record<string, string>, time
     proc,
     request,
     rss: async () => (await request<{ rss: number }>({ type: 'rss' }, 'rss')).rss,
+    mem: (m = {}) => request<ChildMemory>({ type: 'mem', gc: m.gc ?? false }, 'mem'),
     stop: () =>
       new Promise<void>((resolve) => {
         if (proc.exitCode !== null) return resolve();
