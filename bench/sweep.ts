@@ -11,14 +11,16 @@
  * 1. steady state at T: the product's sweep (`sweep()` with the configured batch size), p50/p99 over runs —
  *    baseline: a naive pass without the next_check_at watermark, which rereads every open assignment,
  *    derives each clock's thresholds from its deadlines and looks for alerts not yet written;
- * 2. at T + 1 h the moving group goes overdue — baseline: the pre-rewrite row-by-row sweep
- *    (bench/lib/sweep-rowwise.ts) over one default run (≤ 10,000 assignments), its time scaled to the whole
- *    group; then the data is reset and the product's set-based sweep moves the whole group in one call.
+ * 2. at T + 1 h the moving group goes overdue: the product's set-based sweep moves the whole group in one call —
+ *    baseline: the same rows written bare (bench/lib/sweep-same-work.ts: plain INSERT … SELECT and UPDATE … FROM in
+ *    one transaction), on the same data reset to the same state; the check: every table holds the same rows written
+ *    after either pass (count and content). Second reference: the pre-rewrite row-by-row sweep
+ *    (bench/lib/sweep-rowwise.ts) over one default run (≤ 10,000 assignments), its time scaled to the whole group.
  *
  * Correctness after the moving pass: sla_alerts rows fired at T + 1 h = sla_warning events = the count the
  * naive query derived from the generated deadlines before the pass (= the moving group), each (assignment,
  * clock, level, cycle) once, every event with its alert, two supervision items and one SMS per overdue,
- * nothing left due, and a second pass fires nothing.
+ * nothing left due, and a second pass fires nothing; the bare pass fires as many and writes the same rows.
  */
 import postgres from 'postgres';
 import { connect } from '../db/client.ts';
@@ -30,6 +32,7 @@ import type { Deps } from '../src/deps.ts';
 import { sweep } from '../src/domain/sla/sweep.ts';
 import { LIVE_ASSIGNMENT, UNIT_ACTIVE } from '../src/domain/tickets/status.ts';
 import { sweep as rowwiseSweep } from './lib/sweep-rowwise.ts';
+import { differences, sameWorkSweep, type Written, written, xidNow } from './lib/sweep-same-work.ts';
 import { freshSeededDb, silentLogger } from './lib/datasets.ts';
 import { addSyntheticUnits } from './lib/generate.ts';
 import { dbExists, type PgServer } from './lib/pg.ts';
@@ -51,6 +54,8 @@ export type SweepFigures = {
     batches: number;
     perSecond: number;
     baseline: { assignments: number; seconds: number; perSecond: number; extrapolatedSeconds: number };
+    /** The same rows written bare: seconds, ms per statement, rows written per table by either pass */
+    sameWork: { seconds: number; perSecond: number; ratio: number; statements: number[]; written: Record<string, number> };
   };
   check: {
     ok: boolean;
@@ -64,6 +69,8 @@ export type SweepFigures = {
     leftDue: number;
     secondPass: number;
     published: number;
+    /** Tables where the bare pass wrote other rows than the product's (count or content); none expected */
+    sameWorkDifferences: string[];
   };
 };
 
@@ -175,6 +182,7 @@ export async function reset(sql: postgres.Sql) {
     delete from ticket_events where type = 'sla_warning';
     delete from supervision_items where created_at >= '${T}';
     delete from notifications;
+    delete from user_notifications where kind = 'warning' and created_at >= '${T}';
     delete from metrics_queue;
     delete from sla_alerts where fired_at >= '${T}';
     update assignments set warning_level = 'red', next_check_at = date_trunc('milliseconds', complete_due_at),
@@ -182,7 +190,7 @@ export async function reset(sql: postgres.Sql) {
     where complete_due_at = '${T}'::timestamptz + interval '30 minutes' and (warning_level <> 'red' or next_check_at is null);
     update tickets set warning_level = 'red', reminder_count = 0, supervision_level = 0 where id in (
       select ticket_id from assignments where complete_due_at = '${T}'::timestamptz + interval '30 minutes') and (warning_level <> 'red' or reminder_count <> 0);`);
-  for (const t of ['assignments', 'tickets', 'sla_alerts', 'ticket_events', 'supervision_items', 'notifications'])
+  for (const t of ['assignments', 'tickets', 'sla_alerts', 'ticket_events', 'supervision_items', 'notifications', 'user_notifications'])
     await sql.unsafe(`vacuum analyze ${t}`).simple();
 }
 
@@ -230,10 +238,12 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
     await reset(sql);
     published = 0;
 
-    // The product's sweep, the whole moving group in one call.
+    // The product's sweep, the whole moving group in one call; then what it wrote, table by table.
+    const since = await xidNow(sql);
     const m0 = performance.now();
     const r = await sweep(deps, new Date(T2), { maxBatches: 1_000_000 });
     const seconds = (performance.now() - m0) / 1000;
+    const byProduct: Written = await written(sql, since);
 
     const [c] = await sql.unsafe(`select
       (select count(*) from sla_alerts where fired_at = '${T2}')::int as alerts,
@@ -246,6 +256,14 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
       (select count(*) from assignments where next_check_at <= '${T2}')::int as left_due`);
     const second = await sweep(deps, new Date(T2));
     const overdueFired = Number(c!.alerts);
+
+    // The same rows written bare, on the same data put back as generated.
+    await reset(sql);
+    const sinceBare = await xidNow(sql);
+    const bare = await sameWorkSweep(sql, T2);
+    const byBare = await written(sql, sinceBare);
+    const sameWorkDifferences = differences(byProduct, byBare);
+
     const check = {
       expected: Number(expected),
       alerts: Number(c!.alerts),
@@ -257,6 +275,7 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
       leftDue: Number(c!.left_due),
       secondPass: second.fired,
       published,
+      sameWorkDifferences,
     };
     const ok =
       naiveDue === 0 &&
@@ -270,7 +289,9 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
       check.supervision === 2 * overdueFired &&
       check.sms === overdueFired &&
       check.leftDue === 0 &&
-      check.secondPass === 0;
+      check.secondPass === 0 &&
+      bare.fired === check.expected &&
+      sameWorkDifferences.length === 0;
     const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
     return {
       assignments: n,
@@ -288,6 +309,13 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
           seconds: round(baseSeconds),
           perSecond: Math.round(base.assignments / baseSeconds),
           extrapolatedSeconds: round((baseSeconds / Math.max(1, base.assignments)) * moving, 1),
+        },
+        sameWork: {
+          seconds: round(bare.seconds),
+          perSecond: Math.round(bare.fired / bare.seconds),
+          ratio: round(bare.seconds / seconds),
+          statements: bare.statements,
+          written: Object.fromEntries(Object.entries(byProduct).map(([t, w]) => [t, w.rows])),
         },
       },
       check: { ok, ...check },
