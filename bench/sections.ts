@@ -3,5 +3,6 @@
  * Add one line per section.
  */
 import type { Section } from './lib/section.ts';
+import { faultsSection } from './faults.ts';
 
-export const SECTIONS: Section[] = [];
+export const SECTIONS: Section[] = [faultsSection];

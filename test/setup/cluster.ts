@@ -165,12 +165,22 @@ export async function startPgbouncer(primary: PgServer, port: number): Promise<P
 
 export type AppInstance = { id: string; port: number; base: string; child: ChildProcess; output(): string; stop(): Promise<void> };
 
-/** `src/main.ts` as a child process; resolves once it listens (rejects with its output if it exits first). */
-export function startInstance(id: string, port: number, env: Record<string, string>, timeoutMs = 120_000): Promise<AppInstance> {
+/**
+ * `src/main.ts` as a child process; resolves once it listens (rejects with its output if it exits first).
+ * `quiet`: logging at warn (no line per request under load, which would cost CPU and memory here), ready when
+ * /healthz answers.
+ */
+export function startInstance(
+  id: string,
+  port: number,
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+  opts: { quiet?: boolean } = {},
+): Promise<AppInstance> {
   const child = reap(
     spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port), INSTANCE_ID: id, ...env },
+      env: { ...process.env, LOG_LEVEL: opts.quiet ? 'warn' : 'info', HOST: '127.0.0.1', PORT: String(port), INSTANCE_ID: id, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
@@ -201,6 +211,21 @@ export function startInstance(id: string, port: number, env: Record<string, stri
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
+    if (opts.quiet)
+      void (async () => {
+        while (child.exitCode === null && child.signalCode === null) {
+          if (
+            await fetch(`${instance.base}/healthz`).then(
+              (r) => r.ok,
+              () => false,
+            )
+          ) {
+            clearTimeout(timer);
+            return resolve(instance);
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${id} exited (${code}) before listening:\n${out}`));

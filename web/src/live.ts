@@ -2,13 +2,15 @@ import { io, type Socket } from 'socket.io-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientToServerEvents, HandshakeAuth, IncomingCall, ServerToClientEvents, TicketEventMessage } from '../../src/contract/socket.ts';
 import { sessionEnded } from './api.ts';
+import { LiveCursor } from './live-cursor.ts';
 
 export type LiveStatus = 'connecting' | 'online' | 'offline';
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let socket: LiveSocket | null = null;
-let lastEventId: number | undefined;
+/** The last event a reconnect names: see ./live-cursor.ts for why it is not simply the highest id heard. */
+const cursor = new LiveCursor();
 let status: LiveStatus = 'offline';
 const eventListeners = new Set<(e: TicketEventMessage) => void>();
 const resyncListeners = new Set<() => void>();
@@ -30,13 +32,16 @@ export function connectLive() {
   setStatus('connecting');
   socket = io({
     transports: ['websocket', 'polling'],
-    auth: (cb: (data: HandshakeAuth) => void) => cb(lastEventId === undefined ? {} : { lastEventId }),
+    auth: (cb: (data: HandshakeAuth) => void) => {
+      const lastEventId = cursor.last();
+      cb(lastEventId === undefined ? {} : { lastEventId });
+    },
   });
   let connectedBefore = false;
   socket.on('connect', () => {
     setStatus('online');
     // Events missed before any event arrived cannot be replayed by id: refetch instead.
-    if (connectedBefore && lastEventId === undefined) for (const l of resyncListeners) l();
+    if (connectedBefore && cursor.last() === undefined) for (const l of resyncListeners) l();
     connectedBefore = true;
   });
   socket.on('disconnect', (reason) => {
@@ -47,11 +52,11 @@ export function connectLive() {
   });
   socket.on('connect_error', () => setStatus('offline'));
   socket.on('ticket:event', (e) => {
-    if (lastEventId === undefined || e.id > lastEventId) lastEventId = e.id;
+    // The replay after a reconnect repeats what was heard since the cursor's floor: screens hear each event once.
+    if (!cursor.fresh(e.id)) return;
     for (const l of eventListeners) l(e);
   });
   socket.on('caught-up', (info) => {
-    lastEventId = Math.max(lastEventId ?? 0, info.lastEventId);
     if (!info.complete) for (const l of resyncListeners) l();
   });
   socket.on('call:incoming', (c) => {
@@ -79,7 +84,7 @@ async function afterServerDisconnect(cut: LiveSocket | null) {
 export function disconnectLive() {
   socket?.disconnect();
   socket = null;
-  lastEventId = undefined;
+  cursor.reset();
   setStatus('offline');
 }
 

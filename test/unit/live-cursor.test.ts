@@ -1,0 +1,49 @@
+/**
+ * The web app's reconnect cursor (web/src/live-cursor.ts): a reconnect names the highest id heard at least
+ * settleMs ago, so an event with a lower id still on its way when the socket's instance died is replayed; the
+ * replay's repeats of what was heard since are dropped.
+ */
+import { describe, expect, it } from 'vitest';
+import { LiveCursor } from '../../web/src/live-cursor.ts';
+
+describe('LiveCursor', () => {
+  it('names nothing before any event (the caller resyncs), the start it was given, or just below the first event heard', () => {
+    expect(new LiveCursor(5000).last(0)).toBeUndefined();
+    expect(new LiveCursor(5000, 41).last(0)).toBe(41);
+    const c = new LiveCursor(5000);
+    c.fresh(501, 0);
+    c.fresh(499, 10);
+    expect(c.last(20)).toBe(498);
+  });
+
+  it('names the highest id heard settleMs ago, not the highest heard: 500, on its way when 501 came, is replayed', () => {
+    const c = new LiveCursor(5000, 100);
+    expect(c.fresh(499, 0)).toBe(true);
+    expect(c.fresh(501, 1000)).toBe(true);
+    // The socket's instance dies before 500 (written on another instance) reached it.
+    expect(c.last(2000)).toBe(100);
+    expect(c.last(5000)).toBe(499);
+    expect(c.last(6000)).toBe(501);
+  });
+
+  it('drops the replay’s repeats of events heard since the floor, and lets the missed one through', () => {
+    const c = new LiveCursor(5000, 100);
+    c.fresh(499, 0);
+    c.fresh(501, 1000);
+    const since = c.last(2000)!;
+    const replay = [499, 500, 501].filter((id) => id > since);
+    expect(replay.map((id) => c.fresh(id, 2100))).toEqual([false, true, false]);
+    // Settled ids are forgotten: the server never replays at or below the floor.
+    c.last(8000);
+    expect(c.last(8000)).toBe(501);
+    expect(c.fresh(502, 8000)).toBe(true);
+  });
+
+  it('forgets everything on reset (signed out)', () => {
+    const c = new LiveCursor(5000, 7);
+    c.fresh(9, 0);
+    c.reset();
+    expect(c.last(10_000)).toBeUndefined();
+    expect(c.fresh(9, 10_000)).toBe(true);
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * What a reconnecting socket names as its last event (the handshake's `lastEventId`; the server replays every
+ * event above it that the user may see).
+ *
+ * Not the highest id heard: events do not arrive in id order. Ids are taken when a transaction inserts its event
+ * and published when it commits, so a later id can commit first; and an event written on another instance
+ * reaches this one through PostgreSQL (NOTIFY) a moment after this instance's own events. A socket whose
+ * instance dies can have heard id 501 here while 500, written elsewhere, was still on its way — naming 501 would
+ * skip 500 for good. So the cursor names the highest id heard at least `settleMs` ago (the floor): anything at
+ * or below it that was ever coming has come. The replay then repeats what was heard since the floor, and
+ * `fresh` drops those repeats (the ids heard since the floor are kept for that).
+ */
+export class LiveCursor {
+  private floor: number | undefined;
+  private recent: { id: number; at: number }[] = [];
+  private since = new Set<number>();
+
+  constructor(
+    private settleMs = 5000,
+    start?: number,
+  ) {
+    this.floor = start;
+  }
+
+  /** Records an event; false when it repeats one heard since the floor (a replay after a reconnect). */
+  fresh(id: number, now = Date.now()): boolean {
+    this.settle(now);
+    if (this.since.has(id)) return false;
+    this.since.add(id);
+    this.recent.push({ id, at: now });
+    return true;
+  }
+
+  /**
+   * The `lastEventId` to reconnect with: the floor; before anything settled, just below the first event heard
+   * (undefined when nothing was heard: the caller must resync instead).
+   */
+  last(now = Date.now()): number | undefined {
+    this.settle(now);
+    if (this.floor !== undefined) return this.floor;
+    return this.recent.length ? Math.min(...this.recent.map((r) => r.id)) - 1 : undefined;
+  }
+
+  /** Forgets everything (signed out). */
+  reset() {
+    this.floor = undefined;
+    this.recent = [];
+    this.since.clear();
+  }
+
+  private settle(now: number) {
+    // Arrival order: every event heard before now − settleMs moves under the floor. The server replays only
+    // ids above the floor, so those ids need no remembering for `fresh` any more.
+    while (this.recent.length && now - this.recent[0]!.at >= this.settleMs) {
+      const { id } = this.recent.shift()!;
+      this.since.delete(id);
+      if (this.floor === undefined || id > this.floor) this.floor = id;
+    }
+  }
+}
