@@ -11,6 +11,7 @@ import { startAllClocks, nextCheckAt } from '../../src/domain/sla/clocks.ts';
 import { termsOf } from '../../src/domain/sla/matching.ts';
 import type { PublishedEvent } from '../../src/domain/events.ts';
 import { rowsOf } from '../../src/domain/tickets/queries.ts';
+import { writeNotifications } from '../../src/domain/inbox/write.ts';
 
 const T0 = '2026-03-10T02:00:00.000Z';
 // The test policy (test/setup/sla.ts): natural minutes — sign 100, response 200, completion 400;
@@ -156,6 +157,28 @@ describe('the sweep (injected clock, no sleeps)', () => {
     expect((await assignmentById(deps.db, lead.id)).slaMarks.map((m) => m.clock)).not.toContain('sign');
     expect(await assignmentById(deps.db, lead.id)).toMatchObject({ warningLevel: 'red', nextCheckAt: at(T0, 150 * MIN) });
     expect(await ticketById(deps.db, ticket.id)).toMatchObject({ warningLevel: 'red', reminderCount: 0, supervisionLevel: 0 });
+  });
+
+  it('the notification centre hears each warning as its own rule writes it (src/domain/inbox/write.ts), and its users are told after the commit', async () => {
+    const { ticket } = await dispatched();
+    const told: number[][] = [];
+    const off = deps.bus.onInboxChanged((ids) => told.push(ids));
+    await run(10_000); // all nine levels
+    off();
+    const events = (await eventsOf(deps.db, ticket.id, 'sla_warning')).map((e) => Number(e.id));
+    expect(events).toHaveLength(9);
+    const rows = () =>
+      database.query<{ row: string }>(
+        `select (user_id, kind, ticket_id, event_id, payload, created_at)::text as row from user_notifications where event_id = any($1::bigint[]) order by 1`,
+        [`{${events.join(',')}}`],
+      );
+    const bySweep = await rows();
+    expect(bySweep).toHaveLength(18); // the street's handler and leader, nine warnings each
+    expect(told.flat()).toEqual(expect.arrayContaining([w.handlerA.id, w.leaderA.id])); // (with those of other tests' tickets due by then)
+    // the notification centre's general statement, over the same events, writes the same rows
+    await database.query('delete from user_notifications where event_id = any($1::bigint[])', [`{${events.join(',')}}`]);
+    await writeNotifications(deps.db, events);
+    expect(await rows()).toEqual(bySweep);
   });
 
   it('a unit that signs before the sign deadline never hears from the sign clock', async () => {
