@@ -39,6 +39,20 @@ describe('LiveCursor', () => {
     expect(c.fresh(502, 8000)).toBe(true);
   });
 
+  it('keeps what it heard above the floor a handshake named until the replay is in, however long that takes', () => {
+    const c = new LiveCursor(5000, 100);
+    c.fresh(200, 0);
+    c.fresh(201, 4000);
+    expect(c.last(6000)).toBe(200); // the handshake names 200 …
+    // … and its replay arrives long after 201 settled under the floor (a slow reconnect on a loaded instance).
+    expect(c.last(12_000)).toBe(201);
+    expect(c.fresh(201, 12_000)).toBe(false);
+    expect(c.fresh(202, 12_000)).toBe(true);
+    c.caughtUp();
+    c.last(20_000);
+    expect(c.fresh(203, 20_000)).toBe(true);
+  });
+
   it('forgets everything on reset (signed out)', () => {
     const c = new LiveCursor(5000, 7);
     c.fresh(9, 0);

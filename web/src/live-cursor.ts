@@ -13,7 +13,11 @@
 export class LiveCursor {
   private floor: number | undefined;
   private recent: { id: number; at: number }[] = [];
+  /** ids heard that a replay may still repeat: above the floor, or above the floor a pending handshake named */
   private since = new Set<number>();
+  /** the floor the last handshake named, until its catch-up arrives: the replay starts there, not at the floor */
+  private named: number | undefined;
+  private pruned = 0;
 
   constructor(
     private settleMs = 5000,
@@ -22,7 +26,7 @@ export class LiveCursor {
     this.floor = start;
   }
 
-  /** Records an event; false when it repeats one heard since the floor (a replay after a reconnect). */
+  /** Records an event; false when it repeats one already heard (a replay after a reconnect). */
   fresh(id: number, now = Date.now()): boolean {
     this.settle(now);
     if (this.since.has(id)) return false;
@@ -33,28 +37,40 @@ export class LiveCursor {
 
   /**
    * The `lastEventId` to reconnect with: the floor; before anything settled, just below the first event heard
-   * (undefined when nothing was heard: the caller must resync instead).
+   * (undefined when nothing was heard: the caller must resync instead). What was heard above it is kept until
+   * `caughtUp()`, however long the handshake and the replay take.
    */
   last(now = Date.now()): number | undefined {
     this.settle(now);
-    if (this.floor !== undefined) return this.floor;
-    return this.recent.length ? Math.min(...this.recent.map((r) => r.id)) - 1 : undefined;
+    const value = this.floor ?? (this.recent.length ? Math.min(...this.recent.map((r) => r.id)) - 1 : undefined);
+    if (value !== undefined) this.named = Math.min(this.named ?? value, value);
+    return value;
+  }
+
+  /** The replay after a handshake is complete (the server's 'caught-up'). */
+  caughtUp() {
+    this.named = undefined;
   }
 
   /** Forgets everything (signed out). */
   reset() {
     this.floor = undefined;
+    this.named = undefined;
     this.recent = [];
     this.since.clear();
   }
 
   private settle(now: number) {
-    // Arrival order: every event heard before now − settleMs moves under the floor. The server replays only
-    // ids above the floor, so those ids need no remembering for `fresh` any more.
+    // Arrival order: every event heard before now − settleMs moves under the floor.
     while (this.recent.length && now - this.recent[0]!.at >= this.settleMs) {
       const { id } = this.recent.shift()!;
-      this.since.delete(id);
       if (this.floor === undefined || id > this.floor) this.floor = id;
     }
+    // A replay sends only ids above the floor its handshake named: ids at or below it need no remembering. Pruned
+    // at most once a second (a pass over the set).
+    const keepAbove = this.named ?? this.floor;
+    if (keepAbove === undefined || now - this.pruned < 1000) return;
+    this.pruned = now;
+    for (const id of this.since) if (id <= keepAbove) this.since.delete(id);
   }
 }

@@ -57,6 +57,7 @@ export function connectLive() {
     for (const l of eventListeners) l(e);
   });
   socket.on('caught-up', (info) => {
+    cursor.caughtUp();
     if (!info.complete) for (const l of resyncListeners) l();
   });
   socket.on('call:incoming', (c) => {

@@ -14,6 +14,8 @@ export type KeyRecord = {
   /** failed attempts before the acknowledgement */
   failures: Attempt[];
   ackAt: number | null;
+  /** when the acknowledged attempt was sent (an instance dead before it cannot have answered it) */
+  ackSentAt: number | null;
   ticketId: number | null;
   status: number | null;
   servedBy: string | null;
@@ -57,6 +59,7 @@ async function deliver(base: string, rec: KeyRecord, body: string, stopped: () =
         const json = JSON.parse(text) as { id: number };
         Object.assign(rec, {
           ackAt: Date.now(),
+          ackSentAt: at,
           ticketId: json.id,
           status: res.status,
           servedBy: res.headers.get('x-served-by'),
@@ -93,6 +96,7 @@ export function startIntakeLoad(o: { base: string; connections: number; category
         sentAt: Date.now(),
         failures: [],
         ackAt: null,
+        ackSentAt: null,
         ticketId: null,
         status: null,
         servedBy: null,

@@ -56,7 +56,10 @@ export async function connectClients(base: string, tokens: string[], since: numb
             else if (c.heard.has(e.id)) c.duplicates++;
             else c.heard.add(e.id);
           });
-          socket.on('caught-up', (info: CaughtUp) => void c.catchUps.push({ ...info, at: Date.now() }));
+          socket.on('caught-up', (info: CaughtUp) => {
+            cursor.caughtUp();
+            c.catchUps.push({ ...info, at: Date.now() });
+          });
           socket.on('disconnect', (reason) => {
             c.disconnects.push({ at: Date.now(), reason });
             // The server cut it (it does that on sign-out): reconnect as the web app would after checking the session.
