@@ -4,5 +4,7 @@
  */
 import type { Section } from './lib/section.ts';
 import { faultsSection } from './faults.ts';
+import { latencySection } from './latency.ts';
+import { soakSection } from './soak.ts';
 
-export const SECTIONS: Section[] = [faultsSection];
+export const SECTIONS: Section[] = [faultsSection, latencySection, soakSection];
