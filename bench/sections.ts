@@ -5,6 +5,7 @@
 import type { Section } from './lib/section.ts';
 import { faultsSection } from './faults.ts';
 import { latencySection } from './latency.ts';
+import { realtime10k } from './realtime-10k.ts';
 import { soakSection } from './soak.ts';
 
-export const SECTIONS: Section[] = [faultsSection, latencySection, soakSection];
+export const SECTIONS: Section[] = [faultsSection, latencySection, soakSection, realtime10k];

@@ -6,12 +6,16 @@
  * inside the round. Clock: performance.timeOrigin + performance.now(), like the bench and the client workers
  * (the bench measures each process's offset over IPC).
  */
+import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 export const now = () => performance.timeOrigin + performance.now();
 
 export type ServerRound = {
+  /** 0 on a server that was armed but not triggered (it hears the event from another instance) */
   trigger: number;
   publish: number;
   firstWrite: number;
@@ -38,11 +42,18 @@ export function installProbe(eventName = 'ticket:event'): void {
   const { Sender } = fromEngine('ws') as { Sender: { prototype: { sendFrame(list: (Buffer | string)[], cb?: unknown): unknown } } };
   const sendFrame = Sender.prototype.sendFrame;
   const marker = Buffer.from(`"${eventName}"`);
+  // A broadcast hands every socket the same pre-encoded frame: it is searched once, not once per socket.
+  let last: Buffer | string | undefined;
+  let lastIs = false;
+  const isEvent = (payload: Buffer | string | undefined) => {
+    if (payload === undefined) return false;
+    if (payload !== last) (last = payload), (lastIs = typeof payload === 'string' ? payload.includes(eventName) : payload.indexOf(marker) !== -1);
+    return lastIs;
+  };
   Sender.prototype.sendFrame = function (list, cb) {
     const r = current;
     if (r) {
-      const payload = list[list.length - 1];
-      if (payload !== undefined && (typeof payload === 'string' ? payload.includes(eventName) : payload.indexOf(marker) !== -1)) {
+      if (isEvent(list[list.length - 1])) {
         const t = now();
         if (r.writes++ === 0) r.firstWrite = t;
         r.lastWrite = t;
@@ -62,10 +73,38 @@ export function installProbe(eventName = 'ticket:event'): void {
   }).observe({ entryTypes: ['gc'] });
 }
 
-/** A round starts when its trigger arrives. */
+// BENCH_RT_CPU_PROF=dir: a CPU profile of the rounds alone (from the first trigger to 'stop'; the connections'
+// handshakes left out), written as <dir>/<server>-<pid>.cpuprofile for Chrome's DevTools or any profile reader.
+let profiler: inspector.Session | null = null;
+async function startProfile(): Promise<void> {
+  if (!process.env.BENCH_RT_CPU_PROF || profiler) return;
+  profiler = new inspector.Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
+/** Writes the rounds' profile, if one was asked for (the servers call it on 'stop'). */
+export async function saveProfile(name: string): Promise<void> {
+  const dir = process.env.BENCH_RT_CPU_PROF;
+  if (!profiler || !dir) return;
+  const { profile } = await profiler.post('Profiler.stop');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+  profiler.disconnect();
+  profiler = null;
+}
+
+/** A round starts when the bench arms it ('arm', sent to every server of the round before the trigger). */
 export function startRound(): void {
+  void startProfile();
   cpu0 = process.cpuUsage();
-  current = { trigger: now(), publish: 0, firstWrite: 0, lastWrite: 0, writes: 0, gcMs: 0, gcMax: 0, gcKinds: [], cpuMs: 0 };
+  current = { trigger: 0, publish: 0, firstWrite: 0, lastWrite: 0, writes: 0, gcMs: 0, gcMax: 0, gcKinds: [], cpuMs: 0 };
+}
+
+/** The trigger arrived (only on the server that raises the event; another instance hears it over the adapter). */
+export function markTrigger(): void {
+  if (!current) startRound();
+  current!.trigger = now();
 }
 
 export function markPublish(): void {
