@@ -32,7 +32,7 @@ import type { Deps } from '../src/deps.ts';
 import { sweep } from '../src/domain/sla/sweep.ts';
 import { LIVE_ASSIGNMENT, UNIT_ACTIVE } from '../src/domain/tickets/status.ts';
 import { sweep as rowwiseSweep } from './lib/sweep-rowwise.ts';
-import { differences, sameWorkSweep, type Written, written, xidNow } from './lib/sweep-same-work.ts';
+import { backendCpu, cpuSince, differences, sameWorkSweep, type Written, written, xidNow } from './lib/sweep-same-work.ts';
 import { freshSeededDb, silentLogger } from './lib/datasets.ts';
 import { addSyntheticUnits } from './lib/generate.ts';
 import { dbExists, type PgServer } from './lib/pg.ts';
@@ -54,8 +54,13 @@ export type SweepFigures = {
     batches: number;
     perSecond: number;
     baseline: { assignments: number; seconds: number; perSecond: number; extrapolatedSeconds: number };
-    /** The same rows written bare: seconds, ms per statement, rows written per table by either pass */
-    sameWork: { seconds: number; perSecond: number; ratio: number; statements: number[]; written: Record<string, number> };
+    /**
+     * The same rows written bare: seconds, ms per statement, rows written per table by either pass; its database CPU
+     * seconds and their ratio to the product's (database + this process): one backend against the product's batches side by side
+     */
+    sameWork: { seconds: number; perSecond: number; ratio: number; statements: number[]; written: Record<string, number>; cpu: { db: number; ratio: number } };
+    /** CPU seconds of the product's pass: its database backends, and this process (the sweep runs in it) */
+    cpu: { db: number; app: number };
   };
   check: {
     ok: boolean;
@@ -240,9 +245,12 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
 
     // The product's sweep, the whole moving group in one call; then what it wrote, table by table.
     const since = await xidNow(sql);
+    const [db0, app0] = [await backendCpu(sql), process.cpuUsage()];
     const m0 = performance.now();
     const r = await sweep(deps, new Date(T2), { maxBatches: 1_000_000 });
     const seconds = (performance.now() - m0) / 1000;
+    const app = process.cpuUsage(app0);
+    const cpu = { db: await cpuSince(sql, db0), app: (app.user + app.system) / 1e6 };
     const byProduct: Written = await written(sql, since);
 
     const [c] = await sql.unsafe(`select
@@ -260,7 +268,9 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
     // The same rows written bare, on the same data put back as generated.
     await reset(sql);
     const sinceBare = await xidNow(sql);
+    const bareDb0 = await backendCpu(sql);
     const bare = await sameWorkSweep(sql, T2);
+    const bareCpu = await cpuSince(sql, bareDb0);
     const byBare = await written(sql, sinceBare);
     const sameWorkDifferences = differences(byProduct, byBare);
 
@@ -316,7 +326,9 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
           ratio: round(bare.seconds / seconds),
           statements: bare.statements,
           written: Object.fromEntries(Object.entries(byProduct).map(([t, w]) => [t, w.rows])),
+          cpu: { db: round(bareCpu), ratio: round(bareCpu / Math.max(0.01, cpu.db + cpu.app)) },
         },
+        cpu: { db: round(cpu.db), app: round(cpu.app) },
       },
       check: { ok, ...check },
     };

@@ -15,6 +15,7 @@
  * `written` also gives the check: per table the rows written since a transaction id (xmin newer), and a digest of
  * their content without ids and default timestamps — equal after both passes means the same rows.
  */
+import fs from 'node:fs';
 import type postgres from 'postgres';
 import { CLOCK_LABELS } from '../../src/contract/labels.ts';
 import { DEFAULT_TEMPLATES } from '../../src/domain/notifications/outbox.ts';
@@ -104,6 +105,28 @@ export async function sameWorkSweep(sql: postgres.Sql, now: string): Promise<{ s
     }
   });
   return { seconds: (performance.now() - t0) / 1000, fired, statements };
+}
+
+/**
+ * CPU milliseconds (user + system, from /proc: Linux, the server on this machine) each client backend of the database
+ * has used so far. The difference over a pass (`cpuSince`) is the database's work for it, whatever the machine's load.
+ */
+export async function backendCpu(sql: postgres.Sql): Promise<Map<number, number>> {
+  const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`;
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    const stat = fs.existsSync(`/proc/${pid}/stat`) ? fs.readFileSync(`/proc/${pid}/stat`, 'utf8') : null;
+    const f = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (f) out.set(pid, ((Number(f[11]) + Number(f[12])) * 1000) / 100); // utime + stime in USER_HZ ticks
+  }
+  return out;
+}
+
+/** Database CPU seconds spent since `before` (a backend opened since counts from zero). */
+export async function cpuSince(sql: postgres.Sql, before: Map<number, number>): Promise<number> {
+  let ms = 0;
+  for (const [pid, now] of await backendCpu(sql)) ms += now - (before.get(pid) ?? 0);
+  return ms / 1000;
 }
 
 /** A transaction id to count rows written from (32-bit, as xmin). */

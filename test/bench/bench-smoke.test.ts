@@ -38,6 +38,7 @@ describe('bench harness (quick)', () => {
       ...Array.from({ length: 12 }, () => 'periods quick'),
       'sweep quick',
       'sweep quick',
+      'sweep quick',
       'realtime',
       'realtime',
     ]);
@@ -120,7 +121,10 @@ describe('bench harness (quick)', () => {
       leftDue: 0,
       secondPass: 0,
       published: 200,
+      sameWorkDifferences: [],
     });
+    // The same rows written bare: as many rows in each table as the product's pass, the same content
+    expect(sweep.moving_pass.sameWork.written).toMatchObject({ sla_alerts: 200, supervision_items: 400, ticket_events: 200, notifications: 200 });
 
     const rt = out.results.realtime as RealtimeFigures;
     expect(rt.clients).toBe(50);
