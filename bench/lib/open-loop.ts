@@ -25,6 +25,8 @@ export type OpenLoopResult = {
   senderLagMaxMs: number;
   /** Most requests in flight at once */
   inFlightMax: number;
+  /** The first answer that was not 2xx (status and the start of its body) or the first error, to say why */
+  firstFailure: string | null;
 };
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -38,10 +40,12 @@ export async function openLoop(o: {
   /** Sees every answer (warm-up included), e.g. to collect created ids */
   onResponse?: (i: number, status: number, body: string) => void;
   timeoutMs?: number;
+  /** Send no more than this many (e.g. when fewer targets are left): the schedule stays the same, the tail is cut */
+  maxRequests?: number;
 }): Promise<OpenLoopResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 1024 });
   const warm = Math.round(o.rate * (o.warmupSeconds ?? 0));
-  const total = warm + Math.round(o.rate * o.seconds);
+  const total = Math.min(warm + Math.round(o.rate * o.seconds), o.maxRequests ?? Number.POSITIVE_INFINITY);
   const interval = 1000 / o.rate;
   const measured: number[] = [];
   const statuses: Record<string, number> = {};
@@ -49,6 +53,7 @@ export async function openLoop(o: {
   let lag = 0;
   let inFlight = 0;
   let inFlightMax = 0;
+  let firstFailure: string | null = null;
   const done: Promise<void>[] = [];
 
   const fire = (i: number, scheduled: number) =>
@@ -58,8 +63,9 @@ export async function openLoop(o: {
       const headers: Record<string, string | number> = { ...r.headers };
       if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
       inFlightMax = Math.max(inFlightMax, ++inFlight);
-      const finish = (status: number | null, body: string) => {
+      const finish = (status: number | null, body: string, error?: Error) => {
         inFlight--;
+        if (status === null || status < 200 || status > 299) firstFailure ??= status === null ? `error: ${error?.message}` : `${status} ${body.slice(0, 300)}`;
         if (status === null) errors++;
         else {
           statuses[status] = (statuses[status] ?? 0) + 1;
@@ -72,10 +78,10 @@ export async function openLoop(o: {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => finish(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
-        res.on('error', () => finish(null, ''));
+        res.on('error', (err) => finish(null, '', err));
       });
       req.setTimeout(o.timeoutMs ?? 30_000, () => req.destroy(new Error('timeout')));
-      req.on('error', () => finish(null, ''));
+      req.on('error', (err) => finish(null, '', err));
       req.end(payload);
     });
 
@@ -112,5 +118,6 @@ export async function openLoop(o: {
     statuses,
     senderLagMaxMs: round1(lag),
     inFlightMax,
+    firstFailure,
   };
 }
