@@ -1,8 +1,9 @@
 /**
  * The notification centre's rows (消息中心), written from the ticket events that cause them, in the transaction
  * that writes the events: a notification exists exactly when its event committed. One set-based statement per
- * call whatever the number of events — the recorder passes its one event (only for the types below), the SLA
- * sweep its batch. The unique (user, kind, event) makes a second write of the same event a no-op.
+ * call whatever the number of events — the recorder passes its one event (only for the types below). The SLA
+ * sweep writes its warnings' rows in its own statement (src/domain/sla/sweep.ts), the same rows as this one's
+ * (a test compares them). The unique (user, kind, event) makes a second write of the same event a no-op.
  *
  * Who receives what (never the actor who caused it):
  * - dispatched: the unit roles of each unit a dispatch or a hand-down names (lead and assisting);
@@ -20,6 +21,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import type { TicketEventType } from '../../contract/events.ts';
 import { rowsOf } from '../tickets/queries.ts';
+import { executePrepared } from '../../../db/prepared.ts';
 
 const DISPATCHED: TicketEventType[] = ['dispatch', 'hand_down'];
 const REQUESTS: TicketEventType[] = ['reply', 'request_return', 'request_extension', 'request_termination'];
@@ -73,11 +75,16 @@ const topLead = sql`(select tl.id from assignments tl where tl.ticket_id = e.tic
  */
 export async function writeNotifications(tx: Db, eventIds: number[]): Promise<number[]> {
   if (!eventIds.length) return [];
-  const rows = rowsOf<{ user_id: unknown }>(
-    await tx.execute(sql`
+  // Built once (db/prepared.ts): every dispatch, review and warning runs it; the ids travel as one array parameter.
+  const rows = rowsOf<{ user_id: unknown }>(await executePrepared(tx, 'write notifications', () => WRITE_NOTIFICATIONS, { ids: `{${eventIds.join(',')}}` }));
+  return [...new Set(rows.map((r) => Number(r.user_id)))];
+}
+
+/** The notification-centre rows of the events `ids` (a bigint array literal), returning their users. */
+const WRITE_NOTIFICATIONS = sql`
       with e as (
         select id, ticket_id, assignment_id, type, payload, actor_id, created_at from ticket_events
-        where id = any(${`{${eventIds.join(',')}}`}::bigint[]) and type in (${list([...NOTIFYING_TYPES])})
+        where id = any(${sql.placeholder('ids')}::bigint[]) and type in (${list([...NOTIFYING_TYPES])})
       ),
       -- Per event: the kind, and either a unit (its unit roles; leaders only if said) or a centre role.
       target as (
@@ -121,7 +128,4 @@ export async function writeNotifications(tx: Db, eventIds: number[]): Promise<nu
       )
       where u.id is distinct from e.actor_id
       on conflict do nothing
-      returning user_id`),
-  );
-  return [...new Set(rows.map((r) => Number(r.user_id)))];
-}
+      returning user_id`;

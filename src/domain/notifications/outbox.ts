@@ -1,3 +1,4 @@
+import { insertRows } from '../../../db/prepared.ts';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { messageTemplates, notifications } from '../../../db/schema/index.ts';
@@ -38,13 +39,15 @@ export async function enqueueNotification(tx: Db, n: NotificationInput, refs?: R
     ? refs.templates.get(n.template)
     : (await tx.select({ body: messageTemplates.body }).from(messageTemplates).where(eq(messageTemplates.key, n.template)))[0]?.body;
   const body = render(override ?? DEFAULT_TEMPLATES[n.template] ?? n.template, n.params);
-  await tx.insert(notifications).values({
-    ticketId: n.ticketId,
-    audience: n.audience,
-    unitId: n.unitId ?? null,
-    recipient: n.recipient,
-    template: n.template,
-    body,
-    ...(n.at ? { createdAt: n.at, nextAttemptAt: n.at } : {}),
-  });
+  await insertRows(tx, notifications, [
+    {
+      ticketId: n.ticketId,
+      audience: n.audience,
+      unitId: n.unitId ?? null,
+      recipient: n.recipient,
+      template: n.template,
+      body,
+      ...(n.at ? { createdAt: n.at, nextAttemptAt: n.at } : {}),
+    },
+  ]);
 }

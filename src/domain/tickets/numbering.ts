@@ -10,12 +10,13 @@ import { idempotencyKeys, referenceVersion } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { shanghaiDate } from '../clock.ts';
 import { rowsOf } from './queries.ts';
+import { executePrepared } from '../../../db/prepared.ts';
 
 /** The readable number from the Asia/Shanghai date and that day's counter value. */
 const ticketNumber = (day: string, n: number) => `${day.replace(/-/g, '')}-${String(n).padStart(6, '0')}`;
 
 /** The day's counter, one up (from 1 on a new day) when `when` holds; returns the new value as `last`. */
-const countUp = (day: string, when: SQL) => sql`
+const countUp = (day: string | ReturnType<typeof sql.placeholder>, when: SQL) => sql`
   insert into ticket_number_counters (day, last) select ${day}, 1 where ${when}
   on conflict (day) do update set last = ticket_number_counters.last + 1
   returning last`;
@@ -67,14 +68,20 @@ export async function intakeHead(db: Db, actor: Actor, key: string | undefined, 
     n: string | number | null;
     new_id: string | number | null;
   }>(
-    await db.execute(sql`
+    // Built once per shape (db/prepared.ts): every intake runs it.
+    await executePrepared(
+      db,
+      `intake head ${key ? 'keyed' : 'unkeyed'}`,
+      () => sql`
       with e as (
         select request_hash, ticket_id, contact_id, linked from ${idempotencyKeys}
-        where ${key ? sql`user_id = ${actor.userId} and key = ${key}` : sql`false`}),
-      n as (${countUp(day, sql`${allocate} and not exists (select 1 from e)`)})
+        where ${key ? sql`user_id = ${sql.placeholder('userId')} and key = ${sql.placeholder('key')}` : sql`false`}),
+      n as (${countUp(sql.placeholder('day'), sql`${sql.placeholder('allocate')}::boolean and not exists (select 1 from e)`)})
       select v.version, e.request_hash, e.ticket_id, e.contact_id, e.linked, n.last as n,
         case when n.last is not null then nextval(pg_get_serial_sequence('tickets', 'id')) end as new_id
-      from ${referenceVersion} v left join e on true left join n on true`),
+      from ${referenceVersion} v left join e on true left join n on true`,
+      { userId: actor.userId, key: key ?? null, day, allocate },
+    ),
   );
   const r = rows[0];
   if (!r) return { version: 0, earlier: null, allocated: null };

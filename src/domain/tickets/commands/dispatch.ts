@@ -2,6 +2,7 @@
  * Dispatch (派单): the centre sends a ticket to a lead unit and any assisting ones. The writes besides the
  * ticket's own (assignments with their SLA deadlines, the units' SMS) are shared with intake's auto-dispatch.
  */
+import { insertRows } from '../../../../db/prepared.ts';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
 import { assignments, units } from '../../../../db/schema/index.ts';
@@ -66,23 +67,22 @@ export async function dispatchWrites(
   const triageDueAt = isReceivingLevel(deps.config, { parentId: null, role: 'lead' }, leadKind)
     ? triageDeadline(await deps.calendar.get(tx), deps.config, now).due
     : null;
-  const inserted = tx
-    .insert(assignments)
-    .values(
-      all.map((unitId, i) => ({
-        ticketId: ticket.id,
-        unitId,
-        role: i === 0 ? ('lead' as const) : ('assist' as const),
-        status: 'awaiting_sign' as const,
-        designated: i === 0 && input.designate,
-        dispatchedBy: actor.userId || null, // 0 = the system (auto-dispatch)
-        dispatchedAt: now,
-        ...sla.values,
-        triageDueAt: i === 0 ? triageDueAt : null,
-      })),
-    )
-    .returning()
-    .then((rows) => rows);
+  const inserted = insertRows<typeof assignments.$inferSelect>(
+    tx,
+    assignments,
+    all.map((unitId, i) => ({
+      ticketId: ticket.id,
+      unitId,
+      role: i === 0 ? ('lead' as const) : ('assist' as const),
+      status: 'awaiting_sign' as const,
+      designated: i === 0 && input.designate,
+      dispatchedBy: actor.userId || null, // 0 = the system (auto-dispatch)
+      dispatchedAt: now,
+      ...sla.values,
+      triageDueAt: i === 0 ? triageDueAt : null,
+    })),
+    { returning: true },
+  );
   // Notifications: a new-dispatch SMS to each assigned unit's notify phone, queued in this transaction.
   const notified = notifyUnitsOfDispatch(
     tx,

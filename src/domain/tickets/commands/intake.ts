@@ -1,3 +1,4 @@
+import { insertRows } from '../../../../db/prepared.ts';
 import { ticketTerms } from '../search-terms.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
@@ -23,6 +24,9 @@ import { ticketPlace } from '../../routing/locate.ts';
 import { categoryAncestry, referencesAt, type References } from '../../reference.ts';
 import type { PresentKnown } from '../presenter.ts';
 import { callerIndexes, phoneIndex } from '../../privacy/caller-index.ts';
+
+/** An idempotency key's contact: the one intake has just inserted on the same connection (placeholder: the ticket). */
+const CONTACT_OF_TICKET = sql`(select max(id) from ${contacts} where ticket_id = ${sql.placeholder('ticketId')})`;
 
 const CHANNEL_OF_ROLE: Partial<Record<Actor['role'], Channel>> = {
   operator: 'phone',
@@ -232,33 +236,28 @@ async function logTicket(deps: IntakeDeps, req: IntakeRequest, d: NewDisposition
     // foreign keys, the idempotency key last so its unique violation (a concurrent retry) is the error reported.
     const row0 = dispatchedTo ? { ...values, status: dispatchedTo, version: 2, dispatchedAt: now, warningLevel: 'none' as const } : values;
     const ticketRow = inFlight(
-      (allocated
-        ? tx
-            .insert(tickets)
-            .overridingSystemValue()
-            .values({ ...row0, id })
-        : tx.insert(tickets).values(row0)
-      )
-        .returning()
-        .then((r) => r[0]!),
+      insertRows<TicketRow>(tx, tickets, [allocated ? { ...row0, id } : row0], { returning: true, overriding: !!allocated }).then((r) => r[0]!),
     );
     const ticketId = allocated ? id : (await ticketRow).id;
     const contactRow = inFlight(
-      tx
-        .insert(contacts)
-        .values({
-          ticketId,
-          channel,
-          isRepeat: false,
-          callerName: input.caller.name ?? null,
-          callerPhone: input.caller.phone,
-          callerPhoneIndex: values.callerPhoneIndex,
-          content: input.content,
-          createdBy: actor.userId,
-          createdAt: now,
-        })
-        .returning({ id: contacts.id })
-        .then((r) => r[0]!),
+      insertRows<{ id: number }>(
+        tx,
+        contacts,
+        [
+          {
+            ticketId,
+            channel,
+            isRepeat: false,
+            callerName: input.caller.name ?? null,
+            callerPhone: input.caller.phone,
+            callerPhoneIndex: values.callerPhoneIndex,
+            content: input.content,
+            createdBy: actor.userId,
+            createdAt: now,
+          },
+        ],
+        { returning: { id: contacts.id } },
+      ).then((r) => r[0]!),
     );
     const createdEvent = inFlight(
       record(actor, {
@@ -289,9 +288,10 @@ async function logTicket(deps: IntakeDeps, req: IntakeRequest, d: NewDisposition
       : null;
     // Its contact by a subquery: the contact's insert runs before it on the same connection.
     const idem = key
-      ? tx
-          .insert(idempotencyKeys)
-          .values({ userId: actor.userId, key, requestHash: hash, ticketId, contactId: sql`(select max(id) from ${contacts} where ticket_id = ${ticketId})` })
+      ? insertRows(tx, idempotencyKeys, [{ userId: actor.userId, key, requestHash: hash, ticketId, contactId: CONTACT_OF_TICKET }], {
+          key: 'contact of ticket',
+          params: { ticketId },
+        })
       : null;
     const [ticket, contact, , , assigned = []] = await Promise.all([ticketRow, contactRow, createdEvent, receipt, dispatched?.written, dispatchEvent, idem]);
     if (dispatched)
