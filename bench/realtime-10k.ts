@@ -30,7 +30,7 @@ export const realtime10k: Section = {
   name: 'realtime-10k',
   async run(ctx) {
     const n = ctx.quick ? 100 : 10_000;
-    const rounds = ctx.quick ? 3 : 50;
+    const rounds = ctx.quick ? 3 : Number(process.env.BENCH_RT_ROUNDS ?? 50);
     ctx.log(`realtime-10k: ${n.toLocaleString('en')} sockets over two instances…`);
     const rooms = roomShares(n);
     const { url, tokens, ticketId } = await ensureRealtimeDb(ctx.server, n, rooms);

@@ -281,7 +281,7 @@ export async function measureTargets(targets: Target[], opts: { rounds: number; 
       sides[t.name] = {
         p50: s.p50,
         p99: s.p99,
-        max: Math.round(Math.max(...a.fromTrigger, 0) * 10) / 10,
+        max: Math.round(a.fromTrigger.reduce((x, y) => Math.max(x, y), 0) * 10) / 10,
         ...(a.remote.length ? { local: pp(stats(a.local)), remote: pp(stats(a.remote)) } : {}),
         fromPublish: pp(stats(a.fromPublish)),
         lastClientP50: lc.p50,
