@@ -44,7 +44,7 @@ describe('latency and soak sections (quick)', () => {
       }
 
     const soakRows = out.rows.filter((r) => r.bench === 'soak');
-    expect(soakRows).toHaveLength(4);
+    expect(soakRows).toHaveLength(5);
     for (const r of soakRows) expect(r).toMatchObject({ figure: expect.any(String), value: expect.any(String), goal: expect.any(String) });
     const soak = out.results.soak as { soak: { samples: MemorySample[]; sent: number; ok: number } };
     expect(soak.soak.sent).toBe(100); // 20/s for 5 s
