@@ -65,17 +65,17 @@ export const STATEMENT = `with n as (
   select id, 'online', $15, $16, $10, $3, $13 from t returning id
 ), e1 as (
   insert into ticket_events (ticket_id, type, actor_id, actor_role, actor_unit_id, to_status, version, payload, public, ip, request_id)
-  select id, 'ticket_created', $13, 'intake_client', $17, 'awaiting_dispatch', 1, $18::jsonb, true, $19, $20 from t returning id
+  select id, 'ticket_created', $13, 'intake_client', $17, 'awaiting_dispatch', 1, $18::text::jsonb, true, $19, $20 from t returning id
 ), a as (
   insert into assignments (ticket_id, unit_id, role, status, sla_policy_id, sign_due_at, response_due_at, complete_due_at, next_check_at, complete_started_at, sla_marks)
-  select id, $21, 'lead', 'awaiting_sign', $22, now() + interval '44 hours', now() + interval '44 hours', now() + interval '180 hours', now() + interval '40 hours', now(), $23::jsonb
+  select id, $21, 'lead', 'awaiting_sign', $22, now() + interval '44 hours', now() + interval '44 hours', now() + interval '180 hours', now() + interval '40 hours', now(), $23::text::jsonb
   from t returning id
 ), e2 as (
   insert into ticket_events (ticket_id, type, from_status, to_status, version, payload, public)
-  select id, 'dispatch', 'awaiting_dispatch', 'awaiting_sign', 2, $24::jsonb, true from t returning id
+  select id, 'dispatch', 'awaiting_dispatch', 'awaiting_sign', 2, $24::text::jsonb, true from t returning id
 ), un as (
   insert into user_notifications (user_id, kind, ticket_id, event_id, payload)
-  select u.id, 'dispatched', t.id, e2.id, $25::jsonb from t, e2, unnest($26::int[]) as u(id)
+  select u.id, 'dispatched', t.id, e2.id, $25::text::jsonb from t, e2, unnest($26::int[]) as u(id)
 ), sms as (
   insert into notifications (ticket_id, audience, recipient, template, body)
   select id, 'citizen', $27, 'intake_receipt', '【12345热线】您的诉求已受理，工单号' || number || '。查询进度：http://localhost/lookup?n=' || number from t

@@ -2,14 +2,19 @@
  * The report's charts as SVG strings, drawn by ECharts' server-side renderer (no DOM, no browser): the
  * same SVG goes into the HTML that Chromium prints, so the PDF carries vector charts.
  */
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as Echarts from 'echarts';
+
+/** ECharts (≈ 65 MB of the process's memory once loaded) is loaded by the first report that draws a chart. */
+let loaded: typeof Echarts | undefined;
+const echarts = () => (loaded ??= createRequire(import.meta.url)('echarts') as typeof Echarts);
 import type { MonthlyFigures } from '../../domain/reports/contents.ts';
 
 const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
 const PALETTE = ['#1f5fa8', '#e07b39', '#3a9b5c', '#c0392b', '#7d5ba6', '#8c6d31', '#2a9d8f', '#6c757d'];
 
-function render(width: number, height: number, option: echarts.EChartsOption): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+function render(width: number, height: number, option: Echarts.EChartsOption): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: FONT, fontSize: 12 }, ...option });
     return chart.renderToSVGString();

@@ -3,7 +3,7 @@
  * as numbers, rates as fractions formatted as percentages — so a reader can sort, filter and chart them.
  * Every unit of every level is here, communities included, where the PDF keeps to the lists.
  */
-import ExcelJS from 'exceljs';
+import { excelJs, type ExcelTypes } from '../excel.ts';
 import { METRIC_NAMES } from '../../domain/metrics/definitions.ts';
 import { CASE_RULE } from '../../domain/reports/cases.ts';
 import { UNIT_RATE_KEYS, type MonthlyFigures } from '../../domain/reports/contents.ts';
@@ -16,7 +16,7 @@ type Cell = string | number | null;
 /** A cell a spreadsheet would run as a formula is written as text (the same defusing as the metrics CSV). */
 const safe = (v: Cell): Cell => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
-function sheet(wb: ExcelJS.Workbook, name: string, cols: Col[], rows: Cell[][], notes: string[] = []) {
+function sheet(wb: ExcelTypes.Workbook, name: string, cols: Col[], rows: Cell[][], notes: string[] = []) {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = cols.map((c) => ({ header: c.header, width: c.width ?? Math.max(10, c.header.length * 2 + 4) }));
   const head = ws.getRow(1);
@@ -38,7 +38,7 @@ function sheet(wb: ExcelJS.Workbook, name: string, cols: Col[], rows: Cell[][], 
 export const SHEETS = ['概况', '渠道', '分类', '单位排名', '红黑榜', '超期', '中心时效', '退回重办申诉', '热点', '典型案例', '指标口径'] as const;
 
 export async function reportXlsx(f: MonthlyFigures): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excelJs().Workbook)();
   wb.creator = f.centreName;
   wb.title = reportTitle(f);
   wb.created = new Date(f.generatedAt);

@@ -7,7 +7,7 @@
  */
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { excelJs } from '../../adapters/excel.ts';
 import { CHANNEL_LABELS, STATUS_LABELS, URGENCY_LABELS, WARNING_LEVEL_LABELS } from '../../contract/labels.ts';
 import type { Db } from '../../../db/client.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -61,7 +61,7 @@ function csvSink(out: PassThrough, headers: string[]): Sink {
 }
 
 function xlsxSink(out: PassThrough, headers: string[]): Sink {
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+  const book = new (excelJs().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: false, useSharedStrings: false });
   const sheet = book.addWorksheet('工单');
   sheet.addRow(headers).commit();
   return {
