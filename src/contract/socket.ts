@@ -41,4 +41,6 @@ export interface ClientToServerEvents {
   /** Also hear this ticket's events (a ticket outside the socket's rooms, which the actor may read). */
   'ticket:subscribe': (ticketId: number, ack: (r: SubscribeAck) => void) => void;
   'ticket:unsubscribe': (ticketId: number) => void;
+  /** The next page of a catch-up the server said was not complete: the events after this id (its 'caught-up' lastEventId). */
+  'catch-up': (afterEventId: number) => void;
 }

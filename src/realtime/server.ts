@@ -107,11 +107,10 @@ export async function attachRealtime(
       if (Number.isSafeInteger(id)) void socket.leave(rooms.ticket(id));
     });
 
-    // Catch-up after a reconnect: every event the socket may see since the last one it had.
-    const lastEventId: unknown = socket.handshake.auth?.lastEventId;
-    // Only a number or a numeric string: Number() of a crafted object can throw.
-    const last = typeof lastEventId === 'number' || typeof lastEventId === 'string' ? Number(lastEventId) : NaN;
-    if (Number.isSafeInteger(last) && last >= 0 && socket.handshake.auth?.lastEventId !== undefined) {
+    // Catch-up after a reconnect: every event the socket may see since the last one it had, a page of
+    // CATCH_UP_LIMIT at a time; a page that is not the last says so ('caught-up', complete: false) and the client
+    // asks for the next one ('catch-up' with the page's last id), so a long outage loses nothing.
+    const replay = async (last: number) => {
       try {
         const missed = await deps.db
           .select({ e: ticketEvents })
@@ -135,7 +134,15 @@ export async function attachRealtime(
       } catch (err) {
         deps.logger.warn({ err }, 'catch-up failed');
       }
-    }
+    };
+    // Only a number or a numeric string: Number() of a crafted object can throw.
+    const eventId = (v: unknown) => (typeof v === 'number' || typeof v === 'string' ? Number(v) : NaN);
+    socket.on('catch-up', (after: unknown) => {
+      const id = eventId(after);
+      if (Number.isSafeInteger(id) && id >= 0) void replay(id);
+    });
+    const last = eventId(socket.handshake.auth?.lastEventId);
+    if (Number.isSafeInteger(last) && last >= 0 && socket.handshake.auth?.lastEventId !== undefined) await replay(last);
   });
 
   const unsubscribe = deps.bus.subscribe((e) => {

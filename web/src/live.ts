@@ -14,6 +14,9 @@ const cursor = new LiveCursor();
 let status: LiveStatus = 'offline';
 const eventListeners = new Set<(e: TicketEventMessage) => void>();
 const resyncListeners = new Set<() => void>();
+/** Catch-up pages asked for since the last complete one (see 'caught-up' below). */
+const MAX_CATCH_UP_PAGES = 10;
+let catchUpPages = 0;
 const callListeners = new Set<(c: IncomingCall) => void>();
 const statusListeners = new Set<(s: LiveStatus) => void>();
 const inboxListeners = new Set<() => void>();
@@ -57,6 +60,10 @@ export function connectLive() {
     for (const l of eventListeners) l(e);
   });
   socket.on('caught-up', (info) => {
+    // A page that is not the last: ask for the next (the server sends at most 1,000 events a page) — up to ten
+    // pages; past that the screens reload what they show instead of replaying a long outage event by event.
+    if (!info.complete && ++catchUpPages < MAX_CATCH_UP_PAGES) return void socket?.emit('catch-up', info.lastEventId);
+    catchUpPages = 0;
     cursor.caughtUp();
     if (!info.complete) for (const l of resyncListeners) l();
   });

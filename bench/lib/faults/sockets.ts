@@ -57,7 +57,9 @@ export async function connectClients(base: string, tokens: string[], since: numb
             else c.heard.add(e.id);
           });
           socket.on('caught-up', (info: CaughtUp) => {
-            cursor.caughtUp();
+            // As the web app does: a page that is not the last asks for the next one.
+            if (!info.complete) socket.emit('catch-up', info.lastEventId);
+            else cursor.caughtUp();
             c.catchUps.push({ ...info, at: Date.now() });
           });
           socket.on('disconnect', (reason) => {
