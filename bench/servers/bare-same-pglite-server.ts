@@ -6,14 +6,15 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { PGlite } from '@electric-sql/pglite';
 import { serveParent } from './child.ts';
-import { CONTEXT_SQL, parameters, STATEMENT, type Body, type Context } from './same-work.ts';
+import { CONTEXT_SQL, COUNTER_STATEMENT, parameters, STATEMENT, type Body, type Context } from './same-work.ts';
 
 const db = await PGlite.create({ dataDir: process.env.DATA_DIR! });
 const x = (await db.query<Context>(CONTEXT_SQL)).rows[0]!;
 const router = new Router();
 router.post('/tickets', async (ctx) => {
   const b = ctx.request.body as Body;
-  const { rows } = await db.query(STATEMENT, parameters(b, x, ctx.get('idempotency-key') || randomUUID(), randomUUID()));
+  const n = (await db.query<{ last: number }>(COUNTER_STATEMENT)).rows[0]!;
+  const { rows } = await db.query(STATEMENT, parameters(b, x, ctx.get('idempotency-key') || randomUUID(), randomUUID(), Number(n.last)));
   ctx.status = 201;
   ctx.body = rows[0];
 });

@@ -10,14 +10,15 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import postgres from 'postgres';
 import { serveParent } from './child.ts';
-import { CONTEXT_SQL, parameters, STATEMENT, type Body, type Context } from './same-work.ts';
+import { CONTEXT_SQL, COUNTER_STATEMENT, parameters, STATEMENT, type Body, type Context } from './same-work.ts';
 
 const sql = postgres(process.env.DATABASE_URL!, { max: 10, onnotice: () => {} });
 const [x] = (await sql.unsafe(CONTEXT_SQL)) as unknown as Context[];
 const router = new Router();
 router.post('/tickets', async (ctx) => {
   const b = ctx.request.body as Body;
-  const [row] = await sql.unsafe(STATEMENT, parameters(b, x!, ctx.get('idempotency-key') || randomUUID(), randomUUID()) as never[]);
+  const [n] = await sql.unsafe(COUNTER_STATEMENT);
+  const [row] = await sql.unsafe(STATEMENT, parameters(b, x!, ctx.get('idempotency-key') || randomUUID(), randomUUID(), Number(n!.last)) as never[]);
   ctx.status = 201;
   ctx.body = row;
 });
