@@ -4,39 +4,21 @@
  * unit's. The events are written straight into the table (1,200 of them through the API would take minutes).
  */
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { io as connectClient, type Socket } from 'socket.io-client';
-import type { Database } from '../../db/client.ts';
+import { expect, it } from 'vitest';
+import { io as connectClient } from 'socket.io-client';
 import type { CaughtUp } from '../../src/contract/socket.ts';
 import type { TicketEventMessage } from '../../src/realtime/types.ts';
 import { rowsOf } from '../../src/domain/tickets/queries.ts';
-import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
-import { startApi, type Api } from '../setup/server.ts';
-import { callBody, makeWorld, type World } from '../setup/world.ts';
+import { callBody } from '../setup/world.ts';
+import { useRealtimeApi } from './realtime-api.ts';
 
-let database: Database & { url?: string };
-let deps: TestDeps;
-let api: Api;
-let w: World;
-let socket: Socket | undefined;
-
-beforeAll(async () => {
-  database = await freshDatabase();
-  deps = makeDeps(database, database.url ? { DATABASE_URL: database.url } : {});
-  api = await startApi(deps, { realtime: true });
-  w = await makeWorld(deps.db);
-});
-afterAll(async () => {
-  socket?.disconnect();
-  await api?.close();
-  await database?.close();
-});
+const f = useRealtimeApi();
 
 async function dispatchedTo(phone: string, unitId: number): Promise<number> {
-  const t = await api.call('POST', '/api/tickets', { token: w.operator.token, body: callBody(w.category.id, { caller: { name: '李女士', phone } }) });
+  const t = await f.api.call('POST', '/api/tickets', { token: f.w.operator.token, body: callBody(f.w.category.id, { caller: { name: '李女士', phone } }) });
   expect(t.status).toBe(201);
-  const d = await api.call('POST', `/api/tickets/${t.body.id}/dispatch`, {
-    token: w.dispatcher.token,
+  const d = await f.api.call('POST', `/api/tickets/${t.body.id}/dispatch`, {
+    token: f.w.dispatcher.token,
     body: { version: t.body.version, leadUnitId: unitId },
   });
   expect(d.status).toBe(200);
@@ -44,28 +26,29 @@ async function dispatchedTo(phone: string, unitId: number): Promise<number> {
 }
 
 it('a catch-up of 1,200 events comes in two pages, the second asked for by the client', { timeout: 60_000 }, async () => {
-  const mine = await dispatchedTo('13900006661', w.units.streetA.id);
-  const other = await dispatchedTo('13900006662', w.units.streetB.id);
-  const [floor] = rowsOf<{ id: number }>(await deps.db.execute(sql`select max(id)::int as id from ticket_events`));
+  const mine = await dispatchedTo('13900006661', f.w.units.streetA.id);
+  const other = await dispatchedTo('13900006662', f.w.units.streetB.id);
+  const [floor] = rowsOf<{ id: number }>(await f.deps.db.execute(sql`select max(id)::int as id from ticket_events`));
   // 1,200 events on the unit's ticket, and 300 on another unit's, interleaved.
-  await deps.db.execute(sql`
+  await f.deps.db.execute(sql`
     insert into ticket_events (ticket_id, type, version, payload, public)
     select case when g % 5 = 0 then ${other}::bigint else ${mine}::bigint end, 'sign', 3, '{}'::jsonb, false from generate_series(1, 1500) g`);
 
   const heard: TicketEventMessage[] = [];
   const pages: CaughtUp[] = [];
-  socket = connectClient(api.base, {
-    auth: { token: w.handlerA.token, lastEventId: floor!.id },
+  const socket = connectClient(f.api.base, {
+    auth: { token: f.w.handlerA.token, lastEventId: floor!.id },
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
   });
+  f.sockets.push(socket);
   socket.on('ticket:event', (e: TicketEventMessage) => heard.push(e));
   const done = new Promise<void>((resolve) =>
-    socket!.on('caught-up', (info: CaughtUp) => {
+    socket.on('caught-up', (info: CaughtUp) => {
       pages.push(info);
       if (info.complete) resolve();
-      else socket!.emit('catch-up', info.lastEventId);
+      else socket.emit('catch-up', info.lastEventId);
     }),
   );
   await done;
