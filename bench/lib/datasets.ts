@@ -42,8 +42,11 @@ export async function ensureDataset(server: PgServer, label: string, n: number, 
     try {
       const rows = await sql`select value from bench.meta where key = 'generated'`.catch(() => []);
       const meta = rows[0]?.value as (GenerateResult & { at: string; requested: number; generator?: number }) | undefined;
-      // A dataset from another version of the generator is generated again (its events and rollups differ).
-      if (meta && meta.requested === n && meta.generator === GENERATOR_VERSION) {
+      // A dataset from another version of the generator is generated again (its events and rollups differ), and so
+      // is one whose kept lifecycles (bench.t, an unlogged table) the server emptied when it restarted after a crash.
+      const [lost] = await sql`select to_regclass('bench.t') is not null and not exists (select 1 from bench.t) as empty`.catch(() => [{ empty: false }]);
+      if (lost?.empty) log(`${name}: its kept lifecycles were lost in a server crash (unlogged), generating it again…`);
+      else if (meta && meta.requested === n && meta.generator === GENERATOR_VERSION) {
         // Kept datasets follow the schema: pending migrations run (a new rollup grain backfills itself from
         // the existing rollups in its migration), so a schema change does not mean regenerating 10 M tickets.
         await migrateKept(server.url(name));
