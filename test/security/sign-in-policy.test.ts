@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, passwordHistory, users } from '../../db/schema/index.ts';
+import { auditLog, passwordHistory, sessions, users } from '../../db/schema/index.ts';
 import type { Database } from '../../db/client.ts';
 import { resetPassword } from '../../src/domain/auth/password-policy.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
@@ -187,12 +187,22 @@ describe('idle timeout', () => {
     const u = await makeUser(deps.db, 'unit_handler', w.units.streetA);
     const s = await session(u.username, TEST_PASSWORD);
     const socket = await pool.connect(api.base, s);
+    // The stamp is written after the answer (not awaited by the request): wait until it has landed, as the next
+    // request, 20 minutes later in real use, would find it.
+    const stamped = async () => {
+      for (let t = 0; t < 100; t++) {
+        const [row] = await deps.db.select({ at: sessions.lastSeenAt }).from(sessions).where(eq(sessions.userId, u.id));
+        if (row?.at.getTime() === deps.clock.now().getTime()) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error('the session was not stamped with its last use');
+    };
     // Used every 20 minutes for an hour: alive (each request stamps its last use).
     for (let i = 0; i < 3; i++) {
       deps.clock.advance(20 * 60_000);
       expect((await as(s, 'GET', '/api/auth/session')).status).toBe(200);
+      await stamped();
     }
-    await new Promise((r) => setTimeout(r, 100)); // the stamp is written after the answer
     expect(await api.recheckSockets()).toBe(0);
     await staysConnected(socket, 100);
     // Then 31 minutes without a request: the session has ended, and the re-check cuts its socket.
