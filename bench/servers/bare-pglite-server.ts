@@ -1,10 +1,7 @@
 /** Child process: the embedded baseline — the bare Koa route doing one ticket-shaped INSERT on PGlite (DATA_DIR). */
-import http from 'node:http';
-import Koa from 'koa';
 import Router from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
 import { PGlite } from '@electric-sql/pglite';
-import { serveParent } from './child.ts';
+import { serveBare } from './bare-koa.ts';
 
 const db = await PGlite.create({ dataDir: process.env.DATA_DIR! });
 const categoryId = Number(process.env.BARE_CATEGORY_ID);
@@ -20,13 +17,4 @@ router.post('/tickets', async (ctx) => {
   ctx.status = 201;
   ctx.body = rows[0];
 });
-const app = new Koa();
-app.use(bodyParser());
-app.use(router.routes());
-const server = http.createServer(app.callback());
-serveParent(server, {
-  stop: async () => {
-    server.close();
-    await db.close();
-  },
-});
+serveBare(router, () => db.close());

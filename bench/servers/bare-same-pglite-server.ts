@@ -1,11 +1,8 @@
 /** Child process: the same-work baseline for intake on embedded PGlite (DATA_DIR): bench/servers/same-work.ts. */
-import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import Koa from 'koa';
 import Router from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
 import { PGlite } from '@electric-sql/pglite';
-import { serveParent } from './child.ts';
+import { serveBare } from './bare-koa.ts';
 import { CONTEXT_SQL, COUNTER_STATEMENT, parameters, STATEMENT, type Body, type Context } from './same-work.ts';
 
 const db = await PGlite.create({ dataDir: process.env.DATA_DIR! });
@@ -18,13 +15,4 @@ router.post('/tickets', async (ctx) => {
   ctx.status = 201;
   ctx.body = rows[0];
 });
-const app = new Koa();
-app.use(bodyParser());
-app.use(router.routes());
-const server = http.createServer(app.callback());
-serveParent(server, {
-  stop: async () => {
-    server.close();
-    await db.close();
-  },
-});
+serveBare(router, () => db.close());

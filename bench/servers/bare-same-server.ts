@@ -3,13 +3,10 @@
  * auto-dispatched intake writes (bench/servers/same-work.ts) in one statement, one transaction, postgres.js (pool
  * of 10, as the app).
  */
-import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import Koa from 'koa';
 import Router from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
 import postgres from 'postgres';
-import { serveParent } from './child.ts';
+import { serveBare } from './bare-koa.ts';
 import { CONTEXT_SQL, COUNTER_STATEMENT, parameters, STATEMENT, type Body, type Context } from './same-work.ts';
 
 const sql = postgres(process.env.DATABASE_URL!, { max: 10, onnotice: () => {} });
@@ -22,13 +19,4 @@ router.post('/tickets', async (ctx) => {
   ctx.status = 201;
   ctx.body = row;
 });
-const app = new Koa();
-app.use(bodyParser());
-app.use(router.routes());
-const server = http.createServer(app.callback());
-serveParent(server, {
-  stop: async () => {
-    server.close();
-    await sql.end({ timeout: 2 });
-  },
-});
+serveBare(router, () => sql.end({ timeout: 2 }));

@@ -2,12 +2,9 @@
  * Child process: the baseline for intake — a bare Koa 3 + @koa/router + @koa/bodyparser route doing one
  * ticket-shaped INSERT with postgres.js (pool of 10, as the app), no validation, auth, routing or events.
  */
-import http from 'node:http';
-import Koa from 'koa';
 import Router from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
 import postgres from 'postgres';
-import { serveParent } from './child.ts';
+import { serveBare } from './bare-koa.ts';
 
 const sql = postgres(process.env.DATABASE_URL!, { max: 10, onnotice: () => {} });
 const categoryId = Number(process.env.BARE_CATEGORY_ID);
@@ -24,13 +21,4 @@ router.post('/tickets', async (ctx) => {
   ctx.status = 201;
   ctx.body = row;
 });
-const app = new Koa();
-app.use(bodyParser());
-app.use(router.routes());
-const server = http.createServer(app.callback());
-serveParent(server, {
-  stop: async () => {
-    server.close();
-    await sql.end({ timeout: 2 });
-  },
-});
+serveBare(router, () => sql.end({ timeout: 2 }));
