@@ -249,6 +249,25 @@ const Env = z
       .string()
       .refine((s) => cron.validate(s), { message: 'not a valid cron expression' })
       .default('43 3 * * *'),
+    // ---- assisted intake (docs/assist.md)
+    /** When the category and unit classifiers are retrained from closed tickets (node-cron, Asia/Shanghai) */
+    ASSIST_RETRAIN_CRON: z
+      .string()
+      .refine((s) => cron.validate(s), { message: 'not a valid cron expression' })
+      .default('23 2 * * *'),
+    /** The closed tickets a retraining learns from: those closed within this many days */
+    ASSIST_TRAIN_DAYS: z.coerce.number().int().min(7).max(3650).default(730),
+    /**
+     * An OpenAI-compatible endpoint (e.g. http://llm.internal:8000/v1) for summaries and reply checks, always as
+     * advice to a person; unset → those features are hidden and nothing leaves the machine
+     */
+    LLM_BASE_URL: z.string().url().optional(),
+    /** The bearer key the endpoint expects (unset → no Authorization header) */
+    LLM_API_KEY: z.string().optional(),
+    /** The model name sent with each request */
+    LLM_MODEL: z.string().min(1).max(200).default('qwen2.5-7b-instruct'),
+    /** How long one language-model request may take before the advice is given up */
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(20_000),
     // ---- scale-out
     /** This instance's name, sent as X-Served-By on every response (behind nginx: which instance answered); unset → no header */
     INSTANCE_ID: z

@@ -13,3 +13,4 @@ export * from './security.ts';
 export * from './reference.ts';
 export * from './workspace.ts';
 export * from './ratings.ts';
+export * from './assist.ts';
