@@ -35,6 +35,11 @@ export interface ServerToClientEvents {
   'call:incoming': (call: IncomingCall) => void;
   /** This user's notification centre changed (a new notification, or read elsewhere): refetch its count and list */
   'inbox:changed': () => void;
+  /**
+   * Another instance died before relaying everything it committed: events after this id may not have reached this
+   * socket. Ask a catch-up from there (or from the cursor, if lower); what was already heard is dropped.
+   */
+  'missed-events': (info: { after: number }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -6,6 +6,7 @@ import type { Deps, WithConfig } from '../deps.ts';
 import { liveCredentials, resolveBearer, resolveSession, type SessionConfig } from '../domain/auth/resolve.ts';
 import { loadTicket, visibleTo } from '../domain/tickets/queries.ts';
 import { SESSION_COOKIE } from '../http/middleware/auth.ts';
+import { announceMissed, onPeerSilent } from './peers.ts';
 import { rooms, roomsEnded, roomsFor, roomsOf } from './rooms.ts';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData, TicketEventMessage } from './types.ts';
 
@@ -61,6 +62,12 @@ export async function attachRealtime(
        create table if not exists socket_io_attachments (id bigserial unique, created_at timestamptz default now(), payload bytea)`,
     );
     io.adapter(createAdapter(pool, { errorHandler: (err) => deps.logger.warn({ err }, 'realtime adapter error') }));
+    onPeerSilent(io, (lastSeen) => {
+      announceMissed(io, deps.db, lastSeen).then(
+        (after) => deps.logger.warn({ after, lastSeen: new Date(lastSeen).toISOString() }, 'an instance went silent: sockets told to catch up'),
+        (err) => deps.logger.warn({ err }, 'an instance went silent; telling sockets to catch up failed'),
+      );
+    });
   }
 
   io.use(async (socket, next) => {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/http/app.ts';
-import { attachRealtime } from '../../src/realtime/server.ts';
+import { attachRealtime, type RealtimeServer } from '../../src/realtime/server.ts';
 import type { Deps } from '../../src/deps.ts';
 
 export type Api = {
@@ -15,6 +15,8 @@ export type Api = {
   close(): Promise<void>;
   /** With realtime: run the sockets' credential re-check now (what the timer does every SOCKET_RECHECK_MS) */
   recheckSockets(): Promise<number>;
+  /** With realtime: the Socket.IO server */
+  io?: RealtimeServer;
 };
 
 /** The real Koa app on a real port (0 = any free one). */
@@ -47,5 +49,6 @@ export async function startApi(deps: Deps, opts: { realtime?: boolean } = {}): P
     },
     close: () => (realtime ? realtime.close() : new Promise<void>((r) => server.close(() => r()))),
     recheckSockets: () => (realtime ? realtime.recheck() : Promise.reject(new Error('started without realtime'))),
+    io: realtime?.io,
   };
 }

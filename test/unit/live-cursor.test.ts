@@ -60,4 +60,27 @@ describe('LiveCursor', () => {
     expect(c.last(10_000)).toBeUndefined();
     expect(c.fresh(9, 10_000)).toBe(true);
   });
+  it("after 'missed-events' asks from the server's id when it is below the floor, and drops what it heard since (kept 2 minutes)", () => {
+    const c = new LiveCursor(5000, 100);
+    c.fresh(300, 0); // relayed by the survivor
+    c.fresh(302, 1000);
+    // 301 was committed on an instance that died before relaying it; the survivor notices 12 s later.
+    expect(c.last(12_000)).toBe(302); // the floor has passed 301: a plain catch-up would skip it
+    const from = c.missedSince(299, 12_000);
+    expect(from).toBe(299);
+    expect([300, 301, 302].map((id) => c.fresh(id, 12_500))).toEqual([false, true, false]);
+    c.caughtUp();
+    // Below the server's id the cursor's floor still wins.
+    expect(c.missedSince(900, 13_000)).toBe(302);
+  });
+
+  it('forgets settled ids only after the retention, so memory stays bounded', () => {
+    const c = new LiveCursor(5000, 0, 60_000);
+    for (let id = 1; id <= 100; id++) c.fresh(id, id);
+    c.last(30_000);
+    expect(c.fresh(50, 30_000)).toBe(false); // settled but heard within a minute: still a repeat
+    c.last(200_000);
+    c.last(201_500);
+    expect(c.fresh(50, 201_500)).toBe(true); // long settled and past retention: forgotten (the server never replays it)
+  });
 });

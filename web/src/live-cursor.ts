@@ -13,8 +13,11 @@
 export class LiveCursor {
   private floor: number | undefined;
   private recent: { id: number; at: number }[] = [];
-  /** ids heard that a replay may still repeat: above the floor, or above the floor a pending handshake named */
-  private since = new Set<number>();
+  /**
+   * ids heard that a replay may still repeat, with when they were heard: above the floor, above the floor a
+   * pending handshake named, or heard within `retainMs` (a 'missed-events' replay may start below the floor)
+   */
+  private since = new Map<number, number>();
   /** the floor the last handshake named, until its catch-up arrives: the replay starts there, not at the floor */
   private named: number | undefined;
   private pruned = 0;
@@ -22,6 +25,7 @@ export class LiveCursor {
   constructor(
     private settleMs = 5000,
     start?: number,
+    private retainMs = 120_000,
   ) {
     this.floor = start;
   }
@@ -30,7 +34,7 @@ export class LiveCursor {
   fresh(id: number, now = Date.now()): boolean {
     this.settle(now);
     if (this.since.has(id)) return false;
-    this.since.add(id);
+    this.since.set(id, now);
     this.recent.push({ id, at: now });
     return true;
   }
@@ -45,6 +49,18 @@ export class LiveCursor {
     const value = this.floor ?? (this.recent.length ? Math.min(...this.recent.map((r) => r.id)) - 1 : undefined);
     if (value !== undefined) this.named = Math.min(this.named ?? value, value);
     return value;
+  }
+
+  /**
+   * The server's 'missed-events': another instance died before relaying what it committed, so events after `after`
+   * may never have come. The id to ask a catch-up from: `after`, or the floor if lower. What was heard since then
+   * (within `retainMs`) is still known, so the replay's repeats are dropped.
+   */
+  missedSince(after: number, now = Date.now()): number {
+    const last = this.last(now);
+    const from = last === undefined ? after : Math.min(after, last);
+    this.named = Math.min(this.named ?? from, from);
+    return from;
   }
 
   /** The replay after a handshake is complete (the server's 'caught-up'). */
@@ -71,6 +87,6 @@ export class LiveCursor {
     const keepAbove = this.named ?? this.floor;
     if (keepAbove === undefined || now - this.pruned < 1000) return;
     this.pruned = now;
-    for (const id of this.since) if (id <= keepAbove) this.since.delete(id);
+    for (const [id, at] of this.since) if (id <= keepAbove && now - at >= this.retainMs) this.since.delete(id);
   }
 }

@@ -67,6 +67,11 @@ export function connectLive() {
     cursor.caughtUp();
     if (!info.complete) for (const l of resyncListeners) l();
   });
+  // Another instance died before relaying what it had committed: ask for a catch-up from where events may have
+  // been missed — after a random pause, so a whole instance's sockets do not ask in the same instant.
+  socket.on('missed-events', ({ after }) => {
+    setTimeout(() => socket?.emit('catch-up', cursor.missedSince(after)), Math.random() * 3000);
+  });
   socket.on('call:incoming', (c) => {
     for (const l of callListeners) l(c);
   });

@@ -124,6 +124,9 @@ export async function runFaults(o: FaultOptions): Promise<FaultReport> {
     const expected = events.map((r) => r.id);
     const typeOf = new Map(events.map((e) => [e.id, e.type]));
     const heardAll = () => [...clients, ...legacy].reduce((a, c) => a + c.heard.size + c.repeats, 0);
+    // The survivor tells its own sockets of the killed instance's unrelayed events once the adapter's heartbeat
+    // times out (10 s, checked every second): their catch-ups come after that.
+    await sleep(Math.max(0, killedAt + 13_000 - Date.now()));
     for (let last = -1, until = Date.now() + 10_000; Date.now() < until && last !== heardAll(); ) {
       last = heardAll();
       await sleep(1500);
@@ -260,6 +263,7 @@ async function measure(
       report.sockets.reconnected === report.sockets.lostTheirInstance &&
       report.sockets.connectedAtEnd === clients.length &&
       report.sockets.missedAfterReconnect === 0 &&
+      report.sockets.missedStaying === 0 &&
       report.sockets.duplicates === 0,
     faultsSweepWarningsOnce: m.sweep.ok,
   };

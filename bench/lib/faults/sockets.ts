@@ -62,6 +62,8 @@ export async function connectClients(base: string, tokens: string[], since: numb
             else cursor.caughtUp();
             c.catchUps.push({ ...info, at: Date.now() });
           });
+          // As the web app does (without its random pause): another instance died before relaying everything.
+          socket.on('missed-events', ({ after }: { after: number }) => void socket.emit('catch-up', cursor.missedSince(after)));
           socket.on('disconnect', (reason) => {
             c.disconnects.push({ at: Date.now(), reason });
             // The server cut it (it does that on sign-out): reconnect as the web app would after checking the session.
