@@ -113,6 +113,7 @@ export const EXPECTATIONS: Record<string, Entry> = {
   // intake aids and knowledge base
   'GET /api/intake/caller-history': { scope: 'global', req: () => ({ query: { phone: '13812345678' } }) },
   'GET /api/intake/duplicates': { scope: 'global', req: (f) => ({ query: { phone: '13812345678', categoryId: String(f.category) } }) },
+  'POST /api/assist/suggest': { scope: 'global', req: () => ({ body: { content: '小区门口路灯不亮' } }) },
   'GET /api/kb/search': { scope: 'global', req: () => ({ query: { q: '噪音' } }) },
   'GET /api/kb/:id': { scope: 'global', req: (f) => ({ params: { id: f.kb } }) },
   'POST /api/kb': { scope: 'global', req: empty },

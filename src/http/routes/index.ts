@@ -7,6 +7,7 @@ import { securityAdminRoutes } from './security-admin.ts';
 import { alertRoutes } from './alerts.ts';
 import { calendarRoutes } from './calendar.ts';
 import { aidRoutes } from './aids.ts';
+import { assistSuggestRoutes } from './assist-suggest.ts';
 import { kbRoutes } from './kb.ts';
 import { authRoutes } from './auth.ts';
 import { accountRoutes } from './account.ts';
@@ -42,6 +43,7 @@ export const apiRoutes: AnyRoute[] = [
   ...accountRoutes,
   ...securitySignInRoutes,
   ...aidRoutes,
+  ...assistSuggestRoutes,
   ...kbRoutes,
   // before the ticket routes: /api/tickets/bulk/… must not be read as /api/tickets/:id/…
   ...bulkRoutes,
