@@ -4,11 +4,13 @@
  * DATABASE_URL a clone of the run's template; without it (the PGlite pass) a throw-away server of its own
  * (test/setup/postgres.ts) — without the server binaries it fails loudly, never skips.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { Socket } from 'socket.io-client';
 import { connect, migrate, type Database } from '../../db/client.ts';
 import { startPgServer } from '../setup/postgres.ts';
 import { driver, freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
+import { makeWorld, type World } from '../setup/world.ts';
 
 export type Instance = { name: string; database: Database; deps: TestDeps; api: Api };
 
@@ -47,3 +49,23 @@ export async function startCluster() {
   };
 }
 export type Cluster = Awaited<ReturnType<typeof startCluster>>;
+
+/**
+ * Two instances, A and B, and the test world (on A's database), started before the file's tests; the sockets the
+ * tests push and the cluster closed after them. Read the fields inside tests (beforeAll fills them in).
+ */
+export function useTwoInstances(): { a: Api; b: Api; w: World; sockets: Socket[] } {
+  const f = { sockets: [] as Socket[] } as { a: Api; b: Api; w: World; sockets: Socket[]; cluster: Cluster };
+  beforeAll(async () => {
+    f.cluster = await startCluster();
+    const first = await f.cluster.start('a');
+    f.a = first.api;
+    f.b = (await f.cluster.start('b')).api;
+    f.w = await makeWorld(first.deps.db);
+  }, 120_000);
+  afterAll(async () => {
+    for (const s of f.sockets) s.disconnect();
+    await f.cluster?.close();
+  }, 60_000);
+  return f;
+}

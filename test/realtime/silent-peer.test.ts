@@ -7,31 +7,14 @@
  * Two instances in this process on PostgreSQL (./cluster.ts, both passes). Instance B is made silent the way a
  * kill -9 makes it: its adapter publishes nothing more (no relay, no heartbeat, no goodbye).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io as connectClient, type Socket } from 'socket.io-client';
+import { describe, expect, it } from 'vitest';
+import { io as connectClient } from 'socket.io-client';
 import type { TicketEventMessage } from '../../src/contract/socket.ts';
 import { LiveCursor } from '../../web/src/live-cursor.ts';
-import type { Api } from '../setup/server.ts';
-import { callBody, makeWorld, type World } from '../setup/world.ts';
-import { startCluster, type Cluster } from './cluster.ts';
+import { callBody } from '../setup/world.ts';
+import { useTwoInstances } from './cluster.ts';
 
-let cluster: Cluster;
-let a: Api, b: Api;
-let w: World;
-const sockets: Socket[] = [];
-
-beforeAll(async () => {
-  cluster = await startCluster();
-  const first = await cluster.start('a');
-  a = first.api;
-  b = (await cluster.start('b')).api;
-  w = await makeWorld(first.deps.db);
-}, 120_000);
-
-afterAll(async () => {
-  for (const s of sockets) s.disconnect();
-  await cluster?.close();
-}, 60_000);
+const f = useTwoInstances();
 
 const until = async (what: string, ok: () => boolean, ms: number) => {
   const end = Date.now() + ms;
@@ -46,8 +29,8 @@ describe('a peer that goes silent after committing', () => {
     const cursor = new LiveCursor(5000, 0);
     const heard: number[] = [];
     const missed: number[] = [];
-    const socket = connectClient(a.base, { auth: { token: w.dispatcher.token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    sockets.push(socket);
+    const socket = connectClient(f.a.base, { auth: { token: f.w.dispatcher.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    f.sockets.push(socket);
     socket.on('ticket:event', (e: TicketEventMessage) => {
       if (cursor.fresh(e.id)) heard.push(e.id);
     });
@@ -58,15 +41,15 @@ describe('a peer that goes silent after committing', () => {
     await new Promise<void>((resolve, reject) => (socket.once('connect', () => resolve()), socket.once('connect_error', reject)));
 
     // Relayed normally first: B's event reaches the socket on A.
-    const relayed = await b.call('POST', '/api/tickets', { token: w.operator.token, body: callBody(w.category.id) });
+    const relayed = await f.b.call('POST', '/api/tickets', { token: f.w.operator.token, body: callBody(f.w.category.id) });
     expect(relayed.status).toBe(201);
     await until('the relayed event', () => heard.length === 1, 10_000);
 
     // B goes silent, as under kill -9: nothing more leaves its adapter.
-    const adapter = b.io!.of('/').adapter as unknown as { publish(m: unknown): void; heartbeatTimer?: NodeJS.Timeout };
+    const adapter = f.b.io!.of('/').adapter as unknown as { publish(m: unknown): void; heartbeatTimer?: NodeJS.Timeout };
     adapter.publish = () => {};
     clearTimeout(adapter.heartbeatTimer);
-    const lost = await b.call('POST', '/api/tickets', { token: w.operator.token, body: callBody(w.category.id) });
+    const lost = await f.b.call('POST', '/api/tickets', { token: f.w.operator.token, body: callBody(f.w.category.id) });
     expect(lost.status).toBe(201);
     await new Promise((r) => setTimeout(r, 1000));
     expect(heard).toHaveLength(1); // committed, never relayed
