@@ -7,6 +7,7 @@ import { METRICS_REPORT_MESSAGES } from './messages-metrics.ts';
 import { PRIVACY_MESSAGES } from './messages-privacy.ts';
 import { ADMINISTRATOR_MESSAGES } from './messages-administrators.ts';
 import { SIGN_IN_MESSAGES } from './messages-sign-in.ts';
+import { ASSIST_LLM_MESSAGES } from './messages-assist-llm.ts';
 import type { AssignmentAction, AssignmentStatus, RequestKind, TicketAction, TicketStatus, TopicAction, TopicStatus } from '../contract/vocab.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -303,6 +304,8 @@ export const ERROR_MESSAGES = {
   ...SIGN_IN_MESSAGES,
   // the separated administrators' accounts, roles and sessions (messages-administrators.ts)
   ...ADMINISTRATOR_MESSAGES,
+  // the optional language-model hook (messages-assist-llm.ts)
+  ...ASSIST_LLM_MESSAGES,
 } satisfies Messages;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

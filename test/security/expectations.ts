@@ -84,6 +84,10 @@ const publicNotFound: Entry['expect'] = Object.fromEntries(
   SUBJECTS.map((s) => [s, { allow: false, status: 404, code: /^rating_link_invalid$|^lookup_not_found$/ }]),
 );
 
+/** The language-model hook switched off: the stable 404 for each subject that would otherwise get through. */
+const llmOff = (subjects: Subject[]): Entry['expect'] =>
+  Object.fromEntries(subjects.map((s) => [s, { allow: false, status: 404, code: /^llm_not_configured$/ } satisfies Outcome]));
+
 /** The notification centre's rows are each user's own: an id none of theirs (here, any) is 404 to every person. */
 const notYours: Entry['expect'] = Object.fromEntries(
   SUBJECTS.filter((s) => {
@@ -343,6 +347,18 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'GET /api/privacy/retention': { scope: 'global' },
   'POST /api/privacy/subject-requests/export': { scope: 'global', req: () => ({ body: subjectRequest }) },
   'POST /api/privacy/subject-requests/erase': { scope: 'global', req: () => ({ body: subjectRequest }) },
+  // the optional language-model hook: off in the matrix (no LLM_BASE_URL), so whoever may ask about ticket A gets the
+  // stable 404 llm_not_configured after the visibility check (another unit: ticket_not_found, as everywhere)
+  'POST /api/tickets/:id/assist/summary': {
+    scope: 'unit',
+    req: (f) => ({ params: { id: f.ticketA.id } }),
+    expect: llmOff(['operator', 'window_clerk', 'dispatcher', 'callback_agent', 'supervisor', 'admin', 'unit_handler@own', 'unit_leader@own']),
+  },
+  'POST /api/tickets/:id/assist/reply-check': {
+    scope: 'unit',
+    req: (f) => ({ params: { id: f.ticketA.id }, body: {} }),
+    expect: llmOff(['dispatcher', 'supervisor', 'unit_handler@own', 'unit_leader@own']),
+  },
 };
 
 /**

@@ -36,6 +36,7 @@ import { inboxRoutes } from './inbox.ts';
 import { badReviewRoutes } from './bad-reviews.ts';
 import { draftRoutes } from './drafts.ts';
 import { privacyRoutes } from './privacy.ts';
+import { assistLlmRoutes } from './assist-llm.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
 export const apiRoutes: AnyRoute[] = [
@@ -78,4 +79,5 @@ export const apiRoutes: AnyRoute[] = [
   ...badReviewRoutes,
   ...draftRoutes,
   ...privacyRoutes,
+  ...assistLlmRoutes,
 ];
