@@ -20,6 +20,12 @@ function instance(): Jieba {
   return jieba;
 }
 
+/** Is this a word the segmenter can be taught: 2–30 characters, no white space. */
+export function isTeachable(word: string): boolean {
+  const n = [...word].length;
+  return n >= 2 && n <= 30 && !/\s/.test(word);
+}
+
 /** A user-dictionary fragment: one word per line with a frequency high enough to keep it whole. */
 function dictOf(words: Iterable<string>): Uint8Array {
   let text = '';
@@ -32,7 +38,7 @@ export function addWords(words: Iterable<string>): number {
   const fresh: string[] = [];
   for (const raw of words) {
     const w = raw.trim();
-    if (w.length < 2 || w.length > 30 || /\s/.test(w) || extra.has(w)) continue;
+    if (!isTeachable(w) || extra.has(w)) continue;
     extra.add(w);
     fresh.push(w);
   }
@@ -40,9 +46,37 @@ export function addWords(words: Iterable<string>): number {
   return fresh.length;
 }
 
+/**
+ * Make the centre's words exactly `words`. jieba can only learn words, not forget them, so when one was taken away
+ * (an admin deleted a lexicon word, a unit was renamed) the segmenter is built again on next use (a quarter of a
+ * second); otherwise the new words are simply added. Returns whether the set changed.
+ */
+export function replaceWords(words: Iterable<string>): boolean {
+  const next = new Set<string>();
+  for (const raw of words) {
+    const w = raw.trim();
+    if (isTeachable(w)) next.add(w);
+  }
+  let removed = false;
+  for (const w of extra) if (!next.has(w)) removed = true;
+  if (!removed) return addWords(next) > 0;
+  extra.clear();
+  for (const w of next) extra.add(w);
+  jieba = null;
+  return true;
+}
+
 /** The words jieba cuts, as they come (punctuation included). HMM on: unknown words (names, slang) still come out whole. */
 export function cut(text: string): string[] {
   return text ? instance().cut(text, true) : [];
+}
+
+/**
+ * Search granularity (jieba's search mode): each word and, for a long one, the dictionary words inside it
+ * ('社保卡' → '社保', '社保卡'), so a document and a query cut a little differently still meet.
+ */
+export function cutForSearch(text: string): string[] {
+  return text ? instance().cutForSearch(text, true) : [];
 }
 
 /** Words that carry no matter of their own: particles, pronouns, the hotline's courtesies. */
@@ -50,15 +84,30 @@ const STOP = new Set(
   (
     '的 了 是 我 你 他 她 它 们 在 有 也 就 都 和 与 及 还 又 很 太 说 要 想 会 能 把 被 给 让 对 向 从 到 这 那 个 一 不 没 吗 呢 吧 啊 呀 哦 嗯 么 着 过 ' +
     '我们 你们 他们 我家 这个 那个 一个 这样 那样 这里 那里 什么 怎么 为什么 已经 一直 现在 时候 问题 情况 反映 来电 市民 诉求 请求 希望 请问 ' +
-    '相关 部门 处理 解决 帮忙 麻烦 谢谢 您好 你好 一下 还是 但是 因为 所以 如果 然后 而且 就是 可以 没有 不是 一些 好像 这边 那边'
+    '相关 部门 处理 解决 帮忙 麻烦 谢谢 您好 你好 一下 还是 但是 因为 所以 如果 然后 而且 就是 可以 没有 不是 一些 好像 这边 那边 ' +
+    // question words: every caller asks "how", none of them says what the matter is
+    '怎么办 怎么样 怎样 如何 哪里 哪儿 哪些 哪个 多少 是不是 能不能 可不可以 有没有 需要 应该 知道 告诉 咨询 一般 还有 的话'
   ).split(' '),
 );
+/** Is this one of the words that carry no matter of their own (lower-cased)? */
+export function isStopWord(w: string): boolean {
+  return STOP.has(w);
+}
 const MEANINGFUL = /[\p{Script=Han}\p{L}\p{N}]/u;
 
 /** The words that say what a text is about: lower-cased, no punctuation, stop words and lone digits dropped. */
 export function words(text: string): string[] {
+  return meaningful(cut(text));
+}
+
+/** The same at search granularity (see cutForSearch): what knowledge-base search stores and asks for. */
+export function searchWords(text: string): string[] {
+  return meaningful(cutForSearch(text));
+}
+
+function meaningful(cuts: string[]): string[] {
   const out: string[] = [];
-  for (const raw of cut(text)) {
+  for (const raw of cuts) {
     const w = raw.trim().toLowerCase();
     if (!w || !MEANINGFUL.test(w) || STOP.has(w) || /^\d{1,2}$/.test(w)) continue;
     out.push(w);

@@ -10,11 +10,11 @@ import { audit } from '../audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { NotFoundError } from '../errors.ts';
 import type { ArticleInput } from './inputs.ts';
-import { documentTerms } from './search-terms.ts';
+import { articleTerms } from './segmented.ts';
 
-/** The stored columns of an article: what the admin wrote, and the search terms of its title, keywords and body. */
+/** The stored columns of an article: what the admin wrote, and the search terms (bigrams and words) of its title, keywords and body. */
 export function articleValues(input: ArticleInput) {
-  return { ...input, categoryId: input.categoryId ?? null, searchTerms: documentTerms(input.title, input.keywords, input.body) };
+  return { ...input, categoryId: input.categoryId ?? null, searchTerms: articleTerms(input) };
 }
 
 export async function createArticle(deps: Pick<Deps, 'db'>, actor: Actor, input: ArticleInput): Promise<{ id: number }> {
