@@ -22,7 +22,12 @@ export const onSessionLost = (fn: () => void) => void (sessionLost = fn);
 export const sessionEnded = () => sessionLost?.();
 
 /** One JSON request; writes carry the session's CSRF token; errors become ApiError. */
-export async function request<T>(method: string, path: string, body?: unknown, opts: { raw?: Blob; headers?: Record<string, string> } = {}): Promise<T> {
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { raw?: Blob; headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': locale(), ...opts.headers };
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
   let payload: BodyInit | undefined;
@@ -31,7 +36,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
   }
-  const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+  const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', signal: opts.signal });
   const text = res.status === 204 ? '' : await res.text();
   let data: { code?: string; detail?: string; title?: string; issues?: unknown } | null = null;
   try {

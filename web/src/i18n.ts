@@ -30,6 +30,7 @@ import metricsScreen from './i18n/metrics-screen.ts';
 import privacy from './i18n/privacy.ts';
 import security from './i18n/security.ts';
 import auditScreen from './i18n/audit.ts';
+import assistIntake from './i18n/assist-intake.ts';
 
 const MODULES = [
   common,
@@ -59,6 +60,7 @@ const MODULES = [
   privacy,
   security,
   auditScreen,
+  assistIntake,
 ] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;

@@ -9,6 +9,7 @@ const INTAKE: Key[] = [
   ['F2', 'shortcuts.newCall'],
   ['F4', 'shortcuts.kb'],
   ['F8', 'shortcuts.directAnswer'],
+  ['Alt+1 / 2 / 3', 'assistIntake.key'],
   ['↑ ↓ Enter', 'help.combo'],
 ];
 const LISTS: Key[] = [

@@ -22,7 +22,12 @@ export type Draft = {
   transferredTo: EmergencyLine;
   notAcceptedReason: string;
   repeatTicket: { id: number; number: string } | null;
+  /** Assisted intake (suggestions.ts): the suggestion shown and the category taken from it by rank */
+  assist: AssistPick | null;
 };
+
+/** What the draft keeps of assisted intake: the suggestion shown, and the category taken from it (rank 1–3). */
+export type AssistPick = { suggestionId: number; accepted: { rank: number; categoryId: number } | null };
 
 export const emptyDraft = (phone = ''): Draft => ({
   phone,
@@ -41,6 +46,7 @@ export const emptyDraft = (phone = ''): Draft => ({
   transferredTo: '110',
   notAcceptedReason: '',
   repeatTicket: null,
+  assist: null,
 });
 
 export type DraftState = ReturnType<typeof useDraft>;
@@ -73,5 +79,7 @@ export function useDraft(mode: IntakeMode) {
   };
   /** Takes the call as a repeat of an open ticket (a duplicate hint's "并入此单"). */
   const linkTo = (ticket: { id: number; number: string }) => setForm((f) => ({ ...f, disposition: 'repeat', repeatTicket: ticket }));
-  return { form, formKey, set, reset, restore, linkTo };
+  /** Assisted intake's pick, from the one in the draft (a suggestion arrives while the operator types on). */
+  const setAssist = (fn: (p: AssistPick | null) => AssistPick | null) => setForm((f) => ({ ...f, assist: fn(f.assist) }));
+  return { form, formKey, set, reset, restore, linkTo, setAssist };
 }

@@ -12,6 +12,7 @@ import { DraftForm } from './form.ts';
 import { KnowledgePanel, answerWith, useKnowledgeBase } from './knowledge.ts';
 import { MinePanel, useMyTickets } from './mine.ts';
 import { ShortcutsLine, useShortcuts } from './shortcuts.ts';
+import { SuggestionsPanel, useAcceptKeys, useAssistOn, useSuggestions } from './suggestions.ts';
 import { type DispositionBody, ReceiptCard, dispositionOf, useSubmission } from './submit.ts';
 
 /**
@@ -36,6 +37,8 @@ export function Intake({ mode }: { mode: IntakeMode }) {
   const history = useCallerHistory(phone);
   const hints = useDuplicateHints(phone, form.categoryId, form.address);
   const kb = useKnowledgeBase(form.content);
+  const assist = useSuggestions(draft, mode, useAssistOn());
+  useAcceptKeys(assist);
   const call = useCallPop(form.phone, (number) => {
     draft.set('phone', number);
     announce(t('intake.callPopped', { phone: number }));
@@ -116,6 +119,7 @@ export function Intake({ mode }: { mode: IntakeMode }) {
         onNewCall=${() => newCall()}
       />
       <div class="side">
+        <${SuggestionsPanel} s=${assist} categories=${categories} categoryId=${form.categoryId} />
         <${Panel} title=${t('intake.callerPanel')} id="caller-panel">
           <${CallerHistory} history=${history} />
           <${DuplicateHints} hints=${hints} onLink=${draft.linkTo} />

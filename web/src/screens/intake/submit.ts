@@ -7,6 +7,7 @@ import type { KbArticle, TicketView } from '../../types.ts';
 import { QrCode, StatusBadge, announce, lbl } from '../../ui/common.ts';
 import type { Draft, IntakeMode } from './draft.ts';
 import { answerWith } from './knowledge.ts';
+import { assistFields } from './suggestions.ts';
 
 type Receipt = { number: string; status: string; linked: boolean; closeReason: string | null };
 export type DispositionBody = Record<string, unknown>;
@@ -40,6 +41,7 @@ export function ticketBody(f: Draft, mode: IntakeMode, disposition: DispositionB
     allowDirectContact: f.allowDirectContact,
     ...(mode === 'window' ? { window: { matter: f.matter, hallDepartment: f.hallDepartment, reason: f.reason } } : {}),
     disposition,
+    ...assistFields(f),
   };
 }
 
