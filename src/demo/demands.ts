@@ -13,14 +13,19 @@ import { HOUSING } from './demands/housing.ts';
 import { LABOUR } from './demands/labour.ts';
 import { MARKET } from './demands/market.ts';
 import type { LeafSpec } from './demands/parts.ts';
+import { phrasingsOf } from './demands/phrasings/index.ts';
 import { TRANSPORT } from './demands/transport.ts';
 import { UTILITIES } from './demands/utilities.ts';
 
 export type { Ctx, LeafSpec } from './demands/parts.ts';
 export * from './demands/words.ts';
 export * from './demands/callers.ts';
+export { sayDemand, type Said } from './demands/say.ts';
 
-/** Every leaf category, in the catalogue's order (the history draws from it by position, so the order is part of the data). */
+/**
+ * Every leaf category, in the catalogue's order (the history draws from it by position, so the order is part of the data),
+ * with the phrasings callers really use for the frequent ones (demands/phrasings/).
+ */
 export const LEAVES: readonly LeafSpec[] = [
   ...CITY_MANAGEMENT,
   ...HOUSING,
@@ -30,4 +35,7 @@ export const LEAVES: readonly LeafSpec[] = [
   ...LABOUR,
   ...ENVIRONMENT,
   ...UTILITIES,
-];
+].map((l) => {
+  const phrasings = phrasingsOf(l.path);
+  return phrasings.length ? { ...l, phrasings } : l;
+});

@@ -27,6 +27,8 @@ export type LeafSpec = {
   /** Whether the demand is about a place in a street (routing reads its address) */
   placed: boolean;
   demands: readonly Demand[];
+  /** The same matter as callers really say it (phrasings/, for the frequent leaves); say.ts chooses between the two */
+  phrasings?: readonly Demand[];
   replies: readonly Text[];
   /** What the caller calls it, for callback comments */
   noun: string;

@@ -3,11 +3,17 @@ import { createTicket } from '../../domain/tickets/commands/intake.ts';
 import { createTicketInput } from '../../domain/tickets/inputs.ts';
 import type { Actor } from '../../domain/auth/actor.ts';
 import type { TicketRow } from '../../domain/tickets/queries.ts';
-import { EMERGENCIES, NOT_ACCEPTED, type Caller, type LeafSpec } from '../demands.ts';
+import { EMERGENCIES, NOT_ACCEPTED, sayDemand, type Caller, type LeafSpec } from '../demands.ts';
 import { Desk } from './desk.ts';
 import { DAY, type Plan, type Story } from './world.ts';
 
-const COMMUNITY_LEVEL = new Set(['城市管理/市容环境/垃圾清运', '城市管理/市容环境/乱贴乱画', '生态环境/噪声污染/社会生活噪声', '住房/物业管理/物业服务质量']);
+/** Leaves a dispatcher sometimes hands straight to the street's community (a quarter of the time). */
+export const COMMUNITY_LEVEL = new Set([
+  '城市管理/市容环境/垃圾清运',
+  '城市管理/市容环境/乱贴乱画',
+  '生态环境/噪声污染/社会生活噪声',
+  '住房/物业管理/物业服务质量',
+]);
 
 export abstract class IntakeDesk extends Desk {
   /** What becomes of a logged ticket (handling.ts). */
@@ -40,12 +46,14 @@ export abstract class IntakeDesk extends Desk {
     const type = this.r.weighted(s.leaf.types);
     const urgency = s.leaf.urgency ? this.r.weighted(s.leaf.urgency) : 'normal';
     const confidential = s.leaf.path.endsWith('廉政问题线索') || (type === 'report' && this.r.chance(0.2));
+    // The caller's own words and the noise come from a fork: the history's draws stay as they were (demands/say.ts).
+    const said = sayDemand(s.leaf, demand, c, this.r.fork('said'));
     return {
       type,
       urgency,
       categoryId: this.categoryId(s.leaf),
-      title: demand.title(c),
-      content: demand.content(c),
+      title: said.title,
+      content: said.content,
       ...(s.leaf.placed ? { address: s.place.address } : {}),
       caller: { name: s.caller.name, phone: s.caller.phone },
       confidential,
