@@ -7,6 +7,7 @@ import { METRICS_REPORT_MESSAGES } from './messages-metrics.ts';
 import { PRIVACY_MESSAGES } from './messages-privacy.ts';
 import { ADMINISTRATOR_MESSAGES } from './messages-administrators.ts';
 import { SIGN_IN_MESSAGES } from './messages-sign-in.ts';
+import { ASSIST_LEXICON_MESSAGES } from './messages-assist-lexicon.ts';
 import { ASSIST_LLM_MESSAGES } from './messages-assist-llm.ts';
 import type { AssignmentAction, AssignmentStatus, RequestKind, TicketAction, TicketStatus, TopicAction, TopicStatus } from '../contract/vocab.ts';
 
@@ -306,6 +307,8 @@ export const ERROR_MESSAGES = {
   ...ADMINISTRATOR_MESSAGES,
   // the optional language-model hook (messages-assist-llm.ts)
   ...ASSIST_LLM_MESSAGES,
+  // assisted intake's segmentation words (messages-assist-lexicon.ts)
+  ...ASSIST_LEXICON_MESSAGES,
 } satisfies Messages;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -122,6 +122,10 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'GET /api/kb/:id': { scope: 'global', req: (f) => ({ params: { id: f.kb } }) },
   'POST /api/kb': { scope: 'global', req: empty },
   'PUT /api/kb/:id': { scope: 'global', req: (f) => ({ params: { id: f.kb }, body: {} }) },
+  'GET /api/assist/lexicon': { scope: 'global' },
+  'POST /api/assist/lexicon': { scope: 'global', req: empty },
+  // a word too long to be one: the admin reaches validation (400) and nothing is removed
+  'DELETE /api/assist/lexicon/:word': { scope: 'global', req: () => ({ params: { word: '词'.repeat(201) } }) },
   // tickets
   'POST /api/tickets': { scope: 'global', req: empty },
   'POST /api/bad-reviews': { scope: 'global', req: empty },

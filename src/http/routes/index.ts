@@ -9,6 +9,7 @@ import { calendarRoutes } from './calendar.ts';
 import { aidRoutes } from './aids.ts';
 import { assistSuggestRoutes } from './assist-suggest.ts';
 import { kbRoutes } from './kb.ts';
+import { assistLexiconRoutes } from './assist-lexicon.ts';
 import { authRoutes } from './auth.ts';
 import { accountRoutes } from './account.ts';
 import { securitySignInRoutes } from './security-signin.ts';
@@ -46,6 +47,7 @@ export const apiRoutes: AnyRoute[] = [
   ...aidRoutes,
   ...assistSuggestRoutes,
   ...kbRoutes,
+  ...assistLexiconRoutes,
   // before the ticket routes: /api/tickets/bulk/… must not be read as /api/tickets/:id/…
   ...bulkRoutes,
   ...ticketListRoutes,
