@@ -3,7 +3,7 @@ import type { Db } from '../../../db/client.ts';
 import { tickets } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
-import { searchTerms } from '../kb/search-terms.ts';
+import { addressSimilarity, metres, nearDuplicates } from '../assist/near-duplicates.ts';
 import { phoneIndex } from '../privacy/caller-index.ts';
 import { summary } from './presenter.ts';
 
@@ -27,51 +27,36 @@ export async function callerHistory(db: Db, actor: Actor, phone: string, limit: 
   return rows.map((t) => summary(actor, t));
 }
 
-/** Similarity of two addresses: Jaccard over character bigrams (0..1). */
-export function addressSimilarity(a: string, b: string): number {
-  const A = new Set(searchTerms(a).filter((t) => [...t].length === 2));
-  const B = new Set(searchTerms(b).filter((t) => [...t].length === 2));
-  if (A.size === 0 || B.size === 0) return 0;
-  let inter = 0;
-  for (const x of A) if (B.has(x)) inter++;
-  return inter / (A.size + B.size - inter);
-}
-
-function metres(lat1: number, lng1: number, lat2: number, lng2: number): number {
-  const R = 6371000;
-  const toRad = (d: number) => (d * Math.PI) / 180;
-  const dLat = toRad(lat2 - lat1);
-  const dLng = toRad(lng2 - lng1);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(lat1)) * Math.cos(toRad(lat2)) * Math.sin(dLng / 2) ** 2;
-  return 2 * R * Math.asin(Math.sqrt(h));
-}
-
 /**
  * Duplicate hints at intake: open or recent (within `windowDays`) tickets with the same phone, or in the
  * same category near the same place — within 300 m when both have coordinates, otherwise an address
- * bigram similarity of at least 0.5.
+ * bigram similarity of at least 0.5 — and, when the demand's text is given, the same matter from any caller
+ * (`similar_demand`: similar words, a near place, the last NEAR_WINDOW_DAYS; src/domain/assist/near-duplicates.ts),
+ * with its score and the shared words.
  */
 export async function duplicateHints(
   db: Db,
   actor: Actor,
-  q: { phone?: string; categoryId?: number; address?: string; lat?: number; lng?: number },
+  q: { phone?: string; categoryId?: number; address?: string; lat?: number; lng?: number; title?: string; content?: string; streetUnitId?: number },
   now: Date,
   windowDays: number,
 ) {
   const since = new Date(now.getTime() - windowDays * 86400_000);
   const recentOrOpen = or(ne(tickets.status, 'closed'), gte(tickets.createdAt, since))!;
-  const hints: { ticket: ReturnType<typeof summary>; reasons: string[]; score: number }[] = [];
-  const seen = new Map<number, (typeof hints)[number]>();
+  type Hint = { ticket: ReturnType<typeof summary>; reasons: string[]; score: number; similar?: { score: number; words: string[] } };
+  const hints: Hint[] = [];
+  const seen = new Map<number, Hint>();
   const add = (t: typeof tickets.$inferSelect, reason: string, score: number) => {
     const h = seen.get(t.id);
     if (h) {
       h.reasons.push(reason);
       h.score = Math.max(h.score, score);
-      return;
+      return h;
     }
-    const n = { ticket: summary(actor, t), reasons: [reason], score };
+    const n: Hint = { ticket: summary(actor, t), reasons: [reason], score };
     seen.set(t.id, n);
     hints.push(n);
+    return n;
   };
   if (q.phone) {
     const index = phoneIndex(q.phone);
@@ -99,6 +84,12 @@ export async function duplicateHints(
         const s = addressSimilarity(q.address, t.address);
         if (s >= 0.5) add(t, 'same_category_similar_address', s);
       }
+    }
+  }
+  if (q.content?.trim()) {
+    const demand = { title: q.title, content: q.content, streetUnitId: q.streetUnitId, address: q.address, lat: q.lat, lng: q.lng };
+    for (const { ticket, match } of await nearDuplicates(db, actor, demand, now)) {
+      add(ticket, 'similar_demand', Math.min(1, match.score)).similar = { score: match.score, words: match.words };
     }
   }
   hints.sort((a, b) => Number(b.ticket.status !== 'closed') - Number(a.ticket.status !== 'closed') || b.score - a.score);

@@ -66,6 +66,9 @@ export const createTicketInput = z
       })
       .optional(),
     disposition: disposition.default({ kind: 'dispatch' }),
+    /** Assisted intake (docs/assist.md): the suggestion shown (POST /api/assist/suggest) and the rank of the category taken from it */
+    assistSuggestionId: bigId.optional(),
+    assistAcceptedRank: z.number().int().min(1).max(3).nullable().optional(),
   })
   .strict()
   .refine((v) => (v.lat === undefined) === (v.lng === undefined), { message: 'lat 与 lng 需同时提供', path: ['lng'] })
@@ -101,6 +104,14 @@ export const hintsQuery = z.object({
   address: z.string().trim().max(200).optional(),
   lat: z.coerce.number().min(-90).max(90).optional(),
   lng: z.coerce.number().min(-180).max(180).optional(),
+  /** The demand in hand: with it, the same matter from other callers is hinted too (similar_demand); a long text is cut */
+  title: z.string().trim().max(200).optional(),
+  content: z
+    .string()
+    .trim()
+    .transform((s) => [...s].slice(0, 1000).join(''))
+    .optional(),
+  streetUnitId: id.optional(),
 });
 
 // ---- lifecycle inputs: one per transition ----

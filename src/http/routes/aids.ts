@@ -17,7 +17,8 @@ export const aidRoutes: AnyRoute[] = [
   route({
     method: 'get',
     path: '/api/intake/duplicates',
-    summary: 'Duplicate hints: open or recent tickets with the same phone, or the same category near the same address',
+    summary:
+      'Duplicate hints: open or recent tickets with the same phone, the same category near the same address, or (given the demand text) the same matter from any caller',
     tag: 'intake',
     access: [...INTAKE_DESK],
     query: hintsQuery,

@@ -6,27 +6,41 @@ import { useDebounced } from '../../format.ts';
 import type { DuplicateHint } from '../../types.ts';
 import { StatusBadge, lbl } from '../../ui/common.ts';
 
+/** A hint as the server sends it: a similar demand (相似诉求) carries its score and the words both demands share. */
+type Hint = DuplicateHint & { similar?: { score: number; words: string[] } };
+
 /**
- * Open tickets this call may repeat: the same number, or the same category at a similar address. Asked
- * again (debounced) whenever one of them changes.
+ * Open tickets this call may repeat: the same number, the same category at a similar address, or (once the demand
+ * has a few characters and a place) the same matter from any caller. Asked again (debounced) whenever one changes.
  */
-export function useDuplicateHints(phone: string | null, categoryId: number | null, address: string): DuplicateHint[] {
-  const [hints, setHints] = useState<DuplicateHint[]>([]);
+export function useDuplicateHints(phone: string | null, categoryId: number | null, address: string, content = ''): Hint[] {
+  const [hints, setHints] = useState<Hint[]>([]);
+  const demand = content.trim().length >= 6 && address.trim().length >= 2 ? [...content.trim()].slice(0, 300).join('') : '';
   const load = useDebounced(() => {
-    if (!phone && !(categoryId && address.trim().length >= 2)) return setHints([]);
-    get<{ items: DuplicateHint[] }>(
-      `/api/intake/duplicates${qs({ phone: phone ?? undefined, categoryId: categoryId ?? undefined, address: address.trim() || undefined })}`,
+    if (!phone && !(categoryId && address.trim().length >= 2) && !demand) return setHints([]);
+    get<{ items: Hint[] }>(
+      `/api/intake/duplicates${qs({
+        phone: phone ?? undefined,
+        categoryId: categoryId ?? undefined,
+        address: address.trim() || undefined,
+        content: demand || undefined,
+      })}`,
     ).then(
       (r) => setHints(r.items),
       () => setHints([]),
     );
-  }, 250);
-  useEffect(load, [phone, categoryId, address]);
+  }, 400);
+  useEffect(load, [phone, categoryId, address, demand]);
   return hints;
 }
 
+const reasonText = (h: Hint, r: string) =>
+  r === 'similar_demand' && h.similar
+    ? t('intake.similarDemand', { words: h.similar.words.slice(0, 5).join('、'), score: Math.round(h.similar.score * 100) })
+    : lbl('hint', r);
+
 /** The hints under the caller's history; "并入此单" takes the call as a repeat of a ticket still open. */
-export function DuplicateHints({ hints, onLink }: { hints: DuplicateHint[]; onLink: (ticket: { id: number; number: string }) => void }) {
+export function DuplicateHints({ hints, onLink }: { hints: Hint[]; onLink: (ticket: { id: number; number: string }) => void }) {
   if (hints.length === 0) return null;
   return html`<h3>${t('intake.duplicates')}</h3>
     <ul class="list compact" aria-label=${t('intake.duplicates')}>
@@ -34,7 +48,7 @@ export function DuplicateHints({ hints, onLink }: { hints: DuplicateHint[]; onLi
         (h) => html`<li class="hint-item">
           <span class="mono">${h.ticket.number}</span> <${StatusBadge} status=${h.ticket.status} />
           <span class="title">${h.ticket.title}</span>
-          <small>${h.reasons.map((r) => lbl('hint', r)).join('、')}</small>
+          <small>${h.reasons.map((r) => reasonText(h, r)).join('；')}</small>
           ${
             h.ticket.status !== 'closed'
               ? html`<button
