@@ -30,6 +30,7 @@ import metricsScreen from './i18n/metrics-screen.ts';
 import privacy from './i18n/privacy.ts';
 import security from './i18n/security.ts';
 import auditScreen from './i18n/audit.ts';
+import assistLlm from './i18n/assist-llm.ts';
 import assistIntake from './i18n/assist-intake.ts';
 
 const MODULES = [
@@ -60,6 +61,7 @@ const MODULES = [
   privacy,
   security,
   auditScreen,
+  assistLlm,
   assistIntake,
 ] as const;
 type Module = (typeof MODULES)[number];

@@ -14,6 +14,7 @@ import { BulkBar, BulkCheck, isBulkTab, useBulkSelection } from './dispatch-bulk
 import { useFormDraft } from '../ui/draft.ts';
 import { fieldError } from '../ui/field-errors.ts';
 import { MultiCombobox } from '../ui/multi-combobox.ts';
+import { LlmReplyCheck } from '../ui/assist-llm.ts';
 
 type Tab = 'dispatch' | 'return' | 'extension' | 'termination' | 'reply';
 const TABS: Tab[] = ['dispatch', 'return', 'extension', 'termination', 'reply'];
@@ -374,6 +375,7 @@ function ReplyReview({ view, act, busy }: ActProps) {
   const decide = async (path: string, body: Record<string, unknown>, done: MsgKey) => (await act(path, body, done)) && draft.clear();
   return html`<form class="card" aria-labelledby="rr-h" onSubmit=${(e: Event) => (e.preventDefault(), void decide('reply/approve', { publicReply }, 'dispatch.replyApproved'))}>
     <h3 id="rr-h">${t('dispatch.replyTitle')}</h3>
+    <${LlmReplyCheck} ticketId=${view.id} assignmentId=${lead?.id} />
     <div class="field">
       <label for="rr-public">${t('dispatch.publicReply')}</label>
       <textarea id="rr-public" rows="4" value=${publicReply} onInput=${(e: Event) => setPublicReply((e.target as HTMLTextAreaElement).value)}></textarea>

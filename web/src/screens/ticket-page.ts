@@ -15,6 +15,7 @@ import { ErrorBox, Facts, Panel, StatusBadge, WarningBadge, lbl } from '../ui/co
 import { AwaitingCalendarNote } from '../ui/clock.ts';
 import { Actions, Assignments, Attachments, type AttachmentItem } from './ticket-page-parts.ts';
 import { FullTimeline, lastCallback } from './ticket-page-timeline.ts';
+import { LlmSummary } from '../ui/assist-llm.ts';
 
 const NUMBER = /^(\d{8})-?(\d{6,})$/;
 
@@ -119,6 +120,7 @@ function TicketBody({ number, session, home }: { number: string; session: Sessio
       />
       <h3>${t('tp.demand')}</h3>
       <p class="content tp-demand">${view.content}</p>
+      <${LlmSummary} ticketId=${view.id} />
       <h3>${t('tp.assignments')}</h3>
       <${Assignments} view=${view} />
       <h3>${t('tp.replies')}</h3>
