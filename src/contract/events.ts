@@ -56,7 +56,12 @@ export type DispatchPayload = {
   auto?: true;
   ruleId?: number;
   copyUnitIds?: number[];
+  /** Set when the unit model chose the lead (its confidence at or above the administrator's threshold; docs/assist.md) */
+  model?: AutoDispatchModel;
 };
+
+/** The unit model behind an auto-dispatch: its version, its confidence in the lead unit and the threshold it met. */
+export type AutoDispatchModel = { version: number; confidence: number; threshold: number };
 
 /** A decision on a unit's request (return, extension, termination). */
 export type RequestDecisionPayload = { requestId: number; assignmentId: number; note: string | null };

@@ -9,6 +9,7 @@ import { ADMINISTRATOR_MESSAGES } from './messages-administrators.ts';
 import { SIGN_IN_MESSAGES } from './messages-sign-in.ts';
 import { ASSIST_LEXICON_MESSAGES } from './messages-assist-lexicon.ts';
 import { ASSIST_LLM_MESSAGES } from './messages-assist-llm.ts';
+import { ASSIST_MODEL_MESSAGES } from './messages-assist-models.ts';
 import type { AssignmentAction, AssignmentStatus, RequestKind, TicketAction, TicketStatus, TopicAction, TopicStatus } from '../contract/vocab.ts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -305,6 +306,8 @@ export const ERROR_MESSAGES = {
   ...SIGN_IN_MESSAGES,
   // the separated administrators' accounts, roles and sessions (messages-administrators.ts)
   ...ADMINISTRATOR_MESSAGES,
+  // assisted intake's models and settings (messages-assist-models.ts)
+  ...ASSIST_MODEL_MESSAGES,
   // the optional language-model hook (messages-assist-llm.ts)
   ...ASSIST_LLM_MESSAGES,
   // assisted intake's segmentation words (messages-assist-lexicon.ts)

@@ -9,6 +9,7 @@ import { monthlyReportJob } from './monthly-report.ts';
 import { ratingVerificationsJob } from './rating-verifications.ts';
 import { auditRetentionJob, auditSealJob } from './audit.ts';
 import { piiRetentionJob } from './privacy.ts';
+import { assistFirstModelJob, assistRetrainJob } from './assist-retrain.ts';
 
 /** Every scheduled job of the product; main.ts schedules this list (JOBS=false turns it off). */
 export const jobs: Job[] = [
@@ -23,4 +24,6 @@ export const jobs: Job[] = [
   auditSealJob, // new audit rows chained with HMAC-SM3 (tamper-evident), every 5 seconds
   auditRetentionJob, // audit rows past AUDIT_RETENTION_DAYS purged from the chain's head, daily (RETENTION_CRON)
   piiRetentionJob, // callers' data of tickets closed over PII_RETENTION_DAYS ago anonymised, daily (RETENTION_CRON)
+  assistRetrainJob, // suggestion models retrained on closed tickets as new versions, nightly (ASSIST_RETRAIN_CRON)
+  assistFirstModelJob, // a first suggestion model once enough tickets have closed, at start (background) and hourly
 ];

@@ -118,6 +118,14 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'GET /api/intake/caller-history': { scope: 'global', req: () => ({ query: { phone: '13812345678' } }) },
   'GET /api/intake/duplicates': { scope: 'global', req: (f) => ({ query: { phone: '13812345678', categoryId: String(f.category) } }) },
   'POST /api/assist/suggest': { scope: 'global', req: () => ({ body: { content: '小区门口路灯不亮' } }) },
+  // assisted intake's state (any signed-in user) and its administration (the system administrator); an invalid
+  // threshold so the matrix changes nothing; a retrain with too few closed tickets is refused (422)
+  'GET /api/assist/status': { scope: 'global' },
+  'GET /api/assist/models': { scope: 'global' },
+  'POST /api/assist/models/retrain': { scope: 'global', req: empty },
+  'GET /api/assist/accuracy': { scope: 'global', req: () => ({ query: { weeks: '4' } }) },
+  'GET /api/assist/settings': { scope: 'global' },
+  'PUT /api/assist/settings': { scope: 'global', req: () => ({ body: { autoDispatchThreshold: 5 } }) },
   'GET /api/kb/search': { scope: 'global', req: () => ({ query: { q: '噪音' } }) },
   'GET /api/kb/:id': { scope: 'global', req: (f) => ({ params: { id: f.kb } }) },
   'POST /api/kb': { scope: 'global', req: empty },

@@ -38,6 +38,7 @@ import { badReviewRoutes } from './bad-reviews.ts';
 import { draftRoutes } from './drafts.ts';
 import { privacyRoutes } from './privacy.ts';
 import { assistLlmRoutes } from './assist-llm.ts';
+import { assistAdminRoutes } from './assist-admin.ts';
 
 /** Every API route; the OpenAPI document is generated from this same list. */
 export const apiRoutes: AnyRoute[] = [
@@ -82,4 +83,5 @@ export const apiRoutes: AnyRoute[] = [
   ...draftRoutes,
   ...privacyRoutes,
   ...assistLlmRoutes,
+  ...assistAdminRoutes,
 ];

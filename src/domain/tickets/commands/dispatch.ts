@@ -6,7 +6,7 @@ import { insertRows } from '../../../../db/prepared.ts';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.ts';
 import { assignments, units } from '../../../../db/schema/index.ts';
-import type { DispatchPayload } from '../../../contract/events.ts';
+import type { AutoDispatchModel, DispatchPayload } from '../../../contract/events.ts';
 import type { CalendarTxDeps, Deps, WithConfig } from '../../../deps.ts';
 import type { Actor } from '../../auth/actor.ts';
 import type { CentreLimits } from '../../centre/clocks.ts';
@@ -18,6 +18,7 @@ import { isReceivingLevel, triageDeadline, type TriageStartConfig } from '../tri
 import type { TicketRow } from '../queries.ts';
 import type { Recorder } from '../record.ts';
 import { runTicketAction } from './runners.ts';
+import { recordDispatchedUnit } from '../../assist/choices.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -27,8 +28,11 @@ export type DispatchInput = {
   assistUnitIds: number[];
   designate: boolean;
   note?: string;
-  /** Set by auto-dispatch (routing), never from HTTP: the rule that chose the units and the units copied */
-  auto?: { ruleId: number; copyUnitIds: number[] };
+  /**
+   * Set by auto-dispatch, never from HTTP: the rule that chose the units and the units copied — or, for the unit
+   * model above an administrator's threshold (src/domain/assist/auto-apply.ts), the model's version and confidence
+   */
+  auto?: { ruleId?: number; copyUnitIds: number[]; model?: AutoDispatchModel };
 };
 
 /** The units a dispatch may go to: active, not the centre (returned with their kinds). From `refs`, the command's copy of the reference data, when given. */
@@ -107,6 +111,7 @@ export async function dispatchWrites(
       deadlines: { sign: iso(sla.values.signDueAt), response: iso(sla.values.responseDueAt), complete: iso(sla.values.completeDueAt) },
       awaitingCalendar: sla.values.slaWaiting.map((w) => ({ clock: w.clock, date: w.date })),
       ...(input.auto ? { auto: true as const, ruleId: input.auto.ruleId, copyUnitIds: input.auto.copyUnitIds } : {}),
+      ...(input.auto?.model ? { model: input.auto.model } : {}),
     } satisfies DispatchPayload,
   };
 }
@@ -121,7 +126,9 @@ export async function dispatchTicket(
   if (new Set(all).size !== all.length) throw new UnprocessableError('units_repeated');
   return runTicketAction(deps, actor, ticketId, 'dispatch', input.version, async ({ tx, ticket, now, record }) => {
     const d = await dispatchWrites(deps, tx, { actor, ticket, input, now });
-    const ids = (await d.written).map((a) => a.id);
+    // the first lead unit, beside the suggestion the ticket was taken in with (assisted intake's live accuracy)
+    const [written] = await Promise.all([d.written, recordDispatchedUnit(tx, ticket.id, input.leadUnitId)]);
+    const ids = written.map((a) => a.id);
     return { set: d.set, after: () => d.report(record, ticket.version + 1, ids), payload: d.payload, public: true };
   });
 }

@@ -16,6 +16,8 @@ import { lockOpenTarget, recordLinkedInto } from '../link.ts';
 import { isActiveArticle } from '../../kb/queries.ts';
 import { notifyIntakeReceipt } from '../../notifications/notices.ts';
 import { autoDispatchPlan } from '../../routing/auto-dispatch.ts';
+import { modelDispatchPlan } from '../../assist/auto-apply.ts';
+import { recordIntakeChoice } from '../../assist/choices.ts';
 import { systemActor } from '../../auth/actor.ts';
 import { dispatchWrites } from './dispatch.ts';
 import type { TriageStartConfig } from '../triage-clocks.ts';
@@ -226,7 +228,10 @@ async function logTicket(deps: IntakeDeps, req: IntakeRequest, d: NewDisposition
   // The ticket as it will be logged, for routing and the SLA policy to read before anything is written.
   const draft = { ...values, id, dispatchedAt: null, warningLevel: 'none' } as TicketRow;
   // Safe categories with a clear catalogue match are dispatched at once, in this same transaction.
-  const plan = d.kind === 'dispatch' ? await autoDispatchPlan(deps, draft, refs) : null;
+  const rulePlan = d.kind === 'dispatch' ? await autoDispatchPlan(deps, draft, refs) : null;
+  // No single unit from the rules: the unit model, when an administrator's confidence threshold allows it (assist/auto-apply.ts).
+  const model = d.kind === 'dispatch' && !rulePlan ? await modelDispatchPlan(deps, draft, refs) : null;
+  const plan = rulePlan ?? model?.plan ?? null;
   const transition = plan ? ticketTransition(values.status, 'dispatch') : null;
   const dispatchedTo = transition?.ok ? transition.to : null;
   const created = await inTransaction(deps, async (tx, record) => {
@@ -300,6 +305,11 @@ async function logTicket(deps: IntakeDeps, req: IntakeRequest, d: NewDisposition
         2,
         assigned.map((a) => a.id),
       );
+    if (input.assistSuggestionId || model) {
+      const leadUnitId = dispatched ? plan!.leadUnitId : null;
+      const c = { suggestionId: input.assistSuggestionId, rank: input.assistAcceptedRank, ticketId, categoryId: input.categoryId, leadUnitId, model, now };
+      await recordIntakeChoice(tx, actor, c);
+    }
     return { ticket, contactId: contact.id, linked: false, replayed: false, assigned };
   });
   // What the presenter would read back is known here: one contact, no requests, and no SLA alert yet on
