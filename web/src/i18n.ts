@@ -32,6 +32,7 @@ import security from './i18n/security.ts';
 import auditScreen from './i18n/audit.ts';
 import assistLlm from './i18n/assist-llm.ts';
 import assistIntake from './i18n/assist-intake.ts';
+import assistAdmin from './i18n/assist.ts';
 
 const MODULES = [
   common,
@@ -63,6 +64,7 @@ const MODULES = [
   auditScreen,
   assistLlm,
   assistIntake,
+  assistAdmin,
 ] as const;
 type Module = (typeof MODULES)[number];
 type KeysOf<M> = M extends { zh: infer Z } ? keyof Z & string : never;

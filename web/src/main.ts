@@ -36,6 +36,7 @@ import { ROLES } from '../../src/contract/vocab.ts';
 import { SecurityScreen } from './screens/security.ts';
 import { PrivacyScreen } from './screens/privacy.ts';
 import { AuditScreen } from './screens/audit.ts';
+import { AssistAdminScreen } from './screens/assist-admin.ts';
 
 type Screen = { path: string; title: MsgKey; roles: Role[]; view: (s: SessionInfo) => ComponentChildren; hidden?: true };
 
@@ -58,6 +59,8 @@ const SCREENS: Screen[] = [
   { path: '/privacy', title: 'screen.privacy', roles: ['security_admin'], view: () => html`<${PrivacyScreen} />` },
   // the audit administrator's home: the audit log queried, verified and exported, and the retention in force
   { path: '/audit', title: 'screen.audit', roles: ['audit_admin'], view: () => html`<${AuditScreen} />` },
+  // assisted intake (智能辅助), the system administrator's: models, retraining, the switch and threshold, accuracy, words
+  { path: '/assist', title: 'screen.assistAdmin', roles: ['admin'], view: () => html`<${AssistAdminScreen} />` },
   {
     path: '/rating-verifications',
     title: 'screen.ratingVerifications',
