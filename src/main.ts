@@ -13,6 +13,7 @@ import { createApp } from './http/app.ts';
 import { attachRealtime } from './realtime/server.ts';
 import { jobs } from './jobs/index.ts';
 import { startJobs } from './jobs/schedule.ts';
+import { isEntry } from './runtime.ts';
 
 /** Composition root: config → db (migrated, seeded) → app → listen. */
 export async function start(config: Config = loadConfig(), hooks: { keysInstalled?: () => void } = {}) {
@@ -127,8 +128,8 @@ function redactUrl(url: string): string {
   return u.toString();
 }
 
-const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
+/** Starts the app and stops it cleanly on SIGINT / SIGTERM: `tsx src/main.ts`, and the bundle `npm start` runs (src/serve.ts). */
+export function runMain(): void {
   start()
     .then(({ stop }) => {
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -146,3 +147,5 @@ if (isMain) {
       process.exit(1);
     });
 }
+
+if (isEntry(import.meta.url)) runMain();

@@ -10,8 +10,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPostgres, startPgServer } from '../../test/setup/postgres.ts';
+import { ROOT } from '../../src/runtime.ts';
 
-export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** From the project folder, not this file's URL: bench children run bundled (./proc.ts), where that URL is the bundle's. */
+export const BENCH_DIR = path.join(ROOT, 'bench');
 export const DATA_DIR = process.env.BENCH_DATA_DIR ?? path.join(BENCH_DIR, '.data');
 
 export const PG_SETTINGS = {

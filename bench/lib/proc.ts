@@ -1,6 +1,8 @@
-/** Server children: forked with tsx, ready when they send their port; 'rss' and 'stop' over IPC. */
+/** Server children: bundled (src/ops/bundle.ts) and forked with plain node, ready when they send their port; 'rss' and 'stop' over IPC. */
 import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { BUNDLE_DIR, bundle } from '../../src/ops/bundle.ts';
 import { BENCH_DIR } from './pg.ts';
 
 export type Child = {
@@ -15,13 +17,24 @@ export type Child = {
 
 export type ChildMemory = { mem: NodeJS.MemoryUsage; heap: import('node:v8').HeapInfo; spaces: import('node:v8').HeapSpaceInfo[]; gc: boolean };
 
+/** Each child file bundled once per run (as `npm start` runs the app: one JavaScript file, plain node, no tsx). */
+const bundled = new Map<string, Promise<string>>();
+function bundledChild(file: string): Promise<string> {
+  let out = bundled.get(file);
+  if (!out) {
+    const target = path.join(BUNDLE_DIR, `bench-${process.pid}`, `${file.replace(/[^\w.-]+/g, '_').replace(/\.ts$/, '')}.mjs`);
+    out = bundle(path.join(BENCH_DIR, 'servers', file), target).then(() => target);
+    bundled.set(file, out);
+    if (bundled.size === 1) process.once('exit', () => fs.rmSync(path.dirname(target), { recursive: true, force: true }));
+  }
+  return out;
+}
+
 /** `o.execArgv`: more node flags for the child (e.g. --expose-gc, --max-semi-space-size=…) after the bench's own. */
 export async function startChild(file: string, env: Record<string, string>, timeoutMs = 60_000, o: { execArgv?: string[] } = {}): Promise<Child> {
-  const proc = fork(path.join(BENCH_DIR, 'servers', file), [], {
+  const proc = fork(await bundledChild(file), [], {
     env: { ...process.env, ...env },
     execArgv: [
-      '--import',
-      'tsx',
       '--max-old-space-size=2048',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       ...(o.execArgv ?? []),

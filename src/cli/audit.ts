@@ -8,6 +8,7 @@
 import type { Database } from '../../db/client.ts';
 import { audit } from '../domain/audit.ts';
 import { sealAudit, verifyChain, type VerifyReport } from '../domain/audit-chain.ts';
+import { isEntry } from '../runtime.ts';
 
 export async function verifyCommand(database: Database): Promise<VerifyReport> {
   const sealed = await sealAudit(database.db, { wait: true });
@@ -42,8 +43,7 @@ async function cli(): Promise<number> {
   }
 }
 
-const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
+if (isEntry(import.meta.url)) {
   cli().then(
     (code) => process.exit(code),
     (err: unknown) => {

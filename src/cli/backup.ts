@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { connect } from '../../db/client.ts';
 import { loadConfig } from '../config.ts';
+import { isEntry } from '../runtime.ts';
 
 export async function backupPglite(dataDir: string, file: string): Promise<{ bytes: number }> {
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) throw new Error(`${dataDir} is not a PGlite data folder`);
@@ -38,8 +39,7 @@ export async function restorePglite(file: string, dataDir: string): Promise<void
   }
 }
 
-const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
+if (isEntry(import.meta.url)) {
   const [cmd, file, folder] = process.argv.slice(2);
   const config = loadConfig();
   try {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Context, Next } from 'koa';
+import { ROOT } from '../runtime.ts';
 
 /** Where `npm run build:web` (vite build web) writes the browser app. */
-export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const WEB_DIST = `${path.join(ROOT, 'web', 'dist')}${path.sep}`;
 
 /** Paths the web app never answers: the API, the socket endpoint and the probes. */
 const NOT_WEB = /^\/(api|socket\.io)(\/|$)|^\/(healthz|readyz)$/;

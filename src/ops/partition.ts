@@ -50,6 +50,7 @@ import {
   tsLit,
   withSuffix,
 } from './partition-catalog.ts';
+import { isEntry } from '../runtime.ts';
 
 export { type AheadResult, ensurePartitionsAhead } from './partition-ahead.ts';
 export {
@@ -312,8 +313,7 @@ async function cli() {
   }
 }
 
-const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
+if (isEntry(import.meta.url)) {
   cli().catch((err) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

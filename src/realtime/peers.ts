@@ -12,7 +12,6 @@
 import { lt, max } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { ticketEvents } from '../../db/schema/index.ts';
-import type { RealtimeServer } from './server.ts';
 
 /**
  * How far before the dead peer's last heartbeat an unrelayed event may have been written: its transaction's
@@ -21,6 +20,9 @@ import type { RealtimeServer } from './server.ts';
  */
 export const UNRELAYED_MARGIN_MS = 30_000;
 
+/** What this needs of the Socket.IO server (src/realtime/server.ts's, which imports this module). */
+type Io = { of(nsp: '/'): { adapter: unknown }; local: { emit(ev: 'missed-events', info: { after: number }): unknown } };
+
 /** The adapter's peer book-keeping (socket.io-adapter's ClusterAdapterWithHeartbeat), as far as this needs it. */
 type HeartbeatAdapter = { nodesMap?: Map<string, number>; removeNode?: (uid: string) => void; _opts?: { heartbeatTimeout?: number } };
 
@@ -28,7 +30,7 @@ type HeartbeatAdapter = { nodesMap?: Map<string, number>; removeNode?: (uid: str
  * Calls `lost(lastSeen)` when a peer is dropped for silence (not when it closed cleanly). socket.io-adapter has no
  * event for it, so its removeNode is wrapped; without that method (another adapter, one instance) this does nothing.
  */
-export function onPeerSilent(io: RealtimeServer, lost: (lastSeen: number) => void): void {
+export function onPeerSilent(io: Io, lost: (lastSeen: number) => void): void {
   const adapter = io.of('/').adapter as unknown as HeartbeatAdapter;
   const remove = adapter.removeNode?.bind(adapter);
   const nodes = adapter.nodesMap;
@@ -41,7 +43,7 @@ export function onPeerSilent(io: RealtimeServer, lost: (lastSeen: number) => voi
 }
 
 /** Tells this instance's sockets the event id after which they may have missed events of a peer silent since `lastSeen`. */
-export async function announceMissed(io: RealtimeServer, db: Db, lastSeen: number): Promise<number> {
+export async function announceMissed(io: Io, db: Db, lastSeen: number): Promise<number> {
   const [row] = await db
     .select({ id: max(ticketEvents.id) })
     .from(ticketEvents)

@@ -2,13 +2,21 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, DataDirLockedError } from '../../db/client.ts';
+import { BUNDLE_DIR, bundle } from '../../src/ops/bundle.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
+// What `npm start` runs: the server bundle (src/ops/bundle.ts) with plain node, no TypeScript loader. A file of
+// this run's own beside it, so packages resolve from the project's node_modules as they do for the real one.
+const server = path.join(BUNDLE_DIR, `startup-test-${process.pid}.mjs`);
+beforeAll(() => bundle('src/serve.ts', server), 60_000);
+afterAll(() => {
+  for (const f of [server, `${server}.map`]) fs.rmSync(f, { force: true });
+});
 
 function run(env: Record<string, string>, untilLine: RegExp, timeoutMs = 150_000) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', server], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

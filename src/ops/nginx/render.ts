@@ -6,9 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isEntry, ROOT } from '../../runtime.ts';
 
-export const NGINX_TEMPLATE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'jiesu.conf');
+export const NGINX_TEMPLATE = path.join(ROOT, 'src', 'ops', 'nginx', 'jiesu.conf');
 const HEADROOM_BYTES = 1024 * 1024;
 
 export type NginxSite = {
@@ -33,8 +33,7 @@ export function renderNginxSite(site: NginxSite, template = fs.readFileSync(NGIN
   return out;
 }
 
-const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
+if (isEntry(import.meta.url)) {
   const args = process.argv.slice(2);
   const values = (flag: string) => args.flatMap((a, i) => (a === flag && args[i + 1] ? [args[i + 1]!] : []));
   const { loadConfig } = await import('../../config.ts');
