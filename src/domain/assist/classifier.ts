@@ -91,6 +91,11 @@ export class Predictor {
     }
   }
 
+  /** The raw log-score of every class (in `model.classes` order) for these features: no softmax, no words. */
+  rawScores(features: readonly string[]): Float64Array {
+    return this.scores(features).scores;
+  }
+
   /** Raw scores per class index, and the known features' indexes. */
   private scores(features: readonly string[]): { scores: Float64Array; known: number[] } {
     const known: number[] = [];
@@ -152,16 +157,24 @@ export function accuracy(p: Predictor, samples: readonly Sample[]): { n: number;
  * samples. Naive Bayes is over-confident by construction; this keeps the ranking and fixes the numbers.
  */
 export function fitTemperature(p: Predictor, held: readonly Sample[]): number {
-  if (held.length === 0) return 1;
   const grid = [1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32];
+  const index = new Map(p.model.classes.map((c, i) => [c, i]));
+  // Each sample scored once; the grid only rescales (log-softmax at temperature t).
+  const rows = held.flatMap((s) => {
+    const c = index.get(s.label);
+    return c === undefined ? [] : [{ scores: p.rawScores(s.features), c }];
+  });
+  if (rows.length === 0) return 1;
   let best = 1;
   let bestLoss = Number.POSITIVE_INFINITY;
   for (const t of grid) {
     let loss = 0;
-    for (const s of held) {
-      const r = p.predict(s.features, p.model.classes.length, t);
-      const hit = r.find((x) => x.label === s.label);
-      loss -= Math.log(Math.max(hit?.confidence ?? 0, 1e-9));
+    for (const { scores, c } of rows) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (const v of scores) if (v > max) max = v;
+      let sum = 0;
+      for (const v of scores) sum += Math.exp((v - max) / t);
+      loss -= (scores[c]! - max) / t - Math.log(sum);
     }
     if (loss < bestLoss) {
       bestLoss = loss;
