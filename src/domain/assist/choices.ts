@@ -7,7 +7,10 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { assistSuggestions } from '../../../db/schema/index.ts';
 import type { Actor } from '../auth/actor.ts';
-import type { ModelDispatch } from './auto-apply.ts';
+import type { AssistChoice } from '../../contract/assist.ts';
+
+/** What choices.ts needs of a model dispatch (auto-apply.ts's ModelDispatch; named here so the two do not import each other). */
+type AppliedModel = { modelId: number; units: AssistChoice[]; plan: { leadUnitId: number } };
 
 /**
  * In intake's transaction: the suggestion the operator was shown gets the new ticket, its category, the rank they
@@ -24,7 +27,7 @@ export async function recordIntakeChoice(
     ticketId: number;
     categoryId: number;
     leadUnitId: number | null;
-    model: ModelDispatch | null;
+    model: AppliedModel | null;
     now: Date;
   },
 ): Promise<void> {
