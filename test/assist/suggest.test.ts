@@ -1,9 +1,10 @@
 /** Suggestions at intake (POST /api/assist/suggest): the lists, confidences, weighed words, the record, the switch, no model, who may ask. */
 import { desc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assistSettings, assistSuggestions, categories, units } from '../../db/schema/index.ts';
+import { assistSuggestions, categories, units } from '../../db/schema/index.ts';
 import type { AssistSuggestion } from '../../src/contract/assist.ts';
 import { forgetModels } from '../../src/domain/assist/models.ts';
+import { updateAssistSettings } from '../../src/domain/assist/settings.ts';
 import { api, deps, useApiWorld, w } from '../http/api-world.ts';
 import { storeModel } from './model-fixture.ts';
 
@@ -116,9 +117,9 @@ describe('with models trained', () => {
     expect(r.body.categories[0].id).toBe(cats.lamp);
   });
 
-  it('switched off: empty lists, id null, nothing recorded', async () => {
+  it('switched off by the administrator: empty lists, id null, nothing recorded', async () => {
     const before = await deps.db.select({ id: assistSuggestions.id }).from(assistSuggestions).orderBy(desc(assistSuggestions.id)).limit(1);
-    await deps.db.insert(assistSettings).values({ key: 'enabled', value: false });
+    await updateAssistSettings(deps, w.admin.actor, { enabled: false });
     try {
       const r = await ask(w.operator.token, { content: LAMP });
       expect(r.status).toBe(200);
@@ -126,7 +127,7 @@ describe('with models trained', () => {
       const after = await deps.db.select({ id: assistSuggestions.id }).from(assistSuggestions).orderBy(desc(assistSuggestions.id)).limit(1);
       expect(after).toEqual(before);
     } finally {
-      await deps.db.delete(assistSettings).where(eq(assistSettings.key, 'enabled'));
+      await updateAssistSettings(deps, w.admin.actor, { enabled: true });
     }
     expect((await ask(w.operator.token, { content: LAMP })).body.id).toEqual(expect.any(Number));
   });

@@ -4,21 +4,22 @@
  * can be set beside it. Advice only: nothing here touches a ticket.
  *
  * Fast by construction (issue 18: p95 < 30 ms with the model loaded): the models are held in memory (models.ts),
- * a prediction is microseconds, and the request costs three short statements — the switch, the names of the few
- * classes ranked first (so a category or unit retired since training is skipped and the next one taken), and the
- * one-row insert. The demand's text is neither stored nor logged: the row keeps the suggested ids, names,
- * confidences and weighed words only.
+ * a prediction is microseconds, the switch is read at most every few seconds (settings.ts), and the request costs
+ * two short statements — the names of the few classes ranked first (so a category or unit retired since training is
+ * skipped and the next one taken), and the one-row insert. The demand's text is neither stored nor logged: the row
+ * keeps the suggested ids, names, confidences and weighed words only.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
-import { assistSettings, assistSuggestions, categories, units } from '../../../db/schema/index.ts';
+import { assistSuggestions, categories, units } from '../../../db/schema/index.ts';
 import type { AssistChoice, AssistSuggestion } from '../../contract/assist.ts';
 import { CHANNELS } from '../../contract/vocab.ts';
 import type { Actor } from '../auth/actor.ts';
 import { placeFromAddress } from '../routing/locate.ts';
 import { demandFeatures, type Ranked } from './classifier.ts';
 import { type LoadedModel, modelFor } from './models.ts';
+import { assistSettings } from './settings.ts';
 
 export const suggestInput = z
   .object({
@@ -37,12 +38,6 @@ export const TOP = 3;
 const CANDIDATES = 10;
 
 const NONE: AssistSuggestion = { id: null, categories: [], units: [], models: { category: null, unit: null } };
-
-// TODO(H2): switch to settings.ts's assistSettings(db) once it lands.
-async function assistEnabled(db: Db): Promise<boolean> {
-  const [row] = await db.select({ value: assistSettings.value }).from(assistSettings).where(eq(assistSettings.key, 'enabled'));
-  return row ? row.value !== false : true;
-}
 
 /** Confidences cut (not rounded) to 3 decimals: the shown figures never add up to more than the model's. */
 const cut = (x: number) => Math.floor(x * 1000) / 1000;
@@ -94,8 +89,8 @@ const rank = (m: LoadedModel | null, features: string[]) => (m ? m.predictor.pre
  * `db` is the primary: the row is written here.
  */
 export async function suggest(db: Db, actor: Actor, input: SuggestInput): Promise<AssistSuggestion> {
-  const [enabled, categoryModel, unitModel] = await Promise.all([assistEnabled(db), modelFor(db, 'category'), modelFor(db, 'unit')]);
-  if (!enabled || (!categoryModel && !unitModel)) return NONE;
+  const [settings, categoryModel, unitModel] = await Promise.all([assistSettings(db), modelFor(db, 'category'), modelFor(db, 'unit')]);
+  if (!settings.enabled || (!categoryModel && !unitModel)) return NONE;
 
   let streetUnitId = input.streetUnitId ?? null;
   if (!streetUnitId && input.address) streetUnitId = (await placeFromAddress(db, input.address)).street?.id ?? null;
