@@ -50,6 +50,8 @@ function SettingsPanel() {
   };
   useEffect(() => void get<Settings>('/api/assist/settings').then(show, setError), []);
   const save = async (change: Partial<Settings>) => {
+    // the switch shows the change at once (and goes back if the server refuses it)
+    if (s && change.enabled !== undefined) setS({ ...s, enabled: change.enabled });
     setBusy(true);
     setError(null);
     try {
@@ -57,6 +59,7 @@ function SettingsPanel() {
       announce(t('assistAdmin.saved'));
     } catch (err) {
       setError(err);
+      if (s) setS({ ...s });
     }
     setBusy(false);
   };
