@@ -17,12 +17,19 @@ export class EventBus {
   constructor() {
     this.emitter.setMaxListeners(100);
   }
+  /** One command's events, after its commit: each to `subscribe`, then all of them at once to `subscribeBatch`. */
   publish(events: PublishedEvent[]): void {
     for (const e of events) this.emitter.emit('event', e);
+    if (events.length) this.emitter.emit('events', events);
   }
   subscribe(fn: (e: PublishedEvent) => void): () => void {
     this.emitter.on('event', fn);
     return () => this.emitter.off('event', fn);
+  }
+  /** A command's events together (realtime relays them to the other instances in one message). */
+  subscribeBatch(fn: (events: PublishedEvent[]) => void): () => void {
+    this.emitter.on('events', fn);
+    return () => this.emitter.off('events', fn);
   }
   /** Credentials that stopped being valid (published after the change commits): realtime cuts their sockets. */
   endAccess(ended: AccessEnded): void {

@@ -3,6 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { ticketEvents, tickets } from '../../db/schema/index.ts';
 import type { Deps, WithConfig } from '../deps.ts';
+import type { PublishedEvent } from '../domain/events.ts';
 import { liveCredentials, resolveBearer, resolveSession, type SessionConfig } from '../domain/auth/resolve.ts';
 import { loadTicket, visibleTo } from '../domain/tickets/queries.ts';
 import { SESSION_COOKIE } from '../http/middleware/auth.ts';
@@ -13,9 +14,16 @@ import type { ClientToServerEvents, ServerToClientEvents, SocketData, TicketEven
 /** Between app instances (over the postgres adapter): an event for these rooms, to each instance's own sockets. */
 export interface InterServerEvents {
   'ticket:event': (rooms: string[], msg: TicketEventMessage) => void;
+  /** A command's events (more than one), each with its rooms: one NOTIFY instead of one per event */
+  'ticket:events': (relayed: [string[], TicketEventMessage][]) => void;
 }
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 const CATCH_UP_LIMIT = 1000;
+
+/** What a socket is sent of an event: ids, version and status, no payload (clients refetch over HTTP). */
+function message(e: Pick<PublishedEvent, 'id' | 'type' | 'ticketId' | 'assignmentId' | 'version' | 'toStatus' | 'createdAt'>): TicketEventMessage {
+  return { id: e.id, type: e.type, ticketId: e.ticketId, assignmentId: e.assignmentId, version: e.version, toStatus: e.toStatus, at: e.createdAt };
+}
 
 function cookieValue(header: string | undefined, name: string): string | null {
   for (const part of (header ?? '').split(';')) {
@@ -127,15 +135,7 @@ export async function attachRealtime(
           .orderBy(asc(ticketEvents.id))
           .limit(CATCH_UP_LIMIT);
         for (const { e } of missed) {
-          socket.emit('ticket:event', {
-            id: e.id,
-            type: e.type,
-            ticketId: e.ticketId,
-            assignmentId: e.assignmentId,
-            version: e.version,
-            toStatus: e.toStatus,
-            at: e.createdAt.toISOString(),
-          });
+          socket.emit('ticket:event', message({ ...e, createdAt: e.createdAt.toISOString() }));
         }
         socket.emit('caught-up', { lastEventId: missed.at(-1)?.e.id ?? last, count: missed.length, complete: missed.length < CATCH_UP_LIMIT });
       } catch (err) {
@@ -152,30 +152,31 @@ export async function attachRealtime(
     if (Number.isSafeInteger(last) && last >= 0 && socket.handshake.auth?.lastEventId !== undefined) await replay(last);
   });
 
-  const unsubscribe = deps.bus.subscribe((e) => {
-    const msg: TicketEventMessage = {
-      id: e.id,
-      type: e.type,
-      ticketId: e.ticketId,
-      assignmentId: e.assignmentId,
-      version: e.version,
-      toStatus: e.toStatus,
-      at: e.createdAt,
+  // A command's events, together. This instance's sockets: per event one emit to the union of its rooms — encoded
+  // once, and a socket in several of them gets it once. Not io.to(…).emit through the postgres adapter: that awaits
+  // the NOTIFY's round trip before writing to any local socket (and would hang with a slow database).
+  const unsubscribe = deps.bus.subscribeBatch((events) => {
+    const relayed = events.map((e) => [roomsOf(e), message(e)] as [string[], TicketEventMessage]);
+    const local = () => {
+      for (const [to, msg] of relayed) io.local.to(to).emit('ticket:event', msg);
     };
-    const to = roomsOf(e);
-    // This instance's sockets: one emit to the union of the rooms — encoded once, and a socket in several of them
-    // gets it once. Not io.to(…).emit through the postgres adapter: that awaits the NOTIFY's round trip before
-    // writing to any local socket (and would hang with a slow database).
-    const local = () => io.local.to(to).emit('ticket:event', msg);
     if (!pool) return local();
-    // The other instances first: one NOTIFY, not awaited; each emits to its own sockets in those rooms. pg-pool
-    // hands out an idle client on the next tick, so the NOTIFY is written then — and the local fan-out, which
-    // holds the event loop for its whole length (≈ 12 µs a socket), waits one tick behind it. Emitting here at
-    // once would send the NOTIFY only after the last local socket: 5,000 sockets late (measured ≈ 200 ms).
-    io.serverSideEmit('ticket:event', to, msg);
+    // The other instances first: one NOTIFY for the command's events, not awaited; each instance emits to its own
+    // sockets in those rooms. pg-pool hands out an idle client on the next tick, so the NOTIFY is written then —
+    // and the local fan-out, which holds the event loop for its whole length (≈ 12 µs a socket), waits one tick
+    // behind it. Emitting here at once would send the NOTIFY only after the last local socket: 5,000 sockets late
+    // (measured ≈ 200 ms). One event goes as 'ticket:event', as before, so instances of the previous release
+    // still hear the common case during a rolling upgrade.
+    if (relayed.length === 1) io.serverSideEmit('ticket:event', ...relayed[0]!);
+    else io.serverSideEmit('ticket:events', relayed);
     process.nextTick(local);
   });
-  if (pool) io.sockets.on('ticket:event', (to, msg) => void io.local.to(to).emit('ticket:event', msg));
+  if (pool) {
+    io.sockets.on('ticket:event', (to, msg) => void io.local.to(to).emit('ticket:event', msg));
+    io.sockets.on('ticket:events', (relayed) => {
+      for (const [to, msg] of relayed) io.local.to(to).emit('ticket:event', msg);
+    });
+  }
 
   // A call put through to an operator (telephony): to their user room through the postgres adapter, so it reaches
   // the operator's screens on whichever instance holds them.

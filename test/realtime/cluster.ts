@@ -54,13 +54,22 @@ export type Cluster = Awaited<ReturnType<typeof startCluster>>;
  * Two instances, A and B, and the test world (on A's database), started before the file's tests; the sockets the
  * tests push and the cluster closed after them. Read the fields inside tests (beforeAll fills them in).
  */
-export function useTwoInstances(): { a: Api; b: Api; w: World; sockets: Socket[] } {
-  const f = { sockets: [] as Socket[] } as { a: Api; b: Api; w: World; sockets: Socket[]; cluster: Cluster };
+export function useTwoInstances(): { a: Api; b: Api; w: World; sockets: Socket[]; instances: Instance[] } {
+  const f = { sockets: [] as Socket[], instances: [] as Instance[] } as {
+    a: Api;
+    b: Api;
+    w: World;
+    sockets: Socket[];
+    instances: Instance[];
+    cluster: Cluster;
+  };
   beforeAll(async () => {
     f.cluster = await startCluster();
     const first = await f.cluster.start('a');
+    const second = await f.cluster.start('b');
+    f.instances.push(first, second);
     f.a = first.api;
-    f.b = (await f.cluster.start('b')).api;
+    f.b = second.api;
     f.w = await makeWorld(first.deps.db);
   }, 120_000);
   afterAll(async () => {
