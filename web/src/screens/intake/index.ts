@@ -35,7 +35,7 @@ export function Intake({ mode }: { mode: IntakeMode }) {
   });
   const categories = useCategoryOptions(submission.setError);
   const history = useCallerHistory(phone);
-  const hints = useDuplicateHints(phone, form.categoryId, form.address);
+  const hints = useDuplicateHints(phone, form.categoryId, form.address, form.content);
   const kb = useKnowledgeBase(form.content);
   const assist = useSuggestions(draft, mode, useAssistOn());
   useAcceptKeys(assist);
