@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { AssistTarget } from '../contract/assist.ts';
 import { assistModels } from '../../db/schema/index.ts';
 import { closedTicketCount, MIN_SAMPLES, retrain } from '../domain/assist/training.ts';
+import { purgeUnlinkedSuggestions, UNLINKED_SUGGESTION_DAYS } from '../domain/assist/suggestion-retention.ts';
 import type { Job } from './schedule.ts';
 
 const DAY_MS = 86_400_000;
@@ -9,11 +10,13 @@ const DAY_MS = 86_400_000;
 export const FIRST_MODEL_TICKETS = 4 * MIN_SAMPLES;
 
 /**
- * The suggestion models retrained on the tickets closed in the last ASSIST_TRAIN_DAYS days, as new versions.
+ * Suggestions never sent with a ticket past their retention deleted (./suggestion-retention.ts); then the suggestion models retrained on the tickets closed in the last ASSIST_TRAIN_DAYS days, as new versions.
  * Nightly at ASSIST_RETRAIN_CRON (02:23 Asia/Shanghai by default); one instance at a time (training.ts's lease:
  * another instance's run is skipped, not waited for).
  */
 export async function runAssistRetrain(deps: Pick<Deps, 'db' | 'config' | 'logger'>, now: Date) {
+  const purged = await purgeUnlinkedSuggestions(deps.db, now);
+  if (purged) deps.logger.info({ purged }, `assist suggestions never sent with a ticket, older than ${UNLINKED_SUGGESTION_DAYS} days, deleted`);
   const r = await retrain(deps.db, { now, days: deps.config.ASSIST_TRAIN_DAYS, trainedBy: null });
   if (r.skipped) deps.logger.info('assist retraining skipped: another run holds the lease');
   else deps.logger.info({ models: r.models.map((m) => `${m.target} v${m.version}`), tickets: r.tickets, ms: r.durationMs }, 'assist models retrained');
