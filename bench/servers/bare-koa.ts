@@ -11,8 +11,13 @@ export function serveBare(router: Router, close: () => Promise<unknown>) {
   app.use(router.routes());
   const server = http.createServer(app.callback());
   serveParent(server, {
+    // The requests still in flight first (a closed loop's last ones), then the database: ending the pool under them
+    // failed them, and Koa printed each failure.
     stop: async () => {
-      server.close();
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => (server.closeAllConnections(), resolve()), 5000);
+        server.close(() => (clearTimeout(t), resolve()));
+      });
       await close();
     },
   });
