@@ -8,7 +8,7 @@
  * record in bench.meta ('assist') matches; the models trained on it are dropped before each run.
  */
 import postgres from 'postgres';
-import { generateCorpus, demoWorld } from '../../src/demo/corpus.ts';
+import { generateCorpus, inSeededIds, SEEDED_CATEGORY_PATHS, type SeededDemand } from '../../src/demo/corpus.ts';
 import { hashPassword } from '../../src/domain/auth/password.ts';
 import { DEMO_PASSWORD } from '../../src/seed/city.ts';
 import { freshSeededDb } from './datasets.ts';
@@ -19,32 +19,15 @@ const VERSION = 1;
 const DAY_MS = 86_400_000;
 
 export type AssistDataset = { name: string; url: string; tickets: number; reused: boolean; seconds: number; pool: Pool };
-export type Pool = { title: string; content: string; channel: string; street: number; category: number; lead: number }[];
+export type Pool = SeededDemand[];
 
-/** The corpus, its ids translated to the seeded database's (corpus ids are in seed order; names and paths are not). */
+/** The corpus, its ids translated to the seeded database's (src/demo/corpus.ts inSeededIds). */
 async function poolFor(sql: postgres.Sql, size: number): Promise<Pool> {
-  const w = demoWorld();
   const perDay = Math.max(1, Math.ceil(size / 300));
   const corpus = generateCorpus({ seed: 'bench assist', from: new Date('2025-01-01T00:00:00+08:00'), days: 400, perDay }).slice(0, size);
-  const cats = await sql<{ id: number; path: string }[]>`
-    with recursive p(id, path) as (select id, name from categories where parent_id is null
-      union all select c.id, p.path || '/' || c.name from categories c join p on c.parent_id = p.id)
-    select id, path from p`;
-  const catId = new Map(cats.map((c) => [c.path, c.id]));
-  const corpusPath = new Map([...w.categoryIds].map(([path, id]) => [id, path]));
-  const unitRows = await sql<{ id: number; name: string; kind: string }[]>`select id, name, kind from units`;
-  const unitId = new Map(unitRows.map((u) => [`${u.kind}:${u.name}`, u.id]));
-  const unitOf = (id: number) => {
-    const u = w.units.get(id)!;
-    const found = unitId.get(`${u.kind}:${u.name}`);
-    if (found === undefined) throw new Error(`bench assist: the demo's unit ${u.name} is not in the seeded database`);
-    return found;
-  };
-  return corpus.map((d) => {
-    const category = catId.get(corpusPath.get(d.categoryId)!);
-    if (category === undefined) throw new Error(`bench assist: the demo's category ${corpusPath.get(d.categoryId)} is not in the seeded database`);
-    return { title: d.title, content: d.content, channel: d.channel, street: unitOf(d.streetUnitId), category, lead: unitOf(d.leadUnitId) };
-  });
+  const categories = await sql.unsafe<{ id: number; path: string }[]>(SEEDED_CATEGORY_PATHS);
+  const units = await sql<{ id: number; name: string; kind: string }[]>`select id, name, kind from units`;
+  return inSeededIds(corpus, { categories, units });
 }
 
 /**

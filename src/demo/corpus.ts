@@ -212,3 +212,36 @@ function oneDemand(r: Rng, w: CorpusWorld, at: number, active: readonly LeafSpec
     misfiled: misfiledAs !== null,
   };
 }
+
+/** A labelled demand with the ids of a seeded database. */
+export type SeededDemand = { title: string; content: string; channel: Channel; street: number; category: number; lead: number };
+
+/**
+ * The corpus with a seeded database's ids (corpus ids are in seed order; category paths and unit kinds and names
+ * are what a seeded city and the corpus share). `categories`: every category's id and its path of names from level
+ * 1 joined by '/'; `units`: every unit's id, kind and name. Throws on a category or unit the database lacks.
+ */
+export function inSeededIds(
+  corpus: readonly LabelledDemand[],
+  seeded: { categories: { id: number; path: string }[]; units: { id: number; kind: string; name: string }[] },
+  w: CorpusWorld = demoWorld(),
+): SeededDemand[] {
+  const catId = new Map(seeded.categories.map((c) => [c.path, c.id]));
+  const corpusPath = new Map([...w.categoryIds].map(([path, id]) => [id, path]));
+  const unitId = new Map(seeded.units.map((u) => [`${u.kind}:${u.name}`, u.id]));
+  const unitOf = (id: number) => {
+    const u = w.units.get(id)!;
+    const found = unitId.get(`${u.kind}:${u.name}`);
+    if (found === undefined) throw new Error(`the demo's unit ${u.name} is not in the seeded database`);
+    return found;
+  };
+  return corpus.map((d) => {
+    const category = catId.get(corpusPath.get(d.categoryId)!);
+    if (category === undefined) throw new Error(`the demo's category ${corpusPath.get(d.categoryId)} is not in the seeded database`);
+    return { title: d.title, content: d.content, channel: d.channel, street: unitOf(d.streetUnitId), category, lead: unitOf(d.leadUnitId) };
+  });
+}
+
+/** The SQL reading what inSeededIds needs: categories with their paths, units with kind and name. */
+export const SEEDED_CATEGORY_PATHS = `with recursive p(id, path) as (select id, name from categories where parent_id is null
+  union all select c.id, p.path || '/' || c.name from categories c join p on c.parent_id = p.id) select id, path from p`;

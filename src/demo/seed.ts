@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { seedDemo } from '../seed/city.ts';
 import type { HistoryReport } from './history.ts';
 import { seedDemoHistory, type HistoryBase } from './history.ts';
+import { seedStarterModels } from './starter-models.ts';
 
 /** pg advisory lock key of the first start's demo seeding ("jiesu demo"); 7212349 is the city's own. */
 export const DEMO_SEED_LOCK_KEY = 7212350;
@@ -20,7 +21,13 @@ export async function seedDemoOnce(base: HistoryBase, opts: { historyDays: numbe
     const r = await seedDemo(base.db, { log: (m) => base.logger.info(m) });
     if (!r.seeded) return { seeded: false, history: null };
     base.logger.info('demo city seeded');
-    return { seeded: true, history: await seedDemoHistory(base, { days: opts.historyDays, now: opts.now }) };
+    const history = await seedDemoHistory(base, { days: opts.historyDays, now: opts.now });
+    const models = await seedStarterModels(base.db, opts.now ?? new Date());
+    base.logger.info(
+      { models: models.map((m) => `${m.target} v${m.version} (${m.samples} demands, held-out top-1 ${m.evaluation.top1?.toFixed(2)})`) },
+      'demo suggestion models trained on the demo corpus',
+    );
+    return { seeded: true, history };
   };
   if (base.database.driver !== 'postgres') return run();
   // The lock's connection waits idle in its transaction while the seeding runs on the pool's others.

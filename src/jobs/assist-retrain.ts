@@ -17,6 +17,13 @@ export const FIRST_MODEL_TICKETS = 4 * MIN_SAMPLES;
 export async function runAssistRetrain(deps: Pick<Deps, 'db' | 'config' | 'logger'>, now: Date) {
   const purged = await purgeUnlinkedSuggestions(deps.db, now);
   if (purged) deps.logger.info({ purged }, `assist suggestions never sent with a ticket, older than ${UNLINKED_SUGGESTION_DAYS} days, deleted`);
+  // Fewer closed tickets than a first model waits for: a new version would know less than the one in use (the demo
+  // city's starter models learned from its corpus; a young centre's first model).
+  const from = new Date(now.getTime() - deps.config.ASSIST_TRAIN_DAYS * DAY_MS);
+  if ((await closedTicketCount(deps.db, from, now, FIRST_MODEL_TICKETS)) < FIRST_MODEL_TICKETS) {
+    deps.logger.info(`assist retraining skipped: fewer than ${FIRST_MODEL_TICKETS} tickets closed in the training window`);
+    return null;
+  }
   const r = await retrain(deps.db, { now, days: deps.config.ASSIST_TRAIN_DAYS, trainedBy: null });
   if (r.skipped) deps.logger.info('assist retraining skipped: another run holds the lease');
   else deps.logger.info({ models: r.models.map((m) => `${m.target} v${m.version}`), tickets: r.tickets, ms: r.durationMs }, 'assist models retrained');

@@ -46,7 +46,8 @@ it(`the nightly job deletes suggestions never sent with a ticket after ${UNLINKE
       { userId: w.operator.id, createdAt: daysAgo(UNLINKED_SUGGESTION_DAYS + 20), ticketId: ids[0]!, chosenCategoryId: c }, // linked: stays
     ])
     .returning({ id: assistSuggestions.id });
-  await runAssistRetrain(deps, NOW);
+  // Two closed tickets: the job purges, then leaves the models alone (fewer than a first model waits for).
+  expect(await runAssistRetrain(deps, NOW)).toBeNull();
   const left = (await deps.db.select({ id: assistSuggestions.id }).from(assistSuggestions)).map((r) => r.id).sort((a, b) => a - b);
   expect(left).toEqual([rows[1]!.id, rows[2]!.id]);
 });

@@ -126,11 +126,11 @@ describe('one run at a time', () => {
     expect(await takeRetrainLease(deps.db, NOW, null)).toBe(true);
     expect(await takeRetrainLease(deps.db, NOW, null)).toBe(false);
     const skipped = await runAssistRetrain(deps, NOW);
-    expect(skipped.skipped).toBe('running');
+    expect(skipped?.skipped).toBe('running');
     await releaseRetrainLease(deps.db);
     const before = await modelVersions(deps.db, 'unit');
     const ran = await runAssistRetrain(deps, NOW);
-    expect(ran.skipped).toBeNull();
+    expect(ran?.skipped).toBeNull();
     expect(await modelVersions(deps.db, 'unit')).toEqual([...before, before.length + 1]);
   });
 

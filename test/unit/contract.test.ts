@@ -126,7 +126,8 @@ describe('the contract folder', () => {
     for (const file of fs.readdirSync(CONTRACT)) {
       const text = fs.readFileSync(path.join(CONTRACT, file), 'utf8');
       const imports = [...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+'[^']+'|^\s*import\s+'[^']+'/gms)].map((m) => m[0].trim());
-      if (file !== 'vocab.ts' && file !== 'phone.ts') expect(imports.length, file).toBeGreaterThan(0);
+      // The files that build on nothing else (the check that the pattern finds the others' imports at all).
+      if (!['vocab.ts', 'phone.ts', 'assist.ts'].includes(file)) expect(imports.length, file).toBeGreaterThan(0);
       for (const line of imports) {
         expect(line, `${file}: ${line}`).toMatch(/^import type\b/);
         expect(line, `${file}: ${line}`).toMatch(/from '\.\/[\w-]+\.ts'$/);

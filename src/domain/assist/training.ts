@@ -129,7 +129,8 @@ export type TrainedModel = {
   features: number;
   evaluation: Evaluation;
 };
-export type Evaluation = { heldOut: number; top1?: number; top3?: number; majorityTop1?: number; temperature: number };
+/** `source`: where the samples came from when not the centre's closed tickets (the demo's starter models: 'demo corpus') */
+export type Evaluation = { heldOut: number; top1?: number; top3?: number; majorityTop1?: number; temperature: number; source?: string };
 export type RetrainResult = {
   /** 'running': another run held the lease; nothing was trained */
   skipped: 'running' | null;
@@ -181,7 +182,8 @@ export async function retrain(db: Db, opts: RetrainOptions): Promise<RetrainResu
   }
 }
 
-type Early = { model: NbModel; majority: number | null };
+/** A model trained without the held-out samples, and its most frequent class (the baseline). */
+export type Early = { model: NbModel; majority: number | null };
 type Held = { f: Int32Array; category: number; unit: number | null };
 
 async function trainAndStore(db: Db, opts: RetrainOptions, started: number): Promise<RetrainResult> {
@@ -235,7 +237,7 @@ async function trainAndStore(db: Db, opts: RetrainOptions, started: number): Pro
 }
 
 /** The earlier tickets' model measured on the held-out ones, and the temperature fitted there. */
-function evaluate(early: Early | undefined, held: Sample[]): Evaluation {
+export function evaluate(early: Early | undefined, held: Sample[]): Evaluation {
   if (!early || !held.length || early.model.classes.length < 2) return { heldOut: 0, temperature: 1 };
   const p = new Predictor(early.model);
   const temperature = fitTemperature(p, held);
@@ -244,9 +246,10 @@ function evaluate(early: Early | undefined, held: Sample[]): Evaluation {
   return { heldOut: a.n, top1: a.top1, top3: a.top3, majorityTop1, temperature };
 }
 
-async function store(
+/** Stores a trained model as the next version of its target (older versions' weights pruned past KEEP_VERSIONS), audited. */
+export async function store(
   db: Db,
-  opts: RetrainOptions,
+  opts: Pick<RetrainOptions, 'now' | 'trainedBy' | 'actor'>,
   b: { target: AssistTarget; model: NbModel; evaluation: Evaluation; samples: number },
   run: { from: Date; to: Date; durationMs: number },
 ): Promise<TrainedModel> {
