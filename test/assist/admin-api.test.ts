@@ -192,7 +192,7 @@ describe('auto-dispatch by the unit model above the threshold', () => {
   it('leaves it to a dispatcher below the threshold, for other categories, and with the threshold off', async () => {
     const m = (await modelFor(deps.db, 'unit'))!;
     const mixed = m.predictor.predict(demandFeatures({ content: MIXED, streetUnitId: w.units.streetA.id, channel: 'phone' }), 3)[0]!;
-    expect(mixed.confidence).toBeLessThan(0.99);
+    expect(mixed.confidence).toBeLessThan(0.999); // two matters in one call: some doubt, room for a threshold above it
     await setThreshold(Math.max(0.5, Math.min(1, Math.ceil((mixed.confidence + 0.001) * 1000) / 1000)));
     expect((await intake(autoCat, MIXED)).status).toBe('awaiting_dispatch');
     await setThreshold(0.5);

@@ -110,7 +110,7 @@ describe('retraining', () => {
     expect(await modelVersions(deps.db, 'category')).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await modelVersions(deps.db, 'unit')).toEqual([1]);
     expect((await stored('category', 1)).model).toEqual({ format: 'pruned' });
-    expect((await stored('category', 2)).model).toHaveProperty('format', 'nb-1');
+    expect((await stored('category', 2)).model).toHaveProperty('format', 'nb-2');
     expect((await stored('category', 6)).trainedBy).toBe(w.admin.id);
   });
 

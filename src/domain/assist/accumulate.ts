@@ -5,7 +5,7 @@
  * counts at any point — so one pass yields both the model of the earlier 90 % (to fit and measure on the rest)
  * and the model of all.
  */
-import type { NbModel, TrainOptions } from './classifier.ts';
+import { type NbModel, PER_WORD_TEMPERATURE, type TrainOptions } from './classifier.ts';
 
 /** Feature strings ↔ small integers, shared by every accumulator of one training pass. */
 export class FeatureIds {
@@ -100,9 +100,9 @@ export class NbAccumulator {
     }
     triples.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     return {
-      format: 'nb-1',
+      format: 'nb-2',
       alpha,
-      temperature: 1,
+      temperature: PER_WORD_TEMPERATURE,
       vocab: vocabIds.map((f) => names[f]!),
       classes: order.map((c) => this.labels[c]!),
       docs: order.map((c) => this.docs[c]!),

@@ -21,7 +21,11 @@ export function demandFeatures(d: DemandInput): string[] {
 
 /** The stored form (assist_models.model): counts, so a model can be read back, merged or re-fitted. */
 export type NbModel = {
-  format: 'nb-1';
+  /**
+   * 'nb-2': the temperature is per known word (the softmax divides by temperature × the demand's known words), so a
+   * short demand and a long one are calibrated alike; 'nb-1' (models stored before): one temperature for all.
+   */
+  format: 'nb-1' | 'nb-2';
   alpha: number;
   temperature: number;
   vocab: string[];
@@ -33,6 +37,9 @@ export type NbModel = {
   /** Flattened triples: feature index, class index, count */
   counts: number[];
 };
+
+/** The per-word temperature a model starts with before one is fitted (about what held-out demands of the demo corpus fit). */
+export const PER_WORD_TEMPERATURE = 0.4;
 
 export type TrainOptions = { alpha?: number; minCount?: number; maxFeatures?: number };
 
@@ -64,7 +71,7 @@ export function train(samples: readonly Sample[], opts: TrainOptions = {}): NbMo
   }
   const counts: number[] = [];
   for (const [key, n] of [...pair].sort((a, b) => a[0] - b[0])) counts.push(Math.floor(key / C), key % C, n);
-  return { format: 'nb-1', alpha, temperature: 1, vocab, classes, docs, totals, counts };
+  return { format: 'nb-2', alpha, temperature: PER_WORD_TEMPERATURE, vocab, classes, docs, totals, counts };
 }
 
 /** A model ready to predict: log-probabilities indexed by feature. Build once per stored version. */
@@ -91,9 +98,15 @@ export class Predictor {
     }
   }
 
-  /** The raw log-score of every class (in `model.classes` order) for these features: no softmax, no words. */
-  rawScores(features: readonly string[]): Float64Array {
-    return this.scores(features).scores;
+  /** The raw log-score of every class (in `model.classes` order) for these features, and how many of them the model knows. */
+  rawScores(features: readonly string[]): { scores: Float64Array; known: number } {
+    const { scores, known } = this.scores(features);
+    return { scores, known: known.length };
+  }
+
+  /** The softmax's divisor for a demand with `known` known features at `temperature` (see NbModel.format). */
+  divisor(temperature: number, known: number): number {
+    return this.model.format === 'nb-2' ? temperature * Math.max(1, known) : temperature;
   }
 
   /** Raw scores per class index, and the known features' indexes. */
@@ -113,7 +126,8 @@ export class Predictor {
     if (this.model.classes.length === 0) return [];
     const { scores, known } = this.scores(features);
     const max = Math.max(...scores);
-    const exp = Array.from(scores, (s) => Math.exp((s - max) / temperature));
+    const t = this.divisor(temperature, known.length);
+    const exp = Array.from(scores, (s) => Math.exp((s - max) / t));
     const sum = exp.reduce((a, b) => a + b, 0);
     const order = [...exp.keys()].sort((a, b) => exp[b]! - exp[a]!).slice(0, k);
     return order.map((c) => ({ label: this.model.classes[c]!, confidence: exp[c]! / sum, words: this.weighed(known, c) }));
@@ -157,24 +171,25 @@ export function accuracy(p: Predictor, samples: readonly Sample[]): { n: number;
  * samples. Naive Bayes is over-confident by construction; this keeps the ranking and fixes the numbers.
  */
 export function fitTemperature(p: Predictor, held: readonly Sample[]): number {
-  const grid = [1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32];
+  const grid = p.model.format === 'nb-2' ? [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1, 1.5, 2, 3] : [1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32];
   const index = new Map(p.model.classes.map((c, i) => [c, i]));
-  // Each sample scored once; the grid only rescales (log-softmax at temperature t).
+  // Each sample scored once; the grid only rescales (log-softmax at the sample's divisor).
   const rows = held.flatMap((s) => {
     const c = index.get(s.label);
-    return c === undefined ? [] : [{ scores: p.rawScores(s.features), c }];
+    return c === undefined ? [] : [{ ...p.rawScores(s.features), c }];
   });
-  if (rows.length === 0) return 1;
-  let best = 1;
+  if (rows.length === 0) return p.model.temperature;
+  let best = p.model.temperature;
   let bestLoss = Number.POSITIVE_INFINITY;
   for (const t of grid) {
     let loss = 0;
-    for (const { scores, c } of rows) {
+    for (const { scores, known, c } of rows) {
+      const d = p.divisor(t, known);
       let max = Number.NEGATIVE_INFINITY;
       for (const v of scores) if (v > max) max = v;
       let sum = 0;
-      for (const v of scores) sum += Math.exp((v - max) / t);
-      loss -= (scores[c]! - max) / t - Math.log(sum);
+      for (const v of scores) sum += Math.exp((v - max) / d);
+      loss -= (scores[c]! - max) / d - Math.log(sum);
     }
     if (loss < bestLoss) {
       bestLoss = loss;

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { weeklyAccuracy } from '../../domain/assist/accuracy.ts';
 import { MIN_AUTO_THRESHOLD, assistSettings, updateAssistSettings } from '../../domain/assist/settings.ts';
 import { assistStatus, listModels, startRetrain } from '../../domain/assist/status.ts';
-import type { Role } from '../../domain/vocab.ts';
+import { CENTRE_ROLES, type Role, UNIT_ROLES } from '../../domain/vocab.ts';
 import { route, type AnyRoute } from '../route.ts';
 
 /** The system administrator (系统管理员) runs assisted intake: models, retraining, the switch and the threshold. */
 const ADMIN: Role[] = ['admin'];
+const STAFF: Role[] = [...CENTRE_ROLES, ...UNIT_ROLES];
 
 const settingsBody = z
   .object({
@@ -23,7 +24,9 @@ export const assistAdminRoutes: AnyRoute[] = [
     path: '/api/assist/status',
     summary: 'Whether assisted intake is on, whether a language model is configured, and the models in use',
     tag: 'assist',
-    access: 'authenticated',
+    // The staff who take demands, dispatch or handle tickets (the intake panel, the language-model buttons) and the
+    // system administrator; not the security or audit administrator, nor machine clients.
+    access: STAFF,
     handler: async ({ deps }) => ({ body: await assistStatus(deps) }),
   }),
   route({
