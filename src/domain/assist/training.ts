@@ -21,8 +21,7 @@ import type { AssistTarget } from '../../contract/assist.ts';
 import { audit } from '../audit.ts';
 import { type Actor, systemActor } from '../auth/actor.ts';
 import { rowsOf } from '../tickets/queries.ts';
-import { FeatureIds, NbAccumulator } from './accumulate.ts';
-import { accuracy, demandFeatures, fitTemperature, type NbModel, Predictor, type Sample } from './classifier.ts';
+import { accuracy, demandFeatures, FeatureIds, fitTemperature, NbAccumulator, type NbModel, Predictor, type Sample } from './classifier.ts';
 
 /** pg advisory lock key guarding the retraining lease and version numbers ("jiesu assist retrain"). */
 export const RETRAIN_LOCK_KEY = 7212361;
