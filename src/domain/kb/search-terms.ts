@@ -31,9 +31,14 @@ export function documentTerms(...parts: (string | null | undefined)[]): string {
  * rewards documents that share more of them. Terms are quoted so no operator can be injected.
  */
 export function queryTerms(query: string): string | null {
-  const all = searchTerms(query);
-  const bigrams = all.filter((t) => [...t].length >= 2 || !HAN.test(t));
-  const use = bigrams.length > 0 ? bigrams : all;
+  const use = queryBigrams(query);
   if (use.length === 0) return null;
   return use.map((t) => `'${t.replace(/'/g, "''")}'`).join(' | ');
+}
+
+/** The terms queryTerms ORs: every bigram and whole Latin word, or the lone characters when there is no bigram. */
+export function queryBigrams(query: string): string[] {
+  const all = searchTerms(query);
+  const bigrams = all.filter((t) => [...t].length >= 2 || !HAN.test(t));
+  return bigrams.length > 0 ? bigrams : all;
 }

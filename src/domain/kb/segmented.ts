@@ -18,7 +18,7 @@ import type { Db } from '../../../db/client.ts';
 import { ensureLexicon, LEXICON_SIGNATURE } from '../assist/lexicon.ts';
 import { isStopWord, searchWords } from '../assist/segment.ts';
 import { rowsOf } from '../tickets/queries.ts';
-import { queryTerms, searchTerms } from './search-terms.ts';
+import { queryBigrams, searchTerms } from './search-terms.ts';
 
 /** The first token of terms stored in this format; bump it when the format changes and rows are cut again. */
 export const KB_TERMS_MARK = 'kbw1';
@@ -70,8 +70,7 @@ export type KbQuery = {
 /** `words: false` leaves segmentation out (bigrams only, scored the same way): the evaluation's control. */
 export function kbQuery(query: string, opts: { words?: boolean } = {}): KbQuery {
   const words = opts.words === false ? [] : [...new Set(searchWords(query).filter(isIndexable))].filter((w) => !MARKS.has(w));
-  const bigramQuery = queryTerms(query);
-  const grams = (bigramQuery ? bigramQuery.split(' | ').map((t) => t.slice(1, -1).replace(/''/g, "'")) : []).filter((b) => !MARKS.has(b));
+  const grams = queryBigrams(query).filter((b) => !MARKS.has(b));
   // '怎么', '哪里' as bigrams say no more than as words; kept only when the query has nothing else
   const kept = grams.filter((b) => !words.includes(b) && !isStopWord(b));
   const bigrams = kept.length || words.length ? kept : grams;
