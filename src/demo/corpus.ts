@@ -12,7 +12,7 @@ import type { RuleRow, UnitInfo } from '../domain/routing/match.ts';
 import { suggest } from '../domain/routing/match.ts';
 import type { UnitKind } from '../domain/vocab.ts';
 import { CATEGORY_TREE, type CategorySeed } from '../seed/categories.ts';
-import { DEMO_RULES } from '../seed/routing.ts';
+import { DEMO_RULES, ruleValues } from '../seed/routing.ts';
 import { CITY_DEPARTMENTS, DISTRICTS } from '../seed/units.ts';
 import { LEAVES, sayDemand, type LeafSpec } from './demands.ts';
 import { storyCtx } from './demands/say.ts';
@@ -97,20 +97,7 @@ export function demoWorld(): CorpusWorld {
   }
   const departments = CITY_DEPARTMENTS.map((dep) => addUnit(dep.code, dep.name, 'department', centre).id);
   const unit = (code: string) => unitIds.get(code)!;
-  const rules: RuleRow[] = DEMO_RULES.map((r, i) => ({
-    id: i + 1,
-    name: r.name,
-    categoryId: r.category ? categoryIds.get(r.category)! : null,
-    districtUnitId: r.district ? unit(r.district) : null,
-    streetUnitId: r.street ? unit(r.street) : null,
-    keyword: r.keyword ?? null,
-    leadMode: r.leadMode,
-    leadUnitId: r.lead ? unit(r.lead) : null,
-    assistUnitIds: (r.assist ?? []).map(unit),
-    copyDistrict: r.copyDistrict ?? false,
-    priority: r.priority ?? 0,
-    active: true,
-  }));
+  const rules: RuleRow[] = DEMO_RULES.map((r, i) => ({ id: i + 1, ...ruleValues(r, (path) => categoryIds.get(path)!, unit), active: true }));
   return { categoryIds, lineage, unitIds, units, streets, rules, departments };
 }
 

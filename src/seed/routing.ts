@@ -72,6 +72,22 @@ type RuleSeed = {
 };
 
 /** Unit codes from units.ts. */
+/** A demo rule's row, its category path and unit codes resolved by the caller (the seed, or the demo corpus's ids). */
+export function ruleValues(r: RuleSeed, categoryId: (path: string) => number, unitId: (code: string) => number) {
+  return {
+    name: r.name,
+    categoryId: r.category ? categoryId(r.category) : null,
+    districtUnitId: r.district ? unitId(r.district) : null,
+    streetUnitId: r.street ? unitId(r.street) : null,
+    keyword: r.keyword ?? null,
+    leadMode: r.leadMode,
+    leadUnitId: r.lead ? unitId(r.lead) : null,
+    assistUnitIds: (r.assist ?? []).map(unitId),
+    copyDistrict: r.copyDistrict ?? false,
+    priority: r.priority ?? 0,
+  };
+}
+
 export const DEMO_RULES: RuleSeed[] = [
   // 城市管理: Beijing style, straight to the street, the district copied.
   { name: '城市管理类直派属地街道（抄送区）', category: '城市管理', leadMode: 'street', copyDistrict: true },
@@ -157,20 +173,7 @@ export async function seedRouting(
 
   const [{ n }] = (await tx.select({ n: sql<number>`count(*)::int` }).from(dispatchRules)) as [{ n: number }];
   if (n === 0) {
-    await tx.insert(dispatchRules).values(
-      DEMO_RULES.map((r) => ({
-        name: r.name,
-        categoryId: r.category ? categoryId(r.category) : null,
-        districtUnitId: r.district ? unitId(r.district) : null,
-        streetUnitId: r.street ? unitId(r.street) : null,
-        keyword: r.keyword ?? null,
-        leadMode: r.leadMode,
-        leadUnitId: r.lead ? unitId(r.lead) : null,
-        assistUnitIds: (r.assist ?? []).map(unitId),
-        copyDistrict: r.copyDistrict ?? false,
-        priority: r.priority ?? 0,
-      })),
-    );
+    await tx.insert(dispatchRules).values(DEMO_RULES.map((r) => ruleValues(r, categoryId, unitId)));
   }
   log(
     `Dispatch catalogue: ${DEMO_RULES.length} rules, ${Object.keys(DEMO_BOUNDARIES).length} street boundaries, auto-dispatch for ${DEMO_AUTO_DISPATCH.join('、')}`,
