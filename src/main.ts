@@ -128,12 +128,17 @@ function redactUrl(url: string): string {
   return u.toString();
 }
 
-/** Starts the app and stops it cleanly on SIGINT / SIGTERM: `tsx src/main.ts`, and the bundle `npm start` runs (src/serve.ts). */
+/**
+ * Starts the app and stops it cleanly on SIGINT / SIGTERM: `tsx src/main.ts`, and the bundle `npm start` runs
+ * (src/serve.ts). A repeated signal joins the stop in progress: Ctrl-C under `npm start` reaches the server twice
+ * (from the terminal, and forwarded by cross-env), and the default action of the second would end the process
+ * mid-stop.
+ */
 export function runMain(): void {
   start()
     .then(({ stop }) => {
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(sig, () => {
+        process.on(sig, () => {
           stop().then(
             () => process.exit(0),
             () => process.exit(1),

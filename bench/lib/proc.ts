@@ -1,8 +1,8 @@
-/** Server children: bundled (src/ops/bundle.ts) and forked with plain node, ready when they send their port; 'rss' and 'stop' over IPC. */
+/** Server children: bundled (src/ops/bundle.ts) and forked with plain node, with the environment and node flags of `npm start` (serverLaunch); ready when they send their port; 'rss' and 'stop' over IPC. */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUNDLE_DIR, bundle } from '../../src/ops/bundle.ts';
+import { BUNDLE_DIR, bundle, serverLaunch } from '../../src/ops/bundle.ts';
 import { BENCH_DIR } from './pg.ts';
 
 export type Child = {
@@ -33,8 +33,9 @@ function bundledChild(file: string): Promise<string> {
 /** `o.execArgv`: more node flags for the child (e.g. --expose-gc, --max-semi-space-size=…) after the bench's own. */
 export async function startChild(file: string, env: Record<string, string>, timeoutMs = 60_000, o: { execArgv?: string[] } = {}): Promise<Child> {
   const proc = fork(await bundledChild(file), [], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...serverLaunch().env, ...env },
     execArgv: [
+      ...serverLaunch().flags,
       '--max-old-space-size=2048',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       ...(o.execArgv ?? []),

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, DataDirLockedError } from '../../db/client.ts';
-import { BUNDLE_DIR, bundle } from '../../src/ops/bundle.ts';
+import { BUNDLE_DIR, bundle, serverLaunch } from '../../src/ops/bundle.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 // What `npm start` runs: the server bundle (src/ops/bundle.ts) with plain node, no TypeScript loader. A file of
@@ -16,9 +16,9 @@ afterAll(() => {
 });
 
 function run(env: Record<string, string>, untilLine: RegExp, timeoutMs = 150_000) {
-  const child = spawn(process.execPath, ['--enable-source-maps', server], {
+  const child = spawn(process.execPath, [...serverLaunch().flags, server], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', ...env },
+    env: { ...process.env, ...serverLaunch().env, LOG_LEVEL: 'info', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -65,8 +65,16 @@ describe('embedded start-up (PGlite data folder)', () => {
     const r3 = await third.done;
     expect(r3.out).not.toContain('demo city seeded');
     expect(r3.out).not.toContain('demo history seeded');
-    third.child.kill('SIGTERM');
-    await new Promise((r) => third.child.once('exit', r));
+    // Ctrl-C under `npm start`: the terminal's SIGINT and cross-env's forwarded one arrive together; the second
+    // joins the graceful stop instead of killing the process mid-stop (the lock would stay behind).
+    let thirdOut = '';
+    third.child.stdout.on('data', (d) => (thirdOut += d));
+    const exited = new Promise<number | null>((r) => third.child.once('exit', (code) => r(code)));
+    third.child.kill('SIGINT');
+    third.child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(thirdOut).toMatch(/"msg":"stopped"/);
+    expect(fs.existsSync(path.join(dir, '.jiesu.lock'))).toBe(false);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 360_000);
 
