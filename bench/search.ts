@@ -36,8 +36,11 @@ const TERMS = `(select array_agg(ticket_search_terms(p || q) order by i, j) from
     (select array_agg(ticket_search_terms('东城区' || p) order by i) from unnest(${arr(PLACES)}) with ordinality a(p, i)) as street,
     ticket_search_terms('已经持续，希望有关部门尽快处理') as fixed`;
 
-/** The dataset's shape: a kept dataset of another shape is generated again (2: the columns of migrations 0019 and 0021). */
-const SHAPE = 2;
+/**
+ * The dataset's shape: a kept dataset of another shape is generated again (2: the columns of migrations 0019 and
+ * 0021; 3: numbers begin with the Asia/Shanghai day of `created_at`, as intake numbers them).
+ */
+const SHAPE = 3;
 
 /** Drops a table's secondary indexes (but its keys) and returns what recreates them: a bulk load then builds each once. */
 async function withoutIndexes(sql: Sql, table: string): Promise<string[]> {
@@ -74,7 +77,7 @@ async function generateSearch(sql: Sql, n: number, log: (m: string) => void) {
     (select ${TERMS}) w,
     generate_series(1, ${n}) g,
     lateral (select
-      to_char(d, 'YYYYMMDD') || '-' || lpad((g / 366)::text, 6, '0') as number,
+      to_char(d at time zone 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad((g / 366)::text, 6, '0') as number,
       d + (g % 86400) * interval '1 second' as at,
       case when g % 10 < 8 then 'closed' when g % 20 = 16 then 'awaiting_dispatch' when g % 20 = 17 then 'awaiting_sign' else 'in_progress' end as status,
       (${arr(PLACES)})[1 + (g / 40) % 40] || (${arr(PROBLEMS)})[1 + g % 40] as title,

@@ -194,3 +194,24 @@ describe('scope and masking', () => {
     }
   });
 });
+
+describe('a number prefix is its Asia/Shanghai day', () => {
+  it('finds the tickets received at either end of that day and none of the next; a prefix that is no date finds nothing', async () => {
+    // 23:59:30 and 00:00:30 in Asia/Shanghai: the same UTC day (03-20), two numbering days (0320 and 0321)
+    const late = await made('2026-03-20T15:59:30.000Z', '深夜来电反映楼道灯不亮', { name: '钱先生', phone: '13512340005' });
+    const early = await made('2026-03-20T16:00:30.000Z', '凌晨来电反映水管漏水', { name: '孙女士', phone: '13412340006' });
+    const first = await made('2026-03-19T16:00:00.000Z', '零点整来电反映路面塌陷', { name: '周先生', phone: '13312340007' });
+    deps.clock.set(T0);
+    expect([late.number.slice(0, 8), early.number.slice(0, 8), first.number.slice(0, 8)]).toEqual(['20260320', '20260321', '20260320']);
+    expect(await ids(w.dispatcher, 'number=20260320')).toEqual(sorted(late, first));
+    expect(await ids(w.dispatcher, 'number=20260321')).toEqual(sorted(early));
+    expect(await ids(w.dispatcher, 'number=2026032000000')).toEqual(sorted(late, first));
+    expect(await ids(w.dispatcher, 'number=20261399')).toEqual([]);
+    expect(await ids(w.dispatcher, 'number=20260230')).toEqual([]);
+    // The prefix reads its day's received-time range: a number that does not begin with its ticket's day (no path
+    // writes one) is found by the whole number only.
+    await deps.db.update(tickets).set({ number: '20260320-000099' }).where(eq(tickets.id, early.id));
+    expect(await ids(w.dispatcher, 'number=20260320')).toEqual(sorted(late, first));
+    expect(await ids(w.dispatcher, 'number=20260320-000099')).toEqual(sorted(early));
+  });
+});

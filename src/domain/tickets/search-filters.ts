@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { assignmentRequests, assignments, tickets } from '../../../db/schema/index.ts';
 import { isCentre, isUnit, type Actor } from '../auth/actor.ts';
+import { shanghaiDate } from '../clock.ts';
 import { URGENCIES, WARNING_LEVELS } from '../vocab.ts';
 import { commaList, listTicketsQuery } from './inputs.ts';
 
@@ -96,9 +97,17 @@ export function shanghaiDay(d: string): { start: Date; end: Date } {
 const list = (s: string | undefined) => s?.split(',').filter(Boolean) ?? [];
 export { list as commaValues };
 
-/** The dashed form (or its prefix) of a number typed with or without the dash. */
-export function dashedNumber(n: string): { value: string; exact: boolean } {
+/**
+ * The dashed form (or its prefix) of a number typed with or without the dash, and the day its first 8 digits name
+ * (`YYYY-MM-DD`, or null when they are no date). A number begins with the Asia/Shanghai date of the ticket's
+ * receipt, taken from the same instant as `created_at` (numbering.ts, intake), so a prefix search may bound
+ * `created_at` to that day: one day of the received-time index instead of every ticket whose number matches.
+ */
+export function dashedNumber(n: string): { value: string; exact: boolean; day: string | null } {
   const digits = n.replace('-', '');
   const value = digits.length > 8 ? `${digits.slice(0, 8)}-${digits.slice(8)}` : `${digits}-`;
-  return { value, exact: digits.length >= 14 };
+  const day = `${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}`;
+  const start = new Date(`${day}T00:00:00+08:00`);
+  const isDay = !Number.isNaN(start.getTime()) && shanghaiDate(start) === day;
+  return { value, exact: digits.length >= 14, day: isDay ? day : null };
 }

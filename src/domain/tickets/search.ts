@@ -80,7 +80,8 @@ export function filterWhere(actor: Actor, f: TicketFilters, now: Date): SQL[] {
   inList(tickets.warningLevel, f.warningLevel);
   if (f.number) {
     const n = dashedNumber(f.number);
-    where.push(n.exact ? eq(tickets.number, n.value) : sql`${tickets.number} like ${`${n.value}%`}`);
+    if (n.exact) where.push(eq(tickets.number, n.value));
+    else where.push(sql`${tickets.number} like ${`${n.value}%`}`, ...(n.day ? dayRange(tickets.createdAt, n.day, n.day) : [sql`false`]));
   }
   if (f.q) where.push(freeText(actor, f.q));
   if (f.mine === 'true') where.push(eq(tickets.createdBy, actor.userId));
