@@ -80,8 +80,12 @@ export function filterWhere(actor: Actor, f: TicketFilters, now: Date): SQL[] {
   inList(tickets.warningLevel, f.warningLevel);
   if (f.number) {
     const n = dashedNumber(f.number);
+    // A prefix is read as its day's received-time range (dashedNumber): the day alone (8 digits) is that range and
+    // nothing more — planned with the number's prefix as well, the planner took both for independent and walked
+    // the number index through the whole day (27,000 rows at 10 M tickets) instead of the time index (50).
     if (n.exact) where.push(eq(tickets.number, n.value));
-    else where.push(sql`${tickets.number} like ${`${n.value}%`}`, ...(n.day ? dayRange(tickets.createdAt, n.day, n.day) : [sql`false`]));
+    else if (!n.day) where.push(sql`false`);
+    else where.push(...(n.value.length > 9 ? [sql`${tickets.number} like ${`${n.value}%`}`] : []), ...dayRange(tickets.createdAt, n.day, n.day));
   }
   if (f.q) where.push(freeText(actor, f.q));
   if (f.mine === 'true') where.push(eq(tickets.createdBy, actor.userId));
