@@ -229,10 +229,27 @@ export function searchQuery(db: Db, actor: Actor, page: ListPage, now: Date, win
 }
 
 /** One page of the list: rows in sort order and the cursor of the next page (null on the last). */
+/**
+ * Runs a list's queries planned for their values. A list's best plan depends on them — a street's 40,000 tickets or
+ * a district's 400,000, a rare word or a common one — but a named prepared statement (db/client.ts) gets a generic
+ * plan, made without the values, from its sixth run on a connection: at 10 M tickets a street's text search with a
+ * status went from 120–220 ms to 350–600 ms once it did (docs/benchmarks.md, "Search and lists"). Planning anew
+ * costs well under a millisecond; `set local` holds to the end of this (read) transaction.
+ */
+async function withCustomPlans<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+    return fn(tx as unknown as Db);
+  });
+}
+
 export async function searchTickets(db: Db, actor: Actor, page: ListPage, now: Date) {
-  const { query, sort } = searchQuery(db, actor, page, now, TEXT_WINDOW);
-  let rows = await query;
-  if (page.filters.q && rows.length <= page.limit) rows = await searchQuery(db, actor, page, now).query;
+  const { rows, sort } = await withCustomPlans(db, async (tx) => {
+    const first = searchQuery(tx, actor, page, now, TEXT_WINDOW);
+    const window = await first.query;
+    if (page.filters.q && window.length <= page.limit) return { rows: await searchQuery(tx, actor, page, now).query, sort: first.sort };
+    return { rows: window, sort: first.sort };
+  });
   const more = rows.length > page.limit;
   const items = more ? rows.slice(0, page.limit) : rows;
   const last = items.at(-1);
@@ -241,12 +258,15 @@ export async function searchTickets(db: Db, actor: Actor, page: ListPage, now: D
 
 /** How many tickets a list has for this actor, counted up to `cap` (a saved view's badge says "1000+" beyond). */
 export async function countTickets(db: Db, actor: Actor, f: TicketFilters, now: Date, cap = 1000): Promise<{ count: number; capped: boolean }> {
-  const inner = db
-    .select({ one: sql`1` })
-    .from(tickets)
-    .where(and(...filterWhere(actor, f, now)))
-    .limit(cap + 1);
-  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(inner.as('page'));
+  const where = filterWhere(actor, f, now);
+  const [r] = await withCustomPlans(db, (tx) => {
+    const inner = tx
+      .select({ one: sql`1` })
+      .from(tickets)
+      .where(and(...where))
+      .limit(cap + 1);
+    return tx.select({ n: sql<number>`count(*)::int` }).from(inner.as('page'));
+  });
   const n = Number(r?.n ?? 0);
   return { count: Math.min(n, cap), capped: n > cap };
 }
