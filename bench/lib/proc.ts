@@ -32,10 +32,11 @@ function bundledChild(file: string): Promise<string> {
 
 /** `o.execArgv`: more node flags for the child (e.g. --expose-gc, --max-semi-space-size=…) after the bench's own. */
 export async function startChild(file: string, env: Record<string, string>, timeoutMs = 60_000, o: { execArgv?: string[] } = {}): Promise<Child> {
+  const launch = serverLaunch();
   const proc = fork(await bundledChild(file), [], {
-    env: { ...process.env, ...serverLaunch().env, ...env },
+    env: { ...process.env, ...launch.env, ...env },
     execArgv: [
-      ...serverLaunch().flags,
+      ...launch.flags,
       '--max-old-space-size=2048',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       ...(o.execArgv ?? []),

@@ -16,9 +16,10 @@ afterAll(() => {
 });
 
 function run(env: Record<string, string>, untilLine: RegExp, timeoutMs = 150_000) {
-  const child = spawn(process.execPath, [...serverLaunch().flags, server], {
+  const launch = serverLaunch();
+  const child = spawn(process.execPath, [...launch.flags, server], {
     cwd: root,
-    env: { ...process.env, ...serverLaunch().env, LOG_LEVEL: 'info', PORT: '0', ...env },
+    env: { ...process.env, ...launch.env, LOG_LEVEL: 'info', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

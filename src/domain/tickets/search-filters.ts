@@ -107,7 +107,7 @@ export function dashedNumber(n: string): { value: string; exact: boolean; day: s
   const digits = n.replace('-', '');
   const value = digits.length > 8 ? `${digits.slice(0, 8)}-${digits.slice(8)}` : `${digits}-`;
   const day = `${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}`;
-  const start = new Date(`${day}T00:00:00+08:00`);
+  const { start } = shanghaiDay(day);
   const isDay = !Number.isNaN(start.getTime()) && shanghaiDate(start) === day;
   return { value, exact: digits.length >= 14, day: isDay ? day : null };
 }

@@ -228,7 +228,6 @@ export function searchQuery(db: Db, actor: Actor, page: ListPage, now: Date, win
   return { query, sort };
 }
 
-/** One page of the list: rows in sort order and the cursor of the next page (null on the last). */
 /**
  * Runs a list's queries planned for their values. A list's best plan depends on them — a street's 40,000 tickets or
  * a district's 400,000, a rare word or a common one — but a named prepared statement (db/client.ts) gets a generic
@@ -243,12 +242,13 @@ async function withCustomPlans<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T
   });
 }
 
+/** One page of the list: rows in sort order and the cursor of the next page (null on the last). */
 export async function searchTickets(db: Db, actor: Actor, page: ListPage, now: Date) {
   const { rows, sort } = await withCustomPlans(db, async (tx) => {
-    const first = searchQuery(tx, actor, page, now, TEXT_WINDOW);
-    const window = await first.query;
-    if (page.filters.q && window.length <= page.limit) return { rows: await searchQuery(tx, actor, page, now).query, sort: first.sort };
-    return { rows: window, sort: first.sort };
+    const { query, sort } = searchQuery(tx, actor, page, now, TEXT_WINDOW);
+    let rows = await query;
+    if (page.filters.q && rows.length <= page.limit) rows = await searchQuery(tx, actor, page, now).query;
+    return { rows, sort };
   });
   const more = rows.length > page.limit;
   const items = more ? rows.slice(0, page.limit) : rows;
