@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Deps } from '../deps.ts';
 import { authMiddleware } from './middleware/auth.ts';
-import { isRawBodyRoute, requestContext, requireJson, securityHeaders } from './middleware/basics.ts';
+import { isRawBodyRoute, refuseLoneSurrogates, requestContext, requireJson, securityHeaders } from './middleware/basics.ts';
 import { problemMiddleware } from './problem.ts';
 import { mount, openApiDocument, type AnyRoute } from './route.ts';
 import { apiRoutes } from './routes/index.ts';
@@ -68,7 +68,14 @@ export function createApp(deps: Deps, routes: AnyRoute[] = apiRoutes): Koa {
   // Not on raw-body routes: their handler streams the body itself (parsing a JSON-typed upload here would
   // consume the stream and leave the handler waiting for bytes that never come).
   const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: deps.config.BODY_LIMIT, encoding: 'utf-8' });
-  app.use((ctx, next) => (isRawBodyRoute(ctx) ? next() : parseJson(ctx, next)));
+  app.use((ctx, next) =>
+    isRawBodyRoute(ctx)
+      ? next()
+      : parseJson(ctx, () => {
+          refuseLoneSurrogates(ctx.request.body);
+          return next();
+        }),
+  );
   app.use(authMiddleware(deps));
   app.use(router.routes());
   app.use(router.allowedMethods());

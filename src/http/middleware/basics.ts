@@ -84,6 +84,24 @@ export function requireJson() {
   };
 }
 
+/**
+ * JSON may spell a lone UTF-16 surrogate ("\\ud800"), which is no character at all: PostgreSQL refuses it in
+ * jsonb (22P02, like any malformed input) and a text column would keep U+FFFD in its place. Refused here, for
+ * every string and key of a parsed body, as the client's mistake it is.
+ */
+export function refuseLoneSurrogates(body: unknown): void {
+  if (hasLoneSurrogate(body, 0)) throw new ValidationError([], 'text_surrogate_refused');
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function hasLoneSurrogate(v: unknown, depth: number): boolean {
+  if (typeof v === 'string') return LONE_SURROGATE.test(v);
+  if (!v || typeof v !== 'object' || depth > 64) return false;
+  if (Array.isArray(v)) return v.some((x) => hasLoneSurrogate(x, depth + 1));
+  return Object.entries(v).some(([k, x]) => LONE_SURROGATE.test(k) || hasLoneSurrogate(x, depth + 1));
+}
+
 async function readText(ctx: Context, limitBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;

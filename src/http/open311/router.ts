@@ -30,6 +30,7 @@ import { findPublicService, publicServices } from '../../domain/open311/services
 import { findUpdates } from '../../domain/open311/updates.ts';
 import { message, pickLocale, type Locale } from '../../i18n/messages.ts';
 import { translate } from '../problem.ts';
+import { refuseLoneSurrogates } from '../middleware/basics.ts';
 
 export const OPEN311_PREFIX = '/open311/v2';
 /** Bumped when the service list or definitions change shape (the discovery document's changeset). */
@@ -200,6 +201,7 @@ export function open311(deps: Deps): Middleware {
         if (!ctx.is('application/x-www-form-urlencoded', 'application/json')) throw Open311Error.of(400, 'content_type_unsupported');
       }
       await parse(ctx, async () => {
+        refuseLoneSurrogates(ctx.request.body);
         await dispatch(ctx, noop);
         await allowed(ctx, noop);
       });
