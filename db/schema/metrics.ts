@@ -112,7 +112,8 @@ export const metricsTicketLedger = pgTable(
     value: integer().notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.counter, t.day, t.unitId, t.appealed, t.ticketId] }),
+    // Each counter's day in ticket order: the drill-down walks the newest tickets of each day (drill.ts).
+    primaryKey({ columns: [t.counter, t.day, t.ticketId, t.unitId, t.appealed] }),
     index('metrics_ticket_ledger_unit_idx').on(t.counter, t.unitId, t.day),
     index('metrics_ticket_ledger_ticket_idx').on(t.ticketId),
   ],

@@ -316,7 +316,7 @@ export function formulas(s: MetricSettings): Record<MetricKey, Formula> {
  */
 export type MetricValue = { name: string; value: number | null; numerator: number; denominator: number; pending: number; unit: MetricUnit; definition: string };
 
-function termValue(t: Term, c: Counters): number {
+export function termValue(t: Term, c: Counters): number {
   let v = 0;
   for (const k of t.counters) v += c[k];
   if (t.minus) for (const k of t.minus) v -= c[k];

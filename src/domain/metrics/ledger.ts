@@ -33,7 +33,7 @@ export async function applyLedger(tx: Db, rows: LedgerRow[]) {
       .insert(metricsTicketLedger)
       .values(rows.slice(i, i + CHUNK))
       .onConflictDoUpdate({
-        target: [metricsTicketLedger.counter, metricsTicketLedger.day, metricsTicketLedger.unitId, metricsTicketLedger.appealed, metricsTicketLedger.ticketId],
+        target: [metricsTicketLedger.counter, metricsTicketLedger.day, metricsTicketLedger.ticketId, metricsTicketLedger.unitId, metricsTicketLedger.appealed],
         set: { value: sql`${metricsTicketLedger.value} + excluded.value` },
       });
   }

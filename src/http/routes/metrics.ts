@@ -174,7 +174,7 @@ export const metricRoutes: AnyRoute[] = [
     method: 'get',
     path: '/api/metrics/tickets',
     summary:
-      'Drill-down: the exact tickets behind one figure’s numerator or denominator (the same period, unit scope — 含下级 or 本级 — category, channel and appeal side as GET /api/metrics), newest first, each with what it adds; the totals equal the figure’s numerator or denominator',
+      'Drill-down: the exact tickets behind one figure’s numerator or denominator (the same period, unit scope — 含下级 or 本级 — category, channel and appeal side as GET /api/metrics), newest first, each with what it adds; totals.value equals the figure’s numerator or denominator, totals.tickets counts the tickets (null for a figure above 2,000, whose list is read newest first without counting)',
     tag: 'metrics',
     access: READERS,
     query: z

@@ -21,7 +21,9 @@ type Answer = {
   definition: string;
   from: string;
   to: string;
-  totals: { tickets: number; value: number };
+  /** tickets: null when the figure is large and the list is walked rather than counted */
+  totals: { tickets: number | null; value: number };
+  ledgerComplete: boolean;
   items: Item[];
   nextBefore: number | null;
 };
@@ -74,8 +76,13 @@ export function MetricTickets() {
           <p>${scope} · ${t('drill.range', { from: answer.from, to: answer.to })}</p>
           <p class="muted small">${answer.definition}</p>
           <p role="status" data-drill-total=${answer.totals.value}>
-            ${t('drill.totals', { tickets: answer.totals.tickets, value: answer.totals.value, part: partName(answer.part) })}
+            ${
+              answer.totals.tickets === null
+                ? t('drill.totalsUncounted', { value: answer.totals.value, part: partName(answer.part) })
+                : t('drill.totals', { tickets: answer.totals.tickets, value: answer.totals.value, part: partName(answer.part) })
+            }
           </p>
+          ${answer.ledgerComplete ? null : html`<p class="banner warn">${t('drill.rebuilding')}</p>`}
           <p><a href=${drillHref({ ...query, part: other })} onClick=${linkClick}>${t('drill.other', { part: partName(other) })}</a></p>
           ${
             answer.items.length === 0
