@@ -3,6 +3,7 @@
  * `{name}` placeholders are filled from the error's params.
  */
 import { ACTION_LABELS, EVENT_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS, TOPIC_ACTION_LABELS, TOPIC_STATUS_LABELS } from '../contract/labels.ts';
+import { INPUT_MESSAGES } from './messages-input.ts';
 import { METRICS_REPORT_MESSAGES } from './messages-metrics.ts';
 import { PRIVACY_MESSAGES } from './messages-privacy.ts';
 import { ADMINISTRATOR_MESSAGES } from './messages-administrators.ts';
@@ -19,19 +20,6 @@ type Messages = Record<string, { 'zh-CN': string; en: string }>;
 
 export const ERROR_MESSAGES = {
   validation_failed: { 'zh-CN': '提交的内容有误，请按提示修改后重试。', en: 'Some fields are invalid; correct them and try again.' },
-  invalid_json: { 'zh-CN': '请求体不是有效的 JSON。', en: 'The request body is not valid JSON.' },
-  text_nul_refused: {
-    'zh-CN': '提交的文字中含有空字符（\\0），无法保存或查询，请删去后重试。',
-    en: 'The text contains a NUL character (\\0), which cannot be stored or searched; remove it and try again.',
-  },
-  text_surrogate_refused: {
-    'zh-CN': '提交的文字中含有不成对的 UTF-16 代理码（如 \\ud800），它不是有效字符，请删去后重试。',
-    en: 'The text contains an unpaired UTF-16 surrogate (such as \\ud800), which is not a character; remove it and try again.',
-  },
-  body_encoding_invalid: {
-    'zh-CN': '请求体无法按 Content-Encoding 声明的压缩格式解开。',
-    en: 'The request body cannot be decoded with the Content-Encoding it declares.',
-  },
   method_not_allowed: { 'zh-CN': '该接口不支持此请求方法。', en: 'This endpoint does not support this request method.' },
   unauthenticated: { 'zh-CN': '请先登录。', en: 'Sign in first.' },
   invalid_credentials: { 'zh-CN': '用户名或密码错误。', en: 'Wrong username or password.' },
@@ -303,6 +291,8 @@ export const ERROR_MESSAGES = {
     'zh-CN': '附件 {attachmentId} 不存在或不属于该工单。',
     en: 'Attachment {attachmentId} does not exist or does not belong to this ticket.',
   },
+  // request bodies the API cannot read or store (messages-input.ts)
+  ...INPUT_MESSAGES,
   // metrics and the monthly analysis report (messages-metrics.ts)
   ...METRICS_REPORT_MESSAGES,
   ...PRIVACY_MESSAGES,
