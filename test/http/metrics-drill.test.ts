@@ -12,7 +12,7 @@ import { loadMetricSettings } from '../../src/domain/metrics/settings.ts';
 import { rebuildLedgerStep } from '../../src/domain/metrics/ledger-rebuild.ts';
 import { metricsRollupState, metricsTicketLedger } from '../../db/schema/index.ts';
 import { expectProblem, leadOf, type View } from '../setup/ticket-flow.ts';
-import { api, deps, flow, useApiWorld, w } from './api-world.ts';
+import { api, database, deps, flow, useApiWorld, w } from './api-world.ts';
 
 useApiWorld({ now: '2026-03-10T02:00:00.000Z' });
 
@@ -118,6 +118,13 @@ describe('GET /api/metrics/tickets', () => {
     expect(after.body.items.map((i: { id: number }) => i.id)).toEqual(before.body.items.map((i: { id: number }) => i.id));
     expect(await rebuildLedgerStep(deps.db)).toBe(true);
   });
+  it("the ledger's key is in ticket order within a counter's day and carries the value (the walk reads the index alone)", async () => {
+    const [key] = await database.query<{ def: string }>(
+      `select pg_get_indexdef(i.indexrelid) as def from pg_index i where i.indrelid = 'metrics_ticket_ledger'::regclass and i.indisprimary`,
+    );
+    expect(key!.def).toMatch(/\(counter, day, ticket_id, unit_id, appealed\) INCLUDE \(value\)/);
+  });
+
   // Last: in process, with no request for a while (an HTTP keep-alive socket would go stale meanwhile on PGlite).
   it('walking the ledger in ticket order gives the same tickets, pages and totals as summing the period', async () => {
     const actor = w.supervisor.actor;
