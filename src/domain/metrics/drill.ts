@@ -201,7 +201,9 @@ async function sumLedger(db: Db, q: LedgerQuery & { range: { start: string; end:
  */
 async function walkLedger(db: Db, q: LedgerQuery & { days: string[]; firstK?: number }): Promise<Paged[]> {
   const counters = [...q.plus, ...q.minus];
-  for (let k = q.firstK ?? 2 * q.limit; ; k *= 4) {
+  // A page's tickets spread over the days (or, where ids follow time, crowd into the last ones): a few rows a day
+  // first, twice the page's share at least — a district's quarter at 1 M tickets read 80 ms from 102 rows a day, 20 ms from 8.
+  for (let k = q.firstK ?? Math.max(8, Math.ceil((2 * q.limit) / q.days.length)); ; k *= 4) {
     const rows = rowsOf<{ ticket_id: string | number | null; value: number | null; edge: string | number | null }>(
       await db.execute(sql`with r as (
         select c.counter, d.day, x.ticket_id, x.v from unnest(${`{${counters.join(',')}}`}::text[]) c(counter)
