@@ -166,10 +166,10 @@ const addCounters = (a: Counters, b: Counters): Counters => {
 export async function metricCounters(db: Db, actor: Actor, f: MetricsFilter): Promise<{ range: ReturnType<typeof resolveRange>; rows: CounterRow[] }> {
   const range = resolveRange(f.period, f.from, f.to);
   const parts = f.period === 'custom' && !isWholeMonths(range) ? monthSplit(range.start, range.end) : null;
-  if (!parts) return countersOfRange(db, actor, f);
+  if (!parts) return withoutParallelWorkers(db, (tx) => countersOfRange(tx, actor, f));
   const merged = new Map<string, CounterRow>();
   // The parts at once (each its own statements; PGlite runs them in turn).
-  const read = await Promise.all(parts.map((part) => countersOfRange(db, actor, { ...f, from: part.start, to: part.end })));
+  const read = await Promise.all(parts.map((part) => withoutParallelWorkers(db, (tx) => countersOfRange(tx, actor, { ...f, from: part.start, to: part.end }))));
   for (const r of read) {
     for (const row of r.rows) {
       const key = String(row.gid);
@@ -182,6 +182,19 @@ export async function metricCounters(db: Db, actor: Actor, f: MetricsFilter): Pr
     }
   }
   return { range, rows: [...merged.values()] };
+}
+
+/**
+ * The rollup reads without parallel workers. They are small aggregates (tens of milliseconds); planned with their
+ * values (a prepared statement's first five runs on a connection) the daily grain's path expansion went parallel,
+ * and starting two workers took ≈ 60 ms of a 75 ms query on a 2-core server: a custom quarter's p95 was 250–330 ms
+ * against 95 ms without (docs/benchmarks.md, "Any period"). `set local` holds to the end of this read transaction.
+ */
+async function withoutParallelWorkers<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+    return fn(tx as unknown as Db);
+  });
 }
 
 async function countersOfRange(db: Db, actor: Actor, f: MetricsFilter): Promise<{ range: ReturnType<typeof resolveRange>; rows: CounterRow[] }> {
