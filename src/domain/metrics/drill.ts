@@ -165,16 +165,15 @@ async function figureOf(db: Db, actor: Actor, q: DrillQuery, term: Term): Promis
 
 type LedgerQuery = { plus: readonly string[]; minus: readonly string[]; where: SQL[]; before: number | undefined; limit: number };
 
-/** A ticket's signed value: `minus` counters subtract, as the figure subtracts them. */
-const signedSum = (minus: readonly string[]) =>
-  minus.length ? sql`sum(case when l.counter in (${list(minus)}) then -l.value else l.value end)` : sql`sum(l.value)`;
+/** A ledger row's signed value: `minus` counters subtract, as the figure subtracts them. */
+const signedValue = (minus: readonly string[]) => (minus.length ? sql`case when l.counter in (${list(minus)}) then -l.value else l.value end` : sql`l.value`);
 
 /**
  * Every ticket behind the figure, summed over the period's rows, then counted and paged (one statement: a CTE used
  * twice is materialized once). Its cost grows with the rows of the period in scope.
  */
 async function sumLedger(db: Db, q: LedgerQuery & { range: { start: string; end: string } }) {
-  const signed = signedSum(q.minus);
+  const signed = sql`sum(${signedValue(q.minus)})`;
   const where = [sql`l.counter in (${list([...q.plus, ...q.minus])})`, sql`l.day between ${q.range.start} and ${q.range.end}`, ...q.where];
   const behind = sql`select l.ticket_id, ${signed}::int as value from metrics_ticket_ledger l where ${sql.join(where, sql` and `)} group by l.ticket_id having ${signed} > 0`;
   const rows = rowsOf<{ ticket_id: string | number | null; value: number | null; tickets: number; total: number }>(
@@ -209,7 +208,7 @@ async function walkLedger(db: Db, q: LedgerQuery & { days: string[]; firstK?: nu
         select c.counter, d.day, x.ticket_id, x.v from unnest(${`{${counters.join(',')}}`}::text[]) c(counter)
         cross join unnest(${`{${q.days.join(',')}}`}::date[]) d(day)
         cross join lateral (
-          select l.ticket_id, ${q.minus.length ? sql`case when l.counter in (${list(q.minus)}) then -l.value else l.value end` : sql`l.value`} as v
+          select l.ticket_id, ${signedValue(q.minus)} as v
           from metrics_ticket_ledger l
           where l.counter = c.counter and l.day = d.day ${q.before ? sql`and l.ticket_id < ${q.before}` : sql``} and ${sql.join(q.where, sql` and `)}
           order by l.ticket_id desc limit ${k}) x),
