@@ -10,6 +10,7 @@ import type {
   AssignmentAction,
   AssignmentRole,
   AssignmentStatus,
+  CentreClock,
   Channel,
   Clock,
   CloseReason,
@@ -203,6 +204,16 @@ export const WARNING_LEVEL_LABELS: Record<WarningLevel, string> = { none: '正�
 
 /** A unit's clocks by their short names (签收时限, 办结已超期… are built from these). */
 export const CLOCK_LABELS: Record<Clock, string> = { sign: '签收', response: '响应', complete: '办结' };
+
+/** The centre's own clocks by the step the ticket waits for (the wallboard's waiting list, the monthly report's rows). */
+export const CENTRE_CLOCK_LABELS: Record<CentreClock, string> = {
+  dispatch: '派单',
+  reply_review: '答复审核',
+  return_review: '退单审核',
+  extension_review: '延期审核',
+  termination_review: '终止审核',
+  callback: '回访',
+};
 
 export const SUPERVISION_KIND_LABELS: Record<SupervisionKind, string> = { reminder: '催办', supervision: '督办' };
 

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { apiSession, browserSuite, expectAccessible, runningClock, screenshot, signIn } from './harness.ts';
 import type { TestDeps } from '../setup/db.ts';
 import { rollup } from '../../src/domain/metrics/rollup.ts';
+import { CENTRE_CLOCK_LABELS } from '../../src/contract/labels.ts';
+import { CENTRE_CLOCKS } from '../../src/contract/vocab.ts';
 
 const LOGGED = '2026-03-10T01:30:00Z'; // Tuesday 09:30 in Shanghai
 const suite = browserSuite(LOGGED);
@@ -53,6 +55,8 @@ describe("the centre's own clocks on the desks and the wallboard", () => {
     const wall = suite.keep(await signIn(suite.browser, suite.app, 'supervisor1', '/wallboard'));
     await wall.page.locator('.wb-centre [data-centre-clock="dispatch"]').waitFor();
     expect(await wall.page.locator('.wb-centre [data-centre-clock]').count()).toBe(6);
+    // Named as the contract names the clocks, the monthly report's rows too.
+    expect(await wall.page.locator('.wb-centre [data-centre-clock] > span').allTextContents()).toEqual(CENTRE_CLOCKS.map((c) => CENTRE_CLOCK_LABELS[c]));
     await expect.poll(() => wall.page.locator('.wb-centre [data-metric="avg_dispatch_minutes"] dd').textContent()).toMatch(/分钟/);
     expect(await wall.page.locator('.wb-centre [data-metric="timely_dispatch_rate"] dd').textContent()).toMatch(/%$/);
     await screenshot(wall.page, '15-wallboard-centre');

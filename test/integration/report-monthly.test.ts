@@ -161,6 +161,8 @@ describe('figures of a hand-computed month', () => {
     expect(clock('extension_review')).toMatchObject({ decided: 0, avgWaitMinutes: null });
     // B1, B2, B3 called 20 h after approval; B2's second round 22 h after its approval. A round counts once.
     expect(clock('callback')).toMatchObject({ decided: 4, onTime: 4, avgWaitMinutes: 1230, maxWaitMinutes: 1320 });
+    // Each row is named as the contract names the clock (the wallboard's names too); a callback says how it counts.
+    expect(figures.centre.clocks.map((x) => x.name)).toEqual(['派单', '答复审核', '退单审核', '延期审核', '终止审核', '回访（每轮首次）']);
     // The overview keeps the units' rates; the centre's are in their section.
     expect(figures.overview.rates.some((r) => r.key === 'avg_dispatch_minutes')).toBe(false);
   });

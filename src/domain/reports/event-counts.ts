@@ -5,7 +5,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { units } from '../../../db/schema/index.ts';
-import { APPEAL_REASON_LABELS } from '../../contract/labels.ts';
+import { APPEAL_REASON_LABELS, CENTRE_CLOCK_LABELS } from '../../contract/labels.ts';
 import { APPEAL_REASON_CODES } from '../appeals/inputs.ts';
 import { CENTRE_CLOCKS, centreClockOf, type CentreClock } from '../centre/clocks.ts';
 import { TICKET_ACTIONS } from '../tickets/status.ts';
@@ -49,14 +49,8 @@ async function monthEvents(db: Db, span: MonthSpan): Promise<EventCount[]> {
   return rows.map((r) => ({ ...r, unitId: r.unitId === null ? null : Number(r.unitId), n: Number(r.n) }));
 }
 
-export const CENTRE_CLOCK_NAMES: Record<CentreClock, string> = {
-  dispatch: '派单',
-  reply_review: '答复审核',
-  return_review: '退单审核',
-  extension_review: '延期审核',
-  termination_review: '终止审核',
-  callback: '回访（每轮首次）',
-};
+/** A clock's row in the report: the contract's name, and for callbacks how a round is counted (see centreClocks). */
+const clockName = (clock: CentreClock) => (clock === 'callback' ? `${CENTRE_CLOCK_LABELS.callback}（每轮首次）` : CENTRE_CLOCK_LABELS[clock]);
 
 /** The actions that end a centre clock (src/domain/centre/clocks.ts), as event types. */
 const CENTRE_EVENT_TYPES = TICKET_ACTIONS.filter((a) => centreClockOf(a) !== null);
@@ -83,7 +77,7 @@ async function centreClocks(db: Db, span: MonthSpan): Promise<CentreClockFigure[
     const r = rows.find((x) => x.clock === clock);
     return {
       clock,
-      name: CENTRE_CLOCK_NAMES[clock],
+      name: clockName(clock),
       decided: Number(r?.n ?? 0),
       onTime: Number(r?.on_time ?? 0),
       avgWaitMinutes: r?.avg === null || r?.avg === undefined ? null : round(Number(r.avg), 1),

@@ -6,6 +6,7 @@
  */
 import {
   ASSIGNMENT_ROLE_LABELS,
+  CENTRE_CLOCK_LABELS,
   CHANNEL_LABELS,
   CLOSE_REASON_LABELS,
   CONTACT_METHOD_LABELS,
@@ -31,6 +32,7 @@ import type { TicketEventType } from '../../../src/contract/events.ts';
 import type {
   AssignmentRole,
   AssignmentStatus,
+  CentreClock,
   Channel,
   CloseReason,
   ContactMethod,
@@ -196,6 +198,14 @@ const SATISFACTION_EN: Record<Satisfaction, string> = {
   dissatisfied: 'dissatisfied',
 };
 const WARNING_LEVEL_EN: Record<WarningLevel, string> = { none: 'on time', yellow: 'yellow warning', red: 'red warning', overdue: 'overdue' };
+const CENTRE_CLOCK_EN: Record<CentreClock, string> = {
+  dispatch: 'dispatch',
+  reply_review: 'reply review',
+  return_review: 'return review',
+  extension_review: 'extension review',
+  termination_review: 'termination review',
+  callback: 'callback',
+};
 const SUPERVISION_KIND_EN: Record<SupervisionKind, string> = { reminder: 'reminder', supervision: 'supervision' };
 const KEY_TICKET_KIND_EN: Record<KeyTicketKind, string> = {
   overdue: 'overdue',
@@ -224,6 +234,7 @@ const zh = {
   ...keyed('solved', SOLVED_LABELS),
   ...keyed('satisfaction', SATISFACTION_LABELS),
   ...keyed('warning', WARNING_LEVEL_LABELS),
+  ...keyed('centreClock', CENTRE_CLOCK_LABELS),
   ...keyed('supervisionKind', SUPERVISION_KIND_LABELS),
   ...keyed('keyKind', KEY_TICKET_KIND_LABELS),
   ...keyed('dayKind', DAY_KIND_LABELS),
@@ -275,6 +286,7 @@ const en: Record<keyof typeof zh, string> = {
   ...keyed('solved', SOLVED_EN),
   ...keyed('satisfaction', SATISFACTION_EN),
   ...keyed('warning', WARNING_LEVEL_EN),
+  ...keyed('centreClock', CENTRE_CLOCK_EN),
   ...keyed('supervisionKind', SUPERVISION_KIND_EN),
   ...keyed('keyKind', KEY_TICKET_KIND_EN),
   ...keyed('dayKind', DAY_KIND_EN),

@@ -45,13 +45,6 @@ const zh = {
   'centre.dueAt': '时限 {at}',
   'centre.overdueCount': '{n} 件超时',
 
-  'centreClock.dispatch': '待派单',
-  'centreClock.reply_review': '答复审核',
-  'centreClock.return_review': '退单审核',
-  'centreClock.extension_review': '延期审核',
-  'centreClock.termination_review': '终止审核',
-  'centreClock.callback': '待回访',
-
   'clock.awaiting': '待日历（{year}年）',
   'clock.awaitingTitle': '期限需要计算到 {date} 之后，但该年工作日历尚未导入：导入后自动重算，不会按周末推算。',
   'clock.paused': '已暂停（终止审核中）',
@@ -114,13 +107,6 @@ const en: Record<keyof typeof zh, string> = {
   'centre.waited': 'waited {span}',
   'centre.dueAt': 'limit {at}',
   'centre.overdueCount': '{n} overdue',
-
-  'centreClock.dispatch': 'Awaiting dispatch',
-  'centreClock.reply_review': 'Reply review',
-  'centreClock.return_review': 'Return review',
-  'centreClock.extension_review': 'Extension review',
-  'centreClock.termination_review': 'Termination review',
-  'centreClock.callback': 'Awaiting callback',
 
   'clock.awaiting': 'awaiting the {year} calendar',
   'clock.awaitingTitle':
