@@ -1,5 +1,5 @@
 /**
- * Assisted intake's speed (issue 18 point 6), on the section's own dataset (lib/assist-data.ts: closed tickets with
+ * Assisted intake's speed, on the section's own dataset (lib/assist-data.ts: closed tickets with
  * the demo corpus's text, channel, street, final category and lead unit):
  * - retraining: the product's `retrain` (src/domain/assist/training.ts) over every ticket — both models, the
  *   held-out fit and the stored versions — wall time, this process's CPU and its peak RSS; goal: 1 M tickets well

@@ -1,5 +1,5 @@
 /**
- * Faults at scale (issue 17 point 6): two product instances behind Debian's nginx on a fresh seeded database of
+ * Faults at scale: two product instances behind Debian's nginx on a fresh seeded database of
  * the bench's server, intake load through nginx whose clients retry with their Idempotency-Key, staff sockets
  * through nginx, SLA marks falling due all along, and one instance killed with SIGKILL mid-load
  * (bench/lib/faults/). The baseline of each figure is the same run's state before the kill, or what the database

@@ -1,5 +1,5 @@
 /**
- * Latency where people feel it (issue 17 point 2): open-loop load at fixed arrival rates (20/s, about the busiest
+ * Latency where people feel it: open-loop load at fixed arrival rates (20/s, about the busiest
  * minute of a large city's hotline, and 100/s), p50 / p95 / p99 from each request's scheduled send time
  * (bench/lib/open-loop.ts), for
  * - intake: an operator logs a call (session cookie + CSRF token, Idempotency-Key), auto-dispatched at once;

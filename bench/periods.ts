@@ -1,5 +1,5 @@
 /**
- * Any period and the drill-down (issue 16): every unit's rates for a quarter, a year and two custom ranges that
+ * Any period and the drill-down: every unit's rates for a quarter, a year and two custom ranges that
  * are not whole months, through metricsReport as GET /api/metrics calls it (groupBy=unit: each unit with its
  * subtree, and its own figures), against one plain SQL aggregate of the daily unit rollup with the same path
  * expansion; and the drill-down list behind 办结率 (GET /api/metrics/tickets: drillTickets) — numerator and

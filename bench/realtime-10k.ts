@@ -1,5 +1,5 @@
 /**
- * Section 'realtime-10k' (issue 17 point 5): one ticket event to 10,000 sockets held by TWO jiesu instances —
+ * Section 'realtime-10k': one ticket event to 10,000 sockets held by TWO jiesu instances —
  * two processes of bench/servers/realtime-server.ts (the real attachRealtime: token handshake, rooms, the
  * postgres adapter) on one PostgreSQL database, the clients split evenly between them. The instances take turns
  * to raise the event (round r on instance r mod 2, one real event through inTransaction/record): the publishing

@@ -166,7 +166,7 @@ export async function runBench(
     }
   }
   if (only.includes('periods')) {
-    // Any period and the drill-down (issue 16) on the dashboards' datasets (quick: the same 500 tickets).
+    // Any period and the drill-down on the dashboards' datasets (quick: the same 500 tickets).
     for (const scale of scales) {
       const n = quick ? QUICK_DASHBOARD_TICKETS : (SCALES[scale] ?? Number(scale));
       const ds = await ensureDataset(server, scale, n, log);

@@ -1,5 +1,5 @@
 /**
- * Memory (issue 17 point 4). Two figures, each beside the same-work bare server (servers/bare-same-server.ts) under
+ * Memory: the app's RSS under load and over a soak. Two figures, each beside the same-work bare server (servers/bare-same-server.ts) under
  * the same load in the same run, every server on a fresh seeded database of its own:
  * - the app's RSS under the intake load as the intake benchmark drives it (50 closed-loop connections, the portal's
  *   API token): its peak sampled every second, and where it goes at the end (V8 heap, external, the rest);

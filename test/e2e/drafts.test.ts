@@ -1,7 +1,7 @@
 /**
- * Nothing typed is lost (issue 15, point 3) and the small things (point 7), in Chromium: the intake draft
- * survives a reload and a new sign-in and is cleared on save; digits typed right after Enter land in the next
- * call's form.
+ * Nothing typed is lost, and the small things people notice, in Chromium: the intake draft survives a reload and a
+ * new sign-in and is cleared on save; digits typed right after Enter land in the next call's form; the dispatch
+ * button without scrolling at 1366×768, the way home, the shortcuts overlay, errors beside their field.
  */
 import { describe, expect, it } from 'vitest';
 import { apiSession, browserSuite, expectAccessible, newUserPage, signIn } from './harness.ts';

@@ -1,5 +1,5 @@
 /**
- * The monthly report's numerators and denominators link to their tickets (issue 16 point 4): on the hand-computed
+ * The monthly report's numerators and denominators link to their tickets (every figure leads to the tickets behind it): on the hand-computed
  * March of report-fixture.ts, every link in the report's HTML names the figure's metric, side, month and unit scope,
  * and the same query to GET /api/metrics/tickets totals exactly the figure the report prints; the PDF Chromium
  * prints keeps them as link annotations; without a public address the report has no links.

@@ -1,5 +1,5 @@
 /**
- * Faults at scale (issue 17 point 6), at a small load: two instances (`src/main.ts`, jobs on, the SLA sweep every
+ * Faults at scale (one instance killed under load: no acknowledged ticket lost or doubled), at a small load: two instances (`src/main.ts`, jobs on, the SLA sweep every
  * second on both) behind Debian's nginx on a throw-away PostgreSQL server, intake through nginx whose clients
  * retry with their Idempotency-Key, staff sockets through nginx, SLA marks falling due all along, and one instance
  * killed with SIGKILL mid-load (bench/lib/faults/run.ts, which the bench's `faults` section runs at a larger load).

@@ -1,5 +1,5 @@
 /**
- * The fault run (issue 17 point 6), shared by the bench section (bench/faults.ts) and the cluster test
+ * The fault run, shared by the bench section (bench/faults.ts) and the cluster test
  * (test/scale/faults.test.ts): two instances behind nginx under retrying intake load, socket clients through
  * nginx, SLA marks falling due all along; one instance killed with SIGKILL mid-load. Then, from the database:
  * every acknowledged ticket there once (counted per Idempotency-Key from the tickets themselves), every retry

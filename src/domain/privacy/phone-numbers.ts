@@ -34,8 +34,9 @@ const B1 = '(?![\\d*])';
 const AREA = '0(?:10|2\\d|[3-9]\\d{2})';
 const AREA_INTL = '(?:10|2\\d|[3-9]\\d{2})';
 const PREFIX_86 = `(?:(?:\\+|00)?86${SEP}?|\\(\\+?86\\)${SEP}?)`;
-/** 7–8 digits after an area code (the brief's own example, 010-12345678, starts with 1); alone, never 0 or 1 */
+/** 7–8 digits after an area code: may start with 1 (010-12345678, a Beijing number as people write it), never with 0 */
 const SUBSCRIBER = `[1-9]\\d{2,3}[ -]?\\d{4}`;
+/** A number without its area code: never starts with 0 or 1 */
 const LOCAL = `[2-9]\\d{2,3}[ -]?\\d{4}`;
 const EXTENSION = '(?:(?:-|转|ext\\.? ?|x)\\d{1,6})';
 const KEYWORD = '(?:电话|手机|座机|固话|联系方式|联系号码|手机号|tel|phone)';

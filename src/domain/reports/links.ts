@@ -1,5 +1,5 @@
 /**
- * The report's numerators and denominators as links to their tickets (issue 16 point 4): each opens the drill-down
+ * The report's numerators and denominators as links to their tickets, so every figure leads to the tickets behind it: each opens the drill-down
  * screen /metrics/tickets (GET /api/metrics/tickets) for the same metric, month and unit scope — the whole city, a
  * unit with everything below it (含下级, `unitId`) or its own assignments (本级, `unitId` and `scope=own`) — without
  * the tickets exempted by approved appeals, as the report's figures. The addresses are absolute (PUBLIC_BASE_URL):
