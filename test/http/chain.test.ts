@@ -53,6 +53,27 @@ const subOf = (v: ChainView, unitId: number): ChainAssignment =>
   (v.assignments as ChainAssignment[]).findLast((a) => a.unit.id === unitId && a.parentId !== null)!;
 const count = async (ticketId: number) => (await deps.db.select().from(assignments).where(eq(assignments.ticketId, ticketId))).length;
 
+/**
+ * The street's handler approves and its leader rejects one sub-unit's reply, return or extension at once: exactly
+ * one wins — one 200, one 409 — with one event of the two kinds, the sub-assignment's version moved once, and its
+ * request (a return's, an extension's) decided once.
+ */
+async function oneWinner(v: ChainView, sub: ChainAssignment, what: 'sub-reply' | 'sub-return' | 'sub-extension', reject: object, decided = 1) {
+  const results = await Promise.all([
+    post(street, `/api/assignments/${sub.id}/${what}/approve`, { version: sub.version }),
+    post(w.leaderA, `/api/assignments/${sub.id}/${what}/reject`, { version: sub.version, ...reject }),
+  ]);
+  expect(results.map((x) => x.status).sort(), JSON.stringify(results.map((x) => x.body))).toEqual([200, 409]);
+  expect(results.find((x) => x.status === 409)!.body.code).toBe('version_conflict');
+  const kind = what.replace('-', '_');
+  const events = (await api.call('GET', `/api/tickets/${v.id}/events`, { token: w.dispatcher.token })).body.items as { type: string }[];
+  expect(events.filter((e) => e.type === `approve_${kind}` || e.type === `reject_${kind}`)).toHaveLength(1);
+  const [row] = await deps.db.select().from(assignments).where(eq(assignments.id, sub.id));
+  expect(row!.version).toBe(sub.version + 1);
+  const reqs = await deps.db.select().from(assignmentRequests).where(eq(assignmentRequests.assignmentId, sub.id));
+  expect(reqs.filter((r) => r.status === 'approved' || r.status === 'rejected')).toHaveLength(decided);
+}
+
 /** Dispatched to district A and signed by it: the district holds the ticket. */
 async function atDistrict(local = '2026-03-10 10:00') {
   at(local);
@@ -217,13 +238,31 @@ describe('everything flows back up the chain', () => {
     let v = await atCommunity();
     v = (await flow.assignment(community, v, subOf(v, w.units.communityA.id), 'reply', { content: '社区已上门核实，情况属实已处理。' })) as ChainView;
     const c = subOf(v, w.units.communityA.id);
-    const results = await Promise.all([
-      post(street, `/api/assignments/${c.id}/sub-reply/approve`, { version: c.version }),
-      post(w.leaderA, `/api/assignments/${c.id}/sub-reply/reject`, { version: c.version, reason: '请补充材料' }),
-    ]);
-    expect(results.map((x) => x.status).sort()).toEqual([200, 409]);
-    const events = (await api.call('GET', `/api/tickets/${v.id}/events`, { token: w.dispatcher.token })).body.items as { type: string }[];
-    expect(events.filter((e) => e.type === 'approve_sub_reply' || e.type === 'reject_sub_reply')).toHaveLength(1);
+    await oneWinner(v, c, 'sub-reply', { reason: '请补充材料' }, 0);
+  });
+
+  it('concurrent decisions on one sub-return have exactly one winner; the request is decided once', async () => {
+    let v = await atCommunity();
+    v = (await flow.assignment(community, v, subOf(v, w.units.communityA.id), 'return', { reason: '不属于本社区辖区' })) as ChainView;
+    const c = subOf(v, w.units.communityA.id);
+    await oneWinner(v, c, 'sub-return', { note: '属于本社区' });
+  });
+
+  it('concurrent decisions on one sub-extension have exactly one winner; the request is decided once', async () => {
+    const v0 = await atCommunity();
+    const parentDue = new Date(subOf(v0, w.units.streetA.id).deadlines.complete!);
+    // The community's own deadline two hours before the street's, so an extension within it can be granted.
+    await deps.db
+      .update(assignments)
+      .set({ completeDueAt: new Date(parentDue.getTime() - 7_200_000) })
+      .where(eq(assignments.id, subOf(v0, w.units.communityA.id).id));
+    const within = new Date(parentDue.getTime() - 3_600_000).toISOString();
+    const v = (await flow.assignment(community, v0, subOf(v0, w.units.communityA.id), 'extension', {
+      reason: '需协调多方',
+      requestedDueAt: within,
+    })) as ChainView;
+    const c = subOf(v, w.units.communityA.id);
+    await oneWinner(v, c, 'sub-extension', { note: '请在期限内办结' });
   });
 
   it("a sub-unit's return goes to its parent, never the centre; rejected, the sub-unit is designated and may not return again", async () => {

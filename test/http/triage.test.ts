@@ -18,8 +18,10 @@ import { api, deps, flow, useApiWorld, w } from './api-world.ts';
 useApiWorld({ prepare: (fresh) => seedCalendar(fresh.db) });
 
 let handlerB: TestUser;
+let leaderDistrictA: TestUser;
 beforeAll(async () => {
   handlerB = await makeUser(deps.db, 'unit_handler', w.units.districtB);
+  leaderDistrictA = await makeUser(deps.db, 'unit_leader', w.units.districtA);
 });
 
 const at = (local: string) => deps.clock.set(shanghai(local).toISOString());
@@ -126,6 +128,24 @@ describe('POST /api/assignments/:id/triage', () => {
     at('2026-03-11 17:31');
     expect((await triage(w.handlerDistrictA, late, { level: 'complex' })).status).toBe(200);
     expect((await triageEvent(late.id))!.payload).toMatchObject({ onTime: false, triageDueAt: iso('2026-03-11 17:30') });
+  });
+
+  it('two users of the district triaging at once: exactly one wins, with one event and its own level', async () => {
+    const v = await sign(w.handlerDistrictA, await dispatched('2026-03-10 10:00', w.units.districtA.id));
+    at('2026-03-10 10:20');
+    const tries = [
+      { user: w.handlerDistrictA, level: 'ordinary' },
+      { user: leaderDistrictA, level: 'complex' },
+    ];
+    const results = await Promise.all(tries.map((t) => triage(t.user, v, { level: t.level })));
+    expect(results.map((r) => r.status).sort(), JSON.stringify(results.map((r) => r.body))).toEqual([200, 409]);
+    expectProblem(results.find((r) => r.status === 409)!, 409, 'version_conflict');
+    const won = tries[results.findIndex((r) => r.status === 200)]!;
+    const a = await row(leadOf(v).id);
+    expect(a).toMatchObject({ triage: won.level, triagedBy: won.user.id, version: leadOf(v).version + 1 });
+    expect(a.quickReplyDueAt === null).toBe(won.level === 'complex');
+    const events = (await get(w.dispatcher, `/api/tickets/${v.id}/events`)).body.items as { type: string }[];
+    expect(events.filter((e) => e.type === 'triage')).toHaveLength(1);
   });
 });
 
