@@ -71,6 +71,35 @@ describe.each(apiRoutes.map((r) => ({ key: routeKey(r), route: r })))('$key', ({
   });
 });
 
+describe('the chain of levels: a parent decides on its direct sub-unit’s requests, no one else', () => {
+  it('on community A’s sub-assignment street A reaches the version check; the community, the district above and the centre 403; a sibling community and another district 404', async () => {
+    const decisions = apiRoutes.filter((r) => /^\/api\/assignments\/:id\/(sub-(reply|return|extension)\/(approve|reject)|recall)$/.test(r.path));
+    expect(decisions).toHaveLength(7);
+    const want: [Subject, number, string][] = [
+      ['unit_handler@own', 409, 'version_conflict'],
+      ['unit_leader@own', 409, 'version_conflict'],
+      ['unit_handler@community', 403, 'forbidden'],
+      ['unit_handler@district', 403, 'forbidden'],
+      ['dispatcher', 403, 'forbidden'],
+      ['unit_handler@sibling', 404, 'assignment_not_found'],
+      ['unit_handler@other', 404, 'assignment_not_found'],
+    ];
+    const failures: string[] = [];
+    for (const route of decisions) {
+      const req = await EXPECTATIONS[routeKey(route)]!.req!(sw.fx);
+      expect(req.params?.id, routeKey(route)).toBe(sw.fx.chain.communitySub);
+      // The top-level assignment is no sub-assignment: its own unit is told so.
+      const top = { ...req, params: { id: sw.fx.assignmentA } };
+      for (const [subject, status, code, r] of [...want.map((x) => [...x, req] as const), ['unit_handler@own', 422, 'not_a_sub_assignment', top] as const]) {
+        const res = await sw.send(subject, 'POST', urlOf(route.path, r), r);
+        if (res.status !== status || res.body?.code !== code)
+          failures.push(`${subject} ${urlOf(route.path, r)} → ${res.status} ${res.body?.code}, want ${status} ${code}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
 describe('an intake client and the public', () => {
   it('an intake client reads the ticket it submitted and nothing of anyone else’s', async () => {
     const own = await sw.send('intake_client', 'POST', '/api/tickets', { body: callBody(sw.fx.category, { caller: { name: '测试', phone: '13512340077' } }) });

@@ -36,7 +36,9 @@ export const SUBJECTS = [
   'unit_leader@own',
   'unit_leader@other',
 ] as const;
-export type Subject = (typeof SUBJECTS)[number];
+/** The chain of levels (issue 14), read by the PII scan, not the matrix: district A above street A (`@own`), its community A, and a sibling community. */
+export const CHAIN_SUBJECTS = ['unit_handler@district', 'unit_handler@community', 'unit_handler@sibling'] as const;
+export type Subject = (typeof SUBJECTS)[number] | (typeof CHAIN_SUBJECTS)[number];
 
 export const roleOf = (s: Subject): Role | null => (s === 'anonymous' ? null : (s.split('@')[0] as Role));
 const isOtherUnit = (s: Subject) => s.endsWith('@other');
@@ -75,6 +77,8 @@ export const STALE = 999_999;
 const reason = { reason: '安全测试：理由说明已核实' };
 const ticket = (f: Fixtures, body: Record<string, unknown> = {}): Req => ({ params: { id: f.ticketA.id }, body: { version: STALE, ...body } });
 const assignment = (f: Fixtures, body: Record<string, unknown> = {}): Req => ({ params: { id: f.assignmentA }, body: { version: STALE, ...body } });
+/** Community A's sub-assignment, handed down by street A: the parent's decisions name it. */
+const sub = (f: Fixtures, body: Record<string, unknown> = {}): Req => ({ params: { id: f.chain.communitySub }, body: { version: STALE, ...body } });
 const empty = (): Req => ({ body: {} });
 const subjectRequest = { phone: '13700000000', reference: '安全测试-0001', note: '安全测试：身份证件已核验' };
 const metricsQuery = (f: Fixtures): Req => ({ query: { unitId: String(f.units.streetA), period: 'month' } });
@@ -182,15 +186,15 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'GET /api/triage/queue': { scope: 'global' },
   'GET /api/metrics/triage': { scope: 'unit-query', req: metricsQuery },
   'POST /api/assignments/:id/hand-down': { scope: 'unit', req: (f) => assignment(f, { leadUnitId: f.units.streetB }) },
-  // The parent's decisions name a sub-assignment: on the fixture's top-level assignment its own unit gets 422
-  // (not a sub-assignment), a unit elsewhere 404, a non-unit role 403.
-  'POST /api/assignments/:id/sub-reply/approve': { scope: 'unit', req: (f) => assignment(f) },
-  'POST /api/assignments/:id/sub-reply/reject': { scope: 'unit', req: (f) => assignment(f, reason) },
-  'POST /api/assignments/:id/sub-return/approve': { scope: 'unit', req: (f) => assignment(f) },
-  'POST /api/assignments/:id/sub-return/reject': { scope: 'unit', req: (f) => assignment(f) },
-  'POST /api/assignments/:id/sub-extension/approve': { scope: 'unit', req: (f) => assignment(f) },
-  'POST /api/assignments/:id/sub-extension/reject': { scope: 'unit', req: (f) => assignment(f) },
-  'POST /api/assignments/:id/recall': { scope: 'unit', req: (f) => assignment(f, reason) },
+  // The parent's decisions name community A's sub-assignment, handed down by street A: street A reaches the stale
+  // version (409), a unit elsewhere 404, a non-unit role 403; the chain's own refusals: access-matrix.test.ts.
+  'POST /api/assignments/:id/sub-reply/approve': { scope: 'unit', req: (f) => sub(f) },
+  'POST /api/assignments/:id/sub-reply/reject': { scope: 'unit', req: (f) => sub(f, reason) },
+  'POST /api/assignments/:id/sub-return/approve': { scope: 'unit', req: (f) => sub(f) },
+  'POST /api/assignments/:id/sub-return/reject': { scope: 'unit', req: (f) => sub(f) },
+  'POST /api/assignments/:id/sub-extension/approve': { scope: 'unit', req: (f) => sub(f) },
+  'POST /api/assignments/:id/sub-extension/reject': { scope: 'unit', req: (f) => sub(f) },
+  'POST /api/assignments/:id/recall': { scope: 'unit', req: (f) => sub(f, reason) },
   'GET /api/chain/workbench': { scope: 'global' },
   'GET /api/units': { scope: 'global' },
   'GET /api/categories': { scope: 'global' },

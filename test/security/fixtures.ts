@@ -1,7 +1,8 @@
 /**
  * The world the security tests act in: a small city (test/setup/world.ts) with a ticket of street A in
- * progress, a confidential one, an attachment, an appeal, an alert, a supervision item, and one of every
- * other resource a route names by id. Plus a raw HTTP client that records every response for the PII scan.
+ * progress, a confidential one, one handed down the chain of levels, an attachment, an appeal, an alert, a
+ * supervision item, and one of every other resource a route names by id. Plus a raw HTTP client that records
+ * every response for the PII scan.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,15 +13,20 @@ import { raiseSystemAlert } from '../../src/domain/alerts.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { PNG } from '../setup/files.ts';
 import { startApi, type Api } from '../setup/server.ts';
-import { callBody, makeKbArticle, makeUser, makeWorld, seedCalendar, type TestUser, type World } from '../setup/world.ts';
+import { callBody, makeKbArticle, makeUnit, makeUser, makeWorld, seedCalendar, type TestUser, type World } from '../setup/world.ts';
 import type { Database } from '../../db/client.ts';
 import type { Subject } from './expectations.ts';
-import { Recorder, SEEDED } from './pii-scan.ts';
+import { IN_TEXT, Recorder, SEEDED } from './pii-scan.ts';
+
+/** Every free text of the chain's ticket carries it: none may reach a unit outside the chain (a sibling community). */
+export const CHAIN_MARK = '链路测试';
 
 export type Fixtures = {
   ticketA: { id: number; number: string; version: number };
   assignmentA: number;
   confidentialA: { id: number; number: string };
+  /** handed down centre → district A → street A → community A, each level signed; a number in each hand-down note */
+  chain: { ticketId: number; number: string; communitySub: number };
   /** submitted by the intake client (the portal) */
   portalTicket: number;
   attachmentA: number;
@@ -93,6 +99,7 @@ export async function makeSecurityWorld(opts: { realtime?: boolean; report?: boo
   const w = await makeWorld(deps.db);
   await seedCalendar(deps.db);
   const leaderB = await makeUser(deps.db, 'unit_leader', w.units.streetB);
+  const siblingCommunity = await makeUnit(deps.db, 'community', '甲二社区', w.units.streetA);
   const users: SecurityWorld['users'] = {
     operator: w.operator,
     window_clerk: w.clerk,
@@ -107,6 +114,9 @@ export async function makeSecurityWorld(opts: { realtime?: boolean; report?: boo
     'unit_leader@own': w.leaderA,
     'unit_handler@other': w.handlerB,
     'unit_leader@other': leaderB,
+    'unit_handler@district': w.handlerDistrictA,
+    'unit_handler@community': w.handlerCommunityA,
+    'unit_handler@sibling': await makeUser(deps.db, 'unit_handler', siblingCommunity),
   };
   const recorder = new Recorder();
 
@@ -149,6 +159,20 @@ export async function makeSecurityWorld(opts: { realtime?: boolean; report?: boo
   // A confidential report, dispatched to street A too.
   let tC = await ok('operator', 'POST', '/api/tickets', { body: callBody(w.category.id, { caller: SEEDED.confidential, confidential: true, type: 'report' }) });
   tC = await ok('dispatcher', 'POST', `/api/tickets/${tC.id}/dispatch`, { body: { version: tC.version, leadUnitId: w.units.streetA.id } });
+  // The chain of levels (issue 14): the centre dispatches to district A, which hands down to street A, which
+  // hands down to community A; each level signs, and types a phone number into its note.
+  const step = (subject: Subject, a: { id: number; version: number }, action: string, body: Record<string, unknown> = {}) =>
+    ok(subject, 'POST', `/api/assignments/${a.id}/${action}`, { body: { version: a.version, ...body } });
+  const held = (v: any, unitId: number) => v.assignments.findLast((a: { unit: { id: number } }) => a.unit.id === unitId);
+  let tL = await ok('operator', 'POST', '/api/tickets', { body: callBody(w.category.id, { caller: SEEDED.chain }) });
+  tL = await ok('dispatcher', 'POST', `/api/tickets/${tL.id}/dispatch`, { body: { version: tL.version, leadUnitId: w.units.districtA.id } });
+  tL = await step('unit_handler@district', held(tL, w.units.districtA.id), 'sign');
+  const handDown = { leadUnitId: w.units.streetA.id, note: `${CHAIN_MARK}：请街道牵头处理，区联系人 ${IN_TEXT.handDown}` };
+  tL = await step('unit_handler@district', held(tL, w.units.districtA.id), 'hand-down', handDown);
+  tL = await step('unit_handler@own', held(tL, w.units.streetA.id), 'sign');
+  const subHandDown = { leadUnitId: w.units.communityA.id, note: `${CHAIN_MARK}：请社区上门核实，街道联系人 ${IN_TEXT.subHandDown}` };
+  tL = await step('unit_handler@own', held(tL, w.units.streetA.id), 'hand-down', subHandDown);
+  tL = await step('unit_handler@community', held(tL, w.units.communityA.id), 'sign');
   // Tickets that stay at the centre, one from the portal.
   await ok('operator', 'POST', '/api/tickets', { body: callBody(w.category.id, { caller: SEEDED.waiting }) });
   const portalTicket = await ok('intake_client', 'POST', '/api/tickets', { body: callBody(w.category.id, { caller: SEEDED.portal }) });
@@ -219,6 +243,7 @@ export async function makeSecurityWorld(opts: { realtime?: boolean; report?: boo
     ticketA: { id: tA.id, number: tA.number, version: tA.version },
     assignmentA: lead.id,
     confidentialA: { id: tC.id, number: tC.number },
+    chain: { ticketId: tL.id, number: tL.number, communitySub: held(tL, w.units.communityA.id).id },
     portalTicket: portalTicket.id,
     attachmentA: att.id,
     appealA: appeal.id,

@@ -1,10 +1,11 @@
 /**
  * The PII scan over a lived-in world: seeded callers' tickets taken through the whole lifecycle (replied,
- * called back, disputed, closed, repeated, linked to a governance topic, counted in rollups, hotspots and a
- * monthly report), then every GET route × every subject × each seeded ticket, the exports (CSV, the report's
- * PDF and XLSX read back as text), Open311, the public look-up and Socket.IO catch-up. No body may hold a
- * caller's full number, or a confidential caller's name or masked number, for a subject that may not see it
- * (rules in pii-scan.ts).
+ * called back, disputed, closed, repeated, handed down the chain of levels with a sub-reply rejected and sent
+ * again, linked to a governance topic, counted in rollups, hotspots and a monthly report), then every GET route ×
+ * every subject (the chain's district, community and a sibling community among them) × each seeded ticket, the
+ * exports (CSV, the report's PDF and XLSX read back as text), Open311, the public look-up and Socket.IO catch-up.
+ * No body may hold a caller's full number, or a confidential caller's name or masked number, for a subject that
+ * may not see it (rules in pii-scan.ts); a community sees nothing of its sibling's ticket.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -16,14 +17,20 @@ import { runMetricsRollup } from '../../src/jobs/metrics-rollup.ts';
 import { detectHotspots } from '../../src/domain/hotspots/spike-alerts.ts';
 import { driver } from '../setup/db.ts';
 import { callBody } from '../setup/world.ts';
-import { EXPECTATIONS, SUBJECTS, routeKey, type Subject } from './expectations.ts';
-import { makeSecurityWorld, urlOf, type Req, type SecurityWorld } from './fixtures.ts';
+import { maskPhoneNumbers } from '../../src/domain/privacy/phone-numbers.ts';
+import { CHAIN_SUBJECTS, EXPECTATIONS, SUBJECTS, routeKey, type Subject } from './expectations.ts';
+import { CHAIN_MARK, makeSecurityWorld, urlOf, type Req, type SecurityWorld } from './fixtures.ts';
 import { IN_TEXT, SEEDED, centreSeesWhole, mask, routeOf, scan } from './pii-scan.ts';
 
 let sw: SecurityWorld;
 /** Every seeded caller's ticket: id and number */
 const tickets: { id: number; number: string; phone: string }[] = [];
 const sockets: Socket[] = [];
+/** Every subject the scan reads as: the matrix's, and the chain's levels */
+const READERS: Subject[] = [...SUBJECTS, ...CHAIN_SUBJECTS];
+/** Free texts of the chain's ticket typed in this file, with the numbers in them */
+const SUB_REPLY = `${CHAIN_MARK}：社区已上门核实，物业联系人 ${IN_TEXT.subReply}`;
+const SUB_REJECT = `${CHAIN_MARK}：请补充现场照片，可联系 ${IN_TEXT.subReject}`;
 
 beforeAll(async () => {
   sw = await makeSecurityWorld({ realtime: true });
@@ -96,9 +103,18 @@ beforeAll(async () => {
       });
     }
   }
+  // The chain's ticket (handed down to community A in the fixtures): the community replies to street A with a
+  // number in it, street A rejects the sub-reply with a number in the reason, the community replies again.
+  const chain = sw.fx.chain;
+  const sub = (v: any) => v.assignments.find((a: { id: number }) => a.id === chain.communitySub);
+  let l = await ok('unit_handler@community', 'GET', `/api/tickets/${chain.ticketId}`);
+  l = await ok('unit_handler@community', 'POST', `/api/assignments/${chain.communitySub}/reply`, { version: sub(l).version, content: SUB_REPLY });
+  l = await ok('unit_handler@own', 'POST', `/api/assignments/${chain.communitySub}/sub-reply/reject`, { version: sub(l).version, reason: SUB_REJECT });
+  await ok('unit_handler@community', 'POST', `/api/assignments/${chain.communitySub}/reply`, { version: sub(l).version, content: SUB_REPLY });
   tickets.push(
     { id: sw.fx.ticketA.id, number: sw.fx.ticketA.number, phone: SEEDED.plain.phone },
     { id: sw.fx.portalTicket, number: '', phone: SEEDED.portal.phone },
+    { id: chain.ticketId, number: chain.number, phone: SEEDED.chain.phone },
   );
   // Governance: a topic linking the confidential and the repeat tickets, with a note.
   const topic = await ok('supervisor', 'POST', '/api/governance/topics', { title: '重复来电专题' });
@@ -149,7 +165,7 @@ describe('every read, as every subject', () => {
       expect(entry, `no expectation for ${key}`).toBeDefined();
       const valid = (await entry!.req?.(sw.fx)) ?? {};
       for (const req of variants(key, valid)) {
-        for (const subject of SUBJECTS) {
+        for (const subject of READERS) {
           if (route.access === 'public') sw.deps.clock.advance(61_000);
           const r = await sw.send(subject, 'GET', urlOf(route.path, req), req);
           if (r.status >= 500) errors.push(`${subject} ${urlOf(route.path, req)} → ${r.status}`);
@@ -157,11 +173,11 @@ describe('every read, as every subject', () => {
       }
     }
     expect(errors).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 
   it('the monthly report’s PDF and XLSX, read back as text (the CSV export is scanned with the reads)', async () => {
     const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-    for (const subject of SUBJECTS) {
+    for (const subject of READERS) {
       const token = subject === 'anonymous' ? undefined : sw.users[subject].token;
       const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
       for (const path of ['/api/reports/monthly/2026-03.pdf', '/api/reports/monthly/2026-03.xlsx']) {
@@ -210,7 +226,7 @@ describe('every read, as every subject', () => {
   }, 60_000);
 
   it('Socket.IO catch-up from the first event, as every signed-in subject', async () => {
-    for (const subject of SUBJECTS.filter((s) => s !== 'anonymous') as Exclude<Subject, 'anonymous'>[]) {
+    for (const subject of READERS.filter((s) => s !== 'anonymous') as Exclude<Subject, 'anonymous'>[]) {
       const s = connectClient(sw.api.base, {
         auth: { token: sw.users[subject].token, lastEventId: 0 },
         transports: ['websocket'],
@@ -228,6 +244,40 @@ describe('every read, as every subject', () => {
       sw.recorder.record({ subject, method: 'WS', url: 'catch-up', status: 200, text: got.join('\n') });
     }
   }, 60_000);
+});
+
+it('down the chain every level reads the caller and the notes masked; a sibling community and another district read nothing of it', () => {
+  const entries = sw.recorder.entries;
+  const { ticketId, number } = sw.fx.chain;
+  const read = (subject: Subject, url: string) => entries.findLast((e) => e.subject === subject && e.method === 'GET' && e.url === url)!;
+  const detail = `/api/tickets/${ticketId}`;
+  const events = `${detail}/events`;
+  expect(read('dispatcher', detail).text).toContain(SEEDED.chain.phone);
+  // District A, street A and community A hold it: the caller, both hand-down notes, the sub-reply and its rejection
+  // masked at every level (the scan at the end finds nothing whole).
+  const masked = [`区联系人 ${IN_TEXT.handDown}`, `街道联系人 ${IN_TEXT.subHandDown}`, SUB_REPLY].map((t) => maskPhoneNumbers(t, 'partial'));
+  for (const subject of ['unit_handler@district', 'unit_handler@own', 'unit_handler@community'] as const) {
+    const r = read(subject, detail);
+    expect(r.status, subject).toBe(200);
+    for (const m of [mask(SEEDED.chain.phone), ...masked]) expect(r.text, `${subject}: ${m}`).toContain(m);
+    expect(read(subject, events).text, subject).toContain(maskPhoneNumbers(SUB_REJECT, 'partial'));
+  }
+  // Its events reach the levels that hold it over Socket.IO, and no one beside them.
+  const catchUp = (subject: Subject) => entries.find((e) => e.subject === subject && e.method === 'WS')!.text;
+  const aboutIt = new RegExp(`"ticketId":${ticketId}\\b`);
+  expect(catchUp('unit_handler@community')).toMatch(aboutIt);
+  for (const subject of ['unit_handler@sibling', 'unit_handler@other', 'unit_leader@other'] as const) {
+    expect(read(subject, detail).status, subject).toBe(404);
+    expect(read(subject, events).status, subject).toBe(404);
+    expect(catchUp(subject), subject).not.toMatch(aboutIt);
+    // (A number the subject asked for itself comes back in its 404's `instance`: that is no trace.)
+    const traces = [CHAIN_MARK, number, mask(SEEDED.chain.phone), SEEDED.chain.name];
+    const seen = entries.filter((e) => e.subject === subject && traces.some((x) => e.text.includes(x) && !e.url.includes(x)));
+    expect(
+      seen.map((e) => `${e.url} → ${e.status}`),
+      subject,
+    ).toEqual([]);
+  }
 });
 
 it('no response, export or event leaked a caller’s number or a confidential caller', () => {

@@ -10,9 +10,10 @@
  * - intake clients, the public look-up, Open311 and anonymous callers see no contact details at all.
  *
  * Numbers typed into free text (IN_TEXT: demands, titles, contact summaries, notes, replies, reasons, decision
- * notes, callback comments, public replies — none a caller's own field) follow the caller's number: whole for the
- * centre only where it reads one ticket (the routes of centreSeesFullContact and the ticket's timeline), never
- * whole for anyone else, nor in any list, export, report or public text.
+ * notes, callback comments, public replies, hand-down notes, sub-replies and their rejections — none a caller's own
+ * field) follow the caller's number: whole for the centre only where it reads one ticket (the routes of
+ * centreSeesFullContact and the ticket's timeline), never whole for anyone else — a unit at any level of the
+ * chain included — nor in any list, export, report or public text.
  */
 import { apiRoutes } from '../../src/http/routes/index.ts';
 import { CENTRE_ROLES } from '../../src/domain/vocab.ts';
@@ -24,6 +25,8 @@ export const SEEDED = {
   confidential: { name: '孙保密人', phone: '13912349876' },
   waiting: { name: '钱某某', phone: '13712340001' },
   portal: { name: '赵网友', phone: '13612340002' },
+  /** the caller of the ticket handed down the chain (issue 14) */
+  chain: { name: '李街坊', phone: '13512340003' },
 } as const;
 
 export const mask = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
@@ -42,6 +45,11 @@ export const IN_TEXT = {
   decision: '13655550505',
   callback: '１３６５５５５０６０６',
   supervision: '0531-86667777',
+  // the chain of levels: the district's and the street's hand-down notes, the community's sub-reply, the street's rejection of it
+  handDown: '0531-86668888',
+  subHandDown: '13655550707',
+  subReply: '13655550808',
+  subReject: '0531-86669999',
 } as const;
 const TEXT_NUMBERS = Object.values(IN_TEXT);
 
