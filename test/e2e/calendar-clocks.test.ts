@@ -5,7 +5,7 @@ import { apiSession, browserSuite, ok, ticketAtDonghua, expectAccessible, screen
 const suite = browserSuite('2026-12-31T10:00:00Z');
 
 describe('clocks awaiting the calendar on the screens', () => {
-  it('the unit desk, the ticket view, the dispatch desk, the wallboard and the banner say so; importing 2027 updates the unit desk live', async () => {
+  it('the unit desk (its 下级办理 too), the ticket view, the dispatch desk, 工单查询, the wallboard and the banner say so; importing 2027 updates the unit desk live', async () => {
     const first = await ticketAtDonghua(suite.app.api.base, '小区门口垃圾桶满溢，元旦前无人清运');
     const waiting = first.v;
     expect(waiting.awaitingCalendar).toMatchObject({ year: 2027 });
@@ -21,6 +21,14 @@ describe('clocks awaiting the calendar on the screens', () => {
     });
     r = await ok(second.sessions.unit, 'POST', `/api/assignments/${lead().id}/reply`, { version: lead().version, content: '已安排物业当晚清理楼道杂物。' });
     expect(r.status).toBe('awaiting_review');
+    // A third the street hands down to its community: on the street's 下级办理 the community's clocks wait too.
+    const third = await ticketAtDonghua(suite.app.api.base, '向阳社区路灯不亮，元旦前请修复', { sign: true });
+    const units = (await ok(third.sessions.dispatcher, 'GET', '/api/units')).items as { id: number; code: string }[];
+    const held = third.v.assignments.at(-1);
+    await ok(third.sessions.unit, 'POST', `/api/assignments/${held.id}/hand-down`, {
+      version: held.version,
+      leadUnitId: units.find((u) => u.code === 'cm-donghua-xiangyang')!.id,
+    });
 
     const unit = suite.keep(await signIn(suite.browser, suite.app, 'handler.s-donghua', '/unit'));
     const up = unit.page;
@@ -29,6 +37,10 @@ describe('clocks awaiting the calendar on the screens', () => {
     await item.click();
     await up.locator('article.ticket [data-awaiting-calendar="2027"]', { hasText: '等待 2027 年工作日历导入' }).waitFor();
     expect(await up.locator('article.ticket table.assignments [data-clock-state="awaiting_calendar"]').count()).toBe(3);
+    const subRow = up.locator(`#chain-subs button[data-ticket="${third.v.number}"]`);
+    for (const clock of ['sign', 'response', 'complete']) {
+      await subRow.locator(`[data-step="${clock}"] [data-clock-state="awaiting_calendar"]`, { hasText: '待日历（2027年）' }).waitFor();
+    }
     await screenshot(up, '20-unit-awaiting-calendar');
     await expectAccessible(up, 'unit workbench: clocks awaiting the calendar');
 
@@ -36,12 +48,17 @@ describe('clocks awaiting the calendar on the screens', () => {
     const dp = dispatcher.page;
     await dp.getByRole('tab', { name: /答复审核/ }).click();
     await dp.locator('.queue li', { hasText: second.v.number }).locator('[data-awaiting-calendar]').waitFor();
+    // 工单查询: 办结时限 says 待日历 with the year to import, where a deadline would be.
+    await dp.goto(`/tickets?number=${waiting.number}`);
+    const due = dp.locator(`tr[data-row="${waiting.number}"] td`).nth(6);
+    await due.locator('[data-awaiting-calendar="2027"]', { hasText: '待日历（2027年）' }).waitFor();
+    await expectAccessible(dp, 'ticket search: a clock awaiting the calendar');
 
     const supervisor = suite.keep(await signIn(suite.browser, suite.app, 'supervisor1', '/wallboard'));
     const sp = supervisor.page;
     await sp.locator('[data-calendar-banner] [data-banner="coverage"]', { hasText: '工作日历只覆盖到 2026-12-31' }).waitFor();
-    await sp.locator('[data-calendar-banner] [data-banner^="waiting-"]', { hasText: /\d+ 个时限（2 件工单）正在等待 2027 年工作日历/ }).waitFor();
-    await sp.locator('[data-metric="awaiting-calendar"] .value', { hasText: '2' }).waitFor();
+    await sp.locator('[data-calendar-banner] [data-banner^="waiting-"]', { hasText: /\d+ 个时限（3 件工单）正在等待 2027 年工作日历/ }).waitFor();
+    await sp.locator('[data-metric="awaiting-calendar"] .value', { hasText: '3' }).waitFor();
     await screenshot(sp, '21-wallboard-awaiting-calendar');
     await expectAccessible(sp, 'wallboard: clocks awaiting the calendar');
 
@@ -57,9 +74,13 @@ describe('clocks awaiting the calendar on the screens', () => {
       ],
     });
     await item.locator('[data-clock-state="running"]').waitFor();
+    await subRow.locator('[data-step="complete"] [data-clock-state="running"]').waitFor();
     await expect.poll(() => up.locator('[data-clock-state="awaiting_calendar"]').count()).toBe(0);
     await expect.poll(() => up.locator('article.ticket [data-awaiting-calendar]').count()).toBe(0);
     await sp.locator('[data-metric="awaiting-calendar"] .value', { hasText: '0' }).waitFor();
     await expect.poll(() => sp.locator('[data-calendar-banner] [data-banner^="waiting-"]').count()).toBe(0);
+    await dp.reload();
+    await expect.poll(() => due.textContent(), { timeout: 15_000 }).toMatch(/2027\D01\D\d{2}/);
+    expect(await due.locator('[data-awaiting-calendar]').count()).toBe(0);
   }, 120_000); // three browsers on a shared two-core machine
 });

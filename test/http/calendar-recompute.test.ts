@@ -11,9 +11,9 @@ import { slaPolicies, systemAlerts, ticketEvents } from '../../db/schema/index.t
 import type { TicketEventType } from '../../src/contract/events.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { startApi, type Api } from '../setup/server.ts';
-import { makeCategoryLeaf, makeWorld, seedCalendar, type World } from '../setup/world.ts';
+import { makeWorld, seedCalendar, type World } from '../setup/world.ts';
 import { assistOf, leadOf, ticketFlow, type View } from '../setup/ticket-flow.ts';
-import { addPolicy, assignmentById, warningsOf } from '../setup/sla.ts';
+import { assignmentById, warningsOf, workingTimeCategory } from '../setup/sla.ts';
 import { shanghai } from '../setup/calendar.ts';
 import { sweep } from '../../src/domain/sla/sweep.ts';
 import { calendarCoverageJob } from '../../src/jobs/calendar-coverage.ts';
@@ -35,14 +35,7 @@ beforeAll(async () => {
   w = await makeWorld(deps.db);
   await seedCalendar(deps.db);
   flow = ticketFlow(api, w);
-  const cat = await makeCategoryLeaf(deps.db, '工作日时限');
-  categoryId = cat.leaf.id;
-  await addPolicy(deps, w, {
-    categoryId,
-    sign: { amount: 1, unit: 'working_days' },
-    response: { amount: 4, unit: 'working_hours' },
-    complete: { amount: 5, unit: 'working_days' },
-  });
+  categoryId = await workingTimeCategory(deps, w, '工作日时限');
 });
 afterAll(async () => {
   for (const s of sockets) s.disconnect();

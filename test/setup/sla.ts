@@ -8,7 +8,7 @@ import { dispatchTicket } from '../../src/domain/tickets/commands/lifecycle.ts';
 import { createTicketInput } from '../../src/domain/tickets/inputs.ts';
 import { policyInput, type PolicyInput } from '../../src/domain/sla/inputs.ts';
 import { createPolicy } from '../../src/domain/sla/policies.ts';
-import { callBody, type World } from './world.ts';
+import { callBody, makeCategoryLeaf, type World } from './world.ts';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -26,6 +26,18 @@ export function policyBody(over: Record<string, unknown> = {}): PolicyInput {
 
 export async function addPolicy(deps: Deps, w: World, over: Record<string, unknown> = {}) {
   return createPolicy(deps, w.admin.actor, policyBody(over));
+}
+
+/** A new category whose policy counts working time (sign 1 working day, response 4 working hours, completion 5 working days): its id. */
+export async function workingTimeCategory(deps: Deps, w: World, name: string): Promise<number> {
+  const cat = await makeCategoryLeaf(deps.db, name);
+  await addPolicy(deps, w, {
+    categoryId: cat.leaf.id,
+    sign: { amount: 1, unit: 'working_days' },
+    response: { amount: 4, unit: 'working_hours' },
+    complete: { amount: 5, unit: 'working_days' },
+  });
+  return cat.leaf.id;
 }
 
 export async function newTicket(deps: Deps, w: World, over: Record<string, unknown> = {}) {

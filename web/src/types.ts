@@ -135,6 +135,9 @@ export type ChainRow = {
   replyContent: string | null;
   deadlines: Record<ClockName, string | null>;
   warningLevel: WarningLevel;
+  /** Its clocks as the ticket view carries them (an older answer has none: the plain countdown then) */
+  sla?: Assignment['sla'];
+  awaitingCalendar?: Assignment['awaitingCalendar'];
   clampedClocks: ClockName[];
   handDownNote: string | null;
   request: SubRequest | null;

@@ -2,12 +2,12 @@ import type { Db } from '../../../db/client.ts';
 import { isUnit, type Actor } from '../auth/actor.ts';
 import { audit } from '../audit.ts';
 import { completionHolds, firedAlerts } from '../sla/assignment-clocks.ts';
-import { clockStates, maxLevel, type CompletionHold } from '../sla/clocks.ts';
+import { clockStates, maxLevel, type Clock, type ClockState, type CompletionHold, type WarningLevel } from '../sla/clocks.ts';
 import { subDecision, SUB_DECISIONS, unitStep, type SubDecision } from './chain.ts';
 import { maskPhone } from './inputs.ts';
 import { callerVisibility, mayAssignment, mayTicket, textMask } from './policy.ts';
 import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
-import { categoryPath, contactCount, pendingRequests, ticketAssignments, type TicketRow } from './queries.ts';
+import { categoryPath, contactCount, pendingRequests, ticketAssignments, type AssignmentRow, type TicketRow } from './queries.ts';
 import { ASSIGNMENT_ACTIONS, LIVE_ASSIGNMENT, TICKET_ACTIONS, ticketTransition, type AssignmentStatus, type TicketAction } from './status.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -65,6 +65,38 @@ export function summary(actor: Actor, t: TicketRow & { awaitingCalendar?: boolea
   };
 }
 
+/** An assignment's level: its stored one, or higher where a clock's level has risen since the sweep last ran. */
+export const clocksLevel = (stored: WarningLevel, c: Record<Clock, ClockState>) => maxLevel(stored, c.sign.level, c.response.level, c.complete.level);
+
+type ClockFields = Pick<AssignmentRow, 'slaPolicyId' | 'slaCycle' | 'completeStartedAt' | 'clocksStoppedAt' | 'completeMissedAt' | 'slaWaiting'>;
+
+/**
+ * An assignment's clocks as every view carries them (the ticket view, the chain workbench): per clock its
+ * deadline, level and state, and the clocks awaiting the calendar with the date and year each needs.
+ */
+export function presentClocks(a: ClockFields, clocks: Record<Clock, ClockState>) {
+  return {
+    sla: {
+      policyId: a.slaPolicyId,
+      cycle: a.slaCycle,
+      completeStartedAt: iso(a.completeStartedAt),
+      /** Per clock: deadline, level, and state (running, paused, awaiting_calendar, met, missed, stopped, none) */
+      clocks: Object.fromEntries(
+        Object.entries(clocks).map(([k, c]) => [
+          k,
+          { dueAt: iso(c.dueAt), level: c.level, stoppedAt: iso(c.stoppedAt), state: c.state, awaitingCalendar: c.awaitingCalendar, missedAt: iso(c.missedAt) },
+        ]),
+      ),
+      /** Every clock stopped here: the ticket left the units' hands */
+      clocksStoppedAt: iso(a.clocksStoppedAt),
+      /** The completion deadline had passed when an extension moved it: a miss that stays a miss */
+      completeMissedAt: iso(a.completeMissedAt),
+    },
+    /** This assignment's clocks awaiting the calendar, with the date and year each needs */
+    awaitingCalendar: a.slaWaiting.map((w) => ({ clock: w.clock, date: w.date, year: Number(w.date.slice(0, 4)) })),
+  };
+}
+
 /** What a command that has just written the ticket already knows, so the presenter need not read it back. */
 export type PresentKnown = {
   assignments?: Awaited<ReturnType<typeof ticketAssignments>>;
@@ -118,10 +150,7 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
   const presentRequest = (r: (typeof pending)[number] | null) =>
     r ? { id: r.id, kind: r.kind, reason: text(r.reason), requestedDueAt: iso(r.requestedDueAt), requestedAt: iso(r.requestedAt) } : null;
   const waiting = assignmentRows.flatMap(({ a }) => a.slaWaiting).sort((x, y) => x.date.localeCompare(y.date));
-  const levelOf = (a: (typeof assignmentRows)[number]['a']) => {
-    const c = clocks.get(a.id)!;
-    return maxLevel(a.warningLevel, c.sign.level, c.response.level, c.complete.level);
-  };
+  const levelOf = (a: (typeof assignmentRows)[number]['a']) => clocksLevel(a.warningLevel, clocks.get(a.id)!);
   if (!caller.masked && t.callerPhone) {
     await audit(db, actor, 'read_caller_contact', { type: 'ticket', id: t.id }, { number: t.number });
   }
@@ -183,31 +212,7 @@ export async function presentTicket(db: Db, actor: Actor, t: TicketRow, now: Dat
         complete: iso(a.completeDueAt),
         originalComplete: iso(a.originalCompleteDueAt),
       },
-      sla: {
-        policyId: a.slaPolicyId,
-        cycle: a.slaCycle,
-        completeStartedAt: iso(a.completeStartedAt),
-        /** Per clock: deadline, level, and state (running, paused, awaiting_calendar, met, missed, stopped, none) */
-        clocks: Object.fromEntries(
-          Object.entries(clocks.get(a.id)!).map(([k, c]) => [
-            k,
-            {
-              dueAt: iso(c.dueAt),
-              level: c.level,
-              stoppedAt: iso(c.stoppedAt),
-              state: c.state,
-              awaitingCalendar: c.awaitingCalendar,
-              missedAt: iso(c.missedAt),
-            },
-          ]),
-        ),
-        /** Every clock stopped here: the ticket left the units' hands */
-        clocksStoppedAt: iso(a.clocksStoppedAt),
-        /** The completion deadline had passed when an extension moved it: a miss that stays a miss */
-        completeMissedAt: iso(a.completeMissedAt),
-      },
-      /** This assignment's clocks awaiting the calendar, with the date and year each needs */
-      awaitingCalendar: a.slaWaiting.map((w) => ({ clock: w.clock, date: w.date, year: Number(w.date.slice(0, 4)) })),
+      ...presentClocks(a, clocks.get(a.id)!),
       warningLevel: levelOf(a),
       abilities: ASSIGNMENT_ACTIONS.filter(
         (action) =>

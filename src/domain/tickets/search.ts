@@ -14,7 +14,7 @@ import { nameIndex, phoneIndex } from '../privacy/caller-index.ts';
 import { probesDigits } from '../privacy/phone-numbers.ts';
 import { readsAll, readsScoped } from './policy.ts';
 import { summary } from './presenter.ts';
-import { escapeLike, visibleTo } from './queries.ts';
+import { escapeLike, rowsOf, visibleTo } from './queries.ts';
 import { awaitingReviewOf, commaValues, dashedNumber, shanghaiDay, type Sort, type TicketFilters } from './search-filters.ts';
 import { ticketQuery } from './search-terms.ts';
 import { WARNING_LEVELS } from '../vocab.ts';
@@ -273,11 +273,26 @@ export async function countTickets(db: Db, actor: Actor, f: TicketFilters, now: 
 
 type ListRow = Awaited<ReturnType<typeof searchTickets>>['rows'][number];
 
-/** The page's rows as the role sees them, with the lead unit and its deadline and the category's name (two queries per page). */
+/** For the page's tickets with a clock awaiting the calendar: the earliest year one of them needs (what to import). */
+async function awaitingYears(db: Db, ticketIds: number[]): Promise<Map<number, number>> {
+  if (!ticketIds.length) return new Map();
+  const rows = rowsOf<{ ticket_id: number; date: string }>(
+    await db.execute(sql`
+      select ${assignments.ticketId} as ticket_id, min(w->>'date') as date from ${assignments}, jsonb_array_elements(${assignments.slaWaiting}) w
+      where ${inArray(assignments.ticketId, ticketIds)} and ${assignments.slaWaiting} <> '[]'::jsonb
+      group by ${assignments.ticketId}`),
+  );
+  return new Map(rows.map((r) => [Number(r.ticket_id), Number(r.date.slice(0, 4))]));
+}
+
+/**
+ * The page's rows as the role sees them, with the lead unit and its deadline, the category's name (two queries per
+ * page) and, for a ticket with a clock awaiting the calendar, the year it waits for (a third query, only then).
+ */
 export async function presentList(db: Db, actor: Actor, rows: ListRow[]) {
   const ids = rows.map((r) => r.id);
   const categoryIds = [...new Set(rows.map((r) => r.categoryId))];
-  const [leads, cats] = ids.length
+  const [leads, cats, years] = ids.length
     ? await Promise.all([
         db
           .selectDistinctOn([assignments.ticketId], {
@@ -291,8 +306,12 @@ export async function presentList(db: Db, actor: Actor, rows: ListRow[]) {
           .where(and(inArray(assignments.ticketId, ids), eq(assignments.role, 'lead'), isNull(assignments.parentId)))
           .orderBy(assignments.ticketId, desc(assignments.id)),
         db.select({ id: categories.id, name: categories.name }).from(categories).where(inArray(categories.id, categoryIds)),
+        awaitingYears(
+          db,
+          rows.filter((r) => r.awaitingCalendar).map((r) => r.id),
+        ),
       ])
-    : [[], []];
+    : [[], [], new Map<number, number>()];
   const leadOf = new Map(leads.map((l) => [l.ticketId, l]));
   const catOf = new Map(cats.map((c) => [c.id, c.name]));
   return rows.map((t) => {
@@ -304,6 +323,8 @@ export async function presentList(db: Db, actor: Actor, rows: ListRow[]) {
       completeDueAt: lead?.dueAt ? lead.dueAt.toISOString() : null,
       category: { id: t.categoryId, name: catOf.get(t.categoryId) ?? null },
       leadUnit: lead ? { id: lead.unitId, name: lead.name } : null,
+      /** The year of the working-day calendar a clock of the ticket waits for (null when none waits) */
+      awaitingCalendarYear: years.get(t.id) ?? null,
     };
   });
 }

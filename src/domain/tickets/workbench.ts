@@ -1,16 +1,20 @@
 /**
  * A level's chain workbench: what its unit holds and may hand down, what its sub-units hold (with their
  * clocks), and what they sent back for its decision — replies, returns, extension requests. Read-only; one
- * unit's view (the actor's own unit, never a sibling's).
+ * unit's view (the actor's own unit, never a sibling's). Each row carries its clocks as the ticket view does
+ * (state, level, the year a clock awaiting the calendar needs), so every screen shows a waiting clock alike.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import type { Actor } from '../auth/actor.ts';
 import { maskPhoneNumbers } from '../privacy/phone-numbers.ts';
-import type { UnitKind } from '../vocab.ts';
+import { firedAlerts } from '../sla/assignment-clocks.ts';
+import { clockStates, type Mark } from '../sla/clocks.ts';
+import type { UnitKind, WarningLevel } from '../vocab.ts';
 import type { HandDownLevels } from './chain.ts';
 import { textMask } from './policy.ts';
-import { rowsOf } from './queries.ts';
+import { clocksLevel, presentClocks } from './presenter.ts';
+import { rowsOf, type AssignmentRow } from './queries.ts';
 
 const UNIT_ACTIVE_SQL = sql.raw(`('in_progress', 'return_requested', 'termination_requested', 'awaiting_review')`);
 
@@ -37,7 +41,16 @@ type Row = {
   sign_due_at: Date | null;
   response_due_at: Date | null;
   complete_due_at: Date | null;
-  warning_level: string;
+  warning_level: WarningLevel;
+  sla_policy_id: number | null;
+  sla_cycle: number;
+  /** jsonb read as text: the drivers hand jsonb back differently */
+  sla_marks: string;
+  sla_waiting: string;
+  complete_started_at: Date | null;
+  ended_at: Date | null;
+  clocks_stopped_at: Date | null;
+  complete_missed_at: Date | null;
   clamped_clocks: string[];
   hand_down_note: string | null;
   request_id: number | null;
@@ -48,10 +61,39 @@ type Row = {
 };
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+const date = (d: Date | string | null) => (d ? new Date(d) : null);
+type Fired = Map<number, Awaited<ReturnType<typeof firedAlerts>>>;
 
-function present(actor: Actor, r: Row) {
+/**
+ * A row's clocks as of now, as the ticket view works them out. No termination hold: termination is asked by the
+ * top level's lead, whose assignment is never a workbench row while the request is pending.
+ */
+function clocksOf(r: Row, fired: Fired, now: Date) {
+  const a = {
+    status: r.status,
+    slaPolicyId: r.sla_policy_id,
+    slaCycle: Number(r.sla_cycle),
+    slaMarks: JSON.parse(r.sla_marks) as Mark[],
+    slaWaiting: JSON.parse(r.sla_waiting) as AssignmentRow['slaWaiting'],
+    signDueAt: date(r.sign_due_at),
+    responseDueAt: date(r.response_due_at),
+    completeDueAt: date(r.complete_due_at),
+    completeStartedAt: date(r.complete_started_at),
+    signedAt: date(r.signed_at),
+    firstContactAt: date(r.first_contact_at),
+    repliedAt: date(r.replied_at),
+    endedAt: date(r.ended_at),
+    clocksStoppedAt: date(r.clocks_stopped_at),
+    completeMissedAt: date(r.complete_missed_at),
+  };
+  const states = clockStates(a, fired.get(Number(r.id)) ?? [], now);
+  return { level: clocksLevel(r.warning_level, states), ...presentClocks(a, states) };
+}
+
+function present(actor: Actor, r: Row, fired: Fired, now: Date) {
   const mask = textMask(actor, { confidential: r.confidential, allowDirectContact: r.allow_direct_contact }, 'list');
   const text = (s: string | null) => (s === null ? null : maskPhoneNumbers(s, mask));
+  const { level, sla, awaitingCalendar } = clocksOf(r, fired, now);
   return {
     assignmentId: Number(r.id),
     ticketId: Number(r.ticket_id),
@@ -69,7 +111,9 @@ function present(actor: Actor, r: Row) {
     repliedAt: iso(r.replied_at),
     replyContent: text(r.reply_content),
     deadlines: { sign: iso(r.sign_due_at), response: iso(r.response_due_at), complete: iso(r.complete_due_at) },
-    warningLevel: r.warning_level,
+    warningLevel: level,
+    sla,
+    awaitingCalendar,
     clampedClocks: r.clamped_clocks,
     handDownNote: text(r.hand_down_note),
     request: r.request_id
@@ -87,13 +131,15 @@ function present(actor: Actor, r: Row) {
 const COLUMNS = sql`a.id, a.ticket_id, t.number, t.title, t.status as ticket_status, t.confidential, t.allow_direct_contact,
   a.unit_id, u.name as unit_name, u.kind as unit_kind, a.role, a.status, a.version, a.parent_id, a.dispatched_at, a.signed_at,
   a.first_contact_at, a.replied_at, a.reply_content, a.sign_due_at, a.response_due_at, a.complete_due_at, a.warning_level,
+  a.sla_policy_id, a.sla_cycle, a.sla_marks::text as sla_marks, a.sla_waiting::text as sla_waiting, a.complete_started_at,
+  a.ended_at, a.clocks_stopped_at, a.complete_missed_at,
   a.clamped_clocks, a.hand_down_note, r.id as request_id, r.kind as request_kind, r.reason as request_reason,
   r.requested_due_at as request_due_at, r.requested_at`;
 
 const rows = async <T>(db: Db, q: ReturnType<typeof sql>): Promise<T[]> => rowsOf<T>(await db.execute(q));
 
-/** The workbench of the actor's unit (at most `limit` rows per list, oldest first). */
-export async function chainWorkbench(db: Db, actor: Actor, levels: HandDownLevels, limit = 200) {
+/** The workbench of the actor's unit (at most `limit` rows per list, oldest first), its clocks as of `now`. */
+export async function chainWorkbench(db: Db, actor: Actor, levels: HandDownLevels, now: Date, limit = 200) {
   const unitId = actor.unitId!;
   const [unit] = await rows<{ id: number; kind: UnitKind; path: string }>(db, sql`select id, kind, path from units where id = ${unitId}`);
   if (!unit) return { unit: null, toHandDown: [], subs: [], decisions: [], handDownTargets: [] };
@@ -131,10 +177,13 @@ export async function chainWorkbench(db: Db, actor: Actor, levels: HandDownLevel
         )
       : [],
   ]);
-  const subRows = subs.map((r) => present(actor, r));
+  const fired: Fired = new Map();
+  const ids = [...held, ...subs].map((r) => Number(r.id));
+  for (const f of await firedAlerts(db, ids)) fired.set(f.assignmentId, [...(fired.get(f.assignmentId) ?? []), f]);
+  const subRows = subs.map((r) => present(actor, r, fired, now));
   return {
     unit: { id: unit.id, kind: unit.kind },
-    toHandDown: held.map((r) => present(actor, r)),
+    toHandDown: held.map((r) => present(actor, r, fired, now)),
     subs: subRows,
     /** Sub-replies to review and sub-requests to decide */
     decisions: subRows.filter((s) => s.status === 'replied' || s.request !== null),

@@ -13,6 +13,8 @@ export const chainRoutes: AnyRoute[] = [
     tag: 'lifecycle',
     access: [...UNIT_ROLES],
     query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) }).strict(),
-    handler: async ({ deps, actor, query }) => ({ body: await chainWorkbench(deps.db, actor, handDownLevels(deps.config.HAND_DOWN_LEVELS), query.limit) }),
+    handler: async ({ deps, actor, query }) => ({
+      body: await chainWorkbench(deps.db, actor, handDownLevels(deps.config.HAND_DOWN_LEVELS), deps.clock.now(), query.limit),
+    }),
   }),
 ];

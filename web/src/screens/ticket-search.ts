@@ -12,13 +12,27 @@ import { fullTime } from '../format.ts';
 import { navigate, useLocation } from '../router.ts';
 import type { SessionInfo, TicketSummary } from '../types.ts';
 import { announce, Empty, ErrorBox, StatusBadge, WarningBadge, lbl } from '../ui/common.ts';
+import { AwaitingBadge } from '../ui/clock.ts';
 import { TicketLink } from './ticket-page-parts.ts';
 import { refreshViews } from './ticket-views-nav.ts';
 import { type Choices, SuggestedViews, UnitCategoryPickers, useChoices } from './ticket-search-pickers.ts';
 import { CENTRE_ROLES, CHANNELS, TICKET_STATUSES, URGENCIES, WARNING_LEVELS } from '../../../src/contract/vocab.ts';
 
-type Row = TicketSummary & { completeDueAt?: string | null; leadUnit?: { id: number; name: string } | null; receivedAt?: string };
+type Row = TicketSummary & {
+  completeDueAt?: string | null;
+  leadUnit?: { id: number; name: string } | null;
+  receivedAt?: string;
+  /** The calendar year a clock of the ticket waits for (with awaitingCalendar) */
+  awaitingCalendarYear?: number | null;
+};
+
 type Answer = { items: Row[]; nextCursor?: string | null; nextBefore?: number | null };
+
+/** 办结时限: the lead's deadline, and 待日历 (with the year) when a clock of the ticket awaits the calendar. */
+function DueCell({ r }: { r: Row }) {
+  if (!r.awaitingCalendar) return fullTime(r.completeDueAt);
+  return html`${r.completeDueAt ? `${fullTime(r.completeDueAt)} ` : ''}<${AwaitingBadge} on=${true} year=${r.awaitingCalendarYear} />`;
+}
 
 const TEXT = ['q', 'number', 'phone', 'name'] as const;
 /** Only the centre may search by the caller (the API answers a unit 403 search_field_forbidden). */
@@ -172,7 +186,7 @@ export function TicketSearch({ session }: { session: SessionInfo }) {
                 <td>${r.leadUnit?.name ?? '—'}</td>
                 <td>${`${r.caller?.name ?? ''} ${r.caller?.phone ?? ''}`.trim() || '—'}</td>
                 <td>${fullTime(r.receivedAt ?? r.createdAt)}</td>
-                <td>${fullTime(r.completeDueAt)}</td>
+                <td><${DueCell} r=${r} /></td>
                 <td>${fullTime(r.closedAt)}</td>
                 <td><${WarningBadge} level=${r.warningLevel} /></td>
               </tr>`,

@@ -16,8 +16,8 @@ export function ClampedNote({ clocks }: { clocks: ClockName[] | undefined }) {
 type Steps = ClockHolder & Pick<ChainRow, 'signedAt' | 'firstContactAt' | 'repliedAt'>;
 
 /**
- * A sub-assignment's three clocks side by side: each step once taken shows when, else its clock (with the
- * clock states of the ticket view when there are any, the plain countdown from a workbench row otherwise).
+ * A sub-assignment's three clocks side by side: each step once taken shows when, else its clock as the ticket
+ * view shows it (a workbench row carries the same clock states: awaiting the calendar shows with its year).
  */
 export function StepClocks({ a }: { a: Steps }) {
   const cell = (clock: ClockName, done: string | null, doneKey: 'chain.signedAt' | 'chain.contactedAt' | 'chain.repliedAt') =>

@@ -4,7 +4,7 @@ import { fullTime, shortTime } from '../format.ts';
 import type { Assignment, ClockName, ClockState } from '../types.ts';
 import { Countdown } from './common.ts';
 
-/** What a clock cell reads: an assignment of the ticket view, or a chain workbench row (deadlines only, no clock states). */
+/** What a clock cell reads: an assignment of the ticket view, or a chain workbench row (both with their clock states). */
 export type ClockHolder = { deadlines: Record<ClockName, string | null>; warningLevel: string; sla?: Assignment['sla'] };
 
 /**
@@ -54,7 +54,10 @@ export function AwaitingCalendarNote({ waiting }: { waiting: { year: number; clo
   return html`<p class="banner warn" role="note" data-awaiting-calendar=${String(waiting.year)}>${t('clock.ticketAwaiting', { n: waiting.clocks, year: waiting.year })}</p>`;
 }
 
-/** In lists: the ticket has a clock awaiting the calendar. */
-export function AwaitingBadge({ on }: { on: boolean | undefined }) {
-  return on ? html`<span class="badge awaiting" data-awaiting-calendar title=${t('clock.awaitingListTitle')}>${t('clock.awaitingBadge')}</span>` : null;
+/** In lists: the ticket has a clock awaiting the calendar (with the year to import, when the list says it). */
+export function AwaitingBadge({ on, year }: { on: boolean | undefined; year?: number | null }) {
+  if (!on) return null;
+  return html`<span class="badge awaiting" data-awaiting-calendar=${year ?? ''} title=${t('clock.awaitingListTitle')}>
+    ${year ? t('clock.awaiting', { year }) : t('clock.awaitingBadge')}
+  </span>`;
 }
