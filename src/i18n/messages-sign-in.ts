@@ -22,5 +22,9 @@ export const SIGN_IN_MESSAGES = {
     'zh-CN': '您的角色要求双因素认证，不能关闭。',
     en: 'Your role requires a second factor; it cannot be turned off.',
   },
+  second_factor_role_mandatory: {
+    'zh-CN': '系统管理员、安全管理员、审计管理员和值班长必须使用双因素认证，不能从策略中移除；可以为其他角色增加此要求。',
+    en: 'The system, security and audit administrators and supervisors must always use a second factor and cannot be left out of the policy; other roles may be added.',
+  },
   current_password_incorrect: { 'zh-CN': '当前密码不正确。', en: 'The current password is wrong.' },
 };

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { auditLog, loginChallenges, recoveryCodes, users } from '../../db/schema/index.ts';
+import { auditLog, loginChallenges, recoveryCodes, securitySettings, users } from '../../db/schema/index.ts';
 import type { Database } from '../../db/client.ts';
 import { stepAt, totpCode } from '../../src/domain/auth/second-factor.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
@@ -43,6 +43,8 @@ const as = (s: Cookie, method: string, path: string, body?: unknown) =>
 const login = (username: string, password = TEST_PASSWORD) => api.call('POST', '/api/auth/login', { body: { username, password } });
 const secondStep = (challenge: string, code: string) => api.call('POST', '/api/auth/login/second-factor', { body: { challenge, code } });
 const step = () => stepAt(deps.clock.now());
+/** The roles that always need a second factor, in the vocabulary's order. */
+const MANDATORY = ['supervisor', 'admin', 'security_admin', 'audit_admin'];
 
 async function passwordSession(username: string): Promise<Cookie> {
   const r = await login(username);
@@ -211,26 +213,70 @@ describe('roles that require a second factor', () => {
     );
   });
 
-  it('the security administrator sets which roles require it (audited); others may not', async () => {
+  it('the security administrator requires it of more roles than the mandatory ones (audited), for sessions already open too; others may not', async () => {
     const get = await api.call('GET', '/api/security/second-factor-policy', { token: w.securityAdmin.token });
-    expect(get.body.requiredRoles).toEqual(['supervisor', 'admin', 'security_admin', 'audit_admin']);
-    expectProblem(await api.call('PUT', '/api/security/second-factor-policy', { token: w.admin.token, body: { requiredRoles: [] } }), 403, 'forbidden');
+    expect(get.body).toMatchObject({ requiredRoles: MANDATORY, mandatoryRoles: MANDATORY });
+    expectProblem(await api.call('PUT', '/api/security/second-factor-policy', { token: w.admin.token, body: { requiredRoles: MANDATORY } }), 403, 'forbidden');
     const op = await makeUser(deps.db, 'operator', w.units.centre);
-    const sup = await makeUser(deps.db, 'supervisor', w.units.centre);
-    const put = await api.call('PUT', '/api/security/second-factor-policy', { token: w.securityAdmin.token, body: { requiredRoles: ['operator', 'admin'] } });
-    expect(put.status).toBe(200);
-    expect(put.body.requiredRoles).toEqual(['operator', 'admin']);
+    const open = await passwordSession(op.username);
+    expect((await as(open, 'GET', '/api/tickets?limit=1')).status).toBe(200);
+    const put = await api.call('PUT', '/api/security/second-factor-policy', {
+      token: w.securityAdmin.token,
+      body: { requiredRoles: ['admin', 'operator', ...MANDATORY] },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body.requiredRoles).toEqual(['operator', ...MANDATORY]); // in the vocabulary's order, once each
     try {
+      // The change applies to sessions already open too (read on every request), and to new ones.
+      expectProblem(await as(open, 'GET', '/api/tickets?limit=1'), 403, 'second_factor_enrolment_required');
       expectProblem(await as(await passwordSession(op.username), 'GET', '/api/tickets?limit=1'), 403, 'second_factor_enrolment_required');
-      // The change applies to sessions already open too (read on every request).
-      expect((await as(await passwordSession(sup.username), 'GET', '/api/tickets?limit=1')).status).toBe(200);
       const [row] = await deps.db.select().from(auditLog).where(eq(auditLog.action, 'second_factor_policy_changed'));
-      expect(row).toMatchObject({ userId: w.securityAdmin.id, details: { after: ['operator', 'admin'] } });
+      expect(row).toMatchObject({ userId: w.securityAdmin.id, details: { before: MANDATORY, after: ['operator', ...MANDATORY] } });
     } finally {
-      await api.call('PUT', '/api/security/second-factor-policy', {
-        token: w.securityAdmin.token,
-        body: { requiredRoles: ['admin', 'security_admin', 'audit_admin', 'supervisor'] },
-      });
+      await api.call('PUT', '/api/security/second-factor-policy', { token: w.securityAdmin.token, body: { requiredRoles: MANDATORY } });
+    }
+    expect((await as(open, 'GET', '/api/tickets?limit=1')).status).toBe(200);
+  });
+
+  it('the three administrators and supervisors cannot be left out: 422 second_factor_role_mandatory, nothing written', async () => {
+    const sup = await makeUser(deps.db, 'supervisor', w.units.centre);
+    const policyRows = () => deps.db.select().from(securitySettings).where(eq(securitySettings.key, 'second_factor'));
+    const changes = async () => (await deps.db.select().from(auditLog).where(eq(auditLog.action, 'second_factor_policy_changed'))).length;
+    const [rowBefore, changesBefore] = [await policyRows(), await changes()];
+    for (const [requiredRoles, missing] of [
+      [[], MANDATORY],
+      [
+        ['operator', 'admin'],
+        ['supervisor', 'security_admin', 'audit_admin'],
+      ],
+      [['admin', 'security_admin', 'audit_admin', 'operator'], ['supervisor']],
+    ] as const) {
+      const r = await api.call('PUT', '/api/security/second-factor-policy', { token: w.securityAdmin.token, body: { requiredRoles } });
+      expectProblem(r, 422, 'second_factor_role_mandatory');
+      expect(r.body.missing).toEqual(missing);
+    }
+    const en = await api.call('PUT', '/api/security/second-factor-policy', {
+      token: w.securityAdmin.token,
+      body: { requiredRoles: [] },
+      headers: { 'accept-language': 'en' },
+    });
+    expect(en.body.title).toMatch(/administrators and supervisors must always use a second factor/);
+    expect(await policyRows()).toEqual(rowBefore);
+    expect(await changes()).toBe(changesBefore);
+    expectProblem(await as(await passwordSession(sup.username), 'GET', '/api/tickets?limit=1'), 403, 'second_factor_enrolment_required');
+    // A stored setting without them (written before they were mandatory, or by hand) is read with them added back.
+    await deps.db
+      .insert(securitySettings)
+      .values({ key: 'second_factor', value: { requiredRoles: ['operator'] } })
+      .onConflictDoUpdate({ target: securitySettings.key, set: { value: { requiredRoles: ['operator'] } } });
+    try {
+      expect((await api.call('GET', '/api/security/second-factor-policy', { token: w.securityAdmin.token })).body.requiredRoles).toEqual([
+        'operator',
+        ...MANDATORY,
+      ]);
+      expectProblem(await as(await passwordSession(sup.username), 'GET', '/api/tickets?limit=1'), 403, 'second_factor_enrolment_required');
+    } finally {
+      await api.call('PUT', '/api/security/second-factor-policy', { token: w.securityAdmin.token, body: { requiredRoles: MANDATORY } });
     }
   });
 

@@ -11,21 +11,28 @@ import type { Db } from '../../../db/client.ts';
 import type { Config } from '../../config.ts';
 import type { DbClockDeps } from '../../deps.ts';
 import { audit } from '../audit.ts';
-import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, UnprocessableError } from '../errors.ts';
 import { ROLES, type Role } from '../vocab.ts';
 import type { Actor } from './actor.ts';
 
 export const SECOND_FACTOR_SETTING = 'second_factor';
-/** The three administrators and the supervisors (等保 2.0 level 3: two factors for administrators). */
-export const DEFAULT_SECOND_FACTOR_ROLES: readonly Role[] = ['admin', 'security_admin', 'audit_admin', 'supervisor'];
+/**
+ * The three administrators and the supervisors (等保 2.0 level 3: two factors for administrators): the policy's
+ * default and its floor. They always need a second factor; the security administrator may require it of more roles,
+ * never of fewer (a policy leaving one out is refused, and a stored one is read with them added back).
+ */
+export const DEFAULT_SECOND_FACTOR_ROLES: readonly Role[] = ['supervisor', 'admin', 'security_admin', 'audit_admin'];
 
 export type SecondFactorPolicy = { requiredRoles: Role[] };
 
-/** The stored setting, or the default; anything malformed in the row falls back to the default rather than to none. */
+/**
+ * The stored setting with the mandatory roles, in the vocabulary's order whatever order they were stored in; a
+ * malformed row falls back to the mandatory roles rather than to none.
+ */
 export function policyOf(value: unknown): SecondFactorPolicy {
   const roles = (value as { requiredRoles?: unknown } | null)?.requiredRoles;
-  // In the vocabulary's order, whatever order they were stored in.
-  return { requiredRoles: ROLES.filter((r) => (Array.isArray(roles) ? roles : DEFAULT_SECOND_FACTOR_ROLES).includes(r)) };
+  const stored: readonly unknown[] = Array.isArray(roles) ? roles : [];
+  return { requiredRoles: ROLES.filter((r) => DEFAULT_SECOND_FACTOR_ROLES.includes(r) || stored.includes(r)) };
 }
 
 export async function secondFactorPolicy(db: Db): Promise<SecondFactorPolicy & { updatedAt: Date | null; updatedBy: number | null }> {
@@ -33,7 +40,10 @@ export async function secondFactorPolicy(db: Db): Promise<SecondFactorPolicy & {
   return { ...policyOf(row?.value), updatedAt: row?.updatedAt ?? null, updatedBy: row?.updatedBy ?? null };
 }
 
+/** Sets the roles that need a second factor: 422 second_factor_role_mandatory, nothing written, when one of the mandatory roles is left out. */
 export async function setSecondFactorPolicy(deps: DbClockDeps, actor: Actor, input: SecondFactorPolicy) {
+  const missing = DEFAULT_SECOND_FACTOR_ROLES.filter((r) => !input.requiredRoles.includes(r));
+  if (missing.length) throw new UnprocessableError('second_factor_role_mandatory', {}, { missing, mandatory: DEFAULT_SECOND_FACTOR_ROLES });
   const { requiredRoles } = policyOf(input);
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loginFailureReport } from '../../domain/auth/activity.ts';
 import { resetSecondFactor } from '../../domain/auth/second-factor.ts';
-import { secondFactorPolicy, setSecondFactorPolicy } from '../../domain/auth/sign-in-policy.ts';
+import { DEFAULT_SECOND_FACTOR_ROLES, secondFactorPolicy, setSecondFactorPolicy } from '../../domain/auth/sign-in-policy.ts';
 import { audit } from '../../domain/audit.ts';
 import { ROLES } from '../../domain/vocab.ts';
 import { route, type AnyRoute } from '../route.ts';
@@ -13,18 +13,26 @@ export const securitySignInRoutes: AnyRoute[] = [
   route({
     method: 'get',
     path: '/api/security/second-factor-policy',
-    summary: 'Which roles must use a second factor (default: the three administrators and supervisors)',
+    summary: 'Which roles must use a second factor; mandatoryRoles (the three administrators and supervisors) always do',
     tag: 'security',
     access: SECURITY,
     handler: async ({ deps }) => {
       const p = await secondFactorPolicy(deps.db);
-      return { body: { requiredRoles: p.requiredRoles, updatedAt: p.updatedAt?.toISOString() ?? null, updatedBy: p.updatedBy } };
+      return {
+        body: {
+          requiredRoles: p.requiredRoles,
+          mandatoryRoles: DEFAULT_SECOND_FACTOR_ROLES,
+          updatedAt: p.updatedAt?.toISOString() ?? null,
+          updatedBy: p.updatedBy,
+        },
+      };
     },
   }),
   route({
     method: 'put',
     path: '/api/security/second-factor-policy',
-    summary: "Set the roles that must use a second factor; their users' sessions are restricted to enrolling until they have one (audited)",
+    summary:
+      "Set the roles that must use a second factor — the mandatory roles and any others (422 second_factor_role_mandatory when one is left out); their users' sessions are restricted to enrolling until they have one (audited)",
     tag: 'security',
     access: SECURITY,
     body: z.object({ requiredRoles: z.array(z.enum(ROLES)).max(ROLES.length) }).strict(),
