@@ -6,10 +6,14 @@ import type { Role } from '../domain/vocab.ts';
 import { ForbiddenError, UnauthenticatedError, ValidationError, type ValidationIssue } from '../domain/errors.ts';
 import type { Actor } from '../domain/auth/actor.ts';
 import { openWhileRestricted, restrictionError } from '../domain/auth/sign-in-policy.ts';
+import { isAdminRole } from '../domain/org/roles.ts';
+import { auditedForAdministrator } from './admin-audit.ts';
 
 /**
  * A route is a pipeline: authenticate → validate → command → present. Definitions are data, so the
  * same list registers the Koa routes and generates the OpenAPI document (no route can be missing from it).
+ * A request of one of the three administrators is also audited, whatever the route and its outcome
+ * (./admin-audit.ts).
  */
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -73,24 +77,29 @@ export function mount(router: Router, deps: Deps, routes: AnyRoute[]): void {
   for (const def of routes) {
     router[def.method](def.path, async (ctx: Context) => {
       const actor = ctx.state.actor as Actor | undefined;
-      if (def.access !== 'public') {
-        if (!actor) throw new UnauthenticatedError(ctx.state.authError ?? 'unauthenticated');
-        if (def.access !== 'authenticated' && !def.access.includes(actor.role)) throw new ForbiddenError();
-        // A session that has not met the sign-in policy yet may only finish signing in and fix its own account.
-        if (actor.restriction && !openWhileRestricted(def.path)) throw restrictionError(actor.restriction);
-      }
-      const params = parse(def.params, ctx.params, 'params');
-      const query = parse(def.query, ctx.query, 'query');
-      const body = parse(def.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');
-      const result = await def.handler({ deps, actor: actor as Actor, params, query, body, ctx });
-      if (result) {
-        for (const [k, v] of Object.entries(result.headers ?? {})) ctx.set(k, v);
-        ctx.status = result.status ?? 200;
-        if (result.body !== undefined) ctx.body = result.body;
-      } else {
-        ctx.status = 204;
-      }
+      if (actor && isAdminRole(actor.role)) await auditedForAdministrator(deps, def, ctx, actor, () => run(deps, def, ctx, actor));
+      else await run(deps, def, ctx, actor);
     });
+  }
+}
+
+async function run(deps: Deps, def: AnyRoute, ctx: Context, actor: Actor | undefined): Promise<void> {
+  if (def.access !== 'public') {
+    if (!actor) throw new UnauthenticatedError(ctx.state.authError ?? 'unauthenticated');
+    if (def.access !== 'authenticated' && !def.access.includes(actor.role)) throw new ForbiddenError();
+    // A session that has not met the sign-in policy yet may only finish signing in and fix its own account.
+    if (actor.restriction && !openWhileRestricted(def.path)) throw restrictionError(actor.restriction);
+  }
+  const params = parse(def.params, ctx.params, 'params');
+  const query = parse(def.query, ctx.query, 'query');
+  const body = parse(def.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');
+  const result = await def.handler({ deps, actor: actor as Actor, params, query, body, ctx });
+  if (result) {
+    for (const [k, v] of Object.entries(result.headers ?? {})) ctx.set(k, v);
+    ctx.status = result.status ?? 200;
+    if (result.body !== undefined) ctx.body = result.body;
+  } else {
+    ctx.status = 204;
   }
 }
 
