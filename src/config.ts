@@ -4,6 +4,7 @@ import { UNIT_KINDS } from './contract/vocab.ts';
 import { parseHandDownLevels } from './domain/tickets/chain.ts';
 import { parseKeyKinds } from './domain/supervision/kinds.ts';
 import { TEST_KEYS } from './domain/privacy/keyring.ts';
+import { isInside } from './domain/security/key-file.ts';
 
 /**
  * The SMS gateways an instance can be configured with (SMS_GATEWAY); src/adapters/sms-gateway.ts builds each.
@@ -238,7 +239,11 @@ const Env = z
      * Unset → read from KEY_FILE.
      */
     JIESU_KEYS: z.string().optional(),
-    /** The key file (same JSON); created with fresh random keys (mode 0600) on first start when missing. Unset → DATA_DIR/keys.json */
+    /**
+     * The key file (same JSON); created with fresh random keys (mode 0600) on first start when missing. Unset → beside
+     * the data folder (DATA_DIR=./data → ./data.keys.json), never in it: a backup or copy of the folder must not carry
+     * the keys (src/domain/security/key-file.ts). One inside the embedded database's data folder is refused.
+     */
     KEY_FILE: z.string().optional(),
     /** Audit rows are kept this many days (at least 180: the Cybersecurity Law asks six months); older ones are purged by a job */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180).max(36_500).default(365),
@@ -288,6 +293,13 @@ const Env = z
         code: 'custom',
         path: ['DATABASE_READ_URL'],
         message: 'needs DATABASE_URL: a read replica follows a PostgreSQL primary (the embedded PGlite has no replicas)',
+      });
+    }
+    if (env.KEY_FILE && !env.JIESU_KEYS && !env.DATABASE_URL && isInside(env.KEY_FILE, env.DATA_DIR)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KEY_FILE'],
+        message: `inside DATA_DIR (${env.DATA_DIR}): every backup and copy of the data folder would carry the keys with the data; put it elsewhere`,
       });
     }
     if (env.DATABASE_SESSION_URL && !env.DATABASE_URL) {

@@ -23,6 +23,13 @@ export async function start(config: Config = loadConfig(), hooks: { keysInstalle
   hooks.keysInstalled?.();
   if (keys.created)
     logger.warn({ keyFile: keys.source }, 'created a key file with fresh keys: back it up apart from the database, and give every instance the same keys');
+  if (keys.legacy && 'moved' in keys.legacy)
+    logger.warn(keys.legacy.moved, 'moved the key file out of the data folder (backups of the folder no longer carry it): back it up apart');
+  if (keys.legacy && 'leftBehind' in keys.legacy)
+    logger.warn(
+      { keyFile: keys.legacy.leftBehind },
+      'a key file remains in the data folder beside the one in use: remove it (db:backup refuses while it is there)',
+    );
   let database: Database;
   try {
     database = await connect({

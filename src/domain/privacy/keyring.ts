@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { hmacSm3, sealKey, sm4Open, sm4Seal, type SealKey } from '../../adapters/crypto/sm.ts';
+import { keyFileOf, moveLegacyKeyFile } from '../security/key-file.ts';
 
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/i, '64 hex digits (32 bytes)');
 export const keyFileSchema = z
@@ -52,21 +53,29 @@ export function keyringOf(file: KeyFile): Keyring {
 
 /**
  * The keys from JIESU_KEYS, else from the key file (created with fresh keys, mode 0600, when missing: a laptop's
- * first start). Several instances must share one: set JIESU_KEYS or point KEY_FILE at the same file.
+ * first start). Several instances must share one: set JIESU_KEYS or point KEY_FILE at the same file. The default
+ * file lies beside the data folder, never in it; one left at the old default inside it is moved out first
+ * (src/domain/security/key-file.ts), and `legacy` says so for the start-up log.
  */
-export function loadKeyFile(cfg: { JIESU_KEYS?: string; KEY_FILE?: string; DATA_DIR: string }): { file: KeyFile; source: string; created: boolean } {
+export function loadKeyFile(cfg: { JIESU_KEYS?: string; KEY_FILE?: string; DATA_DIR: string }): {
+  file: KeyFile;
+  source: string;
+  created: boolean;
+  legacy: ReturnType<typeof moveLegacyKeyFile>;
+} {
   const parse = (text: string, source: string) => {
     const r = keyFileSchema.safeParse(JSON.parse(text));
     if (!r.success) throw new Error(`Invalid keys in ${source}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return r.data;
   };
-  if (cfg.JIESU_KEYS) return { file: parse(cfg.JIESU_KEYS, 'JIESU_KEYS'), source: 'JIESU_KEYS', created: false };
-  const file = cfg.KEY_FILE ?? path.join(cfg.DATA_DIR, 'keys.json');
-  if (fs.existsSync(file)) return { file: parse(fs.readFileSync(file, 'utf8'), file), source: file, created: false };
+  if (cfg.JIESU_KEYS) return { file: parse(cfg.JIESU_KEYS, 'JIESU_KEYS'), source: 'JIESU_KEYS', created: false, legacy: null };
+  const legacy = moveLegacyKeyFile(cfg);
+  const file = keyFileOf(cfg)!;
+  if (fs.existsSync(file)) return { file: parse(fs.readFileSync(file, 'utf8'), file), source: file, created: false, legacy };
   const fresh = newKeyFile();
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  return { file: fresh, source: file, created: true };
+  return { file: fresh, source: file, created: true, legacy };
 }
 
 let current: Keyring | null = null;
@@ -124,10 +133,10 @@ export function blindIndex(kind: 'phone' | 'name' | 'id_number', value: string):
 }
 
 /** Loads the configured keys and installs them for this process; says where they came from (for the start-up log). */
-export function installKeys(cfg: { JIESU_KEYS?: string; KEY_FILE?: string; DATA_DIR: string }): { source: string; created: boolean; activeId: string } {
-  const { file, source, created } = loadKeyFile(cfg);
+export function installKeys(cfg: { JIESU_KEYS?: string; KEY_FILE?: string; DATA_DIR: string }) {
+  const { file, source, created, legacy } = loadKeyFile(cfg);
   useKeyring(keyringOf(file));
-  return { source, created, activeId: file.active };
+  return { source, created, activeId: file.active, legacy };
 }
 
 /** Fixed keys for tests and benchmarks only (testConfig): never for a deployment. */
