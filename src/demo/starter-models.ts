@@ -1,7 +1,7 @@
 /**
  * The demo city's first suggestion models. Its history holds about 150 tickets — far too few to learn the
  * catalogue's categories and units from (a centre's own first model waits for 200 closed tickets,
- * src/jobs/assist-retrain.ts) — so on the first start the demo's models are trained on a year of the demo corpus
+ * src/domain/assist/scheduled-training.ts) — so on the first start the demo's models are trained on a year of the demo corpus
  * (src/demo/corpus.ts: the demo's phrasings and noise, the catalogue's dispatch) and stored as version 1 of each
  * target, their evaluation marked `source: 'demo corpus'`. Real models come from a centre's own closed tickets.
  */

@@ -11,7 +11,7 @@ import { demandFeatures } from '../../src/domain/assist/classifier.ts';
 import { forgetModels, modelFor } from '../../src/domain/assist/models.ts';
 import { modelVersions } from '../../src/domain/assist/status.ts';
 import { seedStarterModels } from '../../src/demo/starter-models.ts';
-import { runAssistRetrain } from '../../src/jobs/assist-retrain.ts';
+import { retrainNightly } from '../../src/domain/assist/scheduled-training.ts';
 import { seedDemo } from '../../src/seed/city.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 
@@ -51,6 +51,6 @@ it('suggest 路灯故障 first for a caller’s street lamp, in the caller’s w
 });
 
 it('stay in use: the nightly job does not replace them while fewer tickets have closed than a first model waits for', async () => {
-  expect(await runAssistRetrain(deps, NOW)).toBeNull();
+  expect(await retrainNightly(deps, NOW)).toBeNull();
   expect(await modelVersions(deps.db, 'category')).toEqual([1]);
 });

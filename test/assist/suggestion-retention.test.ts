@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { assistSuggestions } from '../../db/schema/index.ts';
 import { UNLINKED_SUGGESTION_DAYS } from '../../src/domain/assist/suggestion-retention.ts';
-import { runAssistRetrain } from '../../src/jobs/assist-retrain.ts';
+import { retrainNightly } from '../../src/domain/assist/scheduled-training.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { makeWorld, type World } from '../setup/world.ts';
 import { writeClosedHistory } from './closed-history.ts';
@@ -47,7 +47,7 @@ it(`the nightly job deletes suggestions never sent with a ticket after ${UNLINKE
     ])
     .returning({ id: assistSuggestions.id });
   // Two closed tickets: the job purges, then leaves the models alone (fewer than a first model waits for).
-  expect(await runAssistRetrain(deps, NOW)).toBeNull();
+  expect(await retrainNightly(deps, NOW)).toBeNull();
   const left = (await deps.db.select({ id: assistSuggestions.id }).from(assistSuggestions)).map((r) => r.id).sort((a, b) => a - b);
   expect(left).toEqual([rows[1]!.id, rows[2]!.id]);
 });

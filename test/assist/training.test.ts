@@ -6,7 +6,7 @@ import { assistModels, auditLog, categories } from '../../db/schema/index.ts';
 import { demandFeatures, type NbModel, Predictor } from '../../src/domain/assist/classifier.ts';
 import { modelVersions } from '../../src/domain/assist/status.ts';
 import { KEEP_VERSIONS, releaseRetrainLease, retrain, takeRetrainLease, TRAINED_AUDIT_ACTION, trainingSamples } from '../../src/domain/assist/training.ts';
-import { runAssistFirstModel, runAssistRetrain } from '../../src/jobs/assist-retrain.ts';
+import { retrainNightly, trainFirstModels } from '../../src/domain/assist/scheduled-training.ts';
 import { freshDatabase, makeDeps, type TestDeps } from '../setup/db.ts';
 import { makeWorld, type World } from '../setup/world.ts';
 import { demand, type Matter, MATTERS, writeClosedHistory } from './closed-history.ts';
@@ -125,11 +125,11 @@ describe('one run at a time', () => {
   it('a run is skipped while another holds the lease, and runs once it is released', async () => {
     expect(await takeRetrainLease(deps.db, NOW, null)).toBe(true);
     expect(await takeRetrainLease(deps.db, NOW, null)).toBe(false);
-    const skipped = await runAssistRetrain(deps, NOW);
+    const skipped = await retrainNightly(deps, NOW);
     expect(skipped?.skipped).toBe('running');
     await releaseRetrainLease(deps.db);
     const before = await modelVersions(deps.db, 'unit');
-    const ran = await runAssistRetrain(deps, NOW);
+    const ran = await retrainNightly(deps, NOW);
     expect(ran?.skipped).toBeNull();
     expect(await modelVersions(deps.db, 'unit')).toEqual([...before, before.length + 1]);
   });
@@ -159,13 +159,13 @@ describe('the first model', () => {
       const units = Object.fromEntries(MATTERS.map((m, i) => [m, i % 2 ? w2.units.streetA.id : w2.units.streetB.id])) as Record<Matter, number>;
       const base = { category: cats, unit: units, streets: [w2.units.streetA.id, w2.units.streetB.id] as [number, number] };
       await writeClosedHistory(d2.db, { ...base, count: 100, returnedUnit: w2.units.districtB.id, start: START, prefix: 'F1' });
-      expect(await runAssistFirstModel(d2, NOW)).toBeNull();
+      expect(await trainFirstModels(d2, NOW)).toBeNull();
       await writeClosedHistory(d2.db, { ...base, count: 150, returnedUnit: w2.units.districtB.id, start: START, prefix: 'F2' });
-      const r = await runAssistFirstModel(d2, NOW);
+      const r = await trainFirstModels(d2, NOW);
       // one category only: nothing to tell apart, so only the unit model is trained
       expect(r?.tooFew).toEqual(['category']);
       expect(r?.models.map((m) => m.target)).toEqual(['unit']);
-      const again = await runAssistFirstModel(d2, NOW);
+      const again = await trainFirstModels(d2, NOW);
       expect(again?.models ?? []).toEqual([]);
     } finally {
       await db2.close();
