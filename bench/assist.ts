@@ -1,8 +1,9 @@
 /**
  * Assisted intake's speed, on the section's own dataset (lib/assist-data.ts: closed tickets with
  * the demo corpus's text, channel, street, final category and lead unit):
- * - retraining: the product's `retrain` (src/domain/assist/training.ts) over every ticket — both models, the
- *   held-out fit and the stored versions — wall time, this process's CPU and its peak RSS; goal: 1 M tickets well
+ * - retraining: the product's `retrain` (src/domain/assist/training.ts) over every ticket — the centre's words loaded
+ *   (lexicon.ts: names and the places of the latest tickets' addresses), both models, the held-out fit and the stored
+ *   versions — wall time, this process's CPU and its peak RSS; goal: 1 M tickets well
  *   inside the nightly window (one hour);
  * - a suggestion at intake: POST /api/assist/suggest through the product (servers/app-server.ts, signed in as an
  *   operator, the models just trained loaded by a first request), one request at a time as an operator's typing
@@ -93,6 +94,7 @@ async function inProcess(url: string, pool: Pool, requests: number): Promise<Tim
       const d = pool[(i * 7919) % pool.length]!;
       return suggest(database.db, actor, { title: d.title, content: d.content, channel: d.channel as 'phone', streetUnitId: d.street });
     };
+    // the first call loads the models and the centre's words (segmenterFor), as a first request does
     for (let i = 0; i < 20; i++) await call(i);
     const ms: number[] = [];
     for (let i = 0; i < requests; i++) {
@@ -125,7 +127,7 @@ async function latency(url: string, pool: Pool, requests: number) {
       if (res.status !== 200) throw new Error(`suggest answered ${res.status}: ${JSON.stringify(body)}`);
       return { ms, nonEmpty: body.categories.length > 0 };
     };
-    // Warm-up: the first request loads the models (and jieba) into the product; then both sides warm their paths.
+    // Warm-up: the first request loads the models, the centre's words and jieba into the product; then both sides warm their paths.
     for (let i = 0; i < 20; i++) await post(app.port, i, operator), await post(bare.port, i);
     const product: number[] = [];
     const baseline: number[] = [];

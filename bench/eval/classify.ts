@@ -9,8 +9,13 @@
  * works, not what a centre will see; that is measured on its own history (the admin screen's weekly accuracy).
  */
 import { accuracy, demandFeatures, fitTemperature, Predictor, train, type Sample } from '../../src/domain/assist/classifier.ts';
+import { segmenterForCity } from '../../src/domain/assist/lexicon.ts';
+import type { Segmenter } from '../../src/domain/assist/segment.ts';
 import { catalogueLeads, demoWorld, generateCorpus, type CorpusWorld, type LabelledDemand } from '../../src/demo/corpus.ts';
 import { LEAVES } from '../../src/demo/demands.ts';
+import { placeIn } from '../../src/demo/places.ts';
+import { Rng } from '../../src/demo/random.ts';
+import { DEMO_ALIASES } from '../../src/seed/routing.ts';
 import type { EvalReport } from './run.ts';
 
 type Scores = { n: number; top1: number; top3: number };
@@ -142,6 +147,22 @@ export type ClassifyFigures = ReturnType<typeof compare>;
 /** A `said:<i>` template with i % 4 === 3 is held out of training in the harder split. */
 export const heldOut = (template: string) => template.startsWith('said:') && Number(template.slice(5)) % 4 === 3;
 
+/** Addresses drawn per street for the demo city's place names (the seeded city's are read from its tickets' addresses). */
+const PLACE_ADDRESSES_PER_STREET = 200;
+
+/**
+ * The demo city's segmenter, taught the words its database would give (lexicon.ts): category names, unit names and
+ * the aliases the catalogue gives them, and the place names its callers' addresses name (drawn as the history draws them).
+ */
+export function demoCitySegmenter(w: CorpusWorld): { segmenter: Segmenter; words: number; places: string[] } {
+  const codeOf = new Map([...w.unitIds].map(([code, id]) => [id, code]));
+  const units = [...w.units.values()].map((u) => ({ name: u.name, aliases: DEMO_ALIASES[codeOf.get(u.id)!] ?? [] }));
+  const categories = [...w.categoryIds.keys()].map((path) => path.split('/').at(-1)!);
+  const r = new Rng('demo city places');
+  const addresses = w.streets.flatMap((s) => Array.from({ length: PLACE_ADDRESSES_PER_STREET }, () => placeIn(r, s).address));
+  return segmenterForCity({ categories, units, addresses });
+}
+
 /** Both splits on a corpus of `days` from `from`, the last `testDays` tested. */
 export function measure(opts: { from: Date; days: number; testDays: number; perDay: number; seed?: string }) {
   const w = demoWorld();
@@ -149,10 +170,11 @@ export function measure(opts: { from: Date; days: number; testDays: number; perD
   const corpus = generateCorpus(opts, w);
   const generateMs = performance.now() - t0;
   const t1 = performance.now();
+  const { segmenter: seg, words: centreWords, places } = demoCitySegmenter(w);
   const rows: Row[] = corpus.map((d) => ({
     ...d,
-    features: demandFeatures(d),
-    words: demandFeatures({ content: d.content, streetUnitId: d.streetUnitId, channel: d.channel }),
+    features: demandFeatures(seg, d),
+    words: demandFeatures(seg, { content: d.content, streetUnitId: d.streetUnitId, channel: d.channel }),
   }));
   const segmentMs = performance.now() - t1;
   const cutoff = opts.from.getTime() + (opts.days - opts.testDays) * 86_400_000;
@@ -196,6 +218,8 @@ export function measure(opts: { from: Date; days: number; testDays: number; perD
       phrasingsPerFrequentLeaf: Object.fromEntries([...templates].map(([p, s]) => [p, s.size])),
       generateMs,
       segmentMs,
+      centreWords,
+      places: places.length,
     },
     timeSplit,
     timeSplitWords,

@@ -11,7 +11,7 @@ import { connect, type Database, type Db, migrate } from '../../db/client.ts';
 import { testConfig } from '../../src/config.ts';
 import { seedHistory } from '../../src/demo/history.ts';
 import { ensureLexicon } from '../../src/domain/assist/lexicon.ts';
-import { replaceWords } from '../../src/domain/assist/segment.ts';
+import { Segmenter } from '../../src/domain/assist/segment.ts';
 import { documentTerms, queryTerms } from '../../src/domain/kb/search-terms.ts';
 import { rankArticles, searchArticles } from '../../src/domain/kb/queries.ts';
 import { kbStats, recutArticles } from '../../src/domain/kb/segmented.ts';
@@ -64,7 +64,7 @@ export async function compareKb(db: Db) {
   await recutArticles(db, false);
   const scoredBigrams = await scoreKb(db, async (d, q, limit) => rankArticles(d, q, limit, await kbStats(d), { words: false }));
   // Words with jieba's dictionary only: the segmenter forgets the centre's words and the articles are cut again.
-  replaceWords([]);
+  Segmenter.teach([]);
   await recutArticles(db, false);
   const plainStats = await kbStats(db);
   const plain = await scoreKb(db, (d, q, limit) => rankArticles(d, q, limit, plainStats));

@@ -5,6 +5,9 @@
  * days). Each demand is matched, at its hour, against the earlier ones its retrieval would read (the same street, or
  * within the coordinates' box); a pair is found when the later one finds the earlier one.
  *
+ * Words are cut as a centre's segmenter cuts them, with the city's own words (its categories, streets and districts,
+ * and the places its addresses name: lexicon.ts's segmenterForCity).
+ *
  * The threshold is swept for each text measure (IDF-weighted cosine over jieba words, Jaccard over the words, Jaccard
  * over character bigrams) and address weight; the shipped constants are reported as they stand, and, so the figure
  * is not only the set the threshold was chosen on, a two-fold check: a threshold chosen on the east streets'
@@ -21,7 +24,9 @@ import {
   matchNearDuplicates,
   metres,
 } from '../../src/domain/assist/near-duplicates.ts';
-import { type LabelledDemand, NEAR_DUPLICATE_SET, labelledPairs } from '../../test/assist/fixtures/near-duplicates.ts';
+import { segmenterForCity } from '../../src/domain/assist/lexicon.ts';
+import type { Segmenter } from '../../src/domain/assist/segment.ts';
+import { type LabelledDemand, NEAR_DUPLICATE_SET, STREETS, labelledPairs } from '../../test/assist/fixtures/near-duplicates.ts';
 import type { EvalReport } from './run.ts';
 
 const BASE = Date.parse('2026-03-02T00:00:00Z');
@@ -59,13 +64,21 @@ function truthOf(set: LabelledDemand[]): Set<string> {
   return out;
 }
 
-/** The pairs the matcher finds on a subset of the set. */
+/** The labelled city's segmenter: its categories, streets and districts, and the places its addresses name, kept whole. */
+export function labelledCitySegmenter(): Segmenter {
+  const units = [...Object.keys(STREETS), ...new Set(Object.values(STREETS).map((s) => s.district))].map((name) => ({ name }));
+  const categories = [...new Set(NEAR_DUPLICATE_SET.map((d) => d.category))];
+  return segmenterForCity({ categories, units, addresses: NEAR_DUPLICATE_SET.map((d) => d.address) }).segmenter;
+}
+
+/** The pairs the matcher finds on a subset of the set (the words cut with the whole city's). */
 export function matcherPairs(set: LabelledDemand[], opts: MatchOptions = DEFAULT_MATCH): Set<string> {
+  const seg = labelledCitySegmenter();
   const items = set.map(asItem);
   const found = new Set<string>();
   for (const q of items) {
     const pool = items.filter((c) => c !== q && c.at < q.at && retrievable(q, c, opts.metres));
-    for (const { candidate } of matchNearDuplicates(q, pool, opts)) found.add(key(q, candidate));
+    for (const { candidate } of matchNearDuplicates(seg, q, pool, opts)) found.add(key(q, candidate));
   }
   return found;
 }

@@ -3,13 +3,15 @@
  * catalogue's categories and units from (a centre's own first model waits for 200 closed tickets,
  * src/domain/assist/scheduled-training.ts) — so on the first start the demo's models are trained on a year of the demo corpus
  * (src/demo/corpus.ts: the demo's phrasings and noise, the catalogue's dispatch) and stored as version 1 of each
- * target, their evaluation marked `source: 'demo corpus'`. Real models come from a centre's own closed tickets.
+ * target, their evaluation marked `source: 'demo corpus'`. Its demands are cut with the city's own words, as its
+ * suggestions and later retraining cut theirs. Real models come from a centre's own closed tickets.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { units } from '../../db/schema/index.ts';
 import type { AssistTarget } from '../contract/assist.ts';
 import { demandFeatures, type Sample, train } from '../domain/assist/classifier.ts';
+import { segmenterFor } from '../domain/assist/lexicon.ts';
 import { evaluate, store, type TrainedModel } from '../domain/assist/training.ts';
 import { rowsOf } from '../domain/tickets/queries.ts';
 import { generateCorpus, inSeededIds, SEEDED_CATEGORY_PATHS } from './corpus.ts';
@@ -32,7 +34,8 @@ export async function seedStarterModels(db: Db, now: Date): Promise<TrainedModel
   const categories = rowsOf<{ id: number; path: string }>(await db.execute(sql.raw(SEEDED_CATEGORY_PATHS))).map((c) => ({ id: Number(c.id), path: c.path }));
   const unitRows = await db.select({ id: units.id, kind: units.kind, name: units.name }).from(units);
   const demands = inSeededIds(corpus, { categories, units: unitRows });
-  const features = demands.map((d) => demandFeatures({ title: d.title, content: d.content, streetUnitId: d.street, channel: d.channel }));
+  const seg = await segmenterFor(db);
+  const features = demands.map((d) => demandFeatures(seg, { title: d.title, content: d.content, streetUnitId: d.street, channel: d.channel }));
   const boundary = Math.round(demands.length * 0.9);
   const built = (['category', 'unit'] as AssistTarget[]).map((target) => {
     const all: Sample[] = demands.map((d, i) => ({ features: features[i]!, label: target === 'category' ? d.category : d.lead }));

@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assistSuggestions, auditLog, categories } from '../../db/schema/index.ts';
 import { demandFeatures } from '../../src/domain/assist/classifier.ts';
+import { segmenterFor } from '../../src/domain/assist/lexicon.ts';
 import { forgetModels, modelFor } from '../../src/domain/assist/models.ts';
 import { releaseRetrainLease, takeRetrainLease } from '../../src/domain/assist/training.ts';
 import { api, deps, useApiWorld, w } from '../http/api-world.ts';
@@ -173,7 +174,10 @@ describe('auto-dispatch by the unit model above the threshold', () => {
 
   it('dispatches an auto-dispatch category with no rule to the model’s top unit, saying so', async () => {
     const m = (await modelFor(deps.db, 'unit', { fresh: true }))!;
-    const top = m.predictor.predict(demandFeatures({ content: demand('lamp', 7), streetUnitId: w.units.streetA.id, channel: 'phone' }), 3)[0]!;
+    const top = m.predictor.predict(
+      demandFeatures(await segmenterFor(deps.db), { content: demand('lamp', 7), streetUnitId: w.units.streetA.id, channel: 'phone' }),
+      3,
+    )[0]!;
     expect(top.label).toBe(unit.lamp);
     expect(top.confidence).toBeGreaterThanOrEqual(0.6);
     await setThreshold(0.6);
@@ -191,7 +195,10 @@ describe('auto-dispatch by the unit model above the threshold', () => {
 
   it('leaves it to a dispatcher below the threshold, for other categories, and with the threshold off', async () => {
     const m = (await modelFor(deps.db, 'unit'))!;
-    const mixed = m.predictor.predict(demandFeatures({ content: MIXED, streetUnitId: w.units.streetA.id, channel: 'phone' }), 3)[0]!;
+    const mixed = m.predictor.predict(
+      demandFeatures(await segmenterFor(deps.db), { content: MIXED, streetUnitId: w.units.streetA.id, channel: 'phone' }),
+      3,
+    )[0]!;
     expect(mixed.confidence).toBeLessThan(0.999); // two matters in one call: some doubt, room for a threshold above it
     await setThreshold(Math.max(0.5, Math.min(1, Math.ceil((mixed.confidence + 0.001) * 1000) / 1000)));
     expect((await intake(autoCat, MIXED)).status).toBe('awaiting_dispatch');

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NEAR_THRESHOLD, NEAR_WINDOW_DAYS, matchNearDuplicates, nearPlace } from '../../src/domain/assist/near-duplicates.ts';
-import { evaluateMatcher, evaluateOldRule, matcherPairs } from '../../bench/eval/near-duplicates.ts';
+import { evaluateMatcher, evaluateOldRule, labelledCitySegmenter, matcherPairs } from '../../bench/eval/near-duplicates.ts';
 import { api, deps, w } from '../http/api-world.ts';
 import { DAY, newTicket, useIntakeWorld } from '../http/intake-fixtures.ts';
 import { NEAR_DUPLICATE_SET } from './fixtures/near-duplicates.ts';
@@ -42,7 +42,7 @@ describe('the matcher on the labelled set', () => {
     const at = new Date('2026-03-02T10:00:00Z');
     const q = { content: '翠湖苑3栋停水了，水龙头一滴水都没有', address: '翠湖苑3栋', street: 's1', at };
     const c = { content: '翠湖苑小区从早上开始就停水了，也没有提前通知', address: '翠湖苑', street: 's1', at: new Date(at.getTime() - 3600_000) };
-    const [m] = matchNearDuplicates(q, [c]);
+    const [m] = matchNearDuplicates(labelledCitySegmenter(), q, [c]);
     expect(m?.match.score).toBeGreaterThanOrEqual(NEAR_THRESHOLD);
     expect(m?.match.words).toContain('停水');
     expect(m?.match.place).toBe('same_street');
@@ -50,7 +50,7 @@ describe('the matcher on the labelled set', () => {
     expect(nearPlace({ ...q, lat: 39.9, lng: 116.4 }, { ...c, lat: 39.903, lng: 116.4 })?.place).toBe('nearby'); // ~330 m
     expect(nearPlace({ ...q, lat: 39.9, lng: 116.4 }, { ...c, lat: 39.91, lng: 116.4 })).toBeNull(); // ~1.1 km
     const old = { ...c, at: new Date(at.getTime() - (NEAR_WINDOW_DAYS + 1) * DAY) };
-    expect(matchNearDuplicates(q, [old])).toEqual([]);
+    expect(matchNearDuplicates(labelledCitySegmenter(), q, [old])).toEqual([]);
   });
 });
 

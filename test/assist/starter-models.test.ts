@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { categories } from '../../db/schema/index.ts';
 import { demandFeatures } from '../../src/domain/assist/classifier.ts';
+import { segmenterFor } from '../../src/domain/assist/lexicon.ts';
 import { forgetModels, modelFor } from '../../src/domain/assist/models.ts';
 import { modelVersions } from '../../src/domain/assist/status.ts';
 import { seedStarterModels } from '../../src/demo/starter-models.ts';
@@ -45,7 +46,10 @@ it('are version 1 of both targets, learned from the demo corpus, well above the 
 
 it('suggest 路灯故障 first for a caller’s street lamp, in the caller’s words', async () => {
   const m = await modelFor(deps.db, 'category', { fresh: true });
-  const [top] = m!.predictor.predict(demandFeatures({ content: '我家楼下那个路灯都坏了一个多星期了，晚上黑灯瞎火的，老人出门不方便' }), 3);
+  const [top] = m!.predictor.predict(
+    demandFeatures(await segmenterFor(deps.db), { content: '我家楼下那个路灯都坏了一个多星期了，晚上黑灯瞎火的，老人出门不方便' }),
+    3,
+  );
   const [c] = await deps.db.select({ name: categories.name }).from(categories).where(eq(categories.id, top!.label));
   expect(c!.name).toBe('路灯故障');
 });

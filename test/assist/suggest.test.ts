@@ -6,7 +6,7 @@ import type { AssistSuggestion } from '../../src/contract/assist.ts';
 import { forgetModels } from '../../src/domain/assist/models.ts';
 import { updateAssistSettings } from '../../src/domain/assist/settings.ts';
 import { api, deps, useApiWorld, w } from '../http/api-world.ts';
-import { storeModel } from './model-fixture.ts';
+import { storeModels } from './model-fixture.ts';
 
 useApiWorld();
 
@@ -46,16 +46,7 @@ describe('with models trained', () => {
       ['流动摊贩占道经营堵路', cats.stall, w.units.department.id],
       ['商户占道摆摊经营', cats.stall, w.units.department.id],
     ] as const;
-    await storeModel(
-      deps.db,
-      'category',
-      demands.map(([content, label]) => ({ content, label })),
-    );
-    await storeModel(
-      deps.db,
-      'unit',
-      demands.map(([content, , label]) => ({ content, label })),
-    );
+    await storeModels(deps.db, demands);
   });
 
   it('ranks the top 3 categories and units, confidences falling and summing to at most 1, with the words that weighed', async () => {

@@ -1,5 +1,5 @@
 /**
- * Suggestions at intake in Chromium (issue 18, points 2 and 7): with models trained on the demo city's categories
+ * Suggestions at intake in Chromium, accepted by keyboard: with models trained on the demo city's categories
  * and units, an operator types a demand, sees the top 3 categories (confidence, weighed words) and units, takes the
  * first category with Alt+1 alone, saves with Enter, and the recorded suggestion names the ticket, its category and
  * rank 1.
@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { assistSuggestions, categories, tickets, units } from '../../db/schema/index.ts';
-import { storeModel } from '../assist/model-fixture.ts';
+import { storeModels } from '../assist/model-fixture.ts';
 import { browserSuite, expectAccessible, signIn } from './harness.ts';
 
 const s = browserSuite();
@@ -30,16 +30,7 @@ async function trainOnDemo() {
     ['马路路面破损坑洼很危险', road!, cgw!],
     ['人行道地砖破损绊倒老人', road!, donghua!],
   ];
-  await storeModel(
-    db,
-    'category',
-    demands.map(([content, label]) => ({ content, label })),
-  );
-  await storeModel(
-    db,
-    'unit',
-    demands.map(([content, , label]) => ({ content, label })),
-  );
+  await storeModels(db, demands);
   return { lamp: lamp!, donghua: donghua! };
 }
 

@@ -13,6 +13,7 @@ import type { AutoDispatchPlan } from '../routing/auto-dispatch.ts';
 import { assignableUnits } from '../tickets/commands/dispatch.ts';
 import type { TicketRow } from '../tickets/queries.ts';
 import { demandFeatures } from './classifier.ts';
+import { LEXICON_RECHECK_MS, segmenterFor } from './lexicon.ts';
 import { modelFor } from './models.ts';
 import { assistSettings } from './settings.ts';
 
@@ -38,7 +39,8 @@ export async function modelDispatchPlan(deps: Pick<Deps, 'db' | 'logger'>, ticke
     if (!settings.enabled || threshold === null) return null;
     const m = await modelFor(deps.db, 'unit');
     if (!m) return null;
-    const ranked = m.predictor.predict(demandFeatures(ticket), 3);
+    const seg = await segmenterFor(deps.db, { recheckMs: LEXICON_RECHECK_MS });
+    const ranked = m.predictor.predict(demandFeatures(seg, ticket), 3);
     const top = ranked[0];
     if (!top || top.confidence < threshold) return null;
     await assignableUnits(deps.db, [top.label], refs);

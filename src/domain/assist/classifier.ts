@@ -2,9 +2,10 @@
  * The suggestion model: a multinomial naive Bayes over a demand's words (each counted once), its street and its
  * channel, with a temperature fitted on a held-out slice so the confidences it shows mean what they say. Chosen for
  * what an intake desk needs: it trains in one pass over a million tickets on two cores, predicts in microseconds,
- * stores as plain numbers in the database, and says which words weighed most. Pure: no database, no clock.
+ * stores as plain numbers in the database, and says which words weighed most. Pure: no database, no clock (the
+ * words are cut by the segmenter the caller got with the centre's words: lexicon.ts's segmenterFor).
  */
-import { words } from './segment.ts';
+import type { Segmenter } from './segment.ts';
 
 /** What a model sees of a demand. */
 export type DemandInput = { title?: string | null; content: string; streetUnitId?: number | null; channel?: string | null };
@@ -12,8 +13,8 @@ export type Sample = { features: string[]; label: number };
 export type Ranked = { label: number; confidence: number; words: string[] };
 
 /** The features of a demand: its distinct words, and place and channel as tokens no word can equal. */
-export function demandFeatures(d: DemandInput): string[] {
-  const set = new Set(words(`${d.title ?? ''} ${d.content}`));
+export function demandFeatures(seg: Segmenter, d: DemandInput): string[] {
+  const set = new Set(seg.words(`${d.title ?? ''} ${d.content}`));
   if (d.streetUnitId) set.add(`@street:${d.streetUnitId}`);
   if (d.channel) set.add(`@channel:${d.channel}`);
   return [...set];

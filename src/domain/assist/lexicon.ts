@@ -4,20 +4,25 @@
  * added (assist_lexicon). jieba keeps each of them whole, so '东华门大街路灯不亮' cuts as 东华门大街 / 路灯 / 不亮
  * instead of 东华门 / 大街 / 路 / 灯不亮.
  *
- * Loaded on first need and refreshed when it may have changed: the reference-data counter (reference_version, bumped
- * by triggers on categories and units), the lexicon's row count and newest row make a signature that costs one tiny
- * query to read; places are read again at most hourly (they change with the tickets, slowly).
+ * Every path that segments asks here first (segmenterFor: training, suggestions, near-duplicate hints, the model's
+ * auto-dispatch, knowledge-base search, the starter models), so each cuts with the same words whether or not another
+ * path ran before it in the process. Loaded on first need and refreshed when it may have changed: the reference-data
+ * counter (reference_version, bumped by triggers on categories and units), the lexicon's row count and newest row make
+ * a signature that costs one tiny query to read (hot paths read it at most every LEXICON_RECHECK_MS; a lexicon write
+ * on this instance reloads at once); places are read again at most hourly (they change with the tickets, slowly).
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { rowsOf } from '../tickets/queries.ts';
-import { isTeachable, replaceWords } from './segment.ts';
+import { isTeachable, Segmenter, wordsVersion } from './segment.ts';
 
 /** How many recent tickets' addresses are read for place names, and how often a name must occur to count. */
 const PLACE_SAMPLE = 20_000;
 const PLACE_MIN_COUNT = 3;
 const PLACE_MAX = 5_000;
 const PLACE_TTL_MS = 60 * 60 * 1000;
+/** How long a hot path (a suggestion, a duplicate hint) trusts the words it last checked before reading the signature again. */
+export const LEXICON_RECHECK_MS = 5_000;
 
 /** What a place name ends with: a road, a compound, a landmark of the kind callers give as an address. */
 const PLACE_SUFFIX =
@@ -34,36 +39,53 @@ export async function readLexiconSignature(db: Db): Promise<string> {
   return row?.sig ?? '';
 }
 
-type Loaded = { signature: string; minedAt: number; places: string[]; derived: number; words: number };
-const loaded = new WeakMap<object, { state: Promise<Loaded> }>();
-/** Bumped whenever the segmenter's words changed: whoever stored segmented text (the knowledge base) re-cuts it. */
-let generation = 0;
+type Loaded = { signature: string; minedAt: number; places: string[]; derived: number; words: number; version: number; segmenter: Segmenter };
+type Slot = { state: Promise<Loaded>; settled: Loaded | null; checkedAt: number };
+const loaded = new WeakMap<object, Slot>();
 
-export function lexiconGeneration(): number {
-  return generation;
-}
+/** `generation`: which set of words the segmenter has (it changes whenever they did): whoever stored segmented text re-cuts it. */
+export type LexiconState = { generation: number; derived: number; words: number; segmenter: Segmenter };
+export type LexiconOptions = {
+  /** The signature, when the caller read it in a query of its own (LEXICON_SIGNATURE) */
+  signature?: string;
+  /** Trust words checked less than this many ms ago without reading the signature (hot paths: LEXICON_RECHECK_MS) */
+  recheckMs?: number;
+};
+
+/** Still good: this database's words are the segmenter's (nobody taught others since) and the places are not stale. */
+const usable = (s: Loaded | null, now: number): s is Loaded => !!s && s.version === wordsVersion() && now - s.minedAt < PLACE_TTL_MS;
+const stateOf = (s: Loaded): LexiconState => ({ generation: s.version, derived: s.derived, words: s.words, segmenter: s.segmenter });
 
 /**
- * Make the segmenter know the centre's words as they are now (given the signature when the caller read it anyway).
- * Cheap when nothing changed: the signature query only. Concurrent callers share one load.
+ * Make the segmenter know the centre's words as they are now. Cheap when nothing changed: the signature query only,
+ * or nothing at all within `recheckMs` of the last check. Concurrent callers share one load.
  */
-export async function ensureLexicon(db: Db, signature?: string): Promise<{ generation: number; derived: number; words: number }> {
-  const sig = signature ?? (await readLexiconSignature(db));
+export async function ensureLexicon(db: Db, opts: LexiconOptions = {}): Promise<LexiconState> {
   const now = Date.now();
   const hit = loaded.get(db);
+  if (hit && opts.recheckMs && now - hit.checkedAt < opts.recheckMs && usable(hit.settled, now)) return stateOf(hit.settled);
+  const sig = opts.signature ?? (await readLexiconSignature(db));
   if (hit) {
     const s = await hit.state.catch(() => null);
-    if (s && s.signature === sig && now - s.minedAt < PLACE_TTL_MS) return { generation, derived: s.derived, words: s.words };
-    if (loaded.get(db) !== hit) return ensureLexicon(db, sig); // someone else is reloading already
+    if (usable(s, now) && s.signature === sig) {
+      hit.checkedAt = now;
+      return stateOf(s);
+    }
+    if (loaded.get(db) !== hit) return ensureLexicon(db, { signature: sig }); // someone else is reloading already
   }
   const previous = hit ? await hit.state.catch(() => null) : null;
-  const state = load(db, sig, previous && now - previous.minedAt < PLACE_TTL_MS ? previous : null);
-  loaded.set(db, { state });
-  state.catch(() => {
-    if (loaded.get(db)?.state === state) loaded.delete(db);
-  });
-  const s = await state;
-  return { generation, derived: s.derived, words: s.words };
+  const slot: Slot = { state: load(db, sig, previous && now - previous.minedAt < PLACE_TTL_MS ? previous : null), settled: null, checkedAt: now };
+  loaded.set(db, slot);
+  slot.state.then(
+    (s) => (slot.settled = s),
+    () => loaded.get(db) === slot && loaded.delete(db),
+  );
+  return stateOf(await slot.state);
+}
+
+/** The segmenter with the centre's words as they are now (see ensureLexicon): what every segmenting path asks for. */
+export async function segmenterFor(db: Db, opts: LexiconOptions = {}): Promise<Segmenter> {
+  return (await ensureLexicon(db, opts)).segmenter;
 }
 
 /** Forget what was loaded (after a lexicon write, so the next use reloads even within the same signature). */
@@ -72,44 +94,69 @@ export function invalidateLexicon(db: Db) {
 }
 
 async function load(db: Db, signature: string, keepPlaces: Loaded | null): Promise<Loaded> {
-  const [names, own, places] = await Promise.all([
-    referenceWords(db),
+  const [ref, own, places] = await Promise.all([
+    referenceRows(db),
     db.execute(sql`select word from assist_lexicon`).then((r) => rowsOf<{ word: string }>(r).map((w) => w.word)),
     keepPlaces ? Promise.resolve(keepPlaces.places) : placeWords(db),
   ]);
-  const derived = new Set([...names.words, ...places]);
-  const all = new Set([...derived, ...own]);
-  if (replaceWords(all)) generation++;
-  return { signature, minedAt: keepPlaces?.minedAt ?? Date.now(), places, derived: derived.size, words: all.size };
+  const words = centreWords({ ...ref, places, own });
+  const segmenter = Segmenter.teach(words.all);
+  const minedAt = keepPlaces?.minedAt ?? Date.now();
+  return { signature, minedAt, places, derived: words.derived, words: words.all.size, version: wordsVersion(), segmenter };
 }
 
-/** Category names, unit names and their address aliases (every unit, so a street boundary's street is among them). */
-async function referenceWords(db: Db): Promise<{ words: Set<string>; units: string[] }> {
+/** What the centre's words are made of: the names in the reference data, places callers name, the admin's words. */
+export type CentreWordSource = {
+  categories: readonly string[];
+  units: readonly { name: string; aliases?: readonly string[] | null }[];
+  /** Place names already read from addresses (placesIn) */
+  places: readonly string[];
+  own?: readonly string[];
+};
+
+/** The unit names and the names they go by in addresses. */
+const unitNamesOf = (units: CentreWordSource['units']) => units.flatMap((u) => [u.name, ...(u.aliases ?? [])]);
+
+/** The centre's words (`derived`: how many come from categories, units and places rather than the admin). Pure. */
+export function centreWords(src: CentreWordSource): { all: Set<string>; derived: number } {
+  const derived = new Set([...src.categories, ...unitNamesOf(src.units), ...src.places].map((w) => w.trim()).filter(isTeachable));
+  return { all: new Set([...derived, ...(src.own ?? [])]), derived: derived.size };
+}
+
+/**
+ * The segmenter of a city that has no database here (the evaluations' demo corpus and labelled sets): its category
+ * and unit names, and the places read from its addresses as a centre's are read from its tickets'. Also how many
+ * words it was taught and which places.
+ */
+export function segmenterForCity(city: Omit<CentreWordSource, 'places'> & { addresses: readonly string[] }) {
+  const places = placesIn(city.addresses, unitNamesOf(city.units));
+  const { all } = centreWords({ ...city, places });
+  return { segmenter: Segmenter.teach(all), words: all.size, places };
+}
+
+/** Active categories' names, and active units' names with their address aliases (jsonb or its text, by driver). */
+async function referenceRows(db: Db): Promise<Pick<CentreWordSource, 'categories' | 'units'>> {
   const [cats, unitRows] = await Promise.all([
     db.execute(sql`select name from categories where active`).then((r) => rowsOf<{ name: string }>(r)),
-    db.execute(sql`select name, aliases from units where active`).then((r) => rowsOf<{ name: string; aliases: string[] | string }>(r)),
+    db.execute(sql`select name, aliases from units where active`).then((r) => rowsOf<{ name: string; aliases: string[] | string | null }>(r)),
   ]);
-  const units: string[] = [];
-  for (const u of unitRows) {
-    units.push(u.name);
-    const aliases = typeof u.aliases === 'string' ? (JSON.parse(u.aliases) as string[]) : u.aliases;
-    for (const a of aliases ?? []) units.push(a);
-  }
-  const words = new Set([...cats.map((c) => c.name), ...units].map((w) => w.trim()).filter(isTeachable));
-  return { words, units };
+  return {
+    categories: cats.map((c) => c.name),
+    units: unitRows.map((u) => ({ name: u.name, aliases: typeof u.aliases === 'string' ? (JSON.parse(u.aliases) as string[]) : u.aliases })),
+  };
 }
 
 /** Place names from recent tickets' addresses that several callers gave (see placesIn). */
 async function placeWords(db: Db): Promise<string[]> {
   const [{ units }, rows] = await Promise.all([
-    referenceWords(db),
+    referenceRows(db),
     db
       .execute(sql`select address from tickets where address is not null and address <> '' order by id desc limit ${PLACE_SAMPLE}`)
       .then((r) => rowsOf<{ address: string }>(r)),
   ]);
   return placesIn(
     rows.map((r) => r.address),
-    units,
+    unitNamesOf(units),
   );
 }
 

@@ -3,12 +3,13 @@
  * candidate is a ticket created within NEAR_WINDOW_DAYS in the demand's street (or district, or within a box around its
  * coordinates); it is a near-duplicate when its place is near — within NEAR_METRES when both have coordinates,
  * otherwise the same street (or, streets unknown, an address bigram similarity of at least 0.5) — and its words are
- * similar: cosine over the two word sets (jieba, segment.ts), each word weighted by its inverse document frequency in
+ * similar: cosine over the two word sets (jieba with the centre's words: lexicon.ts's segmenter), each word weighted by its inverse document frequency in
  * the candidate pool, so what every ticket of the street says (the compound's name, 小区, 晚上) counts little and what
  * names the matter counts much; plus a small weight for a similar address. The threshold and weights were chosen on the
  * labelled set (test/assist/fixtures/near-duplicates.ts; bench/eval/near-duplicates.ts; docs/assist.md).
  *
- * The scoring is pure (the evaluation runs it without a database); nearDuplicates() adds the indexed retrieval.
+ * The scoring is pure (the evaluation runs it without a database, with a segmenter taught its own city's words);
+ * nearDuplicates() adds the segmenter with the centre's words and the indexed retrieval.
  */
 import { and, desc, eq, gte, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
@@ -17,7 +18,8 @@ import type { Actor } from '../auth/actor.ts';
 import { searchTerms } from '../kb/search-terms.ts';
 import { locate } from '../routing/locate.ts';
 import { visibleTo, type TicketRow } from '../tickets/queries.ts';
-import { words } from './segment.ts';
+import { LEXICON_RECHECK_MS, segmenterFor } from './lexicon.ts';
+import type { Segmenter } from './segment.ts';
 
 /** How far back a repeat is looked for: a matter told again after a week is a recurrence, not a repeat. */
 export const NEAR_WINDOW_DAYS = 7;
@@ -114,15 +116,12 @@ export function nearPlace(q: NearDemand, c: NearDemand, within = NEAR_METRES): {
   return null;
 }
 
-/** The words of a demand's title and text, each once. */
-export const demandWords = (d: Pick<NearDemand, 'title' | 'content'>): Set<string> => new Set(words(`${d.title ?? ''} ${d.content}`));
-
 /**
  * A demand's features under a measure, each with its weight: the words (weight 1) and, for 'words_chars', the
  * characters of the words of two or more (weight ½, marked '#'), so a paraphrase that shares a character of meaning
  * (停水 / 断水 / 没水, 路灯 / 灯, a typo like 暖汽) still counts a little; for 'bigram_jaccard', the character bigrams.
  */
-export function features(d: Pick<NearDemand, 'title' | 'content'>, measure: TextMeasure): Map<string, number> {
+export function features(seg: Segmenter, d: Pick<NearDemand, 'title' | 'content'>, measure: TextMeasure): Map<string, number> {
   const text = `${d.title ?? ''} ${d.content}`;
   if (measure === 'bigram_jaccard')
     return new Map(
@@ -131,7 +130,7 @@ export function features(d: Pick<NearDemand, 'title' | 'content'>, measure: Text
         .map((t) => [t, 1]),
     );
   const out = new Map<string, number>();
-  for (const w of words(text)) {
+  for (const w of seg.words(text)) {
     out.set(w, 1);
     const chars = [...w];
     if (measure === 'words_chars' && chars.length > 1) for (const c of chars) if (!out.has(`#${c}`)) out.set(`#${c}`, 0.5);
@@ -167,9 +166,9 @@ export function textSimilarity(a: Map<string, number>, b: Map<string, number>, w
 }
 
 /** The features of two addresses (words and their characters): the words that name the place. */
-function placeFeatures(a: string | null | undefined, b: string | null | undefined, measure: TextMeasure): Set<string> {
+function placeFeatures(seg: Segmenter, a: string | null | undefined, b: string | null | undefined, measure: TextMeasure): Set<string> {
   const text = `${a ?? ''} ${b ?? ''}`.trim();
-  return text ? new Set(features({ content: text }, measure).keys()) : new Set();
+  return text ? new Set(features(seg, { content: text }, measure).keys()) : new Set();
 }
 
 /**
@@ -177,18 +176,23 @@ function placeFeatures(a: string | null | undefined, b: string | null | undefine
  * is what retrieval found (the candidates themselves); the inverse document frequencies are estimated from it and
  * the demand.
  */
-export function matchNearDuplicates<C extends NearDemand>(q: NearDemand, pool: C[], opts: MatchOptions = DEFAULT_MATCH): { candidate: C; match: NearMatch }[] {
+export function matchNearDuplicates<C extends NearDemand>(
+  seg: Segmenter,
+  q: NearDemand,
+  pool: C[],
+  opts: MatchOptions = DEFAULT_MATCH,
+): { candidate: C; match: NearMatch }[] {
   const since = q.at.getTime() - opts.windowDays * 86400_000;
   const inWindow = pool.filter((c) => c.at.getTime() >= since && c.at.getTime() <= q.at.getTime());
   if (inWindow.length === 0) return [];
-  const maps = inWindow.map((c) => features(c, opts.measure));
-  const mine = features(q, opts.measure);
+  const maps = inWindow.map((c) => features(seg, c, opts.measure));
+  const mine = features(seg, q, opts.measure);
   const idf = idfOf([mine.keys(), ...maps.map((m) => m.keys())]);
   const out: { candidate: C; match: NearMatch }[] = [];
   inWindow.forEach((c, i) => {
     const near = nearPlace(q, c, opts.metres);
     if (!near) return;
-    const place = placeFeatures(q.address, c.address, opts.measure);
+    const place = placeFeatures(seg, q.address, c.address, opts.measure);
     const weigh = place.size ? (w: string) => idf(w) * (place.has(w) ? opts.placeWords : 1) : idf;
     const { sim, shared } = textSimilarity(mine, maps[i]!, weigh, opts.measure);
     const addr = q.address && c.address ? addressSimilarity(q.address, c.address) : 0;
@@ -228,7 +232,8 @@ function box(lat: number, lng: number, m: number) {
  * at most CANDIDATE_LIMIT, and only the columns the scoring reads. The matches' rows are then read whole.
  */
 export async function nearDuplicates(db: Db, actor: Actor, q: DemandQuery, now: Date, opts: MatchOptions = DEFAULT_MATCH) {
-  if (words(`${q.title ?? ''} ${q.content}`).length === 0) return [];
+  const seg = await segmenterFor(db, { recheckMs: LEXICON_RECHECK_MS });
+  if (seg.words(`${q.title ?? ''} ${q.content}`).length === 0) return [];
   const place = await locate(db, q).catch(() => null);
   const street = place?.street?.id ?? null;
   const district = place?.district?.id ?? null;
@@ -258,7 +263,7 @@ export async function nearDuplicates(db: Db, actor: Actor, q: DemandQuery, now: 
     .orderBy(desc(tickets.createdAt))
     .limit(CANDIDATE_LIMIT);
   const demand: NearDemand = { ...q, street, district, at: now };
-  const matches = matchNearDuplicates(demand, rows, opts).slice(0, 20);
+  const matches = matchNearDuplicates(seg, demand, rows, opts).slice(0, 20);
   if (matches.length === 0) return [];
   const full = await db
     .select()

@@ -2,6 +2,10 @@
  * Chinese word segmentation (分词) with jieba (@node-rs/jieba: a native build and its dictionary ship inside the npm
  * package; nothing is downloaded at run time), extended with the centre's own words. Loaded on first use (about a
  * quarter of a second and some 60 MB), so an instance that never segments never pays for it.
+ *
+ * A demand's words are cut through a Segmenter, and the only way to hold one is to have given the centre's words
+ * first (lexicon.ts's segmenterFor(db) reads them from the database; Segmenter.teach takes them from an evaluation's
+ * own city): training, suggesting and near-duplicate hints then cut alike, whatever else ran in the process before.
  */
 import { createRequire } from 'node:module';
 import type { Jieba } from '@node-rs/jieba';
@@ -33,17 +37,11 @@ function dictOf(words: Iterable<string>): Uint8Array {
   return Buffer.from(text);
 }
 
-/** Teach the segmenter words (category, unit and place names, the lexicon): each is then kept whole. Idempotent. */
-export function addWords(words: Iterable<string>): number {
-  const fresh: string[] = [];
-  for (const raw of words) {
-    const w = raw.trim();
-    if (!isTeachable(w) || extra.has(w)) continue;
-    extra.add(w);
-    fresh.push(w);
-  }
-  if (fresh.length && jieba) jieba.loadDict(dictOf(fresh));
-  return fresh.length;
+/** How many times the centre's words changed in this process: whoever stored or cached segmented text cuts it again. */
+let version = 0;
+
+export function wordsVersion(): number {
+  return version;
 }
 
 /**
@@ -51,19 +49,47 @@ export function addWords(words: Iterable<string>): number {
  * (an admin deleted a lexicon word, a unit was renamed) the segmenter is built again on next use (a quarter of a
  * second); otherwise the new words are simply added. Returns whether the set changed.
  */
-export function replaceWords(words: Iterable<string>): boolean {
+function replaceWords(words: Iterable<string>): boolean {
   const next = new Set<string>();
   for (const raw of words) {
     const w = raw.trim();
     if (isTeachable(w)) next.add(w);
   }
-  let removed = false;
-  for (const w of extra) if (!next.has(w)) removed = true;
-  if (!removed) return addWords(next) > 0;
-  extra.clear();
-  for (const w of next) extra.add(w);
-  jieba = null;
+  const removed = [...extra].some((w) => !next.has(w));
+  const fresh = [...next].filter((w) => !extra.has(w));
+  if (!removed && fresh.length === 0) return false;
+  // a word taken away: jieba is built again with `extra` on next use; otherwise it learns the new ones
+  if (removed) {
+    extra.clear();
+    jieba = null;
+  } else if (jieba) jieba.loadDict(dictOf(fresh));
+  for (const w of removed ? next : fresh) extra.add(w);
+  version++;
   return true;
+}
+
+/**
+ * Cuts a demand into the words a model or the near-duplicate matcher reads, with the centre's words kept whole. Not
+ * constructed: `Segmenter.teach(words)` gives the centre's words and hands one back (lexicon.ts does so with the
+ * database's words; an evaluation with its own city's).
+ */
+export class Segmenter {
+  static readonly #shared = new Segmenter();
+  /** Makes the type nominal: an object with a `words` method is not a segmenter that was taught the centre's words */
+  declare private readonly taught: true;
+
+  private constructor() {}
+
+  /** Make the centre's words exactly `words` (category, unit and place names, the lexicon) and return the segmenter. */
+  static teach(words: Iterable<string>): Segmenter {
+    replaceWords(words);
+    return Segmenter.#shared;
+  }
+
+  /** The words that say what a text is about: lower-cased, no punctuation, stop words and lone digits dropped. */
+  words(text: string): string[] {
+    return meaningful(cut(text));
+  }
 }
 
 /** The words jieba cuts, as they come (punctuation included). HMM on: unknown words (names, slang) still come out whole. */
@@ -94,11 +120,6 @@ export function isStopWord(w: string): boolean {
   return STOP.has(w);
 }
 const MEANINGFUL = /[\p{Script=Han}\p{L}\p{N}]/u;
-
-/** The words that say what a text is about: lower-cased, no punctuation, stop words and lone digits dropped. */
-export function words(text: string): string[] {
-  return meaningful(cut(text));
-}
 
 /** The same at search granularity (see cutForSearch): what knowledge-base search stores and asks for. */
 export function searchWords(text: string): string[] {

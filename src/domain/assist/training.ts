@@ -22,6 +22,7 @@ import { audit } from '../audit.ts';
 import { type Actor, systemActor } from '../auth/actor.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import { accuracy, demandFeatures, FeatureIds, fitTemperature, NbAccumulator, type NbModel, Predictor, type Sample } from './classifier.ts';
+import { segmenterFor } from './lexicon.ts';
 
 /** pg advisory lock key guarding the retraining lease and version numbers ("jiesu assist retrain"). */
 export const RETRAIN_LOCK_KEY = 7212361;
@@ -60,10 +61,12 @@ const closedIn = (from: Date, to: Date) => and(eq(tickets.status, 'closed'), gte
 
 /**
  * The tickets closed in [from, to), oldest first, in batches of `batch` (keyset on closed_at, id; the batch's rows
- * are dropped once their features are taken). Also what the bench and the evaluation read.
+ * are dropped once their features are taken), cut with the centre's words as they are when the read starts (as a
+ * suggestion cuts them). Also what the bench and the evaluation read.
  */
 export async function* trainingSamples(db: Db, opts: { from: Date; to: Date; batch?: number }): AsyncGenerator<TrainingSample[]> {
   const batch = opts.batch ?? 2000;
+  const seg = await segmenterFor(db);
   let after: { closedAt: Date; id: number } | null = null;
   for (;;) {
     const rows: SampleRow[] = await db
@@ -87,7 +90,7 @@ export async function* trainingSamples(db: Db, opts: { from: Date; to: Date; bat
       .orderBy(asc(tickets.closedAt), asc(tickets.id))
       .limit(batch);
     if (!rows.length) return;
-    yield rows.map((r) => ({ id: r.id, closedAt: r.closedAt!, features: demandFeatures(r), category: r.categoryId, unit: r.lead }));
+    yield rows.map((r) => ({ id: r.id, closedAt: r.closedAt!, features: demandFeatures(seg, r), category: r.categoryId, unit: r.lead }));
     const last = rows[rows.length - 1]!;
     after = { closedAt: last.closedAt!, id: last.id };
     if (rows.length < batch) return;

@@ -108,7 +108,7 @@ export async function prepareKbSearch(db: Db): Promise<KbStats> {
       (select count(*) from kb_articles where search_terms not like ${`${KB_TERMS_MARK} %`}) as stale,
       (select count(*)::text || ':' || coalesce(max(id), 0)::text || ':' || coalesce(max(updated_at)::text, '') from kb_articles) as kb`),
   );
-  const { generation } = await ensureLexicon(db, row?.sig);
+  const { generation } = await ensureLexicon(db, { signature: row?.sig });
   const done = recut.get(db);
   if (done?.generation !== generation || Number(row?.stale ?? 0) > 0) {
     await recutArticles(db, done?.generation === generation);
