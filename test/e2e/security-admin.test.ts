@@ -32,6 +32,14 @@ describe('安全管理 screen', () => {
     expect((await login(suite.app.api.base, 'dispatcher1', DEMO_PASSWORD)).status).toBe(401);
     expect((await login(suite.app.api.base, 'dispatcher1', temporary)).status).toBe(200);
 
+    // The second-factor policy: the three administrators and supervisors are ticked and cannot be unticked.
+    const box = (role: string) => page.locator(`#sec-policy input[name="requiredRoles"][value="${role}"]`);
+    for (const role of ['supervisor', 'admin', 'security_admin', 'audit_admin']) {
+      await expect(box(role).isChecked()).resolves.toBe(true);
+      await expect(box(role).isDisabled()).resolves.toBe(true);
+    }
+    await expect(box('operator').isDisabled()).resolves.toBe(false);
+
     // Its own session is listed and marked; the key panel shows ids, not keys.
     await page.locator('#sec-sessions').getByText('当前会话').waitFor();
     await page.locator('[data-active-key]').waitFor();

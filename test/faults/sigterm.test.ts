@@ -22,6 +22,7 @@ let child: ChildProcess | null = null;
 afterAll(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(`${dir}.keys.json`, { force: true }); // the default key file beside the data folder
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

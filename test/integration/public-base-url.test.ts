@@ -37,6 +37,7 @@ describe('PUBLIC_BASE_URL', () => {
     } finally {
       await app.stop();
       fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(`${dir}.keys.json`, { force: true }); // the default key file beside the data folder
     }
   });
 });

@@ -15,6 +15,12 @@ afterAll(() => {
   for (const f of [server, `${server}.map`]) fs.rmSync(f, { force: true });
 });
 
+/** The data folder and the key file the default configuration keeps beside it (DATA_DIR.keys.json). */
+function removeDataDir(dir: string) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(`${dir}.keys.json`, { force: true });
+}
+
 function run(env: Record<string, string>, untilLine: RegExp, timeoutMs = 150_000) {
   const launch = serverLaunch();
   const child = spawn(process.execPath, [...launch.flags, server], {
@@ -76,8 +82,30 @@ describe('embedded start-up (PGlite data folder)', () => {
     expect(await exited).toBe(0);
     expect(thirdOut).toMatch(/"msg":"stopped"/);
     expect(fs.existsSync(path.join(dir, '.jiesu.lock'))).toBe(false);
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeDataDir(dir);
   }, 360_000);
+
+  it('starts empty with SEED_DEMO=false: migrated, no city, no accounts, no tickets', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiesu-data-'));
+    const started = run({ DATABASE_URL: '', DATA_DIR: dir, SEED_DEMO: 'false' }, /jiesu listening/);
+    const r = await started.done;
+    expect(r.out).not.toContain('demo city seeded');
+    const exited = new Promise((res) => started.child.once('exit', res));
+    started.child.kill('SIGTERM');
+    await exited;
+    const db = await connect({ dataDir: dir });
+    try {
+      const [row] = await db.query<{ units: number; users: number; tickets: number; migrated: number }>(
+        `select (select count(*) from units)::int as units, (select count(*) from users)::int as users,
+                (select count(*) from tickets)::int as tickets, (select count(*) from drizzle.__drizzle_migrations)::int as migrated`,
+      );
+      expect(row).toMatchObject({ units: 0, users: 0, tickets: 0 });
+      expect(row!.migrated).toBeGreaterThan(0);
+    } finally {
+      await db.close();
+      removeDataDir(dir);
+    }
+  }, 180_000);
 
   it('takes over a lock left by a process that no longer exists', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiesu-data-'));
@@ -85,6 +113,6 @@ describe('embedded start-up (PGlite data folder)', () => {
     const db = await connect({ dataDir: dir });
     await expect(connect({ dataDir: dir })).rejects.toBeInstanceOf(DataDirLockedError);
     await db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeDataDir(dir);
   }, 60_000);
 });

@@ -1,8 +1,8 @@
 /**
  * Scale-out, end to end: a PostgreSQL primary partitioned by `npm run db:partition`, a
  * streaming replica, two app instances (`src/main.ts`) reading dashboards from the replica — the second one
- * through pgbouncer in transaction mode — and Debian's nginx in front (started by ./cluster-fixtures.ts). It starts its own servers whatever DATABASE_URL says, so it runs in both CI passes; without
- * PostgreSQL's server binaries or nginx it fails (never skips).
+ * through pgbouncer in transaction mode — and Debian's nginx in front (started by ./cluster-fixtures.ts). It starts its own servers whatever DATABASE_URL says; it runs once, under `npm run
+ * test:debian` (CI installs nginx, pgbouncer and PostgreSQL's client programs for it); without them it fails (never skips).
  */
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';

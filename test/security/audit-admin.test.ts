@@ -1,5 +1,5 @@
 /**
- * The audit administrator's work over HTTP (issue 19 point 5): the log read (and the read recorded), the chain
+ * The audit administrator's work over HTTP: the log read (and the read recorded), the chain
  * verified with the first broken link reported, the export as CSV (recorded), the retention in force; the jobs
  * that seal and purge. Nobody else may do any of it (test/http/access.test.ts and the access matrix).
  */

@@ -1,5 +1,5 @@
 /**
- * The tamper-evident audit chain (issue 19 point 5): rows sealed with HMAC-SM3 shortly after they are written,
+ * The tamper-evident audit chain: rows sealed with HMAC-SM3 shortly after they are written,
  * verified link by link; an altered, removed or cut-off row is reported at its seq; the retention purge cuts the
  * chain's head and leaves it verifiable; two sealers at once never fork it. Each test has a database of its own:
  * tampering needs the table owner (`alter table … disable trigger user`), as an attacker with the database would.

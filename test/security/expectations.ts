@@ -36,7 +36,7 @@ export const SUBJECTS = [
   'unit_leader@own',
   'unit_leader@other',
 ] as const;
-/** The chain of levels (issue 14), read by the PII scan, not the matrix: district A above street A (`@own`), its community A, and a sibling community. */
+/** The chain of levels, read by the PII scan, not the matrix: district A above street A (`@own`), its community A, and a sibling community. */
 export const CHAIN_SUBJECTS = ['unit_handler@district', 'unit_handler@community', 'unit_handler@sibling'] as const;
 export type Subject = (typeof SUBJECTS)[number] | (typeof CHAIN_SUBJECTS)[number];
 

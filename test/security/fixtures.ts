@@ -159,7 +159,7 @@ export async function makeSecurityWorld(opts: { realtime?: boolean; report?: boo
   // A confidential report, dispatched to street A too.
   let tC = await ok('operator', 'POST', '/api/tickets', { body: callBody(w.category.id, { caller: SEEDED.confidential, confidential: true, type: 'report' }) });
   tC = await ok('dispatcher', 'POST', `/api/tickets/${tC.id}/dispatch`, { body: { version: tC.version, leadUnitId: w.units.streetA.id } });
-  // The chain of levels (issue 14): the centre dispatches to district A, which hands down to street A, which
+  // The chain of levels: the centre dispatches to district A, which hands down to street A, which
   // hands down to community A; each level signs, and types a phone number into its note.
   const step = (subject: Subject, a: { id: number; version: number }, action: string, body: Record<string, unknown> = {}) =>
     ok(subject, 'POST', `/api/assignments/${a.id}/${action}`, { body: { version: a.version, ...body } });

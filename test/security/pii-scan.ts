@@ -25,7 +25,7 @@ export const SEEDED = {
   confidential: { name: '孙保密人', phone: '13912349876' },
   waiting: { name: '钱某某', phone: '13712340001' },
   portal: { name: '赵网友', phone: '13612340002' },
-  /** the caller of the ticket handed down the chain (issue 14) */
+  /** the caller of the ticket handed down the chain */
   chain: { name: '李街坊', phone: '13512340003' },
 } as const;
 

@@ -42,11 +42,15 @@ function useAction(reload: () => void) {
 const Loading = () => html`<p class="loading" aria-busy="true">${t('common.loading')}</p>`;
 
 export function SecondFactorPolicyPanel() {
-  const policy = useResource<{ requiredRoles: Role[]; updatedAt: string | null }>('/api/security/second-factor-policy');
+  const policy = useResource<{ requiredRoles: Role[]; mandatoryRoles?: Role[]; updatedAt: string | null }>('/api/security/second-factor-policy');
   const [roles, setRoles] = useState<Role[] | null>(null);
   const action = useAction(policy.reload);
   const chosen = roles ?? policy.data?.requiredRoles ?? [];
-  const toggle = (r: Role) => setRoles(chosen.includes(r) ? chosen.filter((x) => x !== r) : [...chosen, r]);
+  // The three administrators and supervisors always need a second factor: shown ticked, not to be unticked.
+  const mandatory = policy.data?.mandatoryRoles ?? [];
+  const toggle = (r: Role) => {
+    if (!mandatory.includes(r)) setRoles(chosen.includes(r) ? chosen.filter((x) => x !== r) : [...chosen, r]);
+  };
   const save = (e: Event) => {
     e.preventDefault();
     void action.run(() => request('PUT', '/api/security/second-factor-policy', { requiredRoles: chosen }), t('sec.policySaved'));
@@ -60,7 +64,7 @@ export function SecondFactorPolicyPanel() {
           <fieldset><legend>${t('sec.policyRoles')}</legend>
             ${ROLES.map(
               (r) =>
-                html`<label class="check"><input type="checkbox" name="requiredRoles" value=${r} checked=${chosen.includes(r)} onChange=${() => toggle(r)} /> ${lbl('role', r)}</label>`,
+                html`<label class="check"><input type="checkbox" name="requiredRoles" value=${r} checked=${chosen.includes(r) || mandatory.includes(r)} disabled=${mandatory.includes(r)} onChange=${() => toggle(r)} /> ${lbl('role', r)}${mandatory.includes(r) ? html` <small class="hint">${t('sec.policyMandatory')}</small>` : null}</label>`,
             )}
           </fieldset>
           ${policy.data.updatedAt ? html`<p class="hint">${t('sec.updatedAt', { at: fullTime(policy.data.updatedAt) })}</p>` : null}
