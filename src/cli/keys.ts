@@ -5,8 +5,9 @@
  *
  * To rotate: add a new data key id to the key file (or JIESU_KEYS), set `active` to it, restart every instance
  * with the new keys (they then encrypt with it and still read the old ones), run this command; remove the old
- * key only when it reports nothing left under it. With embedded PGlite, stop the server first (one process per
- * data folder).
+ * key only when it reports nothing left under it. A restarted instance that finds values under an older key does
+ * the same in the background (src/domain/privacy/key-check.ts): with embedded PGlite, where no second process may
+ * open the data folder, that restart is how to rotate while the system runs; this command needs the server stopped.
  */
 import { parseArgs } from 'node:util';
 import { connect, migrate } from '../../db/client.ts';

@@ -112,16 +112,24 @@ describe('key rotation', () => {
     await raw('update contacts set caller_phone = $1, caller_name = $2, caller_phone_index = null where ticket_id = $3', ['13912340802', '冯女士', legacy.id]);
     await raw('update notifications set recipient = $1 where ticket_id = $2', ['13912340802', legacy.id]);
     expect((await get(`/api/tickets/${legacy.id}`)).body.caller).toMatchObject({ name: '冯女士', phone: '13912340802' });
-    expect(await checkKeysAgainstData(deps.db, 'test')).toEqual({ legacy: true });
+    expect(await checkKeysAgainstData(deps.db, 'test')).toEqual({ legacy: true, rotation: false });
 
-    // The new key file: t2 active, t1 kept. Everything still reads; new writes go under t2.
+    // The new key file: t2 active, t1 kept. Everything still reads; new writes go under t2. The start-up check
+    // sees values under t1: a server started now re-encrypts in the background.
     useKeyring(keyringOf(T2));
+    expect(await checkKeysAgainstData(deps.db, 'test')).toMatchObject({ rotation: true });
     expect((await get(`/api/tickets/${sealed.id}`)).body.caller).toMatchObject({ name: '郑先生', phone: '13912340801' });
     const before = await remainingOutsideActiveKey(deps.db);
     expect(before.tickets).toMatchObject({ t1: expect.any(Number), plaintext: 2, 'missing index': 2 });
 
-    const report = await reencryptAll(deps.db, { batchSize: 2 });
+    // Tickets keep arriving while it runs (as beside a running instance): each written under t2, none missed.
+    const [report, ...during] = await Promise.all([
+      reencryptAll(deps.db, { batchSize: 2 }),
+      ...[0, 1, 2, 3].map((i) => newTicket({ caller: { name: `轮换${i}`, phone: `1391234081${i}` } })),
+    ]);
     expect(report.remaining).toEqual({});
+    expect(await remainingOutsideActiveKey(deps.db)).toEqual({});
+    for (const [i, t] of during.entries()) expect((await get(`/api/tickets/${t.id}`)).body.caller).toMatchObject({ name: `轮换${i}`, phone: `1391234081${i}` });
     expect(report.tables.find((t) => t.table === 'tickets')!.indexes).toBe(2);
     for (const table of ['tickets', 'contacts']) {
       const rows = await raw<CallerCols>(`select caller_phone, caller_name, caller_phone_index from ${table}`);
@@ -139,8 +147,9 @@ describe('key rotation', () => {
     // Once nothing is under t1, a keyring without it still reads everything.
     useKeyring(keyringOf({ ...T2, data: { t2: T2.data.t2! } }));
     expect((await get(`/api/tickets/${sealed.id}`)).body.caller).toMatchObject({ name: '郑先生', phone: '13912340801' });
-    // A second run has nothing to do.
+    // A second run has nothing to do, and the start-up check sees no rotation left.
     expect((await reencryptAll(deps.db)).tables.every((t) => t.rows === 0)).toBe(true);
+    expect(await checkKeysAgainstData(deps.db, 'test')).toEqual({ legacy: false, rotation: false });
   });
 
   it('the start-up check refuses keys that lack a data key the stored ciphertext names', async () => {

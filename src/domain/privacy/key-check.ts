@@ -3,8 +3,10 @@
  * sample of the stored ciphertext (the newest and the oldest sealed value of each encrypted column) and refuses
  * to start when one names a data key the configured keys lack, or does not open with it (another key under the
  * same id). Starting anyway would show callers' data as errors and write new data no other instance can read.
- * It also says whether the oldest rows are still plaintext or unindexed (an upgraded database): the server then
- * runs the backfill (encryption-backfill.ts) in the background.
+ * It also says whether the oldest rows are still plaintext or unindexed (an upgraded database), and whether a
+ * sampled value is sealed under another data key than the active one (a rotation under way): the server then
+ * runs the backfill (encryption-backfill.ts) in the background, so a restart with a new active key re-encrypts
+ * while the instance serves — the only way with embedded PGlite, where no second process may open the folder.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
@@ -29,8 +31,9 @@ export class KeyMismatchError extends Error {
 /** How many of the oldest rows of a table are looked at for legacy plaintext. */
 const OLDEST = 1000;
 
-export async function checkKeysAgainstData(db: Db, source: string): Promise<{ legacy: boolean }> {
+export async function checkKeysAgainstData(db: Db, source: string): Promise<{ legacy: boolean; rotation: boolean }> {
   let legacy = false;
+  let rotation = false;
   for (const t of ENCRYPTED) {
     for (const c of t.columns) {
       const v = sql.identifier(c.name);
@@ -52,6 +55,7 @@ export async function checkKeysAgainstData(db: Db, source: string): Promise<{ le
         else if (r.v) {
           try {
             decryptPii(r.v);
+            if (keyIdOf(r.v) !== keyring().activeId) rotation = true;
           } catch (err) {
             if (err instanceof CipherError) throw new KeyMismatchError(t.table, c.name, keyIdOf(r.v) ?? '?', source);
             throw err;
@@ -60,24 +64,29 @@ export async function checkKeysAgainstData(db: Db, source: string): Promise<{ le
       }
     }
   }
-  return { legacy };
+  return { legacy, rotation };
 }
 
 /**
- * At start: the key check (throws KeyMismatchError), then, when the oldest rows are still plaintext or unindexed,
- * the backfill in the background with its progress logged. `stop` ends it between two batches (shutdown).
+ * At start: the key check (throws KeyMismatchError), then, when the oldest rows are still plaintext or unindexed
+ * or a value lies under an older data key, the backfill in the background with its progress logged. `stop` ends it between two batches (shutdown).
  */
 export async function checkKeysAndBackfill(
   db: Db,
   logger: { info: (o: object, m: string) => void; error: (o: object, m: string) => void },
   source: string,
 ): Promise<{ stop: () => Promise<void> }> {
-  const { legacy } = await checkKeysAgainstData(db, source);
+  const { legacy, rotation } = await checkKeysAgainstData(db, source);
   // The benchmark's passthrough keyring writes plaintext on purpose: nothing to encrypt behind its back.
-  if (!legacy || keyring().passthrough) return { stop: async () => {} };
+  if (!(legacy || rotation) || keyring().passthrough) return { stop: async () => {} };
   let stopping = false;
   let last = 0;
-  logger.info({}, 'personal data from before encryption found: encrypting and indexing it in the background');
+  logger.info(
+    { legacy, rotation, activeKey: keyring().activeId },
+    legacy
+      ? 'personal data from before encryption found: encrypting and indexing it in the background'
+      : 'personal data under an older data key found: re-encrypting it under the active key in the background',
+  );
   const run = reencryptAll(db, {
     stopped: () => stopping,
     onBatch: (p) => {
