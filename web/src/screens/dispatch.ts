@@ -15,6 +15,7 @@ import { useFormDraft } from '../ui/draft.ts';
 import { fieldError } from '../ui/field-errors.ts';
 import { MultiCombobox } from '../ui/multi-combobox.ts';
 import { LlmReplyCheck } from '../ui/assist-llm.ts';
+import { ModelUnitSuggestions } from './dispatch-assist.ts';
 
 type Tab = 'dispatch' | 'return' | 'extension' | 'termination' | 'reply';
 const TABS: Tab[] = ['dispatch', 'return', 'extension', 'termination', 'reply'];
@@ -239,14 +240,16 @@ function DispatchForm({ view, act, busy, can, error }: ActProps) {
     assist: fieldError(error, 'dp-assist', ['body.assistUnitIds']),
     note: fieldError(error, 'dp-note', ['body.note']),
   };
+  // a lead unit taken (chosen, or a suggestion accepted) is no assisting unit
+  const takeLead = (id: number) => (setLead(id), setAssist((a) => a.filter((x) => x !== id)));
   const leadSelect = html`<select
     id="dp-lead"
     aria-invalid=${fe.lead.invalid}
     aria-describedby=${fe.lead.describedBy}
     onChange=${(e: Event) => {
       const v = (e.target as HTMLSelectElement).value;
-      setLead(v ? Number(v) : null);
-      if (v) setAssist((a) => a.filter((x) => x !== Number(v)));
+      if (v) takeLead(Number(v));
+      else setLead(null);
     }}
   >
     <option value="" selected=${lead === null}>${t('dispatch.chooseUnit')}</option>
@@ -266,6 +269,7 @@ function DispatchForm({ view, act, busy, can, error }: ActProps) {
     }
   };
   return html`<div>
+    <${ModelUnitSuggestions} ticketId=${view.id} lead=${lead} onTake=${takeLead} />
     ${
       suggestions && suggestions.items.length > 0
         ? html`<section class="suggestions" aria-labelledby="sugg-h">

@@ -12,13 +12,14 @@ import type { Draft, DraftState, IntakeMode } from './draft.ts';
  * categories and units the centre's own closed tickets suggest, each with its confidence and the words that weighed
  * most. One key takes a category (Alt+1/2/3, shown on its chip); nothing is taken or saved without the operator.
  * The form has no unit field (dispatchers choose units), so the units are shown for reference and travel with the
- * recorded suggestion, which the ticket names when it is saved (`assistSuggestionId`, `assistAcceptedRank`).
+ * recorded suggestion, which the ticket names when it is saved (`assistSuggestionId`, `assistAcceptedRank`); the
+ * dispatch desk shows them again, one key each, where the lead unit is chosen (../dispatch-assist.ts).
  */
 
 /** Fewer characters than this and the demand says too little to suggest from. */
 export const MIN_CHARS = 6;
 const DEBOUNCE_MS = 300;
-const KEYS = ['1', '2', '3'] as const;
+export const KEYS = ['1', '2', '3'] as const;
 
 /**
  * The fields POST /api/tickets takes from the draft: the suggestion shown, and the rank of the category taken from
@@ -100,24 +101,46 @@ export function useSuggestions(draft: DraftState, mode: IntakeMode, on: boolean)
   return { shown, accept };
 }
 
-/** Alt+1/2/3 anywhere on the screen takes that suggested category (by the key's position, whatever the layout prints). */
-export function useAcceptKeys(s: Suggestions) {
+/**
+ * Alt+1/2/3 anywhere on the screen calls `take` with that rank, while `active` (by the key's position, whatever the
+ * layout prints). The intake console takes a category with it, the dispatch desk a lead unit.
+ */
+export function useAltDigitKeys(active: boolean, take: (rank: number) => void) {
   useEffect(() => {
+    if (!active) return;
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
       const m = /^(?:Digit|Numpad)([1-3])$/.exec(e.code);
-      if (!m || !s.shown?.categories.length) return;
+      if (!m) return;
       e.preventDefault();
-      s.accept(Number(m[1]));
+      take(Number(m[1]));
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   });
 }
 
+/** Alt+1/2/3 takes that suggested category. */
+export function useAcceptKeys(s: Suggestions) {
+  useAltDigitKeys(!!s.shown?.categories.length, s.accept);
+}
+
 const percent = (x: number) => `${Math.round(x * 100)}%`;
 
-function Choice({ c, label, keyName, chosen, onAccept }: { c: AssistChoice; label: string; keyName?: string; chosen?: boolean; onAccept?: () => void }) {
+/** One suggestion: its name, confidence and weighed words; with `onAccept`, a chip that takes it, its key on it. */
+export function SuggestionChoice({
+  c,
+  label,
+  keyName,
+  chosen,
+  onAccept,
+}: {
+  c: AssistChoice;
+  label: string;
+  keyName?: string;
+  chosen?: boolean;
+  onAccept?: () => void;
+}) {
   const words = c.words.length ? html`<span class="assist-words">${t('assistIntake.words', { words: c.words.join('、') })}</span>` : null;
   const confidence = html`<span class="assist-confidence" title=${t('assistIntake.confidence')}>${percent(c.confidence)}</span>`;
   if (!onAccept) {
@@ -149,7 +172,8 @@ export function SuggestionsPanel({ s, categories, categoryId }: { s: Suggestions
         ? html`<h3 class="assist-h">${t('assistIntake.categories')}</h3>
           <ol class="assist-list" aria-label=${t('assistIntake.categories')} data-testid="assist-categories">
             ${shown.categories.map(
-              (c, i) => html`<${Choice} c=${c} label=${pathOf(c)} keyName=${KEYS[i]} chosen=${c.id === categoryId} onAccept=${() => s.accept(i + 1)} />`,
+              (c, i) =>
+                html`<${SuggestionChoice} c=${c} label=${pathOf(c)} keyName=${KEYS[i]} chosen=${c.id === categoryId} onAccept=${() => s.accept(i + 1)} />`,
             )}
           </ol>`
         : null
@@ -158,7 +182,7 @@ export function SuggestionsPanel({ s, categories, categoryId }: { s: Suggestions
       shown.units.length
         ? html`<h3 class="assist-h">${t('assistIntake.units')}</h3>
           <ol class="assist-list" aria-label=${t('assistIntake.units')} data-testid="assist-units">
-            ${shown.units.map((u) => html`<${Choice} c=${u} label=${u.name} />`)}
+            ${shown.units.map((u) => html`<${SuggestionChoice} c=${u} label=${u.name} />`)}
           </ol>
           <p class="small hint">${t('assistIntake.unitsHint')}</p>`
         : null
