@@ -95,3 +95,23 @@ describe('the units suggested at intake, at the dispatch desk', () => {
     await expect(dispatchSuggestion(deps.db, w.dispatcher.actor, 2_000_000_000)).rejects.toBeInstanceOf(NotFoundError);
   });
 });
+
+describe('GET /api/tickets/:id/assist/units', () => {
+  it('answers the dispatch desk (dispatcher, supervisor) and no one else', async () => {
+    const { suggestion, ticket } = await takeWithSuggestion(LAMP);
+    const path = `/api/tickets/${ticket.id}/assist/units`;
+    for (const user of [w.dispatcher, w.supervisor]) {
+      const r = await api.call('GET', path, { token: user.token });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ id: suggestion.id, units: suggestion.units });
+    }
+    for (const user of [w.operator, w.handlerA, w.admin]) {
+      const r = await api.call('GET', path, { token: user.token });
+      expect(r.status).toBe(403);
+      expect(r.body.code).toBe('forbidden');
+    }
+    const missing = await api.call('GET', '/api/tickets/2000000000/assist/units', { token: w.dispatcher.token });
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('ticket_not_found');
+  });
+});

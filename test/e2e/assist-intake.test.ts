@@ -2,13 +2,14 @@
  * Suggestions at intake in Chromium, accepted by keyboard: with models trained on the demo city's categories
  * and units, an operator types a demand, sees the top 3 categories (confidence, weighed words) and units, takes the
  * first category with Alt+1 alone, saves with Enter, and the recorded suggestion names the ticket, its category and
- * rank 1.
+ * rank 1. Where the lead unit is chosen, the dispatcher sees the units suggested at intake, takes the second with
+ * Alt+2 alone, dispatches from the keyboard, and the suggestion records the unit.
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { assistSuggestions, categories, tickets, units } from '../../db/schema/index.ts';
 import { storeModels } from '../assist/model-fixture.ts';
-import { browserSuite, expectAccessible, signIn } from './harness.ts';
+import { apiSession, browserSuite, expectAccessible, ok, signIn } from './harness.ts';
 
 const s = browserSuite();
 const DEMAND = '东华街道幸福里小区门口的路灯坏了一个星期都不亮，晚上黑漆漆的老人出门不安全';
@@ -31,7 +32,7 @@ async function trainOnDemo() {
     ['人行道地砖破损绊倒老人', road!, donghua!],
   ];
   await storeModels(db, demands);
-  return { lamp: lamp!, donghua: donghua! };
+  return { lamp: lamp!, donghua: donghua!, rubbish: rubbish! };
 }
 
 describe('suggestions at intake', () => {
@@ -83,5 +84,51 @@ describe('suggestions at intake', () => {
 
     // The next call starts without the last one's suggestions.
     await expect.poll(() => p.getByTestId('assist-categories').count()).toBe(0);
+  }, 120_000);
+
+  it('a dispatcher takes the second unit suggested at intake with Alt+2 and dispatches; the suggestion records the unit', async () => {
+    const ids = await trainOnDemo();
+    // A ticket taken with a suggestion shown (垃圾清运 has no auto-dispatch: it waits at the desk)
+    const operator = await apiSession(s.app.api.base, 'operator1');
+    const content = '朝阳门那边小区的垃圾桶满了好几天没人清运，味道很大';
+    const suggestion = await ok(operator, 'POST', '/api/assist/suggest', { content, channel: 'phone' });
+    const created = await ok(operator, 'POST', '/api/tickets', {
+      type: 'complaint',
+      categoryId: ids.rubbish,
+      title: '垃圾桶满溢无人清运',
+      content,
+      address: '东城区朝阳门街道东四北路12号',
+      caller: { name: '赵女士', phone: '13911114444' },
+      assistSuggestionId: suggestion.id,
+    });
+    expect(created.status).toBe('awaiting_dispatch');
+    const [second, third] = [suggestion.units[1], suggestion.units[2]];
+
+    const d = s.keep(await signIn(s.browser, s.app, 'dispatcher1', '/dispatch'));
+    const p = d.page;
+    p.setDefaultTimeout(8000);
+    await p.locator('.queue button.item', { hasText: created.number }).click();
+    const shown = p.getByTestId('model-units').locator('.assist-chip');
+    await expect.poll(() => shown.count()).toBe(3);
+    expect(await shown.nth(1).textContent()).toMatch(new RegExp(`Alt\\+2\\s*${second.name}\\s*\\d+%`));
+    await expectAccessible(p, 'dispatch desk with suggested units');
+
+    // One key takes it into the lead field; nothing is dispatched by it.
+    await p.keyboard.press('Alt+2');
+    await expect.poll(() => p.locator('#dp-lead').inputValue()).toBe(String(second.id));
+    expect(await shown.nth(1).getAttribute('aria-pressed')).toBe('true');
+    expect((await s.app.deps.db.select().from(tickets).where(eq(tickets.id, created.id)))[0]!.status).toBe('awaiting_dispatch');
+    await p.keyboard.press('Alt+3');
+    await expect.poll(() => p.locator('#dp-lead').inputValue()).toBe(String(third.id));
+    await p.keyboard.press('Alt+2');
+    await expect.poll(() => p.locator('#dp-lead').inputValue()).toBe(String(second.id));
+
+    await p.locator('#dp-submit').focus();
+    await p.keyboard.press('Enter');
+    await expect
+      .poll(async () => (await s.app.deps.db.select().from(assistSuggestions).where(eq(assistSuggestions.id, suggestion.id)))[0]!.chosenUnitId)
+      .toBe(second.id);
+    const [ticket] = await s.app.deps.db.select().from(tickets).where(eq(tickets.id, created.id));
+    expect(ticket!.status).toBe('awaiting_sign');
   }, 120_000);
 });

@@ -122,6 +122,8 @@ export const EXPECTATIONS: Record<string, Entry> = {
   'GET /api/intake/caller-history': { scope: 'global', req: () => ({ query: { phone: '13812345678' } }) },
   'GET /api/intake/duplicates': { scope: 'global', req: (f) => ({ query: { phone: '13812345678', categoryId: String(f.category) } }) },
   'POST /api/assist/suggest': { scope: 'global', req: () => ({ body: { content: '小区门口路灯不亮' } }) },
+  // the units suggested at intake, read where the lead unit is chosen: ticket A's, as its routing suggestions are
+  'GET /api/tickets/:id/assist/units': { scope: 'unit', req: (f) => ({ params: { id: f.ticketA.id } }) },
   // assisted intake's state (any signed-in user) and its administration (the system administrator); an invalid
   // threshold so the matrix changes nothing; a retrain with too few closed tickets is refused (422)
   'GET /api/assist/status': { scope: 'global' },
