@@ -46,32 +46,28 @@ for (const rel of ['src/connection.js', 'cjs/src/connection.js', 'cf/src/connect
   const file = path.join(root, rel);
   if (!fs.existsSync(file)) continue;
   let s = fs.readFileSync(file, 'utf8');
-  if (s.includes(MARK) && s.includes(COALESCE_MARK)) continue;
   const before = s;
+  // Each change once: a file patched by an earlier version of this script gets only what it lacks.
+  if (!s.includes(MARK)) {
+    s = s.replace(
+      /function nextWrite\(fn\) \{\n(\s*)const x = socket\.write\(chunk, fn\)/,
+      (_m, indent) =>
+        `function nextWrite(fn) {\n${indent}${MARK}\n${indent}if (socket === null) {\n${indent}  chunk = nextWriteTimer = null\n${indent}  error(Errors.connection('CONNECTION_CLOSED', options))\n${indent}  return false\n${indent}}\n${indent}const x = socket.write(chunk, fn)`,
+    );
+    s = s.replace(
+      /\n(\s*)clearImmediate\(nextWriteTimer\)\n/g,
+      (_m, indent) => `\n${indent}clearImmediate(nextWriteTimer)\n${indent}chunk = nextWriteTimer = null\n`,
+    );
+  }
   if (!s.includes(COALESCE_MARK)) {
     s = s.replace(/if \(fn \|\| chunk\.length >= 1024\)/, `if (fn || chunk.length >= ${COALESCE_BYTES}) ${COALESCE_MARK}`);
   }
-  if (s.includes(MARK)) {
-    if (s !== before && s.includes(COALESCE_MARK)) {
-      fs.writeFileSync(file, s);
-      patched++;
-    }
-    continue;
-  }
-  s = s.replace(
-    /function nextWrite\(fn\) \{\n(\s*)const x = socket\.write\(chunk, fn\)/,
-    (_m, indent) =>
-      `function nextWrite(fn) {\n${indent}${MARK}\n${indent}if (socket === null) {\n${indent}  chunk = nextWriteTimer = null\n${indent}  error(Errors.connection('CONNECTION_CLOSED', options))\n${indent}  return false\n${indent}}\n${indent}const x = socket.write(chunk, fn)`,
-  );
-  s = s.replace(
-    /\n(\s*)clearImmediate\(nextWriteTimer\)\n/g,
-    (_m, indent) => `\n${indent}clearImmediate(nextWriteTimer)\n${indent}chunk = nextWriteTimer = null\n`,
-  );
-  if (s === before || !s.includes(MARK) || !s.includes(COALESCE_MARK)) {
-    console.error(`patch-postgres: postgres ${version} ${rel} does not look as expected; the guard was not applied`);
+  if (!s.includes(MARK) || !s.includes(COALESCE_MARK)) {
+    console.error(`patch-postgres: postgres ${version} ${rel} does not look as expected; the write guard or the coalescing was not applied`);
     process.exitCode = 1;
     continue;
   }
+  if (s === before) continue;
   fs.writeFileSync(file, s);
   patched++;
 }

@@ -10,7 +10,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { apiTokens, calendarDays, calendarYears, categories, kbArticles, units, users, workingHours } from '../../db/schema/index.ts';
 import { hashPassword } from '../domain/auth/password.ts';
-import { DEFAULT_SECOND_FACTOR_ROLES } from '../domain/auth/sign-in-policy.ts';
+import { MANDATORY_SECOND_FACTOR_ROLES } from '../domain/auth/sign-in-policy.ts';
 import { hashToken } from '../domain/auth/tokens.ts';
 import { articleValues } from '../domain/kb/commands.ts';
 import { installPreset } from '../domain/sla/policies.ts';
@@ -99,7 +99,7 @@ export async function seedDemo(db: Db, opts: { log?: (msg: string) => void } = {
         unitId,
         passwordHash,
         isDemo: true,
-        ...(DEFAULT_SECOND_FACTOR_ROLES.includes(role) ? { totpSecret: DEMO_TOTP_SECRET, totpEnabledAt: now } : {}),
+        ...(MANDATORY_SECOND_FACTOR_ROLES.includes(role) ? { totpSecret: DEMO_TOTP_SECRET, totpEnabledAt: now } : {}),
       });
 
     addUser('operator1', '话务员张敏', 'operator', centre.id);

@@ -21,7 +21,7 @@ export const SECOND_FACTOR_SETTING = 'second_factor';
  * default and its floor. They always need a second factor; the security administrator may require it of more roles,
  * never of fewer (a policy leaving one out is refused, and a stored one is read with them added back).
  */
-export const DEFAULT_SECOND_FACTOR_ROLES: readonly Role[] = ['supervisor', 'admin', 'security_admin', 'audit_admin'];
+export const MANDATORY_SECOND_FACTOR_ROLES: readonly Role[] = ['supervisor', 'admin', 'security_admin', 'audit_admin'];
 
 export type SecondFactorPolicy = { requiredRoles: Role[] };
 
@@ -32,7 +32,7 @@ export type SecondFactorPolicy = { requiredRoles: Role[] };
 export function policyOf(value: unknown): SecondFactorPolicy {
   const roles = (value as { requiredRoles?: unknown } | null)?.requiredRoles;
   const stored: readonly unknown[] = Array.isArray(roles) ? roles : [];
-  return { requiredRoles: ROLES.filter((r) => DEFAULT_SECOND_FACTOR_ROLES.includes(r) || stored.includes(r)) };
+  return { requiredRoles: ROLES.filter((r) => MANDATORY_SECOND_FACTOR_ROLES.includes(r) || stored.includes(r)) };
 }
 
 export async function secondFactorPolicy(db: Db): Promise<SecondFactorPolicy & { updatedAt: Date | null; updatedBy: number | null }> {
@@ -42,8 +42,8 @@ export async function secondFactorPolicy(db: Db): Promise<SecondFactorPolicy & {
 
 /** Sets the roles that need a second factor: 422 second_factor_role_mandatory, nothing written, when one of the mandatory roles is left out. */
 export async function setSecondFactorPolicy(deps: DbClockDeps, actor: Actor, input: SecondFactorPolicy) {
-  const missing = DEFAULT_SECOND_FACTOR_ROLES.filter((r) => !input.requiredRoles.includes(r));
-  if (missing.length) throw new UnprocessableError('second_factor_role_mandatory', {}, { missing, mandatory: DEFAULT_SECOND_FACTOR_ROLES });
+  const missing = MANDATORY_SECOND_FACTOR_ROLES.filter((r) => !input.requiredRoles.includes(r));
+  if (missing.length) throw new UnprocessableError('second_factor_role_mandatory', {}, { missing, mandatory: MANDATORY_SECOND_FACTOR_ROLES });
   const { requiredRoles } = policyOf(input);
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loginFailureReport } from '../../domain/auth/activity.ts';
 import { resetSecondFactor } from '../../domain/auth/second-factor.ts';
-import { DEFAULT_SECOND_FACTOR_ROLES, secondFactorPolicy, setSecondFactorPolicy } from '../../domain/auth/sign-in-policy.ts';
+import { MANDATORY_SECOND_FACTOR_ROLES, secondFactorPolicy, setSecondFactorPolicy } from '../../domain/auth/sign-in-policy.ts';
 import { audit } from '../../domain/audit.ts';
 import { ROLES } from '../../domain/vocab.ts';
 import { route, type AnyRoute } from '../route.ts';
@@ -21,7 +21,7 @@ export const securitySignInRoutes: AnyRoute[] = [
       return {
         body: {
           requiredRoles: p.requiredRoles,
-          mandatoryRoles: DEFAULT_SECOND_FACTOR_ROLES,
+          mandatoryRoles: MANDATORY_SECOND_FACTOR_ROLES,
           updatedAt: p.updatedAt?.toISOString() ?? null,
           updatedBy: p.updatedBy,
         },
