@@ -69,4 +69,16 @@ describe('rooms', () => {
     }
     expect(offenders).toEqual([]);
   });
+
+  it('one statement records ticket events: outside src/domain/tickets/audience.ts nothing in src or db inserts into ticket_events', async () => {
+    const writers: string[] = [];
+    for (const d of ['src', 'db']) {
+      for (const f of await fs.readdir(path.join(root, d), { recursive: true })) {
+        if (!f.endsWith('.ts')) continue;
+        const text = await fs.readFile(path.join(root, d, f), 'utf8');
+        if (/insert\s+into\s+ticket_events|insert\((schema\.)?ticketEvents\)/i.test(text)) writers.push(`${d}/${f}`);
+      }
+    }
+    expect(writers).toEqual(['src/domain/tickets/audience.ts']);
+  });
 });

@@ -32,7 +32,7 @@ import { CLOCKS, clockMarks, nextCheckAt, sortMarks, startClock, type Clock, typ
 import { isoText, jsonRows } from './batch-sql.ts';
 import { termsOf } from './matching.ts';
 import { listPolicies } from './policies.ts';
-import { audienceColumns, toPublished, type EventRow } from '../tickets/audience.ts';
+import { insertEvents, toPublished, type EventRow } from '../tickets/audience.ts';
 
 export type { RecomputeReason } from '../vocab.ts';
 /** The local dates whose meaning changed (inclusive), or every date (working hours). */
@@ -296,15 +296,19 @@ export async function recomputeClocks(
       const at = now.toISOString();
       const rowsOut = rowsOf<EventRow>(
         await tx.execute(sql`
-          with ev as (
-            insert into ticket_events (ticket_id, assignment_id, type, version, payload, public, created_at)
-            select e.t, e.a, 'sla_recomputed', e.v, e.p, false, ${at}::timestamptz
-            from jsonb_to_recordset(${jsonRows(events)}) as e(t bigint, a bigint, v int, p jsonb)
-            order by e.a
-            returning id, ticket_id, assignment_id, version
-          )
-          select ev.id, ev.ticket_id, ev.assignment_id, ev.version, ${audienceColumns(sql`ev.ticket_id`)}
-          from ev
+          with ev as (${insertEvents(
+            {
+              ticket_id: sql`e.t`,
+              assignment_id: sql`e.a`,
+              type: sql`'sla_recomputed'`,
+              version: sql`e.v`,
+              payload: sql`e.p`,
+              public: sql`false`,
+              created_at: sql`${at}::timestamptz`,
+            },
+            { from: sql`jsonb_to_recordset(${jsonRows(events)}) as e(t bigint, a bigint, v int, p jsonb)`, orderBy: sql`e.a` },
+          )})
+          select * from ev
           order by ev.id`),
       );
       summary.events.push(...rowsOut.map((e) => toPublished(e, 'sla_recomputed', at)));

@@ -22,7 +22,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import type { Deps, TxDeps, WithConfig } from '../../deps.ts';
 import type { PublishedEvent } from '../events.ts';
-import { audienceColumns, toPublished, type EventRow } from '../tickets/audience.ts';
+import { insertEvents, toPublished, type EventRow } from '../tickets/audience.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import { isoText, jsonRows } from './batch-sql.ts';
 import { escalate, type ClaimedAssignment, type Firing, type MarksLeft } from './escalation.ts';
@@ -95,16 +95,20 @@ const write = (firings: Firing[], left: MarksLeft[], at: string, createdAt: stri
     returning id, assignment_id, clock, kind
   ),
   item_ids as materialized (select coalesce(jsonb_object_agg(assignment_id || ':' || clock || ':' || kind, id), '{}') as m from items),
-  -- One 'sla_warning' event per level fired, by the system, in the order fired.
-  ev as (
-    insert into ticket_events (ticket_id, assignment_id, type, version, payload, public, created_at)
-    select f.t, f.a, 'sla_warning', f.v,
-      f.p || jsonb_build_object('reminderId', item_ids.m -> (f.a || ':' || f.c || ':reminder'), 'supervisionId', item_ids.m -> (f.a || ':' || f.c || ':supervision')),
-      false, ${createdAt}::timestamptz
-    from f, item_ids
-    order by f.i
-    returning id, ticket_id, assignment_id, version, payload->>'level' as level, (payload->>'unitId')::int as unit_id, payload->'clock' as clock
-  ),
+  -- One 'sla_warning' event per level fired, by the system, in the order fired, with who should hear of it (the
+  -- recorder's own insert: src/domain/tickets/audience.ts).
+  ev as (${insertEvents(
+    {
+      ticket_id: sql`f.t`,
+      assignment_id: sql`f.a`,
+      type: sql`'sla_warning'`,
+      version: sql`f.v`,
+      payload: sql`f.p || jsonb_build_object('reminderId', item_ids.m -> (f.a || ':' || f.c || ':reminder'), 'supervisionId', item_ids.m -> (f.a || ':' || f.c || ':supervision'))`,
+      public: sql`false`,
+      created_at: sql`${createdAt}::timestamptz`,
+    },
+    { from: sql`f, item_ids`, orderBy: sql`f.i`, returning: sql`payload->>'level' as level, (payload->>'unitId')::int as unit_id, payload->'clock' as clock` },
+  )}),
   -- The notification centre's rows (消息中心), as src/domain/inbox/write.ts writes them for a 'sla_warning': each
   -- warning to the active handlers and leaders of its unit, once. Here, in this statement, one join on the unit by
   -- its index: the general statement over every kind of event cost more than the rest of the batch (docs/benchmarks.md).
@@ -145,7 +149,7 @@ const write = (firings: Firing[], left: MarksLeft[], at: string, createdAt: stri
     where tickets.id = pt.ticket_id and (pt.l > tickets.warning_level or pt.o > 0)
   )
   -- The events with who should hear of each, and (on every row) the users whose notification centre changed.
-  select ev.id, ev.ticket_id, ev.assignment_id, ev.version, ev.level, ${audienceColumns(sql`ev.ticket_id`)},
+  select ev.id, ev.ticket_id, ev.assignment_id, ev.version, ev.level, ev.created_by, ev.paths,
     (select coalesce(array_agg(distinct user_id), '{}') from inbox)::text as notified
   from ev
   order by ev.id`;

@@ -1,29 +1,64 @@
 /**
- * Who hears of a ticket event: every unit on the path of a unit the ticket is assigned to (a district hears
- * of its streets) and the user who logged the ticket (operators follow their own tickets).
+ * The one piece of SQL that records ticket events and says who hears of each. Every writer of events — the
+ * recorder (one event a call, src/domain/tickets/record.ts), the SLA sweep and the calendar recompute (a batch in
+ * one set-based statement) — inserts them through `insertEvents`, which reads each event's audience in the insert's
+ * own RETURNING, and turns each row into the event it publishes after the commit through `toPublished`.
  *
- * Every writer of events reads it in the statement that inserts them — the recorder in its INSERT's own
- * RETURNING (one round trip an event), the SLA sweep and the calendar recompute in the final SELECT of their
- * set-based statements — through these fragments, and turns each row into the event it publishes after the
- * commit through `toPublished`.
+ * Who hears of an event: every unit on the path of a unit the ticket is assigned to (a district hears of its
+ * streets) and the user who logged the ticket (operators follow their own tickets).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { PublishedEvent } from '../events.ts';
 
 /** The id of the user who logged ticket `ticketId` (an SQL expression: a parameter, or a column of the event row). */
-export const creatorOf = (ticketId: SQL): SQL<number | null> => sql`(select aud_t.created_by from tickets aud_t where aud_t.id = ${ticketId})`;
+const creatorOf = (ticketId: SQL): SQL<number | null> => sql`(select aud_t.created_by from tickets aud_t where aud_t.id = ${ticketId})`;
 
 /**
  * The paths of every unit assigned to ticket `ticketId`, '/'-joined in assignment order ("/1/4///1/5/"): each
  * path starts and ends with '/', so splitting on '/' gives every unit id on them.
  */
-export const unitPathsOf = (ticketId: SQL): SQL<string | null> =>
+const unitPathsOf = (ticketId: SQL): SQL<string | null> =>
   sql`(select string_agg(aud_u.path, '/' order by aud_a.id) from assignments aud_a join units aud_u on aud_u.id = aud_a.unit_id where aud_a.ticket_id = ${ticketId})`;
 
-/** Both, as the columns `created_by` and `paths` of a SELECT list (raw statements: the sweep, the recompute). */
-export const audienceColumns = (ticketId: SQL): SQL => sql`${creatorOf(ticketId)} as created_by, ${unitPathsOf(ticketId)} as paths`;
+/** Both, as the columns `created_by` and `paths` of a SELECT list. */
+const audienceColumns = (ticketId: SQL): SQL => sql`${creatorOf(ticketId)} as created_by, ${unitPathsOf(ticketId)} as paths`;
 
-/** An inserted event with its audience, as a statement returns it (ids may come back as strings: bigint). */
+/** A ticket event's columns, by their names in the table; those left out take the column's default. */
+export type EventColumns = {
+  ticket_id: SQL;
+  type: SQL;
+  version: SQL;
+  payload: SQL;
+  created_at: SQL;
+  assignment_id?: SQL;
+  actor_id?: SQL;
+  actor_role?: SQL;
+  actor_unit_id?: SQL;
+  from_status?: SQL;
+  to_status?: SQL;
+  public?: SQL;
+  ip?: SQL;
+  request_id?: SQL;
+};
+
+/**
+ * `insert into ticket_events` of the events `values` describes — one row of values (`values (…)`, whose parameters
+ * take the columns' types), or with `from` a row per source row (`select … from … [order by …]`, ids in that order) —
+ * returning each event's `id, ticket_id, assignment_id, version, created_by, paths` (an `EventRow`) and any `returning`
+ * columns besides. A statement of its own or a data-modifying CTE of a larger one.
+ */
+export function insertEvents(values: EventColumns, opts: { from?: SQL; orderBy?: SQL; returning?: SQL } = {}): SQL {
+  const columns = Object.keys(values) as (keyof EventColumns)[];
+  const list = sql.join(
+    columns.map((c) => values[c]!),
+    sql`, `,
+  );
+  const source = opts.from ? sql`select ${list} from ${opts.from}${opts.orderBy ? sql` order by ${opts.orderBy}` : sql``}` : sql`values (${list})`;
+  return sql`insert into ticket_events (${sql.raw(columns.join(', '))}) ${source}
+    returning id, ticket_id, assignment_id, version, ${audienceColumns(sql`ticket_events.ticket_id`)}${opts.returning ? sql`, ${opts.returning}` : sql``}`;
+}
+
+/** An inserted event with its audience, as `insertEvents` returns it (ids may come back as strings: bigint). */
 export type EventRow = { id: unknown; ticket_id: unknown; assignment_id: unknown; version: number; created_by: unknown; paths: string | null };
 
 /** The event published after the commit, from its row; what the row does not hold comes from the writer. */

@@ -1,26 +1,38 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { ticketEvents } from '../../../db/schema/index.ts';
 import type { TxDeps } from '../../deps.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { PublishedEvent } from '../events.ts';
 import type { TicketEventPayloads, TicketEventType } from '../../contract/events.ts';
 import type { TicketStatus } from '../../contract/vocab.ts';
 import { NOTIFYING_TYPES, writeNotifications } from '../inbox/write.ts';
-import { creatorOf, toPublished, unitPathsOf, type EventRow } from './audience.ts';
-import { insertRows } from '../../../db/prepared.ts';
+import { insertEvents, toPublished, type EventRow } from './audience.ts';
+import { executePrepared } from '../../../db/prepared.ts';
+import { rowsOf } from './queries.ts';
 
-/** What an event's insert returns: its row's identity and who should hear of it. */
-const EVENT_RETURNING = {
-  id: ticketEvents.id,
-  ticket_id: ticketEvents.ticketId,
-  assignment_id: ticketEvents.assignmentId,
-  version: ticketEvents.version,
-  createdAt: ticketEvents.createdAt,
-  created_by: creatorOf(sql`${ticketEvents.ticketId}`),
-  paths: unitPathsOf(sql`${ticketEvents.ticketId}`),
+/**
+ * One event's insert, built once: every column a parameter, typed by its column (`values (…)`); who should hear of it
+ * is read in the insert's own RETURNING, so an event costs one round trip.
+ */
+const RECORD_ONE = () => {
+  const p = (name: string) => sql.placeholder(name);
+  return insertEvents({
+    ticket_id: sql`${p('ticket')}`,
+    assignment_id: sql`${p('assignment')}`,
+    type: sql`${p('type')}`,
+    actor_id: sql`${p('actor')}`,
+    actor_role: sql`${p('role')}`,
+    actor_unit_id: sql`${p('unit')}`,
+    from_status: sql`${p('from')}`,
+    to_status: sql`${p('to')}`,
+    version: sql`${p('version')}`,
+    payload: sql`${p('payload')}`,
+    public: sql`${p('public')}`,
+    ip: sql`${p('ip')}`,
+    request_id: sql`${p('request')}`,
+    created_at: sql`${p('at')}`,
+  });
 };
-type EventReturned = EventRow & { id: number; version: number; createdAt: Date };
 
 /**
  * One ticket event to record: its type decides its payload (src/contract/events.ts). With a union of types (an
@@ -48,33 +60,29 @@ export async function inTransaction<T>(deps: TxDeps, fn: (tx: Db, record: Record
   const notified = new Set<number>();
   const result = await deps.db.transaction(async (tx) => {
     const record: Recorder = async (actor, e) => {
-      const [row] = await insertRows<EventReturned>(
-        tx as unknown as Db,
-        ticketEvents,
-        [
-          {
-            ticketId: e.ticketId,
-            assignmentId: e.assignmentId ?? null,
-            type: e.type,
-            actorId: actor && actor.userId > 0 ? actor.userId : null,
-            actorRole: actor && actor.userId > 0 ? actor.role : null,
-            actorUnitId: actor && actor.userId > 0 ? actor.unitId : null,
-            fromStatus: e.fromStatus ?? null,
-            toStatus: e.toStatus ?? null,
-            version: e.version,
-            payload: e.payload ?? {},
-            public: e.public ?? false,
-            ip: actor?.ip ?? null,
-            requestId: actor?.requestId ?? null,
-            createdAt: deps.clock.now(),
-          },
-        ],
-        // Who should hear of it, read in the insert's own RETURNING: an event costs one round trip.
-        { returning: EVENT_RETURNING, key: 'recorded event' },
+      const system = !actor || actor.userId <= 0;
+      const createdAt = deps.clock.now().toISOString();
+      const [row] = rowsOf<EventRow>(
+        await executePrepared(tx as unknown as Db, 'record event', RECORD_ONE, {
+          ticket: e.ticketId,
+          assignment: e.assignmentId ?? null,
+          type: e.type,
+          actor: system ? null : actor.userId,
+          role: system ? null : actor.role,
+          unit: system ? null : actor.unitId,
+          from: e.fromStatus ?? null,
+          to: e.toStatus ?? null,
+          version: e.version,
+          payload: JSON.stringify(e.payload ?? {}),
+          public: e.public ?? false,
+          ip: actor?.ip ?? null,
+          request: actor?.requestId ?? null,
+          at: createdAt,
+        }),
       );
-      pending.push(toPublished(row!, e.type, row!.createdAt.toISOString(), e.toStatus ?? null));
+      pending.push(toPublished(row!, e.type, createdAt, e.toStatus ?? null));
       // Its notification-centre rows in the same transaction (a second round trip only for the types that notify).
-      if (NOTIFYING_TYPES.has(e.type)) for (const u of await writeNotifications(tx as unknown as Db, [row!.id])) notified.add(u);
+      if (NOTIFYING_TYPES.has(e.type)) for (const u of await writeNotifications(tx as unknown as Db, [Number(row!.id)])) notified.add(u);
     };
     return fn(tx as unknown as Db, record);
   });
