@@ -16,6 +16,10 @@
  *    one transaction), on the same data reset to the same state; the check: every table holds the same rows written
  *    after either pass (count and content). Second reference: the pre-rewrite row-by-row sweep
  *    (bench/lib/sweep-rowwise.ts) over one default run (≤ 10,000 assignments), its time scaled to the whole group.
+ *    Third: the sweep before the escalation rule moved into src/domain/sla (bench/lib/sweep-before-move.ts), same options,
+ *    same data reset each time; after the product's pass (a warm-up for both) before, product, product, before (ABBA: a
+ *    drift in the machine's speed weighs on both alike), the ratio of their mean seconds; each of the four must write the
+ *    rows the product's first wrote. Its steady state is timed too, taking turns with the product's run by run.
  *
  * Correctness after the moving pass: sla_alerts rows fired at T + 1 h = sla_warning events = the count the
  * naive query derived from the generated deadlines before the pass (= the moving group), each (assignment,
@@ -29,9 +33,10 @@ import { fixedClock } from '../src/domain/clock.ts';
 import { EventBus } from '../src/domain/events.ts';
 import { CalendarStore } from '../src/domain/calendar/store.ts';
 import type { Deps } from '../src/deps.ts';
-import { sweep } from '../src/domain/sla/sweep.ts';
+import { type SweepResult, sweep } from '../src/domain/sla/sweep.ts';
 import { LIVE_ASSIGNMENT, UNIT_ACTIVE } from '../src/domain/tickets/status.ts';
 import { sweep as rowwiseSweep } from './lib/sweep-rowwise.ts';
+import { sweep as beforeMoveSweep } from './lib/sweep-before-move.ts';
 import { backendCpu, cpuSince, differences, sameWorkSweep, type Written, written, xidNow } from './lib/sweep-same-work.ts';
 import { freshSeededDb, silentLogger } from './lib/datasets.ts';
 import { addSyntheticUnits } from './lib/generate.ts';
@@ -47,7 +52,8 @@ export type SweepFigures = {
   moving: number;
   alreadyOverdue: number;
   batchSize: number;
-  steady: { sweep: Timing; naive: Timing; ratio: number; naiveDue: number };
+  /** beforeMove: the sweep before the escalation move, its runs taking turns with the product's */
+  steady: { sweep: Timing; naive: Timing; ratio: number; naiveDue: number; beforeMove: Timing };
   moving_pass: {
     seconds: number;
     fired: number;
@@ -61,6 +67,20 @@ export type SweepFigures = {
     sameWork: { seconds: number; perSecond: number; ratio: number; statements: number[]; written: Record<string, number>; cpu: { db: number; ratio: number } };
     /** CPU seconds of the product's pass: its database backends, and this process (the sweep runs in it) */
     cpu: { db: number; app: number };
+    /**
+     * The sweep before the escalation move, after the pass above: before, product, product, before. Its mean seconds and
+     * CPU, the product's over its two passes there, ratio = product's ÷ before's seconds (> 1: the product slower), each
+     * pass's seconds; differences: tables one of the four wrote otherwise than the pass above (none expected)
+     */
+    beforeMove: {
+      seconds: number;
+      perSecond: number;
+      ratio: number;
+      cpu: Cpu;
+      differences: string[];
+      product: { seconds: number; cpu: Cpu };
+      runs: { product: number[]; before: number[] };
+    };
   };
   check: {
     ok: boolean;
@@ -78,6 +98,23 @@ export type SweepFigures = {
     sameWorkDifferences: string[];
   };
 };
+
+type Cpu = { db: number; app: number };
+type Pass = { r: SweepResult; seconds: number; cpu: Cpu; rows: Written };
+/** Options of every moving pass: the whole group in one call, the configured batch size and concurrency. */
+const MOVING = { maxBatches: 1_000_000 };
+
+/** One pass: wall seconds, CPU seconds (the database backends' from /proc, this process's), the rows it wrote. */
+async function measured(sql: postgres.Sql, run: () => Promise<SweepResult>): Promise<Pass> {
+  const since = await xidNow(sql);
+  const [db0, app0] = [await backendCpu(sql), process.cpuUsage()];
+  const t0 = performance.now();
+  const r = await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const app = process.cpuUsage(app0);
+  const cpu = { db: await cpuSince(sql, db0), app: (app.user + app.system) / 1e6 };
+  return { r, seconds, cpu, rows: await written(sql, since) };
+}
 
 /**
  * The naive pass: every live assignment × clock × level whose threshold (from its deadlines) has passed and has no alert —
@@ -216,11 +253,15 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
     // 1. Steady state at T: nothing due.
     const t = new Date(T);
     const sweepMs: number[] = [];
+    const beforeMs: number[] = [];
     for (let i = 0; i <= opts.steadyRuns; i++) {
-      const t0 = performance.now();
-      const r = await sweep(deps, t);
-      if (i > 0) sweepMs.push(performance.now() - t0); // the first run warms up
-      if (r.fired) throw new Error(`steady-state sweep fired ${r.fired}`);
+      // The product's and the sweep before the escalation move take turns, each first every other run.
+      for (const before of i % 2 ? [true, false] : [false, true]) {
+        const t0 = performance.now();
+        const r = await (before ? beforeMoveSweep(deps, t) : sweep(deps, t));
+        if (i > 0) (before ? beforeMs : sweepMs).push(performance.now() - t0); // the first run warms up
+        if (r.fired) throw new Error(`steady-state sweep fired ${r.fired}`);
+      }
     }
     const naiveMs: number[] = [];
     let naiveDue = -1;
@@ -244,14 +285,8 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
     published = 0;
 
     // The product's sweep, the whole moving group in one call; then what it wrote, table by table.
-    const since = await xidNow(sql);
-    const [db0, app0] = [await backendCpu(sql), process.cpuUsage()];
-    const m0 = performance.now();
-    const r = await sweep(deps, new Date(T2), { maxBatches: 1_000_000 });
-    const seconds = (performance.now() - m0) / 1000;
-    const app = process.cpuUsage(app0);
-    const cpu = { db: await cpuSince(sql, db0), app: (app.user + app.system) / 1e6 };
-    const byProduct: Written = await written(sql, since);
+    const product = () => sweep(deps, new Date(T2), MOVING);
+    const { r, seconds, cpu, rows: byProduct } = await measured(sql, product);
 
     const [c] = await sql.unsafe(`select
       (select count(*) from sla_alerts where fired_at = '${T2}')::int as alerts,
@@ -287,6 +322,22 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
       published,
       sameWorkDifferences,
     };
+    // The sweep before the escalation move, the product's pass above having warmed the pool's connections and the
+    // caches for both: before, product, product, before (ABBA), each on the data put back.
+    const passes: Pass[] = [];
+    const before = () => beforeMoveSweep(deps, new Date(T2), MOVING);
+    for (const run of [before, product, product, before]) {
+      await reset(sql);
+      passes.push(await measured(sql, run));
+    }
+    const [b1, p2, p3, b2] = passes as [Pass, Pass, Pass, Pass];
+    const beforeDifferences = [
+      ...new Set([b1, b2].flatMap((b) => differences(byProduct, b.rows))),
+      ...new Set([p2, p3].flatMap((p) => differences(byProduct, p.rows).map((d) => `product again: ${d}`))),
+    ];
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const meanOf = (ps: Pass[]) => ({ seconds: mean(ps.map((p) => p.seconds)), db: mean(ps.map((p) => p.cpu.db)), app: mean(ps.map((p) => p.cpu.app)) });
+    const [pm, bm] = [meanOf([p2, p3]), meanOf([b1, b2])];
     const ok =
       naiveDue === 0 &&
       check.expected === moving &&
@@ -301,14 +352,15 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
       check.leftDue === 0 &&
       check.secondPass === 0 &&
       bare.fired === check.expected &&
-      sameWorkDifferences.length === 0;
+      sameWorkDifferences.length === 0 &&
+      beforeDifferences.length === 0;
     const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
     return {
       assignments: n,
       moving,
       alreadyOverdue: overdue,
       batchSize: config.SLA_SWEEP_BATCH_SIZE,
-      steady: { sweep: steadySweep, naive, ratio: round(naive.p50 / Math.max(steadySweep.p50, 0.01), 1), naiveDue },
+      steady: { sweep: steadySweep, naive, ratio: round(naive.p50 / Math.max(steadySweep.p50, 0.01), 1), naiveDue, beforeMove: stats(beforeMs) },
       moving_pass: {
         seconds: round(seconds),
         fired: r.fired,
@@ -329,6 +381,15 @@ export async function benchSweep(url: string, opts: { steadyRuns: number; baseli
           cpu: { db: round(bareCpu), ratio: round(bareCpu / Math.max(0.01, cpu.db + cpu.app)) },
         },
         cpu: { db: round(cpu.db), app: round(cpu.app) },
+        beforeMove: {
+          seconds: round(bm.seconds),
+          perSecond: Math.round(mean([b1.r.fired, b2.r.fired]) / bm.seconds),
+          ratio: round(pm.seconds / bm.seconds),
+          cpu: { db: round(bm.db), app: round(bm.app) },
+          differences: beforeDifferences,
+          product: { seconds: round(pm.seconds), cpu: { db: round(pm.db), app: round(pm.app) } },
+          runs: { product: [p2, p3].map((p) => round(p.seconds)), before: [b1, b2].map((p) => round(p.seconds)) },
+        },
       },
       check: { ok, ...check },
     };

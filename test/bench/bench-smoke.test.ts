@@ -11,7 +11,8 @@
  * every unit's rates for any period agree with a plain aggregate and each drill-down page lists the plain SQL's
  * tickets with totals equal to the figure; the sweep (2,000 open assignments)
  * fires every expected warning exactly once with its event, reminder, supervision item and SMS, and a second
- * pass fires nothing; one realtime event reaches each of 50 authenticated clients exactly once.
+ * pass fires nothing, and the bare pass and the sweep before the escalation move write the same rows; one
+ * realtime event reaches each of 50 authenticated clients exactly once.
  */
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../../bench/run.ts';
@@ -36,6 +37,7 @@ describe('bench harness (quick)', () => {
       'dashboards quick',
       'dashboards quick',
       ...Array.from({ length: 12 }, () => 'periods quick'),
+      'sweep quick',
       'sweep quick',
       'sweep quick',
       'sweep quick',
@@ -125,6 +127,12 @@ describe('bench harness (quick)', () => {
     });
     // The same rows written bare: as many rows in each table as the product's pass, the same content
     expect(sweep.moving_pass.sameWork.written).toMatchObject({ sla_alerts: 200, supervision_items: 400, ticket_events: 200, notifications: 200 });
+    // The sweep before the escalation move, twice around two more of the product's passes: the same rows each time, timed.
+    expect(sweep.moving_pass.beforeMove.differences).toEqual([]);
+    expect(sweep.moving_pass.beforeMove.runs.before).toHaveLength(2);
+    expect(sweep.moving_pass.beforeMove.runs.product).toHaveLength(2);
+    expect(sweep.moving_pass.beforeMove.ratio).toBeGreaterThan(0);
+    expect(sweep.steady.beforeMove.runs).toBe(sweep.steady.sweep.runs);
 
     const rt = out.results.realtime as RealtimeFigures;
     expect(rt.clients).toBe(50);
