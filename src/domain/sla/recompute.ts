@@ -32,7 +32,7 @@ import { CLOCKS, clockMarks, nextCheckAt, sortMarks, startClock, type Clock, typ
 import { isoText, jsonRows } from './batch-sql.ts';
 import { termsOf } from './matching.ts';
 import { listPolicies } from './policies.ts';
-import { insertEvents, toPublished, type EventRow } from '../tickets/audience.ts';
+import { recordEvents, toPublished, type EventRow } from '../tickets/audience.ts';
 
 export type { RecomputeReason } from '../vocab.ts';
 /** The local dates whose meaning changed (inclusive), or every date (working hours). */
@@ -295,8 +295,8 @@ export async function recomputeClocks(
     if (events.length) {
       const at = now.toISOString();
       const rowsOut = rowsOf<EventRow>(
-        await tx.execute(sql`
-          with ev as (${insertEvents(
+        await tx.execute(
+          recordEvents(
             {
               ticket_id: sql`e.t`,
               assignment_id: sql`e.a`,
@@ -307,9 +307,8 @@ export async function recomputeClocks(
               created_at: sql`${at}::timestamptz`,
             },
             { from: sql`jsonb_to_recordset(${jsonRows(events)}) as e(t bigint, a bigint, v int, p jsonb)`, orderBy: sql`e.a` },
-          )})
-          select * from ev
-          order by ev.id`),
+          ),
+        ),
       );
       summary.events.push(...rowsOut.map((e) => toPublished(e, 'sla_recomputed', at)));
     }

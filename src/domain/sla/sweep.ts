@@ -22,7 +22,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import type { Deps, TxDeps, WithConfig } from '../../deps.ts';
 import type { PublishedEvent } from '../events.ts';
-import { insertEvents, toPublished, type EventRow } from '../tickets/audience.ts';
+import { recordEvents, toPublished, type EventRow } from '../tickets/audience.ts';
 import { rowsOf } from '../tickets/queries.ts';
 import { isoText, jsonRows } from './batch-sql.ts';
 import { escalate, type ClaimedAssignment, type Firing, type MarksLeft } from './escalation.ts';
@@ -69,8 +69,24 @@ const claim = (now: Date, batchSize: number) => sql`
  * events, the messages, the notification centre's rows; moves the assignments' marks and raises the tickets;
  * returns the events with their audience and level, and the users notified.
  */
-const write = (firings: Firing[], left: MarksLeft[], at: string, createdAt: string) => sql`
-  with x as (
+const write = (firings: Firing[], left: MarksLeft[], at: string, createdAt: string) =>
+  recordEvents(
+    // One 'sla_warning' event per level fired, by the system, in the order fired.
+    {
+      ticket_id: sql`f.t`,
+      assignment_id: sql`f.a`,
+      type: sql`'sla_warning'`,
+      version: sql`f.v`,
+      payload: sql`f.p || jsonb_build_object('reminderId', item_ids.m -> (f.a || ':' || f.c || ':reminder'), 'supervisionId', item_ids.m -> (f.a || ':' || f.c || ':supervision'))`,
+      public: sql`false`,
+      created_at: sql`${createdAt}::timestamptz`,
+    },
+    {
+      from: sql`f, item_ids`,
+      orderBy: sql`f.i`,
+      returning: sql`payload->>'level' as level, (payload->>'unitId')::int as unit_id, payload->'clock' as clock`,
+      before: sql`
+  x as (
     select * from jsonb_to_recordset(${jsonRows(firings)})
       as x(i int, a bigint, t bigint, u int, c text, l text, r int, y int, v int, p jsonb, why text, ph text, b text)
   ),
@@ -94,21 +110,8 @@ const write = (firings: Firing[], left: MarksLeft[], at: string, createdAt: stri
     order by f.i, k.o
     returning id, assignment_id, clock, kind
   ),
-  item_ids as materialized (select coalesce(jsonb_object_agg(assignment_id || ':' || clock || ':' || kind, id), '{}') as m from items),
-  -- One 'sla_warning' event per level fired, by the system, in the order fired, with who should hear of it (the
-  -- recorder's own insert: src/domain/tickets/audience.ts).
-  ev as (${insertEvents(
-    {
-      ticket_id: sql`f.t`,
-      assignment_id: sql`f.a`,
-      type: sql`'sla_warning'`,
-      version: sql`f.v`,
-      payload: sql`f.p || jsonb_build_object('reminderId', item_ids.m -> (f.a || ':' || f.c || ':reminder'), 'supervisionId', item_ids.m -> (f.a || ':' || f.c || ':supervision'))`,
-      public: sql`false`,
-      created_at: sql`${createdAt}::timestamptz`,
-    },
-    { from: sql`f, item_ids`, orderBy: sql`f.i`, returning: sql`payload->>'level' as level, (payload->>'unitId')::int as unit_id, payload->'clock' as clock` },
-  )}),
+  item_ids as materialized (select coalesce(jsonb_object_agg(assignment_id || ':' || clock || ':' || kind, id), '{}') as m from items)`,
+      after: sql`
   -- The notification centre's rows (消息中心), as src/domain/inbox/write.ts writes them for a 'sla_warning': each
   -- warning to the active handlers and leaders of its unit, once. Here, in this statement, one join on the unit by
   -- its index: the general statement over every kind of event cost more than the rest of the batch (docs/benchmarks.md).
@@ -147,12 +150,11 @@ const write = (firings: Firing[], left: MarksLeft[], at: string, createdAt: stri
       reminder_count = tickets.reminder_count + pt.o, supervision_level = tickets.supervision_level + pt.o
     from per_ticket pt
     where tickets.id = pt.ticket_id and (pt.l > tickets.warning_level or pt.o > 0)
-  )
-  -- The events with who should hear of each, and (on every row) the users whose notification centre changed.
-  select ev.id, ev.ticket_id, ev.assignment_id, ev.version, ev.level, ev.created_by, ev.paths,
-    (select coalesce(array_agg(distinct user_id), '{}') from inbox)::text as notified
-  from ev
-  order by ev.id`;
+  )`,
+      // With each event its level, and (on every row) the users whose notification centre changed.
+      select: sql`ev.level, (select coalesce(array_agg(distinct user_id), '{}') from inbox)::text as notified`,
+    },
+  );
 
 /** One batch, one transaction, two statements: the claim, then the write; the events are published after the commit. */
 async function sweepBatch(deps: TxDeps, now: Date, batchSize: number): Promise<Omit<SweepResult, 'batches'>> {

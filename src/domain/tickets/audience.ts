@@ -1,8 +1,8 @@
 /**
  * The one piece of SQL that records ticket events and says who hears of each. Every writer of events — the
  * recorder (one event a call, src/domain/tickets/record.ts), the SLA sweep and the calendar recompute (a batch in
- * one set-based statement) — inserts them through `insertEvents`, which reads each event's audience in the insert's
- * own RETURNING, and turns each row into the event it publishes after the commit through `toPublished`.
+ * one set-based statement) — records them with `recordEvents`, one statement that inserts them and reads who hears of
+ * each, and turns each row into the event it publishes after the commit through `toPublished`.
  *
  * Who hears of an event: every unit on the path of a unit the ticket is assigned to (a district hears of its
  * streets) and the user who logged the ticket (operators follow their own tickets).
@@ -42,23 +42,37 @@ export type EventColumns = {
 };
 
 /**
- * `insert into ticket_events` of the events `values` describes — one row of values (`values (…)`, whose parameters
- * take the columns' types), or with `from` a row per source row (`select … from … [order by …]`, ids in that order) —
- * returning each event's `id, ticket_id, assignment_id, version, created_by, paths` (an `EventRow`) and any `returning`
- * columns besides. A statement of its own or a data-modifying CTE of a larger one.
+ * The statement that records ticket events: `with ev as (insert into ticket_events …), … select … from ev`. It
+ * inserts the events `values` describes — one row of values (`values (…)`, whose parameters take the columns'
+ * types), or with `from` a row per source row (`select … from … [order by …]`, ids in that order) — and selects each
+ * event's `id, ticket_id, assignment_id, version, created_by, paths` (an `EventRow`) in id order, with `select`'s
+ * columns besides. A batch writer puts its own CTEs `before` the insert (its source) and `after` it (what the events
+ * cause: they may read `ev`, which returns `returning`'s columns too).
+ *
+ * Who hears of each event is read in the final SELECT, not in the insert's RETURNING: in the SLA sweep's statement
+ * the same subqueries in RETURNING cost ≈ 20 % more database CPU (docs/benchmarks.md).
  */
-export function insertEvents(values: EventColumns, opts: { from?: SQL; orderBy?: SQL; returning?: SQL } = {}): SQL {
+export function recordEvents(values: EventColumns, opts: { from?: SQL; orderBy?: SQL; returning?: SQL; before?: SQL; after?: SQL; select?: SQL } = {}): SQL {
   const columns = Object.keys(values) as (keyof EventColumns)[];
   const list = sql.join(
     columns.map((c) => values[c]!),
     sql`, `,
   );
   const source = opts.from ? sql`select ${list} from ${opts.from}${opts.orderBy ? sql` order by ${opts.orderBy}` : sql``}` : sql`values (${list})`;
-  return sql`insert into ticket_events (${sql.raw(columns.join(', '))}) ${source}
-    returning id, ticket_id, assignment_id, version, ${audienceColumns(sql`ticket_events.ticket_id`)}${opts.returning ? sql`, ${opts.returning}` : sql``}`;
+  const before = opts.before ? sql`${opts.before}, ` : sql``;
+  const after = opts.after ? sql`, ${opts.after}` : sql``;
+  const returning = opts.returning ? sql`, ${opts.returning}` : sql``;
+  const select = opts.select ? sql`, ${opts.select}` : sql``;
+  return sql`with ${before}ev as (
+    insert into ticket_events (${sql.raw(columns.join(', '))}) ${source}
+    returning id, ticket_id, assignment_id, version${returning}
+  )${after}
+  select ev.id, ev.ticket_id, ev.assignment_id, ev.version, ${audienceColumns(sql`ev.ticket_id`)}${select}
+  from ev
+  order by ev.id`;
 }
 
-/** An inserted event with its audience, as `insertEvents` returns it (ids may come back as strings: bigint). */
+/** An inserted event with its audience, as `recordEvents` returns it (ids may come back as strings: bigint). */
 export type EventRow = { id: unknown; ticket_id: unknown; assignment_id: unknown; version: number; created_by: unknown; paths: string | null };
 
 /** The event published after the commit, from its row; what the row does not hold comes from the writer. */

@@ -6,17 +6,17 @@ import type { PublishedEvent } from '../events.ts';
 import type { TicketEventPayloads, TicketEventType } from '../../contract/events.ts';
 import type { TicketStatus } from '../../contract/vocab.ts';
 import { NOTIFYING_TYPES, writeNotifications } from '../inbox/write.ts';
-import { insertEvents, toPublished, type EventRow } from './audience.ts';
+import { recordEvents, toPublished, type EventRow } from './audience.ts';
 import { executePrepared } from '../../../db/prepared.ts';
 import { rowsOf } from './queries.ts';
 
 /**
- * One event's insert, built once: every column a parameter, typed by its column (`values (…)`); who should hear of it
- * is read in the insert's own RETURNING, so an event costs one round trip.
+ * One event's statement, built once: every column a parameter, typed by its column (`values (…)`); who should hear
+ * of it is read in the same statement, so an event costs one round trip.
  */
 const RECORD_ONE = () => {
   const p = (name: string) => sql.placeholder(name);
-  return insertEvents({
+  return recordEvents({
     ticket_id: sql`${p('ticket')}`,
     assignment_id: sql`${p('assignment')}`,
     type: sql`${p('type')}`,
