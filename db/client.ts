@@ -4,6 +4,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.ts';
 import { ROOT } from '../src/runtime.ts';
+import { withNamedStatements } from './pglite-named.ts';
 
 export type Schema = typeof schema;
 /** A database handle or a transaction: query functions take this first. */
@@ -32,7 +33,10 @@ export type ConnectOptions = {
   max?: number;
   /** postgres.js: application_name the server shows in pg_stat_activity (tells the read pool from the primary's) */
   applicationName?: string;
-  /** postgres.js: named prepared statements (default true); false behind pgbouncer's transaction mode before 1.21 */
+  /**
+   * Named prepared statements (default true). postgres.js: false behind pgbouncer's transaction mode before 1.21.
+   * PGlite: statements with parameters parsed and planned once (db/pglite-named.ts); false runs each unnamed.
+   */
   prepare?: boolean;
 };
 
@@ -146,7 +150,8 @@ export async function connect(opts: ConnectOptions = {}): Promise<Database> {
     unlock();
     throw e;
   }
-  const db = drizzle(client, { schema, casing: 'snake_case' }) as unknown as Db;
+  const named = opts.prepare === false ? client : withNamedStatements(client);
+  const db = drizzle(named, { schema, casing: 'snake_case' }) as unknown as Db;
   return {
     db,
     driver: 'pglite',

@@ -1,0 +1,169 @@
+/**
+ * Named prepared statements for PGlite.
+ *
+ * PGlite's `query` runs every statement unnamed, in six turns of the WebAssembly engine (Parse, Describe the
+ * statement, Bind, Describe the portal, Execute, Sync), and so parses, analyses and plans it afresh on every
+ * call; drizzle's PGlite driver sends every query through it. postgres.js gets named statements from
+ * `db/client.ts`; this is the same for the embedded database. A statement with parameters is parsed and
+ * described once per PGlite instance under a name (its parameter types and row description kept here), and each
+ * later run is one turn of the engine: Bind, Execute and Sync in one message. Values are serialised and rows
+ * parsed exactly as PGlite's `query` does (its serializers and parsers, the caller's options), errors carry the
+ * query and parameters as PGlite's do, and the locks are PGlite's own: its transaction lock outside a
+ * transaction, its query lock inside one, and the data folder is synced after a statement outside a transaction.
+ *
+ * Statements without parameters (BEGIN, savepoints, migrations' DDL), calls with PGlite-only options
+ * (`paramTypes`, `blob`), and statements past `MAX_NAMED` take PGlite's own path. A named statement whose plan
+ * PostgreSQL refuses to reuse (its result type changed under DDL) is prepared again: at once outside a transaction,
+ * on the next call inside one (whose error has aborted it, as on PostgreSQL).
+ * Measured in docs/benchmarks.md (Embedded).
+ */
+import { type PGlite, parse as pgParse, protocol, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+
+/** The most named statements one PGlite instance keeps (each holds a plan in the engine); more run unnamed. */
+export const MAX_NAMED = 2_000;
+
+/** "cached plan must not change result type" */
+const STALE = '0A000';
+
+type Message = { name: string };
+type Statement = { name: string; paramTypes: number[]; description: Message | undefined };
+type Engine = PGlite & {
+  _runExclusiveQuery<T>(fn: () => Promise<T>): Promise<T>;
+  _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T>;
+  _checkReady(): Promise<void>;
+};
+type Query = <T>(text: string, params?: unknown[], options?: QueryOptions) => Promise<Results<T>>;
+
+const { serialize } = protocol as unknown as { serialize: Record<string, (...a: unknown[]) => Uint8Array> };
+const { parseResults, parseDescribeStatementResults } = pgParse as unknown as {
+  parseResults(m: Message[], parsers: unknown, o?: QueryOptions): Results[];
+  parseDescribeStatementResults(m: Message[]): number[];
+};
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Runs one protocol message (ending in Sync) with the engine's data folder left alone; throws the first error. */
+async function exchange(pg: Engine, message: Uint8Array, text: string, params: unknown[], options?: QueryOptions): Promise<Message[]> {
+  try {
+    return (await pg.execProtocolStream(message, { syncToFs: false })) as unknown as Message[];
+  } catch (e) {
+    Object.assign(e as object, { query: text, params, queryOptions: options });
+    throw e;
+  }
+}
+
+class NamedStatements {
+  private readonly statements = new Map<string, Statement>();
+  private made = 0;
+
+  constructor(
+    private readonly pg: Engine,
+    private readonly max: number,
+  ) {}
+
+  /** `text` run with `params` as a named statement; the caller holds PGlite's lock. */
+  async run<T>(text: string, params: unknown[], options: QueryOptions | undefined, inTransaction: boolean): Promise<Results<T>> {
+    const { pg } = this;
+    const statement = this.statements.get(text) ?? (await this.prepare(text, params, options));
+    const values = params.map((param, i) => {
+      if (param === null || param === undefined) return null;
+      const oid = statement.paramTypes[i]!;
+      const to = options?.serializers?.[oid] ?? pg.serializers[oid];
+      return to ? to(param) : String(param);
+    });
+    let messages: Message[];
+    try {
+      messages = await exchange(
+        pg,
+        concat([serialize.bind!({ statement: statement.name, values }), serialize.execute!({}), serialize.sync!()]),
+        text,
+        params,
+        options,
+      );
+    } catch (e) {
+      if ((e as { code?: string }).code !== STALE || !this.statements.has(text)) throw e;
+      // The table changed under the statement: prepare it anew. Outside a transaction nothing ran, so run it
+      // again now; inside one the error has aborted the transaction, as it would on PostgreSQL.
+      await this.forget(text);
+      if (inTransaction) throw e;
+      return this.run(text, params, options, inTransaction);
+    } finally {
+      if (!inTransaction) await pg.syncToFs();
+    }
+    if (statement.description) messages.unshift(statement.description);
+    return parseResults(messages, pg.parsers, options)[0] as Results<T>;
+  }
+
+  private async prepare(text: string, params: unknown[], options: QueryOptions | undefined): Promise<Statement> {
+    const name = `jiesu_${++this.made}`;
+    const messages = await exchange(
+      this.pg,
+      concat([serialize.parse!({ name, text }), serialize.describe!({ type: 'S', name }), serialize.sync!()]),
+      text,
+      params,
+      options,
+    );
+    const statement = {
+      name,
+      paramTypes: parseDescribeStatementResults(messages),
+      description: messages.find((m) => m.name === 'rowDescription'),
+    };
+    this.statements.set(text, statement);
+    return statement;
+  }
+
+  private async forget(text: string): Promise<void> {
+    const statement = this.statements.get(text);
+    if (!statement) return;
+    this.statements.delete(text);
+    await this.pg.execProtocolStream(concat([serialize.close!({ type: 'S', name: statement.name }), serialize.sync!()]), {
+      syncToFs: false,
+      throwOnError: false,
+    });
+  }
+
+  /** Whether this call takes the named path. */
+  takes(text: string, params: unknown[] | undefined, options: QueryOptions | undefined): params is unknown[] {
+    if (!params?.length || options?.paramTypes || options?.blob) return false;
+    return this.statements.has(text) || this.statements.size < this.max;
+  }
+}
+
+/**
+ * The PGlite instance as drizzle and the app see it, with `query` (outside and inside transactions) running
+ * statements with parameters as named statements. Everything else is PGlite's own.
+ */
+export function withNamedStatements(client: PGlite, { max = MAX_NAMED } = {}): PGlite {
+  const pg = client as Engine;
+  const named = new NamedStatements(pg, max);
+  const txQuery =
+    (tx: Transaction): Query =>
+    (text, params, options) => {
+      if (!named.takes(text, params, options)) return tx.query(text, params, options);
+      if (tx.closed) return Promise.reject(new Error('Transaction is closed'));
+      return pg._runExclusiveQuery(() => named.run(text, params, options, true));
+    };
+  const query: Query = async (text, params, options) => {
+    if (!named.takes(text, params, options)) return client.query(text, params, options);
+    await pg._checkReady();
+    return pg._runExclusiveTransaction(() => pg._runExclusiveQuery(() => named.run(text, params, options, false)));
+  };
+  const transaction = <T>(callback: (tx: Transaction) => Promise<T>): Promise<T> =>
+    client.transaction((tx) => callback(new Proxy(tx, { get: (t, p) => (p === 'query' ? txQuery(t) : Reflect.get(t, p)) })));
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'query') return query;
+      if (prop === 'transaction') return transaction;
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
