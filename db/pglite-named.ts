@@ -26,7 +26,10 @@ export const MAX_NAMED = 2_000;
 const STALE = '0A000';
 
 type Message = { name: string };
-type Statement = { name: string; paramTypes: number[]; description: Message | undefined };
+type Field = { name: string; dataTypeID: number };
+type RowDescription = Message & { fields: Field[] };
+type Statement = { name: string; paramTypes: number[]; fields: Field[] };
+type Parser = (x: string, typeId: number) => unknown;
 type Engine = PGlite & {
   _runExclusiveQuery<T>(fn: () => Promise<T>): Promise<T>;
   _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T>;
@@ -35,10 +38,7 @@ type Engine = PGlite & {
 type Query = <T>(text: string, params?: unknown[], options?: QueryOptions) => Promise<Results<T>>;
 
 const { serialize } = protocol as unknown as { serialize: Record<string, (...a: unknown[]) => Uint8Array> };
-const { parseResults, parseDescribeStatementResults } = pgParse as unknown as {
-  parseResults(m: Message[], parsers: unknown, o?: QueryOptions): Results[];
-  parseDescribeStatementResults(m: Message[]): number[];
-};
+const { parseDescribeStatementResults } = pgParse as unknown as { parseDescribeStatementResults(m: Message[]): number[] };
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -59,6 +59,38 @@ async function exchange(pg: Engine, message: Uint8Array, text: string, params: u
     throw e;
   }
 }
+
+/**
+ * The result of one statement's Bind/Execute/Sync, as PGlite's `parseResults` makes it from the same messages and
+ * the statement's kept row description. Written out because `parseResults` merges the caller's parsers into a copy
+ * of every type's parser on each call (drizzle passes its own on every query): a tenth of the process's CPU.
+ */
+function resultOf<T>(messages: Message[], fields: Field[], parsers: Record<number, Parser>, options?: QueryOptions): Results<T> {
+  const own = options?.parsers as Record<number, Parser> | undefined;
+  const parse = fields.map((f) => own?.[f.dataTypeID] ?? parsers[f.dataTypeID]);
+  const value = (x: string | null, i: number) => (x === null ? null : parse[i] ? parse[i]!(x, fields[i]!.dataTypeID) : x);
+  const rows: unknown[] = [];
+  for (const m of messages) {
+    if (m.name === 'dataRow') {
+      const data = (m as Message & { fields: (string | null)[] }).fields;
+      if (options?.rowMode === 'array') rows.push(data.map(value));
+      else {
+        const row: Record<string, unknown> = {};
+        for (let i = 0; i < data.length; i++) row[fields[i]!.name] = value(data[i]!, i);
+        rows.push(row);
+      }
+    } else if (m.name === 'commandComplete') {
+      // "INSERT 0 5", "UPDATE 3", "SELECT 2": the count ends the tag; writes count as affected rows.
+      const parts = (m as Message & { text: string }).text.split(' ');
+      const command = parts[0]!;
+      const rowCount = Number.parseInt(parts[parts.length - 1]!, 10);
+      const affectedRows = WRITES.has(command) ? rowCount : 0;
+      return { rows, fields, command, affectedRows, ...(Number.isNaN(rowCount) ? {} : { rowCount }) } as Results<T>;
+    }
+  }
+  return { rows: [], fields: [], affectedRows: 0 } as Results<T>;
+}
+const WRITES = new Set(['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE']);
 
 class NamedStatements {
   private readonly statements = new Map<string, Statement>();
@@ -98,8 +130,7 @@ class NamedStatements {
     } finally {
       if (!inTransaction) await pg.syncToFs();
     }
-    if (statement.description) messages.unshift(statement.description);
-    return parseResults(messages, pg.parsers, options)[0] as Results<T>;
+    return resultOf<T>(messages, statement.fields, pg.parsers, options);
   }
 
   private async prepare(text: string, params: unknown[], options: QueryOptions | undefined): Promise<Statement> {
@@ -111,10 +142,11 @@ class NamedStatements {
       params,
       options,
     );
+    const description = messages.find((m): m is RowDescription => m.name === 'rowDescription');
     const statement = {
       name,
       paramTypes: parseDescribeStatementResults(messages),
-      description: messages.find((m) => m.name === 'rowDescription'),
+      fields: (description?.fields ?? []).map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
     };
     this.statements.set(text, statement);
     return statement;
