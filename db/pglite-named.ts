@@ -12,15 +12,18 @@
  * transaction, its query lock inside one, and the data folder is synced after a statement outside a transaction.
  *
  * Statements without parameters (BEGIN, savepoints, migrations' DDL), calls with PGlite-only options
- * (`paramTypes`, `blob`), and statements past `MAX_NAMED` take PGlite's own path. A named statement whose plan
+ * (`paramTypes`, `blob`), and a statement's first run take PGlite's own path; at most `MAX_NAMED` are kept, the
+ * least recently used closed to make room. A named statement whose plan
  * PostgreSQL refuses to reuse (its result type changed under DDL) is prepared again: at once outside a transaction,
  * on the next call inside one (whose error has aborted it, as on PostgreSQL).
  * Measured in docs/benchmarks.md (Embedded).
  */
 import { type PGlite, parse as pgParse, protocol, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 
-/** The most named statements one PGlite instance keeps (each holds a plan in the engine); more run unnamed. */
-export const MAX_NAMED = 2_000;
+/** The most named statements one PGlite instance keeps (each holds a plan in the engine); past it the least recently used is closed. */
+export const MAX_NAMED = 1_000;
+/** How much text of statements seen once is remembered (characters) before the list starts afresh. */
+const SEEN_CHARS = 4_000_000;
 
 /** "cached plan must not change result type" */
 const STALE = '0A000';
@@ -93,7 +96,11 @@ function resultOf<T>(messages: Message[], fields: Field[], parsers: Record<numbe
 const WRITES = new Set(['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE']);
 
 class NamedStatements {
+  /** By text, least recently used first. */
   private readonly statements = new Map<string, Statement>();
+  /** Statements run once so far (unnamed), and the length of their texts together. */
+  private readonly seen = new Set<string>();
+  private seenChars = 0;
   private made = 0;
 
   constructor(
@@ -104,7 +111,12 @@ class NamedStatements {
   /** `text` run with `params` as a named statement; the caller holds PGlite's lock. */
   async run<T>(text: string, params: unknown[], options: QueryOptions | undefined, inTransaction: boolean): Promise<Results<T>> {
     const { pg } = this;
-    const statement = this.statements.get(text) ?? (await this.prepare(text, params, options));
+    let statement = this.statements.get(text);
+    if (statement) {
+      // Most recently used last: the first entry is the one to close when the cap is reached.
+      this.statements.delete(text);
+      this.statements.set(text, statement);
+    } else statement = await this.prepare(text, params, options);
     const values = params.map((param, i) => {
       if (param === null || param === undefined) return null;
       const oid = statement.paramTypes[i]!;
@@ -135,9 +147,15 @@ class NamedStatements {
 
   private async prepare(text: string, params: unknown[], options: QueryOptions | undefined): Promise<Statement> {
     const name = `jiesu_${++this.made}`;
+    const close: Uint8Array[] = [];
+    if (this.statements.size >= this.max) {
+      const [oldest, old] = this.statements.entries().next().value!;
+      this.statements.delete(oldest);
+      close.push(serialize.close!({ type: 'S', name: old.name }));
+    }
     const messages = await exchange(
       this.pg,
-      concat([serialize.parse!({ name, text }), serialize.describe!({ type: 'S', name }), serialize.sync!()]),
+      concat([...close, serialize.parse!({ name, text }), serialize.describe!({ type: 'S', name }), serialize.sync!()]),
       text,
       params,
       options,
@@ -162,10 +180,25 @@ class NamedStatements {
     });
   }
 
-  /** Whether this call takes the named path. */
+  /**
+   * Whether this call takes the named path: a statement with parameters seen before. A statement's first run is
+   * PGlite's own, so one-off statements (a bulk load's inserts of every length, an ad-hoc report) never take a
+   * place among the kept ones.
+   */
   takes(text: string, params: unknown[] | undefined, options: QueryOptions | undefined): params is unknown[] {
     if (!params?.length || options?.paramTypes || options?.blob) return false;
-    return this.statements.has(text) || this.statements.size < this.max;
+    if (this.statements.has(text)) return true;
+    if (this.seen.delete(text)) {
+      this.seenChars -= text.length;
+      return true;
+    }
+    if (this.seenChars + text.length > SEEN_CHARS) {
+      this.seen.clear();
+      this.seenChars = 0;
+    }
+    this.seen.add(text);
+    this.seenChars += text.length;
+    return false;
   }
 }
 

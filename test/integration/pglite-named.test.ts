@@ -36,14 +36,22 @@ describe.runIf(driver === 'pglite')('named statements on PGlite', () => {
     await plain?.close();
   });
 
-  it('prepare a statement once and run it by name after that', async () => {
+  it('run a statement’s first call unnamed, prepare it on the second and run it by name after that', async () => {
     const text = 'select id from t where id = $1';
-    expect(await named(raw, text)).toEqual([]);
     await pg.query(text, [1]);
+    expect(await named(raw, text)).toEqual([]);
     await pg.query(text, [2]);
     await pg.query(text, [3]);
     expect(await named(raw, text)).toHaveLength(1);
   });
+
+  /** Runs `text` once to pass its first (unnamed) call, then as a named statement; the second result. */
+  async function byName<T>(text: string, params: unknown[], options?: Parameters<PGlite['query']>[2]) {
+    await pg.query(text, params, options);
+    const result = await pg.query<T>(text, params, options);
+    expect(await named(raw, text)).toHaveLength(1);
+    return result;
+  }
 
   it('write and read every kind of value as PGlite does, with the caller’s parsers and row mode', async () => {
     const row = [
@@ -58,36 +66,44 @@ describe.runIf(driver === 'pglite')('named statements on PGlite', () => {
       new Uint8Array([0, 1, 255]),
     ];
     const insert = 'insert into t values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *';
+    await pg.query(insert, [6, ...row.slice(1)]);
+    await plain.query(insert, [6, ...row.slice(1)]);
     const mine = await pg.query(insert, row);
+    expect(await named(raw, insert)).toHaveLength(1);
     const theirs = await plain.query(insert, row);
     expect(mine).toEqual(theirs);
     expect(mine.affectedRows).toBe(1);
     const update = 'update t set ok = $1 where id >= $2';
-    expect(await pg.query(update, [false, 0])).toEqual(await plain.query(update, [false, 0]));
+    expect(await byName(update, [false, 0])).toEqual(await plain.query(update, [false, 0]));
     const none = 'select id, name from t where id < $1';
-    expect(await pg.query(none, [0])).toEqual(await plain.query(none, [0]));
+    expect(await byName(none, [0])).toEqual(await plain.query(none, [0]));
     const options = { rowMode: 'array' as const, parsers: { [types.TIMESTAMPTZ]: (v: string) => `at ${v}` } };
     const select = 'select at, name, doc from t where id = $1 and name = $2';
-    const got = await pg.query(select, [7, '名字 ü'], options);
+    const got = await byName(select, [7, '名字 ü'], options);
     expect(got).toEqual(await plain.query(select, [7, '名字 ü'], options));
     expect(String((got.rows[0] as unknown[])[0])).toMatch(/^at 2026-12-07/);
-    const nulls = await pg.query<{ name: string | null }>('select $1::text as name, $2::int as n', [null, undefined]);
+    const nulls = await byName<{ name: string | null }>('select $1::text as name, $2::int as n', [null, undefined]);
     expect(nulls.rows).toEqual([{ name: null, n: null }]);
   });
 
   it('throw the database’s error with its code and the query, and carry on after it', async () => {
     const insert = 'insert into t (id, name) values ($1, $2)';
     await pg.query(insert, [100, 'a']);
-    const e = await pg.query(insert, [100, 'b']).catch((x: unknown) => x);
-    expect(e).toMatchObject({ code: '23505', query: insert, params: [100, 'b'] });
-    const bad = await pg.query('select nothing_here from t where id = $1', [1]).catch((x: unknown) => x);
-    expect(bad).toMatchObject({ code: '42703' });
-    await pg.query(insert, [101, 'c']);
-    expect((await pg.query('select count(*)::int as n from t where id >= $1', [100])).rows).toEqual([{ n: 2 }]);
+    await pg.query(insert, [101, 'b']);
+    expect(await named(raw, insert)).toHaveLength(1);
+    const e = await pg.query(insert, [100, 'c']).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: '23505', query: insert, params: [100, 'c'] });
+    for (let i = 0; i < 2; i++) {
+      const bad = await pg.query('select nothing_here from t where id = $1', [1]).catch((x: unknown) => x);
+      expect(bad).toMatchObject({ code: '42703' });
+    }
+    await pg.query(insert, [102, 'd']);
+    expect((await byName('select count(*)::int as n from t where id >= $1', [100])).rows).toEqual([{ n: 3 }]);
   });
 
   it('keep a transaction’s statements in it: rolled back on error, invisible to others until commit', async () => {
     const insert = 'insert into t (id, name) values ($1, $2)';
+    expect(await named(raw, insert)).toHaveLength(1);
     await expect(
       pg.transaction(async (tx) => {
         await tx.query(insert, [200, 'in tx']);
@@ -113,7 +129,7 @@ describe.runIf(driver === 'pglite')('named statements on PGlite', () => {
     await raw.exec('create table s (a int)');
     await pg.query('insert into s values ($1)', [1]);
     const text = 'select * from s where a = $1';
-    expect((await pg.query(text, [1])).rows).toEqual([{ a: 1 }]);
+    expect((await byName(text, [1])).rows).toEqual([{ a: 1 }]);
     await raw.exec('alter table s add column b text default $$x$$');
     expect((await pg.query(text, [1])).rows).toEqual([{ a: 1, b: 'x' }]);
     await raw.exec('alter table s add column c int default 3');
@@ -121,11 +137,23 @@ describe.runIf(driver === 'pglite')('named statements on PGlite', () => {
     expect((await pg.query(text, [1])).rows).toEqual([{ a: 1, b: 'x', c: 3 }]);
   });
 
-  it('keep at most the set number of statements and run the rest unnamed', async () => {
-    for (let i = 0; i < 30; i++) await pg.query(`select $1::int + ${i} as n`, [i]);
-    const { rows } = await raw.query<{ n: number }>(`select count(*)::int as n from pg_prepared_statements where name like 'jiesu\\_%'`);
-    expect(rows[0]!.n).toBe(20);
-    expect((await pg.query(`select $1::int + 29 as n`, [1])).rows).toEqual([{ n: 30 }]);
+  it('keep at most the set number of statements, closing the least recently used', async () => {
+    const text = (i: number) => `select $1::int + ${i} as n`;
+    for (let i = 0; i < 30; i++) for (let k = 0; k < 2; k++) await pg.query(text(i), [i]);
+    const kept = async () =>
+      (await raw.query<{ statement: string }>(`select statement from pg_prepared_statements where name like 'jiesu\\_%'`)).rows.map((r) => r.statement);
+    expect(await kept()).toHaveLength(20);
+    expect(await kept()).toContain(text(29));
+    expect(await kept()).not.toContain(text(9));
+    await pg.query(text(10), [1]); // the oldest now used again: the next to go is 11
+    await pg.query(text(30), [1]);
+    await pg.query(text(30), [1]);
+    expect(await kept()).toEqual(expect.arrayContaining([text(10), text(30)]));
+    expect(await kept()).not.toContain(text(11));
+    expect((await pg.query(text(9), [1])).rows).toEqual([{ n: 10 }]);
+    const once = 'select $1::int * 2 as n';
+    await pg.query(once, [2]);
+    expect(await kept()).not.toContain(once);
   });
 });
 
@@ -139,8 +167,10 @@ describe.runIf(driver === 'pglite')('drizzle on the app’s PGlite', () => {
   });
 
   it('runs the query builder’s and raw SQL’s statements by name, in and out of transactions', async () => {
-    await database.db.select({ id: categories.id }).from(categories).where(eq(categories.id, 424242));
-    await database.db.transaction((tx) => tx.execute(sql`select ${'probe'}::text as probe`));
+    for (let i = 0; i < 2; i++) {
+      await database.db.select({ id: categories.id }).from(categories).where(eq(categories.id, 424242));
+      await database.db.transaction((tx) => tx.execute(sql`select ${'probe'}::text as probe`));
+    }
     const rows = rowsOf<{ statement: string }>(await database.db.execute(sql`select statement from pg_prepared_statements where name like ${'jiesu\\_%'}`));
     expect(rows.some((r) => r.statement.includes('from "categories"'))).toBe(true);
     expect(rows.some((r) => r.statement.includes('as probe'))).toBe(true);
@@ -154,7 +184,7 @@ describe.runIf(driver === 'pglite')('drizzle on the app’s PGlite', () => {
         .from(categories)
         .where(eq(categories.id, 424242))
         .catch(() => []);
-      await plain.db.execute(sql`select ${'probe'}::text as probe`);
+      for (let i = 0; i < 2; i++) await plain.db.execute(sql`select ${'probe'}::text as probe`);
       expect(rowsOf(await plain.db.execute(sql`select name from pg_prepared_statements`))).toEqual([]);
     } finally {
       await plain.close();
