@@ -43,16 +43,6 @@ type Query = <T>(text: string, params?: unknown[], options?: QueryOptions) => Pr
 const { serialize } = protocol as unknown as { serialize: Record<string, (...a: unknown[]) => Uint8Array> };
 const { parseDescribeStatementResults } = pgParse as unknown as { parseDescribeStatementResults(m: Message[]): number[] };
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Runs one protocol message (ending in Sync) with the engine's data folder left alone; throws the first error. */
 async function exchange(pg: Engine, message: Uint8Array, text: string, params: unknown[], options?: QueryOptions): Promise<Message[]> {
   try {
@@ -101,6 +91,8 @@ class NamedStatements {
   /** Statements run once so far (unnamed), and the length of their texts together. */
   private readonly seen = new Set<string>();
   private seenChars = 0;
+  /** Names forgotten here and still to be closed in the engine (sent before the next Parse). */
+  private readonly closing: string[] = [];
   private made = 0;
 
   constructor(
@@ -127,7 +119,7 @@ class NamedStatements {
     try {
       messages = await exchange(
         pg,
-        concat([serialize.bind!({ statement: statement.name, values }), serialize.execute!({}), serialize.sync!()]),
+        Buffer.concat([serialize.bind!({ statement: statement.name, values }), serialize.execute!({}), serialize.sync!()]),
         text,
         params,
         options,
@@ -136,7 +128,7 @@ class NamedStatements {
       if ((e as { code?: string }).code !== STALE || !this.statements.has(text)) throw e;
       // The table changed under the statement: prepare it anew. Outside a transaction nothing ran, so run it
       // again now; inside one the error has aborted the transaction, as it would on PostgreSQL.
-      await this.forget(text);
+      this.forget(text);
       if (inTransaction) throw e;
       return this.run(text, params, options, inTransaction);
     } finally {
@@ -147,15 +139,11 @@ class NamedStatements {
 
   private async prepare(text: string, params: unknown[], options: QueryOptions | undefined): Promise<Statement> {
     const name = `jiesu_${++this.made}`;
-    const close: Uint8Array[] = [];
-    if (this.statements.size >= this.max) {
-      const [oldest, old] = this.statements.entries().next().value!;
-      this.statements.delete(oldest);
-      close.push(serialize.close!({ type: 'S', name: old.name }));
-    }
+    if (this.statements.size >= this.max) this.forget(this.statements.keys().next().value!);
+    const close = this.closing.splice(0).map((old) => serialize.close!({ type: 'S', name: old }));
     const messages = await exchange(
       this.pg,
-      concat([...close, serialize.parse!({ name, text }), serialize.describe!({ type: 'S', name }), serialize.sync!()]),
+      Buffer.concat([...close, serialize.parse!({ name, text }), serialize.describe!({ type: 'S', name }), serialize.sync!()]),
       text,
       params,
       options,
@@ -170,14 +158,12 @@ class NamedStatements {
     return statement;
   }
 
-  private async forget(text: string): Promise<void> {
+  /** Drops a kept statement; the engine closes it with the next statement prepared. */
+  private forget(text: string): void {
     const statement = this.statements.get(text);
     if (!statement) return;
     this.statements.delete(text);
-    await this.pg.execProtocolStream(concat([serialize.close!({ type: 'S', name: statement.name }), serialize.sync!()]), {
-      syncToFs: false,
-      throwOnError: false,
-    });
+    this.closing.push(statement.name);
   }
 
   /**
@@ -222,7 +208,10 @@ export function withNamedStatements(client: PGlite, { max = MAX_NAMED } = {}): P
     return pg._runExclusiveTransaction(() => pg._runExclusiveQuery(() => named.run(text, params, options, false)));
   };
   const transaction = <T>(callback: (tx: Transaction) => Promise<T>): Promise<T> =>
-    client.transaction((tx) => callback(new Proxy(tx, { get: (t, p) => (p === 'query' ? txQuery(t) : Reflect.get(t, p)) })));
+    client.transaction((tx) => {
+      const q = txQuery(tx);
+      return callback(new Proxy(tx, { get: (t, p) => (p === 'query' ? q : Reflect.get(t, p)) }));
+    });
   return new Proxy(client, {
     get(target, prop) {
       if (prop === 'query') return query;
